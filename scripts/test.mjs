@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// The repository's one test command (README, CI): build, lint, type-check and test every package
+// through turbo, then print one summary line over every package's vitest JSON report, in the
+// plain form CI reads: "tests: N passed, N failed". Exits non-zero when anything failed.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const reportDirs = ['packages', 'apps', 'bench']
+  .flatMap((d) => (existsSync(join(root, d)) ? readdirSync(join(root, d)).map((p) => join(d, p)) : []))
+  .map((p) => join(root, p, '.vitest'));
+for (const dir of reportDirs) rmSync(dir, { recursive: true, force: true });
+
+const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
+const steps = [
+  ['turbo', ['run', 'build', 'lint', 'typecheck', 'test', '--continue', ...process.argv.slice(2)]],
+];
+let status = 0;
+for (const [cmd, args] of steps) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env, cwd: root });
+  if (r.status !== 0) status = r.status ?? 1;
+}
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const dir of reportDirs) {
+  const file = join(dir, 'report.json');
+  if (!existsSync(file)) continue;
+  const r = JSON.parse(readFileSync(file, 'utf8'));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests;
+  skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+}
+if (passed + failed === 0) status = status || 1; // a run that tested nothing is a failure
+console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(status || (failed > 0 ? 1 : 0));
