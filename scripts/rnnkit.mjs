@@ -16,6 +16,7 @@ if (build.status !== 0) {
   process.exit(build.status ?? 1);
 }
 const run = spawnSync(process.execPath, [`${root}apps/cli/dist/bin.js`, ...process.argv.slice(2)], {
+  cwd: process.env.INIT_CWD ?? process.cwd(), // pnpm runs scripts from the root; keep the user's folder
   stdio: 'inherit',
 });
 process.exit(run.status ?? (run.signal ? 130 : 1));

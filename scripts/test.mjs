@@ -8,7 +8,9 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const reportDirs = ['packages', 'apps', 'bench']
-  .flatMap((d) => (existsSync(join(root, d)) ? readdirSync(join(root, d)).map((p) => join(d, p)) : []))
+  .flatMap((d) =>
+    existsSync(join(root, d)) ? readdirSync(join(root, d)).map((p) => join(d, p)) : [],
+  )
   .map((p) => join(root, p, '.vitest'));
 for (const dir of reportDirs) rmSync(dir, { recursive: true, force: true });
 
