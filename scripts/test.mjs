@@ -16,7 +16,19 @@ for (const dir of reportDirs) rmSync(dir, { recursive: true, force: true });
 
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
 const steps = [
-  ['turbo', ['run', 'build', 'lint', 'typecheck', 'test', '--continue', ...process.argv.slice(2)]],
+  [
+    'turbo',
+    [
+      'run',
+      'build',
+      'lint',
+      'lint:root',
+      'typecheck',
+      'test',
+      '--continue',
+      ...process.argv.slice(2),
+    ],
+  ],
 ];
 let status = 0;
 for (const [cmd, args] of steps) {

@@ -1,1 +1,10 @@
-export {};
+export type { CellType, RecurrentLayerArgs } from './cells.js';
+export { CELL_TYPES, DEFAULT_RECURRENT_ACTIVATION, recurrentLayer } from './cells.js';
+export { ModelsError } from './errors.js';
+export { initializeWeights } from './init-weights.js';
+export { glorotUniform, orthogonal } from './initializers.js';
+export type { InputSpec } from './inputs.js';
+export type { ManyToManyArgs, RecurrentModel } from './many-to-many.js';
+export { manyToMany } from './many-to-many.js';
+export type { Head, ManyToOneArgs } from './many-to-one.js';
+export { manyToOne } from './many-to-one.js';

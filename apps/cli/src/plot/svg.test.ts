@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { lineChart, scatterChart, ticks } from './svg.js';
+
+describe('ticks', () => {
+  it('picks steps of 1, 2 or 5 times a power of ten', () => {
+    expect(ticks(0, 1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+    expect(ticks(0, 1000)).toEqual([0, 200, 400, 600, 800, 1000]);
+    expect(ticks(-0.03, 0.07)).toEqual([-0.02, 0, 0.02, 0.04, 0.06]);
+  });
+});
+
+describe('charts', () => {
+  it('draws one circle per finite point and escapes the title', () => {
+    const svg = scatterChart({
+      title: 'a < b',
+      series: [
+        {
+          name: 's',
+          color: 'red',
+          points: [
+            [0, 1],
+            [1, 2],
+            [2, Number.NaN],
+          ],
+        },
+      ],
+    });
+    expect(svg.match(/<circle /g)).toHaveLength(2);
+    expect(svg).toContain('a &#60; b');
+  });
+
+  it('draws a polyline through the points', () => {
+    const svg = lineChart({
+      title: 'loss',
+      series: [
+        {
+          name: 'train',
+          color: 'blue',
+          points: [
+            [1, 3],
+            [2, 1],
+          ],
+        },
+      ],
+    });
+    expect(svg.match(/<polyline /g)).toHaveLength(1);
+    expect(svg.match(/points="([^"]+)"/)![1]!.split(' ')).toHaveLength(2);
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * Tiny dependency-free SVG charts: a scatter of several series and a line chart, with axes,
+ * ticks and a legend; enough for the tutorial's two plots.
+ *
+ * @example
+ * ```ts
+ * lineChart({ title: 'loss', series: [{ name: 'train', color: '#1f77b4', points: [[0, 1], [1, 0.5]] }] });
+ * // '<svg xmlns="http://www.w3.org/2000/svg" ...'
+ * ```
+ */
+
+export interface Series {
+  name: string;
+  color: string;
+  points: ReadonlyArray<readonly [number, number]>;
+}
+
+export interface ChartArgs {
+  title: string;
+  xLabel?: string;
+  yLabel?: string;
+  series: readonly Series[];
+}
+
+const W = 640;
+const H = 400;
+const M = { left: 64, right: 20, top: 40, bottom: 48 };
+
+function escapeXml(s: string): string {
+  return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** "Nice" tick values covering [lo, hi]: steps of 1, 2 or 5 times a power of ten. */
+export function ticks(lo: number, hi: number, count = 5): number[] {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / count;
+  const pow = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * pow).find((s) => s >= raw) ?? raw;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
+    out.push(Number(v.toPrecision(12)));
+  return out;
+}
+
+function frame(
+  args: ChartArgs,
+  body: (sx: (x: number) => number, sy: (y: number) => number) => string,
+): string {
+  const all = args.series.flatMap((s) => s.points);
+  const finite = all.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+  const xs = finite.map((p) => p[0]);
+  const ys = finite.map((p) => p[1]);
+  let [x0, x1] = [Math.min(...xs, 0), Math.max(...xs, 1)];
+  let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+  if (!Number.isFinite(y0) || !Number.isFinite(y1)) [y0, y1] = [0, 1];
+  if (y1 - y0 < 1e-12) [y0, y1] = [y0 - 1, y1 + 1];
+  const pad = (y1 - y0) * 0.05;
+  [y0, y1] = [y0 - pad, y1 + pad];
+  if (x1 - x0 < 1e-12) [x0, x1] = [x0 - 1, x1 + 1];
+  const sx = (x: number) => M.left + ((x - x0) / (x1 - x0)) * (W - M.left - M.right);
+  const sy = (y: number) => H - M.bottom - ((y - y0) / (y1 - y0)) * (H - M.top - M.bottom);
+  const fmt = (v: number) =>
+    Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(1) : String(v);
+  const xt = ticks(x0, x1)
+    .map(
+      (v) =>
+        `<line x1="${sx(v)}" y1="${H - M.bottom}" x2="${sx(v)}" y2="${H - M.bottom + 5}" stroke="#333"/><text x="${sx(v)}" y="${H - M.bottom + 18}" text-anchor="middle">${fmt(v)}</text>`,
+    )
+    .join('');
+  const yt = ticks(y0, y1)
+    .map(
+      (v) =>
+        `<line x1="${M.left - 5}" y1="${sy(v)}" x2="${M.left}" y2="${sy(v)}" stroke="#333"/><text x="${M.left - 8}" y="${sy(v) + 4}" text-anchor="end">${fmt(v)}</text>`,
+    )
+    .join('');
+  const legend = args.series
+    .map(
+      (s, i) =>
+        `<rect x="${W - M.right - 120}" y="${M.top + i * 18}" width="10" height="10" fill="${s.color}"/><text x="${W - M.right - 104}" y="${M.top + 9 + i * 18}">${escapeXml(s.name)}</text>`,
+    )
+    .join('');
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${W / 2}" y="22" text-anchor="middle" font-size="15">${escapeXml(args.title)}</text>`,
+    `<line x1="${M.left}" y1="${H - M.bottom}" x2="${W - M.right}" y2="${H - M.bottom}" stroke="#333"/>`,
+    `<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${H - M.bottom}" stroke="#333"/>`,
+    xt,
+    yt,
+    args.xLabel
+      ? `<text x="${(M.left + W - M.right) / 2}" y="${H - 10}" text-anchor="middle">${escapeXml(args.xLabel)}</text>`
+      : '',
+    args.yLabel
+      ? `<text transform="translate(16 ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(args.yLabel)}</text>`
+      : '',
+    body(sx, sy),
+    legend,
+    '</svg>',
+    '',
+  ].join('\n');
+}
+
+/** Points as dots, one colour per series. */
+export function scatterChart(args: ChartArgs): string {
+  return frame(args, (sx, sy) =>
+    args.series
+      .flatMap((s) =>
+        s.points
+          .filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y))
+          .map(
+            ([x, y]) =>
+              `<circle cx="${sx(x).toFixed(2)}" cy="${sy(y).toFixed(2)}" r="3.5" fill="${s.color}"/>`,
+          ),
+      )
+      .join('\n'),
+  );
+}
+
+/** Each series as a polyline. */
+export function lineChart(args: ChartArgs): string {
+  return frame(args, (sx, sy) =>
+    args.series
+      .map(
+        (s) =>
+          `<polyline fill="none" stroke="${s.color}" stroke-width="1.5" points="${s.points
+            .filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y))
+            .map(([x, y]) => `${sx(x).toFixed(2)},${sy(y).toFixed(2)}`)
+            .join(' ')}"/>`,
+      )
+      .join('\n'),
+  );
+}

@@ -1,0 +1,19 @@
+/** Base class of every error thrown by `@rnnkit/models`; `code` is stable for programs to match. */
+export class ModelsError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'ModelsError';
+    this.code = code;
+  }
+}
+
+/** Throws a `BAD_OPTION` error unless `value` is an integer >= `min`. */
+export function checkInt(name: string, value: number, min: number, hint: string): void {
+  if (!Number.isInteger(value) || value < min) {
+    throw new ModelsError(
+      'BAD_OPTION',
+      `${name} must be an integer >= ${min}, got ${value}: ${hint}`,
+    );
+  }
+}
