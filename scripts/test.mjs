@@ -7,34 +7,22 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const reportDirs = ['packages', 'apps', 'bench']
-  .flatMap((d) =>
-    existsSync(join(root, d)) ? readdirSync(join(root, d)).map((p) => join(d, p)) : [],
-  )
+// every workspace package (packages/*, apps/*, bench) writes its vitest report to <pkg>/.vitest/
+const reportDirs = ['packages', 'apps']
+  .flatMap((d) => readdirSync(join(root, d)).map((p) => join(d, p)))
+  .concat('bench')
+  .filter((p) => existsSync(join(root, p, 'package.json')))
   .map((p) => join(root, p, '.vitest'));
 for (const dir of reportDirs) rmSync(dir, { recursive: true, force: true });
 
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
-const steps = [
-  [
-    'turbo',
-    [
-      'run',
-      'build',
-      'lint',
-      'lint:root',
-      'typecheck',
-      'test',
-      '--continue',
-      ...process.argv.slice(2),
-    ],
-  ],
-];
-let status = 0;
-for (const [cmd, args] of steps) {
-  const r = spawnSync(cmd, args, { stdio: 'inherit', env, cwd: root });
-  if (r.status !== 0) status = r.status ?? 1;
-}
+const tasks = ['build', 'lint', 'lint:root', 'typecheck', 'test'];
+const r = spawnSync('turbo', ['run', ...tasks, '--continue', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env,
+  cwd: root,
+});
+let status = r.status ?? 1;
 
 let passed = 0;
 let failed = 0;
@@ -42,10 +30,10 @@ let skipped = 0;
 for (const dir of reportDirs) {
   const file = join(dir, 'report.json');
   if (!existsSync(file)) continue;
-  const r = JSON.parse(readFileSync(file, 'utf8'));
-  passed += r.numPassedTests;
-  failed += r.numFailedTests;
-  skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  skipped += report.numPendingTests + (report.numTodoTests ?? 0);
 }
 if (passed + failed === 0) status = status || 1; // a run that tested nothing is a failure
 console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
