@@ -110,25 +110,30 @@ export function batches<B extends ArrayBatch>(
   const rand = mulberry32(args.seed ?? 0); // advances across epochs: epoch 2 differs from epoch 1
   const at = (i: number): number => (subset ? subset[i]! : i);
 
-  function* orderOf(): Generator<number> {
+  /**
+   * The example order of one epoch as a pull function (k-th call gives the k-th example). A
+   * closure instead of a generator: a generator step per example costs more than the copy.
+   */
+  function orderOf(): (k: number) => number {
     if (mode === 'permutation') {
       const p = permutation(n, rand);
-      for (let i = 0; i < n; i++) yield at(p[i]!);
-    } else if (mode === 'buffer') {
+      return (k) => at(p[k]!);
+    }
+    if (mode === 'buffer') {
       // tf.data-style: fill a buffer, then emit a random slot and refill it from the stream
       const buf = new Int32Array(Math.min(bufferSize, n));
       let filled = 0;
       let next = 0;
       while (filled < buf.length) buf[filled++] = at(next++);
-      while (filled > 0) {
+      return () => {
         const j = Math.floor(rand() * filled);
-        yield buf[j]!;
+        const out = buf[j]!;
         if (next < n) buf[j] = at(next++);
         else buf[j] = buf[--filled]!;
-      }
-    } else {
-      for (let i = 0; i < n; i++) yield at(i);
+        return out;
+      };
     }
+    return at;
   }
 
   return {
@@ -139,8 +144,9 @@ export function batches<B extends ArrayBatch>(
       let buffers: B | undefined;
       let fill = 0;
       let made = 0;
-      for (const k of orderOf()) {
-        idx[fill++] = k;
+      const order = orderOf();
+      for (let i = 0; i < n; i++) {
+        idx[fill++] = order(i);
         if (fill === batchSize) {
           const b = source.batch(idx, args.reuse ? buffers : undefined);
           if (args.reuse) buffers = b;

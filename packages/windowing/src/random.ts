@@ -6,7 +6,7 @@
  * import { mulberry32, permutation } from '@rnnkit/windowing';
  * const rand = mulberry32(42);
  * rand(); // 0.6011037519201636
- * Array.from(permutation(5, mulberry32(1))); // a fixed order of 0..4 for seed 1
+ * Array.from(permutation(5, mulberry32(1))); // [4, 2, 1, 0, 3]
  * ```
  */
 

@@ -8,7 +8,7 @@
  * ```ts
  * import { StandardScaler, scalerFromJSON } from '@rnnkit/windowing';
  * const s = StandardScaler.fit([1, 2, 3, 100], { endIndex: 3 }); // fit on rows 0..2 only
- * s.transform([1, 2, 3]);            // Float32Array [-1.2247..., 0, 1.2247...]
+ * s.transform([1, 2, 3]);            // Float32Array [-1.2247449159622192, 0, 1.2247449159622192]
  * s.inverse(s.transform([100]));     // Float32Array [100]
  * scalerFromJSON(JSON.parse(JSON.stringify(s))).transform([2]); // Float32Array [0]
  * ```

@@ -11,7 +11,7 @@
  * [train.length, validation.length, test.length]; // [70, 10, 20]
  * const parts = chronologicalSplit(1000, { validation: 0.1, test: 0.2 });
  * parts.train; // { startIndex: 0, endIndex: 700 }
- * parts.test;  // { startIndex: 900, endIndex: 1000 }
+ * parts.test;  // { startIndex: 800, endIndex: 1000 }
  * const series = Array.from({ length: 1000 }, (_, t) => Math.sin(t / 10));
  * const trainWindows = seriesWindowSource(series, { seqLength: 24, horizon: 1, ...parts.train });
  * trainWindows.length; // 676 windows, all inside rows 0 .. 699

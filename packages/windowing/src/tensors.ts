@@ -11,8 +11,11 @@
  * import { batches, nextTokenWindows, tensorBatches } from '@rnnkit/windowing';
  * const windows = nextTokenWindows([0, 1, 2, 3, 4, 5, 6, 7], { seqLength: 3 });
  * for (const t of tensorBatches(batches(windows, { batchSize: 2, reuse: true }))) {
- *   console.log(t.x.shape, t.x.dtype, t.mask.dtype); // [ 2, 3 ] int32 float32 (x3)
+ *   console.log(t.x.shape, t.x.dtype, t.mask.dtype);
  * }
+ * // [ 2, 3 ] int32 float32
+ * // [ 2, 3 ] int32 float32
+ * // [ 1, 3 ] int32 float32
  * tf.memory().numTensors; // 0: every batch was disposed
  * ```
  */
