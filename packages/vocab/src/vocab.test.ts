@@ -341,6 +341,35 @@ describe('Vocab round trip (property)', () => {
   });
 });
 
+describe('Vocab fast paths', () => {
+  // Code points and whitespace-split words are encoded without tokenize(); the ids must be those
+  // of tokenize() + idOf, with <unk> for the rest.
+  const texts = fc.oneof(
+    fc.string({ unit: 'grapheme' }),
+    fc.string({ unit: 'binary' }),
+    fc
+      .array(fc.constantFrom('The', 'whale', ' ', '\n', ',', "'", '—', '안녕', '👍', 'É'), {
+        maxLength: 20,
+      })
+      .map((a) => a.join('')),
+  );
+  it.each([
+    ['codePoint', charTokenizer()],
+    ['word', wordTokenizer()],
+    ['word keepPunctuation', wordTokenizer({ keepPunctuation: true })],
+    ['word none', wordTokenizer({ standardize: 'none' })],
+    ['word function', wordTokenizer({ standardize: (s) => s.toUpperCase() })],
+  ])('%s: encode equals tokenize + idOf', (_, tokenizer) => {
+    fc.assert(
+      fc.property(fc.array(texts, { maxLength: 3 }), texts, (corpus, x) => {
+        const v = Vocab.fromTexts(corpus, { tokenizer });
+        const expected = tokenizer.tokenize(x).map((t) => v.idOf(t) ?? v.unkId);
+        expect(Array.from(v.encode(x))).toEqual(expected);
+      }),
+    );
+  });
+});
+
 describe('Korean', () => {
   it("'안녕하세요' is 5 ids by code point and by grapheme", () => {
     for (const tokenizer of [charTokenizer(), charTokenizer({ unit: 'grapheme' })]) {
