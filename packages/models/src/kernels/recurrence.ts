@@ -47,7 +47,10 @@ export interface RecurrenceInputs {
 }
 
 export interface RecurrenceOutputs {
-  /** [batch, time, units]: h_t for every step, in input order even when goBackwards. */
+  /**
+   * [batch, time, units]: h_t for every step, in processing order: with goBackwards, index 0 is
+   * the output after reading the LAST input step (as Keras and tfjs-layers return it).
+   */
   sequence: tf.Tensor3D;
   /** Final hidden state [batch, units]. */
   h: tf.Tensor2D;
