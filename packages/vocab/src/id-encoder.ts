@@ -14,7 +14,7 @@ import { codePointTokenizers, isHighSurrogate, isLowSurrogate } from './char-tok
 import { describeValue, UnknownTokenError, VocabError } from './errors.js';
 import { TokenTable } from './token-table.js';
 import type { Tokenizer } from './tokenizer.js';
-import { scanWordsInto } from './word-scan.js';
+import { scanWordsInto, type WordSink } from './word-scan.js';
 import { wordFastPaths } from './word-tokenizer.js';
 
 export class IdEncoder {
@@ -90,22 +90,10 @@ export class IdEncoder {
       for (const t of this.tokens) this.wordIds.find(t, 0, t.length, true);
     }
     const table = this.wordIds;
-    const unk = this.unk ?? -1;
     const s = prepare(text);
-    let out = new Int32Array(16 + (s.length >> 2));
-    let k = 0;
-    scanWordsInto(s, mode, true, (str, start, end) => {
-      let id = table.find(str, start, end, false);
-      if (id < 0) id = unk;
-      if (id < 0) throw new UnknownTokenError(str.slice(start, end), k);
-      if (k === out.length) {
-        const bigger = new Int32Array(out.length * 2);
-        bigger.set(out);
-        out = bigger;
-      }
-      out[k++] = id;
-    });
-    return out.slice(0, k);
+    const sink = new IdSink(table, this.unk ?? -1, s.length);
+    scanWordsInto(s, mode, true, sink);
+    return sink.ids.slice(0, sink.count);
   }
 
   private buildCodePointTables(): Int32Array {
@@ -120,5 +108,29 @@ export class IdEncoder {
     this.bmpIds = bmp;
     this.astralIds = astral;
     return bmp;
+  }
+}
+
+/** Collects word ids into a growing Int32Array. */
+class IdSink implements WordSink {
+  ids: Int32Array;
+  count = 0;
+  constructor(
+    private readonly table: TokenTable,
+    private readonly unk: number,
+    textLength: number,
+  ) {
+    this.ids = new Int32Array(16 + (textLength >> 2)); // about one word per 4 units; grows
+  }
+  word(s: string, start: number, end: number, hash: number): void {
+    let id = this.table.findHashed(s, start, end, hash, false);
+    if (id < 0) id = this.unk;
+    if (id < 0) throw new UnknownTokenError(s.slice(start, end), this.count);
+    if (this.count === this.ids.length) {
+      const bigger = new Int32Array(this.ids.length * 2);
+      bigger.set(this.ids);
+      this.ids = bigger;
+    }
+    this.ids[this.count++] = id;
   }
 }

@@ -13,10 +13,10 @@
  */
 import { codePointTokenizers, isHighSurrogate, isLowSurrogate } from './char-tokenizer.js';
 import { describeValue, VocabError } from './errors.js';
-import { TokenTable } from './token-table.js';
+import { detach, TokenTable } from './token-table.js';
 import type { Tokenizer } from './tokenizer.js';
 import { afterLastNewline } from './tokenizer.js';
-import { scanWordsInto } from './word-scan.js';
+import { scanWordsInto, type WordSink } from './word-scan.js';
 import { wordFastPaths } from './word-tokenizer.js';
 
 export class TokenCounter {
@@ -29,14 +29,14 @@ export class TokenCounter {
   private readonly bmp: Float64Array | undefined;
   private readonly astral = new Map<number, number>();
   // Word fast path: words found in place in the text, counted by table index.
-  private readonly words: { table: TokenTable; counts: number[] } | undefined;
+  private readonly words: CountSink | undefined;
   private carry = '';
   private decoder: TextDecoder | undefined;
 
   constructor(tokenizer: Tokenizer) {
     this.tokenizer = tokenizer;
     this.bmp = codePointTokenizers.has(tokenizer) ? new Float64Array(0x10000) : undefined;
-    this.words = wordFastPaths.has(tokenizer) ? { table: new TokenTable(), counts: [] } : undefined;
+    this.words = wordFastPaths.has(tokenizer) ? new CountSink() : undefined;
   }
 
   /** Counts the tokens of one whole text. */
@@ -48,7 +48,7 @@ export class TokenCounter {
       );
     }
     if (this.bmp !== undefined) this.addCodePoints(text, this.bmp);
-    else if (this.words !== undefined) this.addWords(text, this.words.table, this.words.counts);
+    else if (this.words !== undefined) this.addWords(text, this.words);
     else this.addTokens(this.tokenizer.tokenize(text));
     return this;
   }
@@ -60,7 +60,7 @@ export class TokenCounter {
     for (const t of tokens) {
       // One hash lookup per token already seen (the common case), not a get and a set.
       const cell = map.get(t);
-      if (cell === undefined) map.set(t, { n: 1 });
+      if (cell === undefined) map.set(detach(t), { n: 1 });
       else cell.n++;
       n++;
     }
@@ -123,16 +123,11 @@ export class TokenCounter {
     return this.tokenizer.safeCut ? this.tokenizer.safeCut(text) : afterLastNewline(text);
   }
 
-  private addWords(text: string, table: TokenTable, counts: number[]): void {
+  private addWords(text: string, sink: CountSink): void {
     const { prepare, mode } = wordFastPaths.get(this.tokenizer)!;
-    let n = 0;
-    scanWordsInto(prepare(text), mode, true, (s, start, end) => {
-      const i = table.find(s, start, end, true);
-      if (i === counts.length) counts.push(1);
-      else counts[i]!++;
-      n++;
-    });
-    this.total += n;
+    const before = sink.total;
+    scanWordsInto(prepare(text), mode, true, sink);
+    this.total += sink.total - before;
   }
 
   private addCodePoints(text: string, bmp: Float64Array): void {
@@ -153,5 +148,18 @@ export class TokenCounter {
       bmp[c] = bmp[c]! + 1;
     }
     this.total += tokens;
+  }
+}
+
+/** Counts words by table index. */
+class CountSink implements WordSink {
+  readonly table = new TokenTable();
+  readonly counts: number[] = [];
+  total = 0;
+  word(s: string, start: number, end: number, hash: number): void {
+    const i = this.table.findHashed(s, start, end, hash, true);
+    if (i === this.counts.length) this.counts.push(1);
+    else this.counts[i]!++;
+    this.total++;
   }
 }

@@ -11,6 +11,8 @@
  * table.keys; // ['whale']
  * ```
  */
+import { FNV_OFFSET, fnv } from './word-scan.js';
+
 export class TokenTable {
   /** Index -> token. */
   readonly keys: string[] = [];
@@ -20,9 +22,13 @@ export class TokenTable {
 
   /** Index of `s.slice(start, end)`; inserted when absent and `insert`, else -1. */
   find(s: string, start: number, end: number, insert: boolean): number {
-    // FNV-1a over UTF-16 units.
-    let h = 0x811c9dc5;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    let h = FNV_OFFSET;
+    for (let i = start; i < end; i++) h = fnv(h, s.charCodeAt(i));
+    return this.findHashed(s, start, end, h, insert);
+  }
+
+  /** As `find`, with `h` the FNV-1a hash of the substring's units, computed by the caller. */
+  findHashed(s: string, start: number, end: number, h: number, insert: boolean): number {
     const len = end - start;
     const slots = this.slots;
     const mask = this.mask;
@@ -43,7 +49,7 @@ export class TokenTable {
       if (same) return index;
     }
     if (!insert) return -1;
-    return this.insert(start === 0 && end === s.length ? s : s.slice(start, end), h);
+    return this.insert(detach(start === 0 && end === s.length ? s : s.slice(start, end)), h);
   }
 
   private insert(key: string, h: number): number {
@@ -67,4 +73,13 @@ export class TokenTable {
     this.mask = this.slots.length - 1;
     for (let i = 0; i < this.keys.length; i++) this.place(this.hashes[i]!, i);
   }
+}
+
+/**
+ * A copy of `s` that does not point into a larger string. V8 makes a slice of 13 or more units a
+ * view of its parent, so one long word kept in a vocab would keep a whole 64 KB stream chunk
+ * alive; concatenating and slicing again flattens it into a string of its own.
+ */
+export function detach(s: string): string {
+  return s.length < 13 ? s : `${s} `.slice(0, -1);
 }

@@ -147,6 +147,18 @@ describe('Vocab build options', () => {
 });
 
 describe('Vocab sources', () => {
+  it('refuses one string where a list of texts is expected', async () => {
+    const args = { tokenizer: wordTokenizer() };
+    expect(() => Vocab.fromTexts('the whale' as never, args)).toThrow(
+      /fromTexts: texts must be an iterable of strings, got one string: use Vocab.fromTexts\(\[text\], args\)/,
+    );
+    expect(() => Vocab.fromTokens('the' as never, args)).toThrow(/fromTokens: tokens/);
+    await expect(Vocab.fromStream('the' as never, args)).rejects.toThrow(/fromStream: chunks/);
+    await expect(Vocab.fromTextsAsync('the' as never, args)).rejects.toThrow(/fromTextsAsync/);
+    const v = Vocab.fromTexts(['the'], args);
+    expect(() => v.encodeBatch('the' as never)).toThrow(/encodeBatch: texts/);
+  });
+
   const expected = Vocab.fromTexts(['the whale the sea'], { tokenizer: wordTokenizer() }).tokens;
 
   it('builds from a token stream', () => {

@@ -92,6 +92,7 @@ export class Vocab {
   /** Builds a vocab from texts, each tokenized on its own. */
   static fromTexts(texts: Iterable<string>, args: VocabArgs): Vocab {
     resolveVocabArgs(args);
+    notAString(texts, 'fromTexts', 'texts', 'Vocab.fromTexts([text], args)');
     const counter = new TokenCounter(args.tokenizer);
     for (const text of texts) counter.add(text);
     return Vocab.fromCounts(counter, args);
@@ -103,6 +104,7 @@ export class Vocab {
     args: VocabArgs,
   ): Promise<Vocab> {
     resolveVocabArgs(args);
+    notAString(texts, 'fromTextsAsync', 'texts', 'Vocab.fromTexts([text], args)');
     const counter = new TokenCounter(args.tokenizer);
     for await (const text of texts) counter.add(text);
     return Vocab.fromCounts(counter, args);
@@ -117,6 +119,7 @@ export class Vocab {
     args: VocabArgs,
   ): Promise<Vocab> {
     resolveVocabArgs(args);
+    notAString(chunks, 'fromStream', 'chunks', 'Vocab.fromTexts([text], args)');
     const counter = new TokenCounter(args.tokenizer);
     for await (const chunk of chunks) counter.push(chunk);
     return Vocab.fromCounts(counter, args);
@@ -125,6 +128,7 @@ export class Vocab {
   /** Builds a vocab from a stream of tokens that are already split. */
   static fromTokens(tokens: Iterable<string>, args: VocabArgs): Vocab {
     resolveVocabArgs(args);
+    notAString(tokens, 'fromTokens', 'tokens', 'Vocab.fromTexts([text], args) to tokenize it');
     return Vocab.fromCounts(new TokenCounter(args.tokenizer).addTokens(tokens), args);
   }
 
@@ -190,6 +194,7 @@ export class Vocab {
    */
   encodeBatch(texts: Iterable<string>, options: EncodeOptions = {}): EncodedBatch {
     const frame = this.frame(options);
+    notAString(texts, 'encodeBatch', 'texts', 'vocab.encode(text) or vocab.encodeBatch([text])');
     const rows = Array.from(texts, (t) => this.encoder.encode(t));
     const length = frame.length ?? rows.reduce((m, r) => Math.max(m, r.length), 0) + extra(frame);
     const ids = new Int32Array(rows.length * length);
@@ -324,6 +329,17 @@ export class Vocab {
     at += body.length;
     if (f.eos !== undefined) out[at] = f.eos;
     return used;
+  }
+}
+
+// A string is iterable (by code point), so passing one text where a list is expected would
+// silently count each character as a text.
+function notAString(value: unknown, method: string, param: string, fix: string): void {
+  if (typeof value === 'string') {
+    throw new VocabError(
+      'INVALID_ARGUMENT',
+      `${method}: ${param} must be an iterable of strings, got one string: use ${fix}`,
+    );
   }
 }
 

@@ -36,19 +36,35 @@ function classify(ch: string): number {
   return SPACE_ONE.test(ch) ? SPACE : PUNCT_ONE.test(ch) ? PUNCT : WORD;
 }
 
-/** Receives each word as `s.slice(start, end)`, without the slice having to be made. */
-export type WordSink = (s: string, start: number, end: number) => void;
+/** FNV-1a (32 bit) over UTF-16 units: `fnv(unit, fnv(prev, ... FNV_OFFSET))`. */
+export const FNV_OFFSET = 0x811c9dc5 | 0;
+export function fnv(h: number, unit: number): number {
+  return Math.imul(h ^ unit, 0x01000193);
+}
+
+/**
+ * Receives each word as `s.slice(start, end)` without the slice being made, with the FNV-1a hash
+ * of its units (computed during the scan, so a hash table need not read the word again).
+ */
+export interface WordSink {
+  word(s: string, start: number, end: number, hash: number): void;
+}
+
+class Collector implements WordSink {
+  readonly out: string[] = [];
+  word(s: string, start: number, end: number): void {
+    this.out.push(start === 0 && end === s.length ? s : s.slice(start, end));
+  }
+}
 
 /**
  * Splits `s` on whitespace (unless `splitOnSpace` is false: then whitespace is part of words);
  * `mode` says what to do with punctuation. Empty words are dropped.
  */
 export function scanWords(s: string, mode: PunctuationMode, splitOnSpace: boolean): string[] {
-  const out: string[] = [];
-  scanWordsInto(s, mode, splitOnSpace, (t, start, end) => {
-    out.push(start === 0 && end === t.length ? t : t.slice(start, end));
-  });
-  return out;
+  const collector = new Collector();
+  scanWordsInto(s, mode, splitOnSpace, collector);
+  return collector.out;
 }
 
 /** As `scanWords`, giving each word to `sink` (the allocation-free path of counting and encoding). */
@@ -65,6 +81,7 @@ export function scanWordsInto(
   const skipPunct = mode !== 'word';
   let piece = -1; // start of the current run of word characters, -1 if none
   let acc = ''; // strip mode: the runs of the current word that punctuation cut off
+  let h = FNV_OFFSET; // hash of the current word's units so far (punctuation skipped in strip)
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
     let k = bmpClass[c]!;
@@ -81,34 +98,37 @@ export function scanWordsInto(
     if (k === UNKNOWN) bmpClass[c] = k = classify(s[i]!);
     if (k === WORD || (k === SPACE && !splitOnSpace) || (k === PUNCT && !skipPunct)) {
       if (piece < 0) piece = i;
+      h = fnv(h, c);
+      if (width === 2) h = fnv(h, s.charCodeAt(i + 1));
     } else if (k === SPACE) {
       if (piece >= 0) {
-        if (acc === '') sink(s, piece, i);
+        if (acc === '') sink.word(s, piece, i, h);
         else {
           const w = acc + s.slice(piece, i);
-          sink(w, 0, w.length);
+          sink.word(w, 0, w.length, h);
         }
-        piece = -1;
-        acc = '';
-      } else if (acc !== '') {
-        sink(acc, 0, acc.length);
-        acc = '';
-      }
-    } else if (keep) {
-      if (piece >= 0) sink(s, piece, i);
+      } else if (acc !== '') sink.word(acc, 0, acc.length, h);
       piece = -1;
-      sink(s, i, i + width);
+      acc = '';
+      h = FNV_OFFSET;
+    } else if (keep) {
+      if (piece >= 0) sink.word(s, piece, i, h);
+      piece = -1;
+      h = fnv(FNV_OFFSET, c);
+      if (width === 2) h = fnv(h, s.charCodeAt(i + 1));
+      sink.word(s, i, i + width, h);
+      h = FNV_OFFSET;
     } else if (piece >= 0) {
-      acc += s.slice(piece, i); // strip: "don't" is "don" + "t"
+      acc += s.slice(piece, i); // strip: "don't" is "don" + "t"; the hash runs on over the gap
       piece = -1;
     }
     i += width - 1;
   }
   if (piece >= 0) {
-    if (acc === '') sink(s, piece, n);
+    if (acc === '') sink.word(s, piece, n, h);
     else {
       const w = acc + s.slice(piece, n);
-      sink(w, 0, w.length);
+      sink.word(w, 0, w.length, h);
     }
-  } else if (acc !== '') sink(acc, 0, acc.length);
+  } else if (acc !== '') sink.word(acc, 0, acc.length, h);
 }
