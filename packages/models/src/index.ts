@@ -1,6 +1,8 @@
 export type { CellType, RecurrentLayerArgs } from './cells.js';
 export { CELL_TYPES, DEFAULT_RECURRENT_ACTIVATION, recurrentLayer } from './cells.js';
 export { ModelsError } from './errors.js';
+export type { GenerateArgs, GenerateResult, Generation } from './generate.js';
+export { generate } from './generate.js';
 export { initializeWeights } from './init-weights.js';
 export { glorotUniform, orthogonal } from './initializers.js';
 export type { InputSpec } from './inputs.js';
@@ -8,3 +10,7 @@ export type { ManyToManyArgs, RecurrentModel } from './many-to-many.js';
 export { manyToMany } from './many-to-many.js';
 export type { Head, ManyToOneArgs } from './many-to-one.js';
 export { manyToOne } from './many-to-one.js';
+export type { SamplingArgs } from './sampling.js';
+export { argmax, checkSampling, DEFAULT_SAMPLING, sampleToken } from './sampling.js';
+export type { LmState, StatefulLM, StatefulLMArgs, StepEngine } from './stateful.js';
+export { DEFAULT_STEP_ENGINE, statefulLM } from './stateful.js';
