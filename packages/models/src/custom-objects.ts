@@ -7,6 +7,7 @@
  * Every module that defines such a class adds it here.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { GRU, LSTM, SimpleRNN } from './layers/recurrent.js';
 
 type LayerClass = typeof tfl.layers.Layer & { className: string };
 
@@ -17,7 +18,15 @@ export function registerCustomObject(cls: LayerClass): void {
   classes.set(cls.className, cls);
 }
 
-/** The map for `tfl.models.modelFromJSON(json, customObjects())`. */
-export function customObjects(): Record<string, LayerClass> {
-  return Object.fromEntries(classes);
+/**
+ * The map for `tfl.models.modelFromJSON(json, customObjects())`. tfjs-layers 4.22 reads each entry
+ * as a `[class, fromConfig]` pair, like its own registry (`deserializeKerasObject`); a bare class
+ * there fails with "Unknown layer".
+ */
+export function customObjects(): Record<string, [LayerClass, LayerClass['fromConfig']]> {
+  return Object.fromEntries([...classes].map(([name, cls]) => [name, [cls, cls.fromConfig]]));
 }
+
+// rnnkit's recurrent layers, saved under the stock names (SimpleRNN, LSTM, GRU): loading through
+// customObjects() runs them on rnnkit's recurrence kernels and builds GRU with resetAfter true.
+for (const cls of [SimpleRNN, LSTM, GRU]) registerCustomObject(cls);
