@@ -15,11 +15,22 @@ export { generate } from './generate.js';
 export { initializeWeights } from './init-weights.js';
 export { glorotUniform, orthogonal } from './initializers.js';
 export type { InputSpec } from './inputs.js';
-export type { ManyToManyArgs, RecurrentModel } from './many-to-many.js';
+export { EMBEDDING_INIT_LIMIT, INPUT_TYPES } from './inputs.js';
+export type { ManyToManyArgs, ManyToManyModel, RecurrentModel } from './many-to-many.js';
 export { manyToMany } from './many-to-many.js';
-export type { Head, ManyToOneArgs } from './many-to-one.js';
-export { manyToOne } from './many-to-one.js';
+export type { Head, ManyToOneArgs, ManyToOneModel } from './many-to-one.js';
+export { HEAD_TYPES, manyToOne } from './many-to-one.js';
+export type { ConditionSpec, OneToManyArgs, OneToManyModel } from './one-to-many.js';
+export { BroadcastTime, oneToMany } from './one-to-many.js';
 export type { SamplingArgs } from './sampling.js';
 export { argmax, checkSampling, DEFAULT_SAMPLING, sampleToken } from './sampling.js';
+export type { CommonArgs } from './stack.js';
+export {
+  DEFAULT_CELL,
+  DEFAULT_DROPOUT,
+  DEFAULT_LAYERS,
+  DEFAULT_SEED,
+  ReverseTime,
+} from './stack.js';
 export type { LmState, StatefulLM, StatefulLMArgs, StepEngine } from './stateful.js';
 export { DEFAULT_STEP_ENGINE, statefulLM } from './stateful.js';

@@ -1,13 +1,26 @@
 /**
  * Sets every weight of a model to Keras's defaults from one seed: kernels glorot-uniform,
  * recurrent kernels orthogonal, biases zero, and an LSTM's forget-gate bias one
- * (Keras `unit_forget_bias=True`, Jozefowicz et al. 2015). The same seed gives the same weights
- * on every backend.
+ * (Keras `unit_forget_bias=True`, Jozefowicz et al. 2015), embeddings uniform(-0.05, 0.05) (Keras
+ * `Embedding`). Non-trainable weights (the identity table of a one-hot input) keep their values and
+ * take no seed index, so adding a one-hot input layer does not change the other weights. The same
+ * seed gives the same weights on every backend.
  */
+
+import { mulberry32 } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { glorotUniform, orthogonal } from './initializers.js';
+import { EMBEDDING_INIT_LIMIT } from './inputs.js';
 import { subSeed } from './random.js';
+
+/** U(-limit, limit) of the given size. */
+function uniform(size: number, limit: number, seed: number): Float32Array {
+  const rand = mulberry32(seed);
+  const out = new Float32Array(size);
+  for (let i = 0; i < size; i++) out[i] = (2 * rand() - 1) * limit;
+  return out;
+}
 
 function initialValue(
   name: string,
@@ -18,6 +31,7 @@ function initialValue(
   const size = shape.reduce((a, b) => a * b, 1);
   const rows = shape[0] ?? 1;
   const cols = size / rows;
+  if (name.endsWith('embeddings')) return uniform(size, EMBEDDING_INIT_LIMIT, seed);
   if (name.endsWith('recurrent_kernel')) return orthogonal(rows, cols, seed);
   if (name.endsWith('kernel')) return glorotUniform(rows, cols, seed);
   const bias = new Float32Array(size);
@@ -32,6 +46,7 @@ export function initializeWeights(model: tfl.LayersModel, seed: number): void {
     if (layer.weights.length === 0) continue;
     const values = layer.weights.map((w) => {
       const shape = w.shape as number[]; // weights always have a concrete shape
+      if (!layer.trainable || !w.trainable) return tf.clone(w.read());
       const value = initialValue(
         w.originalName,
         shape,

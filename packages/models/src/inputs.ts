@@ -1,20 +1,158 @@
-/** What a model reads at each time step. */
-import { checkInt } from './errors.js';
+/**
+ * What a model reads at each time step, and the layers that turn it into x_t.
+ *
+ * - `embedding`: token ids [batch, time] -> trainable table -> [batch, time, dims]; with `maskZero`
+ *   id 0 is padding and the mask it makes reaches the recurrent layers (masked steps keep the state).
+ * - `oneHot`: token ids [batch, time] -> a frozen identity `Embedding` -> [batch, time, vocabSize].
+ *   x_t W is the same as the tutorial's one-hot vector times W, but as a row lookup: no [vocab]
+ *   floats per step to build, no gradient into the table, and the file loads in stock tfjs/Keras.
+ * - `features`: numeric series [batch, time, features] used as they are.
+ *
+ * @example
+ * ```ts
+ * import * as tfl from '@tensorflow/tfjs-layers';
+ * const { input, x } = sequenceInput({ type: 'oneHot', vocabSize: 5 }, null, 'tokens');
+ * x.shape; // [null, null, 5]
+ * ```
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { checkInt, ModelsError } from './errors.js';
+
+/** Keras's `Embedding` default: uniform(-0.05, 0.05) (set by `initializeWeights`). */
+export const EMBEDDING_INIT_LIMIT = 0.05;
 
 export type InputSpec =
-  /** Token ids given one-hot: x_t is [vocabSize], as in the tutorial. */
-  | { type: 'oneHot'; vocabSize: number }
-  /** Numeric series: x_t is [features]. */
-  | { type: 'features'; features: number };
+  /** Token ids [batch, time] through a trainable embedding table [vocabSize, dims]. */
+  | {
+      type: 'embedding';
+      /** Number of token ids (ids are 0 .. vocabSize - 1). */
+      vocabSize: number;
+      /** Width of each embedding vector. */
+      dims: number;
+      /** Treat id 0 as padding: masked steps keep the previous state. Default false. */
+      maskZero?: boolean;
+    }
+  /**
+   * Token ids [batch, time] given one-hot: x_t is [vocabSize], as in the tutorial. Built as a
+   * non-trainable identity `Embedding`, so pass ids, not one-hot vectors.
+   */
+  | {
+      type: 'oneHot';
+      /** Number of token ids, the width of x_t. */
+      vocabSize: number;
+      /** Treat id 0 as padding, as for `embedding`. Default false. */
+      maskZero?: boolean;
+    }
+  /** Numeric series [batch, time, features]: x_t is [features]. */
+  | {
+      type: 'features';
+      /** Width of x_t. */
+      features: number;
+    };
 
-/** Width of x_t. */
+/** The three input kinds, for messages. */
+export const INPUT_TYPES = ['embedding', 'oneHot', 'features'] as const;
+
+/** Width of x_t after the input layer. */
 export function inputWidth(input: InputSpec): number {
-  const width = input.type === 'oneHot' ? input.vocabSize : input.features;
-  checkInt(
-    input.type === 'oneHot' ? 'vocabSize' : 'features',
-    width,
-    1,
-    'the input needs at least one feature per step',
-  );
-  return width;
+  checkInputSpec(input);
+  switch (input.type) {
+    case 'embedding':
+      return input.dims;
+    case 'oneHot':
+      return input.vocabSize;
+    case 'features':
+      return input.features;
+  }
+}
+
+/** Throws `BAD_OPTION` unless the spec is complete and its sizes are positive integers. */
+export function checkInputSpec(input: InputSpec, what = 'input'): void {
+  const type = (input as { type?: unknown } | undefined)?.type;
+  if (!INPUT_TYPES.includes(type as InputSpec['type'])) {
+    throw new ModelsError(
+      'BAD_OPTION',
+      `${what}.type must be one of ${INPUT_TYPES.map((t) => `'${t}'`).join(', ')}, got ${JSON.stringify(type)}: e.g. ${what}: { type: 'embedding', vocabSize: 100, dims: 32 }`,
+    );
+  }
+  if (input.type === 'features') {
+    checkInt(`${what}.features`, input.features, 1, 'give the number of values per time step');
+    return;
+  }
+  checkInt(`${what}.vocabSize`, input.vocabSize, 1, 'give the number of token ids (vocab.size)');
+  if (input.type === 'embedding') {
+    checkInt(`${what}.dims`, input.dims, 1, 'give the embedding width, e.g. dims: 32');
+  }
+}
+
+/** Whether the input spec treats id 0 as padding. */
+export function masksZero(input: InputSpec): boolean {
+  return input.type !== 'features' && input.maskZero === true;
+}
+
+export interface SequenceInput {
+  /** The model input: ids [batch, time] (int32) or features [batch, time, features]. */
+  input: tfl.SymbolicTensor;
+  /** x_t for every step: [batch, time, inputWidth]. */
+  x: tfl.SymbolicTensor;
+  /** The embedding layer (`${name}_embedding` or `${name}_one_hot`), null for features. */
+  layer: tfl.layers.Layer | null;
+}
+
+/** Identity [n, n], the one-hot table. */
+function identity(n: number): Float32Array {
+  const out = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) out[i * n + i] = 1;
+  return out;
+}
+
+/**
+ * Builds the input layer for `spec` on a fresh model input named `name`; pass `layer` to reuse
+ * an existing table (a step model sharing the training model's embedding).
+ */
+export function sequenceInput(
+  spec: InputSpec,
+  seqLength: number | null,
+  name: string,
+  shared?: tfl.layers.Layer | null,
+): SequenceInput {
+  checkInputSpec(spec);
+  if (spec.type === 'features') {
+    const input = tfl.input({ shape: [seqLength, spec.features], name });
+    return { input, x: input, layer: null };
+  }
+  const input = tfl.input({ shape: [seqLength], dtype: 'int32', name });
+  const layer = shared ?? tokenLayer(spec, name);
+  return { input, x: layer.apply(input) as tfl.SymbolicTensor, layer };
+}
+
+/** The embedding layer of a token input spec (one-hot: frozen identity table). */
+export function tokenLayer(
+  spec: Exclude<InputSpec, { type: 'features' }>,
+  name: string,
+): tfl.layers.Layer {
+  if (spec.type === 'embedding') {
+    return tfl.layers.embedding({
+      inputDim: spec.vocabSize,
+      outputDim: spec.dims,
+      maskZero: spec.maskZero ?? false,
+      embeddingsInitializer: 'zeros', // initializeWeights() sets uniform(-0.05, 0.05) from the seed
+      name: `${name}_embedding`,
+    });
+  }
+  const n = spec.vocabSize;
+  const layer = tfl.layers.embedding({
+    inputDim: n,
+    outputDim: n,
+    maskZero: spec.maskZero ?? false,
+    embeddingsInitializer: 'zeros',
+    trainable: false, // initializeWeights() leaves non-trainable weights alone
+    name: `${name}_one_hot`,
+  });
+  layer.build([null, null]);
+  const table = tf.tensor2d(identity(n), [n, n]);
+  layer.setWeights([table]);
+  table.dispose();
+  return layer;
 }

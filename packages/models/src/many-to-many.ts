@@ -1,7 +1,11 @@
 /**
- * Many-to-many (aligned): one output per input step; the char language model of the tutorial.
- * x [batch, time, inputWidth] -> RNN(returnSequences) [batch, time, units] -> dense per step ->
- * logits [batch, time, classes].
+ * Many-to-many (aligned): one output per input step; the char language model of the tutorial and
+ * sequence tagging. input -> x [batch, time, inputWidth] -> recurrent stack (every step)
+ * [batch, time, D] -> dense per step -> logits [batch, time, classes], D = units * directions.
+ *
+ * `bidirectional` suits tagging (each step sees the whole sequence); a language model must stay
+ * unidirectional, since the backward half would read the very token it is asked to predict.
+ * Logits at padded steps are computed but meaningless: the loss masks them.
  *
  * @example
  * ```ts
@@ -12,26 +16,20 @@
  * ```
  */
 import * as tfl from '@tensorflow/tfjs-layers';
-import { type CellType, recurrentLayer } from './cells.js';
 import { checkInt } from './errors.js';
 import { initializeWeights } from './init-weights.js';
-import { type InputSpec, inputWidth } from './inputs.js';
+import { type InputSpec, sequenceInput } from './inputs.js';
+import { type CommonArgs, commonOptions, recurrentStack } from './stack.js';
 
-export interface ManyToManyArgs {
-  /** Recurrent cell. Default `'lstm'`. */
-  cell?: CellType;
-  /** Hidden size of each recurrent layer. */
-  units: number;
+export interface ManyToManyArgs extends CommonArgs {
   /** Number of output classes per step (the vocab size for a language model). */
   classes: number;
-  /** What x_t is. */
+  /** What x_t is: token ids (embedding or one-hot) or numeric features. */
   input: InputSpec;
-  /** Stacked recurrent layers. Default 1. */
-  layers?: number;
+  /** Read the sequence both ways (tagging only, never a language model). Default false. */
+  bidirectional?: boolean;
   /** Fixed time length, or null (default) for any length. */
   seqLength?: number | null;
-  /** Seed of the weight initialisation. Default 0. */
-  seed?: number;
 }
 
 export interface RecurrentModel {
@@ -39,23 +37,35 @@ export interface RecurrentModel {
   model: tfl.LayersModel;
 }
 
-export function manyToMany(args: ManyToManyArgs): RecurrentModel {
-  const layers = args.layers ?? 1;
-  checkInt('layers', layers, 1, 'stack at least one recurrent layer');
-  checkInt('classes', args.classes, 1, 'the output needs at least one class');
-  const model = tfl.sequential({ name: 'many_to_many' });
-  for (let l = 0; l < layers; l++) {
-    model.add(
-      recurrentLayer({
-        cell: args.cell ?? 'lstm',
-        units: args.units,
-        returnSequences: true,
-        name: `rnn_${l + 1}`,
-        ...(l === 0 ? { inputShape: [args.seqLength ?? null, inputWidth(args.input)] } : {}),
-      }),
-    );
-  }
-  model.add(tfl.layers.dense({ units: args.classes, name: 'logits' })); // per step, last axis
-  initializeWeights(model, args.seed ?? 0);
-  return { model };
+export interface ManyToManyModel extends RecurrentModel {
+  /** The input layer (`tokens_embedding` or `tokens_one_hot`), null for features. */
+  embedding: tfl.layers.Layer | null;
+  /** The recurrent layers `rnn_1` .. `rnn_L`: per stacked layer, [forward] or [forward, backward]. */
+  recurrent: tfl.layers.Layer[][];
+  /** The per-step dense layer `logits`: [batch, time, D] -> [batch, time, classes]. */
+  logits: tfl.layers.Layer;
+}
+
+/** Builds an aligned many-to-many model: input [batch, time(, features)] -> [batch, time, classes]. */
+export function manyToMany(args: ManyToManyArgs): ManyToManyModel {
+  const o = commonOptions(args);
+  checkInt(
+    'classes',
+    args.classes,
+    1,
+    'the output needs at least one class, e.g. classes: vocab.size',
+  );
+  const { input, x, layer } = sequenceInput(args.input, args.seqLength ?? null, 'tokens');
+  const stack = recurrentStack(x, {
+    ...o,
+    bidirectional: args.bidirectional ?? false,
+    returnSequences: true,
+    returnState: false,
+    name: 'rnn',
+  });
+  const logits = tfl.layers.dense({ units: args.classes, name: 'logits' }); // per step, last axis
+  const y = logits.apply(stack.output) as tfl.SymbolicTensor; // [batch, time, classes]
+  const model = tfl.model({ inputs: input, outputs: y, name: 'many_to_many' });
+  initializeWeights(model, o.seed);
+  return { model, embedding: layer, recurrent: stack.layers, logits };
 }

@@ -5,7 +5,7 @@
  */
 import { manyToMany } from '@rnnkit/models';
 import { createTrainer } from '@rnnkit/training';
-import { charTokenizer, oneHot, Vocab } from '@rnnkit/vocab';
+import { charTokenizer, Vocab } from '@rnnkit/vocab';
 import { nextTokenWindows } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
 import { CliError } from '../../errors.js';
@@ -41,7 +41,7 @@ export function runCharModel(args: CharModelArgs): CharModelResult {
   const ids = vocab.encode(args.text);
   const { x: xIds, y: yIds } = nextTokenWindows(ids, { seqLength: ids.length - 1 }).get(0); // x = ids[:-1], y = ids[1:]
   const L = xIds.length; // sequence_length
-  const x = tf.tensor3d(oneHot(xIds, V), [1, L, V]); // [batch 1, time, vocab]
+  const x = tf.tensor2d(xIds, [1, L], 'int32'); // [batch 1, time]: ids, one-hot inside the model
   const y = tf.tensor2d(yIds, [1, L], 'int32'); // [batch 1, time]
   const { model } = manyToMany({
     cell: 'rnn',
