@@ -8,7 +8,12 @@ export {
   logSoftmax,
 } from './beam-search.js';
 export type { CellType, RecurrentLayerArgs } from './cells.js';
-export { CELL_TYPES, DEFAULT_RECURRENT_ACTIVATION, recurrentLayer } from './cells.js';
+export {
+  CELL_TYPES,
+  DEFAULT_RECURRENT_ACTIVATION,
+  DEFAULT_RESET_AFTER,
+  recurrentLayer,
+} from './cells.js';
 export { ModelsError } from './errors.js';
 export type { GenerateArgs, GenerateResult, Generation } from './generate.js';
 export { generate } from './generate.js';
@@ -16,6 +21,17 @@ export { initializeWeights } from './init-weights.js';
 export { glorotUniform, orthogonal } from './initializers.js';
 export type { InputSpec } from './inputs.js';
 export { EMBEDDING_INIT_LIMIT, INPUT_TYPES } from './inputs.js';
+export { fastRecurrence } from './kernels/fast.js';
+export type { RecurrenceKernelName } from './kernels/index.js';
+export { getRecurrenceKernel, runRecurrence, setRecurrenceKernel } from './kernels/index.js';
+export type {
+  RecurrenceInputs,
+  RecurrenceKernel,
+  RecurrenceOutputs,
+} from './kernels/recurrence.js';
+export { referenceRecurrence } from './kernels/reference.js';
+export type { GRUArgs, LSTMArgs, SimpleRNNArgs } from './layers/recurrent.js';
+export { GRU, LSTM, RecurrentLayer, SimpleRNN } from './layers/recurrent.js';
 export type { ManyToManyArgs, ManyToManyModel, RecurrentModel } from './many-to-many.js';
 export { manyToMany } from './many-to-many.js';
 export type { Head, ManyToOneArgs, ManyToOneModel } from './many-to-one.js';

@@ -1,0 +1,432 @@
+/**
+ * Per-step gate math of the fast recurrence kernel, on plain Float32Arrays.
+ *
+ * Composing tfjs ops for the gates costs a dozen kernel dispatches (and, on wasm, a copy per slice)
+ * per time step; one JS loop over `[batch, k * units]` is faster for the sizes rnnkit trains (see
+ * PERF-NOTES.md: 49 ms of JS gate math against 105 ms of recurrent matMuls per W1 step at hidden
+ * 256). All buffers are time-major in processing order: step `k` of a `[time * batch, n]` buffer
+ * starts at `k * batch * n`.
+ *
+ * Activations follow tfjs-layers exactly: `hardSigmoid(x) = clip(0.2 x + 0.5, 0, 1)`, `relu`'s
+ * derivative is 0 at 0, `linear` is the identity.
+ *
+ * @example
+ * ```ts
+ * const f = activationFn('tanh');
+ * f(0.5); // 0.46211715726000974
+ * activationGradFromOutput('tanh')(f(0.5)); // 0.7864477329659275 (= 1 - tanh(0.5)^2)
+ * ```
+ */
+
+/** Output activation of a cell (`activation` in Keras). */
+export type Activation = 'tanh' | 'relu' | 'linear';
+/** Gate activation of a cell (`recurrentActivation` in Keras). */
+export type RecurrentActivation = 'sigmoid' | 'hardSigmoid';
+
+type Fn = (v: number) => number;
+
+const tanh: Fn = Math.tanh;
+const relu: Fn = (v) => Math.max(v, 0);
+const linear: Fn = (v) => v;
+const sigmoid: Fn = (v) => 1 / (1 + Math.exp(-v));
+const hardSigmoid: Fn = (v) => Math.min(Math.max(0.2 * v + 0.5, 0), 1);
+
+/** The activation as a scalar function. */
+export function activationFn(name: Activation | RecurrentActivation): Fn {
+  switch (name) {
+    case 'tanh':
+      return tanh;
+    case 'relu':
+      return relu;
+    case 'linear':
+      return linear;
+    case 'sigmoid':
+      return sigmoid;
+    case 'hardSigmoid':
+      return hardSigmoid;
+  }
+}
+
+/**
+ * The activation's derivative written in terms of its output `a = f(v)`, so the backward pass needs
+ * only the saved activations. For hardSigmoid the saturated ends (a = 0 or 1) get 0, as tfjs's
+ * clipByValue gradient does everywhere except exactly on the clip points.
+ */
+export function activationGradFromOutput(name: Activation | RecurrentActivation): Fn {
+  switch (name) {
+    case 'tanh':
+      return (a) => 1 - a * a;
+    case 'relu':
+      return (a) => (a > 0 ? 1 : 0);
+    case 'linear':
+      return () => 1;
+    case 'sigmoid':
+      return (a) => a * (1 - a);
+    case 'hardSigmoid':
+      return (a) => (a > 0 && a < 1 ? 0.2 : 0);
+  }
+}
+
+/** Sizes and activations shared by every step of one sequence. */
+export interface StepShape {
+  batch: number;
+  units: number;
+  act: Fn;
+  rec: Fn;
+  dAct: Fn;
+  dRec: Fn;
+}
+
+/**
+ * LSTM forward for step k (Hochreiter & Schmidhuber 1997, Keras gate order i f c o).
+ * xp: [time*batch, 4u] input projection + bias; m: [batch, 4u] = h_{k-1} R; hs, cs:
+ * [(time+1)*batch, u] states (slot k is the state before step k); gates: [time*batch, 4u] saved
+ * activated gates; keep: [time*batch] 1/0 mask or null.
+ */
+export function lstmForwardStep(
+  s: StepShape,
+  k: number,
+  xp: Float32Array,
+  m: Float32Array,
+  hs: Float32Array,
+  cs: Float32Array,
+  gates: Float32Array,
+  keep: Uint8Array | null,
+): void {
+  const { batch, units: u, act, rec } = s;
+  const g4 = 4 * u;
+  for (let b = 0; b < batch; b++) {
+    const row = k * batch + b;
+    const xo = row * g4;
+    const mo = b * g4;
+    const prev = row * u;
+    const next = prev + batch * u;
+    if (keep !== null && keep[row] === 0) {
+      for (let j = 0; j < u; j++) {
+        hs[next + j] = hs[prev + j] as number;
+        cs[next + j] = cs[prev + j] as number;
+      }
+      continue;
+    }
+    for (let j = 0; j < u; j++) {
+      const i = rec((xp[xo + j] as number) + (m[mo + j] as number));
+      const f = rec((xp[xo + u + j] as number) + (m[mo + u + j] as number));
+      const g = act((xp[xo + 2 * u + j] as number) + (m[mo + 2 * u + j] as number));
+      const o = rec((xp[xo + 3 * u + j] as number) + (m[mo + 3 * u + j] as number));
+      const c = f * (cs[prev + j] as number) + i * g;
+      gates[xo + j] = i;
+      gates[xo + u + j] = f;
+      gates[xo + 2 * u + j] = g;
+      gates[xo + 3 * u + j] = o;
+      cs[next + j] = c;
+      hs[next + j] = o * act(c);
+    }
+  }
+}
+
+/**
+ * LSTM backward for step k. dh: [batch, u] gradient reaching h_k (output + recurrent), dc:
+ * [batch, u] gradient reaching c_k, updated in place to the gradient reaching c_{k-1}. Writes
+ * dZ: [time*batch, 4u] pre-activation gradients (0 on masked rows).
+ */
+export function lstmBackwardStep(
+  s: StepShape,
+  k: number,
+  dh: Float32Array,
+  dc: Float32Array,
+  cs: Float32Array,
+  gates: Float32Array,
+  dZ: Float32Array,
+  keep: Uint8Array | null,
+): void {
+  const { batch, units: u, act, dAct, dRec } = s;
+  const g4 = 4 * u;
+  for (let b = 0; b < batch; b++) {
+    const row = k * batch + b;
+    const go = row * g4;
+    if (keep !== null && keep[row] === 0) {
+      dZ.fill(0, go, go + g4);
+      continue;
+    }
+    const prev = row * u;
+    const next = prev + batch * u;
+    const so = b * u;
+    for (let j = 0; j < u; j++) {
+      const i = gates[go + j] as number;
+      const f = gates[go + u + j] as number;
+      const g = gates[go + 2 * u + j] as number;
+      const o = gates[go + 3 * u + j] as number;
+      const tc = act(cs[next + j] as number);
+      const dhj = dh[so + j] as number;
+      const dcj = (dc[so + j] as number) + dhj * o * dAct(tc);
+      dZ[go + j] = dcj * g * dRec(i);
+      dZ[go + u + j] = dcj * (cs[prev + j] as number) * dRec(f);
+      dZ[go + 2 * u + j] = dcj * i * dAct(g);
+      dZ[go + 3 * u + j] = dhj * tc * dRec(o);
+      dc[so + j] = dcj * f;
+    }
+  }
+}
+
+/** SimpleRNN forward for step k: h_k = act(xp + m). */
+export function rnnForwardStep(
+  s: StepShape,
+  k: number,
+  xp: Float32Array,
+  m: Float32Array,
+  hs: Float32Array,
+  keep: Uint8Array | null,
+): void {
+  const { batch, units: u, act } = s;
+  for (let b = 0; b < batch; b++) {
+    const row = k * batch + b;
+    const prev = row * u;
+    const next = prev + batch * u;
+    const masked = keep !== null && keep[row] === 0;
+    for (let j = 0; j < u; j++) {
+      hs[next + j] = masked
+        ? (hs[prev + j] as number)
+        : act((xp[prev + j] as number) + (m[b * u + j] as number));
+    }
+  }
+}
+
+/** SimpleRNN backward for step k: dZ = dh * act'(h_k). */
+export function rnnBackwardStep(
+  s: StepShape,
+  k: number,
+  dh: Float32Array,
+  hs: Float32Array,
+  dZ: Float32Array,
+  keep: Uint8Array | null,
+): void {
+  const { batch, units: u, dAct } = s;
+  for (let b = 0; b < batch; b++) {
+    const row = k * batch + b;
+    const o = row * u;
+    const masked = keep !== null && keep[row] === 0;
+    for (let j = 0; j < u; j++) {
+      dZ[o + j] = masked ? 0 : (dh[b * u + j] as number) * dAct(hs[o + batch * u + j] as number);
+    }
+  }
+}
+
+/**
+ * GRU (resetAfter false, tfjs/Keras 1) forward, first half of step k, after m1 = h_{k-1} R_zr
+ * [batch, 2u]: z and r into gates [time*batch, 3u], and rh = r * h_{k-1} [time*batch, u], the left
+ * operand of the second recurrent matMul.
+ */
+export function gruBeforeForwardGates(
+  s: StepShape,
+  k: number,
+  xp: Float32Array,
+  m1: Float32Array,
+  hs: Float32Array,
+  gates: Float32Array,
+  rh: Float32Array,
+): void {
+  const { batch, units: u, rec } = s;
+  for (let b = 0; b < batch; b++) {
+    const row = k * batch + b;
+    const xo = row * 3 * u;
+    const mo = b * 2 * u;
+    for (let j = 0; j < u; j++) {
+      const z = rec((xp[xo + j] as number) + (m1[mo + j] as number));
+      const r = rec((xp[xo + u + j] as number) + (m1[mo + u + j] as number));
+      gates[xo + j] = z;
+      gates[xo + u + j] = r;
+      rh[row * u + j] = r * (hs[row * u + j] as number);
+    }
+  }
+}
+
+/** Second half of step k (resetAfter false), after m2 = rh R_h [batch, u]. */
+export function gruBeforeForwardState(
+  s: StepShape,
+  k: number,
+  xp: Float32Array,
+  m2: Float32Array,
+  hs: Float32Array,
+  gates: Float32Array,
+  keep: Uint8Array | null,
+): void {
+  const { batch, units: u, act } = s;
+  for (let b = 0; b < batch; b++) {
+    const row = k * batch + b;
+    const xo = row * 3 * u;
+    const prev = row * u;
+    const next = prev + batch * u;
+    const masked = keep !== null && keep[row] === 0;
+    for (let j = 0; j < u; j++) {
+      const hp = hs[prev + j] as number;
+      if (masked) {
+        hs[next + j] = hp;
+        continue;
+      }
+      const hh = act((xp[xo + 2 * u + j] as number) + (m2[b * u + j] as number));
+      const z = gates[xo + j] as number;
+      gates[xo + 2 * u + j] = hh;
+      hs[next + j] = z * hp + (1 - z) * hh;
+    }
+  }
+}
+
+/**
+ * GRU (resetAfter false) backward, first half of step k. dh: [batch, u] gradient reaching h_k;
+ * writes dZzr[.., 0:u] (z pre-activation), dAh [time*batch, u] (hh pre-activation), and dhp
+ * [batch, u] = the part of dL/dh_{k-1} that does not go through a matMul (dh * z, or dh when masked).
+ */
+export function gruBeforeBackwardH(
+  s: StepShape,
+  k: number,
+  dh: Float32Array,
+  hs: Float32Array,
+  gates: Float32Array,
+  dZzr: Float32Array,
+  dAh: Float32Array,
+  dhp: Float32Array,
+  keep: Uint8Array | null,
+): void {
+  const { batch, units: u, dAct, dRec } = s;
+  for (let b = 0; b < batch; b++) {
+    const row = k * batch + b;
+    const go = row * 3 * u;
+    const zo = row * 2 * u;
+    const ho = row * u;
+    const so = b * u;
+    if (keep !== null && keep[row] === 0) {
+      dZzr.fill(0, zo, zo + 2 * u);
+      dAh.fill(0, ho, ho + u);
+      for (let j = 0; j < u; j++) dhp[so + j] = dh[so + j] as number;
+      continue;
+    }
+    for (let j = 0; j < u; j++) {
+      const z = gates[go + j] as number;
+      const hh = gates[go + 2 * u + j] as number;
+      const hp = hs[ho + j] as number;
+      const d = dh[so + j] as number;
+      dZzr[zo + j] = d * (hp - hh) * dRec(z);
+      dAh[ho + j] = d * (1 - z) * dAct(hh);
+      dhp[so + j] = d * z;
+    }
+  }
+}
+
+/**
+ * Second half (resetAfter false), after drh = dAh_k R_h^T [batch, u]: dZzr[.., u:2u] (r
+ * pre-activation) and dhp += drh * r.
+ */
+export function gruBeforeBackwardR(
+  s: StepShape,
+  k: number,
+  drh: Float32Array,
+  hs: Float32Array,
+  gates: Float32Array,
+  dZzr: Float32Array,
+  dhp: Float32Array,
+  keep: Uint8Array | null,
+): void {
+  const { batch, units: u, dRec } = s;
+  for (let b = 0; b < batch; b++) {
+    const row = k * batch + b;
+    if (keep !== null && keep[row] === 0) continue;
+    const go = row * 3 * u;
+    const zo = row * 2 * u;
+    const ho = row * u;
+    const so = b * u;
+    for (let j = 0; j < u; j++) {
+      const r = gates[go + u + j] as number;
+      const d = drh[so + j] as number;
+      dZzr[zo + u + j] = d * (hs[ho + j] as number) * dRec(r);
+      dhp[so + j] = (dhp[so + j] as number) + d * r;
+    }
+  }
+}
+
+/**
+ * GRU (resetAfter true, Keras 2/3, cuDNN) forward for step k, after m = h_{k-1} R [batch, 3u];
+ * bRec [3u] is the recurrent bias row. Saves z, r, hh into gates and mh = m_h + bRec_h
+ * [time*batch, u] (needed by r's gradient).
+ */
+export function gruAfterForwardStep(
+  s: StepShape,
+  k: number,
+  xp: Float32Array,
+  m: Float32Array,
+  bRec: Float32Array,
+  hs: Float32Array,
+  gates: Float32Array,
+  mh: Float32Array,
+  keep: Uint8Array | null,
+): void {
+  const { batch, units: u, act, rec } = s;
+  for (let b = 0; b < batch; b++) {
+    const row = k * batch + b;
+    const xo = row * 3 * u;
+    const mo = b * 3 * u;
+    const prev = row * u;
+    const next = prev + batch * u;
+    if (keep !== null && keep[row] === 0) {
+      for (let j = 0; j < u; j++) hs[next + j] = hs[prev + j] as number;
+      continue;
+    }
+    for (let j = 0; j < u; j++) {
+      const z = rec((xp[xo + j] as number) + (m[mo + j] as number) + (bRec[j] as number));
+      const r = rec(
+        (xp[xo + u + j] as number) + (m[mo + u + j] as number) + (bRec[u + j] as number),
+      );
+      const mhj = (m[mo + 2 * u + j] as number) + (bRec[2 * u + j] as number);
+      const hh = act((xp[xo + 2 * u + j] as number) + r * mhj);
+      gates[xo + j] = z;
+      gates[xo + u + j] = r;
+      gates[xo + 2 * u + j] = hh;
+      mh[prev + j] = mhj;
+      hs[next + j] = z * (hs[prev + j] as number) + (1 - z) * hh;
+    }
+  }
+}
+
+/**
+ * GRU (resetAfter true) backward for step k. Writes dM [time*batch, 3u] (gradient of h R + bRec:
+ * z, r, and r * dAh for the h block), dAh [time*batch, u] (hh pre-activation, the input side's h
+ * block) and dhp = dh * z (dh when masked).
+ */
+export function gruAfterBackwardStep(
+  s: StepShape,
+  k: number,
+  dh: Float32Array,
+  hs: Float32Array,
+  gates: Float32Array,
+  mh: Float32Array,
+  dM: Float32Array,
+  dAh: Float32Array,
+  dhp: Float32Array,
+  keep: Uint8Array | null,
+): void {
+  const { batch, units: u, dAct, dRec } = s;
+  for (let b = 0; b < batch; b++) {
+    const row = k * batch + b;
+    const go = row * 3 * u;
+    const ho = row * u;
+    const so = b * u;
+    if (keep !== null && keep[row] === 0) {
+      dM.fill(0, go, go + 3 * u);
+      dAh.fill(0, ho, ho + u);
+      for (let j = 0; j < u; j++) dhp[so + j] = dh[so + j] as number;
+      continue;
+    }
+    for (let j = 0; j < u; j++) {
+      const z = gates[go + j] as number;
+      const r = gates[go + u + j] as number;
+      const hh = gates[go + 2 * u + j] as number;
+      const hp = hs[ho + j] as number;
+      const d = dh[so + j] as number;
+      const dA = d * (1 - z) * dAct(hh);
+      dM[go + j] = d * (hp - hh) * dRec(z);
+      dM[go + u + j] = dA * (mh[ho + j] as number) * dRec(r);
+      dM[go + 2 * u + j] = dA * r;
+      dAh[ho + j] = dA;
+      dhp[so + j] = d * z;
+    }
+  }
+}
