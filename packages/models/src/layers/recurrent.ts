@@ -184,6 +184,18 @@ export abstract class RecurrentLayer extends tfl.RNN {
   }
 
   /**
+   * Gives each call its own options object: tfjs's executor (`predict`, `fit`) hands one object
+   * to every layer in turn and `RNN.apply` writes `initialState` into it, which the next
+   * recurrent layer would then misread.
+   */
+  override apply(
+    inputs: tf.Tensor | tf.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[],
+    kwargs?: Kwargs,
+  ): tf.Tensor | tf.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[] {
+    return super.apply(inputs, kwargs == null ? kwargs : { ...kwargs });
+  }
+
+  /**
    * [batch, time, features] -> output ([batch, time, units] with returnSequences, else
    * [batch, units]), followed by the final states [h] or [h, c] when returnState.
    */
