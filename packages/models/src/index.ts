@@ -21,6 +21,7 @@ export { initializeWeights } from './init-weights.js';
 export { glorotUniform, orthogonal } from './initializers.js';
 export type { InputSpec } from './inputs.js';
 export { EMBEDDING_INIT_LIMIT, INPUT_TYPES } from './inputs.js';
+export { fastRecurrence } from './kernels/fast.js';
 export type { RecurrenceKernelName } from './kernels/index.js';
 export { getRecurrenceKernel, runRecurrence, setRecurrenceKernel } from './kernels/index.js';
 export type {
