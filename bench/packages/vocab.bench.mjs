@@ -5,16 +5,18 @@
 // - vocab.stream.peak_rss_mb: peak RSS of the process while a 100 MB generated file (the text
 //   repeated) is streamed from disk into a word vocab (target < 200 MB: memory follows the vocab,
 //   not the corpus). The streamed vocab is checked against the vocab of one copy of the text.
-// Speeds are the median of 7 timed runs after 2 warm-up runs; 1 MB = 10^6 bytes of UTF-8.
+// Speeds are the median wall-clock time of 9 timed runs after 2 warm-up runs; 1 MB = 10^6 bytes
+// of UTF-8. The comment lines also give the median CPU time and the load average: on a shared
+// machine the wall-clock figure drops with the load, the CPU-time one much less.
 // Run: pnpm --filter @rnnkit/vocab build && node --expose-gc bench/packages/vocab.bench.mjs
 import { closeSync, createReadStream, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { charTokenizer, Vocab, wordTokenizer } from '@rnnkit/vocab';
 
 const WARMUP = 2;
-const RUNS = 7;
+const RUNS = 9;
 const STREAM_BYTES = 100e6;
 const CHUNK_BYTES = 1 << 16; // fs.createReadStream's default highWaterMark
 
@@ -83,19 +85,30 @@ function median(xs) {
 /** MB/s of building a vocab from the text and encoding the text with it. */
 function speed(tokenizer) {
   const times = [];
+  const cpuTimes = [];
   let checksum = 0; // use the ids, so that nothing can be optimised away
+  // No gc() between runs: a forced full GC makes V8 drop optimised code that embeds objects that
+  // died ("weak objects" deopts), so every run would start cold and measure the harness instead.
+  globalThis.gc?.();
   for (let r = 0; r < WARMUP + RUNS; r++) {
-    globalThis.gc?.();
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const vocab = Vocab.fromTexts([text], { tokenizer });
     const ids = vocab.encode(text);
     const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
     checksum = (checksum + ids.length + ids[ids.length - 1] + vocab.size) | 0;
-    if (r >= WARMUP) times.push(ms);
+    if (r >= WARMUP) {
+      times.push(ms);
+      cpuTimes.push((cpu.user + cpu.system) / 1000);
+    }
   }
   const ms = median(times);
+  const cpuMs = median(cpuTimes);
   console.error(
-    `# ${tokenizer.name}: median ${ms.toFixed(1)} ms for ${mb.toFixed(2)} MB (checksum ${checksum})`,
+    `# ${tokenizer.name}: median ${ms.toFixed(1)} ms wall (${(mb / (ms / 1000)).toFixed(1)} MB/s), ` +
+      `${cpuMs.toFixed(1)} ms CPU (${(mb / (cpuMs / 1000)).toFixed(1)} MB/s) for ${mb.toFixed(2)} MB; ` +
+      `load average ${loadavg()[0].toFixed(1)} (checksum ${checksum})`,
   );
   return mb / (ms / 1000);
 }
