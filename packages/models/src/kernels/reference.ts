@@ -16,7 +16,7 @@
  *   bias: null,
  *   h0: tf.zeros([1, 1]),
  * });
- * out.sequence.arraySync(); // [[[0.7616], [0.9575]]] = [tanh(1), tanh(1 + tanh(1))]
+ * out.sequence.arraySync(); // [[[0.7616], [0.9427]]] = [tanh(1), tanh(1 + tanh(1))]
  * ```
  */
 import * as tf from '@tensorflow/tfjs-core';
