@@ -291,6 +291,12 @@ describe('Vocab encodeBatch and decodeBatch', () => {
     expect(v.decodeBatch([batch.ids.subarray(0, 3)], { stopAtEos: true })).toEqual(['ab']);
   });
 
+  it('refuses a flat typed array in decodeBatch', () => {
+    expect(() => v.decodeBatch(new Int32Array([3, 4]) as never)).toThrow(
+      /use decode\(ids\) for one row/,
+    );
+  });
+
   it('handles an empty batch and refuses ragged rows without <pad>', () => {
     expect(v.encodeBatch([]).shape).toEqual([0, 0]);
     const bare = Vocab.fromTexts(['ab'], { tokenizer: char, specials: [] });

@@ -74,6 +74,7 @@ export class Vocab {
   readonly oov: OovPolicy;
   private readonly ids: Map<string, number>; // stoi
   private readonly encoder: IdEncoder;
+
   private constructor(
     tokenizer: Tokenizer,
     tokens: readonly string[],
@@ -231,6 +232,13 @@ export class Vocab {
     batch: EncodedBatch | Iterable<ArrayLike<number>>,
     options: DecodeOptions = {},
   ): string[] {
+    if (ArrayBuffer.isView(batch)) {
+      throw new VocabError(
+        'INVALID_ARGUMENT',
+        'decodeBatch: expected an EncodedBatch ({ ids, shape }) or a list of id arrays, got one ' +
+          'flat typed array: use decode(ids) for one row, or pass { ids, shape: [n, length] }',
+      );
+    }
     if ('shape' in batch && 'ids' in batch) {
       const [n, length] = batch.shape;
       return Array.from({ length: n }, (_, i) =>

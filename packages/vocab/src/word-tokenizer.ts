@@ -25,7 +25,9 @@ export interface WordTokenizerArgs {
    * `'sea-captain'` -> `'seacaptain'`). On ASCII the punctuation set is exactly Keras's
    * (`string.punctuation`); beyond ASCII it also deletes Unicode punctuation (`\p{P}`: curly quotes,
    * em dashes, `「」`), which Keras would leave glued to words. Lowercasing is Unicode
-   * `toLowerCase` (Keras lowercases ASCII only). A function cannot be saved to JSON.
+   * `toLowerCase` (Keras lowercases ASCII only). A function replaces all of this; it cannot be
+   * saved to JSON, and when a corpus is streamed it must map each line on its own (the stream is
+   * cut at whitespace).
    */
   standardize?: Standardize;
   /**
