@@ -1,3 +1,13 @@
+export type { ArtifactErrorCode } from './artifact/errors.js';
+export { ArtifactError } from './artifact/errors.js';
+export type { ArtifactFileSystem } from './artifact/file-system.js';
+export type { LoadedModel } from './artifact/load.js';
+export { load } from './artifact/load.js';
+export type { ArtifactLocation, ArtifactOptions } from './artifact/save.js';
+export { save } from './artifact/save.js';
+export type { ArtifactMeta, RnnkitJSON } from './artifact/schema.js';
+export { ARTIFACT_FORMAT_VERSION, parseRnnkitJSON } from './artifact/schema.js';
+export { nodeFileHandler } from './artifact/tfjs-files.js';
 export type { BeamDecoder, OneToManyLike, TensorDecoderStep } from './beam-decoders.js';
 export { oneToManyDecoder, tensorStep } from './beam-decoders.js';
 export type { BeamSearchArgs, BeamStep, BeamStepResult, Hypothesis } from './beam-search.js';

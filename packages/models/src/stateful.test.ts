@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { recurrentLayer } from './cells.js';
+import { initializeWeights } from './init-weights.js';
 import { manyToMany } from './many-to-many.js';
 import { type StepEngine, statefulLM } from './stateful.js';
 
@@ -108,6 +110,37 @@ describe('statefulLM', () => {
       for (let i = 0; i < 200; i++) lm.step([i % 5, (i * 3) % 5]);
       lm.dispose();
       expect(tf.memory().numTensors).toBe(before);
+      model.dispose();
+    });
+  }
+
+  for (const resetAfter of [true, false]) {
+    it(`gru resetAfter ${resetAfter} (rnnkit's layer) steps like the full model`, () => {
+      const V = 5;
+      const model = tfl.sequential();
+      model.add(
+        recurrentLayer({
+          cell: 'gru',
+          units: 4,
+          returnSequences: true,
+          resetAfter,
+          inputShape: [null, V],
+          name: 'rnn_1',
+        }),
+      );
+      model.add(tfl.layers.dense({ units: V, name: 'logits' }));
+      initializeWeights(model, 7);
+      const bias = model.layers[0]!.weights.find((w) => w.originalName.endsWith('bias'))!;
+      expect(bias.shape).toEqual(resetAfter ? [2, 12] : [12]);
+      const ids = [1, 4, 0, 3, 2, 2];
+      const full = fullRun(model, ids, V);
+      for (const engine of ENGINES) {
+        const lm = statefulLM(model, { engine });
+        const stepped = new Float32Array(ids.length * V);
+        for (let i = 0; i < ids.length; i++) stepped.set(lm.step([ids[i]!]), i * V);
+        expect(maxAbsDiff(stepped, full)).toBeLessThan(1e-5);
+        lm.dispose();
+      }
       model.dispose();
     });
   }

@@ -1,0 +1,118 @@
+/**
+ * `save(model, target, meta)`: writes a model as an rnnkit artifact. A folder path (or `file://`
+ * URL) in Node gets `model.json` + `weights.bin` (standard tfjs Layers format, loadable by plain
+ * `tf.loadLayersModel`) and `rnnkit.json`, written atomically: into a temporary sibling folder
+ * first, then swapped in, so a failure or crash leaves the previous artifact intact. Any other URL
+ * (`indexeddb://`, `localstorage://`, `http(s)://`, `downloads://`) or a tfjs `IOHandler` goes
+ * through tfjs's IO routers, with the `rnnkit.json` document carried in model.json's
+ * `userDefinedMetadata.rnnkit`.
+ *
+ * @example
+ * ```ts
+ * import { manyToMany, save } from '@rnnkit/models';
+ * const { model } = manyToMany({ units: 64, classes: vocab.size,
+ *   input: { type: 'oneHot', vocabSize: vocab.size } });
+ * await save(model, 'out/char-lm', { task: 'text-generation',
+ *   topology: { builder: 'manyToMany', args: { units: 64 } }, vocab: vocab.toJSON() });
+ * // out/char-lm/{model.json, weights.bin, rnnkit.json}
+ * ```
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { ArtifactError } from './errors.js';
+import { type ArtifactFileSystem, nodeFileSystem, writeFolderAtomic } from './file-system.js';
+import { type ArtifactMeta, parseRnnkitJSON, type RnnkitJSON, rnnkitJSON } from './schema.js';
+import {
+  ARTIFACT_FILES,
+  artifactsToFiles,
+  MODEL_JSON,
+  RNNKIT_JSON,
+  WEIGHTS_BIN,
+} from './tfjs-files.js';
+
+/** A folder path, a `file://` URL, any tfjs URL, or a tfjs IOHandler. */
+export type ArtifactLocation = string | tf.io.IOHandler;
+
+export interface ArtifactOptions {
+  /** The file-system seam for folder paths. Default: Node's fs/promises. */
+  fs?: ArtifactFileSystem;
+}
+
+/** Key of the rnnkit document in model.json's `userDefinedMetadata` (URL and IOHandler targets). */
+export const METADATA_KEY = 'rnnkit';
+
+/** The folder path of a location, or null when it is a URL of another scheme or an IOHandler. */
+export function folderOf(location: ArtifactLocation): string | null {
+  if (typeof location !== 'string') return null;
+  if (location.startsWith('file://')) return location.slice('file://'.length);
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) ? null : location;
+}
+
+/** The tfjs save/load handler of a URL, or a `NO_HANDLER` error listing what works. */
+export function routedHandler(location: ArtifactLocation, kind: 'save' | 'load'): tf.io.IOHandler {
+  if (typeof location !== 'string') return location;
+  const handlers =
+    kind === 'save' ? tf.io.getSaveHandlers(location) : tf.io.getLoadHandlers(location);
+  const h = handlers[0];
+  if (h === undefined) {
+    throw new ArtifactError(
+      'NO_HANDLER',
+      location,
+      `no TensorFlow.js IO handler can ${kind} '${location}' here: in Node give a folder path (or file://path); in the browser use indexeddb://name, localstorage://name or an http(s) URL`,
+    );
+  }
+  return h;
+}
+
+function layersModel(model: tfl.LayersModel | { model: tfl.LayersModel }): tfl.LayersModel {
+  return 'predict' in model ? model : model.model;
+}
+
+/** Saves the model and its metadata; returns the `rnnkit.json` document written. */
+export async function save(
+  model: tfl.LayersModel | { model: tfl.LayersModel },
+  target: ArtifactLocation,
+  meta: ArtifactMeta,
+  options: ArtifactOptions = {},
+): Promise<RnnkitJSON> {
+  const doc = rnnkitJSON(meta, tf.version_core);
+  // round trip now: a meta that is not plain JSON fails here, not when loading
+  const text = JSON.stringify(doc, null, 2);
+  parseRnnkitJSON(text, `${RNNKIT_JSON} (the meta given to save)`);
+  let artifacts: tf.io.ModelArtifacts | undefined;
+  await layersModel(model).save(
+    tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) };
+    }),
+  );
+  const a = artifacts!;
+  const dir = folderOf(target);
+  if (dir === null) {
+    const handler = routedHandler(target, 'save');
+    if (handler.save === undefined) {
+      throw new ArtifactError(
+        'NO_HANDLER',
+        String(target),
+        'the given IOHandler cannot save (it has no save()): give a folder path or a tfjs URL',
+      );
+    }
+    await handler.save({
+      ...a,
+      userDefinedMetadata: { ...a.userDefinedMetadata, [METADATA_KEY]: doc },
+    });
+    return doc;
+  }
+  const { modelJson, weights } = artifactsToFiles(a);
+  await writeFolderAtomic(
+    options.fs ?? (await nodeFileSystem()),
+    dir,
+    [
+      [WEIGHTS_BIN, weights],
+      [MODEL_JSON, modelJson],
+      [RNNKIT_JSON, new TextEncoder().encode(`${text}\n`)], // last: the folder's commit marker
+    ],
+    ARTIFACT_FILES,
+  );
+  return doc;
+}
