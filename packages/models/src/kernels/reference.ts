@@ -187,7 +187,9 @@ function run(inputs: RecurrenceInputs): [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D?]
     let [hNext, cNext] = step(steps[t] as tf.Tensor2D, h, c);
     const m = masks?.[t];
     if (m != null) {
-      // masked step: keep the state and repeat the previous output (tfjs-layers `rnn()`)
+      // masked step: keep the state and repeat the previous output (tfjs-layers `rnn()`). The
+      // "previous output" of a leading masked step is h0 here, as in tfjs; Keras's TF backend
+      // emits zeros there instead. The final states are the same either way.
       const keep = tf.sub(1, m);
       hNext = tf.add(tf.mul(hNext, m), tf.mul(h, keep));
       if (inputs.cell === 'lstm') cNext = tf.add(tf.mul(cNext, m), tf.mul(c, keep));
