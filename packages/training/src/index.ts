@@ -1,5 +1,22 @@
+export type { BackendChoice, BackendName, SetupArgs, SetupResult } from './backend.js';
+export { BACKENDS, setup } from './backend.js';
+export type {
+  CheckpointFs,
+  CheckpointManifest,
+  LoadedCheckpoint,
+  LoopState,
+} from './checkpoint.js';
+export {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+  loadCheckpoint,
+  nodeFs,
+  saveCheckpoint,
+} from './checkpoint.js';
 export type { NamedTensor } from './clipping.js';
 export { clipByGlobalNorm, clipByValue, globalNorm } from './clipping.js';
+export type { EpochPlan, NestedArray, PlanArgs, TrainData } from './data.js';
+export { epochSeed, planEpochs } from './data.js';
 export type { TrainingErrorCode } from './errors.js';
 export { DivergenceError, TrainingError } from './errors.js';
 export type { FitArgs, History } from './fit.js';
@@ -14,6 +31,8 @@ export {
   meanSquaredError,
   sparseCategoricalCrossentropy,
 } from './losses.js';
+export type { MetricName, Metrics } from './metrics.js';
+export { createMetrics, DEFAULT_TOP_K, higherIsBetter, METRIC_NAMES } from './metrics.js';
 export type { OptimizerConfig, OptimizerType } from './optimizers.js';
 export {
   AdamWOptimizer,
@@ -26,5 +45,17 @@ export {
 } from './optimizers.js';
 export type { Schedule, ScheduleConfig, ScheduleState } from './schedules.js';
 export { createSchedule } from './schedules.js';
+export type {
+  CallbackResult,
+  CheckpointArgs,
+  EarlyStoppingArgs,
+  Progress,
+  StopReason,
+  TrainCallbacks,
+  TrainHistory,
+  TrainOptions,
+  ValidationResult,
+} from './train.js';
+export { evaluateData, train } from './train.js';
 export type { Batch, NamedValues, Trainer, TrainerArgs, TrainerState } from './trainer.js';
 export { createTrainer } from './trainer.js';

@@ -30,7 +30,8 @@ export type ScheduleConfig =
    * Keras `ReduceLROnPlateau`: multiply the rate by `factor` (default 0.1) when the monitored
    * value (the train loop's `monitor`, default val_loss) has not improved by more than `minDelta`
    * (default 1e-4) for `patience` (default 10) evaluations; then wait `cooldown` (default 0)
-   * evaluations; never below `minLearningRate` (default 0).
+   * evaluations; never below `minLearningRate` (default 0). Patience counts as Keras does: the
+   * rate drops on the `patience`-th evaluation in a row without improvement.
    */
   | {
       type: 'plateau';
@@ -123,6 +124,7 @@ export function createSchedule(config: ScheduleConfig | undefined, base: number)
       return {
         config: c,
         learningRate: () => lr,
+        // Keras ReduceLROnPlateau.on_epoch_end, step for step (including its cooldown quirk)
         observe(value) {
           if (cooldown > 0) {
             cooldown--;
@@ -134,12 +136,10 @@ export function createSchedule(config: ScheduleConfig | undefined, base: number)
             return false;
           }
           if (cooldown > 0) return false;
-          if (++wait <= patience) return false;
-          const next = Math.max(lr * factor, min);
-          wait = 0;
+          if (++wait < patience || lr <= min) return false;
+          lr = Math.max(lr * factor, min);
           cooldown = cooldownLength;
-          if (next === lr) return false;
-          lr = next;
+          wait = 0;
           return true;
         },
         state: () => ({ learningRate: lr, best, wait, cooldown }),

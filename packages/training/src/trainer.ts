@@ -62,6 +62,12 @@ export interface TrainerArgs {
    * one-hot input is how char models train there). Default: x goes to the model as it is.
    */
   inputOneHot?: number;
+  /**
+   * Seed of the dropout masks: the mask of update k in Dropout layer j is drawn from a seed
+   * derived from (seed, k, j), so runs repeat and a resumed run draws the masks the
+   * uninterrupted one would. Default: tfjs's unseeded masks (layer seeds are left alone).
+   */
+  seed?: number;
 }
 
 /** One weight or optimizer slot as plain values: what a checkpoint stores. */
@@ -112,6 +118,17 @@ export interface Trainer {
   setState(state: TrainerState): Promise<void>;
   /** Frees the optimizer's state. The model stays the caller's. */
   dispose(): void;
+}
+
+/** Layers whose randomness comes from a `seed` field. */
+const DROPOUT_LAYERS = new Set(['Dropout', 'SpatialDropout1D']);
+
+/** A 32-bit hash of (a, b) (murmur3's finaliser): independent seeds for steps and layers. */
+function mix(a: number, b: number): number {
+  let h = (a ^ Math.imul(b + 1, 0x9e3779b1)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** The loss function of a name or function, with a message listing the names. */
@@ -169,6 +186,17 @@ export function createTrainer(model: tfl.LayersModel, args: TrainerArgs): Traine
   const schedule = createSchedule(args.schedule, baseLr);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   let steps = 0;
+  const seed = args.seed === undefined ? undefined : checkInt('seed', args.seed, 0);
+  // tfjs-layers' Dropout draws its mask with `this.seed` (core.ts, K.dropout(..., this.seed))
+  const dropouts = model.layers.filter((l) => DROPOUT_LAYERS.has(l.getClassName())) as unknown as {
+    seed?: number;
+  }[];
+  const seedDropout = (): void => {
+    if (seed === undefined) return;
+    dropouts.forEach((layer, j) => {
+      layer.seed = mix(mix(seed, steps), j);
+    });
+  };
   const forwardLoss = (batch: Batch, training: boolean): tf.Scalar => {
     const out = model.apply(modelInput(batch.x, oneHot), { training }) as tf.Tensor;
     return lossFn(out, batch.y, batch.mask);
@@ -188,6 +216,7 @@ export function createTrainer(model: tfl.LayersModel, args: TrainerArgs): Traine
     },
     step(batch) {
       setLearningRate(optimizer, schedule.learningRate(steps));
+      seedDropout();
       const { value, grads } = tf.variableGrads(() => forwardLoss(batch, true), vars);
       // in the order of vars, as minimize(f, true, vars) passes them
       let list: NamedTensor[] = vars.map((v) => ({ name: v.name, tensor: grads[v.name]! }));
