@@ -43,7 +43,10 @@ export function orderTokens(
   counts: Iterable<readonly [string, number]>,
   { specials, minCount, maxSize }: ResolvedVocabArgs,
 ): string[] {
-  const kept: Ranked[] = [];
+  // Bucket by count, then sort only within buckets, most frequent first, and stop once maxSize
+  // is reached: most of a word vocab has count 1 or 2, so a global sort would mostly compare
+  // counts that are equal and then fall back to the tokens anyway.
+  const buckets = new Map<number, Ranked[]>();
   for (const [t, n] of counts) {
     if (typeof n !== 'number' || !(n >= 0)) {
       throw new VocabError(
@@ -52,35 +55,46 @@ export function orderTokens(
       );
     }
     // A text may contain a special's spelling (e.g. the word '<unk>'): it maps to the special.
-    if (n >= minCount && !specials.includes(t as SpecialToken)) kept.push(ranked(t, n));
+    if (n < minCount || specials.includes(t as SpecialToken)) continue;
+    const bucket = buckets.get(n);
+    if (bucket === undefined) buckets.set(n, [ranked(t)]);
+    else bucket.push(ranked(t));
   }
-  kept.sort(byCountThenToken);
-  const room = Math.max(0, maxSize - specials.length);
-  return [...specials, ...kept.slice(0, room).map((r) => r.token)];
+  const out: string[] = [...specials];
+  for (const n of [...buckets.keys()].sort((a, b) => b - a)) {
+    if (out.length >= maxSize) break;
+    const bucket = buckets.get(n)!.sort(byToken);
+    for (const r of bucket) {
+      if (out.length >= maxSize) break;
+      out.push(r.token);
+    }
+  }
+  return out;
 }
 
-/** A token with its count and its first four UTF-16 units as two numbers, for a fast sort. */
+/** A token with its first four UTF-16 units packed into two numbers, for a fast sort. */
 interface Ranked {
   token: string;
-  count: number;
   head: number; // units 0, 1 as (u0 + 1) * 65537 + (u1 + 1); 0 stands for "no unit"
   tail: number; // units 2, 3 likewise
 }
 
-function ranked(token: string, count: number): Ranked {
-  const u = (i: number) => (i < token.length ? token.charCodeAt(i) + 1 : 0);
-  return { token, count, head: u(0) * 65537 + u(1), tail: u(2) * 65537 + u(3) };
+function unit(token: string, i: number): number {
+  return i < token.length ? token.charCodeAt(i) + 1 : 0;
 }
 
-// Descending count, then ascending UTF-16 code unit order of the token. The packed heads settle
-// almost every tie with number comparisons; a string comparison costs several times more.
-function byCountThenToken(a: Ranked, b: Ranked): number {
-  return (
-    b.count - a.count ||
-    a.head - b.head ||
-    a.tail - b.tail ||
-    (a.token < b.token ? -1 : a.token > b.token ? 1 : 0)
-  );
+function ranked(token: string): Ranked {
+  return {
+    token,
+    head: unit(token, 0) * 65537 + unit(token, 1),
+    tail: unit(token, 2) * 65537 + unit(token, 3),
+  };
+}
+
+// UTF-16 code unit order. The packed units settle almost every comparison with numbers; a string
+// comparison costs several times more.
+function byToken(a: Ranked, b: Ranked): number {
+  return a.head - b.head || a.tail - b.tail || (a.token < b.token ? -1 : a.token > b.token ? 1 : 0);
 }
 
 /** Validates `VocabArgs` before any text is read, and fills in defaults. */

@@ -116,6 +116,24 @@ describe('Vocab build options', () => {
     expect(Vocab.fromTexts(['abc'], { tokenizer: char, maxSize: 2 }).size).toBe(2);
   });
 
+  it('keeps the first maxSize ids of the unlimited vocab, for any texts and tokenizer', () => {
+    const tokenizers = [char, wordTokenizer()];
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: 'grapheme' })),
+        fc.integer({ min: 2, max: 30 }),
+        fc.constantFrom(0, 1),
+        (texts, maxSize, which) => {
+          const tokenizer = tokenizers[which]!;
+          const all = Vocab.fromTexts(texts, { tokenizer });
+          expect(Vocab.fromTexts(texts, { tokenizer, maxSize }).tokens).toEqual(
+            all.tokens.slice(0, maxSize),
+          );
+        },
+      ),
+    );
+  });
+
   it('maps a text spelling of a special to the special', () => {
     const v = Vocab.fromTexts(['<unk> A'], { tokenizer: symbolTokenizer() });
     expect(v.tokens).toEqual(['<pad>', '<unk>', 'A']);

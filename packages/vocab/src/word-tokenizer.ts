@@ -26,8 +26,8 @@ export interface WordTokenizerArgs {
    * (`string.punctuation`); beyond ASCII it also deletes Unicode punctuation (`\p{P}`: curly quotes,
    * em dashes, `「」`), which Keras would leave glued to words. Lowercasing is Unicode
    * `toLowerCase` (Keras lowercases ASCII only). A function replaces all of this; it cannot be
-   * saved to JSON, and when a corpus is streamed it must map each line on its own (the stream is
-   * cut at whitespace).
+   * saved to JSON, and when a corpus is streamed it must treat the text on either side of a
+   * whitespace character independently (the stream is cut after whitespace).
    */
   standardize?: Standardize;
   /**
