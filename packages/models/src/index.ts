@@ -8,6 +8,14 @@ export { save } from './artifact/save.js';
 export type { ArtifactMeta, RnnkitJSON } from './artifact/schema.js';
 export { ARTIFACT_FORMAT_VERSION, parseRnnkitJSON } from './artifact/schema.js';
 export { nodeFileHandler } from './artifact/tfjs-files.js';
+export type { AdditiveAttentionArgs, AttentionType } from './attention.js';
+export {
+  AdditiveAttention,
+  ATTENTION_TYPES,
+  AttentionLayer,
+  DotAttention,
+  PaddingMask,
+} from './attention.js';
 export type { BeamDecoder, OneToManyLike, TensorDecoderStep } from './beam-decoders.js';
 export { oneToManyDecoder, tensorStep } from './beam-decoders.js';
 export type { BeamSearchArgs, BeamStep, BeamStepResult, Hypothesis } from './beam-search.js';
@@ -50,6 +58,8 @@ export type { ConditionSpec, OneToManyArgs, OneToManyModel } from './one-to-many
 export { BroadcastTime, oneToMany } from './one-to-many.js';
 export type { SamplingArgs } from './sampling.js';
 export { argmax, checkSampling, DEFAULT_SAMPLING, sampleToken } from './sampling.js';
+export type { DecodedStep, Encoded, Seq2SeqArgs, Seq2SeqModel } from './seq2seq.js';
+export { DEFAULT_ATTENTION, seq2seq } from './seq2seq.js';
 export type { CommonArgs } from './stack.js';
 export {
   DEFAULT_CELL,
