@@ -58,9 +58,50 @@ function stepMatMul(a: Float32Array, rows: number, cols: number, w: tf.Tensor2D)
   return data;
 }
 
-/** Weight gradient a^T d for a [n, p], d [n, q], as (d^T a)^T: no transposed matMul operand. */
-function weightGrad(a: tf.Tensor2D, d: tf.Tensor2D): tf.Tensor2D {
-  return tf.transpose(tf.matMul(tf.transpose(d), a)) as tf.Tensor2D;
+/**
+ * [rows, cols] -> [cols, rows] in JS, in cache-sized blocks. wasm's Transpose kernel is far slower
+ * than this for the [time*batch, k*units] shapes here (seconds against milliseconds, measured).
+ */
+export function transposeData(src: ArrayLike<number>, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  const bs = 32;
+  for (let i0 = 0; i0 < rows; i0 += bs) {
+    const i1 = Math.min(i0 + bs, rows);
+    for (let j0 = 0; j0 < cols; j0 += bs) {
+      const j1 = Math.min(j0 + bs, cols);
+      for (let i = i0; i < i1; i++) {
+        for (let j = j0; j < j1; j++) out[j * rows + i] = src[i * cols + j] as number;
+      }
+    }
+  }
+  return out;
+}
+
+/** A 2D tensor's transpose, made in JS. */
+function transposed(t: tf.Tensor2D): tf.Tensor2D {
+  const [r, c] = t.shape;
+  return tf.tensor2d(transposeData(t.dataSync(), r, c), [c, r]);
+}
+
+/**
+ * (a^T d)^T = d^T a as a [q, p] buffer, for a [n, p], d [n, q] (a JS buffer): the weight gradient
+ * of a product over all n = time*batch rows, with no transposed matMul operand.
+ */
+function weightGradT(a: tf.Tensor2D, d: Float32Array, n: number, q: number): Float32Array {
+  const dT = tf.tensor2d(transposeData(d, n, q), [q, n]);
+  const out = tf.matMul(dT, a);
+  const data = (out.dataSync() as Float32Array).slice();
+  dT.dispose();
+  out.dispose();
+  return data;
+}
+
+/** Columns [from, from + width) of a [rows, cols] buffer. */
+function columns(d: Float32Array, rows: number, cols: number, from: number, width: number) {
+  const out = new Float32Array(rows * width);
+  for (let r = 0; r < rows; r++)
+    out.set(d.subarray(r * cols + from, r * cols + from + width), r * width);
+  return out;
 }
 
 /** Column sums of a [rows, cols] buffer. */
@@ -120,25 +161,34 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
   const aux = cell === 'gru' ? new Float32Array(rows * units) : new Float32Array(0); // rh or mh
 
   const forwardFunc = (_backend: unknown, save: (tensors: tf.Tensor[]) => void): tf.Tensor[] => {
-    // [time*batch, features], processing order
-    const xt = tf.reshape(tf.transpose(reverse ? tf.reverse(x, 1) : x, [1, 0, 2]), [
-      rows,
-      features,
-    ]);
-    let biasIn: tf.Tensor | null = bias;
-    let bRec = new Float32Array(g);
-    if (bias !== null && bias.rank === 2) {
-      biasIn = tf.reshape(tf.slice(bias, [0, 0], [1, g]), [g]);
-      bRec = (tf.slice(bias, [1, 0], [1, g]).dataSync() as Float32Array).slice();
+    // [time*batch, features], processing order (reordered in JS: see transposeData)
+    const xData = x.dataSync();
+    const xtData = new Float32Array(rows * features);
+    for (let k = 0; k < time; k++) {
+      const t = reverse ? time - 1 - k : k;
+      for (let b = 0; b < batch; b++) {
+        const from = (b * time + t) * features;
+        xtData.set(xData.subarray(from, from + features), (k * batch + b) * features);
+      }
     }
-    const proj = tf.matMul(xt, kernel);
-    const xp = (biasIn === null ? proj : tf.add(proj, biasIn)).dataSync() as Float32Array;
+    const xt = tf.tensor2d(xtData, [rows, features]);
+    const biasData = bias === null ? null : (bias.dataSync() as Float32Array);
+    const bRec =
+      biasData !== null && bias?.rank === 2 ? biasData.slice(g, 2 * g) : new Float32Array(g);
+    const xp = tf.matMul(xt, kernel).dataSync() as Float32Array;
+    if (biasData !== null) {
+      for (let r = 0; r < rows; r++) {
+        for (let j = 0; j < g; j++)
+          xp[r * g + j] = (xp[r * g + j] as number) + (biasData[j] as number);
+      }
+    }
     hs.set(h0.dataSync());
     if (cell === 'lstm' && inputs.c0 != null) cs.set(inputs.c0.dataSync()); // else zeros
 
     if (cell === 'gru' && !resetAfter) {
-      const rzr = tf.slice(recurrentKernel, [0, 0], [units, 2 * units]);
-      const rh = tf.slice(recurrentKernel, [0, 2 * units], [units, units]);
+      const rData = recurrentKernel.dataSync() as Float32Array;
+      const rzr = tf.tensor2d(columns(rData, units, g, 0, 2 * units), [units, 2 * units]);
+      const rh = tf.tensor2d(columns(rData, units, g, 2 * units, units), [units, units]);
       for (let k = 0; k < time; k++) {
         const m1 = stepMatMul(hs.subarray(k * bu, (k + 1) * bu), batch, units, rzr);
         gruBeforeForwardGates(s, k, xp, m1, hs, gates, aux);
@@ -197,13 +247,20 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
     };
 
     const hPrev = tf.tensor2d(hs.subarray(0, rows * units), [rows, units]);
-    let dZin: tf.Tensor2D; // [time*batch, g], gradient of the input projection (x K + b_in)
-    let dR: () => tf.Tensor;
+    let dZin: Float32Array; // [time*batch, g], gradient of the input projection (x K + b_in)
+    let dRT: () => Float32Array; // [g, units], the recurrent kernel's gradient transposed
     let dBias: () => tf.Tensor;
 
     if (cell === 'gru' && !resetAfter) {
-      const rzrT = tf.transpose(tf.slice(rk, [0, 0], [units, 2 * units]));
-      const rhT = tf.transpose(tf.slice(rk, [0, 2 * units], [units, units]));
+      const rData = rk.dataSync() as Float32Array;
+      const rzrT = tf.tensor2d(
+        transposeData(columns(rData, units, g, 0, 2 * units), units, 2 * units),
+        [2 * units, units],
+      );
+      const rhT = tf.tensor2d(
+        transposeData(columns(rData, units, g, 2 * units, units), units, units),
+        [units, units],
+      );
       const dZzr = new Float32Array(rows * 2 * units);
       const dAh = new Float32Array(rows * units);
       const dhp = new Float32Array(bu);
@@ -215,65 +272,78 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
         const zr = dZzr.subarray(k * 2 * bu, (k + 1) * 2 * bu);
         mergeRecurrent(k, stepMatMul(zr, batch, 2 * units, rzrT), dhp);
       }
-      const zrT = tf.tensor2d(dZzr, [rows, 2 * units]);
-      const ahT = tf.tensor2d(dAh, [rows, units]);
-      dZin = tf.concat([zrT, ahT], 1);
-      dR = () =>
-        tf.concat([weightGrad(hPrev, zrT), weightGrad(tf.tensor2d(aux, [rows, units]), ahT)], 1);
-      dBias = () => tf.tensor1d(colSum(dZin.dataSync() as Float32Array, rows, g));
+      const dz = new Float32Array(rows * g);
+      for (let r = 0; r < rows; r++) {
+        dz.set(dZzr.subarray(r * 2 * units, (r + 1) * 2 * units), r * g);
+        dz.set(dAh.subarray(r * units, (r + 1) * units), r * g + 2 * units);
+      }
+      dZin = dz;
+      dRT = () => {
+        // rows of dR^T: [z r] from h_{k-1}, [h] from r * h_{k-1}
+        const out = new Float32Array(g * units);
+        out.set(weightGradT(hPrev, dZzr, rows, 2 * units));
+        out.set(weightGradT(tf.tensor2d(aux, [rows, units]), dAh, rows, units), 2 * units * units);
+        return out;
+      };
+      dBias = () => tf.tensor1d(colSum(dz, rows, g));
     } else if (cell === 'gru') {
-      const rT = tf.transpose(rk);
+      const rT = transposed(rk);
       const dM = new Float32Array(rows * g);
       const dAh = new Float32Array(rows * units);
       const dhp = new Float32Array(bu);
       for (let k = time - 1; k >= 0; k--) {
         addOutputGrad(k);
         gruAfterBackwardStep(s, k, dh, hs, gates, aux, dM, dAh, dhp, keep);
-        mergeRecurrent(
-          k,
-          stepMatMul(dM.subarray(k * batch * g, (k + 1) * batch * g), batch, g, rT),
-          dhp,
-        );
+        const dMk = dM.subarray(k * batch * g, (k + 1) * batch * g);
+        mergeRecurrent(k, stepMatMul(dMk, batch, g, rT), dhp);
       }
-      const dMT = tf.tensor2d(dM, [rows, g]);
-      dZin = tf.concat(
-        [tf.slice(dMT, [0, 0], [rows, 2 * units]), tf.tensor2d(dAh, [rows, units])],
-        1,
-      );
-      dR = () => weightGrad(hPrev, dMT);
+      // The input side differs from dM only in the h block: dAh instead of r * dAh.
+      const dz = dM.slice();
+      for (let r = 0; r < rows; r++)
+        dz.set(dAh.subarray(r * units, (r + 1) * units), r * g + 2 * units);
+      dZin = dz;
+      dRT = () => weightGradT(hPrev, dM, rows, g);
       dBias = () => {
-        const dIn = colSum(dZin.dataSync() as Float32Array, rows, g);
+        const dIn = colSum(dz, rows, g);
         if (bias?.rank !== 2) return tf.tensor1d(dIn);
-        return tf.stack([tf.tensor1d(dIn), tf.tensor1d(colSum(dM, rows, g))]);
+        const both = new Float32Array(2 * g);
+        both.set(dIn);
+        both.set(colSum(dM, rows, g), g);
+        return tf.tensor2d(both, [2, g]);
       };
     } else {
-      const rT = tf.transpose(rk);
+      const rT = transposed(rk);
       const dZ = new Float32Array(rows * g);
       for (let k = time - 1; k >= 0; k--) {
         addOutputGrad(k);
         if (cell === 'lstm') lstmBackwardStep(s, k, dh, dc, cs, gates, dZ, keep);
         else rnnBackwardStep(s, k, dh, hs, dZ, keep);
-        mergeRecurrent(
-          k,
-          stepMatMul(dZ.subarray(k * batch * g, (k + 1) * batch * g), batch, g, rT),
-          null,
-        );
+        const dZk = dZ.subarray(k * batch * g, (k + 1) * batch * g);
+        mergeRecurrent(k, stepMatMul(dZk, batch, g, rT), null);
       }
-      dZin = tf.tensor2d(dZ, [rows, g]);
-      const dZT = dZin;
-      dR = () => weightGrad(hPrev, dZT);
+      dZin = dZ;
+      dRT = () => weightGradT(hPrev, dZ, rows, g);
       dBias = () => tf.tensor1d(colSum(dZ, rows, g));
     }
 
     const grads: Record<string, () => tf.Tensor> = {
       x: () => {
-        // [time*batch, features] -> [batch, time, features], input order
-        const dxt = tf.matMul(dZin, tf.transpose(kern));
-        const dx = tf.transpose(tf.reshape(dxt, [time, batch, features]), [1, 0, 2]);
-        return reverse ? tf.reverse(dx, 1) : dx;
+        // [time*batch, g] x [g, features] -> [time*batch, features], then back to
+        // [batch, time, features] in input order
+        const dxt = tf.matMul(tf.tensor2d(dZin, [rows, g]), transposed(kern)).dataSync();
+        const dx = new Float32Array(rows * features);
+        for (let k = 0; k < time; k++) {
+          const t = reverse ? time - 1 - k : k;
+          for (let b = 0; b < batch; b++) {
+            const from = (k * batch + b) * features;
+            dx.set(dxt.subarray(from, from + features), (b * time + t) * features);
+          }
+        }
+        return tf.tensor3d(dx, [batch, time, features]);
       },
-      kernel: () => weightGrad(xt, dZin),
-      recurrentKernel: dR,
+      kernel: () =>
+        tf.tensor2d(transposeData(weightGradT(xt, dZin, rows, g), g, features), [features, g]),
+      recurrentKernel: () => tf.tensor2d(transposeData(dRT(), g, units), [units, g]),
       h0: () => tf.tensor2d(dh.slice(), [batch, units]),
     };
     if (bias !== null) grads.bias = () => tf.reshape(dBias(), bias.shape);

@@ -1,0 +1,63 @@
+"""W1 reference: char-level LM training in PyTorch, the figure rnnkit's bench/speed compares against.
+
+One-hot input (vocab 65) -> nn.LSTM/GRU/RNN(units) -> Linear -> cross-entropy, Adam, seqLength 64,
+batch 32; prints `RESULT {json}` with tokens per second for each timed run.
+
+Run it the way PERF-NOTES.md found fastest on this machine (Debian torch + OpenBLAS, one torch thread,
+OpenBLAS threads as given):
+  OPENBLAS_NUM_THREADS=2 LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread \\
+    /usr/bin/python3 bench/reference/speed_w1.py lstm 256
+Exits 0 with "skipped: PyTorch not available" when torch is missing.
+"""
+import json
+import os
+import statistics
+import sys
+import time
+
+try:
+    import torch
+except ImportError:
+    print("skipped: PyTorch not available")
+    sys.exit(0)
+
+cell = sys.argv[1] if len(sys.argv) > 1 else "lstm"
+units = int(sys.argv[2]) if len(sys.argv) > 2 else 256
+quick = os.environ.get("BENCH_QUICK") == "1"
+torch.set_num_threads(1)
+torch.manual_seed(0)
+vocab, seq_length, batch = 65, 64, 32
+rnn_class = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}[cell]
+rnn = rnn_class(vocab, units, batch_first=True)
+dense = torch.nn.Linear(units, vocab)
+params = list(rnn.parameters()) + list(dense.parameters())
+opt = torch.optim.Adam(params, lr=2e-3)
+loss_fn = torch.nn.CrossEntropyLoss()
+batches = []
+for _ in range(4):
+    ids = torch.randint(0, vocab, (batch, seq_length + 1))
+    x = torch.nn.functional.one_hot(ids[:, :-1], vocab).float()  # [batch, time, vocab]
+    batches.append((x, ids[:, 1:].reshape(-1)))
+
+
+def step(i):
+    x, y = batches[i % len(batches)]
+    opt.zero_grad()
+    out, _ = rnn(x)  # [batch, time, units]
+    loss = loss_fn(dense(out.reshape(-1, units)), y)
+    loss.backward()
+    opt.step()
+
+
+for i in range(3):
+    step(i)
+steps, runs = (4, 2) if quick else (10, 3)
+rates = []
+for _ in range(runs):
+    t0 = time.perf_counter()
+    for i in range(steps):
+        step(i)
+    rates.append(batch * seq_length * steps / (time.perf_counter() - t0))
+name = f"w1.{cell}{units}.torch"
+print("RESULT " + json.dumps({"name": name, "rates": rates, "median": statistics.median(rates),
+                              "openblasThreads": os.environ.get("OPENBLAS_NUM_THREADS")}))

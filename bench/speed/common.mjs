@@ -1,0 +1,65 @@
+// Shared helpers of the speed suite: backend setup, seeded data, timing, result lines.
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+
+/** Quick mode (BENCH_QUICK=1): fewer steps and runs, for iterating; figures are rougher. */
+export const QUICK = process.env.BENCH_QUICK === '1';
+
+/** Selects the wasm backend (XNNPACK + SIMD, one thread under Node: PERF-NOTES.md). */
+export async function useWasm() {
+  tf.env().set('PROD', true);
+  const dir = dirname(
+    createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json'),
+  );
+  setWasmPaths(`${dir}/dist/`);
+  await tf.setBackend('wasm');
+  await tf.ready();
+}
+
+/** mulberry32: seeded uniform [0, 1). */
+export function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Glorot-uniform [rows, cols] as a tf.Variable (fast to make, unlike tfjs's orthogonal). */
+export function glorotVar(rows, cols, seed) {
+  const r = prng(seed);
+  const lim = Math.sqrt(6 / (rows + cols));
+  const v = new Float32Array(rows * cols).map(() => (r() * 2 - 1) * lim);
+  return tf.variable(tf.tensor2d(v, [rows, cols]));
+}
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * Runs `step` `warmup` times, then `runs` timed runs of `steps` steps each; returns the
+ * throughput of every run (units of work per second, `work` units per step).
+ */
+export async function measure(step, { warmup, runs, steps, work }) {
+  for (let i = 0; i < warmup; i++) await step();
+  const rates = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < steps; i++) await step();
+    rates.push((work * steps) / ((performance.now() - t0) / 1000));
+  }
+  return rates;
+}
+
+/** The one line a worker prints for run.mjs: `RESULT {json}`. */
+export function report(name, rates, extra = {}) {
+  console.log(`RESULT ${JSON.stringify({ name, rates, median: median(rates), ...extra })}`);
+}
