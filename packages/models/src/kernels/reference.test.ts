@@ -243,7 +243,8 @@ describe('the kernel dispatcher', () => {
   afterAll(() => setRecurrenceKernel('default'));
 
   it('runs the selected kernel and switches back by name', () => {
-    expect(getRecurrenceKernel()).toBe(referenceRecurrence);
+    setRecurrenceKernel('default');
+    const shipped = getRecurrenceKernel(); // whichever kernel rnnkit ships as the default
     let calls = 0;
     setRecurrenceKernel((inputs) => {
       calls++;
@@ -254,6 +255,8 @@ describe('the kernel dispatcher', () => {
     expect(calls).toBe(1);
     setRecurrenceKernel('reference');
     expect(getRecurrenceKernel()).toBe(referenceRecurrence);
+    setRecurrenceKernel('default');
+    expect(getRecurrenceKernel()).toBe(shipped);
     expect(() => setRecurrenceKernel('nope' as 'reference')).toThrow(/one of default, reference/);
   });
 });
