@@ -35,7 +35,17 @@ export type MissingPolicy = 'error' | 'skip-row' | 'nan';
 export type CsvColumn = Float64Array | string[];
 
 /** Cells that count as missing unless quoted (pandas' usual markers, and the empty cell). */
-export const DEFAULT_MISSING_VALUES: readonly string[] = ['', 'NA', 'N/A', 'NaN', 'nan', 'null'];
+export const DEFAULT_MISSING_VALUES: readonly string[] = [
+  '',
+  'NA',
+  'N/A',
+  'n/a',
+  '#N/A',
+  'NaN',
+  'nan',
+  'null',
+  'NULL',
+];
 
 /** Options of `fromCsv` / `fromCsvFile`; every one has a default. */
 export interface CsvOptions {
@@ -237,8 +247,13 @@ export function fromCsv(text: string, options: CsvOptions = {}): CsvTable {
     }
   }
 
-  const isMissing = (rec: CsvRecord, i: number): boolean =>
-    missingValues.has(rec.fields[i]!) && !(rec.quoted?.[i] ?? false);
+  // The length test first: hashing every (sliced) cell string for the Set lookup is costly.
+  let longestMarker = 0;
+  for (const m of missingValues) longestMarker = Math.max(longestMarker, m.length);
+  const isMissing = (rec: CsvRecord, i: number): boolean => {
+    const v = rec.fields[i]!;
+    return v.length <= longestMarker && missingValues.has(v) && !(rec.quoted?.[i] ?? false);
+  };
   const declared = options.types ?? {};
   // fromEntries, not assignment: a column may be called "__proto__" or "toString".
   const types: Record<string, CsvColumnType> = Object.fromEntries(
@@ -307,8 +322,8 @@ export function fromCsv(text: string, options: CsvOptions = {}): CsvTable {
           throw new DatasetError(
             'NOT_A_NUMBER',
             `${inFile(file)}row ${at.row} (line ${at.line}), column ${show(name)} is numeric but holds ` +
-              `${show(v)}: expected a number like 315.7 or -1.5e3; fix the cell, add ${show(v)} to ` +
-              `missingValues if it marks a missing value, or read the column as text with ` +
+              `${show(v)}: expected a number like 315.7 or -1.5e3; fix the cell, pass missingValues: ` +
+              `[...DEFAULT_MISSING_VALUES, ${show(v)}] if it marks a missing value, or read the column as text with ` +
               `types: { ${JSON.stringify(name)}: 'string' }`,
             at,
           );
@@ -343,6 +358,8 @@ const NUMBER = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
 const ISO_DATE =
   /^(\d{4})-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?)?$/;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /**
  * Milliseconds since 1970 UTC of an ISO 8601 date, or NaN when it is not one or names a day that
  * does not exist (2021-02-29). A time without a zone is read as UTC, so results do not depend on
@@ -358,7 +375,8 @@ export function parseIsoDate(s: string): number {
   const hour = h === undefined ? 0 : Number(h);
   const minute = mi === undefined ? 0 : Number(mi);
   const second = sec === undefined ? 0 : Number(sec);
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const daysInMonth = month === 2 ? (leap ? 29 : 28) : DAYS_IN_MONTH[month - 1]!;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return Number.NaN;
   if (hour > 23 || minute > 59 || second > 59) return Number.NaN;
   let ms = Date.UTC(year, month - 1, day, hour, minute, second) + Number(frac ?? 0) * 1000;
