@@ -24,12 +24,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import {
-  CELL_TYPES,
-  type CellType,
-  DEFAULT_RECURRENT_ACTIVATION,
-  recurrentLayer,
-} from './cells.js';
+import { CELL_TYPES, type CellType, recurrentLayer } from './cells.js';
 import { registerCustomObject } from './custom-objects.js';
 import { checkInt, ModelsError } from './errors.js';
 
@@ -99,65 +94,6 @@ export function stateCount(cell: CellType): number {
   return cell === 'lstm' ? 2 : 1;
 }
 
-interface RnnLayerArgs {
-  cell: CellType;
-  units: number;
-  returnSequences: boolean;
-  returnState: boolean;
-  goBackwards: boolean;
-  name: string;
-}
-
-/**
- * Gives the layer its own copy of the call options. tfjs's executor (`predict`, `fit`,
- * `evaluate`) hands one options object to every layer of a model in turn, and `RNN.apply` writes
- * its `initialState` into it, so the next recurrent layer that takes a state would see the previous
- * one's and throw ("When inputs is an array, neither initialState or constants should be provided").
- */
-function ownKwargs(layer: tfl.layers.Layer): tfl.layers.Layer {
-  const apply = layer.apply.bind(layer);
-  layer.apply = (inputs, kwargs) => apply(inputs, kwargs === undefined ? kwargs : { ...kwargs });
-  return layer;
-}
-
-/**
- * One recurrent layer. Without `returnState`/`goBackwards` it is rnnkit's `recurrentLayer`; with
- * them, a stock tfjs layer with the same settings until `recurrentLayer` takes those options.
- */
-function rnnLayer(a: RnnLayerArgs): tfl.layers.Layer {
-  if (!a.returnState && !a.goBackwards) {
-    return ownKwargs(
-      recurrentLayer({
-        cell: a.cell,
-        units: a.units,
-        returnSequences: a.returnSequences,
-        name: a.name,
-      }),
-    );
-  }
-  const common = {
-    units: a.units,
-    returnSequences: a.returnSequences,
-    returnState: a.returnState,
-    goBackwards: a.goBackwards,
-    name: a.name,
-    kernelInitializer: 'zeros' as const, // initializeWeights() sets the seeded values
-    recurrentInitializer: 'zeros' as const,
-  };
-  switch (a.cell) {
-    case 'rnn':
-      return ownKwargs(tfl.layers.simpleRNN({ ...common, activation: 'tanh' }));
-    case 'lstm':
-      return ownKwargs(
-        tfl.layers.lstm({ ...common, recurrentActivation: DEFAULT_RECURRENT_ACTIVATION }),
-      );
-    case 'gru':
-      return ownKwargs(
-        tfl.layers.gru({ ...common, recurrentActivation: DEFAULT_RECURRENT_ACTIVATION }),
-      );
-  }
-}
-
 /**
  * Reverses the time axis: [batch, time, ...] -> the same with step t moved to time - 1 - t. The
  * mask (in input order) passes through unchanged, because the reversed backward outputs are back in
@@ -193,7 +129,7 @@ export interface StackArgs {
   dropout: number;
   /** Emit every step of the top layer ([batch, time, D]) or only its last ([batch, D]). */
   returnSequences: boolean;
-  /** Also return each layer's final state (built with stock layers until rnnkit's take it). */
+  /** Also return each layer's final state. */
   returnState: boolean;
   /** Initial state per layer ([h] or [h, c], each [batch, units]); unidirectional only. */
   initialState?: tfl.SymbolicTensor[][];
@@ -227,7 +163,7 @@ export function recurrentStack(x: tfl.SymbolicTensor, a: StackArgs): Stack {
     const run = (
       goBackwards: boolean,
     ): [tfl.layers.Layer, tfl.SymbolicTensor, tfl.SymbolicTensor[]] => {
-      const layer = rnnLayer({
+      const layer = recurrentLayer({
         cell: a.cell,
         units: a.units,
         returnSequences,
