@@ -99,6 +99,9 @@ describe('fromCsv: columns', () => {
     expect(t.columns).toEqual(['c', 'a']);
     expect(Object.keys(t.data)).toEqual(['c', 'a']);
     expect(Array.from(t.numbers('c'))).toEqual([3, 6]);
+    expect(caught(() => fromCsv('a,b\n1,2\n', { columns: ['a', 'a'] })).message).toBe(
+      'columns lists "a" twice: list each column once',
+    );
   });
 
   it('lists the available columns for an unknown one', () => {

@@ -203,7 +203,7 @@ export function fromCsv(text: string, options: CsvOptions = {}): CsvTable {
         'DUPLICATE_COLUMN',
         `${inFile(file)}column name ${show(n)} appears twice in the header (columns ${j + 1} and ${i + 1}): ` +
           'rename one in the file, or pass header: [...names] with the first row removed',
-        { column: n, line: 1, ...place(file) },
+        { column: n, ...(header === true ? { line: records[0]!.line } : {}), ...place(file) },
       );
     }
     seen.set(n, i);
@@ -231,6 +231,14 @@ export function fromCsv(text: string, options: CsvOptions = {}): CsvTable {
   }
 
   const kept = options.columns ?? names;
+  const twice = kept.find((name, k) => kept.indexOf(name) !== k);
+  if (twice !== undefined) {
+    throw new DatasetError(
+      'BAD_OPTION',
+      `columns lists ${show(twice)} twice: list each column once`,
+      { column: twice },
+    );
+  }
   const index = kept.map((name) => {
     const i = seen.get(name);
     if (i === undefined) throw unknownColumn(name, names, file);

@@ -14,7 +14,8 @@
  *   every IMDb sentence ends in two spaces (a left-over of the original tab-separated file),
  *   trimmed unless `trim: false`.
  * - Quirks left in: 17 sentences appear twice within their source (same label both times: 10 in
- *   Amazon, 3 in IMDb, 4 in Yelp), so a random split may put a sentence in both train and test;
+ *   Amazon, 3 in IMDb, 4 in Yelp) and one in two sources ("Very disappointing.", Amazon and
+ *   IMDb), so a random split may put a sentence in both train and test;
  *   17 sentences hold non-ASCII characters (13 in IMDb, 4 in Yelp: `é`, `—`, ...).
  *
  * @example
@@ -84,10 +85,10 @@ export async function sentimentSentences(
       const raw = JSON.parse(await readFile(packageFile(pkg, file), 'utf8')) as unknown;
       if (!Array.isArray(raw)) throw unexpectedData(file, where, 'a JSON array', typeof raw);
       const out: SentimentRecord[] = [];
-      raw.forEach((r: { text?: unknown; class?: unknown }, i) => {
+      raw.forEach((r: { text?: unknown; class?: unknown } | null, i) => {
         // The empty record that ends every file: no text, no class.
-        if (r.text === '' && r.class === null) return;
-        if (typeof r.text !== 'string' || (r.class !== 0 && r.class !== 1)) {
+        if (r?.text === '' && r.class === null) return;
+        if (typeof r?.text !== 'string' || (r.class !== 0 && r.class !== 1)) {
           throw unexpectedData(
             file,
             where,

@@ -59,6 +59,13 @@ describe('fromText', () => {
     expect(err.message).toContain('iconv');
   });
 
+  it('names UTF-16 when the bytes start with its byte order mark', () => {
+    const e = caught(() => fromText(bytes(0xff, 0xfe, 0x68, 0x00, 0x69, 0x00)));
+    expect([e.code, e.offset]).toEqual(['INVALID_UTF8', 0]);
+    expect(e.message).toContain('starts with a UTF-16 byte order mark');
+    expect(e.message).toContain('iconv -f UTF-16 -t UTF-8');
+  });
+
   it.each([
     ['a lone continuation byte', [0x61, 0x80], 1],
     ['an overlong two-byte form', [0xc0, 0xaf], 0],

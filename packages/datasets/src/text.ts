@@ -88,14 +88,22 @@ function invalidUtf8(bytes: Uint8Array, file: string | undefined): DatasetError 
   const offset = firstInvalidUtf8(bytes);
   let line = 1;
   for (let i = 0; i < offset; i++) if (bytes[i] === 0x0a) line++;
+  // A UTF-16 file fails at byte 0 or 1 (its byte order mark, or a NUL-padded first character
+  // does not fail at all): name the encoding when the BOM shows it.
+  const utf16 =
+    (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
   const hex = Array.from(bytes.subarray(offset, offset + 4), (b) =>
     b.toString(16).padStart(2, '0'),
   ).join(' ');
   return new DatasetError(
     'INVALID_UTF8',
     `${inFile(file)}invalid UTF-8 at byte ${offset} (line ${line}): expected a UTF-8 sequence, ` +
-      `got bytes ${hex}; the file is probably in another encoding (Latin-1, Windows-1252, ` +
-      'UTF-16): convert it, e.g. `iconv -f WINDOWS-1252 -t UTF-8 in.txt > out.txt`',
+      `got bytes ${hex}; ` +
+      (utf16
+        ? 'the file starts with a UTF-16 byte order mark: convert it, e.g. ' +
+          '`iconv -f UTF-16 -t UTF-8 in.txt > out.txt`'
+        : 'the file is probably in another encoding (Latin-1, Windows-1252, UTF-16): convert ' +
+          'it, e.g. `iconv -f WINDOWS-1252 -t UTF-8 in.txt > out.txt`'),
     { line, offset, ...(file === undefined ? {} : { file }) },
   );
 }
