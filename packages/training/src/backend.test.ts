@@ -1,0 +1,39 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { type BackendChoice, setup } from './backend.js';
+import { TrainingError } from './errors.js';
+
+describe('setup', () => {
+  it('selects cpu on request and logs it', async () => {
+    const lines: string[] = [];
+    const r = await setup({ backend: 'cpu', logger: (l) => lines.push(l) });
+    expect(r.backend).toBe('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+    expect(lines).toEqual(['backend: cpu (requested)']);
+  });
+
+  it('auto picks wasm in Node (the dist folder is found for the .wasm files) and says why', async () => {
+    const lines: string[] = [];
+    const r = await setup({ logger: (l) => lines.push(l) });
+    expect(r.backend).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(lines[0]).toMatch(/^backend: wasm \(auto: fastest measured in Node/);
+    const y = tf.matMul(tf.ones([2, 3]), tf.ones([3, 2]));
+    expect(Array.from(y.dataSync())).toEqual([3, 3, 3, 3]);
+    tf.dispose(y);
+    expect(tf.env().getBool('PROD')).toBe(true); // the console banner is silenced
+  });
+
+  it('a browser backend in Node fails with BACKEND_UNAVAILABLE and how to fix it', async () => {
+    const err = await setup({ backend: 'webgl' }).catch((e) => e);
+    expect(err).toBeInstanceOf(TrainingError);
+    expect(err.code).toBe('BACKEND_UNAVAILABLE');
+    expect(err.message).toMatch(/backend 'webgl'.*choose another of cpu, wasm, webgl, webgpu/);
+  });
+
+  it('rejects an unknown backend with the choices', async () => {
+    await expect(setup({ backend: 'gpu' as BackendChoice })).rejects.toThrow(
+      /unknown backend "gpu": expected auto or one of cpu, wasm, webgl, webgpu/,
+    );
+  });
+});
