@@ -42,6 +42,8 @@ interface Case {
   recurrentActivation?: 'sigmoid' | 'hardSigmoid';
   masked?: boolean;
   noBias?: boolean;
+  /** One-hot x (the kernel's sparse input path). */
+  oneHot?: boolean;
 }
 
 /** Inputs of a case, as variables so every gradient can be taken. */
@@ -49,7 +51,21 @@ function makeInputs(c: Case, seed: number): { inputs: RecurrenceInputs; vars: tf
   const g = GATES[c.cell] * c.units;
   const twoRows = c.cell === 'gru' && (c.resetAfter ?? true);
   const v = (t: tf.Tensor, name: string) => tf.variable(t, true, `${name}${seed}_${Math.random()}`);
-  const x = v(rand([c.batch, c.time, c.features], seed, 1), 'x');
+  const x = v(
+    c.oneHot
+      ? tf.reshape(
+          tf.oneHot(
+            tf.tensor1d(
+              Array.from({ length: c.batch * c.time }, (_, i) => (i * 7 + seed) % c.features),
+              'int32',
+            ),
+            c.features,
+          ),
+          [c.batch, c.time, c.features],
+        )
+      : rand([c.batch, c.time, c.features], seed, 1),
+    'x',
+  );
   const kernel = v(rand([c.features, g], seed + 1), 'k');
   const recurrentKernel = v(rand([c.units, g], seed + 2), 'r');
   const bias = c.noBias ? null : v(rand(twoRows ? [2, g] : [g], seed + 3), 'b');
@@ -269,6 +285,16 @@ for (const backend of ['cpu', 'wasm'] as const) {
         { cell: 'lstm', ...base, masked: true },
         { cell: 'gru', ...base, resetAfter: false, masked: true, goBackwards: true },
         { cell: 'rnn', ...base, activation: 'relu', masked: true },
+        { cell: 'lstm', ...base, features: 20, oneHot: true },
+        {
+          cell: 'gru',
+          ...base,
+          features: 20,
+          oneHot: true,
+          resetAfter: false,
+          goBackwards: true,
+          masked: true,
+        },
         { cell: 'lstm', ...base, recurrentActivation: 'hardSigmoid' },
       ];
       cases.forEach((c, i) => {
@@ -303,6 +329,8 @@ for (const backend of ['cpu', 'wasm'] as const) {
         { cell: 'lstm', ...base, noBias: true, activation: 'linear' },
         { cell: 'gru', ...base, recurrentActivation: 'hardSigmoid', activation: 'relu' },
         { cell: 'rnn', ...base, activation: 'linear', time: 1 },
+        { cell: 'gru', ...base, features: 20, oneHot: true },
+        { cell: 'rnn', ...base, features: 20, oneHot: true, goBackwards: true },
       );
       cases.forEach((c, i) => {
         it(`${JSON.stringify(c)}`, () => expectClose(c, 200 + i, stepReference));
@@ -320,3 +348,18 @@ for (const backend of ['cpu', 'wasm'] as const) {
     });
   });
 }
+
+describe('fastRecurrence errors', () => {
+  it('rejects bad shapes with the reference kernel errors', async () => {
+    await tf.setBackend('cpu');
+    const { inputs, vars } = makeInputs(
+      { cell: 'lstm', batch: 2, time: 3, features: 2, units: 3 },
+      1,
+    );
+    expect(() => fastRecurrence({ ...inputs, h0: tf.zeros([2, 4]) as tf.Tensor2D })).toThrow(/h0/);
+    expect(() => fastRecurrence({ ...inputs, x: tf.zeros([2, 0, 2]) as tf.Tensor3D })).toThrow(
+      /0 time steps/,
+    );
+    tf.dispose(vars);
+  });
+});

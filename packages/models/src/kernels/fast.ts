@@ -22,6 +22,7 @@
  * ```
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { ModelsError } from '../errors.js';
 import {
   activationFn,
   activationGradFromOutput,
@@ -37,7 +38,9 @@ import {
   rnnForwardStep,
   type StepShape,
 } from './fast-gates.js';
+import { type SparseRows, sparseProject, sparseWeightGrad, toSparseRows } from './fast-input.js';
 import type { RecurrenceInputs, RecurrenceKernel, RecurrenceOutputs } from './recurrence.js';
+import { checkRecurrenceInputs } from './reference.js';
 
 /** The engine entry point tf.customGrad uses; private in the typings, stable across tfjs 4. */
 interface OpEngine {
@@ -123,8 +126,14 @@ const GATES = { rnn: 1, lstm: 4, gru: 3 } as const;
  */
 export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): RecurrenceOutputs => {
   const { cell, x, kernel, recurrentKernel, bias, h0 } = inputs;
-  const [batch, time, features] = x.shape;
-  const units = recurrentKernel.shape[0];
+  // Same shape checks and errors as the reference kernel.
+  const [batch, time, features, units] = checkRecurrenceInputs(inputs);
+  if (time === 0) {
+    throw new ModelsError(
+      'BAD_SHAPE',
+      'x has 0 time steps, expected at least 1: give sequences of length >= 1',
+    );
+  }
   const g = GATES[cell] * units;
   const resetAfter = cell === 'gru' && (inputs.resetAfter ?? true);
   const reverse = inputs.goBackwards ?? false;
@@ -160,6 +169,9 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
   const gates = cell === 'rnn' ? new Float32Array(0) : new Float32Array(rows * g);
   const aux = cell === 'gru' ? new Float32Array(rows * units) : new Float32Array(0); // rh or mh
 
+  const bRec = new Float32Array(g); // gru resetAfter: the recurrent bias row
+  let sparse: SparseRows | null = null; // x in processing order, when sparse enough
+
   const forwardFunc = (_backend: unknown, save: (tensors: tf.Tensor[]) => void): tf.Tensor[] => {
     // [time*batch, features], processing order (reordered in JS: see transposeData)
     const xData = x.dataSync();
@@ -171,16 +183,24 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
         xtData.set(xData.subarray(from, from + features), (k * batch + b) * features);
       }
     }
-    const xt = tf.tensor2d(xtData, [rows, features]);
     const biasData = bias === null ? null : (bias.dataSync() as Float32Array);
-    const bRec =
-      biasData !== null && bias?.rank === 2 ? biasData.slice(g, 2 * g) : new Float32Array(g);
-    const xp = tf.matMul(xt, kernel).dataSync() as Float32Array;
-    if (biasData !== null) {
-      for (let r = 0; r < rows; r++) {
-        for (let j = 0; j < g; j++)
-          xp[r * g + j] = (xp[r * g + j] as number) + (biasData[j] as number);
+    if (biasData !== null && bias?.rank === 2) bRec.set(biasData.subarray(g, 2 * g));
+    // [time*batch, g] input projection x K + b_in
+    let xp: Float32Array;
+    sparse = toSparseRows(xtData, rows, features);
+    if (sparse !== null) {
+      xp = sparseProject(sparse, kernel.dataSync() as Float32Array, g, biasData);
+      save([kernel, recurrentKernel]);
+    } else {
+      const xt = tf.tensor2d(xtData, [rows, features]);
+      xp = tf.matMul(xt, kernel).dataSync() as Float32Array;
+      if (biasData !== null) {
+        for (let r = 0; r < rows; r++) {
+          for (let j = 0; j < g; j++)
+            xp[r * g + j] = (xp[r * g + j] as number) + (biasData[j] as number);
+        }
       }
+      save([kernel, recurrentKernel, xt]);
     }
     hs.set(h0.dataSync());
     if (cell === 'lstm' && inputs.c0 != null) cs.set(inputs.c0.dataSync()); // else zeros
@@ -211,7 +231,6 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
         seq.set(hs.subarray(from, from + units), (b * time + k) * units);
       }
     }
-    save([xt, kernel, recurrentKernel]);
     const outs: tf.Tensor[] = [
       tf.tensor3d(seq, [batch, time, units]),
       tf.tensor2d(hs.slice(time * bu), [batch, units]),
@@ -221,7 +240,7 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
   };
 
   const backwardsFunc = (dys: tf.Tensor[], saved: tf.Tensor[]): Record<string, () => tf.Tensor> => {
-    const [xt, kern, rk] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+    const [kern, rk, xt] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D | undefined];
     const dSeq = (dys[0] as tf.Tensor).dataSync() as Float32Array;
     const dh = new Float32Array((dys[1] as tf.Tensor).dataSync()); // [batch, units], dL/dh_k
     const dc = cell === 'lstm' ? new Float32Array((dys[2] as tf.Tensor).dataSync()) : dh;
@@ -342,7 +361,12 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
         return tf.tensor3d(dx, [batch, time, features]);
       },
       kernel: () =>
-        tf.tensor2d(transposeData(weightGradT(xt, dZin, rows, g), g, features), [features, g]),
+        tf.tensor2d(
+          sparse !== null || xt === undefined
+            ? sparseWeightGrad(sparse as SparseRows, dZin, g, features)
+            : transposeData(weightGradT(xt, dZin, rows, g), g, features),
+          [features, g],
+        ),
       recurrentKernel: () => tf.tensor2d(transposeData(dRT(), g, units), [units, g]),
       h0: () => tf.tensor2d(dh.slice(), [batch, units]),
     };
