@@ -105,7 +105,7 @@ describe('generate', () => {
     model.dispose();
   });
 
-  it('leaves the tensor count unchanged over 200 tokens (both engines)', () => {
+  it('leaves the tensor count unchanged over 200 tokens (every engine)', () => {
     const model = lmModel();
     for (const engine of ['js', 'tfjs'] as const) {
       const before = tf.memory().numTensors;

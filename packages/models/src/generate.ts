@@ -31,7 +31,7 @@ export interface GenerateArgs extends SamplingArgs {
   stopTokens?: readonly number[];
   /** Seed of the draws. Default: a random seed (reported in the result, to reproduce a run). */
   seed?: number;
-  /** Step engine when a model is given. Default `'js'` (see `statefulLM`). */
+  /** Step engine when a model is given. Default `'auto'` (see `statefulLM`). */
   engine?: StepEngine;
   /** Called for each new token as it is made (streaming output). */
   onToken?: (row: number, token: number) => void;
@@ -53,8 +53,8 @@ export interface GenerateResult {
 
 /**
  * Generates from each prompt. Takes a model (its weights are read once per call) or a
- * `statefulLM` to reuse (it is reset to the number of prompts first). Makes no tensors with the
- * js engine; the tfjs engine disposes its own.
+ * `statefulLM` to reuse (it is reset to the number of prompts first). Leaves no tensor behind
+ * (the js engine makes none; the others dispose theirs).
  */
 export function generate(source: tfl.LayersModel | StatefulLM, args: GenerateArgs): GenerateResult {
   checkSampling(args);

@@ -145,6 +145,28 @@ describe('statefulLM', () => {
     });
   }
 
+  it('a padding id (maskZero) keeps the state, as the full model masks it', () => {
+    const V = 6;
+    const { model } = manyToMany({
+      cell: 'lstm',
+      units: 5,
+      classes: V,
+      layers: 2,
+      input: { type: 'embedding', vocabSize: V, dims: 3, maskZero: true },
+      seed: 2,
+    });
+    const ids = [3, 0, 2, 0, 0, 5];
+    const full = fullRun(model, ids, V);
+    for (const engine of ENGINES) {
+      const lm = statefulLM(model, { engine });
+      const stepped = new Float32Array(ids.length * V);
+      for (let i = 0; i < ids.length; i++) stepped.set(lm.step([ids[i]!]), i * V);
+      expect(maxAbsDiff(stepped, full)).toBeLessThan(1e-5);
+      lm.dispose();
+    }
+    model.dispose();
+  });
+
   it('reads an Embedding input as a row lookup', () => {
     const V = 6;
     const model = tfl.sequential();
@@ -177,6 +199,10 @@ describe('statefulLM', () => {
     const lm = statefulLM(model);
     expect(() => lm.step([3])).toThrow(/outside \[0, 3\)/);
     expect(() => lm.step([0, 1])).toThrow(/2 tokens for a batch of 1/);
+    expect(lm.engine).toBe('js'); // 'auto' on the cpu backend
+    expect(() => statefulLM(model, { engine: 'gpu' as never })).toThrow(
+      /engine must be one of 'auto', 'js', 'tfjs'/,
+    );
     const dense = tfl.sequential({
       layers: [tfl.layers.dense({ units: 2, inputShape: [3] })],
     });
