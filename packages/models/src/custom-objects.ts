@@ -8,6 +8,7 @@
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { GRU, LSTM, SimpleRNN } from './layers/recurrent.js';
+import { sequentialEntry } from './layers/sequential-from-config.js';
 
 type LayerClass = typeof tfl.layers.Layer & { className: string };
 
@@ -18,13 +19,20 @@ export function registerCustomObject(cls: LayerClass): void {
   classes.set(cls.className, cls);
 }
 
+type Entry = ReturnType<typeof sequentialEntry>;
+
 /**
  * The map for `tfl.models.modelFromJSON(json, customObjects())`. tfjs-layers 4.22 reads each entry
  * as a `[class, fromConfig]` pair, like its own registry (`deserializeKerasObject`); a bare class
- * there fails with "Unknown layer".
+ * there fails with "Unknown layer". It also holds a `Sequential` entry, because stock
+ * `Sequential.fromConfig` drops customObjects (see `layers/sequential-from-config.ts`).
  */
-export function customObjects(): Record<string, [LayerClass, LayerClass['fromConfig']]> {
-  return Object.fromEntries([...classes].map(([name, cls]) => [name, [cls, cls.fromConfig]]));
+export function customObjects(): Record<string, Entry> {
+  const entries: [string, Entry][] = [...classes].map(([name, cls]) => [
+    name,
+    [cls, cls.fromConfig as Entry[1]],
+  ]);
+  return Object.fromEntries([...entries, ['Sequential', sequentialEntry(customObjects)]]);
 }
 
 // rnnkit's recurrent layers, saved under the stock names (SimpleRNN, LSTM, GRU): loading through

@@ -15,6 +15,7 @@ import {
 
 const [B, T, F, U] = [2, 4, 3, 5];
 const GATES = { rnn: 1, lstm: 4, gru: 3 } as const;
+const ZEROS = { kernelInitializer: 'zeros', recurrentInitializer: 'zeros' } as const;
 
 /** rnnkit's layer with the same options as `stockLayer` (GRU: resetAfter false unless given). */
 function ourLayer(cell: CellName, args: StockArgs & { resetAfter?: boolean }): RecurrentLayer {
@@ -297,6 +298,36 @@ describe('initial states, returnState and serialisation', () => {
       /reset_after/,
     );
     tf.dispose([...xs, ...want, ...got]);
+    model.dispose();
+    back.dispose();
+  });
+
+  it('a Sequential model of rnnkit layers round-trips through customObjects', async () => {
+    const model = tfl.sequential({
+      layers: [
+        new GRU({ units: U, returnSequences: true, inputShape: [T, F], name: 'g1', ...ZEROS }),
+        new LSTM({ units: U, goBackwards: true, name: 'l2', ...ZEROS }),
+      ],
+    });
+    const w = [
+      ...weightsFor('gru', 100, true),
+      ...weightsFor('lstm', 110).map((t, i) => {
+        if (i === 0) {
+          const k = seeded([U, 4 * U], 120);
+          t.dispose();
+          return k; // the LSTM reads the GRU's [.., U] outputs
+        }
+        return t;
+      }),
+    ];
+    model.setWeights(w);
+    const x = seeded([B, T, F], 130, 1);
+    const want = model.predict(x) as tf.Tensor;
+    const back = await loadWithCustomObjects(await save(model));
+    expect(back.layers.map((l) => l.constructor)).toEqual([GRU, LSTM]);
+    const got = back.predict(x) as tf.Tensor;
+    expectClose(got, want, 1e-6);
+    tf.dispose([...w, x, want, got]);
     model.dispose();
     back.dispose();
   });
