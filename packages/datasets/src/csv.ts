@@ -346,7 +346,8 @@ export function fromCsv(text: string, options: CsvOptions = {}): CsvTable {
 }
 
 /**
- * Reads a CSV file (UTF-8, see `fromTextFile`) with `fromCsv`.
+ * Reads a CSV file (UTF-8, see `fromTextFile`) with `fromCsv`. Line ends are normalised to LF
+ * before parsing, so a quoted multi-line cell of a Windows file holds `\n`, not `\r\n`.
  *
  * @example
  * ```ts
