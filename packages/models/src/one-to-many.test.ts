@@ -22,7 +22,7 @@ describe('oneToMany shapes', () => {
           const state = net.conditionToState(c);
           expect(state.map((s) => s.shape)).toEqual(Array(cell === 'lstm' ? 4 : 2).fill([2, 5]));
           tf.dispose([c, x, y, ...state]);
-          net.model.dispose();
+          net.dispose();
         });
       }
     }
@@ -68,7 +68,7 @@ describe('oneToMany inference pieces', () => {
         const stacked = tf.stack(steps, 1);
         expect(maxDiff(stacked, full)).toBeLessThan(1e-5);
         tf.dispose([cond, ids, full, stacked, ...steps, ...state]);
-        net.model.dispose();
+        net.dispose();
       });
     }
   }
@@ -86,7 +86,7 @@ describe('oneToMany inference pieces', () => {
     expect(hv.flat().every((x) => Math.abs(x) < 1)).toBe(true);
     expect(hv[0]).not.toEqual(hv[1]);
     tf.dispose([h!, c!]);
-    net.model.dispose();
+    net.dispose();
   });
 
   it('is a function of the seed', () => {
@@ -101,7 +101,7 @@ describe('oneToMany inference pieces', () => {
     const [a, b, c] = [make(7), make(7), make(8)];
     expect(flatWeights(a.model)).toEqual(flatWeights(b.model));
     expect(flatWeights(a.model)).not.toEqual(flatWeights(c.model));
-    for (const m of [a, b, c]) m.model.dispose();
+    for (const m of [a, b, c]) m.dispose();
   });
 
   it('rejects a bad condition with the valid choices', () => {
@@ -113,5 +113,24 @@ describe('oneToMany inference pieces', () => {
         input: { type: 'oneHot', vocabSize: 3 },
       }),
     ).toThrow(/condition.type must be 'class' or 'features', got "image"/);
+  });
+});
+
+describe('oneToMany memory', () => {
+  it('dispose() frees every weight, shared layers included: building is flat', () => {
+    const build = () =>
+      oneToMany({
+        cell: 'gru',
+        units: 3,
+        classes: 4,
+        layers: 2,
+        condition: classCond,
+        input: { type: 'oneHot', vocabSize: 4 },
+        conditionEveryStep: true,
+      });
+    build().dispose();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) build().dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

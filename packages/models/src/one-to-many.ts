@@ -35,7 +35,13 @@ import { checkInt, ModelsError } from './errors.js';
 import { initializeWeights } from './init-weights.js';
 import { type InputSpec, sequenceInput } from './inputs.js';
 import type { RecurrentModel } from './many-to-many.js';
-import { type CommonArgs, commonOptions, recurrentStack, stateCount } from './stack.js';
+import {
+  type CommonArgs,
+  commonOptions,
+  disposeModels,
+  recurrentStack,
+  stateCount,
+} from './stack.js';
 
 export type ConditionSpec =
   /** A class id [batch, 1] looked up in a trainable table [classes, dims]. */
@@ -67,6 +73,11 @@ export interface OneToManyArgs extends CommonArgs {
 }
 
 export interface OneToManyModel extends RecurrentModel {
+  /**
+   * Frees the weights of all the models here (they share layers). Use this rather than
+   * `model.dispose()`, which leaves the shared layers' weights allocated.
+   */
+  dispose(): void;
   /** Training model: [condition, tokens] -> logits [batch, time, classes]. */
   model: tfl.LayersModel;
   /** condition -> the flat initial state [h_1, (c_1), ...], each [batch, units]. */
@@ -236,6 +247,7 @@ export function oneToMany(args: OneToManyArgs): OneToManyModel {
     cond.type === 'class' ? tf.reshape(tf.cast(c, 'int32'), [-1, 1]) : c;
   return {
     model,
+    dispose: () => disposeModels([model, stateModel, stepModel]),
     stateModel,
     stepModel,
     cell: o.cell,

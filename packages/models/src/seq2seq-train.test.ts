@@ -92,6 +92,6 @@ describe('seq2seq training', () => {
     expect(exact / 64).toBeGreaterThan(0.75);
     optimizer.dispose();
     expect(tf.memory().numTensors).toBeLessThanOrEqual(before); // Adam's slots gone, nothing else left
-    net.model.dispose();
+    net.dispose();
   });
 });

@@ -27,7 +27,7 @@ describe('seq2seq shapes', () => {
             expect(attention).toBe('none');
           }
           tf.dispose([x, t, y]);
-          net.model.dispose();
+          net.dispose();
         });
       }
     }
@@ -99,7 +99,7 @@ describe('seq2seq inference pieces', () => {
         w.dispose();
       }
       tf.dispose([src, tgtIn, full, stepped.logits, ...(stepped.weights ? [stepped.weights] : [])]);
-      net.model.dispose();
+      net.dispose();
     });
   }
 });
@@ -141,7 +141,7 @@ describe('seq2seq attention weights', () => {
         }
       }
       tf.dispose([src, tgtIn]);
-      net.model.dispose();
+      net.dispose();
     });
   }
 
@@ -172,7 +172,7 @@ describe('seq2seq attention weights', () => {
         y.dispose();
       }
       tf.dispose([plain, tgtIn]);
-      net.model.dispose();
+      net.dispose();
     });
   }
 });
@@ -182,7 +182,7 @@ describe('seq2seq options', () => {
     const net = seq2seq({ units: 3, classes: 6, bidirectional: true, source: target, target });
     expect(net.units).toBe(6);
     expect(net.model.getLayer('decoder_1').getWeights()[1]!.shape).toEqual([6, 24]); // lstm [D, 4D]
-    net.model.dispose();
+    net.dispose();
   });
 
   it('is a function of the seed', () => {
@@ -191,12 +191,32 @@ describe('seq2seq options', () => {
     const [a, b, c] = [make(1), make(1), make(2)];
     expect(flatWeights(a.model)).toEqual(flatWeights(b.model));
     expect(flatWeights(a.model)).not.toEqual(flatWeights(c.model));
-    for (const m of [a, b, c]) m.model.dispose();
+    for (const m of [a, b, c]) m.dispose();
   });
 
   it('rejects an unknown attention with the valid choices', () => {
     expect(() =>
       seq2seq({ units: 3, classes: 6, attention: 'luong' as never, source: target, target }),
     ).toThrow(/attention must be one of 'none', 'dot', 'additive', got "luong"/);
+  });
+});
+
+describe('seq2seq memory', () => {
+  it('dispose() frees every weight, shared layers included: building is flat', () => {
+    const source = { type: 'embedding', vocabSize: 5, dims: 2, maskZero: true } as const;
+    const build = () =>
+      seq2seq({
+        cell: 'lstm',
+        units: 3,
+        classes: 5,
+        attention: 'additive',
+        layers: 2,
+        source,
+        target,
+      });
+    build().dispose(); // first build creates tfjs's own cached constants
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) build().dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

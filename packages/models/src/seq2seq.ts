@@ -42,7 +42,7 @@ import { checkInt } from './errors.js';
 import { initializeWeights } from './init-weights.js';
 import { type InputSpec, masksZero, sequenceInput } from './inputs.js';
 import type { RecurrentModel } from './many-to-many.js';
-import { type CommonArgs, commonOptions, recurrentStack } from './stack.js';
+import { type CommonArgs, commonOptions, disposeModels, recurrentStack } from './stack.js';
 
 /** Default attention: none, the plain encoder-decoder. */
 export const DEFAULT_ATTENTION: AttentionType = 'none';
@@ -86,6 +86,11 @@ export interface DecodedStep {
 }
 
 export interface Seq2SeqModel extends RecurrentModel {
+  /**
+   * Frees the weights of all the models here (they share layers). Use this rather than
+   * `model.dispose()`, which leaves the shared layers' weights allocated.
+   */
+  dispose(): void;
   /** Training model: [source, targetIn] -> logits [batch, tgtTime, classes]. */
   model: tfl.LayersModel;
   /** [source, targetIn] -> attention weights [batch, tgtTime, srcTime] (for plotting); null for 'none'. */
@@ -205,6 +210,13 @@ export function seq2seq(args: Seq2SeqArgs): Seq2SeqModel {
   const target = args.target;
   return {
     model,
+    dispose: () =>
+      disposeModels([
+        model,
+        encoderModel,
+        decoderStepModel,
+        ...(attentionModel ? [attentionModel] : []),
+      ]),
     attentionModel,
     encoderModel,
     decoderStepModel,

@@ -121,6 +121,27 @@ export class ReverseTime extends tfl.layers.Layer {
 }
 registerCustomObject(ReverseTime);
 
+/**
+ * Frees the weights of every layer of `models`, including layers they share. tfjs counts one
+ * reference per symbolic call of a layer and `LayersModel.dispose()` drops one per layer, so a
+ * layer used by both a training model and its step model outlives `model.dispose()`, while
+ * disposing the step model too throws on the layers only the first one used.
+ */
+export function disposeModels(models: tfl.LayersModel[]): void {
+  for (const layer of new Set(models.flatMap((m) => m.layers))) {
+    if (layer.weights.length === 0) continue;
+    for (let i = 0; i < 64; i++) {
+      let after: number | null;
+      try {
+        after = layer.dispose().refCountAfterDispose;
+      } catch {
+        break; // already freed
+      }
+      if (!after) break;
+    }
+  }
+}
+
 export interface StackArgs {
   cell: CellType;
   units: number;
