@@ -29,7 +29,6 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { registerCustomObject } from './custom-objects.js';
 import { ModelsError } from './errors.js';
 
 export type AttentionType = 'none' | 'dot' | 'additive';
@@ -112,7 +111,6 @@ export class DotAttention extends AttentionLayer {
     return tf.matMul(query, values, false, true); // [batch, tgt, D] x [batch, src, D]^T
   }
 }
-registerCustomObject(DotAttention);
 
 export interface AdditiveAttentionArgs {
   /** Width A of the hidden layer of the score. */
@@ -166,7 +164,6 @@ export class AdditiveAttention extends AttentionLayer {
     return { ...super.getConfig(), units: this.units };
   }
 }
-registerCustomObject(AdditiveAttention);
 
 /** Source ids [batch, srcTime] -> mask [batch, srcTime] float32: 1 where id != 0, else 0. */
 export class PaddingMask extends tfl.layers.Layer {
@@ -183,7 +180,6 @@ export class PaddingMask extends tfl.layers.Layer {
     });
   }
 }
-registerCustomObject(PaddingMask);
 
 /** The attention layer of a kind, or null for 'none'; throws `BAD_OPTION` listing the kinds. */
 export function attentionLayer(type: AttentionType, units: number): AttentionLayer | null {

@@ -7,8 +7,11 @@
  * Every module that defines such a class adds it here.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { AdditiveAttention, DotAttention, PaddingMask } from './attention.js';
 import { GRU, LSTM, SimpleRNN } from './layers/recurrent.js';
 import { sequentialEntry } from './layers/sequential-from-config.js';
+import { BroadcastTime } from './one-to-many.js';
+import { ReverseTime } from './stack.js';
 
 type LayerClass = typeof tfl.layers.Layer & { className: string };
 
@@ -38,3 +41,9 @@ export function customObjects(): Record<string, Entry> {
 // rnnkit's recurrent layers, saved under the stock names (SimpleRNN, LSTM, GRU): loading through
 // customObjects() runs them on rnnkit's recurrence kernels and builds GRU with resetAfter true.
 for (const cls of [SimpleRNN, LSTM, GRU]) registerCustomObject(cls);
+
+// The topologies' own layers, saved as 'rnnkit>ReverseTime' and so on: models that use them
+// (bidirectional sequences, the condition at every step, attention) need rnnkit to load.
+for (const cls of [ReverseTime, BroadcastTime, DotAttention, AdditiveAttention, PaddingMask]) {
+  registerCustomObject(cls);
+}

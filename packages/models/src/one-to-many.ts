@@ -30,7 +30,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { CellType } from './cells.js';
-import { registerCustomObject } from './custom-objects.js';
 import { checkInt, ModelsError } from './errors.js';
 import { initializeWeights } from './init-weights.js';
 import { type InputSpec, sequenceInput } from './inputs.js';
@@ -138,7 +137,6 @@ export class BroadcastTime extends tfl.layers.Layer {
     return (Array.isArray(mask) ? mask[0] : mask) as tf.Tensor; // null (no mask) at run time
   }
 }
-registerCustomObject(BroadcastTime);
 
 function asList(y: tf.Tensor | tf.Tensor[]): tf.Tensor[] {
   return Array.isArray(y) ? y : [y];

@@ -25,7 +25,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { CELL_TYPES, type CellType, recurrentLayer } from './cells.js';
-import { registerCustomObject } from './custom-objects.js';
 import { checkInt, ModelsError } from './errors.js';
 
 /** Default recurrent cell of every builder. */
@@ -119,7 +118,6 @@ export class ReverseTime extends tfl.layers.Layer {
     return (Array.isArray(mask) ? mask[0] : mask) as tf.Tensor;
   }
 }
-registerCustomObject(ReverseTime);
 
 /**
  * Frees the weights of every layer of `models`, including layers they share. tfjs counts one
