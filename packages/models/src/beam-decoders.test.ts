@@ -2,9 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { mulberry32 } from '@rnnkit/windowing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type OneToManyLike, oneToManyDecoder } from './beam-decoders.js';
+import { type OneToManyLike, oneToManyDecoder, seq2seqDecoder } from './beam-decoders.js';
 import { beamSearch } from './beam-search.js';
+import { oneToMany } from './one-to-many.js';
 import { argmax } from './sampling.js';
+import { seq2seq } from './seq2seq.js';
 
 beforeAll(async () => {
   tf.env().set('PROD', true);
@@ -87,5 +89,95 @@ describe('oneToManyDecoder', () => {
     dec.dispose();
     expect(tf.memory().numTensors).toBe(before);
     cond.dispose();
+  });
+});
+
+describe('adapters on the real topologies', () => {
+  /** Greedy decoding by hand through a step function returning logits. */
+  function greedyLoop(
+    stepFn: (prev: tf.Tensor1D, state: tf.Tensor[]) => { logits: tf.Tensor; state: tf.Tensor[] },
+    initial: tf.Tensor[],
+    bos: number,
+    eos: number,
+    maxLength: number,
+  ): number[] {
+    let state = initial.map((t) => tf.clone(t));
+    let prev = bos;
+    const out: number[] = [];
+    for (let t = 0; t < maxLength; t++) {
+      const p = tf.tensor1d([prev], 'int32');
+      const r = stepFn(p, state);
+      tf.dispose([p, ...state]);
+      state = r.state;
+      prev = argmax(r.logits.dataSync());
+      r.logits.dispose();
+      if (prev === eos) break;
+      out.push(prev);
+    }
+    tf.dispose(state);
+    return out;
+  }
+
+  it('oneToMany: width 1 is greedy, no tensor left behind', () => {
+    const net = oneToMany({
+      cell: 'lstm',
+      units: 8,
+      classes: 7,
+      layers: 2,
+      condition: { type: 'class', classes: 3 },
+      input: { type: 'embedding', vocabSize: 7, dims: 4 },
+      conditionEveryStep: true,
+      seed: 3,
+    });
+    const cond = tf.tensor1d([2], 'int32');
+    const before = tf.memory().numTensors;
+    const dec = oneToManyDecoder(net, cond);
+    const best = beamSearch({ ...dec, startToken: 1, eosToken: 0, beamWidth: 1, maxLength: 12 });
+    const wide = beamSearch({ ...dec, startToken: 1, eosToken: 0, beamWidth: 4, maxLength: 12 });
+    const initial = dec.initialState;
+    expect(best[0]!.tokens).toEqual(
+      greedyLoop((p, s) => net.step(p, s as tf.Tensor2D[], cond), initial, 1, 0, 12),
+    );
+    expect(wide[0]!.score).toBeGreaterThanOrEqual(best[0]!.score - 1e-6);
+    dec.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    cond.dispose();
+    net.model.dispose();
+  });
+
+  it('seq2seq with attention: width 1 is greedy, no tensor left behind', () => {
+    const net = seq2seq({
+      cell: 'gru',
+      units: 8,
+      classes: 9,
+      attention: 'dot',
+      source: { type: 'embedding', vocabSize: 9, dims: 4, maskZero: true },
+      target: { type: 'embedding', vocabSize: 9, dims: 4 },
+      seed: 5,
+    });
+    const src = tf.tensor2d([[4, 5, 6, 2, 0]], [1, 5], 'int32');
+    const before = tf.memory().numTensors;
+    const dec = seq2seqDecoder(net, src);
+    const best = beamSearch({ ...dec, startToken: 1, eosToken: 0, beamWidth: 1, maxLength: 10 });
+    const wide = beamSearch({ ...dec, startToken: 1, eosToken: 0, beamWidth: 3, maxLength: 10 });
+    const enc = net.encode(src);
+    const manual = greedyLoop(
+      (p, s) => {
+        const r = net.decodeStep(p, s as tf.Tensor2D[], enc);
+        tf.dispose(r.attention ?? []);
+        return r;
+      },
+      enc.state,
+      1,
+      0,
+      10,
+    );
+    tf.dispose([enc.outputs, enc.mask, ...enc.state]);
+    expect(best[0]!.tokens).toEqual(manual);
+    expect(wide[0]!.score).toBeGreaterThanOrEqual(best[0]!.score - 1e-6);
+    dec.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    src.dispose();
+    net.dispose();
   });
 });

@@ -7,7 +7,8 @@
  * n rows it is asked for). A beam's state is its own list of [1, ...] tensors; the adapter
  * concatenates the beams into one batch, steps once, and splits the result back, all in `tidy`.
  *
- * `oneToManyDecoder(net, condition)` is the ready-made adapter for `oneToMany`.
+ * `oneToManyDecoder(net, condition)` and `seq2seqDecoder(net, source)` are the ready-made adapters
+ * for `oneToMany` and `seq2seq`.
  *
  * @example
  * ```ts
@@ -105,5 +106,38 @@ export function oneToManyDecoder(net: OneToManyLike, condition: tf.Tensor): Beam
     initialState,
     disposeState: (s) => tf.dispose(s),
     dispose: () => tf.dispose(initialState),
+  };
+}
+
+/** The parts of `seq2seq(...)` that decoding uses. */
+export interface Seq2SeqLike {
+  encode(source: tf.Tensor): { outputs: tf.Tensor; state: tf.Tensor[]; mask: tf.Tensor };
+  decodeStep(
+    prev: tf.Tensor,
+    state: tf.Tensor2D[],
+    encoded: { outputs: tf.Tensor3D; mask: tf.Tensor2D },
+  ): { logits: tf.Tensor; state: tf.Tensor[]; attention: tf.Tensor | null };
+}
+
+/**
+ * Beam-search decoder for one source sequence of a `seq2seq` model: `source` is [1, srcTime] ids
+ * (or [1, srcTime, features]). Encodes once; the encoder outputs and mask are tiled to the beams
+ * at each step (attention reads them). The caller keeps ownership of `source`.
+ */
+export function seq2seqDecoder(net: Seq2SeqLike, source: tf.Tensor): BeamDecoder {
+  const enc = net.encode(source);
+  const step = tensorStep((prev, state) => {
+    const n = prev.shape[0];
+    // [n, srcTime, D] and [n, srcTime]: the one source, once per beam
+    const outputs = (n === 1 ? enc.outputs : tf.tile(enc.outputs, [n, 1, 1])) as tf.Tensor3D;
+    const mask = (n === 1 ? enc.mask : tf.tile(enc.mask, [n, 1])) as tf.Tensor2D;
+    const r = net.decodeStep(prev, state as tf.Tensor2D[], { outputs, mask });
+    return { logits: r.logits, state: r.state }; // attention is dropped (and disposed by tidy)
+  });
+  return {
+    step,
+    initialState: enc.state,
+    disposeState: (s) => tf.dispose(s),
+    dispose: () => tf.dispose([enc.outputs, enc.mask, ...enc.state]),
   };
 }

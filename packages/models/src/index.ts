@@ -16,8 +16,13 @@ export {
   DotAttention,
   PaddingMask,
 } from './attention.js';
-export type { BeamDecoder, OneToManyLike, TensorDecoderStep } from './beam-decoders.js';
-export { oneToManyDecoder, tensorStep } from './beam-decoders.js';
+export type {
+  BeamDecoder,
+  OneToManyLike,
+  Seq2SeqLike,
+  TensorDecoderStep,
+} from './beam-decoders.js';
+export { oneToManyDecoder, seq2seqDecoder, tensorStep } from './beam-decoders.js';
 export type { BeamSearchArgs, BeamStep, BeamStepResult, Hypothesis } from './beam-search.js';
 export {
   beamSearch,
