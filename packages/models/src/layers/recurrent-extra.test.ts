@@ -100,6 +100,33 @@ describe.each(BACKENDS)('rnnkit recurrent layers on %s', (backend) => {
   );
 });
 
+describe('default initializers', () => {
+  beforeAll(() => useBackend('cpu'));
+
+  it.each(['rnn', 'lstm', 'gru'] as const)(
+    '%s: builds with the stock defaults (orthogonal recurrent kernel) on tfjs-core alone',
+    (cell) => {
+      const units = 6;
+      const layer =
+        cell === 'rnn'
+          ? new SimpleRNN({ units })
+          : cell === 'lstm'
+            ? new LSTM({ units })
+            : new GRU({ units, recurrentInitializer: 'orthogonal' });
+      const x = tf.ones([1, 2, 3]);
+      tf.dispose(layer.apply(x) as tf.Tensor);
+      const r = layer.getWeights()[1] as tf.Tensor2D; // the layer's own variable: not disposed
+      const gram = tf.matMul(r, r, false, true); // rows orthonormal: R R^T = I
+      const eye = tf.eye(units);
+      expect(tf.max(tf.abs(tf.sub(gram, eye))).dataSync()[0]).toBeLessThan(1e-5);
+      const init = layer.getConfig().recurrentInitializer as { className: string };
+      expect(init.className).toBe('Orthogonal'); // saved as stock
+      tf.dispose([x, gram, eye]);
+      layer.dispose();
+    },
+  );
+});
+
 describe('layers in functional models', () => {
   beforeAll(() => useBackend('cpu'));
 

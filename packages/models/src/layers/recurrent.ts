@@ -11,16 +11,17 @@
  * config; only `call()` differs. `apply()` (initial states given as tensors or as symbolic tensors
  * of a functional model), masks, `returnState`, `stateful` and the output shapes are the base's.
  * Defaults follow Keras 2/3 where tfjs differs: `recurrentActivation: 'sigmoid'`, and GRU with
- * `resetAfter: true`.
+ * `resetAfter: true`. The stock `orthogonal` recurrent initializer is computed in JS (tfjs's
+ * needs chained ops that tfjs-core alone lacks, and is very slow on the cpu backend).
  *
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs-core';
  * import { LSTM } from '@rnnkit/models';
- * const lstm = new LSTM({ units: 2, returnState: true, kernelInitializer: 'zeros',
- *   recurrentInitializer: 'zeros' });
- * const [out, h, c] = lstm.apply(tf.ones([1, 3, 4]), { initialState: [tf.zeros([1, 2]),
- *   tf.zeros([1, 2])] }) as tf.Tensor[];
+ * const lstm = new LSTM({ units: 2, returnState: true });
+ * const [out, h, c] = lstm.apply(tf.ones([1, 3, 4]), {
+ *   initialState: [tf.zeros([1, 2]), tf.zeros([1, 2])], // [h, c]
+ * }) as tf.Tensor[];
  * out.shape; // [1, 2]
  * lstm.getClassName(); // 'LSTM'
  * ```
@@ -30,6 +31,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { GRUCell } from '@tensorflow/tfjs-layers/dist/layers/recurrent.js';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
 import { ModelsError } from '../errors.js';
+import { orthogonal } from '../initializers.js';
 import { runRecurrence } from '../kernels/index.js';
 import type { Cell, RecurrenceInputs } from '../kernels/recurrence.js';
 
@@ -147,8 +149,48 @@ class ResetAfterGRUCell extends StockGRUCell {
   }
 }
 
+/** What tfjs's `addWeight` needs of an initializer. */
+interface InitializerLike {
+  apply(shape: number[], dtype?: tf.DataType): tf.Tensor;
+  getClassName(): string;
+  getConfig(): tf.serialization.ConfigDict;
+}
+
+/**
+ * tfjs's `Orthogonal` initializer computed on Float32Arrays (rnnkit's `orthogonal`): the same
+ * distribution (rows orthonormal when rows <= cols, times `gain`), without tfjs's QR, which
+ * needs the chained tensor methods that tfjs-core alone lacks ("rMat.flatten is not a function")
+ * and takes minutes for an LSTM(256) on the cpu backend.
+ */
+function fastOrthogonal(original: InitializerLike): InitializerLike {
+  const { gain, seed } = original.getConfig() as { gain?: number; seed?: number };
+  return {
+    apply: (shape) => {
+      const cols = shape[shape.length - 1] as number;
+      const rows = shape.reduce((a, b) => a * b, 1) / cols;
+      const s = seed ?? Math.floor(Math.random() * 2 ** 32);
+      return tf.tensor(orthogonal(rows, cols, s, gain ?? 1), shape);
+    },
+    getClassName: () => original.getClassName(),
+    getConfig: () => original.getConfig(),
+  };
+}
+
 /** The base of rnnkit's recurrent layers: tfjs's `RNN` with the time loop of `runRecurrence`. */
 export abstract class RecurrentLayer extends tfl.RNN {
+  /** Builds the weights as stock does, with an `Orthogonal` recurrent kernel made in JS. */
+  override build(inputShape: Shape | Shape[]): void {
+    const cell = this.cell as unknown as { recurrentInitializer: InitializerLike };
+    const original = cell.recurrentInitializer;
+    if (original.getClassName() === 'Orthogonal')
+      cell.recurrentInitializer = fastOrthogonal(original);
+    try {
+      super.build(inputShape);
+    } finally {
+      cell.recurrentInitializer = original;
+    }
+  }
+
   /** Which equations `runRecurrence` runs. */
   abstract readonly cellType: Cell;
 
