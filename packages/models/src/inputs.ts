@@ -10,9 +10,11 @@
  *
  * @example
  * ```ts
- * import * as tfl from '@tensorflow/tfjs-layers';
- * const { input, x } = sequenceInput({ type: 'oneHot', vocabSize: 5 }, null, 'tokens');
- * x.shape; // [null, null, 5]
+ * import { manyToOne } from '@rnnkit/models';
+ * const { model } = manyToOne({ units: 8, head: { type: 'binary' },
+ *   input: { type: 'embedding', vocabSize: 100, dims: 16, maskZero: true } });
+ * model.inputs[0].shape; // [null, null]: int ids, 0 = padding
+ * model.getLayer('tokens_embedding').getWeights()[0].shape; // [100, 16]
  * ```
  */
 import * as tf from '@tensorflow/tfjs-core';
