@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generate } from '../generate.js';
 import { manyToMany } from '../many-to-many.js';
 import { load } from './load.js';
 import { save } from './save.js';
@@ -107,6 +108,17 @@ describe('save and load (Node folder)', () => {
       for (const m of [viaHandler, fromMemory, model]) m.dispose();
     });
   }
+
+  it('a loaded model generates exactly what the saved one did', async () => {
+    const model = lm('lstm', 3);
+    const dir = join(tmp, 'generate');
+    await save(model, dir, meta);
+    const loaded = await load(dir);
+    const args = { prompts: [[1, 2], [4]], maxLength: 30, seed: 7, topK: 3 };
+    expect(generate(loaded.model, args)).toEqual(generate(model, args));
+    loaded.model.dispose();
+    model.dispose();
+  });
 
   it('an embedding-input manyToMany round-trips', async () => {
     const { model } = manyToMany({
