@@ -13,8 +13,8 @@
  * @example
  * ```ts
  * const f = activationFn('tanh');
- * f(0.5); // 0.46211715726000974
- * activationGradFromOutput('tanh')(f(0.5)); // 0.7864477329659275 (= 1 - tanh(0.5)^2)
+ * f(0.5); // 0.4621171572600098 (table; Math.tanh(0.5) = 0.46211715726000974)
+ * activationGradFromOutput('tanh')(f(0.5)); // 0.7864477329659274 (= 1 - tanh(0.5)^2)
  * ```
  */
 
@@ -25,10 +25,30 @@ export type RecurrentActivation = 'sigmoid' | 'hardSigmoid';
 
 type Fn = (v: number) => number;
 
-const tanh: Fn = Math.tanh;
 const relu: Fn = (v) => Math.max(v, 0);
 const linear: Fn = (v) => v;
-const sigmoid: Fn = (v) => 1 / (1 + Math.exp(-v));
+
+/**
+ * Sigmoid by linear interpolation in a table on [-16, 16) with step 1/256 (8193 float64 entries,
+ * 64 KB), exact formula outside. Interpolation error <= h^2/8 max|sigmoid''| = 1.8e-7, tanh (from
+ * the same table) 3.7e-7: far inside the kernel's 1e-5 forward tolerance, and 2-3x faster than
+ * Math.exp / Math.tanh in V8 (measured in bench/speed).
+ */
+const TABLE_LO = -16;
+const TABLE_SCALE = 256;
+const TABLE_SIZE = 32 * TABLE_SCALE;
+const SIGMOID_TABLE = new Float64Array(TABLE_SIZE + 1).map(
+  (_, i) => 1 / (1 + Math.exp(-(TABLE_LO + i / TABLE_SCALE))),
+);
+const sigmoid: Fn = (v) => {
+  const p = (v - TABLE_LO) * TABLE_SCALE;
+  if (!(p >= 0 && p < TABLE_SIZE)) return 1 / (1 + Math.exp(-v)); // also NaN
+  const i = p | 0;
+  const y0 = SIGMOID_TABLE[i] as number;
+  return y0 + ((SIGMOID_TABLE[i + 1] as number) - y0) * (p - i);
+};
+/** tanh(v) = 2 sigmoid(2v) - 1, through the same table. */
+const tanh: Fn = (v) => 2 * sigmoid(2 * v) - 1;
 const hardSigmoid: Fn = (v) => Math.min(Math.max(0.2 * v + 0.5, 0), 1);
 
 /** The activation as a scalar function. */
