@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fromCsv, fromCsvFile, parseIsoDate } from './csv.js';
+import { fromCsv, fromCsvFile } from './csv.js';
 import { DatasetError } from './errors.js';
 
 function caught(f: () => unknown): DatasetError {
@@ -211,16 +211,6 @@ describe('fromCsv: values', () => {
     const e = caught(() => fromCsv('d,v\n2021-01-31,1\n2021-02-29,2\n'));
     expect([e.code, e.row, e.line, e.column]).toEqual(['BAD_DATE', 2, 3, 'd']);
     expect(e.message).toContain('holds "2021-02-29": expected an existing ISO 8601 date');
-  });
-
-  it('parseIsoDate: valid forms, invalid days, years before 100', () => {
-    expect(parseIsoDate('1958-03-01')).toBe(Date.UTC(1958, 2, 1));
-    expect(parseIsoDate('2020-01-01T00:00:00.250Z')).toBe(Date.UTC(2020, 0, 1) + 250);
-    expect(parseIsoDate('0050-06-01')).toBe(new Date('0050-06-01T00:00:00Z').getTime());
-    expect(parseIsoDate('2020-13-01')).toBeNaN();
-    expect(parseIsoDate('2020-04-31')).toBeNaN();
-    expect(parseIsoDate('2020-01-01T24:00')).toBeNaN();
-    expect(parseIsoDate('01/02/2020')).toBeNaN();
   });
 });
 

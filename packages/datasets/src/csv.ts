@@ -22,7 +22,9 @@
  * ```
  */
 import { fileURLToPath } from 'node:url';
+import { type CsvRecord, parseRecords } from './csv-records.js';
 import { DatasetError, type DatasetErrorPlace, inFile, show } from './errors.js';
+import { ISO_DATE, parseIsoDate } from './iso-date.js';
 import { fromText, readBytes } from './text.js';
 
 /** How a column's cells are read. */
@@ -134,14 +136,6 @@ export class CsvTable {
     }
     return c;
   }
-}
-
-/** One record of the file: its fields, which of them were quoted, and its first line. */
-interface CsvRecord {
-  fields: string[];
-  /** Index i is true when field i was quoted (null when none was). */
-  quoted: boolean[] | null;
-  line: number;
 }
 
 /**
@@ -363,41 +357,6 @@ export async function fromCsvFile(path: string | URL, options: CsvOptions = {}):
 /** A plain decimal or scientific number, optionally signed, surrounding spaces allowed. */
 const NUMBER = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
 
-/** YYYY-MM, YYYY-MM-DD, optionally with a time (seconds, fraction, Z or +hh:mm optional). */
-const ISO_DATE =
-  /^(\d{4})-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?)?$/;
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/**
- * Milliseconds since 1970 UTC of an ISO 8601 date, or NaN when it is not one or names a day that
- * does not exist (2021-02-29). A time without a zone is read as UTC, so results do not depend on
- * the machine's time zone.
- */
-export function parseIsoDate(s: string): number {
-  const m = ISO_DATE.exec(s);
-  if (m === null) return Number.NaN;
-  const [, y, mo, d, h, mi, sec, frac, zone] = m;
-  const year = Number(y);
-  const month = Number(mo);
-  const day = d === undefined ? 1 : Number(d);
-  const hour = h === undefined ? 0 : Number(h);
-  const minute = mi === undefined ? 0 : Number(mi);
-  const second = sec === undefined ? 0 : Number(sec);
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const daysInMonth = month === 2 ? (leap ? 29 : 28) : DAYS_IN_MONTH[month - 1]!;
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return Number.NaN;
-  if (hour > 23 || minute > 59 || second > 59) return Number.NaN;
-  let ms = Date.UTC(year, month - 1, day, hour, minute, second) + Number(frac ?? 0) * 1000;
-  if (year < 100) ms = new Date(ms).setUTCFullYear(year); // Date.UTC maps 0..99 to 1900..1999
-  if (zone !== undefined && zone !== 'Z') {
-    const sign = zone[0] === '-' ? -1 : 1;
-    const digits = zone.slice(1).replace(':', '');
-    ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
-  }
-  return ms;
-}
-
 /** 'date' when every present cell is an ISO date; 'number' when most are numbers; else 'string'. */
 function inferType(
   body: readonly CsvRecord[],
@@ -418,95 +377,6 @@ function inferType(
   if (isoDates === present) return 'date';
   // Majority, not unanimity: one stray "n/a" should be reported as such, not turn the column to text.
   return numbers * 2 > present ? 'number' : 'string';
-}
-
-/**
- * Splits text into records (RFC 4180). Quoted fields keep their content verbatim (newlines
- * included); outside quotes, CRLF, CR and LF end a record. Blank lines are skipped.
- */
-function parseRecords(text: string, delimiter: string, file: string | undefined): CsvRecord[] {
-  const records: CsvRecord[] = [];
-  const n = text.length;
-  const delim = delimiter.charCodeAt(0);
-  let pos = 0;
-  let line = 1;
-  while (pos < n) {
-    const startLine = line;
-    const fields: string[] = [];
-    let quoted: boolean[] | null = null;
-    // One record: fields until a line end outside quotes (or the end of the text).
-    for (;;) {
-      if (text.charCodeAt(pos) === 34 /* " */) {
-        const fieldLine = line;
-        let value = '';
-        let from = pos + 1;
-        for (;;) {
-          const q = text.indexOf('"', from);
-          if (q < 0) {
-            throw new DatasetError(
-              'BAD_QUOTE',
-              `${inFile(file)}a quoted field opened on line ${fieldLine} is never closed: expected a ` +
-                'closing " before the end of the file; a quote inside a quoted field must be doubled ("")',
-              { line: fieldLine, ...place(file) },
-            );
-          }
-          value += text.slice(from, q);
-          if (text.charCodeAt(q + 1) === 34) {
-            value += '"';
-            from = q + 2;
-          } else {
-            pos = q + 1;
-            break;
-          }
-        }
-        line += countNewlines(value);
-        quoted ??= [];
-        quoted[fields.length] = true;
-        fields.push(value);
-        const c = text.charCodeAt(pos);
-        if (pos < n && c !== delim && c !== 10 && c !== 13) {
-          throw new DatasetError(
-            'BAD_QUOTE',
-            `${inFile(file)}line ${line}: expected ${show(delimiter)} or a line end after the closing ` +
-              `quote of field ${fields.length}, got ${show(text[pos]!)}: quote the whole field and ` +
-              'double the quotes inside it ("say ""hi"" twice")',
-            { line, ...place(file) },
-          );
-        }
-      } else {
-        let end = pos;
-        while (end < n) {
-          const c = text.charCodeAt(end);
-          if (c === delim || c === 10 || c === 13) break;
-          end++;
-        }
-        fields.push(text.slice(pos, end));
-        pos = end;
-      }
-      const c = text.charCodeAt(pos);
-      if (pos < n && c === delim) {
-        pos++;
-        continue;
-      }
-      // A line end (or the end of the text) closes the record.
-      if (c === 13) pos += text.charCodeAt(pos + 1) === 10 ? 2 : 1;
-      else if (c === 10) pos++;
-      if (pos <= n && (c === 10 || c === 13)) line++;
-      break;
-    }
-    const blank = fields.length === 1 && fields[0] === '' && quoted === null;
-    if (!blank) records.push({ fields, quoted, line: startLine });
-  }
-  return records;
-}
-
-function countNewlines(s: string): number {
-  let k = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 10 || (c === 13 && s.charCodeAt(i + 1) !== 10)) k++;
-  }
-  return k;
 }
 
 function place(file: string | undefined): DatasetErrorPlace {

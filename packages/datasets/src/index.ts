@@ -9,10 +9,11 @@ export type {
   MissingPolicy,
   SkippedRow,
 } from './csv.js';
-export { CsvTable, DEFAULT_MISSING_VALUES, fromCsv, fromCsvFile, parseIsoDate } from './csv.js';
+export { CsvTable, DEFAULT_MISSING_VALUES, fromCsv, fromCsvFile } from './csv.js';
 export type { Dataset, DatasetInfo } from './dataset.js';
 export type { DatasetErrorCode, DatasetErrorPlace } from './errors.js';
 export { DatasetError } from './errors.js';
+export { parseIsoDate } from './iso-date.js';
 export type { JsonlOptions, LabelledText, UnlabelledText } from './jsonl.js';
 export { fromJsonl, fromJsonlFile } from './jsonl.js';
 export { mobyDick } from './moby-dick.js';
