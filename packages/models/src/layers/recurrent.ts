@@ -144,6 +144,14 @@ class ResetAfterGRUCell extends StockGRUCell {
     ) as tfl.LayerVariable;
     this.built = true;
   }
+  /** The stock per-step call computes the reset-before GRU: refuse rather than be wrong. */
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
+    if (!this.resetAfter) return super.call(inputs, kwargs);
+    throw new ModelsError(
+      'UNSUPPORTED',
+      `GRU cell '${this.name}' with resetAfter: true has no per-step call: run the GRU layer over the sequence (runRecurrence)`,
+    );
+  }
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), resetAfter: this.resetAfter };
   }
