@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DatasetError } from './errors.js';
 import { fromJsonl, fromJsonlFile } from './jsonl.js';
@@ -93,5 +94,25 @@ describe('fromJsonlFile', () => {
       line: 2,
       file,
     });
+  });
+});
+
+describe('fromJsonl round trip (property)', () => {
+  it('reads back any records written one JSON object per line', () => {
+    const record = fc.record({
+      text: fc.string({ unit: 'binary', maxLength: 20 }),
+      label: fc.oneof(fc.integer(), fc.string({ maxLength: 5 })),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(record, { minLength: 1, maxLength: 8 }),
+        fc.constantFrom('\n', '\r\n'),
+        (records, eol) => {
+          const text = records.map((r) => JSON.stringify(r)).join(eol) + eol;
+          expect(fromJsonl(text)).toEqual(records);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DatasetError } from './errors.js';
 import { fromTsvPairs, fromTsvPairsFile } from './tsv-pairs.js';
@@ -66,5 +67,24 @@ describe('fromTsvPairsFile', () => {
     ]);
     writeFileSync(file, 'chat\tcat\nchien dog\n');
     await expect(fromTsvPairsFile(file)).rejects.toMatchObject({ code: 'BAD_LINE', line: 2, file });
+  });
+});
+
+describe('fromTsvPairs round trip (property)', () => {
+  it('reads back any pairs of tab- and newline-free, trimmed, non-empty sides', () => {
+    const side = fc
+      .string({ unit: 'grapheme', minLength: 1, maxLength: 12 })
+      .map((x) => x.replace(/[\t\r\n\u2028\u2029]/g, ' ').trim())
+      .filter((x) => x !== '' && !x.startsWith('\uFEFF'));
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ source: side, target: side }), { minLength: 1, maxLength: 8 }),
+        (pairs) => {
+          const text = pairs.map((p) => `${p.source}\t${p.target}`).join('\n');
+          expect(fromTsvPairs(text)).toEqual(pairs);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
