@@ -328,6 +328,45 @@ describe('early stopping', () => {
   });
 });
 
+describe('monitor and resume options', () => {
+  it('monitors val_accuracy (maximised), keeps the final weights with restoreBestWeights: false', async () => {
+    const model = charModel(VOCAB);
+    const val = nextTokenWindows(cyclicIds(60, VOCAB), { seqLength: 8, stride: 8 });
+    let final: number[][] = [];
+    const h = await train(model, windows, {
+      ...charOptions(),
+      epochs: 3,
+      shuffle: false,
+      validation: val,
+      validationBatchSize: 3,
+      metrics: ['accuracy'],
+      monitor: 'val_accuracy',
+      earlyStopping: { patience: 5, restoreBestWeights: false },
+      callbacks: { onEpochEnd: () => void (final = weightsOf(model)) },
+    });
+    const accs = h.validation.map((v) => v.metrics.accuracy!);
+    expect(h.best!.monitor).toBe('val_accuracy');
+    expect(h.best!.value).toBe(Math.max(...accs));
+    expect(weightsOf(model)).toEqual(final);
+    model.dispose();
+  });
+
+  it('resume: false starts over even when a checkpoint exists', async () => {
+    const fs = memoryFs();
+    const m1 = charModel(VOCAB);
+    await train(m1, windows, { ...charOptions(), steps: 2, checkpoint: { dir: 'ck', fs } });
+    const m2 = charModel(VOCAB);
+    const h = await train(m2, windows, {
+      ...charOptions(),
+      steps: 3,
+      checkpoint: { dir: 'ck', fs, resume: false },
+    });
+    expect(h.resumedFrom).toBeUndefined();
+    expect(h.loss).toHaveLength(3);
+    for (const m of [m1, m2]) m.dispose();
+  });
+});
+
 describe('options and data errors', () => {
   const model = () => regressionModel();
   it.each([
