@@ -11,11 +11,12 @@
  * ```
  */
 import { ModelsError } from '../errors.js';
+import { fastRecurrence } from './fast.js';
 import type { RecurrenceInputs, RecurrenceKernel, RecurrenceOutputs } from './recurrence.js';
 import { referenceRecurrence } from './reference.js';
 
 /** The kernel layers use unless `setRecurrenceKernel` chose another. The one place to change it. */
-const DEFAULT_KERNEL: RecurrenceKernel = referenceRecurrence;
+const DEFAULT_KERNEL: RecurrenceKernel = fastRecurrence;
 
 /** Kernels selectable by name. */
 const NAMED_KERNELS = {
