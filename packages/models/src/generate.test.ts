@@ -60,7 +60,11 @@ describe('generate', () => {
   it('batched prompts of different lengths give what each gives alone (greedy)', () => {
     const model = lmModel();
     const prompts = [[1], [4, 4, 2, 7], [8, 0]];
-    const batched = generate(model, { prompts, maxLength: 10, strategy: 'greedy' });
+    const batched = generate(model, {
+      prompts: prompts.map((p) => Int32Array.from(p)), // what vocab.encode() returns
+      maxLength: 10,
+      strategy: 'greedy',
+    });
     prompts.forEach((p, b) => {
       const alone = generate(model, { prompts: [p], maxLength: 10, strategy: 'greedy' });
       expect(batched.generations[b]!.tokens).toEqual(alone.generations[0]!.tokens);

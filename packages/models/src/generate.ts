@@ -23,8 +23,8 @@ import { checkSampling, type SamplingArgs, sampleToken } from './sampling.js';
 import { type StatefulLM, type StepEngine, statefulLM } from './stateful.js';
 
 export interface GenerateArgs extends SamplingArgs {
-  /** Token ids to prime with, one array per row (at least one id each, e.g. the `<bos>` id). */
-  prompts: readonly (readonly number[])[];
+  /** Token ids to prime with, one per row (at least one id each, e.g. the `<bos>` id); `vocab.encode()` output works as it is. */
+  prompts: readonly ArrayLike<number>[];
   /** Most new tokens per row (not counting the prompt). */
   maxLength: number;
   /** Ids that end a row (e.g. `<eos>`, or '\n' for one line); not included in the output. */
@@ -72,7 +72,7 @@ export function generate(source: tfl.LayersModel | StatefulLM, args: GenerateArg
     );
   }
   prompts.forEach((p, b) => {
-    if (p.length === 0) {
+    if (!(p?.length > 0)) {
       throw new ModelsError(
         'BAD_OPTION',
         `prompt ${b} is empty: give at least one token to start from, e.g. the <bos> id`,

@@ -6,7 +6,7 @@ import { StandardScaler } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generate } from '../generate.js';
 import { manyToMany } from '../many-to-many.js';
 import { load } from './load.js';
@@ -410,6 +410,33 @@ describe('URLs and IOHandlers (the browser path)', () => {
     await expect(load(tf.io.fromMemory(plain))).rejects.toThrow(/no rnnkit metadata/);
     loaded.model.dispose();
     model.dispose();
+  });
+
+  it('loads a saved folder served over http (rnnkit.json fetched beside model.json)', async () => {
+    const model = lm('rnn', 6);
+    const dir = join(tmp, 'served');
+    await save(model, dir, meta);
+    const served: string[] = [];
+    vi.stubGlobal('fetch', async (url: string | URL | Request) => {
+      const path = new URL(String(url)).pathname; // /models/served/<file>
+      served.push(path);
+      try {
+        const body = await readFile(join(dir, path.split('/').pop()!));
+        return new Response(body, { status: 200 });
+      } catch {
+        return new Response('not found', { status: 404 });
+      }
+    });
+    try {
+      const loaded = await load('http://example.test/models/served/model.json');
+      expectClose(predict(loaded.model), predict(model));
+      expect(loaded.meta.task).toBe(meta.task);
+      expect(served).toContain('/models/served/rnnkit.json');
+      loaded.model.dispose();
+    } finally {
+      vi.unstubAllGlobals();
+      model.dispose();
+    }
   });
 
   it('a URL scheme with no handler here says what works', async () => {
