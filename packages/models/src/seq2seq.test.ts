@@ -60,6 +60,14 @@ function stepThrough(net: ReturnType<typeof seq2seq>, src: tf.Tensor, tgtIn: tf.
 describe('seq2seq inference pieces', () => {
   const cases: [string, Partial<Seq2SeqArgs>][] = [
     [
+      'gru encoder, lstm decoder (c0 bridged), 2 layers, dot',
+      { cell: 'gru', decoderCell: 'lstm', layers: 2, attention: 'dot' },
+    ],
+    [
+      'bidirectional lstm encoder, rnn decoder, additive',
+      { cell: 'lstm', decoderCell: 'rnn', bidirectional: true, attention: 'additive' },
+    ],
+    [
       'lstm, 2 layers, bidirectional, dot',
       { cell: 'lstm', layers: 2, bidirectional: true, attention: 'dot' },
     ],
@@ -192,6 +200,12 @@ describe('seq2seq options', () => {
     expect(flatWeights(a.model)).toEqual(flatWeights(b.model));
     expect(flatWeights(a.model)).not.toEqual(flatWeights(c.model));
     for (const m of [a, b, c]) m.dispose();
+  });
+
+  it('rejects an unknown decoder cell with the valid choices', () => {
+    expect(() =>
+      seq2seq({ units: 3, classes: 6, decoderCell: 'lstmx' as never, source: target, target }),
+    ).toThrow(/cell must be one of 'rnn', 'lstm', 'gru', got "lstmx"/);
   });
 
   it('rejects an unknown attention with the valid choices', () => {

@@ -13,7 +13,7 @@
  *
  * Inside: encoder stack (`encoder_l`, optionally bidirectional) -> outputs [batch, srcTime, D]
  * and each layer's final state, D = units * (bidirectional ? 2 : 1); decoder stack (`decoder_l`,
- * D units, layer l starts from encoder layer l's state) -> [batch, tgtTime, D]; with attention,
+ * D units, its own `decoderCell` if given, layer l starts from encoder layer l's state) -> [batch, tgtTime, D]; with attention,
  * context c_t from the encoder outputs and h~_t = tanh([c_t; h_t] W_c + b) (`attentional`) ->
  * `logits`. The decoder has D units so that the (concatenated) encoder state fits it as it is.
  *
@@ -42,7 +42,13 @@ import { checkInt } from './errors.js';
 import { initializeWeights } from './init-weights.js';
 import { type InputSpec, masksZero, sequenceInput } from './inputs.js';
 import type { RecurrentModel } from './many-to-many.js';
-import { type CommonArgs, commonOptions, disposeModels, recurrentStack } from './stack.js';
+import {
+  type CommonArgs,
+  checkCell,
+  commonOptions,
+  disposeModels,
+  recurrentStack,
+} from './stack.js';
 
 /** Default attention: none, the plain encoder-decoder. */
 export const DEFAULT_ATTENTION: AttentionType = 'none';
@@ -54,6 +60,12 @@ export interface Seq2SeqArgs extends CommonArgs {
   target: InputSpec;
   /** Output classes per target step (the target vocab size, including `<eos>`). */
   classes: number;
+  /**
+   * The decoder's cell, if not `cell` (the encoder's). An lstm decoder after an rnn or gru encoder
+   * gets c0 = tanh(h W + b) from the encoder's h (`bridge_c_l`); a non-lstm decoder after an lstm
+   * encoder takes h and leaves c. Default: `cell`.
+   */
+  decoderCell?: CellType;
   /** Read the source both ways; the decoder then has 2 * units. Default false. */
   bidirectional?: boolean;
   /** `'none'`, `'dot'` (Luong) or `'additive'` (Bahdanau). Default `'none'`. */
@@ -102,7 +114,10 @@ export interface Seq2SeqModel extends RecurrentModel {
    * ...state] -> [logits [batch, 1, classes], ...state, (weights [batch, 1, srcTime])].
    */
   decoderStepModel: tfl.LayersModel;
+  /** The encoder's cell. */
   cell: CellType;
+  /** The decoder's cell (its state: [h, c] per layer for lstm, [h] otherwise). */
+  decoderCell: CellType;
   /** Decoder hidden size D. */
   units: number;
   /** Layers of the encoder and of the decoder. */
@@ -130,6 +145,8 @@ function asList(y: tf.Tensor | tf.Tensor[]): tf.Tensor[] {
 export function seq2seq(args: Seq2SeqArgs): Seq2SeqModel {
   const o = commonOptions(args);
   checkInt('classes', args.classes, 1, 'give the target vocab size, e.g. classes: vocab.size');
+  const decoderCell = args.decoderCell ?? o.cell;
+  checkCell(decoderCell);
   const bidirectional = args.bidirectional ?? false;
   const d = o.units * (bidirectional ? 2 : 1); // decoder units = encoder output width
   const attentionType = args.attention ?? DEFAULT_ATTENTION;
@@ -146,13 +163,21 @@ export function seq2seq(args: Seq2SeqArgs): Seq2SeqModel {
     returnState: true,
     name: 'encoder',
   });
+  // the decoder's initial state per layer, from the encoder's final state [h] or [h, c]
+  const initialState = enc.states.map(([h, c], l): tfl.SymbolicTensor[] => {
+    if (decoderCell !== 'lstm') return [h!];
+    const bridge = () =>
+      tfl.layers.dense({ units: d, activation: 'tanh', name: `bridge_c_${l + 1}` }).apply(h!);
+    return [h!, c ?? (bridge() as tfl.SymbolicTensor)];
+  });
   const dec = recurrentStack(tgt.x, {
     ...o,
+    cell: decoderCell,
     units: d,
     bidirectional: false,
     returnSequences: true,
     returnState: true, // the same layers serve the step model
-    initialState: enc.states,
+    initialState,
     name: 'decoder',
   });
   const paddingMask = masksZero(args.source) ? new PaddingMask({ name: 'source_mask' }) : null;
@@ -180,7 +205,7 @@ export function seq2seq(args: Seq2SeqArgs): Seq2SeqModel {
     : null;
   const encoderModel = tfl.model({
     inputs: src.input,
-    outputs: [enc.output, ...enc.states.flat()],
+    outputs: [enc.output, ...initialState.flat()],
     name: 'seq2seq_encoder',
   });
 
@@ -221,6 +246,7 @@ export function seq2seq(args: Seq2SeqArgs): Seq2SeqModel {
     encoderModel,
     decoderStepModel,
     cell: o.cell,
+    decoderCell,
     units: d,
     layers: o.layers,
     attention: attentionType,
