@@ -1,10 +1,9 @@
 // W1: char-level language model training, one-hot input -> RNN(units) -> dense softmax, Adam.
 // Usage: node w1.mjs <fast|stock> <lstm|gru|rnn> <units>; prints RESULT lines (tokens per second).
-import { fastRecurrence } from '@rnnkit/models';
+import { denseSoftmaxCrossEntropy, fastRecurrence } from '@rnnkit/models';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { glorotVar, measure, prng, QUICK, report, useWasm } from './common.mjs';
-import { denseMatMul } from './fast-dense.mjs';
 
 const [variant = 'fast', cell = 'lstm', unitsArg = '256'] = process.argv.slice(2);
 const units = Number(unitsArg);
@@ -58,11 +57,9 @@ if (variant === 'fast') {
           h0,
           ...(cell === 'lstm' ? { c0: h0 } : {}),
         });
-        const logits = tf.add(
-          denseMatMul(tf.reshape(out.sequence, [batch * seqLength, units]), wd),
-          bd,
-        );
-        return tf.losses.softmaxCrossEntropy(y, logits);
+        // dense softmax + cross-entropy as one op (models/src/kernels/fast-dense.ts)
+        const hs = tf.reshape(out.sequence, [batch * seqLength, units]);
+        return denseSoftmaxCrossEntropy(hs, wd, bd, y);
       },
       true,
       vars,

@@ -1,10 +1,9 @@
 // W2: window regression, the tutorial's many-to-one example scaled up: 2000 windows of 5 values ->
 // LSTM(32) -> dense(1), MSE, Adam, batch 32. Usage: node w2.mjs <fast|stock>; epochs per second.
-import { fastRecurrence } from '@rnnkit/models';
+import { denseMatMul, fastRecurrence } from '@rnnkit/models';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { glorotVar, measure, prng, QUICK, report, useWasm } from './common.mjs';
-import { denseMatMul } from './fast-dense.mjs';
 
 const [variant = 'fast'] = process.argv.slice(2);
 const windows = 2000;

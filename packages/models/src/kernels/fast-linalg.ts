@@ -1,0 +1,68 @@
+/**
+ * Small linear-algebra helpers of the fast kernels, shaped by the wasm backend's costs: transposes
+ * in JS (wasm's Transpose kernel takes seconds on [2048, 1024]), and products arranged so no matMul
+ * operand is transposed (XNNPACK's fast path needs both operands plain: PERF-NOTES.md).
+ *
+ * @example
+ * ```ts
+ * transposeData(new Float32Array([1, 2, 3, 4, 5, 6]), 2, 3); // Float32Array [1, 4, 2, 5, 3, 6]
+ * colSum(new Float32Array([1, 2, 3, 4]), 2, 2); // Float32Array [4, 6]
+ * ```
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * [rows, cols] -> [cols, rows] in JS, in cache-sized blocks. wasm's Transpose kernel is far slower
+ * than this for the [time*batch, k*units] shapes here (seconds against milliseconds, measured).
+ */
+export function transposeData(src: ArrayLike<number>, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  const bs = 32;
+  for (let i0 = 0; i0 < rows; i0 += bs) {
+    const i1 = Math.min(i0 + bs, rows);
+    for (let j0 = 0; j0 < cols; j0 += bs) {
+      const j1 = Math.min(j0 + bs, cols);
+      for (let i = i0; i < i1; i++) {
+        for (let j = j0; j < j1; j++) out[j * rows + i] = src[i * cols + j] as number;
+      }
+    }
+  }
+  return out;
+}
+
+/** A 2D tensor's transpose, made in JS. */
+export function transposed(t: tf.Tensor2D): tf.Tensor2D {
+  const [r, c] = t.shape;
+  return tf.tensor2d(transposeData(t.dataSync(), r, c), [c, r]);
+}
+
+/**
+ * (a^T d)^T = d^T a as a [q, p] buffer, for a [n, p], d [n, q] (a JS buffer): the weight gradient
+ * of a product over all n = time*batch rows, with no transposed matMul operand.
+ */
+export function weightGradT(a: tf.Tensor2D, d: Float32Array, n: number, q: number): Float32Array {
+  const dT = tf.tensor2d(transposeData(d, n, q), [q, n]);
+  const out = tf.matMul(dT, a);
+  const data = (out.dataSync() as Float32Array).slice();
+  dT.dispose();
+  out.dispose();
+  return data;
+}
+
+/** Columns [from, from + width) of a [rows, cols] buffer. */
+export function columns(d: Float32Array, rows: number, cols: number, from: number, width: number) {
+  const out = new Float32Array(rows * width);
+  for (let r = 0; r < rows; r++)
+    out.set(d.subarray(r * cols + from, r * cols + from + width), r * width);
+  return out;
+}
+
+/** Column sums of a [rows, cols] buffer. */
+export function colSum(d: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(cols);
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    for (let j = 0; j < cols; j++) out[j] = (out[j] as number) + (d[o + j] as number);
+  }
+  return out;
+}
