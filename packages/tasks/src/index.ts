@@ -1,1 +1,42 @@
-export {};
+/**
+ * `@rnnkit/tasks`: one call per job. Each task trains with defaults picked from the data size
+ * (every default overridable, the choice logged in one line), evaluates on held-out data, predicts
+ * or generates, saves an artifact with its metrics, and `loadTask(dir)` restores it.
+ *
+ * @example
+ * ```ts
+ * import { loadTask, pipeline } from '@rnnkit/tasks';
+ * const lm = await pipeline('textGeneration').train(text, { units: 64, epochs: 1 });
+ * // text: cell lstm, units 64 (set), seqLength 32, epochs 1 (set) (defaults for 12 kB of text)
+ * await lm.save('out/lm');
+ * const again = await loadTask('out/lm'); // again.task === 'text-generation'
+ * ```
+ */
+export type { CommonTaskOptions, TaskEvent, TaskHooks } from './common.js';
+export {
+  DEFAULT_CLIP_NORM,
+  DEFAULT_DROPOUT,
+  DEFAULT_LAYERS,
+  DEFAULT_LEARNING_RATE,
+  DEFAULT_PROGRESS_EVERY,
+  DEFAULT_SEED,
+} from './common.js';
+export type { TaskErrorCode } from './errors.js';
+export { TaskError } from './errors.js';
+export type { LoadedTask, TaskName } from './tasks.js';
+export { loadTask, pipeline, TASK_NAMES, TASKS } from './tasks.js';
+export type {
+  GenerateTextArgs,
+  TextGenerationOptions,
+  TextGenerationResolved,
+  TextGenerator,
+  TextMetrics,
+} from './text-generation.js';
+export {
+  DEFAULT_GENERATE_LENGTH,
+  DEFAULT_TEMPERATURE,
+  TEXT_DEFAULTS,
+  TEXT_LARGE_CHARS,
+  TEXT_MEDIUM_CHARS,
+  textGeneration,
+} from './text-generation.js';

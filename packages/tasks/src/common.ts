@@ -1,0 +1,315 @@
+/**
+ * What every task shares: the hooks of a run (abort signal, events, logger), the training options
+ * every task takes, the one-line log of the defaults chosen, the time budget, and the adapter that
+ * lets `@rnnkit/training`'s `train()` (one input tensor per batch) train two-input models.
+ *
+ * @example
+ * ```ts
+ * const line = defaultsLine('text', { cell: 'lstm', units: 256 }, {}, '1.1 MB of text');
+ * line; // 'text: cell lstm, units 256 (defaults for 1.1 MB of text)'
+ * ```
+ */
+import type { CellType } from '@rnnkit/models';
+import { CELL_TYPES } from '@rnnkit/models';
+import {
+  type OptimizerConfig,
+  type Progress,
+  type TrainData,
+  type TrainHistory,
+  train as trainLoop,
+  type ValidationResult,
+} from '@rnnkit/training';
+import { mulberry32, permutation } from '@rnnkit/windowing';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { checkChoice, checkInt, checkRange, TaskError } from './errors.js';
+
+/** What a task run reports as it goes. */
+export type TaskEvent =
+  /** The defaults chosen (the same line the logger gets). */
+  | { type: 'defaults'; line: string; options: Record<string, unknown> }
+  /** One training step (every `progressEvery` steps). */
+  | { type: 'progress'; progress: Progress }
+  /** A validation pass. */
+  | { type: 'validation'; result: ValidationResult }
+  /** Training ended (completed, time budget, early stopping or abort). */
+  | { type: 'done'; history: TrainHistory; seconds: number };
+
+/** The hooks of one run: `train(data, options, hooks)`. */
+export interface TaskHooks {
+  /** Stops training after the current step; the task is still returned, trained so far. */
+  signal?: AbortSignal;
+  /** Progress, validation and the chosen defaults, as events. */
+  onEvent?: (event: TaskEvent) => void;
+  /** Receives the defaults line and one line per progress report. Default `console.log`. */
+  logger?: (line: string) => void;
+}
+
+/** Training options every task takes (each default is the task's own named constant). */
+export interface CommonTaskOptions {
+  /** Recurrent cell. */
+  cell?: CellType;
+  /** Hidden size of each recurrent layer. */
+  units?: number;
+  /** Stacked recurrent layers. */
+  layers?: number;
+  /** Dropout between stacked layers, in [0, 1). */
+  dropout?: number;
+  /** Passes over the training data. */
+  epochs?: number;
+  /** Examples per update. */
+  batchSize?: number;
+  /** Adam's learning rate. */
+  learningRate?: number;
+  /** Clip gradients to this global norm. */
+  clipNorm?: number;
+  /** Seed of the weights, the data order and the splits. */
+  seed?: number;
+  /** Stop training after this many seconds (the task keeps what it learnt). Default: no limit. */
+  timeBudgetSeconds?: number;
+  /** A progress line every this many steps. */
+  progressEvery?: number;
+}
+
+/** Defaults every task shares. */
+export const DEFAULT_LEARNING_RATE = 3e-3;
+export const DEFAULT_CLIP_NORM = 5;
+export const DEFAULT_SEED = 0;
+export const DEFAULT_DROPOUT = 0;
+export const DEFAULT_LAYERS = 1;
+export const DEFAULT_PROGRESS_EVERY = 50;
+
+/** The common options, checked, with the defaults filled in. */
+export interface ResolvedCommon {
+  cell: CellType;
+  units: number;
+  layers: number;
+  dropout: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  clipNorm: number;
+  seed: number;
+  timeBudgetSeconds: number | null;
+  progressEvery: number;
+}
+
+/** Checks the common options over the task's size-dependent defaults. */
+export function resolveCommon(
+  options: CommonTaskOptions,
+  sized: Pick<ResolvedCommon, 'cell' | 'units' | 'epochs' | 'batchSize'> &
+    Partial<Pick<ResolvedCommon, 'learningRate'>>,
+): ResolvedCommon {
+  const o = { ...sized, ...definedOnly(options) };
+  return {
+    cell: checkChoice('cell', o.cell, CELL_TYPES),
+    units: checkInt('units', o.units, 1, 'units: 128'),
+    layers: checkInt('layers', o.layers ?? DEFAULT_LAYERS, 1, 'layers: 1'),
+    dropout: checkRange('dropout', o.dropout ?? DEFAULT_DROPOUT, 0, 0.99, 'dropout: 0.2'),
+    epochs: checkInt('epochs', o.epochs, 1, 'epochs: 3'),
+    batchSize: checkInt('batchSize', o.batchSize, 1, 'batchSize: 32'),
+    learningRate: checkRange(
+      'learningRate',
+      o.learningRate ?? DEFAULT_LEARNING_RATE,
+      1e-8,
+      10,
+      'learningRate: 0.003',
+    ),
+    clipNorm: checkRange('clipNorm', o.clipNorm ?? DEFAULT_CLIP_NORM, 1e-8, 1e6, 'clipNorm: 5'),
+    seed: checkInt('seed', o.seed ?? DEFAULT_SEED, 0, 'seed: 0'),
+    timeBudgetSeconds:
+      o.timeBudgetSeconds === undefined
+        ? null
+        : checkRange('timeBudgetSeconds', o.timeBudgetSeconds, 0, 1e9, 'timeBudgetSeconds: 900'),
+    progressEvery: checkInt(
+      'progressEvery',
+      o.progressEvery ?? DEFAULT_PROGRESS_EVERY,
+      1,
+      'progressEvery: 50',
+    ),
+  };
+}
+
+/** The options object without its undefined fields (so they do not hide defaults). */
+export function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Throws `BAD_OPTION` for option names the task does not know, listing the known ones. */
+export function checkKnown(task: string, options: object, known: readonly string[]): void {
+  for (const k of Object.keys(options)) {
+    if (!known.includes(k)) {
+      throw new TaskError(
+        'BAD_OPTION',
+        `${task}: unknown option ${JSON.stringify(k)}: expected one of ${known.join(', ')}`,
+      );
+    }
+  }
+}
+
+/** Names of the common options, for `checkKnown`. */
+export const COMMON_OPTION_NAMES = [
+  'cell',
+  'units',
+  'layers',
+  'dropout',
+  'epochs',
+  'batchSize',
+  'learningRate',
+  'clipNorm',
+  'seed',
+  'timeBudgetSeconds',
+  'progressEvery',
+] as const;
+
+/** A human size: '1.1 MB of text', '2 400 examples'. */
+export function describeSize(n: number, unit: 'chars' | 'examples' | 'steps'): string {
+  if (unit === 'chars') {
+    if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB of text`;
+    if (n >= 1e3) return `${(n / 1e3).toFixed(0)} kB of text`;
+    return `${n} chars of text`;
+  }
+  return `${n} ${unit === 'steps' ? 'time steps' : 'examples'}`;
+}
+
+/**
+ * The one-line log of a run's settings: `text: cell lstm, units 256, seqLength 100, epochs 3
+ * (defaults for 1.1 MB of text)`, with the options the caller set marked `(set)`.
+ */
+export function defaultsLine(
+  task: string,
+  shown: Record<string, unknown>,
+  given: object,
+  why: string,
+): string {
+  const parts = Object.entries(shown).map(
+    ([k, v]) => `${k} ${v}${k in definedOnly(given) ? ' (set)' : ''}`,
+  );
+  return `${task}: ${parts.join(', ')} (defaults for ${why})`;
+}
+
+/** Sends the defaults line to the logger and the events. */
+export function announce(hooks: TaskHooks, line: string, options: Record<string, unknown>): void {
+  (hooks.logger ?? console.log)(line);
+  hooks.onEvent?.({ type: 'defaults', line, options });
+}
+
+export interface RunArgs {
+  loss: 'sparseCategoricalCrossentropy' | 'meanSquaredError' | 'binaryCrossentropy';
+  common: ResolvedCommon;
+  validation?: TrainData;
+  metrics?: ('accuracy' | 'bitsPerChar' | 'rmse')[];
+  /** Stop early when the validation loss has not improved for this many evaluations. */
+  patience?: number;
+}
+
+/**
+ * Runs `@rnnkit/training`'s loop with the task's settings: Adam, clipping, the time budget and
+ * the abort signal as a 'stop' from a step callback, progress as events and log lines.
+ */
+export async function runTraining(
+  task: string,
+  model: tfl.LayersModel,
+  data: TrainData,
+  args: RunArgs,
+  hooks: TaskHooks,
+): Promise<TrainHistory> {
+  const c = args.common;
+  const started = Date.now();
+  const log = hooks.logger ?? console.log;
+  const optimizer: OptimizerConfig = { type: 'adam', learningRate: c.learningRate };
+  const history = await trainLoop(model, data, {
+    loss: args.loss,
+    optimizer,
+    clipNorm: c.clipNorm,
+    epochs: c.epochs,
+    batchSize: c.batchSize,
+    seed: c.seed,
+    ...(args.validation ? { validation: args.validation, metrics: args.metrics ?? [] } : {}),
+    ...(args.validation && args.patience
+      ? { earlyStopping: { patience: args.patience, restoreBestWeights: true } }
+      : {}),
+    ...(hooks.signal ? { signal: hooks.signal } : {}),
+    progressEvery: c.progressEvery,
+    onProgress: (p) => {
+      log(
+        `${task} step ${p.step}${p.totalSteps ? `/${p.totalSteps}` : ''} epoch ${p.epoch + 1} loss ${p.loss.toFixed(4)}`,
+      );
+      hooks.onEvent?.({ type: 'progress', progress: p });
+    },
+    callbacks: {
+      onStepEnd: () =>
+        c.timeBudgetSeconds !== null && (Date.now() - started) / 1000 >= c.timeBudgetSeconds
+          ? 'stop'
+          : undefined,
+      onValidation: (result) => {
+        hooks.onEvent?.({ type: 'validation', result });
+      },
+    },
+  });
+  const seconds = (Date.now() - started) / 1000;
+  log(
+    `${task}: stopped (${history.stopReason}) after ${history.steps} steps, ${seconds.toFixed(1)}s`,
+  );
+  hooks.onEvent?.({ type: 'done', history, seconds });
+  return history;
+}
+
+/**
+ * Lets `train()`, which feeds each batch's single `x` to `model.apply`, train a model with two
+ * inputs: x is the two int inputs side by side, [batch, widthA + widthB], and is cut back into
+ * [x[:, :widthA], x[:, widthA:]] before the model. Only what the loop reads is provided
+ * (apply, weights, trainableWeights, layers, setWeights).
+ */
+export function packedInputs(model: tfl.LayersModel, widthA: number): tfl.LayersModel {
+  const adapter = {
+    apply: (x: tf.Tensor, kwargs?: Record<string, unknown>) => {
+      const [a, b] = tf.split(x, [widthA, x.shape[1]! - widthA], 1);
+      return model.apply([a!, b!], kwargs);
+    },
+    get weights() {
+      return model.weights;
+    },
+    get trainableWeights() {
+      return model.trainableWeights;
+    },
+    get layers() {
+      return model.layers;
+    },
+    setWeights: (w: tf.Tensor[]) => model.setWeights(w),
+  };
+  return adapter as unknown as tfl.LayersModel;
+}
+
+/** Two int32 row-major blocks [n, wa] and [n, wb] side by side: [n, wa + wb]. */
+export function sideBySide(a: Int32Array, wa: number, b: Int32Array, wb: number): Int32Array {
+  const n = a.length / wa;
+  const out = new Int32Array(n * (wa + wb));
+  for (let i = 0; i < n; i++) {
+    out.set(a.subarray(i * wa, (i + 1) * wa), i * (wa + wb));
+    out.set(b.subarray(i * wb, (i + 1) * wb), i * (wa + wb) + wa);
+  }
+  return out;
+}
+
+/** A seeded shuffle of 0 .. n-1 (the same seed, the same order on every backend). */
+export function shuffled(n: number, seed: number): Int32Array {
+  return permutation(n, mulberry32(seed));
+}
+
+/**
+ * Works around `@rnnkit/models` naming the frozen one-hot table `embeddings` instead of
+ * `tokens_one_hot/embeddings`: `save` writes the bare name and `load` then refuses the artifact
+ * (WEIGHTS_MISMATCH). Prefixes every unscoped weight with its layer's name, as tfjs does.
+ */
+export function scopeWeightNames(model: tfl.LayersModel): void {
+  for (const layer of model.layers) {
+    for (const w of layer.weights) {
+      if (!w.originalName.includes('/')) {
+        const named = w as unknown as { originalName: string; name: string };
+        named.originalName = `${layer.name}/${w.originalName}`;
+        named.name = named.originalName;
+      }
+    }
+  }
+}

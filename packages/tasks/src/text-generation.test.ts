@@ -1,0 +1,83 @@
+import { mobyDick } from '@rnnkit/datasets';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TaskError } from './errors.js';
+import { loadTask, pipeline } from './tasks.js';
+import { lines, useCpu, withTempDir } from './test-helpers.js';
+import { textDefaults, textGeneration } from './text-generation.js';
+
+beforeAll(useCpu);
+
+describe('textGeneration', () => {
+  it('trains on a slice of Moby-Dick, evaluates, saves, loads and generates the same', async () => {
+    const book = (await mobyDick()).data;
+    const text = book.slice(20_000, 26_000);
+    const heldOut = book.slice(26_000, 27_000);
+    const log = lines();
+    const losses: number[] = [];
+    const lm = await pipeline('textGeneration').train(
+      text,
+      { units: 32, seqLength: 24, epochs: 3, batchSize: 16, learningRate: 0.01, progressEvery: 1 },
+      {
+        logger: log.log,
+        onEvent: (e) => {
+          if (e.type === 'progress') losses.push(e.progress.loss);
+        },
+      },
+    );
+    expect(log.lines[0]).toBe(
+      'text: cell lstm, units 32 (set), seqLength 24 (set), epochs 3 (set) (defaults for 6 kB of text)',
+    );
+    const first = losses.slice(0, 3).reduce((a, b) => a + b) / 3;
+    const last = losses.slice(-3).reduce((a, b) => a + b) / 3;
+    expect(last).toBeLessThan(first * 0.85);
+    const before = tf.memory().numTensors;
+    const m = lm.evaluate(heldOut);
+    expect(m.chars).toBeGreaterThan(900);
+    expect(m.bitsPerChar).toBeGreaterThan(1);
+    expect(m.bitsPerChar).toBeLessThan(Math.log2(lm.vocab.size) + 0.5);
+    const sample = lm.generate({ prime: 'The ', length: 30, temperature: 0.8, topK: 10, seed: 3 });
+    expect(sample).toHaveLength(30);
+    expect(tf.memory().numTensors).toBe(before);
+    await withTempDir(async (dir) => {
+      await lm.save(dir);
+      const back = await loadTask(dir);
+      expect(back.task).toBe('text-generation');
+      expect(back.metrics.bitsPerChar).toBeCloseTo(m.bitsPerChar, 6);
+      if (back.task !== 'text-generation') throw new Error('wrong task');
+      expect(
+        back.generate({ prime: 'The ', length: 30, temperature: 0.8, topK: 10, seed: 3 }),
+      ).toBe(sample);
+      expect(back.evaluate(heldOut).bitsPerChar).toBeCloseTo(m.bitsPerChar, 5);
+      back.dispose();
+    });
+    lm.dispose();
+  });
+
+  it('picks defaults from the corpus size and explains them', () => {
+    expect(textDefaults(1_190_317).line).toBe(
+      'text: cell lstm, units 256, seqLength 100, epochs 3 (defaults for 1.2 MB of text)',
+    );
+    expect(textDefaults(60_000).resolved.units).toBe(128);
+    expect(textDefaults(1000, { cell: 'gru' }).line).toContain('cell gru (set)');
+  });
+
+  it('rejects bad options with the valid choices', async () => {
+    const bad = (o: object) => {
+      try {
+        textDefaults(1000, o as never);
+      } catch (e) {
+        expect(e).toBeInstanceOf(TaskError);
+        return (e as TaskError).message;
+      }
+      throw new Error('no error');
+    };
+    expect(bad({ cell: 'transformer' })).toBe(
+      "cell must be one of 'rnn', 'lstm', 'gru', got \"transformer\"",
+    );
+    expect(bad({ units: 0 })).toContain('units must be an integer >= 1, got 0');
+    expect(bad({ seqLen: 5 })).toContain('unknown option "seqLen"');
+    expect(() => pipeline('nope' as never)).toThrow(/expected one of textGeneration/);
+    await expect(textGeneration.train('', {})).rejects.toThrow(/at least 2 characters/);
+  });
+});

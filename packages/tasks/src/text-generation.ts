@@ -1,0 +1,286 @@
+/**
+ * Text generation: a character language model (many-to-many, aligned). Trains on a text, reports
+ * bits per character on held-out text, and generates from a prime with temperature, top-k and
+ * top-p sampling.
+ *
+ * @example
+ * ```ts
+ * import { textGeneration } from '@rnnkit/tasks';
+ * const lm = await textGeneration.train(book, { epochs: 1 });
+ * // logs: text: cell lstm, units 256, seqLength 100, epochs 3 (defaults for 1.1 MB of text)
+ * lm.evaluate(heldOut).bitsPerChar; // e.g. 2.1
+ * lm.generate({ prime: 'The whale', length: 40, temperature: 0.8, seed: 1 }); // 'The whale ...'
+ * await lm.save('out/moby');
+ * ```
+ */
+import {
+  type CellType,
+  generate as generateTokens,
+  type LoadedModel,
+  type ManyToManyArgs,
+  manyToMany,
+  save,
+} from '@rnnkit/models';
+import { sparseCategoricalCrossentropy } from '@rnnkit/training';
+import { charTokenizer, Vocab } from '@rnnkit/vocab';
+import { nextTokenWindows } from '@rnnkit/windowing';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import {
+  announce,
+  COMMON_OPTION_NAMES,
+  type CommonTaskOptions,
+  checkKnown,
+  defaultsLine,
+  describeSize,
+  type ResolvedCommon,
+  resolveCommon,
+  runTraining,
+  scopeWeightNames,
+  type TaskHooks,
+} from './common.js';
+import { checkInt, TaskError } from './errors.js';
+
+export const TEXT_GENERATION = 'text-generation';
+
+export interface TextGenerationOptions extends CommonTaskOptions {
+  /** Characters per training window (truncated backpropagation length). */
+  seqLength?: number;
+}
+
+/** Defaults by corpus size (characters): big corpora get a bigger model and longer windows. */
+export const TEXT_DEFAULTS = {
+  /** >= 500 000 chars (a novel). */
+  large: { cell: 'lstm' as CellType, units: 256, seqLength: 100, epochs: 3, batchSize: 32 },
+  /** >= 50 000 chars. */
+  medium: { cell: 'lstm' as CellType, units: 128, seqLength: 64, epochs: 5, batchSize: 32 },
+  /** Anything smaller. */
+  small: { cell: 'lstm' as CellType, units: 64, seqLength: 32, epochs: 10, batchSize: 16 },
+} as const;
+export const TEXT_LARGE_CHARS = 500_000;
+export const TEXT_MEDIUM_CHARS = 50_000;
+
+/** Default sampling temperature of `generate`. */
+export const DEFAULT_TEMPERATURE = 1;
+/** Default number of generated characters. */
+export const DEFAULT_GENERATE_LENGTH = 200;
+
+export interface TextGenerationResolved extends ResolvedCommon {
+  seqLength: number;
+}
+
+export interface GenerateTextArgs {
+  /** Text to start from (at least one character). Default '\n'. */
+  prime?: string;
+  /** Characters to generate. Default 200. */
+  length?: number;
+  /** < 1 sharper, > 1 more random. Default 1. */
+  temperature?: number;
+  /** Draw only among the k most likely characters. */
+  topK?: number;
+  /** Draw only from the nucleus of probability p. */
+  topP?: number;
+  /** 'greedy' always takes the most likely character. Default 'sample'. */
+  strategy?: 'greedy' | 'sample';
+  /** Seed of the draws: the same seed gives the same text. Default 0. */
+  seed?: number;
+}
+
+export interface TextMetrics extends Record<string, number> {
+  /** Mean negative log2-likelihood per held-out character. */
+  bitsPerChar: number;
+  /** Characters scored. */
+  chars: number;
+}
+
+export interface TextGenerator {
+  readonly task: typeof TEXT_GENERATION;
+  readonly options: TextGenerationResolved;
+  readonly vocab: Vocab;
+  readonly model: tfl.LayersModel;
+  /** Metrics of the last `evaluate` (saved into rnnkit.json). */
+  metrics: Record<string, number>;
+  /** Bits per character on held-out text. */
+  evaluate(heldOut: string): TextMetrics;
+  /** Text after `prime` (the prime itself not included). */
+  generate(args?: GenerateTextArgs): string;
+  /** Writes the artifact (model.json, weights.bin, rnnkit.json with the metrics). */
+  save(dir: string): Promise<void>;
+  dispose(): void;
+}
+
+const OPTION_NAMES = [...COMMON_OPTION_NAMES, 'seqLength'];
+
+/** Options with defaults for a corpus of `chars` characters, and the reason. */
+export function textDefaults(
+  chars: number,
+  options: TextGenerationOptions = {},
+): { resolved: TextGenerationResolved; line: string } {
+  checkKnown(TEXT_GENERATION, options, OPTION_NAMES);
+  const sized =
+    chars >= TEXT_LARGE_CHARS
+      ? TEXT_DEFAULTS.large
+      : chars >= TEXT_MEDIUM_CHARS
+        ? TEXT_DEFAULTS.medium
+        : TEXT_DEFAULTS.small;
+  const common = resolveCommon(options, sized);
+  const seqLength = checkInt(
+    'seqLength',
+    options.seqLength ?? sized.seqLength,
+    1,
+    'seqLength: 100',
+  );
+  const resolved = { ...common, seqLength };
+  const line = defaultsLine(
+    'text',
+    { cell: common.cell, units: common.units, seqLength, epochs: common.epochs },
+    options,
+    describeSize(chars, 'chars'),
+  );
+  return { resolved, line };
+}
+
+function builderArgs(o: TextGenerationResolved, vocabSize: number): ManyToManyArgs {
+  return {
+    cell: o.cell,
+    units: o.units,
+    layers: o.layers,
+    dropout: o.dropout,
+    seed: o.seed,
+    classes: vocabSize,
+    // one-hot ids: a char vocab is small, and one-hot trains on every backend (wasm has no
+    // Embedding gradient)
+    input: { type: 'oneHot', vocabSize },
+  };
+}
+
+/** Trains a char language model on `text`. */
+export async function trainTextGeneration(
+  text: string,
+  options: TextGenerationOptions = {},
+  hooks: TaskHooks = {},
+): Promise<TextGenerator> {
+  if (typeof text !== 'string' || text.length < 2) {
+    throw new TaskError(
+      'BAD_DATA',
+      `text generation needs a text of at least 2 characters, got ${typeof text === 'string' ? `${text.length}` : typeof text}: pass the corpus as one string (read files with @rnnkit/datasets fromTextFile)`,
+    );
+  }
+  const { resolved, line } = textDefaults(text.length, options);
+  announce(hooks, line, { ...resolved });
+  const vocab = Vocab.fromTexts([text], { tokenizer: charTokenizer() });
+  const ids = vocab.encode(text);
+  const seqLength = Math.min(resolved.seqLength, ids.length - 1);
+  // non-overlapping windows: x = ids[i..i+L), y = ids[i+1..i+L+1)
+  const windows = nextTokenWindows(ids, { seqLength, stride: seqLength, lastWindow: 'pad' });
+  const { model } = manyToMany(builderArgs(resolved, vocab.size));
+  await runTraining(
+    'text',
+    model,
+    windows,
+    { loss: 'sparseCategoricalCrossentropy', common: resolved },
+    hooks,
+  );
+  return textGenerator(model, vocab, resolved, {});
+}
+
+function textGenerator(
+  model: tfl.LayersModel,
+  vocab: Vocab,
+  options: TextGenerationResolved,
+  metrics: Record<string, number>,
+): TextGenerator {
+  const task: TextGenerator = {
+    task: TEXT_GENERATION,
+    options,
+    vocab,
+    model,
+    metrics,
+    evaluate(heldOut) {
+      const ids = vocab.encode(heldOut);
+      if (ids.length < 2) {
+        throw new TaskError(
+          'BAD_DATA',
+          `held-out text has ${ids.length} characters, expected at least 2`,
+        );
+      }
+      const L = Math.min(options.seqLength, ids.length - 1);
+      const windows = nextTokenWindows(ids, { seqLength: L, stride: L, lastWindow: 'pad' });
+      let nats = 0;
+      let chars = 0;
+      const B = 64;
+      for (let s = 0; s < windows.length; s += B) {
+        const idx = Int32Array.from({ length: Math.min(B, windows.length - s) }, (_, i) => s + i);
+        const b = windows.batch(idx);
+        const [rows, T] = b.shapes.x as [number, number];
+        let real = 0;
+        for (const m of b.mask) real += m;
+        const loss = tf.tidy(() => {
+          const x = tf.tensor2d(b.x, [rows, T], 'int32');
+          const y = tf.tensor2d(b.y, [rows, T], 'int32');
+          const mask = tf.tensor2d(Float32Array.from(b.mask), [rows, T]);
+          const logits = model.predict(x) as tf.Tensor; // [rows, T, vocab]
+          return sparseCategoricalCrossentropy(logits, y, mask); // mean nats per real char
+        });
+        nats += loss.dataSync()[0]! * real;
+        loss.dispose();
+        chars += real;
+      }
+      const m: TextMetrics = { bitsPerChar: nats / chars / Math.LN2, chars };
+      task.metrics = { ...m };
+      return m;
+    },
+    generate(args = {}) {
+      const prime = args.prime ?? '\n';
+      const ids = vocab.encode(prime);
+      if (ids.length === 0) {
+        throw new TaskError('BAD_OPTION', 'prime must have at least one character, e.g. "The "');
+      }
+      const length = checkInt('length', args.length ?? DEFAULT_GENERATE_LENGTH, 0, 'length: 200');
+      const { generations } = generateTokens(model, {
+        prompts: [ids],
+        maxLength: length,
+        temperature: args.temperature ?? DEFAULT_TEMPERATURE,
+        ...(args.topK !== undefined ? { topK: args.topK } : {}),
+        ...(args.topP !== undefined ? { topP: args.topP } : {}),
+        ...(args.strategy !== undefined ? { strategy: args.strategy } : {}),
+        seed: args.seed ?? 0,
+      });
+      return vocab.decode(generations[0]!.tokens);
+    },
+    async save(dir) {
+      scopeWeightNames(model);
+      await save(model, dir, {
+        task: TEXT_GENERATION,
+        topology: {
+          builder: 'manyToMany',
+          args: builderArgs(options, vocab.size) as unknown as Record<string, unknown>,
+        },
+        vocab: vocab.toJSON(),
+        training: { config: { ...options }, metrics: task.metrics },
+      });
+    },
+    dispose() {
+      model.dispose();
+    },
+  };
+  return task;
+}
+
+/** The task from a loaded artifact. */
+export function restoreTextGeneration(loaded: LoadedModel): TextGenerator {
+  if (!loaded.vocab) {
+    throw new TaskError(
+      'BAD_ARTIFACT',
+      'a text-generation artifact must hold its vocab: save it again',
+    );
+  }
+  const config = loaded.meta.training?.config as unknown as TextGenerationResolved;
+  return textGenerator(loaded.model, loaded.vocab, config, loaded.meta.training?.metrics ?? {});
+}
+
+export const textGeneration = {
+  name: TEXT_GENERATION,
+  train: trainTextGeneration,
+  defaults: textDefaults,
+} as const;
