@@ -12,6 +12,27 @@
  * const again = await loadTask('out/lm'); // again.task === 'text-generation'
  * ```
  */
+export type {
+  ClassificationOptions,
+  ClassificationResolved,
+  Classifier,
+  LabelledExample,
+  Prediction,
+} from './classification.js';
+export {
+  CLASSIFY_DEFAULTS,
+  CLASSIFY_INPUTS,
+  CLASSIFY_LARGE_EXAMPLES,
+  CLASSIFY_MEDIUM_EXAMPLES,
+  classification,
+  DEFAULT_DIMS,
+  DEFAULT_MAX_VOCAB,
+  DEFAULT_PATIENCE,
+  DEFAULT_VALIDATION_SHARE,
+  MAX_DEFAULT_SEQ_LENGTH,
+  SEQ_LENGTH_QUANTILE,
+  TOKENIZERS,
+} from './classification.js';
 export type { CommonTaskOptions, TaskEvent, TaskHooks } from './common.js';
 export {
   DEFAULT_CLIP_NORM,

@@ -10,6 +10,12 @@
  * ```
  */
 import { type ArtifactOptions, load } from '@rnnkit/models';
+import {
+  CLASSIFICATION,
+  type Classifier,
+  classification,
+  restoreClassification,
+} from './classification.js';
 import { TaskError } from './errors.js';
 import {
   restoreTextGeneration,
@@ -21,6 +27,7 @@ import {
 /** Every task, by the name `pipeline` takes. */
 export const TASKS = {
   textGeneration,
+  classification,
 } as const;
 
 export type TaskName = keyof typeof TASKS;
@@ -39,7 +46,7 @@ export function pipeline<N extends TaskName>(name: N): (typeof TASKS)[N] {
 }
 
 /** Any restored task. */
-export type LoadedTask = TextGenerator;
+export type LoadedTask = TextGenerator | Classifier;
 
 /** Loads an artifact written by a task's `save(dir)` and restores that task. */
 export async function loadTask(dir: string, options: ArtifactOptions = {}): Promise<LoadedTask> {
@@ -48,10 +55,12 @@ export async function loadTask(dir: string, options: ArtifactOptions = {}): Prom
     switch (loaded.meta.task) {
       case TEXT_GENERATION:
         return restoreTextGeneration(loaded);
+      case CLASSIFICATION:
+        return restoreClassification(loaded);
       default:
         throw new TaskError(
           'BAD_ARTIFACT',
-          `${dir} holds a model of task ${JSON.stringify(loaded.meta.task)}, which @rnnkit/tasks does not know: expected one of ${[TEXT_GENERATION].join(', ')}`,
+          `${dir} holds a model of task ${JSON.stringify(loaded.meta.task)}, which @rnnkit/tasks does not know: expected one of ${[TEXT_GENERATION, CLASSIFICATION].join(', ')}`,
         );
     }
   } catch (e) {
