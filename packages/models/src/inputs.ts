@@ -17,7 +17,6 @@
  * model.getLayer('tokens_embedding').getWeights()[0].shape; // [100, 16]
  * ```
  */
-import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { checkInt, ModelsError } from './errors.js';
 
@@ -102,13 +101,6 @@ export interface SequenceInput {
   layer: tfl.layers.Layer | null;
 }
 
-/** Identity [n, n], the one-hot table. */
-function identity(n: number): Float32Array {
-  const out = new Float32Array(n * n);
-  for (let i = 0; i < n; i++) out[i * n + i] = 1;
-  return out;
-}
-
 /**
  * Builds the input layer for `spec` on a fresh model input named `name`; pass `layer` to reuse
  * an existing table (a step model sharing the training model's embedding).
@@ -144,17 +136,16 @@ export function tokenLayer(
     });
   }
   const n = spec.vocabSize;
+  // The identity table comes from the initializer when the layer is first applied, so its weight
+  // is named under the layer (`<name>_one_hot/embeddings`) and saves and loads like any other.
+  // Building it by hand before that gives the weight a bare name that no loader can match.
   const layer = tfl.layers.embedding({
     inputDim: n,
     outputDim: n,
     maskZero: spec.maskZero ?? false,
-    embeddingsInitializer: 'zeros',
+    embeddingsInitializer: 'identity',
     trainable: false, // initializeWeights() leaves non-trainable weights alone
     name: `${name}_one_hot`,
   });
-  layer.build([null, null]);
-  const table = tf.tensor2d(identity(n), [n, n]);
-  layer.setWeights([table]);
-  table.dispose();
   return layer;
 }

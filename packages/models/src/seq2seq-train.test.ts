@@ -93,5 +93,5 @@ describe('seq2seq training', () => {
     optimizer.dispose();
     expect(tf.memory().numTensors).toBeLessThanOrEqual(before); // Adam's slots gone, nothing else left
     net.dispose();
-  });
+  }, 180_000); // ~20 s of CPU alone; generous for a loaded 2-core CI machine
 });
