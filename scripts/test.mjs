@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The repository's one test command (README, CI): build, lint, type-check and test every package
-// through turbo, then print one summary line over every package's vitest JSON report, in the
-// plain form CI reads: "tests: N passed, N failed". Exits non-zero when anything failed.
+// through turbo, two tasks at a time (a 2-core machine: suites time out when every package runs
+// at once), then print one summary line over every package's vitest JSON report, in the plain form
+// CI reads: "tests: N passed, N failed". Exits non-zero when anything failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,11 +18,15 @@ for (const dir of reportDirs) rmSync(dir, { recursive: true, force: true });
 
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
 const tasks = ['build', 'lint', 'lint:root', 'typecheck', 'test'];
-const r = spawnSync('turbo', ['run', ...tasks, '--continue', ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  env,
-  cwd: root,
-});
+const r = spawnSync(
+  'turbo',
+  ['run', ...tasks, '--continue', '--concurrency=2', ...process.argv.slice(2)],
+  {
+    stdio: 'inherit',
+    env,
+    cwd: root,
+  },
+);
 let status = r.status ?? 1;
 
 let passed = 0;
