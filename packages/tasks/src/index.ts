@@ -44,6 +44,23 @@ export {
 } from './common.js';
 export type { TaskErrorCode } from './errors.js';
 export { TaskError } from './errors.js';
+export type {
+  ForecastArgs,
+  Forecaster,
+  ForecastingOptions,
+  ForecastingResolved,
+  SeriesData,
+} from './forecasting.js';
+export {
+  DEFAULT_FORECAST_PATIENCE,
+  DEFAULT_FORECAST_VALIDATION_SHARE,
+  DEFAULT_HORIZON,
+  FORECAST_DEFAULTS,
+  FORECAST_LARGE_STEPS,
+  FORECAST_MEDIUM_STEPS,
+  forecasting,
+  TRANSFORMS,
+} from './forecasting.js';
 export type { LoadedTask, TaskName } from './tasks.js';
 export { loadTask, pipeline, TASK_NAMES, TASKS } from './tasks.js';
 export type {

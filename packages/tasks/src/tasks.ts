@@ -17,6 +17,7 @@ import {
   restoreClassification,
 } from './classification.js';
 import { TaskError } from './errors.js';
+import { FORECASTING, type Forecaster, forecasting, restoreForecasting } from './forecasting.js';
 import {
   restoreTextGeneration,
   TEXT_GENERATION,
@@ -28,6 +29,7 @@ import {
 export const TASKS = {
   textGeneration,
   classification,
+  forecasting,
 } as const;
 
 export type TaskName = keyof typeof TASKS;
@@ -46,7 +48,7 @@ export function pipeline<N extends TaskName>(name: N): (typeof TASKS)[N] {
 }
 
 /** Any restored task. */
-export type LoadedTask = TextGenerator | Classifier;
+export type LoadedTask = TextGenerator | Classifier | Forecaster;
 
 /** Loads an artifact written by a task's `save(dir)` and restores that task. */
 export async function loadTask(dir: string, options: ArtifactOptions = {}): Promise<LoadedTask> {
@@ -57,10 +59,12 @@ export async function loadTask(dir: string, options: ArtifactOptions = {}): Prom
         return restoreTextGeneration(loaded);
       case CLASSIFICATION:
         return restoreClassification(loaded);
+      case FORECASTING:
+        return restoreForecasting(loaded);
       default:
         throw new TaskError(
           'BAD_ARTIFACT',
-          `${dir} holds a model of task ${JSON.stringify(loaded.meta.task)}, which @rnnkit/tasks does not know: expected one of ${[TEXT_GENERATION, CLASSIFICATION].join(', ')}`,
+          `${dir} holds a model of task ${JSON.stringify(loaded.meta.task)}, which @rnnkit/tasks does not know: expected one of ${[TEXT_GENERATION, CLASSIFICATION, FORECASTING].join(', ')}`,
         );
     }
   } catch (e) {

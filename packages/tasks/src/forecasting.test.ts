@@ -1,0 +1,76 @@
+import { co2 } from '@rnnkit/datasets';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { forecasting, forecastingDefaults } from './forecasting.js';
+import { loadTask } from './tasks.js';
+import { lines, useCpu, withTempDir } from './test-helpers.js';
+
+beforeAll(useCpu);
+
+describe('forecasting', () => {
+  it('trains on 20 years of CO2, evaluates 12-month forecasts, saves, loads and forecasts the same', async () => {
+    const series = (await co2({ fillGaps: true })).data.values;
+    const train = Array.from(series).slice(0, 240);
+    const test = Array.from(series).slice(240, 276);
+    const log = lines();
+    const losses: number[] = [];
+    const f = await forecasting.train(
+      train,
+      {
+        units: 8,
+        seqLength: 12,
+        horizon: 3,
+        epochs: 6,
+        batchSize: 16,
+        learningRate: 0.01,
+        progressEvery: 1,
+      },
+      {
+        logger: log.log,
+        onEvent: (e) => {
+          if (e.type === 'progress') losses.push(e.progress.loss);
+        },
+      },
+    );
+    expect(log.lines[0]).toBe(
+      'forecast: cell lstm, units 8 (set), seqLength 12 (set), epochs 6 (set), horizon 3 (set) (defaults for 240 time steps)',
+    );
+    const head = losses.slice(0, 5).reduce((a, b) => a + b) / 5;
+    const tail = losses.slice(-5).reduce((a, b) => a + b) / 5;
+    expect(tail).toBeLessThan(head);
+    const before = tf.memory().numTensors;
+    const m = f.evaluate(test, { steps: 12 });
+    expect(m.origins).toBe(25);
+    // CO2 swings about 6 ppm a year: a model that learnt anything stays well inside that
+    expect(m.rmse).toBeLessThan(10);
+    const ahead = f.forecast(30); // past the trained horizon: recursive
+    expect(ahead).toHaveLength(30);
+    expect(Math.abs(ahead[0]! - train.at(-1)!)).toBeLessThan(5);
+    expect(tf.memory().numTensors).toBe(before);
+    await withTempDir(async (dir) => {
+      await f.save(dir);
+      const back = await loadTask(dir);
+      if (back.task !== 'forecasting') throw new Error(`wrong task ${back.task}`);
+      expect(back.metrics.rmse).toBe(m.rmse);
+      const again = back.forecast(30);
+      again.forEach((v, i) => {
+        expect(v).toBeCloseTo(ahead[i]!, 4);
+      });
+      back.dispose();
+    });
+    f.dispose();
+  });
+
+  it('sizes defaults by series length and rejects what does not fit', async () => {
+    expect(forecastingDefaults(620).line).toBe(
+      'forecast: cell lstm, units 32, seqLength 24, epochs 100, horizon 1 (defaults for 620 time steps)',
+    );
+    expect(() => forecastingDefaults(100, { transform: 'log' as never })).toThrow(
+      "transform must be one of 'difference', 'none', got \"log\"",
+    );
+    await expect(forecasting.train([1, 2, 3, 4, 5], { seqLength: 4 })).rejects.toThrow(
+      /lower seqLength or give a longer series/,
+    );
+    await expect(forecasting.train([1, 2, Number.NaN, 4, 5])).rejects.toThrow(/value 2 is NaN/);
+  });
+});
