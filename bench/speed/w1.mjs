@@ -35,9 +35,9 @@ let step;
 if (variant === 'fast') {
   const kernel = glorotVar(vocab, gates * units, 2);
   const recurrentKernel = glorotVar(units, gates * units, 3);
-  const bias = tf.variable(
-    cell === 'gru' ? tf.zeros([2, gates * units]) : tf.zeros([gates * units]),
-  );
+  // GRU with resetAfter false (tfjs/Keras 1), the only mode stock tfjs-layers builds, so the two
+  // run the same model; bias [3 units].
+  const bias = tf.variable(tf.zeros([gates * units]));
   const wd = glorotVar(units, vocab, 4);
   const bd = tf.variable(tf.zeros([vocab]));
   const vars = [kernel, recurrentKernel, bias, wd, bd];
@@ -56,6 +56,7 @@ if (variant === 'fast') {
           bias,
           h0,
           ...(cell === 'lstm' ? { c0: h0 } : {}),
+          ...(cell === 'gru' ? { resetAfter: false } : {}),
         });
         // dense softmax + cross-entropy as one op (models/src/kernels/fast-dense.ts)
         const hs = tf.reshape(out.sequence, [batch * seqLength, units]);
