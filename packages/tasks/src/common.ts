@@ -261,11 +261,16 @@ export async function runTraining(
  * [x[:, :widthA], x[:, widthA:]] before the model. Only what the loop reads is provided
  * (apply, weights, trainableWeights, layers, setWeights).
  */
-export function packedInputs(model: tfl.LayersModel, widthA: number): tfl.LayersModel {
+export function packedInputs(
+  model: tfl.LayersModel,
+  widthA: number,
+  /** Turns the first block into what the model reads (e.g. ids -> one-hot rows). */
+  mapA: (a: tf.Tensor) => tf.Tensor = (a) => a,
+): tfl.LayersModel {
   const adapter = {
     apply: (x: tf.Tensor, kwargs?: Record<string, unknown>) => {
       const [a, b] = tf.split(x, [widthA, x.shape[1]! - widthA], 1);
-      return model.apply([a!, b!], kwargs);
+      return model.apply([mapA(a!), b!], kwargs);
     },
     get weights() {
       return model.weights;

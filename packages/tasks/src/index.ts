@@ -42,6 +42,20 @@ export {
   DEFAULT_PROGRESS_EVERY,
   DEFAULT_SEED,
 } from './common.js';
+export type {
+  ConditionalExample,
+  ConditionalGenerationOptions,
+  ConditionalGenerationResolved,
+  ConditionalGenerator,
+  GenerateSequenceArgs,
+} from './conditional-generation.js';
+export {
+  CONDITIONAL_DEFAULTS,
+  CONDITIONAL_LARGE_EXAMPLES,
+  CONDITIONAL_MEDIUM_EXAMPLES,
+  conditionalGeneration,
+  DEFAULT_MAX_TEXT_LENGTH,
+} from './conditional-generation.js';
 export type { TaskErrorCode } from './errors.js';
 export { TaskError } from './errors.js';
 export type {

@@ -16,6 +16,12 @@ import {
   classification,
   restoreClassification,
 } from './classification.js';
+import {
+  CONDITIONAL_GENERATION,
+  type ConditionalGenerator,
+  conditionalGeneration,
+  restoreConditionalGeneration,
+} from './conditional-generation.js';
 import { TaskError } from './errors.js';
 import { FORECASTING, type Forecaster, forecasting, restoreForecasting } from './forecasting.js';
 import {
@@ -30,6 +36,7 @@ export const TASKS = {
   textGeneration,
   classification,
   forecasting,
+  conditionalGeneration,
 } as const;
 
 export type TaskName = keyof typeof TASKS;
@@ -48,7 +55,7 @@ export function pipeline<N extends TaskName>(name: N): (typeof TASKS)[N] {
 }
 
 /** Any restored task. */
-export type LoadedTask = TextGenerator | Classifier | Forecaster;
+export type LoadedTask = TextGenerator | Classifier | Forecaster | ConditionalGenerator;
 
 /** Loads an artifact written by a task's `save(dir)` and restores that task. */
 export async function loadTask(dir: string, options: ArtifactOptions = {}): Promise<LoadedTask> {
@@ -61,10 +68,12 @@ export async function loadTask(dir: string, options: ArtifactOptions = {}): Prom
         return restoreClassification(loaded);
       case FORECASTING:
         return restoreForecasting(loaded);
+      case CONDITIONAL_GENERATION:
+        return restoreConditionalGeneration(loaded);
       default:
         throw new TaskError(
           'BAD_ARTIFACT',
-          `${dir} holds a model of task ${JSON.stringify(loaded.meta.task)}, which @rnnkit/tasks does not know: expected one of ${[TEXT_GENERATION, CLASSIFICATION, FORECASTING].join(', ')}`,
+          `${dir} holds a model of task ${JSON.stringify(loaded.meta.task)}, which @rnnkit/tasks does not know: expected one of ${[TEXT_GENERATION, CLASSIFICATION, FORECASTING, CONDITIONAL_GENERATION].join(', ')}`,
         );
     }
   } catch (e) {
