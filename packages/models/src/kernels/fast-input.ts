@@ -8,8 +8,11 @@
  *
  * @example
  * ```ts
- * const csr = toSparseRows(new Float32Array([0, 1, 1, 0]), 2, 2); // rows [0 1], [1 0]
- * sparseProject(csr!, new Float32Array([1, 2, 3, 4]), 2, null); // Float32Array [3, 4, 1, 2]
+ * const x = new Float32Array(32); // [2 rows, 16 features], one-hot rows: feature 1, feature 0
+ * x[1] = 1;
+ * x[16] = 1;
+ * const k = new Float32Array(32).map((_, i) => i); // [16 features, 2]: row f = [2f, 2f + 1]
+ * sparseProject(toSparseRows(x, 2, 16)!, k, 2, null); // Float32Array [2, 3, 0, 1]
  * ```
  */
 

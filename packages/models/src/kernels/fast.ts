@@ -26,18 +26,20 @@ import { ModelsError } from '../errors.js';
 import {
   activationFn,
   activationGradFromOutput,
-  gruAfterBackwardStep,
-  gruAfterForwardStep,
-  gruBeforeBackwardH,
-  gruBeforeBackwardR,
-  gruBeforeForwardGates,
-  gruBeforeForwardState,
   lstmBackwardStep,
   lstmForwardStep,
   rnnBackwardStep,
   rnnForwardStep,
   type StepShape,
 } from './fast-gates.js';
+import {
+  gruAfterBackwardStep,
+  gruAfterForwardStep,
+  gruBeforeBackwardH,
+  gruBeforeBackwardR,
+  gruBeforeForwardGates,
+  gruBeforeForwardState,
+} from './fast-gru-gates.js';
 import { type SparseRows, sparseProject, sparseWeightGrad, toSparseRows } from './fast-input.js';
 import { colSum, columns, transposeData, transposed, weightGradT } from './fast-linalg.js';
 import type { RecurrenceInputs, RecurrenceKernel, RecurrenceOutputs } from './recurrence.js';
