@@ -1,7 +1,10 @@
+import { nextTokenWindows } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { type BackendChoice, setup } from './backend.js';
 import { TrainingError } from './errors.js';
+import { charModel, cyclicIds, memoryFs, weightsOf } from './test-helpers.js';
+import { type TrainOptions, train } from './train.js';
 
 describe('setup', () => {
   it('selects cpu on request and logs it', async () => {
@@ -35,5 +38,35 @@ describe('setup', () => {
     await expect(setup({ backend: 'gpu' as BackendChoice })).rejects.toThrow(
       /unknown backend "gpu": expected auto or one of cpu, wasm, webgl, webgpu/,
     );
+  });
+});
+
+describe('on wasm', () => {
+  it('resume from step k and train to n == train straight to n there too', async () => {
+    await setup({ backend: 'wasm' });
+    const windows = nextTokenWindows(cyclicIds(200, 6), { seqLength: 8, stride: 4 });
+    const options: TrainOptions = {
+      loss: 'sparseCategoricalCrossentropy',
+      optimizer: { type: 'adam', learningRate: 0.02 },
+      clipNorm: 1,
+      schedule: { type: 'cosine', warmupSteps: 3, totalSteps: 20 },
+      batchSize: 10,
+      seed: 7,
+    };
+    const straight = charModel(6);
+    const a = await train(straight, windows, { ...options, steps: 9 });
+    const fs = memoryFs();
+    const first = charModel(6);
+    await train(first, windows, { ...options, steps: 6, checkpoint: { dir: 'ck', fs } });
+    const resumed = charModel(6, 9);
+    const b = await train(resumed, windows, {
+      ...options,
+      steps: 9,
+      checkpoint: { dir: 'ck', fs },
+    });
+    expect(b.resumedFrom).toBe(6);
+    expect(b.loss).toEqual(a.loss);
+    expect(weightsOf(resumed)).toEqual(weightsOf(straight));
+    for (const m of [straight, first, resumed]) m.dispose();
   });
 });

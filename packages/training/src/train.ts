@@ -175,6 +175,15 @@ interface SavedLoop extends LoopState {
   history: Omit<TrainHistory, 'stopReason' | 'resumedFrom'>;
 }
 
+function noNodeFs(e: unknown): never {
+  throw new TrainingError(
+    'BAD_OPTION',
+    `checkpoints need a file system and node:fs is not available here (${(e as Error).message}): ` +
+      'pass checkpoint.fs, an object with mkdir, writeFile, readFile, rename and rm',
+    { cause: e },
+  );
+}
+
 function formatMs(ms: number): string {
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s}s`;
@@ -280,7 +289,7 @@ export async function train(
       const vbs = checkInt('validationBatchSize', options.validationBatchSize ?? batchSize, 1);
       valPlan = planEpochs(options.validation, { batchSize: vbs, shuffle: false, seed, intLabels });
     }
-    const fs = ck ? (ck.fs ?? (await nodeFs())) : undefined;
+    const fs = ck ? (ck.fs ?? (await nodeFs().catch(noNodeFs))) : undefined;
 
     // --- loop state (all of it goes into checkpoints) ---
     let epoch = 0;
