@@ -4,9 +4,12 @@
 //   (b) stock tfjs-layers (model.trainOnBatch / fit / predict) on wasm, its fastest backend here,
 //   (c) PyTorch (bench/reference/speed_*.py) with OpenBLAS on 1 and on 2 threads, when
 //       /usr/bin/python3 has torch,
-// each in its own process, each reporting the median of >= 3 timed runs after warm-up (BENCH_QUICK=1:
-// fewer steps and 2 runs). Prints `BENCH <name> <value> [unit]` lines: raw figures, then ratios
-// fast/stock and fast/PyTorch (against the faster of PyTorch's two configurations).
+// each in its own process reporting the median of 3 timed runs after warm-up; all configurations
+// of a workload run once per round, 3 rounds (BENCH_ROUNDS), and every figure printed is the median
+// over rounds (BENCH_QUICK=1: fewer steps, 2 runs, 1 round). Prints `BENCH <name> <value> [unit]` lines: raw figures, then ratios
+// fast/stock and fast/PyTorch (against the faster of PyTorch's two configurations). For the
+// 256-unit LSTM and GRU it also runs the fast path on both cores (w1-parallel.mjs, worker_threads
+// data parallelism) as `<name>.parallel2.*`.
 // `node bench/speed/run.mjs w1.lstm256 w3` runs only the named workloads.
 // The machine is shared: timings are noisy; ratios come from the same run, seconds apart.
 import { spawnSync } from 'node:child_process';
@@ -18,19 +21,21 @@ const filters = process.argv.slice(2);
 const PY = '/usr/bin/python3';
 const OPENBLAS = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
 
-/** Workloads: name, node script + args, python script + args, unit. */
+/** Workloads: name, node script + args, python script + args, unit, optional two-core script. */
 const WORKLOADS = [
   {
     name: 'w1.lstm256',
     node: ['w1.mjs', 'lstm', '256'],
     py: ['speed_w1.py', 'lstm', '256'],
     unit: 'tokens/s',
+    parallel: ['w1-parallel.mjs', 'lstm', '256'],
   },
   {
     name: 'w1.gru256',
     node: ['w1.mjs', 'gru', '256'],
     py: ['speed_w1.py', 'gru', '256'],
     unit: 'tokens/s',
+    parallel: ['w1-parallel.mjs', 'gru', '256'],
   },
   {
     name: 'w1.rnn256',
@@ -94,24 +99,61 @@ const bench = (name, value, unit = '') => {
 console.error(
   `# bench:speed${process.env.BENCH_QUICK === '1' ? ' (quick)' : ''}: medians; shared 2-core machine, expect noise`,
 );
+/** Rounds per workload: all configurations run once per round, seconds apart (BENCH_ROUNDS). */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (process.env.BENCH_QUICK === '1' ? 1 : 3));
+const med = (xs) => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (s.length === 0) return Number.NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
 for (const w of WORKLOADS) {
   if (filters.length > 0 && !filters.some((f) => w.name.startsWith(f))) continue;
   const [script, ...args] = w.node;
-  const fast = runNode(script, args, 'fast');
-  const stock = runNode(script, args, 'stock');
   const [pyScript, ...pyArgs] = w.py;
-  const torch1 = runTorch(pyScript, pyArgs, 1);
-  const torch2 = runTorch(pyScript, pyArgs, 2);
+  // Per round: the median of each configuration's timed runs, and the ratios within the round.
+  const rounds = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const fast = runNode(script, args, 'fast');
+    const stock = runNode(script, args, 'stock');
+    const torch1 = runTorch(pyScript, pyArgs, 1);
+    const torch2 = runTorch(pyScript, pyArgs, 2);
+    const par = w.parallel ? runNode(w.parallel[0], w.parallel.slice(2), w.parallel[1]) : null;
+    const best = Math.max(torch1?.median ?? 0, torch2?.median ?? 0) || Number.NaN;
+    rounds.push({
+      fast: fast?.median,
+      flopsPerStep: fast?.flopsPerStep,
+      stock: stock?.median,
+      torch1: torch1?.median,
+      torch2: torch2?.median,
+      par: par?.median,
+      vsStock: (fast?.median ?? Number.NaN) / (stock?.median ?? Number.NaN),
+      vsTorch: (fast?.median ?? Number.NaN) / best,
+      parVsTorch: (par?.median ?? Number.NaN) / best,
+    });
+  }
+  const m = (key) => med(rounds.map((x) => x[key]));
   const per = w.unit.split('/')[0];
-  if (fast) bench(`${w.name}.${per}_per_s`, fast.median, w.unit);
-  if (stock) bench(`${w.name}.stock.${per}_per_s`, stock.median, w.unit);
-  if (torch1) bench(`${w.name}.torch_1thread.${per}_per_s`, torch1.median, w.unit);
-  if (torch2) bench(`${w.name}.torch_2threads.${per}_per_s`, torch2.median, w.unit);
-  if (fast && stock) bench(`${w.name}.ratio_vs_stock`, fast.median / stock.median, 'x');
-  const best = Math.max(torch1?.median ?? 0, torch2?.median ?? 0);
-  if (fast && best > 0) bench(`${w.name}.ratio_vs_torch`, fast.median / best, 'x');
-  if (fast?.flopsPerStep) {
-    // flops per token = flopsPerStep / (batch * seqLength), batch 32, seqLength 64
-    bench(`${w.name}.gflops`, (fast.median * fast.flopsPerStep) / 2048 / 1e9, 'GFLOP/s');
+  const out = (name, key, unit) => {
+    const v = m(key);
+    if (Number.isFinite(v)) bench(`${w.name}${name}`, v, unit);
+  };
+  out(`.${per}_per_s`, 'fast', w.unit);
+  out(`.stock.${per}_per_s`, 'stock', w.unit);
+  out(`.torch_1thread.${per}_per_s`, 'torch1', w.unit);
+  out(`.torch_2threads.${per}_per_s`, 'torch2', w.unit);
+  // Ratios: median over rounds of the ratio within each round.
+  out('.ratio_vs_stock', 'vsStock', 'x');
+  out('.ratio_vs_torch', 'vsTorch', 'x');
+  if (w.parallel) {
+    // Both cores (worker_threads, gradients averaged): an extra figure, not rnnkit's default path.
+    out(`.parallel2.${per}_per_s`, 'par', w.unit);
+    out('.parallel2.ratio_vs_torch', 'parVsTorch', 'x');
+  }
+  const flops = rounds.find((x) => x.flopsPerStep)?.flopsPerStep;
+  if (flops) {
+    // tokens per step = batch 32 x seqLength 64
+    bench(`${w.name}.gflops`, (m('fast') * flops) / 2048 / 1e9, 'GFLOP/s');
   }
 }
