@@ -56,6 +56,7 @@ export {
   conditionalGeneration,
   DEFAULT_MAX_TEXT_LENGTH,
 } from './conditional-generation.js';
+export { editDistance } from './edit-distance.js';
 export type { TaskErrorCode } from './errors.js';
 export { TaskError } from './errors.js';
 export type {
@@ -75,8 +76,26 @@ export {
   forecasting,
   TRANSFORMS,
 } from './forecasting.js';
+export type {
+  DecodeArgs,
+  Seq2SeqExample,
+  Seq2SeqMetrics,
+  Seq2SeqOptions,
+  Seq2SeqPrediction,
+  Seq2SeqResolved,
+  Seq2SeqTask,
+  Sequence,
+} from './seq2seq-task.js';
+export {
+  DEFAULT_MAX_SEQUENCE_LENGTH,
+  DEFAULT_SEQ2SEQ_ATTENTION,
+  SEQ2SEQ_DEFAULTS,
+  SEQ2SEQ_LARGE_EXAMPLES,
+  SEQ2SEQ_MEDIUM_EXAMPLES,
+  seq2seq,
+} from './seq2seq-task.js';
 export type { LoadedTask, TaskName } from './tasks.js';
-export { loadTask, pipeline, TASK_NAMES, TASKS } from './tasks.js';
+export { ARTIFACT_TASKS, loadTask, pipeline, TASK_NAMES, TASKS } from './tasks.js';
 export type {
   GenerateTextArgs,
   TextGenerationOptions,

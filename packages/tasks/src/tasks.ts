@@ -24,6 +24,7 @@ import {
 } from './conditional-generation.js';
 import { TaskError } from './errors.js';
 import { FORECASTING, type Forecaster, forecasting, restoreForecasting } from './forecasting.js';
+import { restoreSeq2seq, SEQ2SEQ, type Seq2SeqTask, seq2seq } from './seq2seq-task.js';
 import {
   restoreTextGeneration,
   TEXT_GENERATION,
@@ -37,6 +38,7 @@ export const TASKS = {
   classification,
   forecasting,
   conditionalGeneration,
+  seq2seq,
 } as const;
 
 export type TaskName = keyof typeof TASKS;
@@ -54,8 +56,22 @@ export function pipeline<N extends TaskName>(name: N): (typeof TASKS)[N] {
   return task as (typeof TASKS)[N];
 }
 
+/** The task names written into rnnkit.json. */
+export const ARTIFACT_TASKS = [
+  TEXT_GENERATION,
+  CLASSIFICATION,
+  FORECASTING,
+  CONDITIONAL_GENERATION,
+  SEQ2SEQ,
+] as const;
+
 /** Any restored task. */
-export type LoadedTask = TextGenerator | Classifier | Forecaster | ConditionalGenerator;
+export type LoadedTask =
+  | TextGenerator
+  | Classifier
+  | Forecaster
+  | ConditionalGenerator
+  | Seq2SeqTask;
 
 /** Loads an artifact written by a task's `save(dir)` and restores that task. */
 export async function loadTask(dir: string, options: ArtifactOptions = {}): Promise<LoadedTask> {
@@ -70,10 +86,12 @@ export async function loadTask(dir: string, options: ArtifactOptions = {}): Prom
         return restoreForecasting(loaded);
       case CONDITIONAL_GENERATION:
         return restoreConditionalGeneration(loaded);
+      case SEQ2SEQ:
+        return restoreSeq2seq(loaded);
       default:
         throw new TaskError(
           'BAD_ARTIFACT',
-          `${dir} holds a model of task ${JSON.stringify(loaded.meta.task)}, which @rnnkit/tasks does not know: expected one of ${[TEXT_GENERATION, CLASSIFICATION, FORECASTING, CONDITIONAL_GENERATION].join(', ')}`,
+          `${dir} holds a model of task ${JSON.stringify(loaded.meta.task)}, which @rnnkit/tasks does not know: expected one of ${ARTIFACT_TASKS.join(', ')}`,
         );
     }
   } catch (e) {

@@ -1,0 +1,77 @@
+import { cmuDict } from '@rnnkit/datasets';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { seq2seq, seq2seqDefaults } from './seq2seq-task.js';
+import { loadTask } from './tasks.js';
+import { lines, useCpu, withTempDir } from './test-helpers.js';
+
+beforeAll(useCpu);
+
+describe('seq2seq', () => {
+  it('trains G2P on 300 CMUdict words, evaluates greedy and beam, saves, loads and predicts the same', async () => {
+    const dict = (await cmuDict({ stress: false })).data.filter(
+      (r) => /^[a-z]+$/.test(r.word) && r.word.length <= 6,
+    );
+    const rows = dict.slice(5000, 5300).map((r) => ({ source: r.word, target: r.phonemes }));
+    const test = dict.slice(6000, 6020).map((r) => ({ source: r.word, target: r.phonemes }));
+    const log = lines();
+    const losses: number[] = [];
+    const g2p = await seq2seq.train(
+      rows,
+      {
+        units: 16,
+        epochs: 3,
+        batchSize: 32,
+        learningRate: 0.01,
+        maxSourceLength: 6,
+        maxTargetLength: 7,
+        progressEvery: 1,
+      },
+      {
+        logger: log.log,
+        onEvent: (e) => {
+          if (e.type === 'progress') losses.push(e.progress.loss);
+        },
+      },
+    );
+    expect(log.lines[0]).toMatch(
+      /^seq2seq: cell lstm, units 16 \(set\), epochs 3 \(set\), attention dot \(defaults for \d+ examples\)$/,
+    );
+    const head = losses.slice(0, 3).reduce((a, b) => a + b) / 3;
+    const tail = losses.slice(-3).reduce((a, b) => a + b) / 3;
+    expect(tail).toBeLessThan(head * 0.9);
+    const before = tf.memory().numTensors;
+    const greedy = g2p.evaluate(test);
+    expect(greedy.examples).toBe(20);
+    expect(greedy.tokenErrorRate).toBeGreaterThan(0);
+    const sources = test.slice(0, 4).map((r) => r.source);
+    const beam = g2p.predict(sources, { beamWidth: 3 });
+    const m = g2p.evaluate(test.slice(0, 4), { beamWidth: 3 });
+    expect(m.tokenErrorRate).toBeGreaterThanOrEqual(0);
+    expect(tf.memory().numTensors).toBe(before);
+    const greedyOut = g2p.predict(sources);
+    expect(greedyOut[0]!.text).toBe(greedyOut[0]!.tokens.join(' '));
+    await withTempDir(async (dir) => {
+      await g2p.save(dir);
+      const back = await loadTask(dir);
+      if (back.task !== 'seq2seq') throw new Error(`wrong task ${back.task}`);
+      expect(back.predict(sources)).toEqual(greedyOut);
+      expect(back.predict(sources, { beamWidth: 3 })).toEqual(beam);
+      expect(back.metrics.wordAccuracy).toBe(m.wordAccuracy);
+      back.dispose();
+    });
+    g2p.dispose();
+  });
+
+  it('sizes defaults by example count and rejects bad options', async () => {
+    expect(seq2seqDefaults(113_000).line).toBe(
+      'seq2seq: cell lstm, units 128, epochs 5, attention dot (defaults for 113000 examples)',
+    );
+    expect(() => seq2seqDefaults(10, { attention: 'luong' as never })).toThrow(
+      "attention must be one of 'none', 'dot', 'additive', got \"luong\"",
+    );
+    await expect(seq2seq.train([{ source: 'abc', target: [] }])).rejects.toThrow(
+      /each a non-empty string or array of strings/,
+    );
+  });
+});

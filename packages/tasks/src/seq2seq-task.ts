@@ -1,0 +1,464 @@
+/**
+ * Sequence to sequence (encoder-decoder with attention): grapheme to phoneme, transliteration,
+ * short translation. A source (a string read as characters, or an array of symbols) is encoded;
+ * the decoder emits target tokens until `<eos>`, greedily or by beam search. Reports word
+ * accuracy (the whole output right) and the token error rate (edit distance / reference length:
+ * the phoneme error rate for G2P).
+ *
+ * @example
+ * ```ts
+ * import { seq2seq } from '@rnnkit/tasks';
+ * const g2p = await seq2seq.train(dict.map((r) => ({ source: r.word, target: r.phonemes })));
+ * // seq2seq: cell lstm, units 128, epochs 5, attention dot (defaults for 113 441 examples)
+ * g2p.predict(['whale'], { beamWidth: 4 })[0].tokens; // ['W', 'EY', 'L']
+ * g2p.evaluate(test, { beamWidth: 4 }); // { wordAccuracy: 0.6, tokenErrorRate: 0.09, ... }
+ * ```
+ */
+import {
+  ATTENTION_TYPES,
+  type AttentionType,
+  beamSearch,
+  seq2seq as buildSeq2seq,
+  type CellType,
+  type LoadedModel,
+  type Seq2SeqArgs,
+  type Seq2SeqModel,
+  save,
+  seq2seqDecoder,
+} from '@rnnkit/models';
+import { charTokenizer, symbolTokenizer, Vocab } from '@rnnkit/vocab';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  announce,
+  COMMON_OPTION_NAMES,
+  type CommonTaskOptions,
+  checkKnown,
+  defaultsLine,
+  describeSize,
+  packedInputs,
+  type ResolvedCommon,
+  resolveCommon,
+  runTraining,
+  scopeWeightNames,
+  sideBySide,
+  type TaskHooks,
+} from './common.js';
+import { editDistance } from './edit-distance.js';
+import { checkChoice, checkInt, TaskError } from './errors.js';
+
+export const SEQ2SEQ = 'seq2seq';
+
+/** A string is read as characters; an array as symbols (e.g. phonemes). */
+export type Sequence = string | readonly string[];
+
+export interface Seq2SeqExample {
+  source: Sequence;
+  target: Sequence;
+}
+
+export interface Seq2SeqOptions extends CommonTaskOptions {
+  /** `'dot'` (Luong, default), `'additive'` (Bahdanau) or `'none'`. */
+  attention?: AttentionType;
+  /** Read the source both ways (the decoder then has 2 x units). Default false. */
+  bidirectional?: boolean;
+  /** Longest source kept, in tokens; longer examples are dropped. Default 24. */
+  maxSourceLength?: number;
+  /** Longest target kept, in tokens; longer examples are dropped. Default 24. */
+  maxTargetLength?: number;
+}
+
+export const SEQ2SEQ_DEFAULTS = {
+  large: { cell: 'lstm' as CellType, units: 128, epochs: 5, batchSize: 64 },
+  medium: { cell: 'lstm' as CellType, units: 96, epochs: 15, batchSize: 32 },
+  small: { cell: 'lstm' as CellType, units: 32, epochs: 30, batchSize: 16 },
+} as const;
+export const SEQ2SEQ_LARGE_EXAMPLES = 50_000;
+export const SEQ2SEQ_MEDIUM_EXAMPLES = 5_000;
+export const DEFAULT_SEQ2SEQ_ATTENTION: AttentionType = 'dot';
+export const DEFAULT_MAX_SEQUENCE_LENGTH = 24;
+
+export interface Seq2SeqResolved extends ResolvedCommon {
+  attention: AttentionType;
+  bidirectional: boolean;
+  maxSourceLength: number;
+  maxTargetLength: number;
+}
+
+export interface DecodeArgs {
+  /** 1 = greedy (batched, fast); more = beam search, one source at a time. Default 1. */
+  beamWidth?: number;
+  /** alpha of the length normalisation logP / length^alpha. Default 1. */
+  lengthPenalty?: number;
+}
+
+export interface Seq2SeqPrediction {
+  /** The target tokens (characters or symbols), without `<eos>`. */
+  tokens: string[];
+  /** The tokens joined: characters as they are, symbols with spaces. */
+  text: string;
+}
+
+export interface Seq2SeqMetrics {
+  /** Share of examples whose whole output equals the reference. */
+  wordAccuracy: number;
+  /** Sum of edit distances / sum of reference lengths (phoneme error rate for G2P). */
+  tokenErrorRate: number;
+  examples: number;
+}
+
+export interface Seq2SeqTask {
+  readonly task: typeof SEQ2SEQ;
+  readonly options: Seq2SeqResolved;
+  readonly sourceVocab: Vocab;
+  readonly targetVocab: Vocab;
+  readonly net: Seq2SeqModel;
+  metrics: Record<string, number>;
+  evaluate(heldOut: readonly Seq2SeqExample[], args?: DecodeArgs): Seq2SeqMetrics;
+  predict(sources: readonly Sequence[], args?: DecodeArgs): Seq2SeqPrediction[];
+  save(dir: string): Promise<void>;
+  dispose(): void;
+}
+
+const OPTION_NAMES = [
+  ...COMMON_OPTION_NAMES,
+  'attention',
+  'bidirectional',
+  'maxSourceLength',
+  'maxTargetLength',
+];
+
+export function seq2seqDefaults(
+  examples: number,
+  options: Seq2SeqOptions = {},
+): { resolved: Seq2SeqResolved; line: string } {
+  checkKnown(SEQ2SEQ, options, OPTION_NAMES);
+  const sized =
+    examples >= SEQ2SEQ_LARGE_EXAMPLES
+      ? SEQ2SEQ_DEFAULTS.large
+      : examples >= SEQ2SEQ_MEDIUM_EXAMPLES
+        ? SEQ2SEQ_DEFAULTS.medium
+        : SEQ2SEQ_DEFAULTS.small;
+  const common = resolveCommon(options, sized);
+  const resolved: Seq2SeqResolved = {
+    ...common,
+    attention: checkChoice(
+      'attention',
+      options.attention ?? DEFAULT_SEQ2SEQ_ATTENTION,
+      ATTENTION_TYPES,
+    ),
+    bidirectional: options.bidirectional ?? false,
+    maxSourceLength: checkInt(
+      'maxSourceLength',
+      options.maxSourceLength ?? DEFAULT_MAX_SEQUENCE_LENGTH,
+      1,
+      'maxSourceLength: 24',
+    ),
+    maxTargetLength: checkInt(
+      'maxTargetLength',
+      options.maxTargetLength ?? DEFAULT_MAX_SEQUENCE_LENGTH,
+      1,
+      'maxTargetLength: 24',
+    ),
+  };
+  const line = defaultsLine(
+    'seq2seq',
+    {
+      cell: common.cell,
+      units: common.units,
+      epochs: common.epochs,
+      attention: resolved.attention,
+    },
+    options,
+    describeSize(examples, 'examples'),
+  );
+  return { resolved, line };
+}
+
+/** What kind of sequence: characters of a string, or an array of symbols. */
+type Kind = 'chars' | 'symbols';
+
+const kindOf = (s: Sequence): Kind => (typeof s === 'string' ? 'chars' : 'symbols');
+const asText = (s: Sequence): string => (typeof s === 'string' ? s : s.join(' '));
+const lengthOf = (s: Sequence): number => (typeof s === 'string' ? [...s].length : s.length);
+
+function vocabFor(
+  kind: Kind,
+  texts: string[],
+  specials: ('<pad>' | '<unk>' | '<bos>' | '<eos>')[],
+) {
+  return Vocab.fromTexts(texts, {
+    tokenizer: kind === 'chars' ? charTokenizer() : symbolTokenizer(),
+    specials,
+  });
+}
+
+function builderArgs(o: Seq2SeqResolved, sourceSize: number, targetSize: number): Seq2SeqArgs {
+  return {
+    cell: o.cell,
+    units: o.units,
+    layers: o.layers,
+    dropout: o.dropout,
+    seed: o.seed,
+    attention: o.attention,
+    bidirectional: o.bidirectional,
+    // one-hot on both sides: small vocabs, and it trains on wasm too; id 0 = <pad> is masked
+    source: { type: 'oneHot', vocabSize: sourceSize, maskZero: true },
+    target: { type: 'oneHot', vocabSize: targetSize },
+    classes: targetSize,
+  };
+}
+
+function checkExamples(data: unknown, what: string): asserts data is Seq2SeqExample[] {
+  if (!Array.isArray(data) || data.length === 0) {
+    throw new TaskError(
+      'BAD_DATA',
+      `${what} must be a non-empty array of { source, target }, e.g. dict.map((r) => ({ source: r.word, target: r.phonemes }))`,
+    );
+  }
+  const ok = (s: unknown) =>
+    (typeof s === 'string' && s.length > 0) ||
+    (Array.isArray(s) && s.length > 0 && s.every((t) => typeof t === 'string'));
+  data.forEach((e, i) => {
+    if (!ok(e?.source) || !ok(e?.target)) {
+      throw new TaskError(
+        'BAD_DATA',
+        `${what}[${i}] is ${JSON.stringify(e)?.slice(0, 80)}, expected { source, target }, each a non-empty string or array of strings`,
+      );
+    }
+  });
+}
+
+/** Trains an encoder-decoder. */
+export async function trainSeq2seq(
+  data: readonly Seq2SeqExample[],
+  options: Seq2SeqOptions = {},
+  hooks: TaskHooks = {},
+): Promise<Seq2SeqTask> {
+  checkExamples(data, 'seq2seq data');
+  const { resolved: o } = seq2seqDefaults(data.length, options);
+  const rows = data.filter(
+    (e) => lengthOf(e.source) <= o.maxSourceLength && lengthOf(e.target) <= o.maxTargetLength,
+  );
+  if (rows.length === 0) {
+    throw new TaskError(
+      'BAD_DATA',
+      `no example fits maxSourceLength ${o.maxSourceLength} and maxTargetLength ${o.maxTargetLength}: raise them`,
+    );
+  }
+  const { line } = seq2seqDefaults(rows.length, options);
+  announce(hooks, line, { ...o });
+  const sourceKind = kindOf(rows[0]!.source);
+  const targetKind = kindOf(rows[0]!.target);
+  const sourceVocab = vocabFor(
+    sourceKind,
+    rows.map((e) => asText(e.source)),
+    ['<pad>', '<unk>'],
+  );
+  const targetVocab = vocabFor(
+    targetKind,
+    rows.map((e) => asText(e.target)),
+    ['<pad>', '<unk>', '<bos>', '<eos>'],
+  );
+  const S = o.maxSourceLength;
+  const T = o.maxTargetLength + 1; // + <eos>
+  const n = rows.length;
+  const src = sourceVocab.encodeBatch(
+    rows.map((e) => asText(e.source)),
+    { length: S },
+  ).ids;
+  const tokensIn = new Int32Array(n * T);
+  const y = new Int32Array(n * T);
+  const mask = new Float32Array(n * T);
+  rows.forEach((e, i) => {
+    const ids = targetVocab.encode(asText(e.target), { addBos: true, addEos: true });
+    for (let j = 0; j + 1 < ids.length && j < T; j++) {
+      tokensIn[i * T + j] = ids[j]!; // <bos> y_1 .. y_n
+      y[i * T + j] = ids[j + 1]!; // y_1 .. y_n <eos>
+      mask[i * T + j] = 1;
+    }
+  });
+  const net = buildSeq2seq(builderArgs(o, sourceVocab.size, targetVocab.size));
+  const xs = tf.tensor2d(sideBySide(src, S, tokensIn, T), [n, S + T], 'int32');
+  const ys = tf.tensor2d(y, [n, T], 'int32');
+  const ms = tf.tensor2d(mask, [n, T]);
+  try {
+    await runTraining(
+      'seq2seq',
+      packedInputs(net.model, S),
+      { x: xs, y: ys, mask: ms },
+      { loss: 'sparseCategoricalCrossentropy', common: o },
+      hooks,
+    );
+  } finally {
+    tf.dispose([xs, ys, ms]);
+  }
+  return seq2seqTask(net, sourceVocab, targetVocab, { sourceKind, targetKind }, o, {});
+}
+
+function seq2seqTask(
+  net: Seq2SeqModel,
+  sourceVocab: Vocab,
+  targetVocab: Vocab,
+  kinds: { sourceKind: Kind; targetKind: Kind },
+  o: Seq2SeqResolved,
+  metrics: Record<string, number>,
+): Seq2SeqTask {
+  const bos = targetVocab.bosId!;
+  const eos = targetVocab.eosId!;
+  const maxOut = o.maxTargetLength + 1;
+  const toPrediction = (ids: number[]): Seq2SeqPrediction => {
+    const tokens = ids.map((id) => targetVocab.tokenOf(id) ?? '<unk>');
+    return { tokens, text: kinds.targetKind === 'chars' ? tokens.join('') : tokens.join(' ') };
+  };
+  const encodeSources = (sources: readonly Sequence[]): tf.Tensor2D => {
+    const texts = sources.map(asText);
+    const width = Math.max(1, ...sources.map(lengthOf));
+    const b = sourceVocab.encodeBatch(texts, { length: width });
+    return tf.tensor2d(b.ids, b.shape, 'int32');
+  };
+  /** Greedy decoding of a batch: encode once, then argmax token by token. */
+  const greedy = (sources: readonly Sequence[]): number[][] => {
+    const out: number[][] = sources.map(() => []);
+    const done = new Array<boolean>(sources.length).fill(false);
+    const src = encodeSources(sources);
+    const enc = net.encode(src);
+    src.dispose();
+    let state = enc.state;
+    let prev = new Int32Array(sources.length).fill(bos);
+    try {
+      for (let t = 0; t < maxOut && done.includes(false); t++) {
+        const p = tf.tensor1d(prev, 'int32');
+        const r = net.decodeStep(p, state, enc);
+        p.dispose();
+        if (state !== enc.state) tf.dispose(state);
+        state = r.state;
+        const best = tf.tidy(() => tf.argMax(r.logits, 1));
+        prev = Int32Array.from(best.dataSync());
+        tf.dispose([best, r.logits, ...(r.attention ? [r.attention] : [])]);
+        prev.forEach((tok, i) => {
+          if (done[i]) return;
+          if (tok === eos) done[i] = true;
+          else out[i]!.push(tok);
+        });
+      }
+    } finally {
+      tf.dispose([enc.outputs, enc.mask, ...enc.state, ...(state !== enc.state ? state : [])]);
+    }
+    return out;
+  };
+  const beam = (source: Sequence, args: DecodeArgs): number[] => {
+    const src = encodeSources([source]);
+    const dec = seq2seqDecoder(net, src);
+    try {
+      const best = beamSearch({
+        ...dec,
+        startToken: bos,
+        eosToken: eos,
+        beamWidth: args.beamWidth!,
+        maxLength: maxOut,
+        ...(args.lengthPenalty !== undefined ? { lengthPenalty: args.lengthPenalty } : {}),
+      });
+      return best[0]?.tokens ?? [];
+    } finally {
+      dec.dispose();
+      src.dispose();
+    }
+  };
+  const task: Seq2SeqTask = {
+    task: SEQ2SEQ,
+    options: o,
+    sourceVocab,
+    targetVocab,
+    net,
+    metrics,
+    predict(sources, args = {}) {
+      const width = checkInt('beamWidth', args.beamWidth ?? 1, 1, 'beamWidth: 4');
+      if (width === 1) {
+        const out: Seq2SeqPrediction[] = [];
+        const B = 256;
+        for (let s = 0; s < sources.length; s += B) {
+          out.push(...greedy(sources.slice(s, s + B)).map(toPrediction));
+        }
+        return out;
+      }
+      return sources.map((s) => toPrediction(beam(s, { ...args, beamWidth: width })));
+    },
+    evaluate(heldOut, args = {}) {
+      checkExamples(heldOut, 'held-out data');
+      const preds = task.predict(
+        heldOut.map((e) => e.source),
+        args,
+      );
+      let right = 0;
+      let dist = 0;
+      let len = 0;
+      preds.forEach((p, i) => {
+        const ref = targetVocab.tokenizer.tokenize(asText(heldOut[i]!.target));
+        const d = editDistance(p.tokens, ref);
+        if (d === 0) right++;
+        dist += d;
+        len += ref.length;
+      });
+      const m = {
+        wordAccuracy: right / preds.length,
+        tokenErrorRate: dist / len,
+        examples: preds.length,
+      };
+      task.metrics = { ...m, beamWidth: args.beamWidth ?? 1 };
+      return m;
+    },
+    async save(dir) {
+      scopeWeightNames(net.model);
+      await save(net.model, dir, {
+        task: SEQ2SEQ,
+        topology: {
+          builder: 'seq2seq',
+          args: builderArgs(o, sourceVocab.size, targetVocab.size) as unknown as Record<
+            string,
+            unknown
+          >,
+        },
+        vocab: sourceVocab.toJSON(),
+        training: {
+          config: { ...o, ...kinds, targetVocab: targetVocab.toJSON() },
+          metrics: task.metrics,
+        },
+      });
+    },
+    dispose() {
+      net.dispose();
+    },
+  };
+  return task;
+}
+
+/** The task from a loaded artifact: the builder rebuilt (for encode/decodeStep), weights copied. */
+export function restoreSeq2seq(loaded: LoadedModel): Seq2SeqTask {
+  const config = loaded.meta.training?.config as unknown as
+    | (Seq2SeqResolved & { sourceKind: Kind; targetKind: Kind; targetVocab: unknown })
+    | undefined;
+  if (!loaded.vocab || !config?.targetVocab) {
+    throw new TaskError(
+      'BAD_ARTIFACT',
+      'a seq2seq artifact must hold its source vocab and target vocab (training.config.targetVocab): save it again',
+    );
+  }
+  const { sourceKind, targetKind, targetVocab, ...o } = config;
+  const net = buildSeq2seq(loaded.meta.topology.args as unknown as Seq2SeqArgs);
+  net.model.setWeights(loaded.model.getWeights());
+  loaded.model.dispose();
+  return seq2seqTask(
+    net,
+    loaded.vocab,
+    Vocab.fromJSON(targetVocab),
+    { sourceKind, targetKind },
+    o,
+    loaded.meta.training?.metrics ?? {},
+  );
+}
+
+export const seq2seq = {
+  name: SEQ2SEQ,
+  train: trainSeq2seq,
+  defaults: seq2seqDefaults,
+} as const;
