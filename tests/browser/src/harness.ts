@@ -31,7 +31,7 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 
-/** Where Chromium is looked for; `RNNKIT_CHROMIUM` overrides it. */
+/** Debian's Chromium, which `scripts/ensure-chromium.mjs` installs. */
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 
 /**
@@ -54,14 +54,13 @@ export const WEBGL_ARGS: readonly string[] = [
   '--use-angle=swiftshader',
 ];
 
-/** The Chromium binary, or an error saying how to install it (the tests fail, never skip). */
-export function chromiumPath(): string {
-  const path = process.env['RNNKIT_CHROMIUM'] ?? DEFAULT_CHROMIUM;
+/** `path` when it exists, else an error saying how to install it (the tests fail, never skip). */
+export function chromiumPath(path: string = DEFAULT_CHROMIUM): string {
   if (!existsSync(path)) {
     throw new Error(
       `Chromium not found at ${path}: the browser tests need it. Install it with ` +
-        '`node scripts/ensure-chromium.mjs` (as root on Debian/Ubuntu: apt-get install chromium), ' +
-        'or set RNNKIT_CHROMIUM to a Chromium binary',
+        '`node scripts/ensure-chromium.mjs` (as root on Debian/Ubuntu it runs ' +
+        '`apt-get install chromium`; `pnpm test` runs it first), or pass executablePath',
     );
   }
   return path;
@@ -168,6 +167,8 @@ export interface OpenPageArgs {
   entry: string | URL;
   /** More folders to serve, URL prefix -> folder (the page itself is at `/`). */
   mounts?: Record<string, string>;
+  /** The Chromium binary. Default `DEFAULT_CHROMIUM`. */
+  executablePath?: string;
   /** Launch Chromium with SwiftShader WebGL (`WEBGL_ARGS`). Default false. */
   webgl?: boolean;
   /** How long the page may take to call `expose()`, ms. Default 30 000. */
@@ -204,7 +205,7 @@ async function closeAll(steps: ReadonlyArray<() => Promise<unknown>>): Promise<v
 
 /** Builds, serves and opens a page entry in a fresh headless Chromium (see the module header). */
 export async function openPage(args: OpenPageArgs): Promise<PageSession> {
-  const executablePath = chromiumPath();
+  const executablePath = chromiumPath(args.executablePath);
   const dir = await mkdtemp(join(tmpdir(), 'rnnkit-browser-'));
   let server: StaticServer | null = null;
   let browser: Browser | null = null;
