@@ -8,8 +8,9 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-// every workspace package (packages/*, apps/*, bench) writes its vitest report to <pkg>/.vitest/
-const reportDirs = ['packages', 'apps']
+// every workspace package (packages/*, apps/*, tests/*, bench) writes its vitest report to
+// <pkg>/.vitest/
+const reportDirs = ['packages', 'apps', 'tests']
   .flatMap((d) => readdirSync(join(root, d)).map((p) => join(d, p)))
   .concat('bench')
   .filter((p) => existsSync(join(root, p, 'package.json')))
@@ -18,6 +19,8 @@ for (const dir of reportDirs) rmSync(dir, { recursive: true, force: true });
 
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
 const tasks = ['build', 'lint', 'lint:root', 'typecheck', 'test'];
+// tests/browser needs /usr/bin/chromium: installed when missing (root on Debian), else they fail
+spawnSync(process.execPath, [join(root, 'scripts', 'ensure-chromium.mjs')], { stdio: 'inherit' });
 const r = spawnSync(
   'turbo',
   ['run', ...tasks, '--continue', '--concurrency=2', ...process.argv.slice(2)],
