@@ -21,7 +21,7 @@ import {
 } from './fixtures.js';
 import { openPage, type PageSession } from './harness.js';
 
-const ENTRY = new URL('../pages/artifact-http-router.ts', import.meta.url);
+const ENTRY = new URL('./pages/artifact-http-router.ts', import.meta.url);
 const GENERATE = { maxLength: 40, seed: 1234, temperature: 0.9, topK: 5 };
 
 interface RoundTrip {
@@ -175,7 +175,7 @@ describe('known issue: Vite 8 (rolldown) drops tfjs-core io/http.js', () => {
   // router for http URLs (tf.io.http(url) directly), the first expectation below flips: then
   // drop the workaround page and this block.
   it('a bundle that never names tf.io.http has no http handler', async () => {
-    const bare = await openPage({ entry: new URL('../pages/artifact.ts', import.meta.url) });
+    const bare = await openPage({ entry: new URL('./pages/artifact.ts', import.meta.url) });
     try {
       const url = `${bare.server.origin}/nothing/model.json`;
       expect(await bare.call('handlers', { url })).toEqual({ httpLoad: 0, downloadsSave: 0 });

@@ -11,7 +11,7 @@ describe('chromiumPath', () => {
     );
     await expect(
       openPage({
-        entry: new URL('../pages/harness-check.ts', import.meta.url),
+        entry: new URL('./pages/harness-check.ts', import.meta.url),
         executablePath: '/nonexistent/chromium',
       }),
     ).rejects.toThrow(/Chromium not found/);
@@ -54,7 +54,7 @@ describe('serveStatic', () => {
 describe('openPage', () => {
   let session: PageSession;
   beforeAll(async () => {
-    session = await openPage({ entry: new URL('../pages/harness-check.ts', import.meta.url) });
+    session = await openPage({ entry: new URL('./pages/harness-check.ts', import.meta.url) });
   });
   afterAll(() => session?.close());
 
@@ -82,7 +82,7 @@ describe('openPage', () => {
   });
 
   it('close() shuts the page and can be called twice', async () => {
-    const s = await openPage({ entry: new URL('../pages/harness-check.ts', import.meta.url) });
+    const s = await openPage({ entry: new URL('./pages/harness-check.ts', import.meta.url) });
     const { origin } = s.server;
     await s.close();
     await s.close();

@@ -12,7 +12,7 @@
  * @example
  * ```ts
  * import { openPage } from './harness.js';
- * const session = await openPage({ entry: new URL('../pages/artifact.ts', import.meta.url) });
+ * const session = await openPage({ entry: new URL('./pages/artifact.ts', import.meta.url) });
  * try {
  *   const out = await session.call('backends', null); // e.g. ['cpu', 'webgl']
  *   session.errors(); // [] when the page logged no console error

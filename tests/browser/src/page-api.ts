@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { expose } from '../src/page-api.js';
+ * import { expose } from '../page-api.js';
  * expose({ add: async (arg) => (arg as { a: number; b: number }).a + (arg as { a: number; b: number }).b });
  * // in the test: await session.call('add', { a: 1, b: 2 }) // 3
  * ```

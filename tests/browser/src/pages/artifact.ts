@@ -14,8 +14,8 @@ import {
   predictRows,
   seriesInput,
   seriesModel,
-} from '../src/fixtures.js';
-import { expose } from '../src/page-api.js';
+} from '../fixtures.js';
+import { expose } from '../page-api.js';
 
 tf.env().set('PROD', true);
 

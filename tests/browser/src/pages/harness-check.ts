@@ -2,7 +2,7 @@
  * A tiny page (no tfjs) for the harness's own tests: it logs, errors and throws on request, so the
  * tests can see that the harness collects what a page does wrong.
  */
-import { expose } from '../src/page-api.js';
+import { expose } from '../page-api.js';
 
 expose({
   echo: (arg: unknown) => ({ got: arg, userAgent: navigator.userAgent }),
