@@ -4,8 +4,9 @@
  * predictions and the same seeded generation as in Node (cpu backend both sides).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { generate, save } from '@rnnkit/models';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -22,6 +23,11 @@ import {
 import { openPage, type PageSession } from './harness.js';
 
 const ENTRY = new URL('./pages/artifact-http-router.ts', import.meta.url);
+/** tfjs-backend-wasm's dist/ (its .wasm binaries), served to the page at /tfjs-wasm/. */
+const WASM_DIR = join(
+  dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json')),
+  'dist',
+);
 const GENERATE = { maxLength: 40, seed: 1234, temperature: 0.9, topK: 5 };
 
 interface RoundTrip {
@@ -68,7 +74,11 @@ beforeAll(async () => {
   char.model.dispose();
   series.model.dispose();
   // one page for the whole file: the Vite build and the browser start are the slow part
-  session = await openPage({ entry: ENTRY, mounts: { '/models/': tmp }, webgl: true });
+  session = await openPage({
+    entry: ENTRY,
+    mounts: { '/models/': tmp, '/tfjs-wasm/': WASM_DIR },
+    webgl: true,
+  });
 });
 
 afterAll(async () => {
@@ -77,13 +87,13 @@ afterAll(async () => {
 });
 
 describe('IndexedDB round trip in Chromium', () => {
-  it('the cpu backend starts; webgl is reported', async () => {
+  it('the cpu backend starts; webgl and wasm are reported', async () => {
     const backends = await session.call<string[]>('backends', null);
     expect(backends).toContain('cpu');
     console.log(`browser backends: ${backends.join(', ')}`);
   });
 
-  for (const backend of ['cpu', 'webgl']) {
+  for (const backend of ['cpu', 'webgl', 'wasm']) {
     for (const kind of ['char', 'series'] as const) {
       const what =
         kind === 'char' ? 'manyToMany char LM (lstm, oneHot)' : 'manyToOne regression (gru)';

@@ -6,6 +6,7 @@ import { generate, load, save } from '@rnnkit/models';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import {
   charInput,
   charModel,
@@ -18,6 +19,9 @@ import {
 import { expose } from '../page-api.js';
 
 tf.env().set('PROD', true);
+
+// the test serves tfjs-backend-wasm's dist/ folder here (its .wasm files are not bundled)
+setWasmPaths('/tfjs-wasm/');
 
 async function useBackend(backend: string): Promise<string> {
   if (!(await tf.setBackend(backend))) throw new Error(`backend '${backend}' failed to start here`);
@@ -75,10 +79,10 @@ expose({
     httpLoad: tf.io.getLoadHandlers(arg.url).length,
     downloadsSave: tf.io.getSaveHandlers('downloads://m').length,
   }),
-  /** Which backends start here: ['cpu'] or ['cpu', 'webgl']. */
+  /** Which backends start here, of cpu, webgl and wasm. */
   backends: async () => {
     const ok: string[] = [];
-    for (const b of ['cpu', 'webgl']) {
+    for (const b of ['cpu', 'webgl', 'wasm']) {
       try {
         if (await tf.setBackend(b)) ok.push(b);
       } catch {
