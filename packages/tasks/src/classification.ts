@@ -65,7 +65,7 @@ export interface ClassificationOptions extends CommonTaskOptions {
   dims?: number;
   /** Most tokens in the vocab (specials included). Default 10 000. */
   maxVocab?: number;
-  /** Tokens seen fewer times are unknown. Default 1. */
+  /** Tokens seen fewer times are unknown. Default 2 from 1000 examples on, else 1. */
   minCount?: number;
   /** Read the text both ways. Default false. */
   bidirectional?: boolean;
@@ -173,7 +173,12 @@ export function classificationDefaults(
     input: checkChoice('input', options.input ?? 'auto', CLASSIFY_INPUTS),
     dims: checkInt('dims', options.dims ?? DEFAULT_DIMS, 1, 'dims: 64'),
     maxVocab: checkInt('maxVocab', options.maxVocab ?? DEFAULT_MAX_VOCAB, 3, 'maxVocab: 10000'),
-    minCount: checkInt('minCount', options.minCount ?? 1, 1, 'minCount: 2'),
+    minCount: checkInt(
+      'minCount',
+      options.minCount ?? (n >= CLASSIFY_MEDIUM_EXAMPLES ? 2 : 1),
+      1,
+      'minCount: 2',
+    ),
     bidirectional: options.bidirectional ?? false,
     validationShare: checkRange(
       'validationShare',
@@ -274,7 +279,11 @@ export async function trainClassification(
       specials: ['<pad>', '<unk>'],
     },
   );
-  if (o.input === 'auto') o.input = vocab.size <= ONE_HOT_MAX_VOCAB ? 'oneHot' : 'embedding';
+  if (o.input === 'auto') {
+    // wasm cannot train an Embedding at all: one-hot there whatever the vocab size
+    o.input =
+      vocab.size <= ONE_HOT_MAX_VOCAB || tf.getBackend() === 'wasm' ? 'oneHot' : 'embedding';
+  }
   const labelIndex = new Map(labels.map((l, i) => [l, i]));
   const tensors = (rows: LabelledExample[]) => ({
     x: encode(
