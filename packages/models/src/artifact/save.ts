@@ -51,6 +51,11 @@ export function folderOf(location: ArtifactLocation): string | null {
 /** The tfjs save/load handler of a URL, or a `NO_HANDLER` error listing what works. */
 export function routedHandler(location: ArtifactLocation, kind: 'save' | 'load'): tf.io.IOHandler {
   if (typeof location !== 'string') return location;
+  // Name tfjs's http handler instead of asking the router for it: io/http.js registers its router
+  // as a side effect at import, and bundlers that drop unreferenced modules (Vite 8 / Rolldown)
+  // leave the router empty, so load('http://...') would find no handler. (downloads:// has the
+  // same problem, but tfjs-core 4.22 does not export its handler; it stays on the router.)
+  if (/^https?:\/\//i.test(location)) return tf.io.http(location);
   const handlers =
     kind === 'save' ? tf.io.getSaveHandlers(location) : tf.io.getLoadHandlers(location);
   const h = handlers[0];
