@@ -22,7 +22,7 @@ import {
 } from './fixtures.js';
 import { openPage, type PageSession } from './harness.js';
 
-const ENTRY = new URL('./pages/artifact-http-router.ts', import.meta.url);
+const ENTRY = new URL('./pages/artifact.ts', import.meta.url);
 /** tfjs-backend-wasm's dist/ (its .wasm binaries), served to the page at /tfjs-wasm/. */
 const WASM_DIR = join(
   dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json')),
@@ -122,6 +122,9 @@ describe('IndexedDB round trip in Chromium', () => {
   }
 });
 
+// The page never names tf.io.http itself. tfjs registers its http load router as a side effect of
+// io/http.js, which Vite 8 (Rolldown) drops when nothing names it; @rnnkit/models' load() names
+// tf.io.http for http(s) URLs, so these loads are also the regression test for that.
 describe('a folder saved in Node, loaded over http in Chromium', () => {
   it('manyToMany char LM: same logits as Node, meta and vocab come along', async () => {
     const r = await session.call<Loaded>('loadHttp', {
@@ -175,28 +178,5 @@ describe('the page', () => {
       .errors()
       .filter((e) => !e.includes('/models/nothing/') && !/status of 404/.test(e));
     expect(errors).toEqual([]);
-  });
-});
-
-describe('known issue: Vite 8 (rolldown) drops tfjs-core io/http.js', () => {
-  // The suite above runs pages/artifact-http-router.ts, which names tf.io.http once. The bare page
-  // never does, and its bundle has no http load router (nor a downloads:// save router), so
-  // load('http://...') fails with NO_HANDLER there. When @rnnkit/models stops relying on the
-  // router for http URLs (tf.io.http(url) directly), the first expectation below flips: then
-  // drop the workaround page and this block.
-  it('a bundle that never names tf.io.http has no http handler', async () => {
-    const bare = await openPage({ entry: new URL('./pages/artifact.ts', import.meta.url) });
-    try {
-      const url = `${bare.server.origin}/nothing/model.json`;
-      expect(await bare.call('handlers', { url })).toEqual({ httpLoad: 0, downloadsSave: 0 });
-      await expect(
-        bare.call('loadHttp', { url, input: seriesInput(), backend: 'cpu' }),
-      ).rejects.toThrow(/no TensorFlow.js IO handler can load/);
-      // naming tf.io.http keeps its router; downloads:// (io/browser_files.js) stays dropped
-      expect(await session.call('handlers', { url })).toEqual({ httpLoad: 1, downloadsSave: 0 });
-      expect(bare.errors()).toEqual([]);
-    } finally {
-      await bare.close();
-    }
   });
 });
