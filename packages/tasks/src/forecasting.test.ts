@@ -61,12 +61,31 @@ describe('forecasting', () => {
     f.dispose();
   });
 
+  it('models year-on-year changes with a season, and forecasts past the horizon', async () => {
+    const series = Array.from((await co2({ fillGaps: true })).data.values).slice(0, 200);
+    const f = await forecasting.train(
+      series,
+      { units: 4, seqLength: 6, horizon: 2, season: 12, epochs: 2, progressEvery: 1000 },
+      { logger: () => {} },
+    );
+    expect(f.options.transform).toBe('seasonal');
+    const ahead = f.forecast(14);
+    expect(ahead).toHaveLength(14);
+    // a year-on-year model starts from the same month last year: within a few ppm of it
+    expect(Math.abs(ahead[11]! - series.at(-1)!)).toBeLessThan(5);
+    f.dispose();
+    expect(() => forecastingDefaults(100, { transform: 'seasonal' })).not.toThrow();
+    await expect(forecasting.train(series, { transform: 'seasonal' })).rejects.toThrow(
+      /needs the season length: give season/,
+    );
+  });
+
   it('sizes defaults by series length and rejects what does not fit', async () => {
     expect(forecastingDefaults(620).line).toBe(
       'forecast: cell lstm, units 32, seqLength 24, epochs 100, horizon 1 (defaults for 620 time steps)',
     );
     expect(() => forecastingDefaults(100, { transform: 'log' as never })).toThrow(
-      "transform must be one of 'difference', 'none', got \"log\"",
+      "transform must be one of 'difference', 'seasonal', 'none', got \"log\"",
     );
     await expect(forecasting.train([1, 2, 3, 4, 5], { seqLength: 4 })).rejects.toThrow(
       /lower seqLength or give a longer series/,

@@ -47,15 +47,21 @@ export type SeriesData =
   | ArrayLike<number>
   | { values: ArrayLike<number>; covariates?: readonly ArrayLike<number>[] };
 
-export const TRANSFORMS = ['difference', 'none'] as const;
+export const TRANSFORMS = ['difference', 'seasonal', 'none'] as const;
 
 export interface ForecastingOptions extends CommonTaskOptions {
   /** Past values the model reads. */
   seqLength?: number;
   /** Values predicted at once. Default 1. */
   horizon?: number;
-  /** Model first differences ('difference', default) or the values themselves ('none'). */
+  /**
+   * What the model reads and predicts: first differences y_t - y_{t-1} ('difference', the default
+   * without `season`), seasonal differences y_t - y_{t-season} ('seasonal', the default with
+   * `season`: the year-on-year change of a monthly series), or the values ('none').
+   */
   transform?: (typeof TRANSFORMS)[number];
+  /** Steps per season (12 for monthly data with a yearly cycle). Default: none. */
+  season?: number;
   /** Share of the end of the training series held out for early stopping. Default 0.1. */
   validationShare?: number;
   /** Validations without improvement before stopping. Default 10. */
@@ -77,6 +83,7 @@ export interface ForecastingResolved extends ResolvedCommon {
   seqLength: number;
   horizon: number;
   transform: (typeof TRANSFORMS)[number];
+  season: number | null;
   validationShare: number;
   patience: number;
 }
@@ -86,14 +93,14 @@ interface SeriesState {
   /** Mean and standard deviation per feature (target first), fit on the training part. */
   mean: number[];
   std: number[];
-  /** The last seqLength + 1 values of the series and of each covariate. */
+  /** The last seqLength + lag values of the series and of each covariate (lag: 1, season or 0). */
   tail: number[];
   covariateTails: number[][];
 }
 
 export interface ForecastArgs {
   /**
-   * The series to continue (at least seqLength + 1 values). Default: the tail of the training
+   * The series to continue (at least seqLength + lag values). Default: the tail of the training
    * series, kept in the artifact.
    */
   history?: SeriesData;
@@ -126,6 +133,7 @@ const OPTION_NAMES = [
   'seqLength',
   'horizon',
   'transform',
+  'season',
   'validationShare',
   'patience',
 ];
@@ -173,7 +181,13 @@ export function forecastingDefaults(
     ...common,
     seqLength: checkInt('seqLength', options.seqLength ?? sized.seqLength, 1, 'seqLength: 24'),
     horizon: checkInt('horizon', options.horizon ?? DEFAULT_HORIZON, 1, 'horizon: 12'),
-    transform: checkChoice('transform', options.transform ?? 'difference', TRANSFORMS),
+    transform: checkChoice(
+      'transform',
+      options.transform ?? (options.season === undefined ? 'difference' : 'seasonal'),
+      TRANSFORMS,
+    ),
+    season:
+      options.season === undefined ? null : checkInt('season', options.season, 2, 'season: 12'),
     validationShare: checkRange(
       'validationShare',
       options.validationShare ?? DEFAULT_FORECAST_VALIDATION_SHARE,
@@ -216,8 +230,13 @@ function builderArgs(o: ForecastingResolved, features: number): ManyToOneArgs {
 }
 
 /** The modelled target at step t (t >= 1 for differences). */
-function target(values: readonly number[], t: number, transform: string): number {
-  return transform === 'difference' ? values[t]! - values[t - 1]! : values[t]!;
+function target(values: readonly number[], t: number, lag: number): number {
+  return lag > 0 ? values[t]! - values[t - lag]! : values[t]!;
+}
+
+/** How far back the transform looks: 1 for differences, the season, 0 for none. */
+function lagOf(o: Pick<ForecastingResolved, 'transform' | 'season'>): number {
+  return o.transform === 'difference' ? 1 : o.transform === 'seasonal' ? o.season! : 0;
 }
 
 /**
@@ -236,7 +255,7 @@ function windowInto(
   const F = 1 + covariates.length;
   for (let i = 0; i < o.seqLength; i++) {
     const t = end - o.seqLength + i;
-    out[offset + i * F] = (target(values, t, o.transform) - s.mean[0]!) / s.std[0]!;
+    out[offset + i * F] = (target(values, t, lagOf(o)) - s.mean[0]!) / s.std[0]!;
     covariates.forEach((c, k) => {
       out[offset + i * F + 1 + k] = (c[t]! - s.mean[k + 1]!) / s.std[k + 1]!;
     });
@@ -261,7 +280,7 @@ function windows(
     const end = from + r;
     windowInto(x, r * o.seqLength * F, values, covariates, end, o, s);
     for (let h = 0; h < o.horizon; h++) {
-      y[r * o.horizon + h] = (target(values, end + h, o.transform) - s.mean[0]!) / s.std[0]!;
+      y[r * o.horizon + h] = (target(values, end + h, lagOf(o)) - s.mean[0]!) / s.std[0]!;
     }
   }
   return {
@@ -284,12 +303,18 @@ export async function trainForecasting(
 ): Promise<Forecaster> {
   const { values, covariates } = columnsOf(data, 'forecasting data');
   const { resolved: o, line } = forecastingDefaults(values.length, options);
-  const first = o.transform === 'difference' ? 1 : 0; // first step with a target
+  if (o.transform === 'seasonal' && o.season === null) {
+    throw new TaskError(
+      'BAD_OPTION',
+      "transform 'seasonal' needs the season length: give season, e.g. season: 12 for monthly data",
+    );
+  }
+  const first = lagOf(o); // first step with a target
   const need = first + o.seqLength + o.horizon;
   if (values.length < need + 1) {
     throw new TaskError(
       'BAD_DATA',
-      `the series has ${values.length} values, but seqLength ${o.seqLength} + horizon ${o.horizon}${first ? ' + 1 (differences)' : ''} needs more than ${need}: lower seqLength or give a longer series`,
+      `the series has ${values.length} values, but seqLength ${o.seqLength} + horizon ${o.horizon}${first ? ` + ${first} (differences)` : ''} needs more than ${need}: lower seqLength or give a longer series`,
     );
   }
   announce(hooks, line, { ...o });
@@ -297,7 +322,7 @@ export async function trainForecasting(
   const nVal = Math.floor(o.validationShare * values.length);
   const cut = values.length - nVal;
   const trainTargets: number[] = [];
-  for (let t = first; t < cut; t++) trainTargets.push(target(values, t, o.transform));
+  for (let t = first; t < cut; t++) trainTargets.push(target(values, t, first));
   const stats = [meanStd(trainTargets), ...covariates.map((c) => meanStd(c.slice(0, cut)))];
   const s = { mean: stats.map((m) => m[0]), std: stats.map((m) => m[1]) };
   // origin t: inputs steps [t - seqLength, t), targets [t, t + horizon)
@@ -335,7 +360,7 @@ export async function trainForecasting(
   } finally {
     tf.dispose([train.x, train.y, ...(val ? [val.x, val.y] : [])]);
   }
-  const keep = o.seqLength + 1;
+  const keep = o.seqLength + first;
   return forecaster(
     model,
     o,
@@ -355,6 +380,7 @@ function forecaster(
   metrics: Record<string, number>,
 ): Forecaster {
   const F = 1 + state.covariateTails.length;
+  const lag = lagOf(o);
   /**
    * Batched recursive forecasts: each row is a history (values + covariates, its future
    * covariates appended); returns [rows][steps] forecasts.
@@ -375,7 +401,7 @@ function forecaster(
         const s = series[i]!;
         for (let h = 0; h < o.horizon && out[i]!.length < steps; h++) {
           const z = y[i * o.horizon + h]! * state.std[0]! + state.mean[0]!;
-          const v = o.transform === 'difference' ? s[s.length - 1]! + z : z;
+          const v = lag > 0 ? s[s.length - lag]! + z : z;
           s.push(v);
           out[i]!.push(v);
         }
@@ -393,11 +419,11 @@ function forecaster(
       const h = args.history
         ? columnsOf(args.history, 'history')
         : { values: state.tail, covariates: state.covariateTails };
-      const need = o.seqLength + (o.transform === 'difference' ? 1 : 0);
+      const need = o.seqLength + lag;
       if (h.values.length < need) {
         throw new TaskError(
           'BAD_DATA',
-          `history has ${h.values.length} values, expected at least ${need} (seqLength ${o.seqLength}${o.transform === 'difference' ? ' + 1' : ''})`,
+          `history has ${h.values.length} values, expected at least ${need} (seqLength ${o.seqLength} + ${lag})`,
         );
       }
       const covs = h.covariates.map((c, k) => {
