@@ -9,15 +9,15 @@ import { lines, useCpu, withTempDir } from './test-helpers.js';
 beforeAll(useCpu);
 
 describe('classification', () => {
-  it('trains on 300 sentiment sentences, evaluates, saves, loads and predicts the same', async () => {
+  it('trains on 200 sentiment sentences, evaluates, saves, loads and predicts the same', async () => {
     const all = (await sentimentSentences()).data.filter((r) => r.source === 'yelp');
-    const train = all.slice(0, 300);
+    const train = all.slice(0, 200);
     const test = all.slice(400, 500);
     const log = lines();
     const losses: number[] = [];
     const clf = await classification.train(
       train,
-      { units: 16, seqLength: 16, epochs: 3, batchSize: 32, learningRate: 0.01, progressEvery: 1 },
+      { units: 16, seqLength: 12, epochs: 4, batchSize: 32, learningRate: 0.01, progressEvery: 1 },
       {
         logger: log.log,
         onEvent: (e) => {
@@ -26,7 +26,7 @@ describe('classification', () => {
       },
     );
     expect(log.lines[0]).toBe(
-      'classify: cell lstm, units 16 (set), seqLength 16 (set), epochs 3 (set), tokenizer word (defaults for 300 examples)',
+      'classify: cell lstm, units 16 (set), seqLength 12 (set), epochs 4 (set), tokenizer word (defaults for 200 examples)',
     );
     expect(losses.at(-1)!).toBeLessThan(losses[0]!);
     const before = tf.memory().numTensors;
