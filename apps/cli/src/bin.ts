@@ -4,20 +4,23 @@ import { run } from './cli.js';
 import { CliError, isUserError } from './errors.js';
 import { processIo } from './io.js';
 
+const argv = process.argv.slice(2);
+const verbose = argv.includes('--verbose');
+
+/** One or two lines for people; the stack only with --verbose. */
+function fail(message: string, err: unknown, code: number): never {
+  process.stderr.write(`rnnkit: ${message}\n`);
+  if (verbose && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  process.exit(code);
+}
+
 try {
-  await run(process.argv.slice(2), processIo());
+  await run(argv, processIo());
 } catch (err) {
-  if (err instanceof CliError) {
-    process.stderr.write(`rnnkit: ${err.message}\n`);
-    process.exit(err.exitCode);
-  }
-  if (isUserError(err)) {
-    process.stderr.write(`rnnkit: ${err.message}\n`);
-    process.exit(1);
-  }
+  if (err instanceof CliError) fail(err.message, err, err.exitCode);
+  if (isUserError(err)) fail(err.message, err, 1);
   if (err instanceof Error && err.name === 'CACError') {
-    process.stderr.write(`rnnkit: ${err.message} (see rnnkit --help)\n`);
-    process.exit(2);
+    fail(`${err.message} (see rnnkit --help)`, err, 2);
   }
   throw err; // a bug: keep the stack
 }

@@ -12,6 +12,8 @@ export async function run(argv: string[], io: Io): Promise<void> {
   const cli = cac('rnnkit');
   let task: Promise<void> | undefined;
 
+  cli.option('--verbose', 'Show the stack trace of an error');
+
   cli
     .command('demo', "Run the tutorial's two programs: a char RNN and an LSTM window regression")
     .option('--text <text>', 'Sentence for the character model', { default: undefined })
@@ -25,11 +27,70 @@ export async function run(argv: string[], io: Io): Promise<void> {
       task = import('./commands/demo/index.js').then((m) => m.demo(options, io));
     });
 
+  cli
+    .command('train <task>', 'Train a model for a task (text) on a file or a bundled dataset')
+    .option('--data <file>', 'Training data: a text file (.txt)')
+    .option('--dataset <name>', 'A bundled dataset instead of --data (see rnnkit datasets)')
+    .option('--cell <cell>', 'Recurrent cell: lstm, gru or rnn')
+    .option('--units <n>', 'Hidden size of each recurrent layer')
+    .option('--layers <n>', 'Stacked recurrent layers')
+    .option('--seq-length <n>', 'Window length (characters per training window)')
+    .option('--epochs <n>', 'Passes over the training data')
+    .option('--batch-size <n>', 'Examples per update')
+    .option('--lr <rate>', "Adam's learning rate")
+    .option('--clip <norm>', 'Clip gradients to this global norm')
+    .option('--seed <n>', 'Seed of the weights, the data order and the split')
+    .option('--backend <name>', 'tfjs backend: cpu (default) or wasm')
+    .option('--val-split <share>', 'Share of the data held out for validation (default 0.1)')
+    .option('--out <dir>', 'Folder the model is saved into (default ./rnnkit-model)')
+    .option('--config <file>', 'JSON file of options (flags override it)')
+    .option('--force', 'Overwrite the --out folder when it exists')
+    .option('--json', 'One JSON object per event on stdout, nothing else there')
+    .option('--quiet', 'No progress bar or epoch lines, only the result')
+    .example('rnnkit train text --data book.txt --epochs 3 --out out/lm')
+    .example('rnnkit train text --dataset moby-dick --units 256 --seq-length 100')
+    .example('rnnkit train text --config run.json --lr 0.001 --json > events.jsonl')
+    .action((taskName: string, options) => {
+      task = import('./commands/train/index.js').then((m) => m.train(taskName, options, io));
+    });
+
+  cli
+    .command('generate <model>', 'Generate text from a trained text model, streamed to stdout')
+    .option('--prime <text>', 'Text to start from (default a newline)')
+    .option('--length <n>', 'Characters to generate (default 200)')
+    .option('--temperature <t>', '< 1 sharper, > 1 more random (default 1)')
+    .option('--top-k <k>', 'Draw only among the k most likely characters')
+    .option('--top-p <p>', 'Draw only from the nucleus of probability p')
+    .option('--seed <n>', 'Seed of the draws: the same seed gives the same text (default 0)')
+    .example('rnnkit generate out/lm --prime "The whale" --length 300 --temperature 0.8')
+    .example('rnnkit generate out/lm --top-k 5 --seed 3')
+    .action((model: string, options) => {
+      task = import('./commands/generate/index.js').then((m) => m.generate(model, options, io));
+    });
+
+  cli
+    .command('inspect <model>', 'Show what a saved model folder holds')
+    .option('--json', 'Print one JSON object')
+    .example('rnnkit inspect out/lm')
+    .example('rnnkit inspect out/lm --json')
+    .action((model: string, options) => {
+      task = import('./commands/inspect/index.js').then((m) => m.inspect(model, options, io));
+    });
+
+  cli
+    .command('datasets', 'List the bundled datasets with size, licence and source')
+    .option('--json', 'One JSON object per dataset')
+    .example('rnnkit datasets')
+    .example('rnnkit datasets --json')
+    .action((options) => {
+      task = import('./commands/datasets/index.js').then((m) => m.datasets(options, io));
+    });
+
   cli.help();
   cli.version(VERSION);
 
   const parsed = cli.parse(['node', 'rnnkit', ...argv], { run: false });
-  const commands = cli.commands.map((c) => c.name).filter(Boolean);
+  const commands = cli.commands.map((c) => c.name.split(' ')[0]).filter(Boolean);
   if (!cli.matchedCommand) {
     if (parsed.options['help'] || parsed.options['version']) return; // cac printed it
     if (parsed.args.length === 0) {
@@ -43,6 +104,7 @@ export async function run(argv: string[], io: Io): Promise<void> {
       2,
     );
   }
+  if (parsed.options['help']) return; // cac printed the command's help
   await cli.runMatchedCommand();
   await task;
 }

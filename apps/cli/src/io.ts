@@ -2,6 +2,8 @@
 export interface Io {
   /** Results: what a pipe would want. */
   out: (line: string) => void;
+  /** Results written as they come, without a newline (streamed generation). */
+  write: (text: string) => void;
   /** Progress and notes, for people. */
   err: (text: string) => void;
   /** Whether stderr is a terminal (progress bars redraw in place only there). */
@@ -13,6 +15,7 @@ export interface Io {
 export function processIo(): Io {
   return {
     out: (line) => process.stdout.write(`${line}\n`),
+    write: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
     isTTY: Boolean(process.stderr.isTTY),
     cwd: process.cwd(),

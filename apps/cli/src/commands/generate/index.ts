@@ -1,0 +1,68 @@
+/**
+ * `rnnkit generate <model>`: text from a model trained by `rnnkit train text`, each character
+ * written to stdout as soon as it is drawn. The same seed gives the same text as the tasks
+ * package's `generate` (less the special tokens `<pad>`, `<unk>`, which are not printed).
+ *
+ * @example
+ * ```sh
+ * rnnkit generate out/lm --prime "The whale" --length 40 --temperature 0.8 --seed 1
+ * # The whale ... (40 characters after the prime)
+ * ```
+ */
+import { resolve } from 'node:path';
+import { generate as generateTokens } from '@rnnkit/models';
+import {
+  DEFAULT_GENERATE_LENGTH,
+  DEFAULT_TEMPERATURE,
+  loadTask,
+  type TextGenerator,
+} from '@rnnkit/tasks';
+import { useBackend } from '../../backend.js';
+import { CliError } from '../../errors.js';
+import type { Io } from '../../io.js';
+import { intFlag, numberFlag, stringFlag } from '../../util/flags.js';
+
+export async function generate(
+  model: string,
+  flags: Record<string, unknown>,
+  io: Io,
+): Promise<void> {
+  const prime = stringFlag('prime', flags['prime']) ?? '\n';
+  const length = intFlag('length', flags['length'], 0) ?? DEFAULT_GENERATE_LENGTH;
+  const temperature = numberFlag('temperature', flags['temperature'], 1e-6, 100);
+  const topK = intFlag('top-k', flags['topK'], 1);
+  const topP = numberFlag('top-p', flags['topP'], 1e-6, 1);
+  const seed = intFlag('seed', flags['seed'], 0) ?? 0;
+  await useBackend('cpu');
+  const dir = resolve(io.cwd, model);
+  const task = await loadTask(dir);
+  try {
+    if (task.task !== 'text-generation') {
+      throw new CliError(
+        `${dir} holds a ${task.task} model: generate needs a text model (rnnkit train text)`,
+        2,
+      );
+    }
+    const lm = task as TextGenerator;
+    const ids = lm.vocab.encode(prime);
+    if (ids.length === 0) {
+      throw new CliError(
+        `--prime ${JSON.stringify(prime)} has no character the model knows: use characters of its training text`,
+        2,
+      );
+    }
+    io.write(prime);
+    generateTokens(lm.model, {
+      prompts: [ids],
+      maxLength: length,
+      temperature: temperature ?? DEFAULT_TEMPERATURE,
+      ...(topK !== undefined ? { topK } : {}),
+      ...(topP !== undefined ? { topP } : {}),
+      seed,
+      onToken: (_row, token) => io.write(lm.vocab.decode([token], { skipSpecials: true })),
+    });
+    io.write('\n');
+  } finally {
+    task.dispose();
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * The options of `rnnkit train`: a `--config` JSON file, then the flags over it, each checked
+ * (a bad value is a usage error, exit 2) and named with the tasks package's words.
+ *
+ * @example
+ * ```ts
+ * await trainOptions({ config: 'run.json', lr: '0.01' }, '/work');
+ * // { learningRate: 0.01, ...what run.json sets }
+ * ```
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { CELL_TYPES, type CellType } from '@rnnkit/models';
+import { CliError } from '../../errors.js';
+import { choiceFlag, intFlag, numberFlag, stringFlag } from '../../util/flags.js';
+
+/** The flags a config file may set, by the camelCase names cac gives them. */
+export const CONFIG_KEYS = [
+  'data',
+  'dataset',
+  'cell',
+  'units',
+  'layers',
+  'seqLength',
+  'epochs',
+  'batchSize',
+  'lr',
+  'clip',
+  'seed',
+  'backend',
+  'valSplit',
+  'out',
+] as const;
+
+export const BACKENDS = ['cpu', 'wasm'] as const;
+/** Held-out share when `--val-split` is not given. */
+export const DEFAULT_VAL_SPLIT = 0.1;
+/** Output folder when `--out` is not given. */
+export const DEFAULT_OUT = 'rnnkit-model';
+
+/** What the train command runs with (model options use the tasks package's names). */
+export interface TrainSettings {
+  data: string | undefined;
+  dataset: string | undefined;
+  out: string;
+  backend: (typeof BACKENDS)[number];
+  valSplit: number;
+  /** Options passed to the task's `train` (only those set, so the task picks the rest). */
+  model: {
+    cell?: CellType;
+    units?: number;
+    layers?: number;
+    seqLength?: number;
+    epochs?: number;
+    batchSize?: number;
+    learningRate?: number;
+    clipNorm?: number;
+    seed?: number;
+  };
+}
+
+async function readConfig(path: string, cwd: string): Promise<Record<string, unknown>> {
+  const file = resolve(cwd, path);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new CliError(`cannot read the config file ${file}: check the path`, 2);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new CliError(`${file} is not valid JSON (${(e as Error).message})`, 2);
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new CliError(`${file} must hold one JSON object, e.g. {"epochs": 3, "units": 64}`, 2);
+  }
+  for (const key of Object.keys(doc)) {
+    if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
+      throw new CliError(
+        `${file}: unknown key ${JSON.stringify(key)}: the keys are ${CONFIG_KEYS.join(', ')}`,
+        2,
+      );
+    }
+  }
+  return doc as Record<string, unknown>;
+}
+
+/** Merges the config file and the flags (flags win) and checks every value. */
+export async function trainSettings(
+  flags: Record<string, unknown>,
+  cwd: string,
+): Promise<TrainSettings> {
+  const file = flags['config'] === undefined ? {} : await readConfig(String(flags['config']), cwd);
+  const given = Object.fromEntries(
+    CONFIG_KEYS.map((k) => [k, flags[k] !== undefined ? flags[k] : file[k]]),
+  ) as Record<(typeof CONFIG_KEYS)[number], unknown>;
+  const model: TrainSettings['model'] = {
+    cell: choiceFlag('cell', given.cell, CELL_TYPES),
+    units: intFlag('units', given.units, 1),
+    layers: intFlag('layers', given.layers, 1),
+    seqLength: intFlag('seq-length', given.seqLength, 1),
+    epochs: intFlag('epochs', given.epochs, 1),
+    batchSize: intFlag('batch-size', given.batchSize, 1),
+    learningRate: numberFlag('lr', given.lr, 1e-8, 10),
+    clipNorm: numberFlag('clip', given.clip, 1e-8, 1e6),
+    seed: intFlag('seed', given.seed, 0),
+  };
+  const data = stringFlag('data', given.data);
+  const dataset = stringFlag('dataset', given.dataset);
+  if (data !== undefined && dataset !== undefined) {
+    throw new CliError('give --data <file> or --dataset <name>, not both', 2);
+  }
+  if (data === undefined && dataset === undefined) {
+    throw new CliError(
+      'no training data: give --data <file> or --dataset <name> (see rnnkit datasets)',
+      2,
+    );
+  }
+  return {
+    data,
+    dataset,
+    out: stringFlag('out', given.out) ?? DEFAULT_OUT,
+    backend: choiceFlag('backend', given.backend, BACKENDS) ?? 'cpu',
+    valSplit: numberFlag('val-split', given.valSplit, 0, 0.9) ?? DEFAULT_VAL_SPLIT,
+    model: Object.fromEntries(
+      Object.entries(model).filter(([, v]) => v !== undefined),
+    ) as TrainSettings['model'],
+  };
+}

