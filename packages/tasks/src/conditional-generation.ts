@@ -55,7 +55,10 @@ export interface ConditionalExample {
 export interface ConditionalGenerationOptions extends CommonTaskOptions {
   /** Longest text kept (in characters); longer ones are dropped. Default 20. */
   maxLength?: number;
-  /** Keep at most this many examples per condition (seeded sample), to balance. Default: all. */
+  /**
+   * Keep at most this many examples per condition (a seeded sample), so that a few big conditions
+   * do not drown the small ones (names: en and fr have 20 000+, de 600). Default 5000.
+   */
   maxPerCondition?: number;
   /** Join the condition to every input step, not only the initial state. Default true. */
   conditionEveryStep?: boolean;
@@ -69,10 +72,11 @@ export const CONDITIONAL_DEFAULTS = {
 export const CONDITIONAL_LARGE_EXAMPLES = 20_000;
 export const CONDITIONAL_MEDIUM_EXAMPLES = 2_000;
 export const DEFAULT_MAX_TEXT_LENGTH = 20;
+export const DEFAULT_MAX_PER_CONDITION = 5_000;
 
 export interface ConditionalGenerationResolved extends ResolvedCommon {
   maxLength: number;
-  maxPerCondition: number | null;
+  maxPerCondition: number;
   conditionEveryStep: boolean;
 }
 
@@ -126,10 +130,12 @@ export function conditionalDefaults(
       1,
       'maxLength: 20',
     ),
-    maxPerCondition:
-      options.maxPerCondition === undefined
-        ? null
-        : checkInt('maxPerCondition', options.maxPerCondition, 1, 'maxPerCondition: 2000'),
+    maxPerCondition: checkInt(
+      'maxPerCondition',
+      options.maxPerCondition ?? DEFAULT_MAX_PER_CONDITION,
+      1,
+      'maxPerCondition: 2000',
+    ),
     conditionEveryStep: options.conditionEveryStep ?? true,
   };
   const line = defaultsLine(
@@ -222,7 +228,7 @@ export async function trainConditionalGeneration(
     const e = data[i]!;
     if (e.text.length > o.maxLength) continue;
     const list = byCondition.get(e.condition) ?? [];
-    if (o.maxPerCondition === null || list.length < o.maxPerCondition) list.push(e);
+    if (list.length < o.maxPerCondition) list.push(e);
     byCondition.set(e.condition, list);
   }
   const conditions = [...byCondition.keys()].sort();

@@ -54,6 +54,7 @@ export {
   CONDITIONAL_LARGE_EXAMPLES,
   CONDITIONAL_MEDIUM_EXAMPLES,
   conditionalGeneration,
+  DEFAULT_MAX_PER_CONDITION,
   DEFAULT_MAX_TEXT_LENGTH,
 } from './conditional-generation.js';
 export { editDistance } from './edit-distance.js';
