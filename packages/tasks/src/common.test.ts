@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { defaultsLine, resolveCommon } from './common.js';
+import { forecasting } from './forecasting.js';
+import { useCpu } from './test-helpers.js';
+
+const series = Array.from({ length: 120 }, (_, t) => Math.sin(t / 3) + t / 50);
+
+describe('runs', () => {
+  it('stop at the time budget and on abort, and still return a usable task', async () => {
+    await useCpu();
+    const events: string[] = [];
+    const f = await forecasting.train(
+      series,
+      { units: 4, seqLength: 8, epochs: 50, timeBudgetSeconds: 0, progressEvery: 1 },
+      { logger: () => {}, onEvent: (e) => events.push(e.type) },
+    );
+    expect(events[0]).toBe('defaults');
+    expect(events.at(-1)).toBe('done');
+    expect(events.filter((e) => e === 'progress')).toHaveLength(1);
+    expect(f.forecast(3)).toHaveLength(3);
+    f.dispose();
+    const stop = new AbortController();
+    stop.abort();
+    let steps = -1;
+    const g = await forecasting.train(
+      series,
+      { units: 4, seqLength: 8, epochs: 50 },
+      {
+        signal: stop.signal,
+        logger: () => {},
+        onEvent: (e) => {
+          if (e.type === 'done') steps = e.history.steps;
+        },
+      },
+    );
+    expect(steps).toBeLessThanOrEqual(1);
+    g.dispose();
+  });
+});
+
+describe('defaults', () => {
+  it('marks the options the caller set', () => {
+    expect(defaultsLine('x', { units: 8, epochs: 2 }, { units: 8 }, '10 examples')).toBe(
+      'x: units 8 (set), epochs 2 (defaults for 10 examples)',
+    );
+  });
+
+  it('lets every common option override the sized default, and checks it', () => {
+    const sized = { cell: 'lstm' as const, units: 64, epochs: 3, batchSize: 32 };
+    expect(resolveCommon({ units: 8, cell: 'gru', learningRate: 0.1 }, sized)).toMatchObject({
+      units: 8,
+      cell: 'gru',
+      learningRate: 0.1,
+      epochs: 3,
+    });
+    expect(() => resolveCommon({ dropout: 1 }, sized)).toThrow(
+      /dropout must be a number in \[0, 0.99\]/,
+    );
+    expect(() => resolveCommon({ batchSize: 2.5 }, sized)).toThrow(
+      /batchSize must be an integer >= 1/,
+    );
+  });
+});
