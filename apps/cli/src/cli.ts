@@ -28,13 +28,15 @@ export async function run(argv: string[], io: Io): Promise<void> {
     });
 
   cli
-    .command('train <task>', 'Train a model for a task (text) on a file or a bundled dataset')
-    .option('--data <file>', 'Training data: a text file (.txt)')
+    .command('train <task>', 'Train a model for a task (text, forecast) on a file or a dataset')
+    .option('--data <file>', 'Training data: a text file (text) or a CSV file (forecast)')
     .option('--dataset <name>', 'A bundled dataset instead of --data (see rnnkit datasets)')
+    .option('--column <names>', 'CSV: the series to forecast, or the input columns (with --target)')
+    .option('--target <name>', 'CSV: the column to predict when --column lists several')
     .option('--cell <cell>', 'Recurrent cell: lstm, gru or rnn')
     .option('--units <n>', 'Hidden size of each recurrent layer')
     .option('--layers <n>', 'Stacked recurrent layers')
-    .option('--seq-length <n>', 'Window length (characters per training window)')
+    .option('--seq-length <n>', 'Window length (characters, or past values a forecast reads)')
     .option('--epochs <n>', 'Passes over the training data')
     .option('--batch-size <n>', 'Examples per update')
     .option('--lr <rate>', "Adam's learning rate")
@@ -50,6 +52,8 @@ export async function run(argv: string[], io: Io): Promise<void> {
     .example('rnnkit train text --data book.txt --epochs 3 --out out/lm')
     .example('rnnkit train text --dataset moby-dick --units 256 --seq-length 100')
     .example('rnnkit train text --config run.json --lr 0.001 --json > events.jsonl')
+    .example('rnnkit train forecast --data sales.csv --column sales --seq-length 12')
+    .example('rnnkit train forecast --data weather.csv --column temp,wind --target temp')
     .action((taskName: string, options) => {
       task = import('./commands/train/index.js').then((m) => m.train(taskName, options, io));
     });

@@ -14,19 +14,21 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { textGeneration } from '@rnnkit/tasks';
+import type { TaskHooks } from '@rnnkit/tasks';
 import { setup } from '@rnnkit/training';
 import { CliError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import { lineChart } from '../../plot/svg.js';
 import { terminalChart } from '../../plot/terminal-chart.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { readTextInput } from './input.js';
-import { type TrainSettings, trainSettings } from './options.js';
+import { trainForecast } from './forecast.js';
+import { trainSettings } from './options.js';
 import { type ReportMode, TrainReport } from './report.js';
+import type { TrainedModel } from './run.js';
+import { trainText } from './text.js';
 
 /** The tasks `rnnkit train` runs, by the name on the command line. */
-export const TRAIN_TASKS = ['text'] as const;
+export const TRAIN_TASKS = ['text', 'forecast'] as const;
 export type TrainTask = (typeof TRAIN_TASKS)[number];
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells expect. */
@@ -59,7 +61,27 @@ export async function train(
   const mode: ReportMode = flags['json'] ? 'json' : flags['quiet'] ? 'quiet' : 'human';
   const report = new TrainReport(io, mode);
   await setup({ backend: settings.backend });
-  if (task === 'text') await trainText(settings, out, report, io, Boolean(flags['force']));
+  const { signal, stop } = interruptible();
+  let model: TrainedModel;
+  try {
+    const run = { settings, report, cwd: io.cwd, hooks: hooksOf(signal, report) };
+    model = task === 'text' ? await trainText(run) : await trainForecast(run);
+  } finally {
+    stop();
+  }
+  try {
+    await model.afterTraining?.();
+    if (flags['force']) await rm(out, { recursive: true, force: true });
+    await model.save(out);
+  } finally {
+    model.dispose();
+  }
+  await finish(out, report, signal.aborted);
+}
+
+/** The task hooks: the Ctrl-C signal, every step as an event, the task's own log muted. */
+function hooksOf(signal: AbortSignal, report: TrainReport): TaskHooks {
+  return { signal, logger: () => {}, onEvent: (e) => report.onEvent(e) };
 }
 
 /** Stops training after the current step on Ctrl-C; `stop()` removes the handler. */
@@ -68,58 +90,6 @@ function interruptible(): { signal: AbortSignal; stop: () => void } {
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   return { signal: controller.signal, stop: () => process.off('SIGINT', onSigint) };
-}
-
-async function trainText(
-  settings: TrainSettings,
-  out: string,
-  report: TrainReport,
-  io: Io,
-  force: boolean,
-): Promise<void> {
-  const input = await readTextInput(settings, io.cwd);
-  // validation: the last share of the text (the model never reads it while training)
-  const cut = Math.round(input.text.length * (1 - settings.valSplit));
-  const heldOut = input.text.length - cut >= 2 ? input.text.slice(cut) : '';
-  const trainText = heldOut ? input.text.slice(0, cut) : input.text;
-  report.note(
-    `data: ${input.source}, ${trainText.length} chars for training, ${heldOut.length} held out (val-split ${settings.valSplit}); backend ${settings.backend}; out ${out}`,
-    {
-      type: 'data',
-      source: input.source,
-      trainChars: trainText.length,
-      heldOutChars: heldOut.length,
-      valSplit: settings.valSplit,
-      backend: settings.backend,
-      out,
-    },
-  );
-  report.setEpochs(textGeneration.defaults(trainText.length, settings.model).resolved.epochs);
-  const { signal, stop } = interruptible();
-  let lm: Awaited<ReturnType<typeof textGeneration.train>>;
-  try {
-    lm = await textGeneration.train(
-      trainText,
-      { ...settings.model, progressEvery: 1 },
-      { signal, logger: () => {}, onEvent: (e) => report.onEvent(e) },
-    );
-  } finally {
-    stop();
-  }
-  try {
-    if (heldOut) {
-      const m = lm.evaluate(heldOut);
-      report.note(`validation: ${m.bitsPerChar.toFixed(4)} bits per char on ${m.chars} chars`, {
-        type: 'validation',
-        metrics: m,
-      });
-    }
-    if (force) await rm(out, { recursive: true, force: true });
-    await lm.save(out);
-  } finally {
-    lm.dispose();
-  }
-  await finish(out, report, signal.aborted);
 }
 
 /** The loss pictures and the result line; an interrupted run exits 130. */

@@ -3,7 +3,13 @@
  * problem into a one-line error that names the file.
  */
 import { resolve } from 'node:path';
-import { fromTextFile } from '@rnnkit/datasets';
+import {
+  type CsvOptions,
+  type CsvTable,
+  DatasetError,
+  fromCsvFile,
+  fromTextFile,
+} from '@rnnkit/datasets';
 import { CliError } from '../../errors.js';
 import { findDataset } from '../datasets/registry.js';
 import type { TrainSettings } from './options.js';
@@ -40,4 +46,91 @@ export async function readTextInput(settings: TrainSettings, cwd: string): Promi
     throw new CliError(`${file} has ${text.length} character: give at least 2`, 1);
   }
   return { text, source: file };
+}
+
+/** `fromCsvFile` with the CLI's messages for an empty file and a cell that is not a number. */
+async function readCsv(file: string, options: CsvOptions): Promise<CsvTable> {
+  try {
+    return await fromCsvFile(file, options);
+  } catch (e) {
+    if (e instanceof DatasetError && e.code === 'EMPTY_INPUT') {
+      throw new CliError(`${file} is empty: give a CSV file with a header row and values`, 1);
+    }
+    if (e instanceof DatasetError && e.code === 'NOT_A_NUMBER') {
+      // the library's fix mentions its options; say it in the CLI's words
+      const cell = /holds (".*?"):/.exec(e.message)?.[1] ?? 'a value';
+      throw new CliError(
+        `${file}: row ${e.row} (line ${e.line}), column ${JSON.stringify(e.column)} holds ${cell}, not a number: fix that cell or remove the row`,
+        1,
+      );
+    }
+    throw e;
+  }
+}
+
+export interface SeriesInput {
+  /** The series to forecast. [time] */
+  values: Float64Array;
+  /** Other input columns, each as long as `values`. [covariate][time] */
+  covariates: Float64Array[];
+  source: string;
+}
+
+/** Splits `a, b ,c` into names. */
+function names(list: string): string[] {
+  return list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/**
+ * A series from a CSV file: `--column y` (one series), or `--column a,b --target y` (inputs a, b
+ * and y, predicting y); a file of one column needs neither. `--dataset co2` for the bundled one.
+ */
+export async function readSeriesInput(settings: TrainSettings, cwd: string): Promise<SeriesInput> {
+  if (settings.dataset !== undefined) {
+    const ds = (await loadDataset(settings.dataset, 'forecast')) as { name: string; data: unknown };
+    const { values } = ds.data as { values: Float64Array };
+    return { values, covariates: [], source: `dataset ${ds.name}` };
+  }
+  const file = resolve(cwd, settings.data!);
+  const header = await readCsv(file, { missing: 'nan' });
+  const wanted = settings.column !== undefined ? names(settings.column) : [];
+  let target = settings.target;
+  if (target === undefined) {
+    if (wanted.length > 1) {
+      throw new CliError(
+        `--column names ${wanted.length} columns (${wanted.join(', ')}): add --target <name>, the one to predict`,
+        2,
+      );
+    }
+    if (wanted.length === 0 && header.columns.length !== 1) {
+      throw new CliError(
+        `${file} has ${header.columns.length} columns: choose the series with --column <name>; the columns are ${header.columns.join(', ')}`,
+        2,
+      );
+    }
+    target = wanted[0] ?? header.columns[0]!;
+  }
+  const inputs = wanted.filter((c) => c !== target);
+  for (const name of [target, ...inputs]) {
+    if (!header.columns.includes(name)) {
+      throw new CliError(
+        `${file} has no column ${JSON.stringify(name)}; the columns are ${header.columns.join(', ')}`,
+        2,
+      );
+    }
+  }
+  // read again with the chosen columns as numbers: a cell that is not one names its row and column
+  const types = Object.fromEntries([target, ...inputs].map((c) => [c, 'number' as const]));
+  const table = await readCsv(file, { columns: [target, ...inputs], types });
+  if (table.rows === 0) {
+    throw new CliError(`${file} has a header but no rows: give the series values`, 1);
+  }
+  return {
+    values: table.numbers(target),
+    covariates: inputs.map((c) => table.numbers(c)),
+    source: `${file} (${inputs.length ? `${inputs.join(', ')} -> ` : ''}${target}, ${table.rows} rows)`,
+  };
 }

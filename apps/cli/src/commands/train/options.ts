@@ -18,6 +18,8 @@ import { choiceFlag, intFlag, numberFlag, stringFlag } from '../../util/flags.js
 export const CONFIG_KEYS = [
   'data',
   'dataset',
+  'column',
+  'target',
   'cell',
   'units',
   'layers',
@@ -42,6 +44,10 @@ export const DEFAULT_OUT = 'rnnkit-model';
 export interface TrainSettings {
   data: string | undefined;
   dataset: string | undefined;
+  /** CSV: the series to forecast, or the comma-separated input columns (with `target`). */
+  column: string | undefined;
+  /** CSV: the column to predict, when `column` names several inputs. */
+  target: string | undefined;
   out: string;
   backend: (typeof BACKENDS)[number];
   valSplit: number;
@@ -121,6 +127,8 @@ export async function trainSettings(
   return {
     data,
     dataset,
+    column: stringFlag('column', given.column),
+    target: stringFlag('target', given.target),
     out: stringFlag('out', given.out) ?? DEFAULT_OUT,
     backend: choiceFlag('backend', given.backend, BACKENDS) ?? 'cpu',
     valSplit: numberFlag('val-split', given.valSplit, 0, 0.9) ?? DEFAULT_VAL_SPLIT,

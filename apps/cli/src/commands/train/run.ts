@@ -1,0 +1,21 @@
+/** What each task runner of `rnnkit train` gets, and what it gives back. */
+import type { TaskHooks } from '@rnnkit/tasks';
+import type { TrainSettings } from './options.js';
+import type { TrainReport } from './report.js';
+
+export interface TrainRun {
+  settings: TrainSettings;
+  report: TrainReport;
+  /** Folder relative paths start from. */
+  cwd: string;
+  /** Passed to the task's `train` as they are. */
+  hooks: TaskHooks;
+}
+
+/** A trained task, before it is saved. */
+export interface TrainedModel {
+  /** Held-out evaluation, reported through the run's report. */
+  afterTraining?: () => Promise<void> | void;
+  save(dir: string): Promise<void>;
+  dispose(): void;
+}

@@ -1,0 +1,117 @@
+/**
+ * End-to-end: `rnnkit train forecast` on small CSV files written here, and the CSV error cases
+ * (missing column, non-numeric cell, window longer than the series, empty file).
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+const work = mkdtempSync(join(tmpdir(), 'rnnkit-forecast-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const rnnkit = (...args: string[]) => runCli(work, args);
+const TINY = ['--units', '8', '--epochs', '2', '--seq-length', '6'];
+
+beforeAll(() => {
+  const rows = Array.from({ length: 80 }, (_, i) =>
+    [i, (10 + Math.sin(i / 3) + 0.05 * i).toFixed(4), Math.cos(i / 3).toFixed(4)].join(','),
+  );
+  writeFileSync(join(work, 'series.csv'), `t,y,x\n${rows.join('\n')}\n`);
+  writeFileSync(join(work, 'bad.csv'), 'y\n1\n2\nabc\n4\n');
+  writeFileSync(join(work, 'empty.csv'), '');
+  writeFileSync(join(work, 'short.csv'), 'y\n1\n2\n3\n4\n5\n');
+});
+
+describe('rnnkit train forecast', () => {
+  it('trains on one CSV column with validation lines per epoch and a loss SVG of both curves', () => {
+    const r = rnnkit(
+      'train',
+      'forecast',
+      '--data',
+      'series.csv',
+      '--column',
+      'y',
+      ...TINY,
+      '--out',
+      'f',
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^data: .*series\.csv \(y, 80 rows\), 80 time steps/m);
+    expect(r.stderr).toMatch(
+      /^forecast: cell lstm, units 8 \(set\), seqLength 6 \(set\), epochs 2 \(set\)/m,
+    );
+    expect(r.stderr).toMatch(/^validation epoch 1 {2}loss \d+\.\d{4}$/m);
+    expect(r.stderr).toMatch(/^epoch 2\/2 {2}train loss \d+\.\d{4}$/m);
+    const svg = readFileSync(join(work, 'f', 'loss.svg'), 'utf8');
+    expect(svg).toContain('validation');
+    const i = rnnkit('inspect', 'f');
+    expect(i.stdout).toMatch(/^task {8}forecasting$/m);
+  });
+
+  it('takes several input columns with --target, and prints JSON events', () => {
+    const r = rnnkit(
+      'train',
+      'forecast',
+      '--data',
+      'series.csv',
+      '--column',
+      'x,y',
+      '--target',
+      'y',
+      ...TINY,
+      '--out',
+      'f2',
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    const events = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(events[0]).toMatchObject({ type: 'data', covariates: 1, steps: 80 });
+    expect(events.filter((e) => e['type'] === 'validation')).toHaveLength(2);
+    expect(events.at(-1)).toMatchObject({ type: 'saved' });
+  });
+
+  it.each([
+    [['--column', 'z'], 'series.csv', 2, /series\.csv has no column "z"; the columns are t, y, x$/],
+    [
+      [],
+      'series.csv',
+      2,
+      /series\.csv has 3 columns: choose the series with --column <name>; the columns are t, y, x$/,
+    ],
+    [
+      ['--column', 'x,y'],
+      'series.csv',
+      2,
+      /--column names 2 columns \(x, y\): add --target <name>, the one to predict$/,
+    ],
+    [
+      [],
+      'bad.csv',
+      1,
+      /bad\.csv: row 3 \(line 4\), column "y" holds "abc", not a number: fix that cell or remove the row$/,
+    ],
+    [
+      ['--seq-length', '10'],
+      'short.csv',
+      2,
+      /^rnnkit: window \(--seq-length 10\) is longer than the series \(5 values\): lower --seq-length or give a longer series$/,
+    ],
+    [
+      [],
+      'short.csv',
+      1,
+      /the series has 5 values, but seqLength 12 .*: lower seqLength or give a longer series$/,
+    ],
+    [[], 'empty.csv', 1, /empty\.csv is empty: give a CSV file with a header row and values$/],
+    [[], 'nowhere.csv', 1, /cannot read ".*nowhere\.csv": no such file/],
+  ])('%j on %s exits %i with one line', (flags, file, code, message) => {
+    const r = rnnkit('train', 'forecast', '--data', file, ...flags, '--out', 'never');
+    expect(r.code).toBe(code);
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
