@@ -4,17 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fromCsv, fromCsvFile } from './csv.js';
-import { DatasetError } from './errors.js';
-
-function caught(f: () => unknown): DatasetError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof DatasetError) return e;
-    throw e;
-  }
-  throw new Error('expected a DatasetError');
-}
+import { caught } from './test-helpers.js';
 
 describe('fromCsv: structure', () => {
   it('reads the header, infers types and returns columns', () => {

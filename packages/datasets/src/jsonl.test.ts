@@ -3,18 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DatasetError } from './errors.js';
 import { fromJsonl, fromJsonlFile } from './jsonl.js';
-
-function caught(f: () => unknown): DatasetError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof DatasetError) return e;
-    throw e;
-  }
-  throw new Error('expected a DatasetError');
-}
+import { caught } from './test-helpers.js';
 
 describe('fromJsonl', () => {
   it('reads text and label fields, skipping blank lines', () => {

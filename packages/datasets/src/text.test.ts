@@ -3,21 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DatasetError } from './errors.js';
+import { caught } from './test-helpers.js';
 import { firstInvalidUtf8, fromText, fromTextFile, splitText } from './text.js';
 
 const bytes = (...b: number[]) => new Uint8Array(b);
 const utf8 = (s: string) => new TextEncoder().encode(s);
-
-function caught(f: () => unknown): DatasetError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof DatasetError) return e;
-    throw e;
-  }
-  throw new Error('expected a DatasetError');
-}
 
 /** Random bytes, valid UTF-8 of any code points, and valid UTF-8 with one byte changed. */
 const anyBytes = fc.oneof(

@@ -3,18 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DatasetError } from './errors.js';
+import { caught } from './test-helpers.js';
 import { fromTsvPairs, fromTsvPairsFile } from './tsv-pairs.js';
-
-function caught(f: () => unknown): DatasetError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof DatasetError) return e;
-    throw e;
-  }
-  throw new Error('expected a DatasetError');
-}
 
 describe('fromTsvPairs', () => {
   it('reads source<TAB>target lines, skipping blank lines and trimming sides', () => {
