@@ -14,6 +14,12 @@ function fail(message: string, err: unknown, code: number): never {
   process.exit(code);
 }
 
+// a closed pipe (`rnnkit generate m | head -1`) is the reader's choice, not an error
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 try {
   await run(argv, processIo());
 } catch (err) {

@@ -28,11 +28,19 @@ export async function run(argv: string[], io: Io): Promise<void> {
     });
 
   cli
-    .command('train <task>', 'Train a model for a task (text, forecast) on a file or a dataset')
-    .option('--data <file>', 'Training data: a text file (text) or a CSV file (forecast)')
+    .command(
+      'train <task>',
+      'Train a model for a task (text, classify, forecast) on a file or a dataset',
+    )
+    .option('--data <file>', 'Training data: text (text), JSONL or CSV (classify), CSV (forecast)')
     .option('--dataset <name>', 'A bundled dataset instead of --data (see rnnkit datasets)')
     .option('--column <names>', 'CSV: the series to forecast, or the input columns (with --target)')
-    .option('--target <name>', 'CSV: the column to predict when --column lists several')
+    .option(
+      '--target <name>',
+      'CSV: the column to predict (forecast) or the label column (classify)',
+    )
+    .option('--text-field <name>', 'JSONL: the field of the text (default text)')
+    .option('--label-field <name>', 'JSONL: the field of the label (default label)')
     .option('--cell <cell>', 'Recurrent cell: lstm, gru or rnn')
     .option('--units <n>', 'Hidden size of each recurrent layer')
     .option('--layers <n>', 'Stacked recurrent layers')
@@ -52,6 +60,7 @@ export async function run(argv: string[], io: Io): Promise<void> {
     .example('rnnkit train text --data book.txt --epochs 3 --out out/lm')
     .example('rnnkit train text --dataset moby-dick --units 256 --seq-length 100')
     .example('rnnkit train text --config run.json --lr 0.001 --json > events.jsonl')
+    .example('rnnkit train classify --data reviews.jsonl --text-field review --label-field stars')
     .example('rnnkit train forecast --data sales.csv --column sales --seq-length 12')
     .example('rnnkit train forecast --data weather.csv --column temp,wind --target temp')
     .action((taskName: string, options) => {

@@ -21,6 +21,7 @@ import type { Io } from '../../io.js';
 import { lineChart } from '../../plot/svg.js';
 import { terminalChart } from '../../plot/terminal-chart.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { trainClassify } from './classify.js';
 import { trainForecast } from './forecast.js';
 import { trainSettings } from './options.js';
 import { type ReportMode, TrainReport } from './report.js';
@@ -28,7 +29,7 @@ import type { TrainedModel } from './run.js';
 import { trainText } from './text.js';
 
 /** The tasks `rnnkit train` runs, by the name on the command line. */
-export const TRAIN_TASKS = ['text', 'forecast'] as const;
+export const TRAIN_TASKS = ['text', 'classify', 'forecast'] as const;
 export type TrainTask = (typeof TRAIN_TASKS)[number];
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells expect. */
@@ -65,7 +66,12 @@ export async function train(
   let model: TrainedModel;
   try {
     const run = { settings, report, cwd: io.cwd, hooks: hooksOf(signal, report) };
-    model = task === 'text' ? await trainText(run) : await trainForecast(run);
+    model =
+      task === 'text'
+        ? await trainText(run)
+        : task === 'classify'
+          ? await trainClassify(run)
+          : await trainForecast(run);
   } finally {
     stop();
   }

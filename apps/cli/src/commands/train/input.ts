@@ -8,6 +8,7 @@ import {
   type CsvTable,
   DatasetError,
   fromCsvFile,
+  fromJsonlFile,
   fromTextFile,
 } from '@rnnkit/datasets';
 import { CliError } from '../../errors.js';
@@ -132,5 +133,76 @@ export async function readSeriesInput(settings: TrainSettings, cwd: string): Pro
     values: table.numbers(target),
     covariates: inputs.map((c) => table.numbers(c)),
     source: `${file} (${inputs.length ? `${inputs.join(', ')} -> ` : ''}${target}, ${table.rows} rows)`,
+  };
+}
+
+export interface LabelledInput {
+  examples: { text: string; label: string | number }[];
+  source: string;
+}
+
+/**
+ * Labelled texts from a JSONL file (`--text-field`, `--label-field`, default text and label), a
+ * CSV file (`--column <text column> --target <label column>`), or `--dataset sentiment-sentences`.
+ */
+export async function readLabelledInput(
+  settings: TrainSettings,
+  cwd: string,
+): Promise<LabelledInput> {
+  if (settings.dataset !== undefined) {
+    const ds = await loadDataset(settings.dataset, 'classify');
+    const records = ds.data as { text: string; label: number }[];
+    return {
+      examples: records.map((r) => ({ text: r.text, label: r.label })),
+      source: `dataset ${ds.name}`,
+    };
+  }
+  const file = resolve(cwd, settings.data!);
+  if (/\.jsonl?$/i.test(file)) {
+    const examples = await fromJsonlFile(file, {
+      textField: settings.textField ?? 'text',
+      labelField: settings.labelField ?? 'label',
+    }).catch((e: unknown) => {
+      if (e instanceof DatasetError && e.code === 'EMPTY_INPUT') {
+        throw new CliError(`${file} is empty: give one JSON object per line`, 1);
+      }
+      if (e instanceof DatasetError && e.code === 'BAD_FIELD') {
+        // the library's fix names its options; name the flags instead
+        const fix = e.message
+          .replace(/set textField to the field that holds the text.*$/, 'give --text-field <field>')
+          .replace(
+            /set labelField to the field that holds the label.*$/,
+            'give --label-field <field>',
+          );
+        throw new CliError(fix, 1);
+      }
+      throw e;
+    });
+    return { examples, source: `${file} (${examples.length} examples)` };
+  }
+  if (settings.column === undefined || settings.target === undefined) {
+    throw new CliError(
+      `classify reads JSONL (.jsonl) or CSV with --column <text column> --target <label column>; ${file} needs both flags`,
+      2,
+    );
+  }
+  const header = await readCsv(file, { missing: 'nan' });
+  for (const name of [settings.column, settings.target]) {
+    if (!header.columns.includes(name)) {
+      throw new CliError(
+        `${file} has no column ${JSON.stringify(name)}; the columns are ${header.columns.join(', ')}`,
+        2,
+      );
+    }
+  }
+  const table = await readCsv(file, {
+    columns: [settings.column, settings.target],
+    types: { [settings.column]: 'string', [settings.target]: 'string' },
+  });
+  const texts = table.strings(settings.column);
+  const labels = table.strings(settings.target);
+  return {
+    examples: texts.map((text, i) => ({ text, label: labels[i]! })),
+    source: `${file} (${settings.column} -> ${settings.target}, ${table.rows} rows)`,
   };
 }

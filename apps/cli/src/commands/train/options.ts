@@ -20,6 +20,8 @@ export const CONFIG_KEYS = [
   'dataset',
   'column',
   'target',
+  'textField',
+  'labelField',
   'cell',
   'units',
   'layers',
@@ -48,6 +50,10 @@ export interface TrainSettings {
   column: string | undefined;
   /** CSV: the column to predict, when `column` names several inputs. */
   target: string | undefined;
+  /** JSONL: the field of the text (default text). */
+  textField: string | undefined;
+  /** JSONL: the field of the label (default label). */
+  labelField: string | undefined;
   out: string;
   backend: (typeof BACKENDS)[number];
   valSplit: number;
@@ -129,6 +135,8 @@ export async function trainSettings(
     dataset,
     column: stringFlag('column', given.column),
     target: stringFlag('target', given.target),
+    textField: stringFlag('text-field', given.textField),
+    labelField: stringFlag('label-field', given.labelField),
     out: stringFlag('out', given.out) ?? DEFAULT_OUT,
     backend: choiceFlag('backend', given.backend, BACKENDS) ?? 'cpu',
     valSplit: numberFlag('val-split', given.valSplit, 0, 0.9) ?? DEFAULT_VAL_SPLIT,

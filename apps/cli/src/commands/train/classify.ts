@@ -1,0 +1,28 @@
+/**
+ * `rnnkit train classify`: a many-to-one text classifier on JSONL or CSV labelled texts (or
+ * `--dataset sentiment-sentences`); the task holds out `--val-split` for validation every epoch.
+ */
+import { classification } from '@rnnkit/tasks';
+import { readLabelledInput } from './input.js';
+import type { TrainedModel, TrainRun } from './run.js';
+
+export async function trainClassify(run: TrainRun): Promise<TrainedModel> {
+  const { settings, report } = run;
+  const input = await readLabelledInput(settings, run.cwd);
+  const labels = new Set(input.examples.map((e) => e.label));
+  report.note(
+    `data: ${input.source}, ${input.examples.length} examples, ${labels.size} labels, the share ${settings.valSplit} for validation; backend ${settings.backend}`,
+    {
+      type: 'data',
+      source: input.source,
+      examples: input.examples.length,
+      labels: labels.size,
+      valSplit: settings.valSplit,
+      backend: settings.backend,
+    },
+  );
+  const options = { ...settings.model, validationShare: settings.valSplit, progressEvery: 1 };
+  report.setEpochs(classification.defaults(input.examples, options).resolved.epochs);
+  const c = await classification.train(input.examples, options, run.hooks);
+  return { save: (dir) => c.save(dir), dispose: () => c.dispose() };
+}
