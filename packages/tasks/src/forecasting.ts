@@ -10,9 +10,9 @@
  * @example
  * ```ts
  * import { forecasting } from '@rnnkit/tasks';
- * const f = await forecasting.train(trainValues, { horizon: 12 });
- * // forecast: cell lstm, units 32, seqLength 24, epochs 100, horizon 12 (defaults for 621 time steps)
- * f.evaluate(testValues, { steps: 12 }).rmse; // RMSE of the 12-step-ahead forecasts
+ * const f = await forecasting.train(trainValues, { season: 12 }); // monthly CO2
+ * // forecast: cell lstm, units 32, seqLength 24, epochs 100, horizon 1 (defaults for 626 time steps)
+ * f.evaluate(testValues, { steps: 12 }).rmse; // 0.97 ppm: RMSE of the 12-step-ahead forecasts
  * f.forecast(24); // Float64Array(24): the 24 values after the training series
  * ```
  */

@@ -9,7 +9,7 @@
  * ```ts
  * import { seq2seq } from '@rnnkit/tasks';
  * const g2p = await seq2seq.train(dict.map((r) => ({ source: r.word, target: r.phonemes })));
- * // seq2seq: cell lstm, units 128, epochs 5, attention dot (defaults for 113 441 examples)
+ * // seq2seq: cell lstm, units 128, epochs 5, attention dot (defaults for 113440 examples)
  * g2p.predict(['whale'], { beamWidth: 4 })[0].tokens; // ['W', 'EY', 'L']
  * g2p.evaluate(test, { beamWidth: 4 }); // { wordAccuracy: 0.6, tokenErrorRate: 0.09, ... }
  * ```
