@@ -45,36 +45,63 @@ export function checkTask(name: string): TrainTask {
   return name as TrainTask;
 }
 
-export async function train(
-  taskName: string,
-  flags: Record<string, unknown>,
-  io: Io,
-): Promise<void> {
+/** Checks the command line; a mistake is a usage error before any work starts. */
+async function checked(taskName: string, flags: Record<string, unknown>, cwd: string) {
   const task = checkTask(taskName);
-  const settings = await trainSettings(flags, io.cwd);
-  const out = resolve(io.cwd, settings.out);
+  const settings = await trainSettings(flags, cwd);
+  const out = resolve(cwd, settings.out);
   if (existsSync(out) && !flags['force']) {
     throw new CliError(
       `the output folder ${out} exists: give another --out, or --force to overwrite it`,
       2,
     );
   }
+  return { task, settings, out };
+}
+
+/**
+ * Runs the training in a worker thread, so that Ctrl-C reaches this thread while a step runs (the
+ * training loop never yields to the event loop between steps): the first Ctrl-C asks the worker
+ * to stop after its current step, a second one ends it at once.
+ */
+export async function train(
+  taskName: string,
+  flags: Record<string, unknown>,
+  io: Io,
+): Promise<void> {
+  await checked(taskName, flags, io.cwd);
+  const { runWorker } = await import('./worker-host.js');
+  await runWorker({ taskName, flags, cwd: io.cwd, isTTY: io.isTTY }, io);
+}
+
+/** The training itself (in the worker); `stopRequested` is polled after every step. */
+export async function trainHere(
+  taskName: string,
+  flags: Record<string, unknown>,
+  io: Io,
+  stopRequested: () => boolean,
+): Promise<void> {
+  const { task, settings, out } = await checked(taskName, flags, io.cwd);
   const mode: ReportMode = flags['json'] ? 'json' : flags['quiet'] ? 'quiet' : 'human';
   const report = new TrainReport(io, mode);
   await setup({ backend: settings.backend });
-  const { signal, stop } = interruptible();
-  let model: TrainedModel;
-  try {
-    const run = { settings, report, cwd: io.cwd, hooks: hooksOf(signal, report) };
-    model =
-      task === 'text'
-        ? await trainText(run)
-        : task === 'classify'
-          ? await trainClassify(run)
-          : await trainForecast(run);
-  } finally {
-    stop();
-  }
+  const controller = new AbortController();
+  const signal = controller.signal;
+  const hooks: TaskHooks = {
+    signal,
+    logger: () => {},
+    onEvent: (e) => {
+      report.onEvent(e);
+      if (stopRequested() && !signal.aborted) controller.abort();
+    },
+  };
+  const run = { settings, report, cwd: io.cwd, hooks };
+  const model: TrainedModel =
+    task === 'text'
+      ? await trainText(run)
+      : task === 'classify'
+        ? await trainClassify(run)
+        : await trainForecast(run);
   try {
     await model.afterTraining?.();
     if (flags['force']) await rm(out, { recursive: true, force: true });
@@ -83,19 +110,6 @@ export async function train(
     model.dispose();
   }
   await finish(out, report, signal.aborted);
-}
-
-/** The task hooks: the Ctrl-C signal, every step as an event, the task's own log muted. */
-function hooksOf(signal: AbortSignal, report: TrainReport): TaskHooks {
-  return { signal, logger: () => {}, onEvent: (e) => report.onEvent(e) };
-}
-
-/** Stops training after the current step on Ctrl-C; `stop()` removes the handler. */
-function interruptible(): { signal: AbortSignal; stop: () => void } {
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
-  return { signal: controller.signal, stop: () => process.off('SIGINT', onSigint) };
 }
 
 /** The loss pictures and the result line; an interrupted run exits 130. */
@@ -120,7 +134,7 @@ async function finish(out: string, report: TrainReport, aborted: boolean): Promi
   }
   if (aborted) {
     report.note(
-      `interrupted: the model trained so far is saved in ${out} (it cannot be resumed yet: train again to continue from scratch)`,
+      `interrupted: the model trained so far is saved in ${out}; --resume is not available yet, so train again to continue`,
       { type: 'interrupted', out },
     );
     throw new CliError('interrupted (Ctrl-C)', EXIT_INTERRUPTED);
