@@ -1,0 +1,16 @@
+// The default theme plus the live demos as global components (used in the demo pages' markdown).
+import type { Theme } from 'vitepress';
+import DefaultTheme from 'vitepress/theme';
+import CharModelDemo from '../../demos/CharModelDemo.vue';
+import WindowRegressionDemo from '../../demos/WindowRegressionDemo.vue';
+import './custom.css';
+
+const theme: Theme = {
+  extends: DefaultTheme,
+  enhanceApp({ app }) {
+    app.component('CharModelDemo', CharModelDemo);
+    app.component('WindowRegressionDemo', WindowRegressionDemo);
+  },
+};
+
+export default theme;

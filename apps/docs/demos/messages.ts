@@ -1,0 +1,30 @@
+/** The messages between a demo page and its worker (structured-clone plain data only). */
+import type { DemoBackend } from './backend.js';
+
+export type ToWorker =
+  | {
+      type: 'start';
+      backend: DemoBackend | null;
+      text?: string;
+      iterations?: number;
+      epochs?: number;
+      seed: number;
+    }
+  | { type: 'stop' };
+
+export type FromWorker =
+  | { type: 'backend'; backend: DemoBackend }
+  | { type: 'line'; line: string; loss: number; prediction?: string; target?: string }
+  | { type: 'epoch'; epoch: number; loss: number }
+  | {
+      type: 'result';
+      /** Window number j of each test window, its truth and the model's prediction. */
+      index: number[];
+      truth: number[];
+      predicted: number[];
+      losses: number[];
+      testMse: number;
+      summary: string[];
+    }
+  | { type: 'done'; stopped: boolean; ms: number }
+  | { type: 'error'; message: string };

@@ -1,0 +1,47 @@
+/** Demo 2's worker: trains the LSTM(1) epoch by epoch, posts the losses, then the test plots' data. */
+import { pickBackend } from './backend.js';
+import type { FromWorker, ToWorker } from './messages.js';
+import { createWindowRegression, DEFAULT_EPOCHS } from './window-regression.js';
+
+/** The worker's global scope, typed by the messages it exchanges (the DOM lib types `self` as a window). */
+const scope = self as unknown as {
+  postMessage(m: FromWorker): void;
+  onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
+};
+const post = (m: FromWorker) => scope.postMessage(m);
+let stopRequested = false;
+const tick = () => new Promise((ok) => setTimeout(ok, 0));
+
+async function run(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
+  const t0 = performance.now();
+  post({ type: 'backend', backend: await pickBackend(msg.backend) });
+  const model = createWindowRegression({ seed: msg.seed });
+  const losses: number[] = [];
+  try {
+    const epochs = msg.epochs ?? DEFAULT_EPOCHS;
+    for (let e = 0; e < epochs && !stopRequested; e++) {
+      const loss = model.epoch();
+      losses.push(loss);
+      // every 10th epoch reaches the page: enough for a live curve, few messages
+      if (e % 10 === 9 || e === epochs - 1) {
+        post({ type: 'epoch', epoch: e, loss });
+        await tick();
+      }
+    }
+    post({ type: 'result', ...model.result(), losses });
+  } finally {
+    model.dispose();
+  }
+  post({ type: 'done', stopped: stopRequested, ms: performance.now() - t0 });
+}
+
+scope.onmessage = (e) => {
+  if (e.data.type === 'stop') {
+    stopRequested = true;
+    return;
+  }
+  stopRequested = false;
+  run(e.data).catch((err: unknown) =>
+    post({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
+  );
+};

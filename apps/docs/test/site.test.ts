@@ -1,0 +1,204 @@
+/**
+ * The built site in headless Chromium: every page opens with no console error, uncaught error or
+ * failed request; demo 1 trains the tutorial's sentence to convergence; demo 2 trains until both
+ * plots render. Screenshots of each demo go to `test-artifacts/` (gitignored).
+ *
+ * The site is built first when `.vitepress/dist` is missing or older than any source file.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  CHROMIUM_ARGS,
+  chromiumPath,
+  type StaticServer,
+  serveStatic,
+  WEBGL_ARGS,
+} from '@rnnkit/browser-tests/harness';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = join(root, '.vitepress/dist');
+const artifacts = join(root, 'test-artifacts');
+
+/** Newest modification time under `path` (skipping build output and dependencies). */
+function newest(path: string): number {
+  const s = statSync(path);
+  if (!s.isDirectory()) return s.mtimeMs;
+  let t = 0;
+  for (const name of readdirSync(path)) {
+    if (['node_modules', 'dist', 'cache', 'test-artifacts', '.vitest', 'test'].includes(name))
+      continue;
+    t = Math.max(t, newest(join(path, name)));
+  }
+  return t;
+}
+
+function buildIfNeeded(): void {
+  let built = 0;
+  try {
+    built = statSync(join(dist, 'index.html')).mtimeMs;
+  } catch {
+    // not built yet
+  }
+  if (built > newest(root)) return;
+  execFileSync('npx', ['vitepress', 'build'], { cwd: root, stdio: 'inherit' });
+}
+
+const PAGES = [
+  '/',
+  '/guide/getting-started.html',
+  '/guide/theory.html',
+  '/guide/performance.html',
+  '/packages/vocab.html',
+  '/packages/windowing.html',
+  '/packages/models.html',
+  '/packages/training.html',
+  '/demos/char-model.html',
+  '/demos/window-regression.html',
+];
+
+let browser: Browser;
+let server: StaticServer;
+
+beforeAll(async () => {
+  buildIfNeeded();
+  mkdirSync(artifacts, { recursive: true });
+  server = await serveStatic({ '/': dist });
+  browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    args: [...CHROMIUM_ARGS, ...WEBGL_ARGS],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Opens `path` and collects console errors, uncaught errors and failed requests. */
+async function open(path: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
+    // a stylesheet or script served with the wrong MIME type is only a warning, but breaks the page
+    if (m.type() === 'warning' && /MIME type/.test(m.text()))
+      errors.push(`console.warning: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  await page.goto(server.origin + path, { waitUntil: 'networkidle' });
+  return { page, errors };
+}
+
+describe('every page', () => {
+  it.each(PAGES)('%s opens cleanly', async (path) => {
+    const { page, errors } = await open(path);
+    try {
+      expect(await page.locator('h1').first().textContent()).toBeTruthy();
+      // the theme's stylesheet applied: the top bar is fixed, not in the flow of the page
+      expect(await page.$eval('.VPNav', (el) => getComputedStyle(el).position)).toMatch(
+        /fixed|sticky/,
+      );
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('the theory page renders its maths', async () => {
+    const { page } = await open('/guide/theory.html');
+    try {
+      expect(await page.locator('mjx-container').count()).toBeGreaterThan(5);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('demo 1: the character model', () => {
+  it('trains the default sentence to convergence in 20 iterations (seed 0)', async () => {
+    const { page, errors } = await open('/demos/char-model.html');
+    try {
+      await page.click('[data-action="start"]');
+      await page.waitForFunction(
+        () =>
+          /^(done|stopped|error)/.test(
+            document.querySelector('[data-out="status"]')?.textContent ?? '',
+          ),
+        null,
+        { timeout: 240_000 },
+      );
+      const status = await page.textContent('[data-out="status"]');
+      expect(status).toMatch(/^done/);
+      const lines = (await page.textContent('[data-out="lines"]'))!.split('\n');
+      expect(lines).toHaveLength(20);
+      expect(lines[0]).toMatch(/^0 {2}\d+\.\d{4} {2}/);
+      expect(lines[19]).toMatch(/^19 {2}\d+\.\d{4} {2}My name is Ji Myung Hwa\.$/);
+      expect(await page.textContent('[data-out="backend"]')).toMatch(/^(webgl|cpu)$/);
+      await page.screenshot({ path: join(artifacts, 'demo-1-char-model.png'), fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('prints the same lines as the CLI on the cpu backend', async () => {
+    const { page, errors } = await open('/demos/char-model.html?backend=cpu');
+    try {
+      await page.click('[data-action="start"]');
+      await page.waitForFunction(
+        () =>
+          /^(done|stopped|error)/.test(
+            document.querySelector('[data-out="status"]')?.textContent ?? '',
+          ),
+        null,
+        { timeout: 240_000 },
+      );
+      expect(await page.textContent('[data-out="backend"]')).toBe('cpu');
+      const lines = (await page.textContent('[data-out="lines"]'))!.split('\n');
+      // apps/cli's README: `pnpm rnnkit demo` (seed 0) prints these lines on cpu
+      expect(lines[0]).toBe('0  2.6969  Ma .amg .s ya Myungm.aa.');
+      expect(lines[6]).toBe('6  0.5707  My name is Ji Myung Hwa.');
+      expect(lines[19]).toBe('19  0.0107  My name is Ji Myung Hwa.');
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('demo 2: the window regression', () => {
+  it('trains the LSTM(1) and renders the scatter and the loss curve', async () => {
+    const { page, errors } = await open('/demos/window-regression.html?epochs=60');
+    try {
+      await page.click('[data-action="start"]');
+      await page.waitForFunction(
+        () =>
+          /^(done|stopped|error)/.test(
+            document.querySelector('[data-out="status"]')?.textContent ?? '',
+          ),
+        null,
+        { timeout: 240_000 },
+      );
+      expect(await page.textContent('[data-out="status"]')).toMatch(/^done/);
+      // 20 test windows, two series: 40 points; the loss curve is one path
+      expect(await page.locator('[data-out="scatter"] circle').count()).toBe(40);
+      expect(await page.locator('[data-out="loss"] path').count()).toBe(1);
+      expect(await page.textContent('[data-out="summary"]')).toMatch(/Total params: 12/);
+      await page.screenshot({
+        path: join(artifacts, 'demo-2-window-regression.png'),
+        fullPage: true,
+      });
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
