@@ -82,6 +82,50 @@ export async function run(argv: string[], io: Io): Promise<void> {
     });
 
   cli
+    .command(
+      'predict <model> [...inputs]',
+      "A classifier's label for each text, or a forecaster's next values",
+    )
+    .option('--file <file>', 'Texts to classify, one per line (default: the arguments, else stdin)')
+    .option('--json', 'One JSON object per prediction')
+    .example('rnnkit predict out/sentiment "a lovely film" "dull and long"')
+    .example('cat reviews.txt | rnnkit predict out/sentiment --json')
+    .action((model: string, inputs: string[], options) => {
+      task = import('./commands/predict/index.js').then((m) =>
+        m.predict(model, inputs.map(String), options, io),
+      );
+    });
+
+  cli
+    .command('forecast <model>', 'Continue a series with a forecasting model')
+    .option('--steps <n>', 'Values to forecast, recursively past the trained horizon (default 12)')
+    .option('--data <file>', 'CSV of values to start from (default: the tail the model keeps)')
+    .option('--column <names>', 'CSV: the series column, or the input columns (with --target)')
+    .option('--target <name>', 'CSV: the column the model predicts')
+    .option('--plot <file>', 'Write the history and the forecast as an SVG chart')
+    .option('--json', 'Print one JSON object')
+    .example('rnnkit forecast out/co2 --steps 24 --plot co2.svg')
+    .example('rnnkit forecast out/sales --data recent.csv --column sales --steps 6')
+    .action((model: string, options) => {
+      task = import('./commands/forecast/index.js').then((m) => m.forecast(model, options, io));
+    });
+
+  cli
+    .command('eval <model>', "The task's metrics on held-out data")
+    .option('--data <file>', 'Held-out data, in the format the model was trained on')
+    .option('--column <names>', 'CSV: the text column (classify) or the series column (forecast)')
+    .option('--target <name>', 'CSV: the label column (classify) or the predicted column')
+    .option('--text-field <name>', 'JSONL: the field of the text (default text)')
+    .option('--label-field <name>', 'JSONL: the field of the label (default label)')
+    .option('--steps <n>', 'forecast: score the forecasts this many steps ahead')
+    .option('--json', 'Print one JSON object')
+    .example('rnnkit eval out/lm --data held-out.txt')
+    .example('rnnkit eval out/sentiment --data test.jsonl --json')
+    .action((model: string, options) => {
+      task = import('./commands/eval/index.js').then((m) => m.evaluate(model, options, io));
+    });
+
+  cli
     .command('inspect <model>', 'Show what a saved model folder holds')
     .option('--json', 'Print one JSON object')
     .example('rnnkit inspect out/lm')

@@ -100,3 +100,68 @@ describe('rnnkit train classify', () => {
     expect(r.stderr.trim()).toMatch(message);
   });
 });
+
+describe('rnnkit predict and eval on a classifier', () => {
+  // the model "c" of the first test above
+  it('prints a label and its probability for each text argument', () => {
+    const r = rnnkit('predict', 'c', 'the good movie', 'the awful movie');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^(pos|neg) {2}\d\.\d{4} {2}the good movie$/);
+    expect(lines[1]).toMatch(/^(pos|neg) {2}\d\.\d{4} {2}the awful movie$/);
+  });
+
+  it('reads texts from --file, and JSON with --json', () => {
+    writeFileSync(join(work, 'texts.txt'), 'lovely\n\npoor film\n');
+    const r = rnnkit('predict', 'c', '--file', 'texts.txt', '--json');
+    expect(r.code).toBe(0);
+    const rows = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows.map((x) => x['text'])).toEqual(['lovely', 'poor film']);
+    for (const x of rows) {
+      expect(['pos', 'neg']).toContain(x['label']);
+      expect(x['probability']).toBeGreaterThanOrEqual(0.5);
+    }
+  });
+
+  it('eval prints the accuracy on labelled data', () => {
+    const r = rnnkit(
+      'eval',
+      'c',
+      '--data',
+      'reviews.jsonl',
+      '--text-field',
+      'review',
+      '--label-field',
+      'stars',
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^accuracy \d\.\d{4} {2}examples 40$/);
+    const j = rnnkit(
+      'eval',
+      'c',
+      '--data',
+      'reviews.jsonl',
+      '--text-field',
+      'review',
+      '--label-field',
+      'stars',
+      '--json',
+    );
+    expect(JSON.parse(j.stdout)).toMatchObject({ examples: 40 });
+  });
+
+  it('refuses the wrong kind of model (exit 2) and eval without --data (exit 2)', () => {
+    const f = rnnkit('forecast', 'c');
+    expect(f.code).toBe(2);
+    expect(f.stderr.trim()).toBe(
+      'rnnkit: c holds a classification model: forecast needs a forecasting model',
+    );
+    const e = rnnkit('eval', 'c');
+    expect(e.code).toBe(2);
+    expect(e.stderr.trim()).toBe('rnnkit: eval needs held-out data: give --data <file>');
+  });
+});

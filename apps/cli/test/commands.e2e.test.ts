@@ -21,7 +21,16 @@ describe('rnnkit --version and --help', () => {
   it('lists every command in the top-level help', () => {
     const r = rnnkit('--help');
     expect(r.code).toBe(0);
-    for (const c of ['demo', 'train <task>', 'generate <model>', 'inspect <model>', 'datasets']) {
+    for (const c of [
+      'demo',
+      'train <task>',
+      'generate <model>',
+      'predict <model>',
+      'forecast <model>',
+      'eval <model>',
+      'inspect <model>',
+      'datasets',
+    ]) {
       expect(r.stdout).toContain(c);
     }
   });
@@ -30,6 +39,9 @@ describe('rnnkit --version and --help', () => {
     ['train', '--seq-length <n>', 'rnnkit train text --data book.txt'],
     ['generate', '--top-p <p>', 'rnnkit generate out/lm --prime'],
     ['inspect', '--json', 'rnnkit inspect out/lm'],
+    ['predict', '--file <file>', 'rnnkit predict out/sentiment'],
+    ['forecast', '--steps <n>', 'rnnkit forecast out/co2 --steps 24'],
+    ['eval', '--label-field <name>', 'rnnkit eval out/lm --data held-out.txt'],
     ['datasets', '--json', 'rnnkit datasets'],
     ['demo', '--iterations <n>', 'rnnkit demo --text'],
   ])(
@@ -48,7 +60,7 @@ describe('rnnkit --version and --help', () => {
     const r = rnnkit('trian');
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(
-      'rnnkit: unknown command "trian": the commands are demo, train, generate, inspect, datasets (see rnnkit --help)',
+      'rnnkit: unknown command "trian": the commands are demo, train, generate, predict, forecast, eval, inspect, datasets (see rnnkit --help)',
     );
   });
 

@@ -115,3 +115,41 @@ describe('rnnkit train forecast', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('rnnkit forecast, predict and eval on a forecaster', () => {
+  // the model "f" of the first test above, trained on all 80 rows of series.csv
+  it('continues the series for --steps values and plots history and forecast', () => {
+    const r = rnnkit('forecast', 'f', '--steps', '5', '--plot', 'f.svg');
+    expect(r.code).toBe(0);
+    const values = r.stdout.trimEnd().split('\n').map(Number);
+    expect(values).toHaveLength(5);
+    for (const v of values) expect(Number.isFinite(v)).toBe(true);
+    const svg = readFileSync(join(work, 'f.svg'), 'utf8');
+    expect(svg).toContain('forecast');
+    expect(svg).toContain('history');
+    const j = rnnkit('forecast', 'f', '--steps', '5', '--json');
+    expect((JSON.parse(j.stdout) as { forecast: number[] }).forecast).toHaveLength(5);
+  });
+
+  it('starts from other values with --data, and predict prints the next horizon values', () => {
+    const s = rnnkit('forecast', 'f', '--steps', '2', '--data', 'short.csv');
+    expect(s.code).toBe(1);
+    expect(s.stderr.trim().split('\n')).toHaveLength(1);
+    const r = rnnkit('forecast', 'f', '--steps', '2', '--data', 'series.csv', '--column', 'y');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trimEnd().split('\n')).toHaveLength(2);
+    const p = rnnkit('predict', 'f');
+    expect(p.code).toBe(0);
+    expect(p.stdout.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('eval prints the RMSE of the forecasts on the values that follow', () => {
+    const next = Array.from({ length: 20 }, (_, k) =>
+      (10 + Math.sin((80 + k) / 3) + 0.05 * (80 + k)).toFixed(4),
+    );
+    writeFileSync(join(work, 'next.csv'), `y\n${next.join('\n')}\n`);
+    const r = rnnkit('eval', 'f', '--data', 'next.csv', '--steps', '2');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^rmse \d+\.\d{4} {2}rmseAll \d+\.\d{4} {2}origins \d+$/);
+  });
+});

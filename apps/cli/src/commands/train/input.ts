@@ -15,6 +15,12 @@ import { CliError } from '../../errors.js';
 import { findDataset } from '../datasets/registry.js';
 import type { TrainSettings } from './options.js';
 
+/** Where the data comes from: the input flags of train and eval. */
+export type InputSource = Pick<
+  TrainSettings,
+  'data' | 'dataset' | 'column' | 'target' | 'textField' | 'labelField'
+>;
+
 export interface TextInput {
   text: string;
   /** Where it came from, for the log line. */
@@ -33,7 +39,7 @@ async function loadDataset(name: string, task: string) {
   return entry.load();
 }
 
-export async function readTextInput(settings: TrainSettings, cwd: string): Promise<TextInput> {
+export async function readTextInput(settings: InputSource, cwd: string): Promise<TextInput> {
   if (settings.dataset !== undefined) {
     const ds = await loadDataset(settings.dataset, 'text');
     return { text: ds.data as string, source: `dataset ${ds.name}` };
@@ -89,7 +95,7 @@ function names(list: string): string[] {
  * A series from a CSV file: `--column y` (one series), or `--column a,b --target y` (inputs a, b
  * and y, predicting y); a file of one column needs neither. `--dataset co2` for the bundled one.
  */
-export async function readSeriesInput(settings: TrainSettings, cwd: string): Promise<SeriesInput> {
+export async function readSeriesInput(settings: InputSource, cwd: string): Promise<SeriesInput> {
   if (settings.dataset !== undefined) {
     const ds = (await loadDataset(settings.dataset, 'forecast')) as { name: string; data: unknown };
     const { values } = ds.data as { values: Float64Array };
@@ -146,7 +152,7 @@ export interface LabelledInput {
  * CSV file (`--column <text column> --target <label column>`), or `--dataset sentiment-sentences`.
  */
 export async function readLabelledInput(
-  settings: TrainSettings,
+  settings: InputSource,
   cwd: string,
 ): Promise<LabelledInput> {
   if (settings.dataset !== undefined) {

@@ -1,0 +1,85 @@
+/**
+ * `rnnkit forecast <model> --steps N`: continues the series from the tail the model keeps
+ * (recursively past the trained horizon), or from `--data` values; `--plot` writes the history and
+ * the forecast as SVG.
+ *
+ * @example
+ * ```sh
+ * rnnkit forecast out/co2 --steps 3
+ * # 414.2
+ * # 415.0
+ * # 416.1
+ * ```
+ */
+import { resolve } from 'node:path';
+import type { Forecaster } from '@rnnkit/tasks';
+import { CliError } from '../../errors.js';
+import type { Io } from '../../io.js';
+import { lineChart } from '../../plot/svg.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
+import { intFlag, stringFlag } from '../../util/flags.js';
+import { loadModelFolder } from '../../util/load-task.js';
+import { readSeriesInput } from '../train/input.js';
+
+export async function forecast(
+  model: string,
+  flags: Record<string, unknown>,
+  io: Io,
+): Promise<void> {
+  const steps = intFlag('steps', flags['steps'], 1) ?? 12;
+  const data = stringFlag('data', flags['data']);
+  const plot = stringFlag('plot', flags['plot']);
+  const task = await loadModelFolder(model, io.cwd);
+  try {
+    if (task.task !== 'forecasting') {
+      throw new CliError(
+        `${model} holds a ${task.task} model: forecast needs a forecasting model`,
+        2,
+      );
+    }
+    const f = task as Forecaster;
+    const history =
+      data === undefined
+        ? undefined
+        : await readSeriesInput(
+            {
+              data,
+              dataset: undefined,
+              column: stringFlag('column', flags['column']),
+              target: stringFlag('target', flags['target']),
+              textField: undefined,
+              labelField: undefined,
+            },
+            io.cwd,
+          );
+    const values = f.forecast(
+      steps,
+      history ? { history: { values: history.values, covariates: history.covariates } } : undefined,
+    );
+    if (flags['json']) io.out(JSON.stringify({ forecast: Array.from(values) }));
+    else for (const v of values) io.out(String(Number(v.toFixed(6))));
+    if (plot !== undefined) {
+      const past = history
+        ? Array.from(history.values)
+        : ((f.options as unknown as { series?: { tail?: number[] } }).series?.tail ?? []);
+      const svg = lineChart({
+        title: `forecast, ${steps} steps`,
+        xLabel: 'step',
+        yLabel: 'value',
+        series: [
+          { name: 'history', color: '#1f77b4', points: past.map((v, i) => [i, v] as const) },
+          {
+            name: 'forecast',
+            color: '#ff7f0e',
+            points: Array.from(values, (v, i) => [past.length + i, v] as const),
+          },
+        ],
+      });
+      const path = resolve(io.cwd, plot);
+      await writeFileAtomic(path, svg);
+      io.err(`wrote ${path}\n`);
+    }
+  } finally {
+    task.dispose();
+  }
+}
