@@ -8,8 +8,8 @@
  * ```ts
  * import { conditionalGeneration } from '@rnnkit/tasks';
  * const names = await conditionalGeneration.train(
- *   rows.map((r) => ({ text: r.name, condition: r.language })), { maxPerCondition: 2000 });
- * // names: cell lstm, units 128, epochs 20 (defaults for 11 412 examples)
+ *   rows.map((r) => ({ text: r.name, condition: r.language })));
+ * // names: cell lstm, units 64, epochs 20 (defaults for 16815 examples)
  * names.generate('it', { count: 3, temperature: 0.8, seed: 1 }); // e.g. ['giulia', 'marco', 'ornella']
  * ```
  */
