@@ -34,6 +34,7 @@ export default defineConfig({
         items: [
           { text: '1. Character model', link: '/demos/char-model' },
           { text: '2. Window regression', link: '/demos/window-regression' },
+          { text: '3. RNN cell explorer', link: '/demos/rnn-cell' },
         ],
       },
       {

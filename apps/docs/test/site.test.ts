@@ -58,6 +58,7 @@ const PAGES = [
   '/packages/training.html',
   '/demos/char-model.html',
   '/demos/window-regression.html',
+  '/demos/rnn-cell.html',
 ];
 
 let browser: Browser;
@@ -196,6 +197,45 @@ describe('demo 2: the window regression', () => {
         path: join(artifacts, 'demo-2-window-regression.png'),
         fullPage: true,
       });
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('demo 3: the RNN cell explorer', () => {
+  /** The shown step's columns, as numbers: { x: [4], hPrev: [4], Wxx, Whh, b, z, h }. */
+  const read = (page: Page) =>
+    page.$$eval('[data-out="step"] td', (tds) => {
+      const cols: Record<string, number[]> = {};
+      for (const td of tds)
+        (cols[(td as HTMLElement).dataset.col!] ??= []).push(Number(td.textContent));
+      return cols;
+    });
+
+  it('shows h_t = tanh(W_x x_t + W_h h_{t-1} + b) and carries h_t to the next step', async () => {
+    const { page, errors } = await open('/demos/rnn-cell.html');
+    try {
+      const s1 = await read(page);
+      expect(s1.x).toEqual([1, 0, 0, 0]); // 'h'
+      expect(s1.hPrev).toEqual([0, 0, 0, 0]); // h_0 = 0
+      for (let i = 0; i < 4; i++) {
+        // the page shows 3 decimals
+        expect(s1.z![i]!).toBeCloseTo(s1.Wxx![i]! + s1.Whh![i]! + s1.b![i]!, 2);
+        expect(s1.h![i]!).toBeCloseTo(Math.tanh(s1.z![i]!), 2);
+      }
+      await page.click('[data-action="next"]');
+      await page.click('[data-action="next"]');
+      expect(await page.textContent('[data-out="t"]')).toBe('3');
+      const s3 = await read(page);
+      await page.click('[data-action="next"]');
+      const s4 = await read(page);
+      expect(s4.x).toEqual(s3.x); // 'l' twice: the same input, ...
+      expect(s4.Wxx).toEqual(s3.Wxx);
+      expect(s4.hPrev).toEqual(s3.h); // ... the state carried over,
+      expect(s4.h).not.toEqual(s3.h); // ... a different output
+      await page.screenshot({ path: join(artifacts, 'demo-3-rnn-cell.png'), fullPage: true });
       expect(errors).toEqual([]);
     } finally {
       await page.close();

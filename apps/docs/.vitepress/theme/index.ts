@@ -2,6 +2,7 @@
 import type { Theme } from 'vitepress';
 import DefaultTheme from 'vitepress/theme';
 import CharModelDemo from '../../demos/CharModelDemo.vue';
+import RnnCellDemo from '../../demos/RnnCellDemo.vue';
 import WindowRegressionDemo from '../../demos/WindowRegressionDemo.vue';
 import './custom.css';
 
@@ -10,6 +11,7 @@ const theme: Theme = {
   enhanceApp({ app }) {
     app.component('CharModelDemo', CharModelDemo);
     app.component('WindowRegressionDemo', WindowRegressionDemo);
+    app.component('RnnCellDemo', RnnCellDemo);
   },
 };
 
