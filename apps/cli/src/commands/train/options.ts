@@ -10,7 +10,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { CELL_TYPES, type CellType } from '@rnnkit/models';
+import type { CellType } from '@rnnkit/models';
 import { CliError } from '../../errors.js';
 import { choiceFlag, intFlag, numberFlag, stringFlag } from '../../util/flags.js';
 
@@ -36,6 +36,8 @@ export const CONFIG_KEYS = [
   'out',
 ] as const;
 
+/** `@rnnkit/models`'s CELL_TYPES (a test keeps them equal): importing it would load tfjs. */
+export const CELLS: readonly CellType[] = ['rnn', 'lstm', 'gru'];
 export const BACKENDS = ['cpu', 'wasm'] as const;
 /** Held-out share when `--val-split` is not given. */
 export const DEFAULT_VAL_SPLIT = 0.1;
@@ -109,7 +111,7 @@ export async function trainSettings(
     CONFIG_KEYS.map((k) => [k, flags[k] !== undefined ? flags[k] : file[k]]),
   ) as Record<(typeof CONFIG_KEYS)[number], unknown>;
   const model: TrainSettings['model'] = {
-    cell: choiceFlag('cell', given.cell, CELL_TYPES),
+    cell: choiceFlag('cell', given.cell, CELLS),
     units: intFlag('units', given.units, 1),
     layers: intFlag('layers', given.layers, 1),
     seqLength: intFlag('seq-length', given.seqLength, 1),

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { CliError, isUserError } from '../../errors.js';
 import type { Io } from '../../io.js';
-import { trainHere } from './index.js';
+import { trainHere } from './train-here.js';
 import type { WorkerInput, WorkerMessage } from './worker-host.js';
 
 const input = workerData as WorkerInput & { stop: SharedArrayBuffer };
