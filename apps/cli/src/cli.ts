@@ -30,9 +30,12 @@ export async function run(argv: string[], io: Io): Promise<void> {
   cli
     .command(
       'train <task>',
-      'Train a model for a task (text, classify, forecast) on a file or a dataset',
+      'Train a model for a task (text, classify, forecast, seq2seq) on a file or a dataset',
     )
-    .option('--data <file>', 'Training data: text (text), JSONL or CSV (classify), CSV (forecast)')
+    .option(
+      '--data <file>',
+      'Training data: text (text), JSONL or CSV (classify), CSV (forecast), TSV pairs (seq2seq)',
+    )
     .option('--dataset <name>', 'A bundled dataset instead of --data (see rnnkit datasets)')
     .option('--column <names>', 'CSV: the series to forecast, or the input columns (with --target)')
     .option(
@@ -61,6 +64,7 @@ export async function run(argv: string[], io: Io): Promise<void> {
     .example('rnnkit train text --dataset moby-dick --units 256 --seq-length 100')
     .example('rnnkit train text --config run.json --lr 0.001 --json > events.jsonl')
     .example('rnnkit train classify --data reviews.jsonl --text-field review --label-field stars')
+    .example('rnnkit train seq2seq --data pairs.tsv --seq-length 20')
     .example('rnnkit train forecast --data sales.csv --column sales --seq-length 12')
     .example('rnnkit train forecast --data weather.csv --column temp,wind --target temp')
     .action((taskName: string, options) => {

@@ -9,7 +9,7 @@
  * # bitsPerChar 2.3012  chars 5120
  * ```
  */
-import type { Classifier, Forecaster, TextGenerator } from '@rnnkit/tasks';
+import type { Classifier, Forecaster, Seq2SeqTask, TextGenerator } from '@rnnkit/tasks';
 import { CliError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import { intFlag, stringFlag } from '../../util/flags.js';
@@ -17,6 +17,7 @@ import { loadModelFolder } from '../../util/load-task.js';
 import {
   type InputSource,
   readLabelledInput,
+  readPairsInput,
   readSeriesInput,
   readTextInput,
 } from '../train/input.js';
@@ -56,6 +57,9 @@ export async function evaluate(
         covariates.length ? { values, covariates } : values,
         steps === undefined ? {} : { steps },
       );
+    } else if (task.task === 'seq2seq') {
+      const { pairs } = await readPairsInput(source, io.cwd);
+      metrics = { ...(task as Seq2SeqTask).evaluate(pairs) };
     } else {
       throw new CliError(`eval does not read ${task.task} models yet`, 2);
     }

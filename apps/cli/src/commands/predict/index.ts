@@ -1,6 +1,7 @@
 /**
  * `rnnkit predict <model> [inputs...]`: a classifier's label and probability for each text (from
- * the arguments, `--file` one per line, or stdin), or a forecaster's next `horizon` values.
+ * the arguments, `--file` one per line, or stdin), a seq2seq model's output for each source, or a
+ * forecaster's next `horizon` values.
  *
  * @example
  * ```sh
@@ -11,7 +12,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Classifier, Forecaster } from '@rnnkit/tasks';
+import type { Classifier, Forecaster, Seq2SeqTask } from '@rnnkit/tasks';
 import { CliError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import { loadModelFolder } from '../../util/load-task.js';
@@ -49,9 +50,18 @@ export async function predict(
       else for (const v of values) io.out(String(v));
       return;
     }
+    if (task.task === 'seq2seq') {
+      const s = task as Seq2SeqTask;
+      const sources = await inputsOf(args, flags['file'], io.cwd);
+      s.predict(sources).forEach((p, i) => {
+        if (flags['json']) io.out(JSON.stringify({ source: sources[i], output: p.text }));
+        else io.out(`${sources[i]}\t${p.text}`);
+      });
+      return;
+    }
     if (task.task !== 'classification') {
       throw new CliError(
-        `predict reads classification and forecasting models; ${model} holds a ${task.task} model${task.task === 'text-generation' ? ': use rnnkit generate' : ''}`,
+        `predict reads classification, forecasting and seq2seq models; ${model} holds a ${task.task} model${task.task === 'text-generation' ? ': use rnnkit generate' : ''}`,
         2,
       );
     }

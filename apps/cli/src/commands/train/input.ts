@@ -10,6 +10,7 @@ import {
   fromCsvFile,
   fromJsonlFile,
   fromTextFile,
+  fromTsvPairsFile,
 } from '@rnnkit/datasets';
 import { CliError } from '../../errors.js';
 import { findDataset } from '../datasets/registry.js';
@@ -211,4 +212,33 @@ export async function readLabelledInput(
     examples: texts.map((text, i) => ({ text, label: labels[i]! })),
     source: `${file} (${settings.column} -> ${settings.target}, ${table.rows} rows)`,
   };
+}
+
+export interface PairsInput {
+  pairs: { source: string | string[]; target: string | string[] }[];
+  source: string;
+}
+
+/** Source/target pairs from a TSV file (source TAB target per line), or `--dataset cmudict`. */
+export async function readPairsInput(settings: InputSource, cwd: string): Promise<PairsInput> {
+  if (settings.dataset !== undefined) {
+    const ds = await loadDataset(settings.dataset, 'seq2seq');
+    const records = ds.data as { word: string; phonemes: string[] }[];
+    return {
+      pairs: records.map((r) => ({ source: r.word, target: r.phonemes })),
+      source: `dataset ${ds.name}`,
+    };
+  }
+  const file = resolve(cwd, settings.data!);
+  const pairs = await fromTsvPairsFile(file).catch((e: unknown) => {
+    if (e instanceof DatasetError && e.code === 'EMPTY_INPUT') {
+      throw new CliError(`${file} is empty: give one "source<TAB>target" pair per line`, 1);
+    }
+    if (e instanceof DatasetError && e.code === 'BAD_LINE') {
+      // the library's fix names its option; the CLI has no flag for it
+      throw new CliError(e.message.replace(/; pass extraColumns.*$/, ': fix that line'), 1);
+    }
+    throw e;
+  });
+  return { pairs, source: `${file} (${pairs.length} pairs)` };
 }

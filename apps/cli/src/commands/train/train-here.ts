@@ -17,6 +17,7 @@ import { trainForecast } from './forecast.js';
 import { checked, EXIT_INTERRUPTED } from './index.js';
 import { type ReportMode, TrainReport } from './report.js';
 import type { TrainedModel } from './run.js';
+import { trainSeq2seq } from './seq2seq.js';
 import { trainText } from './text.js';
 
 /** The training itself (in the worker); `stopRequested` is polled after every step. */
@@ -46,11 +47,21 @@ export async function trainHere(
       ? await trainText(run)
       : task === 'classify'
         ? await trainClassify(run)
-        : await trainForecast(run);
+        : task === 'seq2seq'
+          ? await trainSeq2seq(run)
+          : await trainForecast(run);
   try {
     await model.afterTraining?.();
     if (flags['force']) await rm(out, { recursive: true, force: true });
-    await model.save(out);
+    // tfjs-layers warns on console that the attention decoder's call options are not serialised
+    // (the task rebuilds the model from rnnkit.json, so nothing is lost): keep stderr clean
+    const warn = console.warn;
+    console.warn = () => {};
+    try {
+      await model.save(out);
+    } finally {
+      console.warn = warn;
+    }
   } finally {
     model.dispose();
   }

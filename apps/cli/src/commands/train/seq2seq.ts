@@ -1,0 +1,47 @@
+/**
+ * `rnnkit train seq2seq`: an encoder-decoder (with attention) on TSV pairs or `--dataset
+ * cmudict`. `--seq-length` caps the source and target lengths (longer pairs are dropped); the
+ * last `--val-split` share of the pairs is held out and scored after training.
+ */
+import { seq2seq } from '@rnnkit/tasks';
+import { readPairsInput } from './input.js';
+import type { TrainedModel, TrainRun } from './run.js';
+
+export async function trainSeq2seq(run: TrainRun): Promise<TrainedModel> {
+  const { settings, report } = run;
+  const input = await readPairsInput(settings, run.cwd);
+  const cut = Math.round(input.pairs.length * (1 - settings.valSplit));
+  const train = input.pairs.slice(0, cut);
+  const heldOut = input.pairs.slice(cut);
+  report.note(
+    `data: ${input.source}, ${train.length} pairs for training, ${heldOut.length} held out (val-split ${settings.valSplit}); backend ${settings.backend}`,
+    {
+      type: 'data',
+      source: input.source,
+      trainPairs: train.length,
+      heldOutPairs: heldOut.length,
+      valSplit: settings.valSplit,
+      backend: settings.backend,
+    },
+  );
+  const { seqLength, ...model } = settings.model;
+  const options = {
+    ...model,
+    ...(seqLength !== undefined ? { maxSourceLength: seqLength, maxTargetLength: seqLength } : {}),
+    progressEvery: 1,
+  };
+  report.setEpochs(seq2seq.defaults(train.length, options).resolved.epochs);
+  const s = await seq2seq.train(train, options, run.hooks);
+  return {
+    afterTraining: () => {
+      if (heldOut.length === 0) return;
+      const m = s.evaluate(heldOut);
+      report.note(
+        `validation: word accuracy ${m.wordAccuracy.toFixed(4)}, token error rate ${m.tokenErrorRate.toFixed(4)} on ${m.examples} pairs`,
+        { type: 'validation', metrics: m },
+      );
+    },
+    save: (dir) => s.save(dir),
+    dispose: () => s.dispose(),
+  };
+}
