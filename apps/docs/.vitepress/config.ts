@@ -35,6 +35,7 @@ export default defineConfig({
           { text: '1. Character model', link: '/demos/char-model' },
           { text: '2. Window regression', link: '/demos/window-regression' },
           { text: '3. RNN cell explorer', link: '/demos/rnn-cell' },
+          { text: '4. Text generation', link: '/demos/generate' },
         ],
       },
       {

@@ -59,6 +59,7 @@ const PAGES = [
   '/demos/char-model.html',
   '/demos/window-regression.html',
   '/demos/rnn-cell.html',
+  '/demos/generate.html',
 ];
 
 let browser: Browser;
@@ -236,6 +237,41 @@ describe('demo 3: the RNN cell explorer', () => {
       expect(s4.hPrev).toEqual(s3.h); // ... the state carried over,
       expect(s4.h).not.toEqual(s3.h); // ... a different output
       await page.screenshot({ path: join(artifacts, 'demo-3-rnn-cell.png'), fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('demo 4: text generation', () => {
+  const waitIdle = (page: Page) =>
+    page.waitForFunction(
+      () => !(document.querySelector('[data-action="generate"]') as HTMLButtonElement).disabled,
+      null,
+      { timeout: 120_000 },
+    );
+
+  it('generates from the shipped model, then the same text after an IndexedDB round trip', async () => {
+    const { page, errors } = await open('/demos/generate.html');
+    try {
+      await waitIdle(page);
+      expect(await page.textContent('[data-out="status"]')).toMatch(/^ready/);
+      expect(await page.textContent('[data-out="source"]')).toMatch(
+        /models\/char-lm\/model\.json$/,
+      );
+      await page.click('[data-action="generate"]');
+      await waitIdle(page);
+      const first = (await page.textContent('[data-out="text"]'))!;
+      expect(first.startsWith('Call me ')).toBe(true);
+      expect(first.length).toBeGreaterThan(200);
+      await page.click('[data-action="roundTrip"]');
+      await waitIdle(page);
+      expect(await page.textContent('[data-out="source"]')).toBe('indexeddb://rnnkit-demo-char-lm');
+      await page.click('[data-action="generate"]');
+      await waitIdle(page);
+      expect(await page.textContent('[data-out="text"]')).toBe(first); // same weights, same seed
+      await page.screenshot({ path: join(artifacts, 'demo-4-generate.png'), fullPage: true });
       expect(errors).toEqual([]);
     } finally {
       await page.close();

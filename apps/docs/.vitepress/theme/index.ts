@@ -2,6 +2,7 @@
 import type { Theme } from 'vitepress';
 import DefaultTheme from 'vitepress/theme';
 import CharModelDemo from '../../demos/CharModelDemo.vue';
+import GenerateDemo from '../../demos/GenerateDemo.vue';
 import RnnCellDemo from '../../demos/RnnCellDemo.vue';
 import WindowRegressionDemo from '../../demos/WindowRegressionDemo.vue';
 import './custom.css';
@@ -12,6 +13,7 @@ const theme: Theme = {
     app.component('CharModelDemo', CharModelDemo);
     app.component('WindowRegressionDemo', WindowRegressionDemo);
     app.component('RnnCellDemo', RnnCellDemo);
+    app.component('GenerateDemo', GenerateDemo);
   },
 };
 
