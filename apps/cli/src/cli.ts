@@ -30,11 +30,11 @@ export async function run(argv: string[], io: Io): Promise<void> {
   cli
     .command(
       'train <task>',
-      'Train a model for a task (text, classify, forecast, seq2seq) on a file or a dataset',
+      'Train a model for a task (text, classify, forecast, names, seq2seq) on a file or a dataset',
     )
     .option(
       '--data <file>',
-      'Training data: text (text), JSONL or CSV (classify), CSV (forecast), TSV pairs (seq2seq)',
+      'Training data: text (text), JSONL or CSV (classify, names), CSV (forecast), TSV (seq2seq)',
     )
     .option('--dataset <name>', 'A bundled dataset instead of --data (see rnnkit datasets)')
     .option('--column <names>', 'CSV: the series to forecast, or the input columns (with --target)')
@@ -64,6 +64,7 @@ export async function run(argv: string[], io: Io): Promise<void> {
     .example('rnnkit train text --dataset moby-dick --units 256 --seq-length 100')
     .example('rnnkit train text --config run.json --lr 0.001 --json > events.jsonl')
     .example('rnnkit train classify --data reviews.jsonl --text-field review --label-field stars')
+    .example('rnnkit train names --dataset names-by-language --epochs 5')
     .example('rnnkit train seq2seq --data pairs.tsv --seq-length 20')
     .example('rnnkit train forecast --data sales.csv --column sales --seq-length 12')
     .example('rnnkit train forecast --data weather.csv --column temp,wind --target temp')
@@ -72,15 +73,18 @@ export async function run(argv: string[], io: Io): Promise<void> {
     });
 
   cli
-    .command('generate <model>', 'Generate text from a trained text model, streamed to stdout')
+    .command('generate <model>', 'Generate text (streamed to stdout), or names for a --condition')
     .option('--prime <text>', 'Text to start from (default a newline)')
     .option('--length <n>', 'Characters to generate (default 200)')
     .option('--temperature <t>', '< 1 sharper, > 1 more random (default 1)')
     .option('--top-k <k>', 'Draw only among the k most likely characters')
     .option('--top-p <p>', 'Draw only from the nucleus of probability p')
     .option('--seed <n>', 'Seed of the draws: the same seed gives the same text (default 0)')
+    .option('--condition <name>', 'names models: the condition to generate for (e.g. a language)')
+    .option('--count <n>', 'names models: how many to generate (default 1)')
     .example('rnnkit generate out/lm --prime "The whale" --length 300 --temperature 0.8')
     .example('rnnkit generate out/lm --top-k 5 --seed 3')
+    .example('rnnkit generate out/names --condition fr --count 5')
     .action((model: string, options) => {
       task = import('./commands/generate/index.js').then((m) => m.generate(model, options, io));
     });

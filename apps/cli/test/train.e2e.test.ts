@@ -115,7 +115,7 @@ describe('rnnkit train text', () => {
     [
       ['train', 'poetry', '--data', 'small.txt'],
       2,
-      'rnnkit: unknown task "poetry": the tasks are text, classify, forecast, seq2seq (see rnnkit train --help)',
+      'rnnkit: unknown task "poetry": the tasks are text, classify, forecast, names, seq2seq (see rnnkit train --help)',
     ],
     [
       ['train', 'text', '--dataset', 'shakespeare'],

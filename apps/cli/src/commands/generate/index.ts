@@ -12,6 +12,7 @@
 import { resolve } from 'node:path';
 import { generate as generateTokens } from '@rnnkit/models';
 import {
+  type ConditionalGenerator,
   DEFAULT_GENERATE_LENGTH,
   DEFAULT_TEMPERATURE,
   loadTask,
@@ -37,9 +38,29 @@ export async function generate(
   const dir = resolve(io.cwd, model);
   const task = await loadTask(dir);
   try {
+    if (task.task === 'conditional-generation') {
+      const g = task as ConditionalGenerator;
+      const condition = stringFlag('condition', flags['condition']);
+      if (condition === undefined || !g.conditions.includes(condition)) {
+        throw new CliError(
+          `${condition === undefined ? 'give --condition <name>' : `unknown condition ${JSON.stringify(condition)}`}: the conditions are ${g.conditions.join(', ')}`,
+          2,
+        );
+      }
+      const count = intFlag('count', flags['count'], 1) ?? 1;
+      const texts = g.generate(condition, {
+        count,
+        temperature: temperature ?? DEFAULT_TEMPERATURE,
+        ...(topK !== undefined ? { topK } : {}),
+        ...(topP !== undefined ? { topP } : {}),
+        seed,
+      });
+      for (const t of texts) io.out(t);
+      return;
+    }
     if (task.task !== 'text-generation') {
       throw new CliError(
-        `${dir} holds a ${task.task} model: generate needs a text model (rnnkit train text)`,
+        `${dir} holds a ${task.task} model: generate needs a text or names model (rnnkit train text, rnnkit train names)`,
         2,
       );
     }

@@ -18,7 +18,7 @@ import type { Io } from '../../io.js';
 import { trainSettings } from './options.js';
 
 /** The tasks `rnnkit train` runs, by the name on the command line. */
-export const TRAIN_TASKS = ['text', 'classify', 'forecast', 'seq2seq'] as const;
+export const TRAIN_TASKS = ['text', 'classify', 'forecast', 'names', 'seq2seq'] as const;
 export type TrainTask = (typeof TRAIN_TASKS)[number];
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells expect. */

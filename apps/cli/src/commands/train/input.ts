@@ -155,14 +155,22 @@ export interface LabelledInput {
 export async function readLabelledInput(
   settings: InputSource,
   cwd: string,
+  /** Whose dataset `--dataset` may name: classify's labelled texts or names' names by language. */
+  task: 'classify' | 'names' = 'classify',
 ): Promise<LabelledInput> {
   if (settings.dataset !== undefined) {
-    const ds = await loadDataset(settings.dataset, 'classify');
-    const records = ds.data as { text: string; label: number }[];
-    return {
-      examples: records.map((r) => ({ text: r.text, label: r.label })),
-      source: `dataset ${ds.name}`,
-    };
+    const ds = await loadDataset(settings.dataset, task);
+    const examples =
+      task === 'names'
+        ? (ds.data as { name: string; language: string }[]).map((r) => ({
+            text: r.name,
+            label: r.language,
+          }))
+        : (ds.data as { text: string; label: number }[]).map((r) => ({
+            text: r.text,
+            label: r.label,
+          }));
+    return { examples, source: `dataset ${ds.name}` };
   }
   const file = resolve(cwd, settings.data!);
   if (/\.jsonl?$/i.test(file)) {
@@ -189,7 +197,7 @@ export async function readLabelledInput(
   }
   if (settings.column === undefined || settings.target === undefined) {
     throw new CliError(
-      `classify reads JSONL (.jsonl) or CSV with --column <text column> --target <label column>; ${file} needs both flags`,
+      `${task} reads JSONL (.jsonl) or CSV with --column <text column> --target <label column>; ${file} needs both flags`,
       2,
     );
   }

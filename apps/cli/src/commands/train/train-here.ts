@@ -15,6 +15,7 @@ import { writeFileAtomic } from '../../util/atomic-write.js';
 import { trainClassify } from './classify.js';
 import { trainForecast } from './forecast.js';
 import { checked, EXIT_INTERRUPTED } from './index.js';
+import { trainNames } from './names.js';
 import { type ReportMode, TrainReport } from './report.js';
 import type { TrainedModel } from './run.js';
 import { trainSeq2seq } from './seq2seq.js';
@@ -49,7 +50,9 @@ export async function trainHere(
         ? await trainClassify(run)
         : task === 'seq2seq'
           ? await trainSeq2seq(run)
-          : await trainForecast(run);
+          : task === 'names'
+            ? await trainNames(run)
+            : await trainForecast(run);
   try {
     await model.afterTraining?.();
     if (flags['force']) await rm(out, { recursive: true, force: true });

@@ -1,0 +1,51 @@
+/**
+ * `rnnkit train names`: conditional generation (a text given a condition, e.g. a name given its
+ * language) from JSONL/CSV labelled texts (the label is the condition) or `--dataset
+ * names-by-language`; the last `--val-split` share is held out and scored in bits per character.
+ * `--seq-length` is the longest text kept.
+ */
+import { conditionalGeneration } from '@rnnkit/tasks';
+import { readLabelledInput } from './input.js';
+import type { TrainedModel, TrainRun } from './run.js';
+
+export async function trainNames(run: TrainRun): Promise<TrainedModel> {
+  const { settings, report } = run;
+  const input = await readLabelledInput(settings, run.cwd, 'names');
+  const examples = input.examples.map((e) => ({ text: e.text, condition: String(e.label) }));
+  const cut = Math.round(examples.length * (1 - settings.valSplit));
+  const train = examples.slice(0, cut);
+  const heldOut = examples.slice(cut);
+  const conditions = new Set(examples.map((e) => e.condition));
+  report.note(
+    `data: ${input.source}, ${train.length} examples for training, ${heldOut.length} held out, ${conditions.size} conditions (val-split ${settings.valSplit}); backend ${settings.backend}`,
+    {
+      type: 'data',
+      source: input.source,
+      trainExamples: train.length,
+      heldOutExamples: heldOut.length,
+      conditions: conditions.size,
+      valSplit: settings.valSplit,
+      backend: settings.backend,
+    },
+  );
+  const { seqLength, ...model } = settings.model;
+  const options = {
+    ...model,
+    ...(seqLength !== undefined ? { maxLength: seqLength } : {}),
+    progressEvery: 1,
+  };
+  report.setEpochs(conditionalGeneration.defaults(train.length, options).resolved.epochs);
+  const g = await conditionalGeneration.train(train, options, run.hooks);
+  return {
+    afterTraining: () => {
+      if (heldOut.length === 0) return;
+      const m = g.evaluate(heldOut);
+      report.note(
+        `validation: ${m.bitsPerChar.toFixed(4)} bits per char on ${m.examples} examples`,
+        { type: 'validation', metrics: m },
+      );
+    },
+    save: (dir) => g.save(dir),
+    dispose: () => g.dispose(),
+  };
+}
