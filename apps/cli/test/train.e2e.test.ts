@@ -71,7 +71,7 @@ describe('rnnkit train text', () => {
     expect(a.equals(b)).toBe(true);
   });
 
-  it('takes options from --config, with flags overriding the file; --quiet prints only the result', () => {
+  it('takes options from --config, with flags overriding the file; --quiet prints only the result (on wasm)', () => {
     writeFileSync(
       join(work, 'run.json'),
       JSON.stringify({ data: 'small.txt', units: 8, epochs: 1, seqLength: 16, batchSize: 32 }),
@@ -79,7 +79,17 @@ describe('rnnkit train text', () => {
     const r = rnnkit('train', 'text', '--config', 'run.json', '--units', '12', '--out', 'lm-cfg');
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/units 12 \(set\), seqLength 16 \(set\), epochs 1 \(set\)/);
-    const q = rnnkit('train', 'text', '--config', 'run.json', '--out', 'lm-q', '--quiet');
+    const q = rnnkit(
+      'train',
+      'text',
+      '--config',
+      'run.json',
+      '--out',
+      'lm-q',
+      '--quiet',
+      '--backend',
+      'wasm',
+    );
     expect(q.code).toBe(0);
     expect(q.stderr).toBe('');
     expect(q.stdout).toMatch(/^saved .*lm-q /);
