@@ -26,6 +26,7 @@ export default defineConfig({
         items: [
           { text: 'Getting started', link: '/guide/getting-started' },
           { text: 'Theory: RNN, LSTM, GRU', link: '/guide/theory' },
+          { text: 'The model artifact', link: '/guide/artifact' },
           { text: 'Performance', link: '/guide/performance' },
         ],
       },

@@ -51,6 +51,7 @@ const PAGES = [
   '/',
   '/guide/getting-started.html',
   '/guide/theory.html',
+  '/guide/artifact.html',
   '/guide/performance.html',
   '/packages/vocab.html',
   '/packages/windowing.html',
