@@ -25,6 +25,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
   announce,
+  bySize,
   COMMON_OPTION_NAMES,
   type CommonTaskOptions,
   checkKnown,
@@ -151,12 +152,7 @@ export function classificationDefaults(
 ): { resolved: ClassificationResolved; line: string } {
   checkKnown(CLASSIFICATION, options, OPTION_NAMES);
   const n = examples.length;
-  const sized =
-    n >= CLASSIFY_LARGE_EXAMPLES
-      ? CLASSIFY_DEFAULTS.large
-      : n >= CLASSIFY_MEDIUM_EXAMPLES
-        ? CLASSIFY_DEFAULTS.medium
-        : CLASSIFY_DEFAULTS.small;
+  const sized = bySize(CLASSIFY_DEFAULTS, n, CLASSIFY_LARGE_EXAMPLES, CLASSIFY_MEDIUM_EXAMPLES);
   const common = resolveCommon(options, sized);
   const tokenizer = checkChoice('tokenizer', options.tokenizer ?? 'word', TOKENIZERS);
   let seqLength = options.seqLength;

@@ -94,6 +94,21 @@ export interface ResolvedCommon {
   progressEvery: number;
 }
 
+/**
+ * The task's size tier for `size` (characters, examples or steps): `large` from `largeFrom` on,
+ * `medium` from `mediumFrom` on, else `small`.
+ */
+export function bySize<
+  Tiers extends { readonly large: unknown; readonly medium: unknown; readonly small: unknown },
+>(
+  tiers: Tiers,
+  size: number,
+  largeFrom: number,
+  mediumFrom: number,
+): Tiers['large' | 'medium' | 'small'] {
+  return size >= largeFrom ? tiers.large : size >= mediumFrom ? tiers.medium : tiers.small;
+}
+
 /** Checks the common options over the task's size-dependent defaults. */
 export function resolveCommon(
   options: CommonTaskOptions,

@@ -28,6 +28,7 @@ import { mulberry32 } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   announce,
+  bySize,
   COMMON_OPTION_NAMES,
   type CommonTaskOptions,
   checkKnown,
@@ -115,12 +116,12 @@ export function conditionalDefaults(
   options: ConditionalGenerationOptions = {},
 ): { resolved: ConditionalGenerationResolved; line: string } {
   checkKnown(CONDITIONAL_GENERATION, options, OPTION_NAMES);
-  const sized =
-    examples >= CONDITIONAL_LARGE_EXAMPLES
-      ? CONDITIONAL_DEFAULTS.large
-      : examples >= CONDITIONAL_MEDIUM_EXAMPLES
-        ? CONDITIONAL_DEFAULTS.medium
-        : CONDITIONAL_DEFAULTS.small;
+  const sized = bySize(
+    CONDITIONAL_DEFAULTS,
+    examples,
+    CONDITIONAL_LARGE_EXAMPLES,
+    CONDITIONAL_MEDIUM_EXAMPLES,
+  );
   const common = resolveCommon(options, sized);
   const resolved: ConditionalGenerationResolved = {
     ...common,

@@ -27,6 +27,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
   announce,
+  bySize,
   COMMON_OPTION_NAMES,
   type CommonTaskOptions,
   checkKnown,
@@ -170,12 +171,7 @@ export function forecastingDefaults(
   options: ForecastingOptions = {},
 ): { resolved: ForecastingResolved; line: string } {
   checkKnown(FORECASTING, options, OPTION_NAMES);
-  const sized =
-    n >= FORECAST_LARGE_STEPS
-      ? FORECAST_DEFAULTS.large
-      : n >= FORECAST_MEDIUM_STEPS
-        ? FORECAST_DEFAULTS.medium
-        : FORECAST_DEFAULTS.small;
+  const sized = bySize(FORECAST_DEFAULTS, n, FORECAST_LARGE_STEPS, FORECAST_MEDIUM_STEPS);
   const common = resolveCommon(options, sized);
   const resolved: ForecastingResolved = {
     ...common,

@@ -30,6 +30,7 @@ import { charTokenizer, symbolTokenizer, Vocab } from '@rnnkit/vocab';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   announce,
+  bySize,
   COMMON_OPTION_NAMES,
   type CommonTaskOptions,
   checkKnown,
@@ -132,12 +133,7 @@ export function seq2seqDefaults(
   options: Seq2SeqOptions = {},
 ): { resolved: Seq2SeqResolved; line: string } {
   checkKnown(SEQ2SEQ, options, OPTION_NAMES);
-  const sized =
-    examples >= SEQ2SEQ_LARGE_EXAMPLES
-      ? SEQ2SEQ_DEFAULTS.large
-      : examples >= SEQ2SEQ_MEDIUM_EXAMPLES
-        ? SEQ2SEQ_DEFAULTS.medium
-        : SEQ2SEQ_DEFAULTS.small;
+  const sized = bySize(SEQ2SEQ_DEFAULTS, examples, SEQ2SEQ_LARGE_EXAMPLES, SEQ2SEQ_MEDIUM_EXAMPLES);
   const common = resolveCommon(options, sized);
   const resolved: Seq2SeqResolved = {
     ...common,

@@ -28,6 +28,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
   announce,
+  bySize,
   COMMON_OPTION_NAMES,
   type CommonTaskOptions,
   checkKnown,
@@ -117,12 +118,7 @@ export function textDefaults(
   options: TextGenerationOptions = {},
 ): { resolved: TextGenerationResolved; line: string } {
   checkKnown(TEXT_GENERATION, options, OPTION_NAMES);
-  const sized =
-    chars >= TEXT_LARGE_CHARS
-      ? TEXT_DEFAULTS.large
-      : chars >= TEXT_MEDIUM_CHARS
-        ? TEXT_DEFAULTS.medium
-        : TEXT_DEFAULTS.small;
+  const sized = bySize(TEXT_DEFAULTS, chars, TEXT_LARGE_CHARS, TEXT_MEDIUM_CHARS);
   const common = resolveCommon(options, sized);
   const seqLength = checkInt(
     'seqLength',
