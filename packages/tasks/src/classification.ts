@@ -34,7 +34,6 @@ import {
   type ResolvedCommon,
   resolveCommon,
   runTraining,
-  scopeWeightNames,
   shuffled,
   type TaskHooks,
 } from './common.js';
@@ -362,7 +361,6 @@ function classifier(
       return out;
     },
     async save(dir) {
-      scopeWeightNames(model);
       await save(model, dir, {
         task: CLASSIFICATION,
         topology: {

@@ -316,20 +316,3 @@ export function sideBySide(a: Int32Array, wa: number, b: Int32Array, wb: number)
 export function shuffled(n: number, seed: number): Int32Array {
   return permutation(n, mulberry32(seed));
 }
-
-/**
- * Works around `@rnnkit/models` naming the frozen one-hot table `embeddings` instead of
- * `tokens_one_hot/embeddings`: `save` writes the bare name and `load` then refuses the artifact
- * (WEIGHTS_MISMATCH). Prefixes every unscoped weight with its layer's name, as tfjs does.
- */
-export function scopeWeightNames(model: tfl.LayersModel): void {
-  for (const layer of model.layers) {
-    for (const w of layer.weights) {
-      if (!w.originalName.includes('/')) {
-        const named = w as unknown as { originalName: string; name: string };
-        named.originalName = `${layer.name}/${w.originalName}`;
-        named.name = named.originalName;
-      }
-    }
-  }
-}

@@ -38,7 +38,6 @@ import {
   type ResolvedCommon,
   resolveCommon,
   runTraining,
-  scopeWeightNames,
   shuffled,
   sideBySide,
   type TaskHooks,
@@ -379,7 +378,6 @@ function conditionalGenerator(
       return out.map((ids) => vocab.decode(ids, { skipSpecials: true }));
     },
     async save(dir) {
-      scopeWeightNames(net.model);
       await save(net.model, dir, {
         task: CONDITIONAL_GENERATION,
         topology: {

@@ -36,7 +36,6 @@ import {
   type ResolvedCommon,
   resolveCommon,
   runTraining,
-  scopeWeightNames,
   type TaskHooks,
 } from './common.js';
 import { checkChoice, checkInt, checkRange, TaskError } from './errors.js';
@@ -479,7 +478,6 @@ function forecaster(
       return m;
     },
     async save(dir) {
-      scopeWeightNames(model);
       await save(model, dir, {
         task: FORECASTING,
         topology: {

@@ -40,7 +40,6 @@ import {
   type ResolvedCommon,
   resolveCommon,
   runTraining,
-  scopeWeightNames,
   sideBySide,
   type TaskHooks,
 } from './common.js';
@@ -404,7 +403,6 @@ function seq2seqTask(
       return m;
     },
     async save(dir) {
-      scopeWeightNames(net.model);
       await save(net.model, dir, {
         task: SEQ2SEQ,
         topology: {

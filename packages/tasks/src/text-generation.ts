@@ -37,7 +37,6 @@ import {
   type ResolvedCommon,
   resolveCommon,
   runTraining,
-  scopeWeightNames,
   type TaskHooks,
 } from './common.js';
 import { checkInt, TaskError } from './errors.js';
@@ -245,7 +244,6 @@ function textGenerator(
       return vocab.decode(generations[0]!.tokens);
     },
     async save(dir) {
-      scopeWeightNames(model);
       await save(model, dir, {
         task: TEXT_GENERATION,
         topology: {
