@@ -8,7 +8,7 @@
  * ```
  */
 
-import { mulberry32 } from '@rnnkit/windowing';
+import { mulberry32, shuffleInPlace } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
 import { TrainingError } from './errors.js';
 import type { Batch, Trainer } from './trainer.js';
@@ -40,12 +40,7 @@ export function fit(trainer: Trainer, data: Batch, args: FitArgs): History {
   const order = Int32Array.from({ length: n }, (_, i) => i);
   const loss: number[] = [];
   for (let epoch = 0; epoch < args.epochs; epoch++) {
-    if (args.shuffle ?? true) {
-      for (let i = n - 1; i > 0; i--) {
-        const j = Math.floor(rand() * (i + 1));
-        [order[i], order[j]] = [order[j]!, order[i]!];
-      }
-    }
+    if (args.shuffle ?? true) shuffleInPlace(order, rand); // reshuffles last epoch's order
     let sum = 0;
     for (let start = 0; start < n; start += batchSize) {
       const idx = order.slice(start, Math.min(n, start + batchSize));

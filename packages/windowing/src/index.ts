@@ -15,7 +15,7 @@ export type {
 export { nextTokenCount, nextTokenWindows } from './next-token.js';
 export type { PadArgs, PaddedBatch, PaddedSequences } from './padding.js';
 export { padSequences } from './padding.js';
-export { mulberry32, permutation } from './random.js';
+export { mulberry32, permutation, shuffleInPlace } from './random.js';
 export type { FitArgs, ScaleArgs, Scaler, ScalerJSON } from './scalers.js';
 export { MinMaxScaler, StandardScaler, scalerFromJSON } from './scalers.js';
 export type { Seq2SeqArgs, Seq2SeqBatch, Seq2SeqPairs } from './seq2seq.js';
