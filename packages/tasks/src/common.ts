@@ -12,8 +12,10 @@
 import type { CellType } from '@rnnkit/models';
 import { CELL_TYPES } from '@rnnkit/models';
 import {
+  type LossFn,
   type OptimizerConfig,
   type Progress,
+  type ScheduleConfig,
   type TrainData,
   type TrainHistory,
   train as trainLoop,
@@ -210,8 +212,11 @@ export function announce(hooks: TaskHooks, line: string, options: Record<string,
 }
 
 export interface RunArgs {
-  loss: 'sparseCategoricalCrossentropy' | 'meanSquaredError' | 'binaryCrossentropy';
+  /** A loss name, or a function of (output, target, mask) (e.g. a task's fused output layer). */
+  loss: 'sparseCategoricalCrossentropy' | 'meanSquaredError' | 'binaryCrossentropy' | LossFn;
   common: ResolvedCommon;
+  /** Learning-rate schedule over the updates, from `common.learningRate`. Default constant. */
+  schedule?: ScheduleConfig;
   validation?: TrainData;
   metrics?: ('accuracy' | 'bitsPerChar' | 'rmse')[];
   /** Stop early when the validation loss has not improved for this many evaluations. */
@@ -237,6 +242,7 @@ export async function runTraining(
     loss: args.loss,
     optimizer,
     clipNorm: c.clipNorm,
+    ...(args.schedule ? { schedule: args.schedule } : {}),
     epochs: c.epochs,
     batchSize: c.batchSize,
     seed: c.seed,
