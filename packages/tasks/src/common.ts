@@ -12,6 +12,8 @@
 import type { CellType } from '@rnnkit/models';
 import { CELL_TYPES } from '@rnnkit/models';
 import {
+  type CheckpointArgs,
+  type CheckpointFs,
   type LossFn,
   type OptimizerConfig,
   type Progress,
@@ -34,6 +36,11 @@ export type TaskEvent =
   | { type: 'progress'; progress: Progress }
   /** A validation pass. */
   | { type: 'validation'; result: ValidationResult }
+  /**
+   * An epoch ended: its mean training loss (weighted by batch size, resumed steps included) and
+   * the validation pass at its end, if the task validates.
+   */
+  | { type: 'epoch'; epoch: number; step: number; loss: number; validation?: ValidationResult }
   /** Training ended (completed, time budget, early stopping or abort). */
   | { type: 'done'; history: TrainHistory; seconds: number };
 
@@ -45,6 +52,26 @@ export interface TaskHooks {
   onEvent?: (event: TaskEvent) => void;
   /** Receives the defaults line and one line per progress report. Default `console.log`. */
   logger?: (line: string) => void;
+  /**
+   * Checkpoints of the run (weights, optimizer state, step and data position), written on abort,
+   * at the end and every `everySteps`; with `resume` (the default) a run whose `dir` holds one
+   * continues from it. The task rebuilds the same vocab and model from the same data and seed,
+   * then training picks up where it stopped, so the result equals an uninterrupted run's.
+   * A hook, not an option: where a run keeps its checkpoints is not part of the model's config.
+   */
+  checkpoint?: TaskCheckpoint;
+}
+
+/** Where and how often a task run checkpoints (see {@link TaskHooks.checkpoint}). */
+export interface TaskCheckpoint {
+  /** Folder of the checkpoints (`<dir>/last`, and `<dir>/best` when the task early-stops). */
+  dir: string;
+  /** Also write one every this many steps. Default: only on abort and at the end. */
+  everySteps?: number;
+  /** Continue from `<dir>/last` when it exists. Default true. */
+  resume?: boolean;
+  /** The file-system seam of `@rnnkit/training`. Default: Node's fs. */
+  fs?: CheckpointFs;
 }
 
 /** Training options every task takes (each default is the task's own named constant). */
@@ -238,6 +265,7 @@ export async function runTraining(
   const started = Date.now();
   const log = hooks.logger ?? console.log;
   const optimizer: OptimizerConfig = { type: 'adam', learningRate: c.learningRate };
+  let lastValidation: ValidationResult | undefined;
   const history = await trainLoop(model, data, {
     loss: args.loss,
     optimizer,
@@ -251,6 +279,7 @@ export async function runTraining(
       ? { earlyStopping: { patience: args.patience, restoreBestWeights: true } }
       : {}),
     ...(hooks.signal ? { signal: hooks.signal } : {}),
+    ...(hooks.checkpoint ? { checkpoint: checkpointArgs(hooks.checkpoint, !!args.patience) } : {}),
     progressEvery: c.progressEvery,
     onProgress: (p) => {
       log(
@@ -264,7 +293,19 @@ export async function runTraining(
           ? 'stop'
           : undefined,
       onValidation: (result) => {
+        lastValidation = result;
         hooks.onEvent?.({ type: 'validation', result });
+      },
+      onEpochEnd: ({ epoch, loss, step }) => {
+        // train() validates at the end of every epoch, just before this callback
+        const validation = lastValidation?.step === step ? lastValidation : undefined;
+        hooks.onEvent?.({
+          type: 'epoch',
+          epoch,
+          step,
+          loss,
+          ...(validation ? { validation } : {}),
+        });
       },
     },
   });
@@ -274,6 +315,29 @@ export async function runTraining(
   );
   hooks.onEvent?.({ type: 'done', history, seconds });
   return history;
+}
+
+/**
+ * The training loop's checkpoint options for a task run. With early stopping the best weights
+ * are checkpointed too: a resumed run that stops early restores the same best weights as an
+ * uninterrupted one.
+ */
+function checkpointArgs(ck: TaskCheckpoint, earlyStopping: boolean): CheckpointArgs {
+  if (typeof ck.dir !== 'string' || ck.dir.length === 0) {
+    throw new TaskError(
+      'BAD_OPTION',
+      `checkpoint.dir is ${JSON.stringify(ck.dir)}, expected a folder path: e.g. checkpoint: { dir: 'ckpt' }`,
+    );
+  }
+  return {
+    dir: ck.dir,
+    ...(ck.everySteps !== undefined
+      ? { everySteps: checkInt('checkpoint.everySteps', ck.everySteps, 1, 'everySteps: 100') }
+      : {}),
+    resume: ck.resume ?? true,
+    best: earlyStopping,
+    ...(ck.fs ? { fs: ck.fs } : {}),
+  };
 }
 
 /**

@@ -33,7 +33,7 @@ export {
   SEQ_LENGTH_QUANTILE,
   TOKENIZERS,
 } from './classification.js';
-export type { CommonTaskOptions, TaskEvent, TaskHooks } from './common.js';
+export type { CommonTaskOptions, TaskCheckpoint, TaskEvent, TaskHooks } from './common.js';
 export {
   DEFAULT_CLIP_NORM,
   DEFAULT_DROPOUT,
