@@ -1,0 +1,102 @@
+/**
+ * Vitest global setup: packs every library with `pnpm pack` (what `pnpm publish` would upload),
+ * then installs the tarballs the way a user would, with plain `npm install` in fresh projects
+ * outside the workspace (tfjs from the registry): one project with every package and tfjs, one
+ * with `@rnnkit/vocab` alone. Prints the figures of issue 11 as `BENCH` lines:
+ *
+ * ```text
+ * BENCH pack.vocab.bytes 21034
+ * ...
+ * BENCH install.vocab.bytes 118022
+ * ```
+ *
+ * The test files read the paths through `inject('packaging')`; the teardown deletes the folder.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import {
+  LIBRARIES,
+  type PackagingContext,
+  ROOT,
+  run,
+  TFJS_VERSION,
+  treeBytes,
+} from './workspace.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    packaging: PackagingContext;
+  }
+}
+
+/**
+ * The environment for `npm install`: pnpm and turbo export `npm_config_*` and pnpm variables to
+ * the scripts they run; a user's plain `npm install` sees none of them.
+ */
+function plainEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (/^(npm_|pnpm_|PNPM_)/i.test(k)) continue;
+    env[k] = v;
+  }
+  return env;
+}
+
+/** Writes `package.json` for a consumer project and runs plain `npm install` in it. */
+function install(dir: string, dependencies: Record<string, string>): void {
+  mkdirSync(dir, { recursive: true });
+  // overrides pin the packages' own @rnnkit/* dependencies (e.g. models -> vocab ^0.1.0) to the
+  // tarballs too, so nothing of ours ever comes from the registry
+  const overrides = Object.fromEntries(
+    Object.keys(dependencies)
+      .filter((d) => d.startsWith('@rnnkit/'))
+      .map((d) => [d, `$${d}`]),
+  );
+  const pkg = { name: 'consumer', private: true, type: 'module', dependencies, overrides };
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: dir,
+    env: plainEnv(),
+    timeoutMs: 240_000,
+  });
+}
+
+export default function setup(project: TestProject): () => void {
+  for (const lib of LIBRARIES) {
+    if (!existsSync(join(lib.dir, 'dist', 'index.js'))) {
+      throw new Error(
+        `${lib.npmName} is not built (${lib.dir}/dist/index.js missing): run \`pnpm build\` ` +
+          '(turbo builds every library before this package tests)',
+      );
+    }
+  }
+  const tmp = mkdtempSync(join(tmpdir(), 'rnnkit-packaging-'));
+  if (tmp.startsWith(ROOT)) throw new Error(`the temp folder ${tmp} is inside the workspace`);
+  const tarballDir = join(tmp, 'tarballs');
+  const tarballs: Record<string, string> = {};
+  for (const lib of LIBRARIES) {
+    const out = run('pnpm', ['pack', '--json', '--pack-destination', tarballDir], {
+      cwd: lib.dir,
+    });
+    const { filename } = JSON.parse(out.stdout) as { filename: string };
+    tarballs[lib.name] = filename;
+    console.log(`BENCH pack.${lib.name}.bytes ${statSync(filename).size}`);
+  }
+
+  const fullProject = join(tmp, 'full');
+  const vocabProject = join(tmp, 'vocab-only');
+  install(fullProject, {
+    ...Object.fromEntries(LIBRARIES.map((l) => [l.npmName, `file:${tarballs[l.name]}`])),
+    // what the README's install lines ask for: the tfjs peers, plus a backend to run on
+    '@tensorflow/tfjs-core': TFJS_VERSION,
+    '@tensorflow/tfjs-layers': TFJS_VERSION,
+    '@tensorflow/tfjs-backend-cpu': TFJS_VERSION,
+  });
+  install(vocabProject, { '@rnnkit/vocab': `file:${tarballs['vocab']}` });
+  console.log(`BENCH install.vocab.bytes ${treeBytes(join(vocabProject, 'node_modules'))}`);
+
+  project.provide('packaging', { tmp, tarballs, fullProject, vocabProject });
+  return () => rmSync(tmp, { recursive: true, force: true });
+}
