@@ -42,8 +42,59 @@ export interface LoadedModel {
   scaler: Scaler | null;
 }
 
+/**
+ * Weights (elements) the layers of a topology need at least, read from their configs: `units`
+ * (a Dense or recurrent layer holds a bias or kernel column per unit), `units * units` for a
+ * recurrent layer (its recurrent kernel), `units * features` when the layer declares its input
+ * shape, and `input_dim * output_dim` for an Embedding. Building the model allocates every
+ * weight, so a topology that needs more than the manifest holds is refused before building: a
+ * model.json cannot make the loader allocate more than its weights file pays for.
+ */
+export function topologyWeightBound(topology: unknown): number {
+  let total = 0;
+  const visit = (node: unknown, className: string | undefined): void => {
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n, undefined);
+      return;
+    }
+    if (typeof node !== 'object' || node === null) return;
+    const o = node as Record<string, unknown>;
+    const config = o['config'];
+    const cls = typeof o['class_name'] === 'string' ? (o['class_name'] as string) : className;
+    if (typeof config === 'object' && config !== null && !Array.isArray(config)) {
+      const c = config as Record<string, unknown>;
+      const int = (v: unknown) => (typeof v === 'number' && v > 0 ? v : 0);
+      const units = int(c['units']);
+      const shape = c['batch_input_shape'];
+      const features = Array.isArray(shape) ? int(shape.at(-1)) : 0;
+      const recurrent = /^(LSTM|GRU|SimpleRNN)(Cell)?$/.test(cls ?? '');
+      total += Math.max(
+        units,
+        recurrent ? units * units : 0,
+        units * features,
+        int(c['input_dim']) * int(c['output_dim']),
+      );
+    }
+    for (const [k, v] of Object.entries(o)) if (k !== 'class_name') visit(v, undefined);
+  };
+  visit(topology, undefined);
+  return total;
+}
+
 /** Builds the model from checked artifacts and sets its weights; disposes it on any failure. */
 export async function buildModel(a: tf.io.ModelArtifacts, file: string): Promise<tfl.LayersModel> {
+  const held = (a.weightSpecs ?? []).reduce(
+    (n, s) => n + s.shape.reduce((p: number, d: number) => p * d, 1),
+    0,
+  );
+  const needed = topologyWeightBound(a.modelTopology);
+  if (needed > held) {
+    throw new ArtifactError(
+      'WEIGHTS_MISMATCH',
+      file,
+      `${file}: the topology declares layers that need at least ${needed} weights but the weights manifest holds ${held}: model.json was edited or comes from another model (refused before allocating anything): save the model again`,
+    );
+  }
   let model: tfl.LayersModel;
   try {
     model = await tfl.models.modelFromJSON(

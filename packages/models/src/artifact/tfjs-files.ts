@@ -44,7 +44,11 @@ export function expectedBytes(specs: readonly tf.io.WeightsManifestEntry[], file
   for (const s of specs) {
     const dtype = s.quantization?.dtype ?? s.dtype;
     const bytes = DTYPE_BYTES[dtype];
-    if (bytes === undefined || !Array.isArray(s.shape)) {
+    // a shape from an untrusted file: non-negative integers only, so the byte count below is
+    // exact (a negative or fractional dim could make a huge weight look small)
+    const dimsOk =
+      Array.isArray(s.shape) && s.shape.every((d) => Number.isSafeInteger(d) && d >= 0);
+    if (bytes === undefined || !dimsOk) {
       throw new ArtifactError(
         'MALFORMED',
         file,
