@@ -120,7 +120,7 @@ describe('fromCsv: values', () => {
   it('reports a non-numeric cell in a numeric column with row, line and column', () => {
     const e = caught(() => fromCsv('t,v\n1,0.5\n2,1.5\n3,oops\n4,2.5\n', { file: 'series.csv' }));
     expect(e.code).toBe('NOT_A_NUMBER');
-    expect([e.row, e.line, e.column, e.file]).toEqual([3, 4, 'v', 'series.csv']);
+    expect([e.row, e.line, e.column, e.file, e.value]).toEqual([3, 4, 'v', 'series.csv', 'oops']);
     expect(e.message).toContain(
       'series.csv: row 3 (line 4), column "v" is numeric but holds "oops"',
     );

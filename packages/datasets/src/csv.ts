@@ -327,7 +327,7 @@ export function fromCsv(text: string, options: CsvOptions = {}): CsvTable {
               `${show(v)}: expected a number like 315.7 or -1.5e3; fix the cell, pass missingValues: ` +
               `[...DEFAULT_MISSING_VALUES, ${show(v)}] if it marks a missing value, or read the column as text with ` +
               `types: { ${JSON.stringify(name)}: 'string' }`,
-            at,
+            { ...at, value: v },
           );
         }
         out[r] = Number(v);
@@ -390,7 +390,7 @@ function badDate(value: string, at: DatasetErrorPlace): DatasetError {
       `but holds ${show(value)}: expected an existing ISO 8601 date like 2020-04-01 or ` +
       `2020-04-01T12:00:00Z; fix the cell or read the column as text with types: { ` +
       `${JSON.stringify(at.column)}: 'string' }`,
-    at,
+    { ...at, value },
   );
 }
 

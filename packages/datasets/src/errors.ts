@@ -60,6 +60,10 @@ export interface DatasetErrorPlace {
   column?: string;
   /** 0-based byte offset (invalid UTF-8). */
   offset?: number;
+  /** The text at fault: the cell (NOT_A_NUMBER, BAD_DATE), the line (BAD_LINE). */
+  value?: string;
+  /** The fields the JSONL record does have (BAD_FIELD). */
+  fields?: string[];
 }
 
 /** Base class of every error thrown by `@rnnkit/datasets`; `code` is stable for programs to match. */
@@ -70,6 +74,8 @@ export class DatasetError extends Error {
   readonly row: number | undefined;
   readonly column: string | undefined;
   readonly offset: number | undefined;
+  readonly value: string | undefined;
+  readonly fields: string[] | undefined;
   constructor(code: DatasetErrorCode, message: string, place: DatasetErrorPlace = {}) {
     super(message);
     this.name = 'DatasetError';
@@ -79,6 +85,8 @@ export class DatasetError extends Error {
     this.row = place.row;
     this.column = place.column;
     this.offset = place.offset;
+    this.value = place.value;
+    this.fields = place.fields;
   }
 }
 

@@ -50,13 +50,23 @@ describe('fromJsonl', () => {
 
   it('reports a missing or mistyped field, listing the fields the record has', () => {
     const e = caught(() => fromJsonl('{"body":"x","label":1}\n'));
-    expect([e.code, e.line, e.column]).toEqual(['BAD_FIELD', 1, 'text']);
+    expect([e.code, e.line, e.column, e.fields]).toEqual([
+      'BAD_FIELD',
+      1,
+      'text',
+      ['body', 'label'],
+    ]);
     expect(e.message).toContain('no text field "text"; the record has: body, label');
     expect(caught(() => fromJsonl('{"text":5,"label":1}\n')).message).toContain(
       'a number, not a string, in text field "text"',
     );
     const l = caught(() => fromJsonl('{"text":"a","label":1}\n{"text":"b","class":0}\n'));
-    expect([l.code, l.line, l.column]).toEqual(['BAD_FIELD', 2, 'label']);
+    expect([l.code, l.line, l.column, l.fields]).toEqual([
+      'BAD_FIELD',
+      2,
+      'label',
+      ['text', 'class'],
+    ]);
     expect(l.message).toContain('label field "label" is missing, expected a number or a string');
     expect(l.message).toContain('labelField: false');
     expect(caught(() => fromJsonl('{"text":"a","label":null}\n')).message).toContain('is null');

@@ -88,7 +88,8 @@ export function fromJsonl(
       );
     }
     const record = value as Record<string, unknown>;
-    const fields = Object.keys(record).join(', ') || 'none';
+    const keys = Object.keys(record);
+    const fields = keys.join(', ') || 'none';
     const t = record[textField];
     if (typeof t !== 'string') {
       throw new DatasetError(
@@ -96,7 +97,7 @@ export function fromJsonl(
         `${inFile(file)}line ${line}: ${t === undefined ? 'no' : `a ${typeof t}, not a string, in`} ` +
           `text field ${show(textField)}; the record has: ${fields}; set textField to the field ` +
           'that holds the text',
-        at(line, textField),
+        { ...at(line, textField), fields: keys },
       );
     }
     if (labelField === false) {
@@ -110,7 +111,7 @@ export function fromJsonl(
         `${inFile(file)}line ${line}: label field ${show(labelField)} is ${label === undefined ? 'missing' : `${JSON.stringify(label)}`}, ` +
           `expected a number or a string; the record has: ${fields}; set labelField to the field ` +
           'that holds the label, or labelField: false for unlabelled text',
-        at(line, labelField),
+        { ...at(line, labelField), fields: keys },
       );
     }
     out.push({ text: t, label });

@@ -17,7 +17,7 @@ describe('fromTsvPairs', () => {
 
   it('reports a line without a tab with its line number', () => {
     const e = caught(() => fromTsvPairs('a\tb\n\nc d\n', { file: 'pairs.tsv' }));
-    expect([e.code, e.line, e.file]).toEqual(['BAD_LINE', 3, 'pairs.tsv']);
+    expect([e.code, e.line, e.file, e.value]).toEqual(['BAD_LINE', 3, 'pairs.tsv', 'c d']);
     expect(e.message).toBe(
       'pairs.tsv: line 3 has no tab: expected "source<TAB>target", got "c d"; separate source and ' +
         'target with one tab character (editors may have turned it into spaces)',

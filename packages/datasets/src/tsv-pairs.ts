@@ -57,7 +57,7 @@ export function fromTsvPairs(text: string, options: TsvPairsOptions = {}): TextP
       new DatasetError(
         'BAD_LINE',
         `${inFile(file)}line ${line} ${why}: expected "source<TAB>target", got ${show(raw, 60)}; ${fix}`,
-        { line, ...(file === undefined ? {} : { file }) },
+        { line, value: raw, ...(file === undefined ? {} : { file }) },
       );
     if (cols.length < 2) {
       throw bad(
