@@ -1,0 +1,186 @@
+/**
+ * What each tarball holds, checked file by file: the entry points, README and LICENSE, nothing
+ * that is only for development (tests, source maps, sources), every relative import inside it
+ * resolvable, every bare import declared; then publint and arethetypeswrong on the tarball itself.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, posix } from 'node:path';
+import { publint } from 'publint';
+import { formatMessage } from 'publint/utils';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { LIBRARIES, run } from './workspace.js';
+
+const { tmp, tarballs } = inject('packaging');
+
+interface Manifest {
+  exports: Record<string, unknown>;
+  types?: string;
+  sideEffects?: unknown;
+  license?: string;
+  engines?: { node?: string };
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+}
+
+/** Every file of the unpacked tarball, relative to its `package/` folder. */
+function listFiles(dir: string, prefix = ''): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? listFiles(dir, posix.join(prefix, e.name)) : [posix.join(prefix, e.name)],
+  );
+}
+
+/**
+ * Module specifiers of `import`/`export ... from`, `import('...')` and `import '...'` in a file,
+ * after dropping comments (the module headers' `@example` blocks import the package itself).
+ */
+function specifiers(text: string): string[] {
+  const source = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const out: string[] = [];
+  const patterns = [
+    /\b(?:import|export)\s[^'"]*?\sfrom\s*['"]([^'"]+)['"]/g,
+    /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+    /^\s*import\s*['"]([^'"]+)['"]/gm,
+  ];
+  for (const re of patterns) for (const m of source.matchAll(re)) out.push(m[1] ?? '');
+  return out;
+}
+
+/** `@scope/name/sub` -> `@scope/name`, `name/sub` -> `name`. */
+const packageOf = (spec: string): string =>
+  spec
+    .split('/')
+    .slice(0, spec.startsWith('@') ? 2 : 1)
+    .join('/');
+
+const unpacked: Record<string, { dir: string; files: string[]; manifest: Manifest }> = {};
+
+beforeAll(() => {
+  for (const lib of LIBRARIES) {
+    const dir = join(tmp, 'unpacked', lib.name);
+    mkdirSync(dir, { recursive: true });
+    run('tar', ['xzf', tarballs[lib.name] ?? '', '-C', dir]);
+    const root = join(dir, 'package');
+    unpacked[lib.name] = {
+      dir: root,
+      files: listFiles(root).sort(),
+      manifest: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Manifest,
+    };
+  }
+});
+
+describe.each(LIBRARIES)('$npmName tarball', (lib) => {
+  const get = () => unpacked[lib.name] ?? { dir: '', files: [], manifest: {} as Manifest };
+
+  it('has its entry points, types first, README and LICENSE', () => {
+    const { files, manifest } = get();
+    expect(Object.keys(manifest.exports)).toEqual(['.', './package.json']);
+    expect(Object.keys(manifest.exports['.'] as object)[0]).toBe('types');
+    expect(manifest.exports['.']).toEqual({
+      types: './dist/index.d.ts',
+      import: './dist/index.js',
+    });
+    for (const f of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts']) {
+      expect(files, f).toContain(f);
+    }
+    expect(manifest.license).toBe('MIT');
+    expect(manifest.engines?.node).toMatch(/^>=20/);
+    expect(manifest.sideEffects).toBe(false);
+  });
+
+  it('holds nothing that is only for development', () => {
+    const extra = get().files.filter(
+      (f) =>
+        /\.map$|\.test\.|(^|\/)test-[^/]*$|\.tsbuildinfo$/.test(f) ||
+        f.startsWith('src/') ||
+        f.startsWith('node_modules/') ||
+        (!f.startsWith('dist/') &&
+          !f.startsWith('data/') &&
+          !['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'].includes(f)),
+    );
+    expect(extra).toEqual([]);
+  });
+
+  it('every .js has its .d.ts, every relative import resolves, every bare import is declared', () => {
+    const { dir, files, manifest } = get();
+    const declared = new Set([
+      lib.npmName, // a package may import itself by name (through its exports map)
+      ...Object.keys(manifest.dependencies ?? {}),
+      ...Object.keys(manifest.peerDependencies ?? {}),
+    ]);
+    const builtins = new Set(builtinModules);
+    const problems: string[] = [];
+    for (const file of files.filter((f) => /\.(js|d\.ts)$/.test(f))) {
+      if (file.endsWith('.js') && !files.includes(file.replace(/\.js$/, '.d.ts'))) {
+        problems.push(`${file}: no ${file.replace(/\.js$/, '.d.ts')}`);
+      }
+      for (const spec of specifiers(readFileSync(join(dir, file), 'utf8'))) {
+        if (spec.startsWith('.')) {
+          const target = posix.normalize(posix.join(posix.dirname(file), spec));
+          const candidates = file.endsWith('.d.ts')
+            ? [target.replace(/\.js$/, '.d.ts'), target]
+            : [target];
+          if (!candidates.some((c) => files.includes(c))) {
+            problems.push(`${file}: '${spec}' is not in the tarball`);
+          }
+        } else if (!spec.startsWith('node:') && !builtins.has(spec)) {
+          if (!declared.has(packageOf(spec))) {
+            problems.push(`${file}: imports '${spec}', not a dependency or peer dependency`);
+          }
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('passes publint (strict: warnings fail too)', async () => {
+    const tarball = readFileSync(tarballs[lib.name] ?? '');
+    const { messages, pkg } = await publint({
+      pack: {
+        tarball: tarball.buffer.slice(tarball.byteOffset, tarball.byteOffset + tarball.length),
+      },
+      level: 'suggestion',
+      strict: true,
+    });
+    expect(messages.map((m) => `${m.type}: ${formatMessage(m, pkg) ?? m.code}`)).toEqual([]);
+  });
+});
+
+/** Runs a command and resolves with its exit code and output (for checks run side by side). */
+function runAsync(cmd: string, args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((ok) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', (code) => ok({ code, out }));
+  });
+}
+
+describe('arethetypeswrong', () => {
+  it('finds no problem in any tarball (ESM-only profile: node16 from ESM and bundlers)', async () => {
+    // the CLI from this package's devDependencies; ESM-only by design, so CommonJS `require`
+    // resolution (node10, node16 from CJS) is out of scope: --profile esm-only
+    const attw = join(
+      dirname(new URL(import.meta.url).pathname),
+      '..',
+      'node_modules',
+      '.bin',
+      'attw',
+    );
+    const results = await Promise.all(
+      LIBRARIES.map(async (lib) => ({
+        lib: lib.npmName,
+        ...(await runAsync(attw, [
+          tarballs[lib.name] ?? '',
+          '--profile',
+          'esm-only',
+          '--no-color',
+        ])),
+      })),
+    );
+    const failed = results.filter((r) => r.code !== 0).map((r) => `${r.lib}:\n${r.out}`);
+    expect(failed).toEqual([]);
+  });
+});
