@@ -21,6 +21,7 @@ export type { TrainingErrorCode } from './errors.js';
 export { DivergenceError, TrainingError } from './errors.js';
 export type { FitArgs, History } from './fit.js';
 export { fit } from './fit.js';
+export { AdamWOptimizer, FusedAdamOptimizer } from './fused-adam.js';
 export type { LossFn, LossName } from './losses.js';
 export {
   binaryCrossentropy,
@@ -35,7 +36,6 @@ export type { MetricName, Metrics } from './metrics.js';
 export { createMetrics, DEFAULT_TOP_K, higherIsBetter, METRIC_NAMES } from './metrics.js';
 export type { OptimizerConfig, OptimizerType } from './optimizers.js';
 export {
-  AdamWOptimizer,
   createOptimizer,
   DEFAULT_LEARNING_RATE,
   DEFAULT_WEIGHT_DECAY,

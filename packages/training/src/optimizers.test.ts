@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { AdamWOptimizer } from './fused-adam.js';
 import {
-  AdamWOptimizer,
   createOptimizer,
   getLearningRate,
   OPTIMIZER_TYPES,

@@ -1,6 +1,7 @@
 /**
  * Optimizers by name, with Keras's default hyper-parameters, on tfjs's own optimizer classes (so
- * `getWeights`/`setWeights` serialise their state), plus AdamW, which tfjs lacks.
+ * `getWeights`/`setWeights` serialise their state), plus AdamW, which tfjs lacks. Adam and AdamW
+ * run fused (one JS pass per variable, tfjs's numbers bit for bit: fused-adam.ts).
  *
  * @example
  * ```ts
@@ -10,12 +11,23 @@
  * ```
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { NamedTensor } from './clipping.js';
 import { checkNumber, TrainingError } from './errors.js';
+import { AdamWOptimizer, asFusedAdam, FusedAdamOptimizer } from './fused-adam.js';
 
 export type OptimizerConfig =
-  /** Adam (Kingma & Ba 2015); Keras defaults beta1 0.9, beta2 0.999, epsilon 1e-7. */
-  | { type: 'adam'; learningRate?: number; beta1?: number; beta2?: number; epsilon?: number }
+  /**
+   * Adam (Kingma & Ba 2015); Keras defaults beta1 0.9, beta2 0.999, epsilon 1e-7. `fused`
+   * (default true): one JS pass per variable on cpu and wasm, the same numbers as tfjs's Adam
+   * bit for bit (fused-adam.ts); false runs tfjs's op-by-op update.
+   */
+  | {
+      type: 'adam';
+      learningRate?: number;
+      beta1?: number;
+      beta2?: number;
+      epsilon?: number;
+      fused?: boolean;
+    }
   /**
    * AdamW (Loshchilov & Hutter 2019): Adam plus decoupled weight decay, w <- w (1 - lr wd)
    * before the Adam update (PyTorch's `AdamW` order). Decays every trainable weight, as
@@ -28,6 +40,7 @@ export type OptimizerConfig =
       beta2?: number;
       epsilon?: number;
       weightDecay?: number;
+      fused?: boolean;
     }
   /** RMSprop (Hinton 2012); Keras defaults rho 0.9, momentum 0, epsilon 1e-7, not centered. */
   | {
@@ -61,41 +74,6 @@ const KERAS_EPSILON = 1e-7;
 /** PyTorch's default AdamW weight decay. */
 export const DEFAULT_WEIGHT_DECAY = 0.01;
 
-/** Adam with decoupled weight decay; tfjs has no AdamW. */
-export class AdamWOptimizer extends tf.AdamOptimizer {
-  static override get className(): string {
-    return 'AdamW';
-  }
-  readonly weightDecay: number;
-  constructor(
-    learningRate: number,
-    beta1: number,
-    beta2: number,
-    epsilon: number,
-    weightDecay: number,
-  ) {
-    super(learningRate, beta1, beta2, epsilon);
-    this.weightDecay = weightDecay;
-  }
-  override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
-    const names = Array.isArray(variableGradients)
-      ? variableGradients.map((v) => v.name)
-      : Object.keys(variableGradients);
-    // w <- w (1 - lr wd), then the Adam step on the decayed w (PyTorch AdamW, step 1 of the loop)
-    const keep = 1 - this.learningRate * this.weightDecay;
-    tf.tidy(() => {
-      for (const name of names) {
-        const v = tf.engine().registeredVariables[name];
-        if (v) v.assign(tf.mul(v, keep));
-      }
-    });
-    super.applyGradients(variableGradients as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
-  }
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), weightDecay: this.weightDecay };
-  }
-}
-
 function lrOf(config: OptimizerConfig): number {
   return checkNumber(
     'learningRate',
@@ -109,21 +87,27 @@ function lrOf(config: OptimizerConfig): number {
 export function createOptimizer(config: OptimizerConfig): tf.Optimizer {
   const lr = lrOf(config);
   switch (config.type) {
-    case 'adam':
-      return tf.train.adam(
+    case 'adam': {
+      const opt = new FusedAdamOptimizer(
         lr,
         checkNumber('beta1', config.beta1 ?? 0.9, 0, 1),
         checkNumber('beta2', config.beta2 ?? 0.999, 0, 1),
         checkNumber('epsilon', config.epsilon ?? KERAS_EPSILON, 0),
       );
-    case 'adamw':
-      return new AdamWOptimizer(
+      opt.fused = config.fused ?? true;
+      return opt;
+    }
+    case 'adamw': {
+      const opt = new AdamWOptimizer(
         lr,
         checkNumber('beta1', config.beta1 ?? 0.9, 0, 1),
         checkNumber('beta2', config.beta2 ?? 0.999, 0, 1),
         checkNumber('epsilon', config.epsilon ?? KERAS_EPSILON, 0),
         checkNumber('weightDecay', config.weightDecay ?? DEFAULT_WEIGHT_DECAY, 0),
       );
+      opt.fused = config.fused ?? true;
+      return opt;
+    }
     case 'rmsprop':
       return tf.train.rmsprop(
         lr,
@@ -182,6 +166,7 @@ export function getLearningRate(optimizer: tf.Optimizer): number {
  * resume keeps the running products themselves.
  */
 export function optimizerExtras(optimizer: tf.Optimizer): Record<string, number> {
+  asFusedAdam(optimizer)?.flush(); // its state may be in JS only
   const o = optimizer as unknown as OptimizerInternals;
   if (o.accBeta1 && o.accBeta2) {
     return { accBeta1: o.accBeta1.dataSync()[0]!, accBeta2: o.accBeta2.dataSync()[0]! };
@@ -191,9 +176,12 @@ export function optimizerExtras(optimizer: tf.Optimizer): Record<string, number>
 
 /** Restores what {@link optimizerExtras} saved (call after `setWeights`). */
 export function setOptimizerExtras(optimizer: tf.Optimizer, extras: Record<string, number>): void {
+  const fused = asFusedAdam(optimizer);
+  fused?.flush();
   const o = optimizer as unknown as OptimizerInternals;
   tf.tidy(() => {
     if (o.accBeta1 && extras.accBeta1 !== undefined) o.accBeta1.assign(tf.scalar(extras.accBeta1));
     if (o.accBeta2 && extras.accBeta2 !== undefined) o.accBeta2.assign(tf.scalar(extras.accBeta2));
   });
+  fused?.reload(); // the next update reads the slots just written
 }
