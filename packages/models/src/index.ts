@@ -45,7 +45,11 @@ export { glorotUniform, orthogonal } from './initializers.js';
 export type { InputSpec } from './inputs.js';
 export { EMBEDDING_INIT_LIMIT, INPUT_TYPES } from './inputs.js';
 export { fastRecurrence } from './kernels/fast.js';
-export { denseMatMul, denseSoftmaxCrossEntropy } from './kernels/fast-dense.js';
+export {
+  denseMatMul,
+  denseMeanSquaredError,
+  denseSoftmaxCrossEntropy,
+} from './kernels/fast-dense.js';
 export type { RecurrenceKernelName } from './kernels/index.js';
 export { getRecurrenceKernel, runRecurrence, setRecurrenceKernel } from './kernels/index.js';
 export type {

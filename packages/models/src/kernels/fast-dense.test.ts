@@ -5,7 +5,12 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { denseMatMul, denseSoftmaxCrossEntropy } from './fast-dense.js';
+import {
+  denseMatMul,
+  denseMeanSquaredError,
+  denseSoftmaxCrossEntropy,
+  expNonPositive,
+} from './fast-dense.js';
 
 tf.env().set('PROD', true);
 const wasmDir = dirname(
@@ -18,6 +23,28 @@ function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
   const y = Array.from(b.dataSync());
   expect(a.shape).toEqual(b.shape);
   return x.reduce((m, v, i) => Math.max(m, Math.abs(v - (y[i] as number))), 0);
+}
+
+/**
+ * The fused dense loss against tfjs's dense + loss on random h [rows, units], w [units, out],
+ * b [out]: value within 1e-5, gradients w.r.t. h, w and b within 1e-5.
+ */
+function sameAsStock([rows, units, out]: number[], y: tf.Tensor2D, loss: 'softmax' | 'mse'): void {
+  const h = tf.randomNormal([rows!, units!], 0, 1, 'float32', 4) as tf.Tensor2D;
+  const w = tf.randomNormal([units!, out!], 0, 0.5, 'float32', 5) as tf.Tensor2D;
+  const b = tf.randomNormal([out!], 0, 1, 'float32', 6) as tf.Tensor1D;
+  const stockLoss = loss === 'softmax' ? tf.losses.softmaxCrossEntropy : tf.losses.meanSquaredError;
+  const fastLoss = loss === 'softmax' ? denseSoftmaxCrossEntropy : denseMeanSquaredError;
+  const stock = (hh: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
+    stockLoss(y, tf.add(tf.matMul(hh as tf.Tensor2D, ww as tf.Tensor2D), bb));
+  const fast = (hh: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
+    fastLoss(hh as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D, y);
+  expect(maxDiff(fast(h, w, b), stock(h, w, b))).toBeLessThan(1e-5);
+  const want = tf.grads(stock)([h, w, b]);
+  const got = tf.grads(fast)([h, w, b]);
+  for (let i = 0; i < 3; i++) {
+    expect(maxDiff(got[i] as tf.Tensor, want[i] as tf.Tensor)).toBeLessThan(1e-5);
+  }
 }
 
 for (const backend of ['cpu', 'wasm'] as const) {
@@ -44,24 +71,27 @@ for (const backend of ['cpu', 'wasm'] as const) {
 
     it('denseSoftmaxCrossEntropy matches tf.losses.softmaxCrossEntropy', () => {
       tf.tidy(() => {
-        const h = tf.randomNormal([9, 4], 0, 1, 'float32', 4) as tf.Tensor2D;
-        const w = tf.randomNormal([4, 6], 0, 1, 'float32', 5) as tf.Tensor2D;
-        const b = tf.randomNormal([6], 0, 1, 'float32', 6) as tf.Tensor1D;
         const ids = tf.tensor1d([0, 5, 2, 2, 1, 3, 4, 0, 5], 'int32');
-        const y = tf.oneHot(ids, 6) as tf.Tensor2D;
-        const stock = (hh: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
-          tf.losses.softmaxCrossEntropy(
-            y,
-            tf.add(tf.matMul(hh as tf.Tensor2D, ww as tf.Tensor2D), bb),
-          );
-        const fast = (hh: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
-          denseSoftmaxCrossEntropy(hh as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D, y);
-        expect(maxDiff(fast(h, w, b), stock(h, w, b))).toBeLessThan(1e-5);
-        const want = tf.grads(stock)([h, w, b]);
-        const got = tf.grads(fast)([h, w, b]);
-        for (let i = 0; i < 3; i++) {
-          expect(maxDiff(got[i] as tf.Tensor, want[i] as tf.Tensor)).toBeLessThan(1e-5);
-        }
+        sameAsStock([9, 4, 6], tf.oneHot(ids, 6) as tf.Tensor2D, 'softmax');
+      });
+    });
+
+    it('denseSoftmaxCrossEntropy matches it with soft labels (probability rows)', () => {
+      tf.tidy(() => {
+        // tfjs's gradient is p - y, right only for rows summing to 1
+        const y = tf.softmax(tf.randomNormal([6, 5], 0, 1, 'float32', 10)) as tf.Tensor2D;
+        sameAsStock([6, 3, 5], y, 'softmax');
+      });
+    });
+
+    // [rows, units, outputs]: the JS path (W2's 32 x 32 x 1) and the matMul path (> 65 536)
+    it.each([
+      [32, 32, 1],
+      [5, 3, 4],
+      [300, 64, 8],
+    ])('denseMeanSquaredError [%i, %i] x [., %i] matches tf.losses.meanSquaredError', (...s) => {
+      tf.tidy(() => {
+        sameAsStock(s, tf.randomNormal([s[0], s[2]], 0, 1, 'float32', 14) as tf.Tensor2D, 'mse');
       });
     });
 
@@ -73,9 +103,26 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const before = tf.memory().numTensors;
       tf.tidy(() => {
         tf.grads((a: tf.Tensor) => denseSoftmaxCrossEntropy(a as tf.Tensor2D, w, b, y))([h]);
+        tf.grads((a: tf.Tensor) => denseMeanSquaredError(a as tf.Tensor2D, w, b, y))([h]);
       });
       expect(tf.memory().numTensors).toBe(before);
       tf.dispose([h, w, b, y]);
     });
   });
 }
+
+describe('expNonPositive', () => {
+  it('is Math.exp within 1e-8 relative on [-87, 0], 0 below, NaN for NaN', () => {
+    let worst = 0;
+    for (let i = 0; i <= 100_000; i++) {
+      const x = -87 * (i / 100_000) ** 2; // dense near 0, where softmax mass is
+      const want = Math.exp(x);
+      worst = Math.max(worst, Math.abs(expNonPositive(x) - want) / want);
+    }
+    expect(worst).toBeLessThan(1e-8);
+    expect(expNonPositive(0)).toBe(1);
+    expect(expNonPositive(-1000)).toBe(0);
+    expect(expNonPositive(Number.NEGATIVE_INFINITY)).toBe(0);
+    expect(expNonPositive(Number.NaN)).toBeNaN();
+  });
+});
