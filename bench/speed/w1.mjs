@@ -1,6 +1,7 @@
 // W1: char-level language model training, one-hot input -> RNN(units) -> dense softmax, Adam.
 // Usage: node w1.mjs <fast|stock> <lstm|gru|rnn> <units>; prints RESULT lines (tokens per second).
 import { denseSoftmaxCrossEntropy, fastRecurrence } from '@rnnkit/models';
+import { createOptimizer } from '@rnnkit/training';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { glorotVar, measure, prng, QUICK, report, useWasm } from './common.mjs';
@@ -42,7 +43,8 @@ if (variant === 'fast') {
   const bd = tf.variable(tf.zeros([vocab]));
   const vars = [kernel, recurrentKernel, bias, wd, bd];
   const h0 = tf.zeros([batch, units]);
-  const opt = tf.train.adam(2e-3);
+  // rnnkit's Adam: tfjs's numbers, one JS pass per variable (training/src/fused-adam.ts)
+  const opt = createOptimizer({ type: 'adam', learningRate: 2e-3 });
   let i = 0;
   step = () => {
     const { x, y } = batches[i++ % batches.length];

@@ -1,6 +1,9 @@
 // W2: window regression, the tutorial's many-to-one example scaled up: 2000 windows of 5 values ->
 // LSTM(32) -> dense(1), MSE, Adam, batch 32. Usage: node w2.mjs <fast|stock>; epochs per second.
-import { denseMatMul, fastRecurrence } from '@rnnkit/models';
+// fast: the dense head and MSE as one op (denseMeanSquaredError), rnnkit's fused Adam
+// (createOptimizer: tfjs's Adam numbers in one JS pass per variable).
+import { denseMeanSquaredError, fastRecurrence } from '@rnnkit/models';
+import { createOptimizer } from '@rnnkit/training';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { glorotVar, measure, prng, QUICK, report, useWasm } from './common.mjs';
@@ -33,7 +36,7 @@ if (variant === 'fast') {
   const wd = glorotVar(units, 1, 3);
   const bd = tf.variable(tf.zeros([1]));
   const vars = [kernel, recurrentKernel, bias, wd, bd];
-  const opt = tf.train.adam(1e-3);
+  const opt = createOptimizer({ type: 'adam', learningRate: 1e-3 });
   const order = Array.from({ length: windows }, (_, i) => i);
   epoch = () => {
     for (let i = windows - 1; i > 0; i--) {
@@ -63,7 +66,7 @@ if (variant === 'fast') {
             h0,
             c0: h0,
           });
-          return tf.losses.meanSquaredError(y, tf.add(denseMatMul(out.h, wd), bd));
+          return denseMeanSquaredError(out.h, wd, bd, y);
         },
         true,
         vars,
