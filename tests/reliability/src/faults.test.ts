@@ -164,6 +164,8 @@ describe('a full or read-only disk while writing a checkpoint', () => {
         const after = await loadCheckpoint(fs, dir, 'last');
         expect(after!.state.steps).toBe(2);
         expect(after!.manifest.checksum).toBe(before!.manifest.checksum);
+        // no half-written checkpoint left beside it (a failed publish keeps its complete copy)
+        if (op !== 'rename') expect(readdirSync(dir)).toEqual(['last']);
       } finally {
         tf.dispose([x, y]);
         model.dispose();
