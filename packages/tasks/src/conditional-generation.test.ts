@@ -70,3 +70,31 @@ describe('conditionalGeneration', () => {
     ).rejects.toThrow(/expected \{ text: non-empty string, condition: string \}/);
   });
 });
+
+describe('conditionalGeneration validation', () => {
+  it('scores held-out examples at the end of every epoch, in the epoch events', async () => {
+    const names = ['anna', 'marie', 'luc', 'paul', 'jean', 'ines'].map((text, i) => ({
+      text,
+      condition: i % 2 ? 'fr' : 'xx',
+    }));
+    const epochs: Record<string, number>[] = [];
+    const g = await conditionalGeneration.train(
+      names,
+      { units: 4, epochs: 2, batchSize: 3, validation: [{ text: 'lea', condition: 'fr' }] },
+      {
+        logger: () => {},
+        onEvent: (e) => {
+          if (e.type === 'epoch') epochs.push(e.validation?.metrics ?? {});
+        },
+      },
+    );
+    expect(epochs).toHaveLength(2);
+    expect(Object.keys(epochs[1]!).sort()).toEqual(['bitsPerChar', 'loss']);
+    // the same score as evaluate() after training (both over 'lea' + <eos>)
+    expect(epochs[1]!['bitsPerChar']).toBeCloseTo(
+      g.evaluate([{ text: 'lea', condition: 'fr' }]).bitsPerChar,
+      4,
+    );
+    g.dispose();
+  });
+});

@@ -62,6 +62,11 @@ export interface ConditionalGenerationOptions extends CommonTaskOptions {
   maxPerCondition?: number;
   /** Join the condition to every input step, not only the initial state. Default true. */
   conditionEveryStep?: boolean;
+  /**
+   * Held-out examples scored at the end of every epoch (loss and bits per char, in `epoch` and
+   * `validation` events); those longer than maxLength or of an unseen condition are skipped.
+   */
+  validation?: readonly ConditionalExample[];
 }
 
 export const CONDITIONAL_DEFAULTS = {
@@ -108,7 +113,13 @@ export interface ConditionalGenerator {
   dispose(): void;
 }
 
-const OPTION_NAMES = [...COMMON_OPTION_NAMES, 'maxLength', 'maxPerCondition', 'conditionEveryStep'];
+const OPTION_NAMES = [
+  ...COMMON_OPTION_NAMES,
+  'maxLength',
+  'maxPerCondition',
+  'conditionEveryStep',
+  'validation',
+];
 
 export function conditionalDefaults(
   examples: number,
@@ -247,26 +258,42 @@ export async function trainConditionalGeneration(
   );
   const T = o.maxLength + 1;
   const index = new Map(conditions.map((c, i) => [c, i]));
-  const tf1 = teacherForcing(
-    vocab,
-    rows.map((e) => e.text),
-    T,
-  );
-  const cond = Int32Array.from(rows, (e) => index.get(e.condition)!);
+  /** [condition | <bos> text] -> [text <eos>] rows, as the packed model reads them. */
+  const encode = (examples: readonly ConditionalExample[]) => {
+    const t = teacherForcing(
+      vocab,
+      examples.map((e) => e.text),
+      T,
+    );
+    const cond = Int32Array.from(examples, (e) => index.get(e.condition)!);
+    const n = examples.length;
+    return {
+      x: tf.tensor2d(sideBySide(cond, 1, t.tokensIn, T), [n, 1 + T], 'int32'),
+      y: tf.tensor2d(t.y, [n, T], 'int32'),
+      mask: tf.tensor2d(t.mask, [n, T]),
+    };
+  };
   const net = oneToMany(builderArgs(o, vocab.size, conditions.length));
-  const x = tf.tensor2d(sideBySide(cond, 1, tf1.tokensIn, T), [rows.length, 1 + T], 'int32');
-  const y = tf.tensor2d(tf1.y, [rows.length, T], 'int32');
-  const mask = tf.tensor2d(tf1.mask, [rows.length, T]);
+  const train = encode(rows);
+  if (options.validation) checkExamples(options.validation, 'validation');
+  const held = (options.validation ?? []).filter(
+    (e) => e.text.length <= o.maxLength && index.has(e.condition),
+  );
+  const val = held.length ? encode(held) : undefined;
   try {
     await runTraining(
       'names',
       packedInputs(net.model, 1, (a) => conditionRows(a, conditions.length)),
-      { x, y, mask },
-      { loss: 'sparseCategoricalCrossentropy', common: o },
+      train,
+      {
+        loss: 'sparseCategoricalCrossentropy',
+        common: o,
+        ...(val ? { validation: val, metrics: ['bitsPerChar'] } : {}),
+      },
       hooks,
     );
   } finally {
-    tf.dispose([x, y, mask]);
+    tf.dispose([...Object.values(train), ...(val ? Object.values(val) : [])]);
   }
   return conditionalGenerator(net, vocab, conditions, o, {});
 }

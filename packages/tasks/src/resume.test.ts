@@ -129,7 +129,7 @@ describe('interrupted then resumed equals uninterrupted', () => {
     await expectResumeExact('forecast', train, 5);
   });
 
-  it('conditional generation and seq2seq (two-input models)', async () => {
+  it('conditional generation (with validation) and seq2seq (two-input models)', async () => {
     const names4: Train = async (hooks) => {
       const g = await conditionalGeneration.train(
         names,
