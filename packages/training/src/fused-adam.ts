@@ -51,6 +51,57 @@ interface ValueCache {
 
 const f32 = Math.fround;
 
+/** The float32 scalars of one update, rounded as tfjs rounds them. */
+interface AdamScalars {
+  b1: number;
+  b2: number;
+  /** 1 - b1, 1 - b2 */
+  omb1: number;
+  omb2: number;
+  /** 1 - b1^t, 1 - b2^t */
+  omab1: number;
+  omab2: number;
+  eps: number;
+  negLr: number;
+  /** AdamW's 1 - lr wd; exactly 1 for Adam. */
+  keep: number;
+}
+
+/**
+ * One variable's update: tfjs's op sequence with a float32 rounding after each op. A top-level
+ * function with `Math.fround` written out: V8 inlines it there (an alias or a closure per
+ * variable measured 1.5x slower).
+ */
+function adamPass(
+  w: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  out: Float32Array,
+  c: AdamScalars,
+): void {
+  const { b1, b2, omb1, omb2, omab1, omab2, eps, negLr, keep } = c;
+  const decay = keep !== 1;
+  for (let j = 0; j < out.length; j++) {
+    const gj = g[j] as number;
+    // m = m b1 + g (1 - b1); v = v b2 + g^2 (1 - b2)
+    const mj = Math.fround(Math.fround((m[j] as number) * b1) + Math.fround(gj * omb1));
+    const vj = Math.fround(
+      Math.fround((v[j] as number) * b2) + Math.fround(Math.fround(gj * gj) * omb2),
+    );
+    m[j] = mj;
+    v[j] = vj;
+    // w + (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps) * -lr, w decayed first for AdamW
+    const mHat = Math.fround(mj / omab1);
+    const vHat = Math.fround(vj / omab2);
+    const step = Math.fround(
+      Math.fround(mHat / Math.fround(Math.fround(Math.sqrt(vHat)) + eps)) * negLr,
+    );
+    const wj = decay ? Math.fround((w[j] as number) * keep) : (w[j] as number);
+    out[j] = Math.fround(step + wj);
+  }
+}
+
 /**
  * Adam (Kingma & Ba 2015) with tfjs's exact numbers, one JS pass per variable on cpu and wasm.
  * A drop-in `tf.AdamOptimizer`: `getWeights`/`setWeights`, `getConfig` and the class name are
@@ -129,24 +180,14 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
       if (grad == null) {
         for (let j = 0; j < n; j++) out[j] = f32((w[j] as number) * keep); // AdamW: decay only
       } else {
-        const g = grad.dataSync() as Float32Array;
-        const m = this.m[i] as Float32Array;
-        const v = this.v[i] as Float32Array;
-        const decay = this.decay !== 0;
-        for (let j = 0; j < n; j++) {
-          const gj = g[j] as number;
-          // m = m b1 + g (1 - b1); v = v b2 + g^2 (1 - b2)
-          const mj = f32(f32((m[j] as number) * b1) + f32(gj * omb1));
-          const vj = f32(f32((v[j] as number) * b2) + f32(f32(gj * gj) * omb2));
-          m[j] = mj;
-          v[j] = vj;
-          // w + (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps) * -lr
-          const mHat = f32(mj / omab1);
-          const vHat = f32(vj / omab2);
-          const step = f32(f32(mHat / f32(f32(Math.sqrt(vHat)) + eps)) * negLr);
-          const wj = decay ? f32((w[j] as number) * keep) : (w[j] as number);
-          out[j] = f32(step + wj);
-        }
+        adamPass(
+          w,
+          grad.dataSync() as Float32Array,
+          this.m[i] as Float32Array,
+          this.v[i] as Float32Array,
+          out,
+          { b1, b2, omb1, omb2, omab1, omab2, eps, negLr, keep },
+        );
       }
       const t = tf.tensor(out, variable.shape, 'float32');
       variable.assign(t);
