@@ -1,6 +1,7 @@
 // Shared helpers of the speed suite: backend setup, seeded data, timing, result lines.
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { denseSoftmaxCrossEntropy, fastRecurrence } from '@rnnkit/models';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -62,4 +63,36 @@ export async function measure(step, { warmup, runs, steps, work }) {
 /** The one line a worker prints for run.mjs: `RESULT {json}`. */
 export function report(name, rates, extra = {}) {
   console.log(`RESULT ${JSON.stringify({ name, rates, median: median(rates), ...extra })}`);
+}
+
+/**
+ * W1's fast path: the variables of one-hot -> RNN(units) -> dense softmax, and the loss of a batch
+ * (x [batch, seqLength, vocab] one-hot, y [batch*seqLength, vocab]) through fastRecurrence and
+ * denseSoftmaxCrossEntropy. GRU with resetAfter false (tfjs/Keras 1), the only mode stock
+ * tfjs-layers builds, so both run the same model; bias [k units].
+ */
+export function w1Fast({ cell, units, vocab, batch, seqLength }) {
+  const gates = { lstm: 4, gru: 3, rnn: 1 }[cell];
+  const kernel = glorotVar(vocab, gates * units, 2);
+  const recurrentKernel = glorotVar(units, gates * units, 3);
+  const bias = tf.variable(tf.zeros([gates * units]));
+  const wd = glorotVar(units, vocab, 4);
+  const bd = tf.variable(tf.zeros([vocab]));
+  const h0 = tf.zeros([batch, units]);
+  const loss = (x, y) => {
+    const out = fastRecurrence({
+      cell,
+      x,
+      kernel,
+      recurrentKernel,
+      bias,
+      h0,
+      ...(cell === 'lstm' ? { c0: h0 } : {}),
+      ...(cell === 'gru' ? { resetAfter: false } : {}),
+    });
+    // dense softmax + cross-entropy as one op (models/src/kernels/fast-dense.ts)
+    const hs = tf.reshape(out.sequence, [batch * seqLength, units]);
+    return denseSoftmaxCrossEntropy(hs, wd, bd, y);
+  };
+  return { vars: [kernel, recurrentKernel, bias, wd, bd], loss };
 }

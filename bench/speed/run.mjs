@@ -7,9 +7,9 @@
 // each in its own process reporting the median of 3 timed runs after warm-up; all configurations
 // of a workload run once per round, 3 rounds (BENCH_ROUNDS), and every figure printed is the median
 // over rounds (BENCH_QUICK=1: fewer steps, 2 runs, 1 round). Prints `BENCH <name> <value> [unit]` lines: raw figures, then ratios
-// fast/stock and fast/PyTorch (against the faster of PyTorch's two configurations). For the
-// 256-unit LSTM and GRU it also runs the fast path on both cores (w1-parallel.mjs, worker_threads
-// data parallelism) as `<name>.parallel2.*`.
+// fast/stock and fast/PyTorch (against the faster of PyTorch's two configurations). The fast path
+// is rnnkit's default, which at 256 units runs half of each batch in a worker thread (both cores);
+// for the 256-unit LSTM and GRU it also runs the fast path on one thread as `<name>.threads1.*`.
 // `node bench/speed/run.mjs w1.lstm256 w3` runs only the named workloads.
 // The machine is shared: timings are noisy; ratios come from the same run, seconds apart.
 import { spawnSync } from 'node:child_process';
@@ -28,14 +28,14 @@ const WORKLOADS = [
     node: ['w1.mjs', 'lstm', '256'],
     py: ['speed_w1.py', 'lstm', '256'],
     unit: 'tokens/s',
-    parallel: ['w1-parallel.mjs', 'lstm', '256'],
+    single: ['w1.mjs', 'lstm', '256', '1'],
   },
   {
     name: 'w1.gru256',
     node: ['w1.mjs', 'gru', '256'],
     py: ['speed_w1.py', 'gru', '256'],
     unit: 'tokens/s',
-    parallel: ['w1-parallel.mjs', 'gru', '256'],
+    single: ['w1.mjs', 'gru', '256', '1'],
   },
   {
     name: 'w1.rnn256',
@@ -119,7 +119,7 @@ for (const w of WORKLOADS) {
     const stock = runNode(script, args, 'stock');
     const torch1 = runTorch(pyScript, pyArgs, 1);
     const torch2 = runTorch(pyScript, pyArgs, 2);
-    const par = w.parallel ? runNode(w.parallel[0], w.parallel.slice(2), w.parallel[1]) : null;
+    const one = w.single ? runNode(w.single[0], w.single.slice(1), 'fast') : null;
     const best = Math.max(torch1?.median ?? 0, torch2?.median ?? 0) || Number.NaN;
     rounds.push({
       fast: fast?.median,
@@ -127,10 +127,11 @@ for (const w of WORKLOADS) {
       stock: stock?.median,
       torch1: torch1?.median,
       torch2: torch2?.median,
-      par: par?.median,
+      one: one?.median,
       vsStock: (fast?.median ?? Number.NaN) / (stock?.median ?? Number.NaN),
       vsTorch: (fast?.median ?? Number.NaN) / best,
-      parVsTorch: (par?.median ?? Number.NaN) / best,
+      oneVsTorch: (one?.median ?? Number.NaN) / best,
+      oneVsStock: (one?.median ?? Number.NaN) / (stock?.median ?? Number.NaN),
     });
   }
   const m = (key) => med(rounds.map((x) => x[key]));
@@ -146,14 +147,16 @@ for (const w of WORKLOADS) {
   // Ratios: median over rounds of the ratio within each round.
   out('.ratio_vs_stock', 'vsStock', 'x');
   out('.ratio_vs_torch', 'vsTorch', 'x');
-  if (w.parallel) {
-    // Both cores (worker_threads, gradients averaged): an extra figure, not rnnkit's default path.
-    out(`.parallel2.${per}_per_s`, 'par', w.unit);
-    out('.parallel2.ratio_vs_torch', 'parVsTorch', 'x');
+  if (w.single) {
+    // The fast path held to one thread (setRecurrenceThreads(1)).
+    out(`.threads1.${per}_per_s`, 'one', w.unit);
+    out('.threads1.ratio_vs_stock', 'oneVsStock', 'x');
+    out('.threads1.ratio_vs_torch', 'oneVsTorch', 'x');
   }
   const flops = rounds.find((x) => x.flopsPerStep)?.flopsPerStep;
   if (flops) {
     // tokens per step = batch 32 x seqLength 64
     bench(`${w.name}.gflops`, (m('fast') * flops) / 2048 / 1e9, 'GFLOP/s');
+    if (w.single) bench(`${w.name}.threads1.gflops`, (m('one') * flops) / 2048 / 1e9, 'GFLOP/s');
   }
 }

@@ -1,12 +1,15 @@
 // W1: char-level language model training, one-hot input -> RNN(units) -> dense softmax, Adam.
-// Usage: node w1.mjs <fast|stock> <lstm|gru|rnn> <units>; prints RESULT lines (tokens per second).
-import { denseSoftmaxCrossEntropy, fastRecurrence } from '@rnnkit/models';
+// Usage: node w1.mjs <fast|stock> <lstm|gru|rnn> <units> [threads 1|2|auto]; prints RESULT lines
+// (tokens per second). fast uses rnnkit's default threads ('auto': at 256 units the kernel runs
+// half of each batch in a worker thread) unless told otherwise.
+import { setRecurrenceThreads } from '@rnnkit/models';
 import { createOptimizer } from '@rnnkit/training';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { glorotVar, measure, prng, QUICK, report, useWasm } from './common.mjs';
+import { measure, prng, QUICK, report, useWasm, w1Fast } from './common.mjs';
 
-const [variant = 'fast', cell = 'lstm', unitsArg = '256'] = process.argv.slice(2);
+const [variant = 'fast', cell = 'lstm', unitsArg = '256', threads = 'auto'] = process.argv.slice(2);
+setRecurrenceThreads(threads === 'auto' ? 'auto' : Number(threads));
 const units = Number(unitsArg);
 const vocab = 65;
 const seqLength = 64;
@@ -34,39 +37,13 @@ const batches = Array.from({ length: 4 }, () => {
 
 let step;
 if (variant === 'fast') {
-  const kernel = glorotVar(vocab, gates * units, 2);
-  const recurrentKernel = glorotVar(units, gates * units, 3);
-  // GRU with resetAfter false (tfjs/Keras 1), the only mode stock tfjs-layers builds, so the two
-  // run the same model; bias [3 units].
-  const bias = tf.variable(tf.zeros([gates * units]));
-  const wd = glorotVar(units, vocab, 4);
-  const bd = tf.variable(tf.zeros([vocab]));
-  const vars = [kernel, recurrentKernel, bias, wd, bd];
-  const h0 = tf.zeros([batch, units]);
+  const { vars, loss: lossOf } = w1Fast({ cell, units, vocab, batch, seqLength });
   // rnnkit's Adam: tfjs's numbers, one JS pass per variable (training/src/fused-adam.ts)
   const opt = createOptimizer({ type: 'adam', learningRate: 2e-3 });
   let i = 0;
   step = () => {
     const { x, y } = batches[i++ % batches.length];
-    const loss = opt.minimize(
-      () => {
-        const out = fastRecurrence({
-          cell,
-          x,
-          kernel,
-          recurrentKernel,
-          bias,
-          h0,
-          ...(cell === 'lstm' ? { c0: h0 } : {}),
-          ...(cell === 'gru' ? { resetAfter: false } : {}),
-        });
-        // dense softmax + cross-entropy as one op (models/src/kernels/fast-dense.ts)
-        const hs = tf.reshape(out.sequence, [batch * seqLength, units]);
-        return denseSoftmaxCrossEntropy(hs, wd, bd, y);
-      },
-      true,
-      vars,
-    );
+    const loss = opt.minimize(() => lossOf(x, y), true, vars);
     loss.dataSync();
     loss.dispose();
   };
@@ -105,4 +82,9 @@ const rates = await measure(step, {
 });
 const flopsPerStep =
   3 * 2 * batch * seqLength * (vocab * gates * units + units * gates * units + units * vocab);
-report(`w1.${cell}${units}.${variant}`, rates, { flopsPerStep, tensors: tf.memory().numTensors });
+const cpu = process.cpuUsage();
+report(`w1.${cell}${units}.${variant}`, rates, {
+  flopsPerStep,
+  tensors: tf.memory().numTensors,
+  cpuSeconds: (cpu.user + cpu.system) / 1e6,
+});

@@ -66,6 +66,8 @@ export type { Head, ManyToOneArgs, ManyToOneModel } from './many-to-one.js';
 export { HEAD_TYPES, manyToOne } from './many-to-one.js';
 export type { ConditionSpec, OneToManyArgs, OneToManyModel } from './one-to-many.js';
 export { BroadcastTime, oneToMany } from './one-to-many.js';
+export type { RecurrenceThreads } from './parallel/pool.js';
+export { getRecurrenceThreads, setRecurrenceThreads } from './parallel/pool.js';
 export type { SamplingArgs } from './sampling.js';
 export { argmax, checkSampling, DEFAULT_SAMPLING, sampleToken } from './sampling.js';
 export type { DecodedStep, Encoded, Seq2SeqArgs, Seq2SeqModel } from './seq2seq.js';

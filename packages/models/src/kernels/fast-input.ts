@@ -13,6 +13,7 @@
  * x[16] = 1;
  * const k = new Float32Array(32).map((_, i) => i); // [16 features, 2]: row f = [2f, 2f + 1]
  * sparseProject(toSparseRows(x, 2, 16)!, k, 2, null); // Float32Array [2, 3, 0, 1]
+ * toSparseRows(x, 2, 16)!.oneHot; // true
  * ```
  */
 
@@ -22,6 +23,8 @@ export interface SparseRows {
   start: Int32Array;
   idx: Int32Array;
   val: Float32Array;
+  /** Every row has exactly one nonzero, equal to 1 (one-hot): row r is feature idx[r]. */
+  oneHot: boolean;
 }
 
 /** Below this fraction of nonzeros the sparse path is used (a dense matMul wins above it). */
@@ -48,7 +51,9 @@ export function toSparseRows(x: Float32Array, rows: number, features: number): S
     }
   }
   start[rows] = n;
-  return { rows, start, idx, val };
+  let oneHot = n === rows;
+  for (let r = 0; r < rows && oneHot; r++) oneHot = start[r] === r && val[r] === 1;
+  return { rows, start, idx, val, oneHot };
 }
 
 /** x K (+ bias) for sparse x: [rows, g] from k [features, g]. */
@@ -59,6 +64,23 @@ export function sparseProject(
   bias: Float32Array | null,
 ): Float32Array {
   const out = new Float32Array(x.rows * g);
+  if (x.oneHot) {
+    // Row r = K[idx[r]] + bias: copies of the rows of K + bias, made once per feature.
+    const features = k.length / g;
+    let kb = k;
+    if (bias !== null) {
+      kb = new Float32Array(features * g);
+      for (let f = 0; f < features; f++) {
+        const o = f * g;
+        for (let j = 0; j < g; j++) kb[o + j] = (k[o + j] as number) + (bias[j] as number);
+      }
+    }
+    for (let r = 0; r < x.rows; r++) {
+      const ko = (x.idx[r] as number) * g;
+      out.set(kb.subarray(ko, ko + g), r * g);
+    }
+    return out;
+  }
   for (let r = 0; r < x.rows; r++) {
     const o = r * g;
     if (bias !== null) out.set(bias.subarray(0, g), o);
@@ -71,6 +93,19 @@ export function sparseProject(
   return out;
 }
 
+/**
+ * Column sums of dZ [rows, g] when x is one-hot: the rows of x^T dZ [features, g] summed (every
+ * row of dZ went to exactly one of them), features x g additions instead of rows x g.
+ */
+export function oneHotColSum(dK: Float32Array, features: number, g: number): Float32Array {
+  const out = new Float32Array(g);
+  for (let f = 0; f < features; f++) {
+    const o = f * g;
+    for (let j = 0; j < g; j++) out[j] = (out[j] as number) + (dK[o + j] as number);
+  }
+  return out;
+}
+
 /** x^T dZ for sparse x: [features, g] from dZ [rows, g]. */
 export function sparseWeightGrad(
   x: SparseRows,
@@ -79,6 +114,14 @@ export function sparseWeightGrad(
   features: number,
 ): Float32Array {
   const out = new Float32Array(features * g);
+  if (x.oneHot) {
+    for (let r = 0; r < x.rows; r++) {
+      const o = r * g;
+      const ko = (x.idx[r] as number) * g;
+      for (let j = 0; j < g; j++) out[ko + j] = (out[ko + j] as number) + (dZ[o + j] as number);
+    }
+    return out;
+  }
   for (let r = 0; r < x.rows; r++) {
     const o = r * g;
     for (let n = x.start[r] as number; n < (x.start[r + 1] as number); n++) {

@@ -5,6 +5,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { recurrenceWorker, setRecurrenceThreads } from '../parallel/pool.js';
 import { fastRecurrence } from './fast.js';
 import type { Cell, RecurrenceInputs, RecurrenceOutputs } from './recurrence.js';
 
@@ -348,6 +349,63 @@ for (const backend of ['cpu', 'wasm'] as const) {
     });
   });
 }
+
+describe('fastRecurrence on two threads (wasm, half of each batch in a worker)', () => {
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+    setRecurrenceThreads(2);
+    return () => setRecurrenceThreads('auto');
+  });
+  it('starts the worker', () => {
+    const spec = { ...{ batch: 5, time: 6, features: 3, units: 5 }, resetAfter: false };
+    const worker = recurrenceWorker({
+      cell: 'lstm',
+      ...spec,
+      reverse: false,
+      act: 'tanh',
+      recAct: 'sigmoid',
+    });
+    expect(worker).not.toBeNull();
+  });
+  const base = { batch: 5, time: 6, features: 3, units: 5 };
+  const cases: Case[] = [
+    { cell: 'lstm', ...base },
+    { cell: 'lstm', ...base, masked: true, goBackwards: true },
+    { cell: 'gru', ...base, resetAfter: false, masked: true },
+    { cell: 'gru', ...base, noBias: true },
+    { cell: 'rnn', ...base, features: 20, oneHot: true },
+    { cell: 'lstm', ...base, features: 20, oneHot: true, batch: 4 },
+  ];
+  cases.forEach((c, i) => {
+    it(`matches the step reference: ${JSON.stringify(c)}`, () =>
+      expectClose(c, 300 + i, stepReference));
+  });
+
+  it('gives the same numbers every run, and those of one thread within tolerance', () => {
+    const c: Case = { cell: 'lstm', batch: 6, time: 4, features: 3, units: 4, masked: true };
+    const { inputs, vars } = makeInputs(c, 9);
+    const a = evaluate(fastRecurrence, inputs, vars, 9);
+    const b = evaluate(fastRecurrence, inputs, vars, 9);
+    expect(maxDiff(a.outs, b.outs)).toBe(0);
+    expect(maxDiff(a.grads, b.grads)).toBe(0);
+    setRecurrenceThreads(1);
+    const one = evaluate(fastRecurrence, inputs, vars, 9);
+    setRecurrenceThreads(2);
+    expect(maxDiff(a.outs, one.outs)).toBeLessThan(1e-6);
+    expect(maxDiff(a.grads, one.grads)).toBeLessThan(1e-5);
+    tf.dispose([...vars, ...(inputs.mask ? [inputs.mask] : [])]);
+  });
+
+  it('leaves no tensors behind', () => {
+    const c: Case = { cell: 'gru', batch: 4, time: 3, features: 2, units: 3 };
+    const { inputs, vars } = makeInputs(c, 8);
+    evaluate(fastRecurrence, inputs, vars, 8);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) evaluate(fastRecurrence, inputs, vars, 8);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose(vars);
+  });
+});
 
 describe('fastRecurrence errors', () => {
   it('rejects bad shapes with the reference kernel errors', async () => {

@@ -9,6 +9,11 @@
  * steps, written as `(dZ^T A)^T` with explicit transposes because wasm's matMul leaves its fast path
  * for transposed operands (13-34x slower, PERF-NOTES.md).
  *
+ * The computation itself is `fast-core.ts` (plain arrays; products on the wasm heap when the wasm
+ * backend is active). For large problems on wasm under Node, half of the batch runs in a worker
+ * thread (`../parallel/`, `setRecurrenceThreads`): the rows of a batch are independent through
+ * time, so each thread runs the recurrence of its rows and the weight gradients are summed.
+ *
  * The op is registered through the engine's `runKernelFunc`, the primitive `tf.customGrad` is built
  * on, for two reasons customGrad cannot serve: the op has three outputs (sequence, h, c), and the
  * gradient of each input is computed only when the tape asks for it (the input gradient costs a
@@ -23,25 +28,15 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelsError } from '../errors.js';
+import { recurrenceWorker, type WorkerJob } from '../parallel/pool.js';
 import {
-  activationFn,
-  activationGradFromOutput,
-  lstmBackwardStep,
-  lstmForwardStep,
-  rnnBackwardStep,
-  rnnForwardStep,
-  type StepShape,
-} from './fast-gates.js';
-import {
-  gruAfterBackwardStep,
-  gruAfterForwardStep,
-  gruBeforeBackwardH,
-  gruBeforeBackwardR,
-  gruBeforeForwardGates,
-  gruBeforeForwardState,
-} from './fast-gru-gates.js';
-import { type SparseRows, sparseProject, sparseWeightGrad, toSparseRows } from './fast-input.js';
-import { colSum, columns, transposeData, transposed, weightGradT } from './fast-linalg.js';
+  type CoreData,
+  type CoreOutputs,
+  type CoreSpec,
+  GATES,
+  RecurrenceCore,
+} from './fast-core.js';
+import { productsFor } from './fast-wasm.js';
 import type { RecurrenceInputs, RecurrenceKernel, RecurrenceOutputs } from './recurrence.js';
 import { checkRecurrenceInputs } from './reference.js';
 
@@ -52,20 +47,43 @@ interface OpEngine {
     backwardsFunc: (dys: tf.Tensor[], saved: tf.Tensor[]) => Record<string, () => tf.Tensor>;
     inputs: Record<string, tf.Tensor>;
   }): tf.Tensor[];
+  isTapeOn?: () => boolean;
 }
 
-/** One matMul of a JS buffer [rows, cols] by a weight tensor, read back into JS. */
-function stepMatMul(a: Float32Array, rows: number, cols: number, w: tf.Tensor2D): Float32Array {
-  const at = tf.tensor2d(a, [rows, cols]);
-  const out = tf.matMul(at, w);
-  const data = out.dataSync() as Float32Array;
-  at.dispose();
-  out.dispose();
-  return data;
+const f32 = (t: tf.Tensor): Float32Array => t.dataSync() as Float32Array;
+
+/** Rows [from, to) of a [batch, ...] array with `per` values per row. */
+const rowsOf = (a: Float32Array, per: number, from: number, to: number): Float32Array =>
+  a.slice(from * per, to * per);
+
+/** [a rows; b rows] */
+function concatRows(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
-/** Gate count per cell. */
-const GATES = { rnn: 1, lstm: 4, gru: 3 } as const;
+/** a + b elementwise, a first (a fixed order: the same result every run). */
+function sum(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = (a[i] as number) + (b[i] as number);
+  return out;
+}
+
+/** The batch rows [from, to) of a run's inputs. */
+function splitData(spec: CoreSpec, d: CoreData, from: number, to: number): CoreData {
+  const { time, features, units } = spec;
+  return {
+    x: rowsOf(d.x, time * features, from, to),
+    kernel: d.kernel,
+    recurrent: d.recurrent,
+    bias: d.bias,
+    h0: rowsOf(d.h0, units, from, to),
+    c0: d.c0 === null ? null : rowsOf(d.c0, units, from, to),
+    mask: d.mask === null ? null : rowsOf(d.mask, time, from, to),
+  };
+}
 
 /**
  * The optimised kernel. Same outputs and gradients as `referenceRecurrence` for every option of
@@ -81,250 +99,107 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
       'x has 0 time steps, expected at least 1: give sequences of length >= 1',
     );
   }
-  const g = GATES[cell] * units;
-  const resetAfter = cell === 'gru' && (inputs.resetAfter ?? true);
-  const reverse = inputs.goBackwards ?? false;
-  const act = inputs.activation ?? 'tanh';
-  const recAct = inputs.recurrentActivation ?? 'sigmoid';
-  const s: StepShape = {
+  const spec: CoreSpec = {
+    cell,
     batch,
+    time,
+    features,
     units,
-    act: activationFn(act),
-    rec: activationFn(recAct),
-    dAct: activationGradFromOutput(act),
-    dRec: activationGradFromOutput(recAct),
+    resetAfter: cell === 'gru' && (inputs.resetAfter ?? true),
+    reverse: inputs.goBackwards ?? false,
+    act: inputs.activation ?? 'tanh',
+    recAct: inputs.recurrentActivation ?? 'sigmoid',
   };
-  const bu = batch * units;
-  const rows = time * batch;
-  // [time*batch] keep flags in processing order (row k*batch + b), or null.
-  let keep: Uint8Array | null = null;
-  if (inputs.mask != null) {
-    const m = inputs.mask.dataSync();
-    keep = new Uint8Array(rows);
-    for (let k = 0; k < time; k++) {
-      const t = reverse ? time - 1 - k : k;
-      for (let b = 0; b < batch; b++) keep[k * batch + b] = (m[b * time + t] as number) > 0 ? 1 : 0;
-    }
-  }
+  const g = GATES[cell] * units;
   const opInputs: Record<string, tf.Tensor> = { x, kernel, recurrentKernel, h0 };
   if (bias !== null) opInputs.bias = bias;
   if (cell === 'lstm' && inputs.c0 != null) opInputs.c0 = inputs.c0;
+  const engine = tf.engine() as unknown as OpEngine;
+  const tapeOn = engine.isTapeOn?.() ?? true;
+  // Rows [0, split) run here, [split, batch) in the worker (split = batch: no worker).
+  const worker = recurrenceWorker(spec);
+  const split = worker === null ? batch : Math.ceil(batch / 2);
 
-  // Filled by the forward pass, read by the backward pass.
-  const hs = new Float32Array((time + 1) * bu); // [(time+1)*batch, units], slot k = h before step k
-  const cs = cell === 'lstm' ? new Float32Array((time + 1) * bu) : new Float32Array(0);
-  const gates = cell === 'rnn' ? new Float32Array(0) : new Float32Array(rows * g);
-  const aux = cell === 'gru' ? new Float32Array(rows * units) : new Float32Array(0); // rh or mh
+  let local: RecurrenceCore | null = null;
+  let job: WorkerJob | null = null;
 
-  const bRec = new Float32Array(g); // gru resetAfter: the recurrent bias row
-  let sparse: SparseRows | null = null; // x in processing order, when sparse enough
-
-  const forwardFunc = (_backend: unknown, save: (tensors: tf.Tensor[]) => void): tf.Tensor[] => {
-    // [time*batch, features], processing order (reordered in JS: see transposeData)
-    const xData = x.dataSync();
-    const xtData = new Float32Array(rows * features);
-    for (let k = 0; k < time; k++) {
-      const t = reverse ? time - 1 - k : k;
-      for (let b = 0; b < batch; b++) {
-        const from = (b * time + t) * features;
-        xtData.set(xData.subarray(from, from + features), (k * batch + b) * features);
-      }
-    }
-    const biasData = bias === null ? null : (bias.dataSync() as Float32Array);
-    if (biasData !== null && bias?.rank === 2) bRec.set(biasData.subarray(g, 2 * g));
-    // [time*batch, g] input projection x K + b_in
-    let xp: Float32Array;
-    sparse = toSparseRows(xtData, rows, features);
-    if (sparse !== null) {
-      xp = sparseProject(sparse, kernel.dataSync() as Float32Array, g, biasData);
-      save([kernel, recurrentKernel]);
+  const forwardFunc = (): tf.Tensor[] => {
+    const data: CoreData = {
+      x: f32(x),
+      kernel: f32(kernel),
+      recurrent: f32(recurrentKernel),
+      bias: bias === null ? null : f32(bias),
+      h0: f32(h0),
+      c0: cell === 'lstm' && inputs.c0 != null ? f32(inputs.c0) : null,
+      mask: inputs.mask == null ? null : f32(inputs.mask),
+    };
+    const mm = productsFor(tf.backend());
+    let out: CoreOutputs;
+    if (worker === null) {
+      local = new RecurrenceCore(spec, data, mm);
+      out = local.forward();
     } else {
-      const xt = tf.tensor2d(xtData, [rows, features]);
-      xp = tf.matMul(xt, kernel).dataSync() as Float32Array;
-      if (biasData !== null) {
-        for (let r = 0; r < rows; r++) {
-          for (let j = 0; j < g; j++)
-            xp[r * g + j] = (xp[r * g + j] as number) + (biasData[j] as number);
-        }
-      }
-      save([kernel, recurrentKernel, xt]);
-    }
-    hs.set(h0.dataSync());
-    if (cell === 'lstm' && inputs.c0 != null) cs.set(inputs.c0.dataSync()); // else zeros
-
-    if (cell === 'gru' && !resetAfter) {
-      const rData = recurrentKernel.dataSync() as Float32Array;
-      const rzr = tf.tensor2d(columns(rData, units, g, 0, 2 * units), [units, 2 * units]);
-      const rh = tf.tensor2d(columns(rData, units, g, 2 * units, units), [units, units]);
-      for (let k = 0; k < time; k++) {
-        const m1 = stepMatMul(hs.subarray(k * bu, (k + 1) * bu), batch, units, rzr);
-        gruBeforeForwardGates(s, k, xp, m1, hs, gates, aux);
-        const m2 = stepMatMul(aux.subarray(k * bu, (k + 1) * bu), batch, units, rh);
-        gruBeforeForwardState(s, k, xp, m2, hs, gates, keep);
-      }
-    } else {
-      for (let k = 0; k < time; k++) {
-        const m = stepMatMul(hs.subarray(k * bu, (k + 1) * bu), batch, units, recurrentKernel);
-        if (cell === 'lstm') lstmForwardStep(s, k, xp, m, hs, cs, gates, keep);
-        else if (cell === 'rnn') rnnForwardStep(s, k, xp, m, hs, keep);
-        else gruAfterForwardStep(s, k, xp, m, bRec, hs, gates, aux, keep);
-      }
-    }
-    // Masked steps repeat the previous state, so output k is always the state after step k.
-    const seq = new Float32Array(batch * time * units); // [batch, time, units], processing order
-    for (let k = 0; k < time; k++) {
-      for (let b = 0; b < batch; b++) {
-        const from = (k + 1) * bu + b * units;
-        seq.set(hs.subarray(from, from + units), (b * time + k) * units);
-      }
+      const mine = { ...spec, batch: split };
+      const theirs = { ...spec, batch: batch - split };
+      job = worker.start(theirs, splitData(spec, data, split, batch), tapeOn);
+      local = new RecurrenceCore(mine, splitData(spec, data, 0, split), mm);
+      const a = local.forward();
+      const b = job.forward();
+      out = {
+        seq: concatRows(a.seq, b.seq),
+        h: concatRows(a.h, b.h),
+        c: a.c === null || b.c === null ? null : concatRows(a.c, b.c),
+      };
     }
     const outs: tf.Tensor[] = [
-      tf.tensor3d(seq, [batch, time, units]),
-      tf.tensor2d(hs.slice(time * bu), [batch, units]),
+      tf.tensor3d(out.seq, [batch, time, units]),
+      tf.tensor2d(out.h, [batch, units]),
     ];
-    if (cell === 'lstm') outs.push(tf.tensor2d(cs.slice(time * bu), [batch, units]));
+    if (out.c !== null) outs.push(tf.tensor2d(out.c, [batch, units]));
     return outs;
   };
 
-  const backwardsFunc = (dys: tf.Tensor[], saved: tf.Tensor[]): Record<string, () => tf.Tensor> => {
-    const [kern, rk, xt] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D | undefined];
-    const dSeq = (dys[0] as tf.Tensor).dataSync() as Float32Array;
-    const dh = new Float32Array((dys[1] as tf.Tensor).dataSync()); // [batch, units], dL/dh_k
-    const dc = cell === 'lstm' ? new Float32Array((dys[2] as tf.Tensor).dataSync()) : dh;
-    const addOutputGrad = (k: number): void => {
-      for (let b = 0; b < batch; b++) {
-        const o = (b * time + k) * units;
-        for (let j = 0; j < units; j++) {
-          dh[b * units + j] = (dh[b * units + j] as number) + (dSeq[o + j] as number);
-        }
-      }
-    };
-    // dh_{k-1} = recurrent part (rows of a matMul) or the passthrough of a masked row.
-    const mergeRecurrent = (k: number, rec: Float32Array, base: Float32Array | null): void => {
-      for (let b = 0; b < batch; b++) {
-        const masked = keep !== null && keep[k * batch + b] === 0;
-        if (masked && base === null) continue; // dh row passes through unchanged
-        const o = b * units;
-        for (let j = 0; j < units; j++) {
-          dh[o + j] =
-            (base === null ? 0 : (base[o + j] as number)) + (masked ? 0 : (rec[o + j] as number));
-        }
-      }
-    };
-
-    const hPrev = tf.tensor2d(hs.subarray(0, rows * units), [rows, units]);
-    let dZin: Float32Array; // [time*batch, g], gradient of the input projection (x K + b_in)
-    let dRT: () => Float32Array; // [g, units], the recurrent kernel's gradient transposed
-    let dBias: () => tf.Tensor;
-
-    if (cell === 'gru' && !resetAfter) {
-      const rData = rk.dataSync() as Float32Array;
-      const rzrT = tf.tensor2d(
-        transposeData(columns(rData, units, g, 0, 2 * units), units, 2 * units),
-        [2 * units, units],
-      );
-      const rhT = tf.tensor2d(
-        transposeData(columns(rData, units, g, 2 * units, units), units, units),
-        [units, units],
-      );
-      const dZzr = new Float32Array(rows * 2 * units);
-      const dAh = new Float32Array(rows * units);
-      const dhp = new Float32Array(bu);
-      for (let k = time - 1; k >= 0; k--) {
-        addOutputGrad(k);
-        gruBeforeBackwardH(s, k, dh, hs, gates, dZzr, dAh, dhp, keep);
-        const drh = stepMatMul(dAh.subarray(k * bu, (k + 1) * bu), batch, units, rhT);
-        gruBeforeBackwardR(s, k, drh, hs, gates, dZzr, dhp, keep);
-        const zr = dZzr.subarray(k * 2 * bu, (k + 1) * 2 * bu);
-        mergeRecurrent(k, stepMatMul(zr, batch, 2 * units, rzrT), dhp);
-      }
-      const dz = new Float32Array(rows * g);
-      for (let r = 0; r < rows; r++) {
-        dz.set(dZzr.subarray(r * 2 * units, (r + 1) * 2 * units), r * g);
-        dz.set(dAh.subarray(r * units, (r + 1) * units), r * g + 2 * units);
-      }
-      dZin = dz;
-      dRT = () => {
-        // rows of dR^T: [z r] from h_{k-1}, [h] from r * h_{k-1}
-        const out = new Float32Array(g * units);
-        out.set(weightGradT(hPrev, dZzr, rows, 2 * units));
-        out.set(weightGradT(tf.tensor2d(aux, [rows, units]), dAh, rows, units), 2 * units * units);
-        return out;
-      };
-      dBias = () => tf.tensor1d(colSum(dz, rows, g));
-    } else if (cell === 'gru') {
-      const rT = transposed(rk);
-      const dM = new Float32Array(rows * g);
-      const dAh = new Float32Array(rows * units);
-      const dhp = new Float32Array(bu);
-      for (let k = time - 1; k >= 0; k--) {
-        addOutputGrad(k);
-        gruAfterBackwardStep(s, k, dh, hs, gates, aux, dM, dAh, dhp, keep);
-        const dMk = dM.subarray(k * batch * g, (k + 1) * batch * g);
-        mergeRecurrent(k, stepMatMul(dMk, batch, g, rT), dhp);
-      }
-      // The input side differs from dM only in the h block: dAh instead of r * dAh.
-      const dz = dM.slice();
-      for (let r = 0; r < rows; r++)
-        dz.set(dAh.subarray(r * units, (r + 1) * units), r * g + 2 * units);
-      dZin = dz;
-      dRT = () => weightGradT(hPrev, dM, rows, g);
-      dBias = () => {
-        const dIn = colSum(dz, rows, g);
-        if (bias?.rank !== 2) return tf.tensor1d(dIn);
-        const both = new Float32Array(2 * g);
-        both.set(dIn);
-        both.set(colSum(dM, rows, g), g);
-        return tf.tensor2d(both, [2, g]);
-      };
-    } else {
-      const rT = transposed(rk);
-      const dZ = new Float32Array(rows * g);
-      for (let k = time - 1; k >= 0; k--) {
-        addOutputGrad(k);
-        if (cell === 'lstm') lstmBackwardStep(s, k, dh, dc, cs, gates, dZ, keep);
-        else rnnBackwardStep(s, k, dh, hs, dZ, keep);
-        const dZk = dZ.subarray(k * batch * g, (k + 1) * batch * g);
-        mergeRecurrent(k, stepMatMul(dZk, batch, g, rT), null);
-      }
-      dZin = dZ;
-      dRT = () => weightGradT(hPrev, dZ, rows, g);
-      dBias = () => tf.tensor1d(colSum(dZ, rows, g));
-    }
-
+  const backwardsFunc = (dys: tf.Tensor[]): Record<string, () => tf.Tensor> => {
+    const core = local as RecurrenceCore;
+    const dSeq = f32(dys[0] as tf.Tensor);
+    const dhT = f32(dys[1] as tf.Tensor);
+    const dcT = cell === 'lstm' ? f32(dys[2] as tf.Tensor) : null;
+    // Local rows [0, split); the worker starts on its rows first, so both run at once.
+    const remote =
+      job === null
+        ? null
+        : job.backward(
+            rowsOf(dSeq, time * units, split, batch),
+            rowsOf(dhT, units, split, batch),
+            dcT === null ? null : rowsOf(dcT, units, split, batch),
+          );
+    const mineOnly = remote === null;
+    core.backward(
+      mineOnly ? dSeq : rowsOf(dSeq, time * units, 0, split),
+      mineOnly ? dhT : rowsOf(dhT, units, 0, split),
+      dcT === null || mineOnly ? dcT : rowsOf(dcT, units, 0, split),
+    );
+    const both = (mine: Float32Array, key: 'kernel' | 'recurrent' | 'bias'): Float32Array =>
+      remote === null ? mine : sum(mine, remote.grads()[key]);
+    const rows = (mine: Float32Array, key: 'h0' | 'c0'): Float32Array =>
+      remote === null ? mine : concatRows(mine, remote.grads()[key]);
     const grads: Record<string, () => tf.Tensor> = {
       x: () => {
-        // [time*batch, g] x [g, features] -> [time*batch, features], then back to
-        // [batch, time, features] in input order
-        const dxt = tf.matMul(tf.tensor2d(dZin, [rows, g]), transposed(kern)).dataSync();
-        const dx = new Float32Array(rows * features);
-        for (let k = 0; k < time; k++) {
-          const t = reverse ? time - 1 - k : k;
-          for (let b = 0; b < batch; b++) {
-            const from = (k * batch + b) * features;
-            dx.set(dxt.subarray(from, from + features), (b * time + t) * features);
-          }
-        }
+        const mine = core.gradX();
+        const dx = remote === null ? mine : concatRows(mine, remote.gradX());
         return tf.tensor3d(dx, [batch, time, features]);
       },
-      kernel: () =>
-        tf.tensor2d(
-          sparse !== null || xt === undefined
-            ? sparseWeightGrad(sparse as SparseRows, dZin, g, features)
-            : transposeData(weightGradT(xt, dZin, rows, g), g, features),
-          [features, g],
-        ),
-      recurrentKernel: () => tf.tensor2d(transposeData(dRT(), g, units), [units, g]),
-      h0: () => tf.tensor2d(dh.slice(), [batch, units]),
+      kernel: () => tf.tensor2d(both(core.gradKernel(), 'kernel'), [features, g]),
+      recurrentKernel: () => tf.tensor2d(both(core.gradRecurrent(), 'recurrent'), [units, g]),
+      h0: () => tf.tensor2d(rows(core.gradH0(), 'h0'), [batch, units]),
     };
-    if (bias !== null) grads.bias = () => tf.reshape(dBias(), bias.shape);
+    if (bias !== null) grads.bias = () => tf.tensor(both(core.gradBias(), 'bias'), bias.shape);
     if (cell === 'lstm' && inputs.c0 != null)
-      grads.c0 = () => tf.tensor2d(dc.slice(), [batch, units]);
+      grads.c0 = () => tf.tensor2d(rows(core.gradC0(), 'c0'), [batch, units]);
     return grads;
   };
 
   return tf.tidy('FastRecurrence', () => {
-    const engine = tf.engine() as unknown as OpEngine;
     const outs = engine.runKernelFunc({ forwardFunc, backwardsFunc, inputs: opInputs });
     const result: RecurrenceOutputs = {
       sequence: outs[0] as tf.Tensor3D,

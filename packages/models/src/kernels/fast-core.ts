@@ -1,0 +1,442 @@
+/**
+ * The computation of the fast recurrence kernel on plain arrays: forward through time, and the
+ * backward pass through time (BPTT) with the weight gradients as a few large products over all
+ * steps. No tensors: the same code runs in the op of `fast.ts` and in a worker thread that takes
+ * half of the batch (`../parallel/`); matrix products go through `Products` (XNNPACK on the wasm
+ * heap, else tfjs ops).
+ *
+ * Buffers are time-major in processing order: step `k` of a `[time * batch, n]` buffer starts at
+ * `k * batch * n` (`fast-gates.ts`).
+ *
+ * @example
+ * ```ts
+ * const core = new RecurrenceCore(
+ *   { cell: 'rnn', batch: 1, time: 2, features: 1, units: 1, resetAfter: false,
+ *     reverse: false, act: 'tanh', recAct: 'sigmoid' },
+ *   { x: new Float32Array([1, 1]), kernel: new Float32Array([1]),
+ *     recurrent: new Float32Array([0]), bias: null, h0: new Float32Array(1), c0: null,
+ *     mask: null },
+ *   tfProducts,
+ * );
+ * core.forward().seq; // Float32Array [0.7615941762924194, 0.7615941762924194]
+ * ```
+ */
+import {
+  type Activation,
+  activationFn,
+  activationGradFromOutput,
+  lstmBackwardStep,
+  lstmForwardStep,
+  type RecurrentActivation,
+  rnnBackwardStep,
+  rnnForwardStep,
+  type StepShape,
+} from './fast-gates.js';
+import {
+  gruAfterBackwardStep,
+  gruAfterForwardStep,
+  gruBeforeBackwardH,
+  gruBeforeBackwardR,
+  gruBeforeForwardGates,
+  gruBeforeForwardState,
+} from './fast-gru-gates.js';
+import {
+  oneHotColSum,
+  type SparseRows,
+  sparseProject,
+  sparseWeightGrad,
+  toSparseRows,
+} from './fast-input.js';
+import { colSum, columns, transposeData, transposeRowsInto } from './fast-linalg.js';
+import type { Products } from './fast-wasm.js';
+import type { Cell } from './recurrence.js';
+
+/** Gate count per cell. */
+export const GATES = { rnn: 1, lstm: 4, gru: 3 } as const;
+
+/** Sizes and options of one run (structured-clonable: sent to workers). */
+export interface CoreSpec {
+  cell: Cell;
+  batch: number;
+  time: number;
+  features: number;
+  units: number;
+  /** gru only: bias is [2, 3 units] (input row, recurrent row). */
+  resetAfter: boolean;
+  reverse: boolean;
+  act: Activation;
+  recAct: RecurrentActivation;
+}
+
+/** Inputs of one run, as arrays (structured-clonable). */
+export interface CoreData {
+  /** [batch, time, features], input order */
+  x: Float32Array;
+  /** [features, g] */
+  kernel: Float32Array;
+  /** [units, g] */
+  recurrent: Float32Array;
+  /** [g], or [2, g] for gru with resetAfter; null without bias */
+  bias: Float32Array | null;
+  /** [batch, units] */
+  h0: Float32Array;
+  /** [batch, units] (lstm), or null for zeros */
+  c0: Float32Array | null;
+  /** [batch, time] 1/0, or null */
+  mask: Float32Array | null;
+}
+
+/** Outputs of the forward pass. */
+export interface CoreOutputs {
+  /** [batch, time, units], processing order */
+  seq: Float32Array;
+  /** [batch, units] */
+  h: Float32Array;
+  /** [batch, units] (lstm), else null */
+  c: Float32Array | null;
+}
+
+/** One sequence run: forward fills the saved state, backward reads it. */
+export class RecurrenceCore {
+  readonly spec: CoreSpec;
+  private readonly data: CoreData;
+  private readonly mm: Products;
+  private readonly s: StepShape;
+  private readonly g: number;
+  private readonly rows: number;
+  private readonly keep: Uint8Array | null;
+  private readonly hs: Float32Array;
+  private readonly cs: Float32Array;
+  private readonly gates: Float32Array;
+  private readonly aux: Float32Array;
+  private sparse: SparseRows | null = null;
+  /** [time*batch, features] x in processing order (dense inputs only, for the kernel gradient) */
+  private xt: Float32Array | null = null;
+  private ran = false;
+
+  constructor(spec: CoreSpec, data: CoreData, mm: Products) {
+    this.spec = spec;
+    this.data = data;
+    this.mm = mm;
+    const { cell, batch, time, units, reverse } = spec;
+    this.g = GATES[cell] * units;
+    this.rows = time * batch;
+    this.s = {
+      batch,
+      units,
+      act: activationFn(spec.act),
+      rec: activationFn(spec.recAct),
+      dAct: activationGradFromOutput(spec.act),
+      dRec: activationGradFromOutput(spec.recAct),
+    };
+    // [time*batch] keep flags in processing order (row k*batch + b), or null.
+    let keep: Uint8Array | null = null;
+    if (data.mask !== null) {
+      const m = data.mask;
+      keep = new Uint8Array(this.rows);
+      for (let k = 0; k < time; k++) {
+        const t = reverse ? time - 1 - k : k;
+        for (let b = 0; b < batch; b++)
+          keep[k * batch + b] = (m[b * time + t] as number) > 0 ? 1 : 0;
+      }
+    }
+    this.keep = keep;
+    const bu = batch * units;
+    this.hs = new Float32Array((time + 1) * bu); // slot k = h before step k
+    this.cs = cell === 'lstm' ? new Float32Array((time + 1) * bu) : new Float32Array(0);
+    this.gates = cell === 'rnn' ? new Float32Array(0) : new Float32Array(this.rows * this.g);
+    this.aux = cell === 'gru' ? new Float32Array(this.rows * units) : new Float32Array(0); // rh or mh
+  }
+
+  /** Whether forward has run (backward needs its saved state). */
+  get hasRun(): boolean {
+    return this.ran;
+  }
+
+  forward(): CoreOutputs {
+    const { cell, batch, time, features, units, reverse, resetAfter } = this.spec;
+    const { s, g, rows, keep, hs, cs, gates, aux, mm } = this;
+    const { x, kernel, recurrent, bias, h0, c0 } = this.data;
+    const bu = batch * units;
+    // [time*batch, features], processing order
+    const xt = new Float32Array(rows * features);
+    for (let k = 0; k < time; k++) {
+      const t = reverse ? time - 1 - k : k;
+      for (let b = 0; b < batch; b++) {
+        const from = (b * time + t) * features;
+        xt.set(x.subarray(from, from + features), (k * batch + b) * features);
+      }
+    }
+    const bRec = new Float32Array(g); // gru resetAfter: the recurrent bias row
+    if (bias !== null && cell === 'gru' && resetAfter) bRec.set(bias.subarray(g, 2 * g));
+    // [time*batch, g] input projection x K + b_in
+    let xp: Float32Array;
+    this.sparse = toSparseRows(xt, rows, features);
+    if (this.sparse !== null) {
+      xp = sparseProject(this.sparse, kernel, g, bias);
+    } else {
+      this.xt = xt;
+      xp = mm.mul(xt, rows, features, kernel, g);
+      if (bias !== null) {
+        for (let r = 0; r < rows; r++) {
+          const o = r * g;
+          for (let j = 0; j < g; j++) xp[o + j] = (xp[o + j] as number) + (bias[j] as number);
+        }
+      }
+    }
+    hs.set(h0.subarray(0, bu));
+    if (cell === 'lstm' && c0 !== null) cs.set(c0.subarray(0, bu)); // else zeros
+
+    if (cell === 'gru' && !resetAfter) {
+      const rzr = mm.product(columns(recurrent, units, g, 0, 2 * units), units, 2 * units, batch);
+      const rh = mm.product(columns(recurrent, units, g, 2 * units, units), units, units, batch);
+      for (let k = 0; k < time; k++) {
+        const m1 = rzr.run(hs.subarray(k * bu, (k + 1) * bu));
+        gruBeforeForwardGates(s, k, xp, m1, hs, gates, aux);
+        const m2 = rh.run(aux.subarray(k * bu, (k + 1) * bu));
+        gruBeforeForwardState(s, k, xp, m2, hs, gates, keep);
+      }
+      rzr.dispose();
+      rh.dispose();
+    } else {
+      const rec = mm.product(recurrent, units, g, batch);
+      for (let k = 0; k < time; k++) {
+        const m = rec.run(hs.subarray(k * bu, (k + 1) * bu));
+        if (cell === 'lstm') lstmForwardStep(s, k, xp, m, hs, cs, gates, keep);
+        else if (cell === 'rnn') rnnForwardStep(s, k, xp, m, hs, keep);
+        else gruAfterForwardStep(s, k, xp, m, bRec, hs, gates, aux, keep);
+      }
+      rec.dispose();
+    }
+    this.ran = true;
+    // Masked steps repeat the previous state, so output k is always the state after step k.
+    const seq = new Float32Array(batch * time * units); // [batch, time, units], processing order
+    for (let k = 0; k < time; k++) {
+      for (let b = 0; b < batch; b++) {
+        const from = (k + 1) * bu + b * units;
+        seq.set(hs.subarray(from, from + units), (b * time + k) * units);
+      }
+    }
+    return {
+      seq,
+      h: hs.slice(time * bu),
+      c: cell === 'lstm' ? cs.slice(time * bu) : null,
+    };
+  }
+
+  /**
+   * The backward pass through time, from dSeq [batch, time, units] (or null: zeros), dhT, dcT
+   * [batch, units] (or null) reaching the outputs. The gradients are then read by the grad*
+   * methods, each computed only when asked (the x gradient is a large product).
+   */
+  backward(dSeq: Float32Array | null, dhT: Float32Array | null, dcT: Float32Array | null): void {
+    const { cell, batch, time, units, resetAfter } = this.spec;
+    const { s, g, rows, keep, hs, cs, gates, aux, mm } = this;
+    const { recurrent, bias } = this.data;
+    const bu = batch * units;
+    const dh = dhT === null ? new Float32Array(bu) : dhT.slice(0, bu); // dL/dh_k
+    const dc = cell === 'lstm' ? (dcT === null ? new Float32Array(bu) : dcT.slice(0, bu)) : dh;
+    const addOutputGrad = (k: number): void => {
+      if (dSeq === null) return;
+      for (let b = 0; b < batch; b++) {
+        const o = (b * time + k) * units;
+        const d = b * units;
+        for (let j = 0; j < units; j++) dh[d + j] = (dh[d + j] as number) + (dSeq[o + j] as number);
+      }
+    };
+    // dh_{k-1} = recurrent part (rows of a product) or the passthrough of a masked row.
+    const mergeRecurrent = (k: number, rec: Float32Array, base: Float32Array | null): void => {
+      for (let b = 0; b < batch; b++) {
+        const masked = keep !== null && keep[k * batch + b] === 0;
+        if (masked && base === null) continue; // dh row passes through unchanged
+        const o = b * units;
+        if (masked) {
+          for (let j = 0; j < units; j++) dh[o + j] = (base as Float32Array)[o + j] as number;
+        } else if (base === null) {
+          for (let j = 0; j < units; j++) dh[o + j] = rec[o + j] as number;
+        } else {
+          for (let j = 0; j < units; j++)
+            dh[o + j] = (base[o + j] as number) + (rec[o + j] as number);
+        }
+      }
+    };
+    const hPrev = hs.subarray(0, rows * units); // [time*batch, units], h before each step
+    let dZin: Float32Array; // [time*batch, g], gradient of the input projection (x K + b_in)
+    let dRT: () => Float32Array; // [g, units], the recurrent kernel's gradient transposed
+    let dBias: () => Float32Array;
+
+    if (cell === 'gru' && !resetAfter) {
+      const rzrT = mm.product(
+        transposeData(columns(recurrent, units, g, 0, 2 * units), units, 2 * units),
+        2 * units,
+        units,
+        batch,
+      );
+      const rhT = mm.product(
+        transposeData(columns(recurrent, units, g, 2 * units, units), units, units),
+        units,
+        units,
+        batch,
+      );
+      const dZzr = new Float32Array(rows * 2 * units);
+      const dAh = new Float32Array(rows * units);
+      const dZzrT = new Float32Array(rows * 2 * units); // [2u, time*batch]
+      const dAhT = new Float32Array(rows * units); // [u, time*batch]
+      const dhp = new Float32Array(bu);
+      for (let k = time - 1; k >= 0; k--) {
+        addOutputGrad(k);
+        gruBeforeBackwardH(s, k, dh, hs, gates, dZzr, dAh, dhp, keep);
+        const drh = rhT.run(dAh.subarray(k * bu, (k + 1) * bu));
+        gruBeforeBackwardR(s, k, drh, hs, gates, dZzr, dhp, keep);
+        transposeRowsInto(dZzr, k * batch, (k + 1) * batch, 2 * units, dZzrT, rows);
+        transposeRowsInto(dAh, k * batch, (k + 1) * batch, units, dAhT, rows);
+        mergeRecurrent(k, rzrT.run(dZzr.subarray(k * 2 * bu, (k + 1) * 2 * bu)), dhp);
+      }
+      rzrT.dispose();
+      rhT.dispose();
+      const dz = new Float32Array(rows * g);
+      for (let r = 0; r < rows; r++) {
+        dz.set(dZzr.subarray(r * 2 * units, (r + 1) * 2 * units), r * g);
+        dz.set(dAh.subarray(r * units, (r + 1) * units), r * g + 2 * units);
+      }
+      dZin = dz;
+      dRT = () => {
+        // rows of dR^T: [z r] from h_{k-1}, [h] from r * h_{k-1}
+        const out = new Float32Array(g * units);
+        out.set(mm.gradT(hPrev, rows, units, dZzrT, 2 * units));
+        out.set(mm.gradT(aux, rows, units, dAhT, units), 2 * units * units);
+        return out;
+      };
+      dBias = () => this.inputBiasGrad();
+    } else if (cell === 'gru') {
+      const rT = mm.product(transposeData(recurrent, units, g), g, units, batch);
+      const dM = new Float32Array(rows * g);
+      const dMT = new Float32Array(rows * g); // [g, time*batch]
+      const dAh = new Float32Array(rows * units);
+      const dhp = new Float32Array(bu);
+      for (let k = time - 1; k >= 0; k--) {
+        addOutputGrad(k);
+        gruAfterBackwardStep(s, k, dh, hs, gates, aux, dM, dAh, dhp, keep);
+        mergeRecurrent(k, rT.run(dM.subarray(k * batch * g, (k + 1) * batch * g)), dhp);
+        transposeRowsInto(dM, k * batch, (k + 1) * batch, g, dMT, rows);
+      }
+      rT.dispose();
+      // The input side differs from dM only in the h block: dAh instead of r * dAh.
+      const dz = dM.slice();
+      for (let r = 0; r < rows; r++)
+        dz.set(dAh.subarray(r * units, (r + 1) * units), r * g + 2 * units);
+      dZin = dz;
+      dRT = () => mm.gradT(hPrev, rows, units, dMT, g);
+      dBias = () => {
+        const dIn = this.inputBiasGrad();
+        if (bias === null || bias.length !== 2 * g) return dIn;
+        const both = new Float32Array(2 * g);
+        both.set(dIn);
+        both.set(colSum(dM, rows, g), g);
+        return both;
+      };
+    } else {
+      const rT = mm.product(transposeData(recurrent, units, g), g, units, batch);
+      const dZ = new Float32Array(rows * g);
+      const dZT = new Float32Array(rows * g); // [g, time*batch]
+      for (let k = time - 1; k >= 0; k--) {
+        addOutputGrad(k);
+        if (cell === 'lstm') lstmBackwardStep(s, k, dh, dc, cs, gates, dZ, keep);
+        else rnnBackwardStep(s, k, dh, hs, dZ, keep);
+        mergeRecurrent(k, rT.run(dZ.subarray(k * batch * g, (k + 1) * batch * g)), null);
+        transposeRowsInto(dZ, k * batch, (k + 1) * batch, g, dZT, rows);
+      }
+      rT.dispose();
+      dZin = dZ;
+      dRT = () => mm.gradT(hPrev, rows, units, dZT, g);
+      dBias = () => this.inputBiasGrad();
+    }
+
+    this.dZin = dZin;
+    this.dK = null;
+    this.dRT = dRT;
+    this.dBias = dBias;
+    this.dh = dh;
+    this.dc = dc;
+  }
+
+  private dZin: Float32Array = new Float32Array(0);
+  private dK: Float32Array | null = null;
+  private dRT: () => Float32Array = () => new Float32Array(0);
+  private dBias: () => Float32Array = () => new Float32Array(0);
+  private dh: Float32Array = new Float32Array(0);
+  private dc: Float32Array = new Float32Array(0);
+
+  /** [batch, time, features], input order. */
+  gradX(): Float32Array {
+    const { batch, time, features, reverse } = this.spec;
+    const { g, rows } = this;
+    // [time*batch, g] x [g, features] -> [time*batch, features], then back to input order
+    const dxt = this.mm.mul(
+      this.dZin,
+      rows,
+      g,
+      transposeData(this.data.kernel, features, g),
+      features,
+    );
+    const dx = new Float32Array(rows * features);
+    for (let k = 0; k < time; k++) {
+      const t = reverse ? time - 1 - k : k;
+      for (let b = 0; b < batch; b++) {
+        const from = (k * batch + b) * features;
+        dx.set(dxt.subarray(from, from + features), (b * time + t) * features);
+      }
+    }
+    return dx;
+  }
+
+  /** [features, g] (computed once: the bias gradient of one-hot inputs reads it) */
+  gradKernel(): Float32Array {
+    if (this.dK !== null) return this.dK;
+    const { features } = this.spec;
+    const { g, rows } = this;
+    this.dK =
+      this.sparse !== null
+        ? sparseWeightGrad(this.sparse, this.dZin, g, features)
+        : transposeData(
+            this.mm.gradT(
+              this.xt as Float32Array,
+              rows,
+              features,
+              transposeData(this.dZin, rows, g),
+              g,
+            ),
+            g,
+            features,
+          );
+    return this.dK;
+  }
+
+  /** [g] column sums of dZin (of the kernel gradient's rows, for one-hot x: far fewer). */
+  private inputBiasGrad(): Float32Array {
+    if (this.sparse?.oneHot === true) {
+      return oneHotColSum(this.gradKernel(), this.spec.features, this.g);
+    }
+    return colSum(this.dZin, this.rows, this.g);
+  }
+
+  /** [units, g] */
+  gradRecurrent(): Float32Array {
+    return transposeData(this.dRT(), this.g, this.spec.units);
+  }
+
+  /** [g] or [2, g], as the bias. */
+  gradBias(): Float32Array {
+    return this.dBias();
+  }
+
+  /** [batch, units] */
+  gradH0(): Float32Array {
+    return this.dh.slice();
+  }
+
+  /** [batch, units] (lstm) */
+  gradC0(): Float32Array {
+    return this.dc.slice();
+  }
+}

@@ -1,0 +1,39 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CoreSpec } from '../kernels/fast-core.js';
+import { getRecurrenceThreads, recurrenceWorker, setRecurrenceThreads } from './pool.js';
+
+const big: CoreSpec = {
+  cell: 'lstm',
+  batch: 32,
+  time: 4,
+  features: 8,
+  units: 256,
+  resetAfter: false,
+  reverse: false,
+  act: 'tanh',
+  recAct: 'sigmoid',
+};
+
+describe('setRecurrenceThreads', () => {
+  afterEach(() => setRecurrenceThreads('auto'));
+
+  it("defaults to 'auto' and takes 1, 2 or 'auto'", () => {
+    expect(getRecurrenceThreads()).toBe('auto');
+    setRecurrenceThreads(1);
+    expect(getRecurrenceThreads()).toBe(1);
+    expect(() => setRecurrenceThreads(3 as 2)).toThrow(/must be 1, 2 or 'auto', got 3/);
+  });
+
+  it('keeps one thread when told to, off wasm, and for small runs', async () => {
+    await tf.setBackend('cpu');
+    setRecurrenceThreads(1);
+    expect(recurrenceWorker(big)).toBeNull();
+    setRecurrenceThreads(2);
+    expect(recurrenceWorker(big)).toBeNull(); // the cpu backend: the worker would compute on wasm
+    setRecurrenceThreads('auto');
+    expect(recurrenceWorker({ ...big, units: 64 })).toBeNull();
+    expect(recurrenceWorker({ ...big, batch: 1 })).toBeNull();
+  });
+});

@@ -1,0 +1,238 @@
+/**
+ * The second core for the fast recurrence kernel: one `worker_threads` worker with its own wasm
+ * backend that runs the recurrence of half of a batch while this thread runs the other half.
+ *
+ * tfjs's wasm build is single-threaded under Node (PERF-NOTES.md), so a second core takes a worker
+ * of our own. The rows of a batch are independent through time, so the split needs no exchange
+ * per step: one message starts the worker's forward (its rows' inputs and the weights), one its
+ * backward (its rows' output gradients); its weight gradients are added to this thread's in a
+ * fixed order, so a seed gives the same numbers every run. The kernel op is synchronous, so this
+ * thread blocks on `Atomics.wait` for the reply and reads it with `receiveMessageOnPort`.
+ *
+ * Used when `setRecurrenceThreads` allows it: by default ('auto') for batches of 16+ rows at 128+
+ * units on the wasm backend under Node with 2+ cores (where it wins; at 64 units the exchange
+ * costs more than it saves). Elsewhere (browsers, the cpu backend) the kernel stays on one thread.
+ *
+ * @example
+ * ```ts
+ * import { setRecurrenceThreads } from '@rnnkit/models';
+ * setRecurrenceThreads(1); // one thread, whatever the size
+ * setRecurrenceThreads('auto'); // the default
+ * ```
+ */
+import type * as FS from 'node:fs';
+import type * as OS from 'node:os';
+import type * as URLS from 'node:url';
+import type * as WT from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
+import { ModelsError } from '../errors.js';
+import type { CoreData, CoreOutputs, CoreSpec } from '../kernels/fast-core.js';
+
+/** Threads of the fast kernel: 1, 2, or 'auto' (2 where it wins). */
+export type RecurrenceThreads = 1 | 2 | 'auto';
+
+let setting: RecurrenceThreads = 'auto';
+
+/** Selects how many threads the fast recurrence kernel uses (process-wide). */
+export function setRecurrenceThreads(threads: RecurrenceThreads): void {
+  if (threads !== 1 && threads !== 2 && threads !== 'auto') {
+    throw new ModelsError(
+      'BAD_OPTION',
+      `recurrence threads must be 1, 2 or 'auto', got ${String(threads)}: 2 uses a worker thread for half of each batch`,
+    );
+  }
+  setting = threads;
+}
+
+/** The threads setting. */
+export function getRecurrenceThreads(): RecurrenceThreads {
+  return setting;
+}
+
+/** Gradients of the worker's rows: weights summed by the caller, states concatenated. */
+export interface RemoteGrads {
+  kernel: Float32Array;
+  recurrent: Float32Array;
+  bias: Float32Array;
+  h0: Float32Array;
+  c0: Float32Array;
+}
+
+/** The worker's backward for one op. */
+export interface RemoteBackward {
+  /** Blocks until the worker's weight and state gradients are in. */
+  grads(): RemoteGrads;
+  /** The x gradient of the worker's rows (one more round trip, only when asked). */
+  gradX(): Float32Array;
+}
+
+/** One op's rows in the worker. */
+export interface WorkerJob {
+  /** Blocks until the worker's forward is in. */
+  forward(): CoreOutputs;
+  /** Starts the worker's backward (returns at once). */
+  backward(dSeq: Float32Array, dhT: Float32Array, dcT: Float32Array | null): RemoteBackward;
+}
+
+export interface RecurrenceWorker {
+  /** Starts the forward of a run in the worker (returns at once); keep: a backward may follow. */
+  start(spec: CoreSpec, data: CoreData, keep: boolean): WorkerJob;
+}
+
+interface Reply {
+  seq: number;
+  error?: string;
+  out?: CoreOutputs;
+  grads?: RemoteGrads;
+  dx?: Float32Array;
+}
+
+/** A worker gets no reply within this: it is treated as dead. */
+const REPLY_TIMEOUT_MS = 120_000;
+
+class Pool implements RecurrenceWorker {
+  private nextSeq = 1;
+  private nextId = 1;
+  private seen = 0;
+  private readonly stash = new Map<number, Reply>();
+  private readonly wt: typeof WT;
+  private readonly port: WT.MessagePort;
+  private readonly flag: Int32Array;
+
+  constructor(wt: typeof WT, port: WT.MessagePort, flag: Int32Array) {
+    this.wt = wt;
+    this.port = port;
+    this.flag = flag;
+  }
+
+  post(msg: Record<string, unknown>, transfer: ArrayBuffer[] = []): number {
+    const seq = this.nextSeq++;
+    this.port.postMessage({ ...msg, seq }, transfer);
+    return seq;
+  }
+
+  /** Blocks until the reply to `seq` is in. */
+  wait(seq: number): Reply {
+    const deadline = Date.now() + REPLY_TIMEOUT_MS;
+    for (;;) {
+      const stashed = this.stash.get(seq);
+      if (stashed !== undefined) {
+        this.stash.delete(seq);
+        if (stashed.error !== undefined) {
+          throw new ModelsError('WORKER_FAILED', `recurrence worker failed: ${stashed.error}`);
+        }
+        return stashed;
+      }
+      const m = this.wt.receiveMessageOnPort(this.port);
+      if (m !== undefined) {
+        const r = m.message as Reply;
+        this.stash.set(r.seq, r);
+        continue;
+      }
+      if (Date.now() > deadline) {
+        disable();
+        throw new ModelsError(
+          'WORKER_FAILED',
+          `recurrence worker gave no reply in ${REPLY_TIMEOUT_MS / 1000} s: call setRecurrenceThreads(1) to stay on one thread`,
+        );
+      }
+      Atomics.wait(this.flag, 0, this.seen, 100);
+      this.seen = Atomics.load(this.flag, 0);
+    }
+  }
+
+  start(spec: CoreSpec, data: CoreData, keep: boolean): WorkerJob {
+    const id = this.nextId++;
+    const fwd = this.post({ op: 'forward', id, spec, data, keep });
+    return {
+      forward: () => this.wait(fwd).out as CoreOutputs,
+      backward: (dSeq, dhT, dcT) => {
+        // The inputs again: the worker recomputes its forward if it no longer holds it.
+        const bwd = this.post({ op: 'backward', id, spec, data, dSeq, dhT, dcT }, [
+          dSeq.buffer,
+          dhT.buffer,
+          ...(dcT === null ? [] : [dcT.buffer]),
+        ] as ArrayBuffer[]);
+        let grads: RemoteGrads | null = null;
+        return {
+          grads: () => {
+            if (grads === null) grads = this.wait(bwd).grads as RemoteGrads;
+            return grads;
+          },
+          gradX: () => this.wait(this.post({ op: 'gradX', id })).dx as Float32Array,
+        };
+      },
+    };
+  }
+}
+
+/**
+ * A Node built-in module, or undefined in browsers. No static `node:` import: this module is part
+ * of the browser bundle too.
+ */
+function builtin<T>(id: string): T | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return proc?.getBuiltinModule?.(id) as T | undefined;
+}
+
+/** undefined: not tried yet; null: unavailable here. */
+let pool: Pool | null | undefined;
+
+function disable(): void {
+  pool = null;
+}
+
+/** The worker script: beside this module in dist/, or dist/ when running from the sources. */
+function workerUrl(fs: typeof FS, url: typeof URLS): URL | null {
+  for (const rel of ['./worker.js', '../../dist/parallel/worker.js']) {
+    const u = new URL(rel, import.meta.url);
+    if (u.protocol === 'file:' && fs.existsSync(url.fileURLToPath(u))) return u;
+  }
+  return null;
+}
+
+function startPool(): Pool | null {
+  const wt = builtin<typeof WT>('node:worker_threads');
+  const fs = builtin<typeof FS>('node:fs');
+  const urls = builtin<typeof URLS>('node:url');
+  if (wt === undefined || fs === undefined || urls === undefined || !wt.isMainThread) return null;
+  const url = workerUrl(fs, urls);
+  if (url === null) return null;
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const { port1, port2 } = new wt.MessageChannel();
+  const worker = new wt.Worker(url, {
+    workerData: { flag: flag.buffer, port: port2 },
+    transferList: [port2],
+  });
+  worker.unref();
+  port1.unref();
+  const p = new Pool(wt, port1, flag);
+  try {
+    p.wait(0); // the worker's 'ready' message (seq 0), once its wasm backend is up
+  } catch {
+    void worker.terminate();
+    return null;
+  }
+  return p;
+}
+
+/** Enough work per row and step that a second thread pays for its messages (measured, W1). */
+function worthIt(spec: CoreSpec): boolean {
+  return spec.units >= 128 && spec.batch >= 16;
+}
+
+function cores(): number {
+  const os = builtin<typeof OS>('node:os');
+  if (os === undefined) return 1;
+  return os.availableParallelism?.() ?? os.cpus().length;
+}
+
+/** The worker for a run of this size, or null to run it all on this thread. */
+export function recurrenceWorker(spec: CoreSpec): RecurrenceWorker | null {
+  if (setting === 1 || spec.batch < 2) return null;
+  if (setting === 'auto' && (!worthIt(spec) || cores() < 2)) return null;
+  // The worker runs on wasm: pair it only with wasm, so both halves compute alike.
+  if (tf.getBackend() !== 'wasm') return null;
+  if (pool === undefined) pool = startPool();
+  return pool;
+}

@@ -1,0 +1,99 @@
+/**
+ * The worker thread of `pool.ts`: runs the fast kernel's recurrence for its half of a batch on its
+ * own wasm backend, and answers each request on its port (then bumps the shared flag the waiting
+ * thread sleeps on). Holds the state of the last few ops for their backward passes; an op it no
+ * longer holds is recomputed from the inputs the backward request carries (same numbers).
+ *
+ * @example
+ * ```ts
+ * // started by pool.ts, not imported: new Worker(new URL('./worker.js', import.meta.url),
+ * //   { workerData: { flag, port }, transferList: [port] })
+ * ```
+ */
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { type MessagePort, workerData } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
+import { type CoreData, type CoreSpec, RecurrenceCore } from '../kernels/fast-core.js';
+import { productsFor } from '../kernels/fast-wasm.js';
+
+const { flag, port } = workerData as { flag: SharedArrayBuffer; port: MessagePort };
+const flags = new Int32Array(flag);
+
+/** Replies, then wakes the thread blocked on the flag. */
+function reply(msg: Record<string, unknown>, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(msg, transfer);
+  Atomics.add(flags, 0, 1);
+  Atomics.notify(flags, 0);
+}
+
+/** Ops whose state is kept for a backward pass, oldest first. */
+const HELD = 8;
+const held = new Map<number, RecurrenceCore>();
+function hold(id: number, core: RecurrenceCore): void {
+  held.delete(id);
+  held.set(id, core);
+  while (held.size > HELD) held.delete(held.keys().next().value as number);
+}
+
+try {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const dir = dirname(
+    createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json'),
+  );
+  wasm.setWasmPaths(`${dir}/dist/`);
+  tf.env().set('PROD', true);
+  if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');
+  reply({ seq: 0 });
+} catch (e) {
+  reply({ seq: 0, error: String(e) });
+}
+const mm = productsFor(tf.backend());
+
+interface Request {
+  op: 'forward' | 'backward' | 'gradX';
+  seq: number;
+  id: number;
+  spec: CoreSpec;
+  data: CoreData;
+  keep?: boolean;
+  dSeq?: Float32Array;
+  dhT?: Float32Array;
+  dcT?: Float32Array | null;
+}
+
+port.on('message', (m: Request) => {
+  try {
+    if (m.op === 'forward') {
+      const core = new RecurrenceCore(m.spec, m.data, mm);
+      const out = core.forward();
+      if (m.keep === true) hold(m.id, core);
+      const transfer = [out.seq.buffer, out.h.buffer, ...(out.c === null ? [] : [out.c.buffer])];
+      reply({ seq: m.seq, out }, transfer as ArrayBuffer[]);
+    } else if (m.op === 'backward') {
+      let core = held.get(m.id);
+      if (core === undefined) {
+        core = new RecurrenceCore(m.spec, m.data, mm);
+        core.forward();
+      }
+      hold(m.id, core);
+      core.backward(m.dSeq ?? null, m.dhT ?? null, m.dcT ?? null);
+      const empty = new Float32Array(0);
+      const grads = {
+        kernel: core.gradKernel(),
+        recurrent: core.gradRecurrent(),
+        bias: m.data.bias === null ? empty : core.gradBias(),
+        h0: core.gradH0(),
+        c0: m.spec.cell === 'lstm' ? core.gradC0() : empty,
+      };
+      reply({ seq: m.seq, grads });
+    } else {
+      const core = held.get(m.id);
+      if (core === undefined) throw new Error(`op ${m.id} is no longer held for its x gradient`);
+      const dx = core.gradX();
+      reply({ seq: m.seq, dx }, [dx.buffer as ArrayBuffer]);
+    }
+  } catch (e) {
+    reply({ seq: m.seq, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  }
+});
