@@ -79,6 +79,7 @@ describe('@rnnkit/tasks bundled by Vite, in Chromium', () => {
     expect(page.leaked).toBe(0);
     expect(page.text).toBe(inNode.text);
     expect(Math.abs(page.bitsPerChar - inNode.bitsPerChar)).toBeLessThan(1e-4);
+    expect(page.bitsPerChar).toBeLessThan(1); // it learned the sentence
     expect(session.errors()).toEqual([]);
   });
 

@@ -15,6 +15,7 @@ const { fullProject, vocabProject } = inject('packaging');
 function consume(project: string, name: string): string {
   const file = `consume-${name}.mjs`;
   copyFileSync(new URL(`./consumers/${name}.mjs`, import.meta.url), join(project, file));
+  copyFileSync(new URL('./consumers/tiny-lm.mjs', import.meta.url), join(project, 'tiny-lm.mjs'));
   return run(process.execPath, [file], { cwd: project, timeoutMs: 120_000 }).stdout.trim();
 }
 

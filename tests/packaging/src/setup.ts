@@ -15,12 +15,14 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import {
   LIBRARIES,
   type PackagingContext,
   ROOT,
   run,
+  runAsync,
   TFJS_VERSION,
   treeBytes,
 } from './workspace.js';
@@ -45,7 +47,7 @@ function plainEnv(): NodeJS.ProcessEnv {
 }
 
 /** Writes `package.json` for a consumer project and runs plain `npm install` in it. */
-function install(dir: string, dependencies: Record<string, string>): void {
+async function install(dir: string, dependencies: Record<string, string>): Promise<void> {
   mkdirSync(dir, { recursive: true });
   // overrides pin the packages' own @rnnkit/* dependencies (e.g. models -> vocab ^0.1.0) to the
   // tarballs too, so nothing of ours ever comes from the registry
@@ -56,14 +58,19 @@ function install(dir: string, dependencies: Record<string, string>): void {
   );
   const pkg = { name: 'consumer', private: true, type: 'module', dependencies, overrides };
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
-  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
+  const r = await runAsync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
     cwd: dir,
     env: plainEnv(),
-    timeoutMs: 240_000,
   });
+  if (r.code !== 0) {
+    throw new Error(`npm install in ${dir} failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
 }
 
-export default function setup(project: TestProject): () => void {
+/** The arethetypeswrong CLI from this package's devDependencies. */
+const ATTW = fileURLToPath(new URL('../node_modules/.bin/attw', import.meta.url));
+
+export default async function setup(project: TestProject): Promise<() => void> {
   for (const lib of LIBRARIES) {
     if (!existsSync(join(lib.dir, 'dist', 'index.js'))) {
       throw new Error(
@@ -87,16 +94,27 @@ export default function setup(project: TestProject): () => void {
 
   const fullProject = join(tmp, 'full');
   const vocabProject = join(tmp, 'vocab-only');
-  install(fullProject, {
-    ...Object.fromEntries(LIBRARIES.map((l) => [l.npmName, `file:${tarballs[l.name]}`])),
-    // what the README's install lines ask for: the tfjs peers, plus a backend to run on
-    '@tensorflow/tfjs-core': TFJS_VERSION,
-    '@tensorflow/tfjs-layers': TFJS_VERSION,
-    '@tensorflow/tfjs-backend-cpu': TFJS_VERSION,
-  });
-  install(vocabProject, { '@rnnkit/vocab': `file:${tarballs['vocab']}` });
+  // the two installs wait on the registry, arethetypeswrong on the CPU: all at once
+  const attwRuns = LIBRARIES.map((lib) =>
+    // ESM-only by design, so CommonJS `require` resolution (node10, node16 from CJS) is out of
+    // scope: --profile esm-only checks node16 from ESM and bundlers
+    runAsync(ATTW, [tarballs[lib.name] ?? '', '--profile', 'esm-only', '--no-color']),
+  );
+  const installs = [
+    install(fullProject, {
+      ...Object.fromEntries(LIBRARIES.map((l) => [l.npmName, `file:${tarballs[l.name]}`])),
+      // what the README's install lines ask for: the tfjs peers, plus a backend to run on
+      '@tensorflow/tfjs-core': TFJS_VERSION,
+      '@tensorflow/tfjs-layers': TFJS_VERSION,
+      '@tensorflow/tfjs-backend-cpu': TFJS_VERSION,
+    }),
+    install(vocabProject, { '@rnnkit/vocab': `file:${tarballs['vocab']}` }),
+  ];
+  const attwResults = await Promise.all(attwRuns);
+  const attw = Object.fromEntries(LIBRARIES.map((l, i) => [l.name, attwResults[i]!]));
+  await Promise.all(installs);
   console.log(`BENCH install.vocab.bytes ${treeBytes(join(vocabProject, 'node_modules'))}`);
 
-  project.provide('packaging', { tmp, tarballs, fullProject, vocabProject });
+  project.provide('packaging', { tmp, tarballs, fullProject, vocabProject, attw });
   return () => rmSync(tmp, { recursive: true, force: true });
 }

@@ -9,7 +9,7 @@
  * run('node', ['--version']).stdout; // 'v20.20.2\n'
  * ```
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,8 @@ export interface PackagingContext {
   fullProject: string;
   /** A project with only @rnnkit/vocab installed. */
   vocabProject: string;
+  /** arethetypeswrong on each tarball (run by the setup, beside `npm install`). */
+  attw: Record<string, RunResult & { code: number | null }>;
 }
 
 export interface RunResult {
@@ -65,6 +67,30 @@ export function run(
     );
   }
   return { stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * `run` for commands that should run side by side (arethetypeswrong while npm installs): resolves
+ * with the exit code and both outputs, never rejects for a failing command.
+ */
+export function runAsync(
+  cmd: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<RunResult & { code: number | null }> {
+  return new Promise((ok) => {
+    const child = spawn(cmd, args, {
+      cwd: options.cwd ?? ROOT,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', (e) => ok({ code: null, stdout, stderr: `${stderr}${e.message}` }));
+    child.on('close', (code) => ok({ code, stdout, stderr }));
+  });
 }
 
 /** Bytes of every file under `dir` (apparent sizes, symlinks not followed), like `du -sb`. */

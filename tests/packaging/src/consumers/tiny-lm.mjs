@@ -15,7 +15,15 @@ export async function tinyLm(location) {
   const lines = [];
   const lm = await textGeneration.train(
     TEXT,
-    { cell: 'gru', units: 16, seqLength: 12, epochs: 4, batchSize: 16, seed: 0 },
+    {
+      cell: 'gru',
+      units: 16,
+      seqLength: 12,
+      epochs: 20,
+      batchSize: 16,
+      learningRate: 0.02,
+      seed: 0,
+    },
     { logger: (line) => lines.push(line) },
   );
   const text = lm.generate(GENERATE);
