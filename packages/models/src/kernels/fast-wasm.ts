@@ -36,6 +36,7 @@ interface WasmModule {
 interface WasmBackendInternals {
   wasm: WasmModule;
   dataIdNextNumber: number;
+  dataIdMap?: { get(dataId: object): { id: number } | undefined };
 }
 
 /** A float32 buffer on the wasm heap, registered as a tensor id the C++ kernels can read. */
@@ -152,6 +153,29 @@ export class WasmHeap implements Products {
     };
   }
 
+  /**
+   * Products by a weight tensor of this backend, by its id: no copy, and XNNPACK keeps its packing
+   * across calls for as long as the tensor lives (a one-step call per token reuses it).
+   */
+  productOf(w: tf.Tensor2D, rows: number): StepProduct | null {
+    const id = this.be.dataIdMap?.get(w.dataId)?.id;
+    if (id === undefined || w.dtype !== 'float32') return null;
+    const [inner, outer] = w.shape;
+    const a = this.alloc(rows * inner);
+    const out = this.alloc(rows * outer);
+    return {
+      run: (x: Float32Array): Float32Array => {
+        this.f32.set(x.subarray(0, rows * inner), a.offset);
+        this.matMul(a.id, rows, inner, id, outer, out.id);
+        return this.view(out);
+      },
+      dispose: () => {
+        this.free(a);
+        this.free(out);
+      },
+    };
+  }
+
   /** a [n, k] x b [k, m] as a new array. */
   mul(a: Float32Array, n: number, k: number, b: Float32Array, m: number): Float32Array {
     const aBuf = this.alloc(n * k);
@@ -199,17 +223,8 @@ export function heapOf(backend: object): WasmHeap | null {
 export const tfProducts: Products = {
   product(w, inner, outer, rows) {
     const wt = tf.tensor2d(w.subarray(0, inner * outer), [inner, outer]);
-    return {
-      run: (a: Float32Array): Float32Array => {
-        const at = tf.tensor2d(a.subarray(0, rows * inner), [rows, inner]);
-        const out = tf.matMul(at, wt);
-        const data = out.dataSync() as Float32Array;
-        at.dispose();
-        out.dispose();
-        return data;
-      },
-      dispose: () => wt.dispose(),
-    };
+    const p = tensorProduct(wt, rows);
+    return { run: p.run, dispose: () => wt.dispose() };
   },
   gradT(a, n, p, dT, q) {
     return tfProducts.mul(dT, q, n, a, p);
@@ -224,7 +239,39 @@ export const tfProducts: Products = {
   },
 };
 
-/** Heap products on the wasm backend, else tfjs ops. */
-export function productsFor(backend: object): Products {
-  return heapOf(backend) ?? tfProducts;
+/** tfjs-op products by a weight tensor (any backend). */
+function tensorProduct(w: tf.Tensor2D, rows: number): StepProduct {
+  const inner = w.shape[0];
+  return {
+    run: (a: Float32Array): Float32Array => {
+      const at = tf.tensor2d(a.subarray(0, rows * inner), [rows, inner]);
+      const out = tf.matMul(at, w);
+      const data = out.dataSync() as Float32Array;
+      at.dispose();
+      out.dispose();
+      return data;
+    },
+    dispose: () => {},
+  };
+}
+
+/**
+ * Heap products on the wasm backend, else tfjs ops. `weight` pairs an array with the tensor it was
+ * read from: products by that array use the tensor itself (no copy; on wasm its packing is cached).
+ */
+export function productsFor(
+  backend: object,
+  weight?: { data: Float32Array; tensor: tf.Tensor2D },
+): Products {
+  const base = heapOf(backend) ?? tfProducts;
+  if (weight === undefined) return base;
+  const heap = heapOf(backend);
+  return {
+    product: (w, inner, outer, rows) => {
+      if (w !== weight.data) return base.product(w, inner, outer, rows);
+      return heap?.productOf(weight.tensor, rows) ?? tensorProduct(weight.tensor, rows);
+    },
+    gradT: (a, n, p, dT, q) => base.gradT(a, n, p, dT, q),
+    mul: (a, n, k, b, m) => base.mul(a, n, k, b, m),
+  };
 }

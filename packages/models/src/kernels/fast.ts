@@ -133,7 +133,8 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
       c0: cell === 'lstm' && inputs.c0 != null ? f32(inputs.c0) : null,
       mask: inputs.mask == null ? null : f32(inputs.mask),
     };
-    const mm = productsFor(tf.backend());
+    // The forward products by R use the tensor itself (its packing is cached across calls).
+    const mm = productsFor(tf.backend(), { data: data.recurrent, tensor: recurrentKernel });
     let out: CoreOutputs;
     if (worker === null) {
       local = new RecurrenceCore(spec, data, mm);
