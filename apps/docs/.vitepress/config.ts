@@ -1,4 +1,18 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'vitepress';
+
+type SidebarItem = { text: string; link: string };
+
+/**
+ * The API reference's pages, one per package, as `scripts/prepare.mjs` (TypeDoc) wrote them to
+ * `api/` (generated at build time, not committed). Empty before the first `pnpm build`/`pnpm dev`.
+ */
+function apiSidebar(): SidebarItem[] {
+  const file = new URL('../api/typedoc-sidebar.json', import.meta.url);
+  if (!existsSync(file)) return [];
+  const items = JSON.parse(readFileSync(file, 'utf8')) as SidebarItem[];
+  return items.map(({ text, link }) => ({ text, link: link.replace(/\.md$/, '') }));
+}
 
 export default defineConfig({
   title: 'rnnkit',
@@ -15,9 +29,11 @@ export default defineConfig({
   themeConfig: {
     nav: [
       { text: 'Guide', link: '/guide/getting-started' },
+      { text: 'Tasks', link: '/tasks/' },
       { text: 'Theory', link: '/guide/theory' },
       { text: 'Demos', link: '/demos/char-model' },
       { text: 'Packages', link: '/packages/vocab' },
+      { text: 'API', link: '/api/' },
       { text: 'Performance', link: '/guide/performance' },
     ],
     sidebar: [
@@ -27,7 +43,19 @@ export default defineConfig({
           { text: 'Getting started', link: '/guide/getting-started' },
           { text: 'Theory: RNN, LSTM, GRU', link: '/guide/theory' },
           { text: 'The model artifact', link: '/guide/artifact' },
+          { text: 'Choosing a backend', link: '/guide/backends' },
           { text: 'Performance', link: '/guide/performance' },
+        ],
+      },
+      {
+        text: 'Tasks',
+        items: [
+          { text: 'Overview and results', link: '/tasks/' },
+          { text: 'Text generation', link: '/tasks/text-generation' },
+          { text: 'Classification', link: '/tasks/classification' },
+          { text: 'Forecasting', link: '/tasks/forecasting' },
+          { text: 'Conditional generation', link: '/tasks/conditional-generation' },
+          { text: 'Sequence to sequence', link: '/tasks/seq2seq' },
         ],
       },
       {
@@ -46,7 +74,14 @@ export default defineConfig({
           { text: '@rnnkit/windowing', link: '/packages/windowing' },
           { text: '@rnnkit/models', link: '/packages/models' },
           { text: '@rnnkit/training', link: '/packages/training' },
+          { text: '@rnnkit/datasets', link: '/packages/datasets' },
+          { text: '@rnnkit/tasks', link: '/packages/tasks' },
         ],
+      },
+      {
+        text: 'API reference',
+        collapsed: true,
+        items: [{ text: 'All packages', link: '/api/' }, ...apiSidebar()],
       },
     ],
   },
