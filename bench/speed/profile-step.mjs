@@ -3,7 +3,7 @@
 // made and readbacks per step, and CPU time per phase (process.cpuUsage, so a busy machine adds
 // less noise than wall-clock time). Usage: node bench/speed/profile-step.mjs <w2|w1> [steps]
 
-import { denseMatMul, denseSoftmaxCrossEntropy, fastRecurrence } from '@rnnkit/models';
+import { denseMeanSquaredError, denseSoftmaxCrossEntropy, fastRecurrence } from '@rnnkit/models';
 import { createOptimizer } from '@rnnkit/training';
 import * as tf from '@tensorflow/tfjs-core';
 import { glorotVar, prng, useWasm } from './common.mjs';
@@ -71,7 +71,7 @@ if (which === 'w2') {
   lossOf = ({ x, y, h0 }) => {
     const [kernel, recurrentKernel, bias, wd, bd] = vars;
     const out = fastRecurrence({ cell: 'lstm', x, kernel, recurrentKernel, bias, h0, c0: h0 });
-    return tf.losses.meanSquaredError(y, tf.add(denseMatMul(out.h, wd), bd));
+    return denseMeanSquaredError(out.h, wd, bd, y);
   };
 } else {
   const units = 64;

@@ -159,6 +159,7 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
     const omab1 = f32(1 - this.accB1);
     const omab2 = f32(1 - this.accB2);
     const registered = tf.engine().registeredVariables;
+    const inPlace = tf.getBackend() === 'wasm';
     list.forEach(({ name, tensor: grad }, i) => {
       const variable = registered[name];
       if (!variable) return;
@@ -171,12 +172,13 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
       this.shapes[i] = variable.shape;
       if (grad == null && this.decay === 0) return; // tfjs's Adam skips it (slots made)
       const cached = this.cache[i];
-      const w =
-        cached !== undefined && cached.dataId === variable.dataId
-          ? cached.values
-          : (variable.dataSync() as Float32Array);
-      // a fresh array: the cpu backend keeps the array it is given, and clones share it
-      const out = new Float32Array(n);
+      const hit = cached !== undefined && cached.dataId === variable.dataId;
+      const w = hit ? cached.values : (variable.dataSync() as Float32Array);
+      // wasm copies a new tensor's values into its heap: our own copy of w can be updated in
+      // place (out[j] depends on w[j] only), which spares the garbage collector an array per
+      // variable per step. The cpu backend keeps the array it is given, and clones share it:
+      // there every update writes a fresh one.
+      const out = hit && inPlace ? w : new Float32Array(n);
       if (grad == null) {
         for (let j = 0; j < n; j++) out[j] = f32((w[j] as number) * keep); // AdamW: decay only
       } else {
