@@ -40,8 +40,12 @@ const TRAINS = new Set(['training', 'tasks']);
 const maskFigures = (out: string): string =>
   out.replace(/"[^"\n]*"/g, '"S"').replace(/-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/g, 'N');
 
-/** The README's example and its printed output. */
-function readmeExample(readme: string): { code: string; output: string } {
+/** The README's example, its printed output, and where that output sits in the README. */
+function readmeExample(readme: string): {
+  code: string;
+  output: string;
+  outputAt: [number, number];
+} {
   const at = readme.indexOf('\n## Example');
   if (at < 0) throw new Error('no "## Example" section');
   const code = fenced(readme, at, 'js');
@@ -49,8 +53,15 @@ function readmeExample(readme: string): { code: string; output: string } {
   const label = readme.indexOf('Output', code.end);
   const output = label < 0 ? null : fenced(readme, label, 'text');
   if (output === null) throw new Error('no "Output" ```text block after the example');
-  return { code: code.code, output: output.code };
+  const end = output.end - '```'.length;
+  return { code: code.code, output: output.code, outputAt: [end - output.code.length, end] };
 }
+
+/**
+ * `RNNKIT_UPDATE_READMES=1 npx vitest run src/readme.test.ts` writes what the examples print
+ * into the READMEs' Output blocks (like `vitest -u` for snapshots): review the diff and commit.
+ */
+const UPDATE = process.env['RNNKIT_UPDATE_READMES'] === '1';
 
 describe.each(LIBRARIES)('$npmName README', (lib) => {
   const readme = readFileSync(join(lib.dir, 'README.md'), 'utf8');
@@ -62,13 +73,22 @@ describe.each(LIBRARIES)('$npmName README', (lib) => {
   });
 
   it('runs its example against the installed tarball and prints the Output shown', () => {
-    const { code, output } = readmeExample(readme);
+    const { code, output, outputAt } = readmeExample(readme);
     const file = join(fullProject, `readme-${lib.name}.mjs`);
     writeFileSync(file, code);
     // a fresh working folder: examples that write files (checkpoints, models) write them there
     const cwd = mkdtempSync(join(tmp, `readme-${lib.name}-`));
     const { stdout } = run(process.execPath, [file], { cwd, timeoutMs: 150_000 });
     const compare = TRAINS.has(lib.name) ? (o: string) => maskFigures(mask(o)) : mask;
+    if (UPDATE && compare(stdout) !== compare(output)) {
+      const printed = `${stdout.trimEnd()}\n`;
+      writeFileSync(
+        join(lib.dir, 'README.md'),
+        readme.slice(0, outputAt[0]) + printed + readme.slice(outputAt[1]),
+      );
+      return;
+    }
+    // stale? RNNKIT_UPDATE_READMES=1 npx vitest run src/readme.test.ts (in tests/packaging)
     expect(compare(stdout)).toBe(compare(output));
   });
 });
