@@ -2,8 +2,14 @@
 // Profiles one training step of W2 (LSTM 32) or W1 LSTM 64 on wasm: kernel dispatches, tensors
 // made and readbacks per step, and CPU time per phase (process.cpuUsage, so a busy machine adds
 // less noise than wall-clock time). Usage: node bench/speed/profile-step.mjs <w2|w1> [steps]
+// [adam|adamw]; FUSED=0 runs the op-by-op Adam, LOSS=stock W2's head as separate tfjs ops.
 
-import { denseMeanSquaredError, denseSoftmaxCrossEntropy, fastRecurrence } from '@rnnkit/models';
+import {
+  denseMatMul,
+  denseMeanSquaredError,
+  denseSoftmaxCrossEntropy,
+  fastRecurrence,
+} from '@rnnkit/models';
 import { createOptimizer } from '@rnnkit/training';
 import * as tf from '@tensorflow/tfjs-core';
 import { glorotVar, prng, useWasm } from './common.mjs';
@@ -71,6 +77,10 @@ if (which === 'w2') {
   lossOf = ({ x, y, h0 }) => {
     const [kernel, recurrentKernel, bias, wd, bd] = vars;
     const out = fastRecurrence({ cell: 'lstm', x, kernel, recurrentKernel, bias, h0, c0: h0 });
+    // LOSS=stock: the head as separate tfjs ops (what W2 ran before denseMeanSquaredError)
+    if (process.env.LOSS === 'stock') {
+      return tf.losses.meanSquaredError(y, tf.add(denseMatMul(out.h, wd), bd));
+    }
     return denseMeanSquaredError(out.h, wd, bd, y);
   };
 } else {

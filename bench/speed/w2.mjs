@@ -38,6 +38,7 @@ if (variant === 'fast') {
   const vars = [kernel, recurrentKernel, bias, wd, bd];
   const opt = createOptimizer({ type: 'adam', learningRate: 1e-3 });
   const order = Array.from({ length: windows }, (_, i) => i);
+  const h0Full = tf.zeros([batch, units]);
   epoch = () => {
     for (let i = windows - 1; i > 0; i--) {
       const j = Math.floor(rand() * (i + 1));
@@ -54,7 +55,7 @@ if (variant === 'fast') {
       }
       const x = tf.tensor3d(xb, [n, window, 1]);
       const y = tf.tensor2d(yb, [n, 1]);
-      const h0 = tf.zeros([n, units]);
+      const h0 = n === batch ? h0Full : tf.zeros([n, units]); // the last batch is smaller
       const loss = opt.minimize(
         () => {
           const out = fastRecurrence({
@@ -72,7 +73,7 @@ if (variant === 'fast') {
         vars,
       );
       loss.dataSync();
-      tf.dispose([x, y, h0, loss]);
+      tf.dispose([x, y, loss, ...(h0 === h0Full ? [] : [h0])]);
     }
   };
 } else {
