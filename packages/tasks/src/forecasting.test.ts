@@ -52,6 +52,10 @@ describe('forecasting', () => {
       const back = await loadTask(dir);
       if (back.task !== 'forecasting') throw new Error(`wrong task ${back.task}`);
       expect(back.metrics.rmse).toBe(m.rmse);
+      // the tail forecast() starts from: the end of the training series, kept in the artifact
+      expect(back.tail).toEqual(f.tail);
+      expect(f.tail.length).toBeGreaterThanOrEqual(f.options.seqLength);
+      expect(f.tail.at(-1)).toBeCloseTo(train.at(-1)!, 6);
       const again = back.forecast(30);
       again.forEach((v, i) => {
         expect(v).toBeCloseTo(ahead[i]!, 4);

@@ -112,6 +112,11 @@ export interface Forecaster {
   readonly task: typeof FORECASTING;
   readonly options: ForecastingResolved;
   readonly model: tfl.LayersModel;
+  /**
+   * The last seqLength + lag values of the training series (lag: 1 when differencing, the season
+   * when seasonal, else 0), where `forecast()` starts by default; a history needs at least as many.
+   */
+  readonly tail: readonly number[];
   metrics: Record<string, number>;
   /**
    * Rolling-origin evaluation on the values that follow the training series: from every origin
@@ -408,6 +413,7 @@ function forecaster(
     task: FORECASTING,
     options: o,
     model,
+    tail: state.tail,
     metrics,
     forecast(steps, args = {}) {
       checkInt('steps', steps, 1, 'forecast(12)');
