@@ -57,12 +57,22 @@ export async function run(argv: string[], io: Io): Promise<void> {
     .option('--val-split <share>', 'Share of the data held out for validation (default 0.1)')
     .option('--out <dir>', 'Folder the model is saved into (default ./rnnkit-model)')
     .option('--config <file>', 'JSON file of options (flags override it)')
-    .option('--force', 'Overwrite the --out folder when it exists')
+    .option('--force', 'Overwrite the --out folder (and its .checkpoint) when it exists')
+    .option(
+      '--resume <dir>',
+      'Continue an interrupted run from its checkpoint folder (<out>.checkpoint), to the same result',
+    )
+    .option('--checkpoint-every <n>', 'Also checkpoint every n steps (default: only on Ctrl-C)')
     .option('--json', 'One JSON object per event on stdout, nothing else there')
     .option('--quiet', 'No progress bar or epoch lines, only the result')
+    .option(
+      '--attention-map <file>',
+      'seq2seq: write the attention of the first held-out input as SVG',
+    )
     .example('rnnkit train text --data book.txt --epochs 3 --out out/lm')
     .example('rnnkit train text --dataset moby-dick --units 256 --seq-length 100')
     .example('rnnkit train text --config run.json --lr 0.001 --json > events.jsonl')
+    .example('rnnkit train text --resume out/lm.checkpoint   # after Ctrl-C')
     .example('rnnkit train classify --data reviews.jsonl --text-field review --label-field stars')
     .example('rnnkit train names --dataset names-by-language --epochs 5')
     .example('rnnkit train seq2seq --data pairs.tsv --seq-length 20')
@@ -96,7 +106,9 @@ export async function run(argv: string[], io: Io): Promise<void> {
     )
     .option('--file <file>', 'Texts to classify, one per line (default: the arguments, else stdin)')
     .option('--json', 'One JSON object per prediction')
+    .option('--attention-map <file>', 'seq2seq: write the attention of the first input as SVG')
     .example('rnnkit predict out/sentiment "a lovely film" "dull and long"')
+    .example('rnnkit predict out/g2p cat --attention-map cat.svg')
     .example('cat reviews.txt | rnnkit predict out/sentiment --json')
     .action((model: string, inputs: string[], options) => {
       task = import('./commands/predict/index.js').then((m) =>

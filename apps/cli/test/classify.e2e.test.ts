@@ -47,7 +47,9 @@ describe('rnnkit train classify', () => {
     );
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^data: .*reviews\.jsonl \(40 examples\), 40 examples, 2 labels/m);
-    expect(r.stderr).toMatch(/^validation epoch 2 {2}loss \d+\.\d{4} {2}accuracy \d\.\d{4}$/m);
+    expect(r.stderr).toMatch(
+      /^epoch 2\/2 {2}train loss \d+\.\d{4} {2}val loss \d+\.\d{4} {2}val accuracy \d\.\d{4}$/m,
+    );
     expect(rnnkit('inspect', 'c').stdout).toMatch(/^task {8}classification$/m);
   });
 
@@ -74,12 +76,12 @@ describe('rnnkit train classify', () => {
     [
       ['--data', 'reviews.jsonl'],
       1,
-      /reviews\.jsonl: line 1: no text field "text"; the record has: review, stars; give --text-field <field>$/,
+      /reviews\.jsonl: line 1: no text field "text" holding a string; the record has: review, stars; give --text-field <field>$/,
     ],
     [
       ['--data', 'reviews.jsonl', '--text-field', 'review'],
       1,
-      /label field "label" is missing, expected a number or a string; the record has: review, stars; give --label-field <field>$/,
+      /reviews\.jsonl: line 1: no label field "label" holding a number or a string; the record has: review, stars; give --label-field <field>$/,
     ],
     [['--data', 'empty.jsonl'], 1, /empty\.jsonl is empty: give one JSON object per line$/],
     [['--data', 'reviews.csv'], 2, /needs both flags$/],

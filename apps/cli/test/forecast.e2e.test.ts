@@ -41,8 +41,8 @@ describe('rnnkit train forecast', () => {
     expect(r.stderr).toMatch(
       /^forecast: cell lstm, units 8 \(set\), seqLength 6 \(set\), epochs 2 \(set\)/m,
     );
-    expect(r.stderr).toMatch(/^validation epoch 1 {2}loss \d+\.\d{4}$/m);
-    expect(r.stderr).toMatch(/^epoch 2\/2 {2}train loss \d+\.\d{4}$/m);
+    expect(r.stderr).toMatch(/^epoch 1\/2 {2}train loss \d+\.\d{4} {2}val loss \d+\.\d{4}$/m);
+    expect(r.stderr).toMatch(/^epoch 2\/2 {2}train loss \d+\.\d{4} {2}val loss \d+\.\d{4}$/m);
     const svg = readFileSync(join(work, 'f', 'loss.svg'), 'utf8');
     expect(svg).toContain('validation');
     const i = rnnkit('inspect', 'f');
@@ -126,7 +126,7 @@ describe('rnnkit forecast, predict and eval on a forecaster', () => {
     for (const v of values) expect(Number.isFinite(v)).toBe(true);
     const svg = readFileSync(join(work, 'f.svg'), 'utf8');
     expect(svg).toContain('forecast');
-    expect(svg).toContain('history');
+    expect(svg).toContain('actual');
     const j = rnnkit('forecast', 'f', '--steps', '5', '--json');
     expect((JSON.parse(j.stdout) as { forecast: number[] }).forecast).toHaveLength(5);
   });
@@ -135,9 +135,27 @@ describe('rnnkit forecast, predict and eval on a forecaster', () => {
     const s = rnnkit('forecast', 'f', '--steps', '2', '--data', 'short.csv');
     expect(s.code).toBe(1);
     expect(s.stderr.trim().split('\n')).toHaveLength(1);
-    const r = rnnkit('forecast', 'f', '--steps', '2', '--data', 'series.csv', '--column', 'y');
+    const r = rnnkit(
+      'forecast',
+      'f',
+      '--steps',
+      '2',
+      '--data',
+      'series.csv',
+      '--column',
+      'y',
+      '--plot',
+      'avp.svg',
+    );
     expect(r.code).toBe(0);
     expect(r.stdout.trimEnd().split('\n')).toHaveLength(2);
+    // actual values, the model's one-step-ahead predictions of them, and the forecast
+    const svg = readFileSync(join(work, 'avp.svg'), 'utf8');
+    const lines = [...svg.matchAll(/<polyline [^>]*points="([^"]*)"/g)].map(
+      (m) => m[1]!.split(' ').length,
+    );
+    expect(lines).toEqual([80, 80 - 7, 2]); // predicted from step seqLength + lag (6 + 1) on
+    expect(svg).toContain('predicted (1 ahead)');
     const p = rnnkit('predict', 'f');
     expect(p.code).toBe(0);
     expect(p.stdout.trimEnd().split('\n')).toHaveLength(1);

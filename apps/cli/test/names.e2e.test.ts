@@ -40,6 +40,9 @@ describe('rnnkit train names', () => {
     expect(r.stderr).toMatch(
       /^data: .*names\.jsonl \(16 examples\), \d+ examples for training, \d+ held out, 2 conditions/m,
     );
+    expect(r.stderr).toMatch(
+      /^epoch 2\/2 {2}train loss \d+\.\d{4} {2}val loss \d+\.\d{4} {2}val bitsPerChar \d+\.\d{4}$/m,
+    );
     expect(r.stderr).toMatch(/^validation: \d+\.\d{4} bits per char on \d+ examples$/m);
     const a = rnnkit('generate', 'g', '--condition', 'fr', '--count', '3', '--seed', '1');
     const b = rnnkit('generate', 'g', '--condition', 'fr', '--count', '3', '--seed', '1');

@@ -2,7 +2,7 @@
  * End-to-end: `rnnkit train seq2seq` on a small TSV pairs file written here, then predict and
  * eval on the saved model, and the TSV error cases.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +38,8 @@ describe('rnnkit train seq2seq', () => {
       '2',
       '--out',
       's',
+      '--attention-map',
+      'held-out.svg',
     );
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(
@@ -47,8 +49,18 @@ describe('rnnkit train seq2seq', () => {
       /^validation: word accuracy \d\.\d{4}, token error rate \d+\.\d{4} on 4 pairs$/m,
     );
     expect(r.stderr).not.toContain('non-serializable');
-    const p = rnnkit('predict', 's', 'abc', 'de');
+    // the attention of the first held-out source, one row per output token (<eos> included)
+    expect(r.stderr).toMatch(/^wrote .*held-out\.svg \(attention for "[a-e]+"\)$/m);
+    expect(readFileSync(join(work, 'held-out.svg'), 'utf8')).toContain('&#60;eos&#62;');
+    const p = rnnkit('predict', 's', 'abc', 'de', '--attention-map', 'abc.svg');
     expect(p.code).toBe(0);
+    expect(p.stderr).toMatch(/wrote .*abc\.svg \(attention for "abc"\)/);
+    const svg = readFileSync(join(work, 'abc.svg'), 'utf8');
+    // 3 source columns, and at least the <eos> row: 3 cells or more, each a weight in [0, 1]
+    const cells = [...svg.matchAll(/<title>[^<]*: (\d\.\d{3})<\/title>/g)].map((m) => Number(m[1]));
+    expect(cells.length % 3).toBe(0);
+    expect(cells.length).toBeGreaterThanOrEqual(3);
+    for (const v of cells) expect(v).toBeLessThanOrEqual(1);
     const lines = p.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^abc\t/);
@@ -58,7 +70,10 @@ describe('rnnkit train seq2seq', () => {
   });
 
   it.each([
-    ['bad.tsv', /bad\.tsv: line 1 has 3 tab-separated columns, not 2: .*: fix that line$/],
+    [
+      'bad.tsv',
+      /bad\.tsv: line 1 is not one source<TAB>target pair \(got ".*"\): separate source and target with one tab, both non-empty, or remove the line$/,
+    ],
     ['empty.tsv', /empty\.tsv is empty: give one "source<TAB>target" pair per line$/],
   ])('%s exits 1 with one line', (file, message) => {
     const r = rnnkit('train', 'seq2seq', '--data', file, '--out', 'never');

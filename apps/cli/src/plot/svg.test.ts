@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineChart, scatterChart, ticks } from './svg.js';
+import { heatMap, lineChart, scatterChart, ticks } from './svg.js';
 
 describe('ticks', () => {
   it('picks steps of 1, 2 or 5 times a power of ten', () => {
@@ -45,5 +45,23 @@ describe('charts', () => {
     });
     expect(svg.match(/<polyline /g)).toHaveLength(1);
     expect(svg.match(/points="([^"]+)"/)![1]!.split(' ')).toHaveLength(2);
+  });
+});
+
+describe('heatMap', () => {
+  it('draws one shaded cell per value, white at 0 and dark blue at 1, with escaped labels', () => {
+    const svg = heatMap({
+      title: 'attention',
+      rows: ['K', '<eos>'],
+      cols: ['c', 'a', 't'],
+      values: [
+        [1, 0, 0],
+        [0.25, 0.25, 0.5],
+      ],
+    });
+    expect(svg.match(/<rect x=/g)).toHaveLength(6);
+    expect(svg).toContain('fill="rgb(8,48,107)"');
+    expect(svg).toContain('fill="rgb(255,255,255)"');
+    expect(svg).toContain('&#60;eos&#62;');
   });
 });

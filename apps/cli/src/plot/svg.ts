@@ -130,3 +130,68 @@ export function lineChart(args: ChartArgs): string {
       .join('\n'),
   );
 }
+
+export interface HeatMapArgs {
+  title: string;
+  /** Labels of the rows (top to bottom) and of the columns (left to right). */
+  rows: readonly string[];
+  cols: readonly string[];
+  /** values[row][col], each in [0, 1] (an attention weight). */
+  values: ReadonlyArray<ArrayLike<number>>;
+  /** Axis titles: what the rows and the columns are. */
+  rowLabel?: string;
+  colLabel?: string;
+}
+
+/**
+ * A grid of cells shaded from white (0) to dark blue (1), with the row and column labels and the
+ * value in each cell: an attention map, output tokens (rows) by input tokens (columns).
+ */
+export function heatMap(args: HeatMapArgs): string {
+  const cell = 28;
+  const left = 90;
+  const top = 70;
+  const w = left + args.cols.length * cell + 20;
+  const h = top + args.rows.length * cell + 30;
+  const shade = (v: number) => {
+    const t = Math.min(1, Math.max(0, Number.isFinite(v) ? v : 0));
+    // white -> #08306b (matplotlib's Blues at its dark end), linear in each channel
+    const mix = (a: number, b: number) => Math.round(a + (b - a) * t);
+    return `rgb(${mix(255, 8)},${mix(255, 48)},${mix(255, 107)})`;
+  };
+  const cells = args.values.flatMap((row, r) =>
+    Array.from(row, (v, c) => {
+      const x = left + c * cell;
+      const y = top + r * cell;
+      const text = v >= 0.5 ? 'white' : '#333';
+      return (
+        `<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${shade(v)}"><title>${escapeXml(args.rows[r] ?? '')} / ${escapeXml(args.cols[c] ?? '')}: ${v.toFixed(3)}</title></rect>` +
+        `<text x="${x + cell / 2}" y="${y + cell / 2 + 3}" text-anchor="middle" font-size="8" fill="${text}">${v.toFixed(2).replace(/^0/, '')}</text>`
+      );
+    }),
+  );
+  const colLabels = args.cols.map(
+    (l, c) =>
+      `<text x="${left + c * cell + cell / 2}" y="${top - 8}" text-anchor="middle">${escapeXml(l)}</text>`,
+  );
+  const rowLabels = args.rows.map(
+    (l, r) =>
+      `<text x="${left - 8}" y="${top + r * cell + cell / 2 + 4}" text-anchor="end">${escapeXml(l)}</text>`,
+  );
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${w}" height="${h}" fill="white"/>`,
+    `<text x="${w / 2}" y="20" text-anchor="middle" font-size="15">${escapeXml(args.title)}</text>`,
+    args.colLabel
+      ? `<text x="${left + (args.cols.length * cell) / 2}" y="42" text-anchor="middle" fill="#555">${escapeXml(args.colLabel)}</text>`
+      : '',
+    args.rowLabel
+      ? `<text transform="translate(16 ${top + (args.rows.length * cell) / 2}) rotate(-90)" text-anchor="middle" fill="#555">${escapeXml(args.rowLabel)}</text>`
+      : '',
+    ...colLabels,
+    ...rowLabels,
+    ...cells,
+    '</svg>',
+    '',
+  ].join('\n');
+}

@@ -19,7 +19,7 @@ import { lineChart } from '../../plot/svg.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { intFlag, stringFlag } from '../../util/flags.js';
 import { loadModelFolder } from '../../util/load-task.js';
-import { readSeriesInput } from '../train/input.js';
+import { readSeriesInput, type SeriesInput } from '../train/input.js';
 
 export async function forecast(
   model: string,
@@ -59,19 +59,20 @@ export async function forecast(
     if (flags['json']) io.out(JSON.stringify({ forecast: Array.from(values) }));
     else for (const v of values) io.out(String(Number(v.toFixed(6))));
     if (plot !== undefined) {
-      const past = history
-        ? Array.from(history.values)
-        : ((f.options as unknown as { series?: { tail?: number[] } }).series?.tail ?? []);
+      // without --data: the tail the artifact keeps (the end of the training series)
+      const actual = history ? Array.from(history.values) : [...f.tail];
+      const predicted = history ? oneStepAhead(f, history, f.tail.length) : [];
       const svg = lineChart({
-        title: `forecast, ${steps} steps`,
+        title: `actual vs predicted, and ${steps} steps of forecast`,
         xLabel: 'step',
         yLabel: 'value',
         series: [
-          { name: 'history', color: '#1f77b4', points: past.map((v, i) => [i, v] as const) },
+          { name: 'actual', color: '#1f77b4', points: actual.map((v, i) => [i, v] as const) },
+          { name: 'predicted (1 ahead)', color: '#2ca02c', points: predicted },
           {
             name: 'forecast',
             color: '#ff7f0e',
-            points: Array.from(values, (v, i) => [past.length + i, v] as const),
+            points: Array.from(values, (v, i) => [actual.length + i, v] as const),
           },
         ],
       });
@@ -82,4 +83,34 @@ export async function forecast(
   } finally {
     task.dispose();
   }
+}
+
+/** Most one-step-ahead predictions drawn: each is one call of the model. */
+const MAX_PREDICTED = 400;
+
+/**
+ * The model's one-step-ahead prediction of every value of `history` it has a full window for
+ * (the last MAX_PREDICTED of them), each from the true values before it: [step, predicted].
+ */
+function oneStepAhead(
+  f: Forecaster,
+  history: SeriesInput,
+  window: number,
+): Array<readonly [number, number]> {
+  const n = history.values.length;
+  const out: Array<readonly [number, number]> = [];
+  for (let t = Math.max(window, n - MAX_PREDICTED); t < n; t++) {
+    const past = {
+      values: history.values.subarray(0, t),
+      covariates: history.covariates.map((c) => c.subarray(0, t)),
+    };
+    const next = f.forecast(1, {
+      history: past,
+      ...(history.covariates.length
+        ? { futureCovariates: history.covariates.map((c) => [c[t]!]) }
+        : {}),
+    });
+    out.push([t, next[0]!] as const);
+  }
+  return out;
 }

@@ -8,6 +8,8 @@
  * rnnkit predict out/sentiment "a lovely film" "dull and long"
  * # pos  0.9132  a lovely film
  * # neg  0.8710  dull and long
+ * rnnkit predict out/g2p cat --attention-map att.svg
+ * # cat	K AE1 T      (and att.svg: output tokens by input characters)
  * ```
  */
 import { readFile } from 'node:fs/promises';
@@ -15,7 +17,9 @@ import { resolve } from 'node:path';
 import type { Classifier, Forecaster, Seq2SeqTask } from '@rnnkit/tasks';
 import { CliError } from '../../errors.js';
 import type { Io } from '../../io.js';
+import { stringFlag } from '../../util/flags.js';
 import { loadModelFolder } from '../../util/load-task.js';
+import { writeAttentionMap } from './attention-map.js';
 
 /** Inputs from the arguments, else the file, else stdin: one per non-empty line. */
 async function inputsOf(args: string[], file: unknown, cwd: string): Promise<string[]> {
@@ -57,6 +61,12 @@ export async function predict(
         if (flags['json']) io.out(JSON.stringify({ source: sources[i], output: p.text }));
         else io.out(`${sources[i]}\t${p.text}`);
       });
+      const map = stringFlag('attention-map', flags['attentionMap']);
+      if (map !== undefined && sources[0] !== undefined) {
+        const path = resolve(io.cwd, map);
+        await writeAttentionMap(s, sources[0], path);
+        io.err(`wrote ${path} (attention for ${JSON.stringify(sources[0])})\n`);
+      }
       return;
     }
     if (task.task !== 'classification') {

@@ -1,7 +1,10 @@
 /**
  * `rnnkit train <task>`: reads the data, trains the task of `@rnnkit/tasks` with the defaults it
  * picks from the data size (flags and `--config` override them), shows progress, evaluates on the
- * held-out share, and saves the model, its loss curve (loss.svg) and a terminal chart of the loss.
+ * held-out share, and saves the model, its loss curves (loss.svg: train, and validation where the
+ * task validates) and a terminal chart of the loss. Ctrl-C stops after the current step, saves the
+ * model so far and a checkpoint in `<out>.checkpoint`, and prints the `--resume` command that
+ * continues the run to the same result (resume.ts).
  *
  * @example
  * ```sh
@@ -9,13 +12,17 @@
  * # text: cell lstm, units 64, seqLength 32, epochs 2 (set) (defaults for 12 kB of text)
  * # epoch 1/2  train loss 3.1021
  * # saved out/lm (rnnkit.json, model.json, weights.bin, loss.svg)
+ * rnnkit train classify --data reviews.jsonl --out out/c   # Ctrl-C during epoch 3
+ * # interrupted at step 41: the model so far is saved in out/c; continue with: rnnkit train classify --resume out/c.checkpoint
  * ```
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CliError } from '../../errors.js';
 import type { Io } from '../../io.js';
-import { trainSettings } from './options.js';
+import { stringFlag } from '../../util/flags.js';
+import { type TrainSettings, trainSettings } from './options.js';
+import { checkpointDirOf, readRun, resumedOptions, shown } from './resume.js';
 
 /** The tasks `rnnkit train` runs, by the name on the command line. */
 export const TRAIN_TASKS = ['text', 'classify', 'forecast', 'names', 'seq2seq'] as const;
@@ -34,18 +41,52 @@ export function checkTask(name: string): TrainTask {
   return name as TrainTask;
 }
 
+/** What a checked command line runs. */
+export interface CheckedTrain {
+  task: TrainTask;
+  settings: TrainSettings;
+  /** The model folder, and the run's checkpoint folder beside it. */
+  out: string;
+  checkpoint: string;
+  /** The folder the run reads its relative paths from (the first run's, when resuming). */
+  cwd: string;
+  /** Continuing the run recorded in `checkpoint`. */
+  resume: boolean;
+}
+
 /** Checks the command line; a mistake is a usage error before any work starts. */
-export async function checked(taskName: string, flags: Record<string, unknown>, cwd: string) {
+export async function checked(
+  taskName: string,
+  flags: Record<string, unknown>,
+  cwd: string,
+): Promise<CheckedTrain> {
   const task = checkTask(taskName);
+  if (flags['resume'] !== undefined) {
+    const given = stringFlag('resume', flags['resume'])!;
+    const { dir, record } = await readRun(resolve(cwd, given));
+    const options = resumedOptions(record, task, flags, given);
+    const settings = await trainSettings(options, record.cwd);
+    const out = resolve(record.cwd, settings.out);
+    return { task, settings, out, checkpoint: dir, cwd: record.cwd, resume: true };
+  }
   const settings = await trainSettings(flags, cwd);
   const out = resolve(cwd, settings.out);
-  if (existsSync(out) && !flags['force']) {
-    throw new CliError(
-      `the output folder ${out} exists: give another --out, or --force to overwrite it`,
-      2,
-    );
+  const checkpoint = checkpointDirOf(out);
+  if (!flags['force']) {
+    if (existsSync(checkpoint)) {
+      throw new CliError(
+        `${checkpoint} holds the checkpoint of an interrupted run: continue it with rnnkit train ${task} --resume ${shown(checkpoint, cwd)}, or --force to start over`,
+        2,
+      );
+    }
+    if (existsSync(out)) {
+      throw new CliError(
+        `the output folder ${out} exists: give another --out, or --force to overwrite it`,
+        2,
+      );
+    }
   }
-  return { task, settings, out };
+  return { task, settings, out, checkpoint, cwd, resume: false };
 }
 
 /**

@@ -65,10 +65,9 @@ async function readCsv(file: string, options: CsvOptions): Promise<CsvTable> {
       throw new CliError(`${file} is empty: give a CSV file with a header row and values`, 1);
     }
     if (e instanceof DatasetError && e.code === 'NOT_A_NUMBER') {
-      // the library's fix mentions its options; say it in the CLI's words
-      const cell = /holds (".*?"):/.exec(e.message)?.[1] ?? 'a value';
+      // the library's fix mentions its options; say it in the CLI's words, from the error's fields
       throw new CliError(
-        `${file}: row ${e.row} (line ${e.line}), column ${JSON.stringify(e.column)} holds ${cell}, not a number: fix that cell or remove the row`,
+        `${file}: row ${e.row} (line ${e.line}), column ${JSON.stringify(e.column)} holds ${JSON.stringify(e.value ?? '')}, not a number: fix that cell or remove the row`,
         1,
       );
     }
@@ -183,13 +182,12 @@ export async function readLabelledInput(
       }
       if (e instanceof DatasetError && e.code === 'BAD_FIELD') {
         // the library's fix names its options; name the flags instead
-        const fix = e.message
-          .replace(/set textField to the field that holds the text.*$/, 'give --text-field <field>')
-          .replace(
-            /set labelField to the field that holds the label.*$/,
-            'give --label-field <field>',
-          );
-        throw new CliError(fix, 1);
+        const text = e.column === (settings.textField ?? 'text');
+        const what = text ? 'text field' : 'label field';
+        throw new CliError(
+          `${file}: line ${e.line}: no ${what} ${JSON.stringify(e.column)} holding ${text ? 'a string' : 'a number or a string'}; the record has: ${e.fields?.join(', ') || 'no fields'}; give ${text ? '--text-field' : '--label-field'} <field>`,
+          1,
+        );
       }
       throw e;
     });
@@ -244,7 +242,11 @@ export async function readPairsInput(settings: InputSource, cwd: string): Promis
     }
     if (e instanceof DatasetError && e.code === 'BAD_LINE') {
       // the library's fix names its option; the CLI has no flag for it
-      throw new CliError(e.message.replace(/; pass extraColumns.*$/, ': fix that line'), 1);
+      const got = (e.value ?? '').length > 60 ? `${e.value!.slice(0, 60)}...` : (e.value ?? '');
+      throw new CliError(
+        `${file}: line ${e.line} is not one source<TAB>target pair (got ${JSON.stringify(got)}): separate source and target with one tab, both non-empty, or remove the line`,
+        1,
+      );
     }
     throw e;
   });

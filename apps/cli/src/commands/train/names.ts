@@ -34,8 +34,10 @@ export async function trainNames(run: TrainRun): Promise<TrainedModel> {
     ...(seqLength !== undefined ? { maxLength: seqLength } : {}),
     progressEvery: 1,
   };
+  // scored every epoch too (the epoch lines); not an option of the saved model
+  const withValidation = heldOut.length ? { ...options, validation: heldOut } : options;
   report.setEpochs(conditionalGeneration.defaults(train.length, options).resolved.epochs);
-  const g = await conditionalGeneration.train(train, options, run.hooks);
+  const g = await conditionalGeneration.train(train, withValidation, run.hooks);
   return {
     afterTraining: () => {
       if (heldOut.length === 0) return;

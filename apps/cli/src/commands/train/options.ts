@@ -34,6 +34,8 @@ export const CONFIG_KEYS = [
   'backend',
   'valSplit',
   'out',
+  'checkpointEvery',
+  'attentionMap',
 ] as const;
 
 /** `@rnnkit/models`'s CELL_TYPES (a test keeps them equal): importing it would load tfjs. */
@@ -59,6 +61,12 @@ export interface TrainSettings {
   out: string;
   backend: (typeof BACKENDS)[number];
   valSplit: number;
+  /** Write a training checkpoint every this many steps (besides on Ctrl-C). */
+  checkpointEvery: number | undefined;
+  /** seq2seq: SVG file for the attention map of the first held-out input. */
+  attentionMap: string | undefined;
+  /** The options as given (config file, then flags), for `--resume` to run with again. */
+  given: Record<string, unknown>;
   /** Options passed to the task's `train` (only those set, so the task picks the rest). */
   model: {
     cell?: CellType;
@@ -142,6 +150,9 @@ export async function trainSettings(
     out: stringFlag('out', given.out) ?? DEFAULT_OUT,
     backend: choiceFlag('backend', given.backend, BACKENDS) ?? 'cpu',
     valSplit: numberFlag('val-split', given.valSplit, 0, 0.9) ?? DEFAULT_VAL_SPLIT,
+    checkpointEvery: intFlag('checkpoint-every', given.checkpointEvery, 1),
+    attentionMap: stringFlag('attention-map', given.attentionMap),
+    given: Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
     model: Object.fromEntries(
       Object.entries(model).filter(([, v]) => v !== undefined),
     ) as TrainSettings['model'],

@@ -4,6 +4,7 @@
  * stdout and nothing else; with `--quiet` nothing until the result.
  */
 import type { TaskEvent } from '@rnnkit/tasks';
+import type { StopReason } from '@rnnkit/training';
 import type { Io } from '../../io.js';
 import { ProgressBar } from '../../util/progress-bar.js';
 
@@ -17,16 +18,16 @@ export function duration(seconds: number): string {
 
 export class TrainReport {
   private bar: ProgressBar | undefined;
-  private epoch = -1;
-  private epochSum = 0;
-  private epochCount = 0;
   private totalEpochs = 0;
-  /** Loss of every step reported. */
-  readonly stepLoss: number[] = [];
+  /** Loss of every step (a resumed run's include the steps before the checkpoint). */
+  stepLoss: number[] = [];
   /** Mean training loss of each finished epoch. */
-  readonly epochLoss: number[] = [];
-  /** Validation loss by epoch (tasks that validate while training). */
-  readonly validationLoss: Array<[number, number]> = [];
+  epochLoss: number[] = [];
+  /** Validation loss by epoch (tasks that validate while training): [epoch, loss]. */
+  validationLoss: Array<[number, number]> = [];
+  /** Steps done and why training stopped, once it did. */
+  steps = 0;
+  stopReason: StopReason | undefined;
 
   constructor(
     private readonly io: Io,
@@ -61,13 +62,7 @@ export class TrainReport {
         return;
       case 'progress': {
         const p = event.progress;
-        if (p.epoch !== this.epoch) {
-          this.endEpoch();
-          this.epoch = p.epoch;
-        }
-        this.stepLoss.push(p.loss);
-        this.epochSum += p.loss;
-        this.epochCount += 1;
+        this.steps = p.step;
         if (this.mode === 'json') {
           this.io.out(JSON.stringify({ type: 'progress', ...p }));
           return;
@@ -81,44 +76,46 @@ export class TrainReport {
         );
         return;
       }
-      case 'validation': {
-        const loss = event.result.metrics['loss'];
-        if (loss !== undefined) this.validationLoss.push([event.result.epoch + 1, loss]);
-        const metrics = Object.entries(event.result.metrics)
-          .map(([k, v]) => `${k} ${v.toFixed(4)}`)
-          .join('  ');
-        this.note(`validation epoch ${event.result.epoch + 1}  ${metrics}`, {
-          type: 'validation',
-          ...event.result,
-        });
+      case 'validation':
+        // shown on its epoch's line; programs get it on its own too
+        if (this.mode === 'json')
+          this.io.out(JSON.stringify({ type: 'validation', ...event.result }));
         return;
-      }
-      case 'done':
-        this.endEpoch();
+      case 'epoch': {
+        const val = event.validation?.metrics ?? {};
+        const metrics = Object.entries(val)
+          .map(([k, v]) => `  val ${k} ${v.toFixed(4)}`)
+          .join('');
         this.note(
-          `stopped (${event.history.stopReason}) after ${event.history.steps} steps, ${duration(event.seconds)}`,
+          `epoch ${event.epoch + 1}/${this.totalEpochs}  train loss ${event.loss.toFixed(4)}${metrics}`,
           {
-            type: 'done',
-            stopReason: event.history.stopReason,
-            steps: event.history.steps,
-            seconds: event.seconds,
-            epochLoss: event.history.epochLoss,
+            type: 'epoch',
+            epoch: event.epoch + 1,
+            step: event.step,
+            loss: event.loss,
+            ...(event.validation ? { validation: val } : {}),
           },
         );
+        return;
+      }
+      case 'done': {
+        const h = event.history;
+        // the whole run's curves, steps before a resumed checkpoint included
+        this.stepLoss = h.loss;
+        this.epochLoss = h.epochLoss;
+        this.validationLoss = h.validation
+          .filter((v) => v.metrics['loss'] !== undefined)
+          .map((v) => [v.epoch + 1, v.metrics['loss']!]);
+        this.steps = h.steps;
+        this.stopReason = h.stopReason;
+        this.note(`stopped (${h.stopReason}) after ${h.steps} steps, ${duration(event.seconds)}`, {
+          type: 'done',
+          stopReason: h.stopReason,
+          steps: h.steps,
+          seconds: event.seconds,
+          epochLoss: h.epochLoss,
+        });
+      }
     }
-  }
-
-  /** One line for the epoch that just ended. */
-  private endEpoch(): void {
-    if (this.epoch < 0 || this.epochCount === 0) return;
-    const loss = this.epochSum / this.epochCount;
-    this.epochLoss.push(loss);
-    this.note(`epoch ${this.epoch + 1}/${this.totalEpochs}  train loss ${loss.toFixed(4)}`, {
-      type: 'epoch',
-      epoch: this.epoch + 1,
-      loss,
-    });
-    this.epochSum = 0;
-    this.epochCount = 0;
   }
 }

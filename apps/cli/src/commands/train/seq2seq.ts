@@ -3,7 +3,9 @@
  * cmudict`. `--seq-length` caps the source and target lengths (longer pairs are dropped); the
  * last `--val-split` share of the pairs is held out and scored after training.
  */
+import { resolve } from 'node:path';
 import { seq2seq } from '@rnnkit/tasks';
+import { writeAttentionMap } from '../predict/attention-map.js';
 import { readPairsInput } from './input.js';
 import type { TrainedModel, TrainRun } from './run.js';
 
@@ -33,7 +35,19 @@ export async function trainSeq2seq(run: TrainRun): Promise<TrainedModel> {
   report.setEpochs(seq2seq.defaults(train.length, options).resolved.epochs);
   const s = await seq2seq.train(train, options, run.hooks);
   return {
-    afterTraining: () => {
+    afterTraining: async () => {
+      if (settings.attentionMap !== undefined) {
+        // one input the model did not train on when there is one
+        const first = (heldOut[0] ?? train[0])!.source;
+        const source = typeof first === 'string' ? first : first.join(' ');
+        const path = resolve(run.cwd, settings.attentionMap);
+        await writeAttentionMap(s, source, path);
+        report.note(`wrote ${path} (attention for ${JSON.stringify(source)})`, {
+          type: 'attentionMap',
+          path,
+          source,
+        });
+      }
       if (heldOut.length === 0) return;
       const m = s.evaluate(heldOut);
       report.note(

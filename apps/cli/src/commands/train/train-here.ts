@@ -3,7 +3,7 @@
  * evaluates, saves the model, the loss SVG and the terminal chart. Kept apart from index.ts so
  * that usage errors are found without loading tfjs.
  */
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TaskHooks } from '@rnnkit/tasks';
 import { setup } from '@rnnkit/training';
@@ -17,6 +17,7 @@ import { trainForecast } from './forecast.js';
 import { checked, EXIT_INTERRUPTED } from './index.js';
 import { trainNames } from './names.js';
 import { type ReportMode, TrainReport } from './report.js';
+import { shown, writeRun } from './resume.js';
 import type { TrainedModel } from './run.js';
 import { trainSeq2seq } from './seq2seq.js';
 import { trainText } from './text.js';
@@ -28,9 +29,17 @@ export async function trainHere(
   io: Io,
   stopRequested: () => boolean,
 ): Promise<void> {
-  const { task, settings, out } = await checked(taskName, flags, io.cwd);
+  const { task, settings, out, checkpoint, cwd, resume } = await checked(taskName, flags, io.cwd);
   const mode: ReportMode = flags['json'] ? 'json' : flags['quiet'] ? 'quiet' : 'human';
   const report = new TrainReport(io, mode);
+  if (resume) {
+    await noteResume(report, checkpoint, io.cwd);
+  } else {
+    // a fresh run: an old checkpoint (kept by --force) must not be resumed by accident
+    await rm(checkpoint, { recursive: true, force: true });
+  }
+  // the record first: a run stopped at any point can be resumed (from step 0 if need be)
+  await writeRun(checkpoint, { task, cwd, options: settings.given });
   await setup({ backend: settings.backend });
   const controller = new AbortController();
   const signal = controller.signal;
@@ -41,21 +50,35 @@ export async function trainHere(
       report.onEvent(e);
       if (stopRequested() && !signal.aborted) controller.abort();
     },
+    checkpoint: {
+      dir: checkpoint,
+      resume,
+      ...(settings.checkpointEvery ? { everySteps: settings.checkpointEvery } : {}),
+    },
   };
-  const run = { settings, report, cwd: io.cwd, hooks };
-  const model: TrainedModel =
+  const run = { settings, report, cwd, hooks };
+  const train =
     task === 'text'
-      ? await trainText(run)
+      ? trainText
       : task === 'classify'
-        ? await trainClassify(run)
+        ? trainClassify
         : task === 'seq2seq'
-          ? await trainSeq2seq(run)
+          ? trainSeq2seq
           : task === 'names'
-            ? await trainNames(run)
-            : await trainForecast(run);
+            ? trainNames
+            : trainForecast;
+  let model: TrainedModel;
+  try {
+    model = await train(run);
+  } catch (e) {
+    // a fresh run that failed (bad data, a bad option) leaves nothing to resume
+    if (!resume) await rm(checkpoint, { recursive: true, force: true });
+    throw e;
+  }
   try {
     await model.afterTraining?.();
-    if (flags['force']) await rm(out, { recursive: true, force: true });
+    // the folder is replaced whole (with --force, or the model an interrupted run saved)
+    if (flags['force'] || resume) await rm(out, { recursive: true, force: true });
     // tfjs-layers warns on console that the attention decoder's call options are not serialised
     // (the task rebuilds the model from rnnkit.json, so nothing is lost): keep stderr clean
     const warn = console.warn;
@@ -68,11 +91,42 @@ export async function trainHere(
   } finally {
     model.dispose();
   }
-  await finish(out, report, signal.aborted);
+  const resumeHint = `rnnkit train ${task} --resume ${shown(checkpoint, io.cwd)}`;
+  await finish(out, report, report.stopReason === 'aborted' ? resumeHint : undefined);
+  await rm(checkpoint, { recursive: true, force: true }); // done: nothing left to resume
 }
 
-/** The loss pictures and the result line; an interrupted run exits 130. */
-async function finish(out: string, report: TrainReport, aborted: boolean): Promise<void> {
+/** Says where a resumed run starts (the step of `last/`, or the start if none was written). */
+async function noteResume(report: TrainReport, checkpoint: string, cwd: string): Promise<void> {
+  let step = 0;
+  let epoch = 0;
+  try {
+    const m = JSON.parse(await readFile(join(checkpoint, 'last', 'manifest.json'), 'utf8')) as {
+      step: number;
+      loop: { epoch: number };
+    };
+    step = m.step;
+    epoch = m.loop.epoch;
+  } catch {
+    // no checkpoint written yet: the run starts again from step 0
+  }
+  report.note(`resuming ${shown(checkpoint, cwd)} from step ${step} (epoch ${epoch + 1})`, {
+    type: 'resume',
+    checkpoint,
+    step,
+    epoch: epoch + 1,
+  });
+}
+
+/**
+ * The loss pictures and the result line; an interrupted run (`resumeHint` set) says how to
+ * continue and exits 130.
+ */
+async function finish(
+  out: string,
+  report: TrainReport,
+  resumeHint: string | undefined,
+): Promise<void> {
   const train = report.epochLoss.map((v, i) => [i + 1, v] as const);
   const svg = lineChart({
     title: 'loss',
@@ -91,10 +145,10 @@ async function finish(out: string, report: TrainReport, aborted: boolean): Promi
   if (chart.length > 0) {
     report.people(['train loss by step', ...chart].join('\n'));
   }
-  if (aborted) {
+  if (resumeHint) {
     report.note(
-      `interrupted: the model trained so far is saved in ${out}; --resume is not available yet, so train again to continue`,
-      { type: 'interrupted', out },
+      `interrupted at step ${report.steps}: the model so far is saved in ${out}; continue with: ${resumeHint}`,
+      { type: 'interrupted', out, step: report.steps, resume: resumeHint },
     );
     throw new CliError('interrupted (Ctrl-C)', EXIT_INTERRUPTED);
   }
