@@ -58,10 +58,14 @@ async function install(dir: string, dependencies: Record<string, string>): Promi
   );
   const pkg = { name: 'consumer', private: true, type: 'module', dependencies, overrides };
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
-  const r = await runAsync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
-    cwd: dir,
-    env: plainEnv(),
-  });
+  const npmInstall = () =>
+    runAsync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
+      cwd: dir,
+      env: plainEnv(),
+    });
+  let r = await npmInstall();
+  // one retry: a registry hiccup should not fail the suite, a real install error fails twice
+  if (r.code !== 0) r = await npmInstall();
   if (r.code !== 0) {
     throw new Error(`npm install in ${dir} failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
   }
