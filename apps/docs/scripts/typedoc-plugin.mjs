@@ -3,17 +3,119 @@
  * Local TypeDoc plugin for the API reference (apps/docs/typedoc.json).
  *
  * 1. A package's `src/index.ts` header comment (`@rnnkit/x`: ..., with its `@example`) carries no
- *    `@packageDocumentation` tag, so TypeDoc attaches it to the first export; it is moved back to
- *    the package's page.
- * 2. Shape comments such as `[token [batch, 1](, features)]` or a line starting with
- *    `[batch, time, units]: ...` are Markdown links or link definitions to a Markdown renderer: their
- *    brackets are escaped in the generated pages, so VitePress shows them as written.
+ *    `@packageDocumentation` tag, so TypeDoc attaches it to the names of the first export
+ *    statement; it is moved back to the package's page.
+ * 2. The header comment of every other source file (what the file is for, with a runnable
+ *    `@example` and its expected output) is followed by `import`s, so TypeDoc keeps it nowhere;
+ *    each package page gets them as "Modules", one section per file the index exports from.
+ * 3. Shape comments such as `[token [batch, 1](, features)]` or a line starting with
+ *    `[batch, time, units]: ...` are Markdown links or link definitions to a Markdown renderer:
+ *    their brackets are escaped in the generated pages, so VitePress shows them as written.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Converter, ReflectionKind } from 'typedoc';
 import { MarkdownPageEvent } from 'typedoc-plugin-markdown';
 
+const packagesDir = fileURLToPath(new URL('../../../packages/', import.meta.url));
+
 /** @param {import('typedoc').Comment | undefined} comment */
 const isPackageHeader = (comment) => /^`@rnnkit\//.test(comment?.summary[0]?.text ?? '');
+
+/**
+ * The file's header comment as Markdown, or undefined when the file has none (a leading doc
+ * comment directly followed by a declaration documents that declaration, which TypeDoc renders).
+ * @param {string} source
+ */
+function fileHeader(source) {
+  const m = source.match(/^\s*\/\*\*([\s\S]*?)\*\/\s*\n(\s*)(\S+)/);
+  if (!m || !['import', '//', '/**', '/*'].some((s) => m[3]?.startsWith(s))) return undefined;
+  const lines = (m[1] ?? '').split('\n').map((l) => l.replace(/^\s*\* ?/, ''));
+  return lines
+    .map((l) =>
+      l.replace(/^@example\b\s*(.*)$/, (_, title) => `**Example${title ? `: ${title}` : ''}**\n`),
+    )
+    .map((l) => l.replace(/\{@link\s+([^}|\s]+)(?:[\s|][^}]*)?\}/g, '`$1`'))
+    .filter((l) => !/^@(packageDocumentation|module)\b/.test(l))
+    .join('\n')
+    .trim();
+}
+
+/**
+ * "Modules" of a package: the header of each file `src/index.ts` exports from, in its order.
+ * @param {string} pkg short name, e.g. 'vocab'
+ */
+function modulesSection(pkg) {
+  const src = join(packagesDir, pkg, 'src');
+  let index;
+  try {
+    index = readFileSync(join(src, 'index.ts'), 'utf8');
+  } catch {
+    return '';
+  }
+  const files = [...new Set([...index.matchAll(/from '\.\/([^']+)\.js'/g)].map((m) => m[1]))];
+  const parts = [];
+  for (const file of files) {
+    const header = fileHeader(readFileSync(join(src, `${file}.ts`), 'utf8'));
+    if (header) parts.push(`### ${file}.ts\n\n${header}\n`);
+  }
+  if (parts.length === 0) return '';
+  return `## Modules\n\nWhat each source file of the package is for, from its header comment.\n\n${parts.join('\n')}\n`;
+}
+
+/**
+ * Applies `f` to each line of Markdown outside fenced code blocks.
+ * @param {string} markdown
+ * @param {(line: string) => string} f
+ */
+function mapTextLines(markdown, f) {
+  let inFence = false;
+  return markdown
+    .split('\n')
+    .map((line) => {
+      if (/^\s*(```|~~~)/.test(line)) {
+        inFence = !inFence;
+        return line;
+      }
+      return inFence ? line : f(line);
+    })
+    .join('\n');
+}
+
+/**
+ * Escapes brackets that a Markdown renderer would take for a link, outside code.
+ * @param {string} markdown
+ */
+const escapeLinks = (markdown) =>
+  mapTextLines(markdown, (line) =>
+    line.startsWith('    ')
+      ? line
+      : line
+          // `[a, b](, c)`: not a link (its target is no page, URL or anchor)
+          .replace(/\[([^\]\n]*)\]\(((?![a-z]+:|#|\.{0,2}\/)[^)\n]*)\)/gi, (whole, text, target) =>
+            /\.md(#.*)?$/.test(target) ? whole : `\\[${text}\\](${decodeURI(target)})`,
+          )
+          // `[batch, time, units]: h_t ...` at the start of a line: not a link definition
+          .replace(/^(\s*)\[([^\]\n]*)\]:/, '$1\\[$2\\]:'),
+  );
+
+/**
+ * `<pad>` or `{{` in plain text would be HTML or a Vue interpolation to VitePress: escaped outside
+ * code fences and inline code (the generated pages' own text is sanitised by the markdown plugin).
+ * @param {string} markdown
+ */
+const escapeHtml = (markdown) =>
+  mapTextLines(markdown, (line) =>
+    line
+      .split(/(`[^`]*`)/)
+      .map((part, i) =>
+        i % 2 === 1
+          ? part
+          : part.replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\{\{/g, '&#123;&#123;'),
+      )
+      .join(''),
+  );
 
 /** @param {import('typedoc-plugin-markdown').MarkdownApplication} app */
 export function load(app) {
@@ -36,24 +138,21 @@ export function load(app) {
 
   app.renderer.on(MarkdownPageEvent.END, (page) => {
     if (!page.contents) return;
-    let inFence = false;
-    page.contents = page.contents
-      .split('\n')
-      .map((line) => {
-        if (/^\s*(```|~~~)/.test(line)) inFence = !inFence;
-        if (inFence || line.startsWith('    ')) return line;
-        return (
-          line
-            // `[a, b](, c)`: not a link (its target is no page, URL or anchor)
-            .replace(
-              /\[([^\]\n]*)\]\(((?![a-z]+:|#|\.{0,2}\/)[^)\n]*)\)/gi,
-              (whole, text, target) =>
-                /\.md(#.*)?$/.test(target) ? whole : `\\[${text}\\](${decodeURI(target)})`,
-            )
-            // `[batch, time, units]: h_t ...` at the start of a line: not a link definition
-            .replace(/^(\s*)\[([^\]\n]*)\]:/, '$1\\[$2\\]:')
-        );
-      })
-      .join('\n');
+    let contents = page.contents;
+    const pkg =
+      page.model.kind === ReflectionKind.Module && page.model.name.match(/^@rnnkit\/(\S+)$/);
+    if (pkg?.[1]) {
+      const modules = modulesSection(pkg[1]);
+      // before the exports (the first "## Classes", "## Functions", ...), after the package's own text
+      const at = contents.search(/^## (?!Example)/m);
+      if (modules) {
+        const section = escapeHtml(modules);
+        contents =
+          at < 0
+            ? `${contents}\n${section}`
+            : `${contents.slice(0, at)}${section}\n${contents.slice(at)}`;
+      }
+    }
+    page.contents = escapeLinks(contents);
   });
 }

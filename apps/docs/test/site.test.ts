@@ -196,11 +196,16 @@ describe('the API reference', () => {
     } finally {
       await page.close();
     }
-    // an @example of a package header, as a highlighted code block on the package's page
+    // the @example of the package's index header, and of a source file's header (under
+    // "Modules"), as highlighted code blocks on the package's page
     const { page: vocab } = await open('/api/vocab.html');
     try {
-      const example = vocab.locator('.vp-doc div[class*="language-ts"]').first();
-      expect(await example.textContent()).toContain("Vocab.fromTexts(['안녕하세요']");
+      const examples = await vocab.$$eval('.vp-doc div[class*="language-ts"]', (els) =>
+        els.map((el) => el.textContent ?? ''),
+      );
+      expect(examples[0]).toContain("Vocab.fromTexts(['안녕하세요']");
+      expect(await vocab.locator('.vp-doc h3#vocab-ts').count()).toBe(1);
+      expect(examples.some((e) => e.includes("Vocab.fromTexts(['hihello']"))).toBe(true);
     } finally {
       await vocab.close();
     }
