@@ -2,7 +2,7 @@
  * End-to-end: `rnnkit train text` on a small text file written here, then `inspect` and
  * `generate` on the model it saved, and the error cases of each.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -207,8 +207,26 @@ describe('rnnkit inspect', () => {
   it('names the missing file of a missing model folder (exit 1)', () => {
     const r = rnnkit('inspect', 'nowhere');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^rnnkit: .*nowhere\/rnnkit\.json is missing: there is no folder /);
+    expect(r.stderr).toMatch(
+      /^rnnkit: no model folder .*nowhere: give the folder rnnkit train --out saved/,
+    );
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('says an empty folder holds no model, and a truncated weights.bin is cut short (exit 1)', () => {
+    mkdirSync(join(work, 'empty-model'));
+    const e = rnnkit('inspect', 'empty-model');
+    expect(e.code).toBe(1);
+    expect(e.stderr).toMatch(/^rnnkit: .*empty-model holds no saved model \(no rnnkit\.json/);
+    cpSync(join(work, 'lm'), join(work, 'cut'), { recursive: true });
+    const w = readFileSync(join(work, 'cut', 'weights.bin'));
+    writeFileSync(join(work, 'cut', 'weights.bin'), w.subarray(0, 100));
+    const g = rnnkit('generate', 'cut', '--length', '5');
+    expect(g.code).toBe(1);
+    expect(g.stderr).toMatch(
+      /^rnnkit: .*cut\/weights\.bin has 100 bytes but .* needs \d+ \(cut short/,
+    );
+    expect(g.stderr).not.toMatch(STACK_LINE);
   });
 
   it('names the corrupt file of a model folder (exit 1)', () => {
@@ -275,6 +293,6 @@ describe('rnnkit generate', () => {
     );
     const m = rnnkit('generate', 'nowhere');
     expect(m.code).toBe(1);
-    expect(m.stderr).toMatch(/nowhere\/rnnkit\.json is missing/);
+    expect(m.stderr).toMatch(/no model folder .*nowhere/);
   });
 });

@@ -1,9 +1,39 @@
-/** Loads a saved task folder for the commands that use a model (cpu backend). */
+/**
+ * Loads a saved task folder for the commands that use a model (cpu backend). A folder that is
+ * not there, or holds no model at all, is said in the CLI's words (from the error's code); other
+ * problems (a truncated weights.bin, a plain tfjs model, a backup left by an interrupted save)
+ * keep the models package's message, which says what to do.
+ */
+import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type LoadedTask, loadTask } from '@rnnkit/tasks';
 import { useBackend } from '../backend.js';
+import { CliError, isUserError } from '../errors.js';
 
 export async function loadModelFolder(model: string, cwd: string): Promise<LoadedTask> {
   await useBackend('cpu');
-  return loadTask(resolve(cwd, model));
+  return loadingModel(resolve(cwd, model), loadTask);
+}
+
+/** Runs `load(dir)`, saying in the CLI's words when `dir` is missing or holds no model. */
+export async function loadingModel<T>(dir: string, load: (dir: string) => Promise<T>): Promise<T> {
+  try {
+    return await load(dir);
+  } catch (e) {
+    if (!isUserError(e) || e.code !== 'MISSING_FILE') throw e;
+    const entries = await readdir(dir).catch(() => null);
+    if (entries === null) {
+      throw new CliError(
+        `no model folder ${dir}: give the folder rnnkit train --out saved (e.g. rnnkit-model)`,
+        1,
+      );
+    }
+    if (!entries.includes('model.json') && !entries.some((f) => f.startsWith('.'))) {
+      throw new CliError(
+        `${dir} holds no saved model (no rnnkit.json, model.json, weights.bin): give the folder rnnkit train --out saved`,
+        1,
+      );
+    }
+    throw e;
+  }
 }

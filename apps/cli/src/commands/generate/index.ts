@@ -22,6 +22,7 @@ import { useBackend } from '../../backend.js';
 import { CliError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import { intFlag, numberFlag, stringFlag } from '../../util/flags.js';
+import { loadingModel } from '../../util/load-task.js';
 
 export async function generate(
   model: string,
@@ -36,7 +37,7 @@ export async function generate(
   const seed = intFlag('seed', flags['seed'], 0) ?? 0;
   await useBackend('cpu');
   const dir = resolve(io.cwd, model);
-  const task = await loadTask(dir);
+  const task = await loadingModel(dir, loadTask);
   try {
     if (task.task === 'conditional-generation') {
       const g = task as ConditionalGenerator;

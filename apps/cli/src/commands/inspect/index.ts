@@ -14,6 +14,7 @@ import { resolve } from 'node:path';
 import { load } from '@rnnkit/models';
 import { useBackend } from '../../backend.js';
 import type { Io } from '../../io.js';
+import { loadingModel } from '../../util/load-task.js';
 
 export interface InspectOptions {
   json?: boolean;
@@ -33,7 +34,7 @@ function describeArgs(args: Record<string, unknown>): string {
 
 export async function inspect(model: string, options: InspectOptions, io: Io): Promise<void> {
   await useBackend('cpu');
-  const loaded = await load(resolve(io.cwd, model));
+  const loaded = await loadingModel(resolve(io.cwd, model), load);
   try {
     const { meta } = loaded;
     const summary = {
