@@ -30,12 +30,16 @@ function listFiles(dir: string, prefix = ''): string[] {
   );
 }
 
+/** Source without block comments and whole-line `//` comments. */
+const stripComments = (text: string): string =>
+  text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+
 /**
  * Module specifiers of `import`/`export ... from`, `import('...')` and `import '...'` in a file,
  * after dropping comments (the module headers' `@example` blocks import the package itself).
  */
 function specifiers(text: string): string[] {
-  const source = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const source = stripComments(text);
   const out: string[] = [];
   const patterns = [
     /\b(?:import|export)\s[^'"]*?\sfrom\s*['"]([^'"]+)['"]/g,
@@ -85,7 +89,22 @@ describe.each(LIBRARIES)('$npmName tarball', (lib) => {
     }
     expect(manifest.license).toBe('MIT');
     expect(manifest.engines?.node).toMatch(/^>=20/);
-    expect(manifest.sideEffects).toBe(false);
+  });
+
+  it('sideEffects lists exactly the modules that register something with tfjs when imported', () => {
+    // tfjs's registries (serialization classes, kernels, gradients, backends, ops) are global: a
+    // module that calls one at its top level must survive tree shaking, so it must be listed
+    const { dir, files, manifest } = get();
+    const registering = files.filter(
+      (f) =>
+        f.endsWith('.js') &&
+        /^[\w.]*\b(?:registerClass|registerKernel|registerGradient|registerBackend|registerOp)\s*\(/m.test(
+          stripComments(readFileSync(join(dir, f), 'utf8')),
+        ),
+    );
+    expect(manifest.sideEffects).toEqual(
+      registering.length === 0 ? false : registering.map((f) => `./${f}`),
+    );
   });
 
   it('holds nothing that is only for development', () => {
