@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { LIBRARIES, ROOT, run } from './workspace.js';
+import { LIBRARIES, pnpm, ROOT, run } from './workspace.js';
 
 const { tmp } = inject('packaging');
 
@@ -48,7 +48,7 @@ function namedInChangesets(dir: string): Set<string> {
 
 describe('release', () => {
   it('pnpm release:dry-run publishes every library and nothing private', () => {
-    const { stdout, stderr } = run('pnpm', ['run', 'release:dry-run'], { timeoutMs: 120_000 });
+    const { stdout, stderr } = run(...pnpm(['run', 'release:dry-run']), { timeoutMs: 120_000 });
     const out = `${stdout}\n${stderr}`;
     for (const lib of LIBRARIES) expect(out).toContain(`${lib.npmName}@`);
     const published = [...out.matchAll(/(@rnnkit\/[\w-]+|rnnkit)@\d+\.\d+\.\d+/g)].map((m) => m[1]);
@@ -73,7 +73,7 @@ describe('release', () => {
     writeFileSync(join(copy, '.npmrc'), '');
     const named = namedInChangesets(join(copy, '.changeset'));
 
-    run('pnpm', ['run', 'version-packages'], { cwd: copy, timeoutMs: 120_000 });
+    run(...pnpm(['run', 'version-packages']), { cwd: copy, timeoutMs: 120_000 });
 
     for (const dir of dirs) {
       const before = manifest(ROOT, dir);

@@ -20,6 +20,7 @@ import type { TestProject } from 'vitest/node';
 import {
   LIBRARIES,
   type PackagingContext,
+  pnpm,
   ROOT,
   run,
   runAsync,
@@ -88,7 +89,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
   const tarballDir = join(tmp, 'tarballs');
   const tarballs: Record<string, string> = {};
   for (const lib of LIBRARIES) {
-    const out = run('pnpm', ['pack', '--json', '--pack-destination', tarballDir], {
+    const out = run(...pnpm(['pack', '--json', '--pack-destination', tarballDir]), {
       cwd: lib.dir,
     });
     const { filename } = JSON.parse(out.stdout) as { filename: string };

@@ -39,6 +39,19 @@ export interface PackagingContext {
   attw: Record<string, RunResult & { code: number | null }>;
 }
 
+/**
+ * How to run pnpm: `pnpm` when it is on PATH (a global install, or the bin folder `npx -y pnpm`
+ * puts there for the README's commands), else `npx -y pnpm@<packageManager's version>`.
+ */
+export function pnpm(args: readonly string[]): [string, string[]] {
+  if (spawnSync('pnpm', ['--version'], { encoding: 'utf8' }).status === 0)
+    return ['pnpm', [...args]];
+  const { packageManager } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    packageManager: string;
+  };
+  return ['npx', ['-y', packageManager, ...args]];
+}
+
 export interface RunResult {
   stdout: string;
   stderr: string;
