@@ -373,6 +373,7 @@ describe('fastRecurrence on two threads (wasm, half of each batch in a worker)',
     { cell: 'lstm', ...base, masked: true, goBackwards: true },
     { cell: 'gru', ...base, resetAfter: false, masked: true },
     { cell: 'gru', ...base, noBias: true },
+    { cell: 'gru', ...base, features: 20, oneHot: true, goBackwards: true },
     { cell: 'rnn', ...base, features: 20, oneHot: true },
     { cell: 'lstm', ...base, features: 20, oneHot: true, batch: 4 },
   ];
