@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { recurrenceWorker, setRecurrenceThreads } from '../parallel/pool.js';
+import { recurrencePlan, runHalvesInline, setRecurrenceThreads } from '../parallel/pool.js';
 import { fastRecurrence } from './fast.js';
 import type { Cell, RecurrenceInputs, RecurrenceOutputs } from './recurrence.js';
 
@@ -357,15 +357,16 @@ describe('fastRecurrence on two threads (wasm, half of each batch in a worker)',
     return () => setRecurrenceThreads('auto');
   });
   it('starts the worker', () => {
-    const spec = { ...{ batch: 5, time: 6, features: 3, units: 5 }, resetAfter: false };
-    const worker = recurrenceWorker({
+    const spec = { batch: 5, time: 6, features: 3, units: 5, resetAfter: false };
+    const plan = recurrencePlan({
       cell: 'lstm',
       ...spec,
       reverse: false,
       act: 'tanh',
       recAct: 'sigmoid',
     });
-    expect(worker).not.toBeNull();
+    expect(plan.halves).toBe(true);
+    expect(plan.worker).not.toBeNull();
   });
   const base = { batch: 5, time: 6, features: 3, units: 5 };
   const cases: Case[] = [
@@ -389,6 +390,12 @@ describe('fastRecurrence on two threads (wasm, half of each batch in a worker)',
     const b = evaluate(fastRecurrence, inputs, vars, 9);
     expect(maxDiff(a.outs, b.outs)).toBe(0);
     expect(maxDiff(a.grads, b.grads)).toBe(0);
+    // The second half on this thread (as on a busy machine): the very same numbers.
+    runHalvesInline(true);
+    const here = evaluate(fastRecurrence, inputs, vars, 9);
+    runHalvesInline(false);
+    expect(maxDiff(a.outs, here.outs)).toBe(0);
+    expect(maxDiff(a.grads, here.grads)).toBe(0);
     setRecurrenceThreads(1);
     const one = evaluate(fastRecurrence, inputs, vars, 9);
     setRecurrenceThreads(2);

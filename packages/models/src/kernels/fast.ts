@@ -28,7 +28,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelsError } from '../errors.js';
-import { recurrenceWorker, type WorkerJob } from '../parallel/pool.js';
+import { type RemoteGrads, recurrencePlan, type WorkerJob } from '../parallel/pool.js';
 import {
   type CoreData,
   type CoreOutputs,
@@ -36,7 +36,7 @@ import {
   GATES,
   RecurrenceCore,
 } from './fast-core.js';
-import { productsFor } from './fast-wasm.js';
+import { type Products, productsFor } from './fast-wasm.js';
 import type { RecurrenceInputs, RecurrenceKernel, RecurrenceOutputs } from './recurrence.js';
 import { checkRecurrenceInputs } from './reference.js';
 
@@ -85,6 +85,38 @@ function splitData(spec: CoreSpec, d: CoreData, from: number, to: number): CoreD
   };
 }
 
+/** The second half of a run on this thread, computed when asked (a worker job's interface). */
+function inlineJob(spec: CoreSpec, data: CoreData, mm: Products): WorkerJob {
+  const core = new RecurrenceCore(spec, data, mm);
+  return {
+    forward: () => core.forward(),
+    backward: (dSeq, dhT, dcT) => {
+      let grads: RemoteGrads | null = null;
+      const all = {
+        grads: () => {
+          if (grads === null) {
+            core.backward(dSeq, dhT, dcT);
+            const empty = new Float32Array(0);
+            grads = {
+              kernel: core.gradKernel(),
+              recurrent: core.gradRecurrent(),
+              bias: data.bias === null ? empty : core.gradBias(),
+              h0: core.gradH0(),
+              c0: spec.cell === 'lstm' ? core.gradC0() : empty,
+            };
+          }
+          return grads;
+        },
+        gradX: () => {
+          all.grads(); // the backward pass first, as the worker runs it
+          return core.gradX();
+        },
+      };
+      return all;
+    },
+  };
+}
+
 /**
  * The optimised kernel. Same outputs and gradients as `referenceRecurrence` for every option of
  * the contract (masks, goBackwards, every activation, both GRU variants).
@@ -116,9 +148,10 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
   if (cell === 'lstm' && inputs.c0 != null) opInputs.c0 = inputs.c0;
   const engine = tf.engine() as unknown as OpEngine;
   const tapeOn = engine.isTapeOn?.() ?? true;
-  // Rows [0, split) run here, [split, batch) in the worker (split = batch: no worker).
-  const worker = recurrenceWorker(spec);
-  const split = worker === null ? batch : Math.ceil(batch / 2);
+  // Rows [0, split) run here, [split, batch) in the worker or here after them (split = batch: one
+  // run). The plan fixes the numbers; where the second half runs does not change them.
+  const plan = recurrencePlan(spec);
+  const split = plan.halves ? Math.ceil(batch / 2) : batch;
 
   let local: RecurrenceCore | null = null;
   let job: WorkerJob | null = null;
@@ -136,13 +169,17 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
     // The forward products by R use the tensor itself (its packing is cached across calls).
     const mm = productsFor(tf.backend(), { data: data.recurrent, tensor: recurrentKernel });
     let out: CoreOutputs;
-    if (worker === null) {
+    if (!plan.halves) {
       local = new RecurrenceCore(spec, data, mm);
       out = local.forward();
     } else {
       const mine = { ...spec, batch: split };
       const theirs = { ...spec, batch: batch - split };
-      job = worker.start(theirs, splitData(spec, data, split, batch), tapeOn);
+      const theirData = splitData(spec, data, split, batch);
+      job =
+        plan.worker === null
+          ? inlineJob(theirs, theirData, mm)
+          : plan.worker.start(theirs, theirData, tapeOn);
       local = new RecurrenceCore(mine, splitData(spec, data, 0, split), mm);
       const a = local.forward();
       const b = job.forward();

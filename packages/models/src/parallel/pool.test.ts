@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CoreSpec } from '../kernels/fast-core.js';
-import { getRecurrenceThreads, recurrenceWorker, setRecurrenceThreads } from './pool.js';
+import { getRecurrenceThreads, recurrencePlan, setRecurrenceThreads } from './pool.js';
 
 const big: CoreSpec = {
   cell: 'lstm',
@@ -28,12 +28,13 @@ describe('setRecurrenceThreads', () => {
 
   it('keeps one thread when told to, off wasm, and for small runs', async () => {
     await tf.setBackend('cpu');
+    const one = { halves: false, worker: null };
     setRecurrenceThreads(1);
-    expect(recurrenceWorker(big)).toBeNull();
+    expect(recurrencePlan(big)).toEqual(one);
     setRecurrenceThreads(2);
-    expect(recurrenceWorker(big)).toBeNull(); // the cpu backend: the worker would compute on wasm
+    expect(recurrencePlan(big)).toEqual(one); // the cpu backend: the worker would compute on wasm
     setRecurrenceThreads('auto');
-    expect(recurrenceWorker({ ...big, units: 64 })).toBeNull();
-    expect(recurrenceWorker({ ...big, batch: 1 })).toBeNull();
+    expect(recurrencePlan({ ...big, units: 64 })).toEqual(one);
+    expect(recurrencePlan({ ...big, batch: 1 })).toEqual(one);
   });
 });

@@ -11,7 +11,9 @@
  *
  * Used when `setRecurrenceThreads` allows it: by default ('auto') for batches of 16+ rows at 128+
  * units on the wasm backend under Node with 2+ cores (where it wins; at 64 units the exchange
- * costs more than it saves). Elsewhere (browsers, the cpu backend) the kernel stays on one thread.
+ * costs more than it saves). Such runs are always computed as two halves, so the numbers never
+ * depend on where the second half ran: on a busy machine (load average >= cores) it runs on this
+ * thread after the first. Elsewhere (browsers, the cpu backend) the kernel stays on one thread.
  *
  * @example
  * ```ts
@@ -227,12 +229,48 @@ function cores(): number {
   return os.availableParallelism?.() ?? os.cpus().length;
 }
 
-/** The worker for a run of this size, or null to run it all on this thread. */
-export function recurrenceWorker(spec: CoreSpec): RecurrenceWorker | null {
-  if (setting === 1 || spec.batch < 2) return null;
-  if (setting === 'auto' && (!worthIt(spec) || cores() < 2)) return null;
-  // The worker runs on wasm: pair it only with wasm, so both halves compute alike.
-  if (tf.getBackend() !== 'wasm') return null;
+let inlineOnly = false;
+
+/**
+ * Tests only: run the worker's half on this thread even when a worker would be used (the numbers
+ * must not change).
+ */
+export function runHalvesInline(on: boolean): void {
+  inlineOnly = on;
+}
+
+/**
+ * A busy machine: the last minute's load average is at least the core count. There the second
+ * thread only competes for the same CPU share (Linux schedules per session group), so the worker's
+ * half runs on this thread instead; the numbers are the same either way.
+ */
+function busy(n: number): boolean {
+  const os = builtin<typeof OS>('node:os');
+  return os !== undefined && (os.loadavg()[0] ?? 0) >= n;
+}
+
+/** How a run is computed: in two halves of its batch or not, and the worker for the second half. */
+export interface RecurrencePlan {
+  /** Compute rows [0, ceil(batch/2)) and the rest as two runs, weight gradients summed. */
+  halves: boolean;
+  /** The thread for the second half, or null to compute it here after the first. */
+  worker: RecurrenceWorker | null;
+}
+
+const ONE: RecurrencePlan = { halves: false, worker: null };
+
+/**
+ * The plan for a run of this size. Whether a run is halved depends only on the setting, the run's
+ * size, the backend and the machine's core count, never on timing, so a seed gives the same numbers
+ * every run; whether the second half goes to the worker (load, availability) does not change them.
+ */
+export function recurrencePlan(spec: CoreSpec): RecurrencePlan {
+  if (setting === 1 || spec.batch < 2) return ONE;
+  // The worker runs on wasm: halve only on wasm, so both halves compute alike.
+  if (tf.getBackend() !== 'wasm') return ONE;
+  const n = cores();
+  if (setting === 'auto' && (!worthIt(spec) || n < 2)) return ONE;
+  if (inlineOnly || (setting === 'auto' && busy(n))) return { halves: true, worker: null };
   if (pool === undefined) pool = startPool();
-  return pool;
+  return { halves: true, worker: pool };
 }
