@@ -344,7 +344,7 @@ function checkpointArgs(ck: TaskCheckpoint, earlyStopping: boolean): CheckpointA
  * Lets `train()`, which feeds each batch's single `x` to `model.apply`, train a model with two
  * inputs: x is the two int inputs side by side, [batch, widthA + widthB], and is cut back into
  * [x[:, :widthA], x[:, widthA:]] before the model. Only what the loop reads is provided
- * (apply, weights, trainableWeights, layers, setWeights).
+ * (apply, weights, trainableWeights, layers, setWeights; `outputs` is empty).
  */
 export function packedInputs(
   model: tfl.LayersModel,
@@ -366,6 +366,9 @@ export function packedInputs(
     get layers() {
       return model.layers;
     },
+    // no symbolic graph of its own (x is packed): code that rebuilds a model from the graph
+    // (e.g. a fused output head) must take the ordinary path here
+    outputs: [],
     setWeights: (w: tf.Tensor[]) => model.setWeights(w),
   };
   return adapter as unknown as tfl.LayersModel;
