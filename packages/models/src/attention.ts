@@ -30,6 +30,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ModelsError } from './errors.js';
+import { transposeData } from './kernels/fast-linalg.js';
 
 export type AttentionType = 'none' | 'dot' | 'additive';
 
@@ -92,9 +93,71 @@ export abstract class AttentionLayer extends tfl.layers.Layer {
   }
 }
 
+/** [batch, rows, cols] -> [batch, cols, rows], transposed in JS (wasm's Transpose is slow). */
+function transposeLast2(t: tf.Tensor): tf.Tensor3D {
+  const [batch, rows, cols] = t.shape as [number, number, number];
+  const src = t.dataSync() as Float32Array;
+  const out = new Float32Array(src.length);
+  const n = rows * cols;
+  for (let b = 0; b < batch; b++) {
+    out.set(transposeData(src.subarray(b * n, (b + 1) * n), rows, cols), b * n);
+  }
+  return tf.tensor3d(out, [batch, cols, rows]);
+}
+
+/**
+ * The context of dot attention, c = softmax_masked(q h^T) h, as one op whose forward and backward
+ * multiply only plain (untransposed) operands: wasm's matMul leaves XNNPACK's fast path for a
+ * transposed operand (PERF-NOTES.md), so the transposes are made in JS. q [batch, tgt, D],
+ * h [batch, src, D], mask [batch, src] (float, 1 real) -> [batch, tgt, D]. Gradients (w the
+ * weights, dW = dc h^T): dq = dS h, dh = w^T dc + dS^T q, dS = w * (dW - rowsum(dW * w)).
+ */
+function dotContext(query: tf.Tensor, values: tf.Tensor, mask: tf.Tensor): tf.Tensor {
+  const op = tf.customGrad((q, v, m, save) => {
+    const [ctx, w, vT] = tf.tidy(() => {
+      const vT = transposeLast2(v as tf.Tensor); // [batch, D, src]
+      const w = maskedSoftmax(tf.matMul(q as tf.Tensor3D, vT), m as tf.Tensor); // [batch, tgt, src]
+      return [tf.matMul(w as tf.Tensor3D, v as tf.Tensor3D), w, vT];
+    });
+    (save as tf.GradSaveFunc)([q as tf.Tensor, v as tf.Tensor, w!, vT!]);
+    tf.dispose([w!, vT!]);
+    return {
+      value: ctx!,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sq, sv, sw, svT] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
+        const dc = dy as tf.Tensor3D; // [batch, tgt, D]
+        const dW = tf.matMul(dc, svT); // [batch, tgt, src]
+        const dS = tf.mul(sw, tf.sub(dW, tf.sum(tf.mul(dW, sw), -1, true))) as tf.Tensor3D;
+        const dq = tf.matMul(dS, sv); // [batch, tgt, D]
+        const dv = tf.add(tf.matMul(transposeLast2(sw), dc), tf.matMul(transposeLast2(dS), sq));
+        return [dq, dv, tf.zerosLike(m as tf.Tensor)];
+      },
+    };
+  });
+  return op(query, values, mask);
+}
+
 /** Luong dot-product attention: score = q_t . h_s; no weights. */
 export class DotAttention extends AttentionLayer {
   static className = 'rnnkit>DotAttention';
+
+  /**
+   * The context through `dotContext` (transpose-free gradients); the weights output is for
+   * reading (plots, decoding) and is computed again without a gradient path to the values.
+   */
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor[] {
+    return tf.tidy(() => {
+      const [query, values, given] = inputs as tf.Tensor[];
+      const [batch, src] = values!.shape as number[];
+      const mask = given ? tf.cast(given, 'float32') : tf.ones([batch!, src!]);
+      const context = dotContext(query!, values!, mask);
+      const weights = maskedSoftmax(
+        tf.matMul(query as tf.Tensor3D, transposeLast2(values!)),
+        given ? mask : undefined,
+      );
+      return [context, weights];
+    });
+  }
 
   override build(inputShape: tfl.Shape | tfl.Shape[]): void {
     const [q, v] = inputShape as Shape[];

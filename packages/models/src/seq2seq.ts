@@ -42,6 +42,7 @@ import { checkInt } from './errors.js';
 import { initializeWeights } from './init-weights.js';
 import { type InputSpec, masksZero, sequenceInput } from './inputs.js';
 import type { RecurrentModel } from './many-to-many.js';
+import { seq2seqDense } from './seq2seq-head.js';
 import {
   type CommonArgs,
   checkCell,
@@ -183,8 +184,9 @@ export function seq2seq(args: Seq2SeqArgs): Seq2SeqModel {
   const paddingMask = masksZero(args.source) ? new PaddingMask({ name: 'source_mask' }) : null;
   const srcMask = paddingMask ? (paddingMask.apply(src.input) as tfl.SymbolicTensor) : null;
   const join = tfl.layers.concatenate({ name: 'context_and_output' });
-  const attentional = tfl.layers.dense({ units: d, activation: 'tanh', name: 'attentional' });
-  const logits = tfl.layers.dense({ units: args.classes, name: 'logits' });
+  // transpose-free gradients on wasm; saved as the stock Dense
+  const attentional = seq2seqDense({ units: d, activation: 'tanh', name: 'attentional' });
+  const logits = seq2seqDense({ units: args.classes, name: 'logits' });
   /** Decoder outputs [batch, tgt, D] -> [logits, weights | null], reading `values` if attention. */
   const head = (
     h: tfl.SymbolicTensor,
