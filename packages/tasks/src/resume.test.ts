@@ -3,6 +3,7 @@
  * step k and resumed from its checkpoint ends with the same losses and the same weights as an
  * uninterrupted run, for every task.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,5 +145,40 @@ describe('interrupted then resumed equals uninterrupted', () => {
       return { model: s.net.model, dispose: () => s.dispose() };
     };
     await expectResumeExact('seq2seq', pairs2, 4);
+  });
+});
+
+describe('hooks.checkpoint', () => {
+  it('writes `last` every `everySteps` steps while training, and checks the folder', async () => {
+    const dir = join(work, 'every');
+    /** The step of the checkpoint on disk (0: none yet). */
+    const onDisk = () => {
+      try {
+        return (
+          JSON.parse(readFileSync(join(dir, 'last', 'manifest.json'), 'utf8')) as { step: number }
+        ).step;
+      } catch {
+        return 0;
+      }
+    };
+    const seen: number[] = [];
+    const f = await forecasting.train(
+      series,
+      { ...small, seqLength: 6, batchSize: 16, epochs: 1 },
+      {
+        logger: () => {},
+        checkpoint: { dir, everySteps: 2 },
+        onEvent: (e) => {
+          if (e.type === 'progress') seen.push(onDisk());
+        },
+      },
+    );
+    f.dispose();
+    // step n's event comes before its checkpoint: steps 1..5 see none, none, 2, 2, 4
+    expect(seen).toEqual([0, 0, 2, 2, 4]);
+    expect(onDisk()).toBe(5); // and the last one at the end
+    await expect(
+      forecasting.train(series, small, { logger: () => {}, checkpoint: { dir: '' } }),
+    ).rejects.toThrow(/checkpoint.dir is "", expected a folder path/);
   });
 });
