@@ -38,6 +38,8 @@ export {
   recurrentLayer,
 } from './cells.js';
 export { ModelsError } from './errors.js';
+export type { FusedHeadLoss, FusedLossName } from './fused-head.js';
+export { FUSED_LOSSES, fusedHeadLoss } from './fused-head.js';
 export type { GenerateArgs, GenerateResult, Generation } from './generate.js';
 export { generate } from './generate.js';
 export { initializeWeights } from './init-weights.js';

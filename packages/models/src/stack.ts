@@ -24,7 +24,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { CELL_TYPES, type CellType, recurrentLayer } from './cells.js';
+import { CELL_TYPES, type CellType, DEFAULT_RESET_AFTER, recurrentLayer } from './cells.js';
 import { checkInt, ModelsError } from './errors.js';
 
 /** Default recurrent cell of every builder. */
@@ -48,6 +48,11 @@ export interface CommonArgs {
   dropout?: number;
   /** Seed of the weight initialisation: the same seed gives the same weights on every backend. Default 0. */
   seed?: number;
+  /**
+   * GRU only: apply the reset gate after the recurrent matMul (Keras 2/3, cuDNN, PyTorch; bias
+   * [2, 3*units]). False is Keras 1's and stock tfjs-layers' GRU (bias [3*units]). Default true.
+   */
+  resetAfter?: boolean;
 }
 
 /** The checked common options with defaults filled in. */
@@ -57,6 +62,7 @@ export interface CommonOptions {
   layers: number;
   dropout: number;
   seed: number;
+  resetAfter: boolean;
 }
 
 /** Checks the common options; throws `BAD_OPTION` with the valid choices. */
@@ -75,7 +81,14 @@ export function commonOptions(args: CommonArgs): CommonOptions {
   }
   const seed = args.seed ?? DEFAULT_SEED;
   checkInt('seed', seed, 0, 'give a non-negative integer seed, e.g. seed: 0');
-  return { cell, units: args.units, layers, dropout, seed };
+  const resetAfter = args.resetAfter ?? DEFAULT_RESET_AFTER;
+  if (typeof resetAfter !== 'boolean') {
+    throw new ModelsError(
+      'BAD_OPTION',
+      `resetAfter must be true or false, got ${JSON.stringify(resetAfter)}: e.g. resetAfter: false for stock tfjs's GRU`,
+    );
+  }
+  return { cell, units: args.units, layers, dropout, seed, resetAfter };
 }
 
 /** Throws `BAD_OPTION` unless `cell` is one of `CELL_TYPES`. */
@@ -154,6 +167,8 @@ export interface StackArgs {
   initialState?: tfl.SymbolicTensor[][];
   /** Layer name prefix. */
   name: string;
+  /** GRU only (see {@link CommonArgs.resetAfter}). Default true. */
+  resetAfter?: boolean;
 }
 
 export interface Stack {
@@ -189,6 +204,7 @@ export function recurrentStack(x: tfl.SymbolicTensor, a: StackArgs): Stack {
         returnState: a.returnState,
         goBackwards,
         name: goBackwards ? `${name}_backward` : name,
+        ...(a.resetAfter === undefined ? {} : { resetAfter: a.resetAfter }),
       });
       const init = a.initialState?.[l - 1];
       const out = layer.apply(y, init ? { initialState: init } : undefined);

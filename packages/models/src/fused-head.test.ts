@@ -1,0 +1,264 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FUSED_LOSSES, fusedHeadLoss } from './fused-head.js';
+import { oneHotLookup, tokenLayer } from './inputs.js';
+import { useBackend } from './layers/test-backends.js';
+import { manyToMany } from './many-to-many.js';
+import { manyToOne } from './many-to-one.js';
+import { batchFor, CELLS, useCpu } from './test-helpers.js';
+
+beforeAll(useCpu);
+afterAll(() => useBackend('cpu'));
+
+/** The unfused losses, written as training's `losses.ts` defines them. */
+function sparseCE(logits: tf.Tensor, labels: tf.Tensor, mask?: tf.Tensor): tf.Scalar {
+  const classes = logits.shape[logits.rank - 1]!;
+  const lp = tf.logSoftmax(tf.reshape(logits, [-1, classes]));
+  const picked = tf.sum(
+    tf.mul(lp, tf.oneHot(tf.cast(tf.reshape(labels, [-1]), 'int32'), classes)),
+    1,
+  );
+  if (!mask) return tf.neg(tf.mean(picked)) as tf.Scalar;
+  const m = tf.cast(tf.reshape(mask, [-1]), 'float32');
+  return tf.div(tf.neg(tf.sum(tf.mul(picked, m))), tf.maximum(tf.sum(m), 1)) as tf.Scalar;
+}
+function mse(out: tf.Tensor, y: tf.Tensor): tf.Scalar {
+  return tf.mean(tf.squaredDifference(out, tf.reshape(y, out.shape))) as tf.Scalar;
+}
+
+interface Case {
+  loss: 'sparseCategoricalCrossentropy' | 'meanSquaredError';
+  x: tf.Tensor;
+  y: tf.Tensor;
+  mask?: tf.Tensor;
+}
+
+/** Loss and gradients (w.r.t. every trainable weight) fused and unfused. */
+function both(model: tfl.LayersModel, c: Case) {
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const ref = c.loss === 'meanSquaredError' ? mse : sparseCE;
+  const fused = fusedHeadLoss(model, c.loss);
+  expect(fused).not.toBeNull();
+  const unfusedCalls: number[] = [];
+  const run = (useFused: boolean) =>
+    tf.variableGrads(() => {
+      if (!useFused) return ref(model.apply(c.x, { training: true }) as tf.Tensor, c.y, c.mask);
+      return fused!(c.x, c.y, c.mask, true, (out) => {
+        unfusedCalls.push(1);
+        return ref(out, c.y, c.mask);
+      });
+    }, vars);
+  const a = run(true);
+  const b = run(false);
+  const gradDiff = Math.max(
+    ...vars.map((v) =>
+      tf.tidy(() => tf.max(tf.abs(tf.sub(a.grads[v.name]!, b.grads[v.name]!))).dataSync()[0]!),
+    ),
+  );
+  const gradMax = Math.max(
+    ...vars.map((v) => tf.tidy(() => tf.max(tf.abs(b.grads[v.name]!)).dataSync()[0]!)),
+  );
+  const out = {
+    fused: a.value.dataSync()[0]!,
+    unfused: b.value.dataSync()[0]!,
+    gradDiff,
+    gradMax,
+    unfusedCalls: unfusedCalls.length,
+  };
+  tf.dispose([a.value, b.value, ...Object.values(a.grads), ...Object.values(b.grads)]);
+  return out;
+}
+
+/** Asserts the fused path ran and matches (loss 1e-5, gradients 1e-4); frees the case and model. */
+function expectSame(model: tfl.LayersModel, c: Case): void {
+  const r = both(model, c);
+  expect(r.unfusedCalls).toBe(0);
+  expect(Math.abs(r.fused - r.unfused)).toBeLessThan(1e-5);
+  expect(r.gradDiff).toBeLessThan(1e-4);
+  expect(r.gradMax).toBeGreaterThan(1e-4); // the comparison is not of zeros
+  tf.dispose([c.x, c.y]);
+  model.dispose();
+}
+
+describe('fusedHeadLoss', () => {
+  for (const cell of CELLS) {
+    it(`${cell} manyToMany, sparse CE: same loss (1e-5) and gradients (1e-4), with and without a mask`, () => {
+      const input = { type: 'oneHot', vocabSize: 7 } as const;
+      const { model } = manyToMany({ cell, units: 5, classes: 7, input, seed: 2, layers: 2 });
+      const x = batchFor(input, 3, 4, 1);
+      const y = batchFor(input, 3, 4, 2);
+      const mask = tf.tensor2d([
+        [1, 1, 1, 1],
+        [1, 1, 0, 0],
+        [1, 0, 0, 0],
+      ]);
+      const before = tf.memory().numTensors;
+      for (const m of [undefined, mask]) {
+        const r = both(model, {
+          loss: 'sparseCategoricalCrossentropy',
+          x,
+          y,
+          ...(m ? { mask: m } : {}),
+        });
+        expect(r.unfusedCalls).toBe(0);
+        expect(Math.abs(r.fused - r.unfused)).toBeLessThan(1e-5);
+        expect(r.gradDiff).toBeLessThan(1e-4);
+        expect(r.gradMax).toBeGreaterThan(1e-3); // the comparison is not of zeros
+      }
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([x, y, mask]);
+      model.dispose();
+    });
+  }
+
+  it('manyToOne classes head (embedding input, bidirectional), sparse CE', () => {
+    const input = { type: 'embedding', vocabSize: 9, dims: 3, maskZero: true } as const;
+    const { model } = manyToOne({
+      cell: 'gru',
+      units: 4,
+      input,
+      head: { type: 'classes', classes: 3 },
+      bidirectional: true,
+      seed: 4,
+    });
+    const x = batchFor(input, 4, 5, 3);
+    const y = tf.tensor1d([0, 2, 1, 2], 'int32');
+    expectSame(model, { loss: 'sparseCategoricalCrossentropy', x, y });
+  });
+
+  it('manyToOne regression head (2 outputs), MSE', () => {
+    const input = { type: 'features', features: 2 } as const;
+    const { model } = manyToOne({
+      cell: 'lstm',
+      units: 6,
+      input,
+      head: { type: 'regression', outputs: 2 },
+      seed: 5,
+    });
+    const x = batchFor(input, 5, 4, 4);
+    const y = tf.tensor2d([1, -1, 0.5, 0.2, -0.3, 0, 2, 1, -2, 0.1], [5, 2]);
+    expectSame(model, { loss: 'meanSquaredError', x, y });
+  });
+
+  it('falls back to the model output when the batch does not fit (MSE with a mask)', () => {
+    const input = { type: 'features', features: 1 } as const;
+    const { model } = manyToOne({ units: 3, input, head: { type: 'regression' }, seed: 1 });
+    const x = batchFor(input, 2, 3, 4);
+    const y = tf.tensor2d([0.5, -0.5], [2, 1]);
+    const mask = tf.ones([2]);
+    const fused = fusedHeadLoss(model, 'meanSquaredError')!;
+    let seen: number[] | null = null;
+    const loss = fused(x, y, mask, false, (out) => {
+      seen = out.shape;
+      return mse(out, y);
+    });
+    expect(seen).toEqual([2, 1]);
+    const expected = tf.tidy(() => mse(model.predict(x) as tf.Tensor, y));
+    expect(Math.abs(loss.dataSync()[0]! - expected.dataSync()[0]!)).toBeLessThan(1e-6);
+    tf.dispose([x, y, mask, loss, expected]);
+    model.dispose();
+  });
+
+  it('is null for other losses and for models without a linear Dense output', () => {
+    const input = { type: 'features', features: 1 } as const;
+    const { model } = manyToOne({ units: 3, input, head: { type: 'none' } });
+    expect(fusedHeadLoss(model, 'meanSquaredError')).toBeNull();
+    const { model: m2 } = manyToOne({ units: 3, input, head: { type: 'binary' } });
+    expect(fusedHeadLoss(m2, 'binaryCrossentropy')).toBeNull();
+    expect(FUSED_LOSSES).toEqual(['sparseCategoricalCrossentropy', 'meanSquaredError']);
+    // an object that only acts like a model (no symbolic outputs), as tasks' packed-input adapter
+    const adapter = { outputs: [], inputs: [], layers: [] } as unknown as tfl.LayersModel;
+    expect(fusedHeadLoss(adapter, 'meanSquaredError')).toBeNull();
+    model.dispose();
+    m2.dispose();
+  });
+
+  it('gives the same numbers on wasm', async () => {
+    await useBackend('wasm');
+    try {
+      const input = { type: 'oneHot', vocabSize: 6 } as const;
+      const { model } = manyToMany({ cell: 'lstm', units: 4, classes: 6, input, seed: 3 });
+      const x = batchFor(input, 2, 5, 1);
+      const y = batchFor(input, 2, 5, 2);
+      expectSame(model, { loss: 'sparseCategoricalCrossentropy', x, y });
+    } finally {
+      await useBackend('cpu');
+    }
+  });
+});
+
+describe('oneHotLookup', () => {
+  const build = (n: number) => {
+    const layer = tokenLayer({ type: 'oneHot', vocabSize: n }, 'tokens');
+    const ids = tf.tensor2d(
+      [
+        [0, 3, 1],
+        [2, 2, 0],
+      ],
+      [2, 3],
+      'int32',
+    );
+    layer.apply(ids); // builds the identity table
+    return { layer, ids };
+  };
+
+  it('gives the rows of the identity table (what the gather gave)', () => {
+    const { layer, ids } = build(4);
+    const out = layer.apply(ids) as tf.Tensor;
+    const expected = tf.oneHot(ids, 4);
+    expect(out.shape).toEqual([2, 3, 4]);
+    expect(out.dtype).toBe('float32');
+    expect(Array.from(out.dataSync())).toEqual(Array.from(expected.dataSync()));
+    expect(layer.getClassName()).toBe('Embedding');
+    tf.dispose([out, expected, ids]);
+    layer.dispose();
+  });
+
+  it('gathers from a table that is no longer the identity', () => {
+    const { layer, ids } = build(4);
+    const table = tf.tensor2d(
+      Float32Array.from({ length: 16 }, (_, i) => i),
+      [4, 4],
+    );
+    layer.setWeights([table]);
+    const out = layer.apply(ids) as tf.Tensor;
+    expect(Array.from(out.dataSync()).slice(0, 8)).toEqual([0, 1, 2, 3, 12, 13, 14, 15]);
+    expect(oneHotLookup(layer)).toBe(layer); // patching twice changes nothing
+    tf.dispose([out, table, ids]);
+    layer.dispose();
+  });
+
+  it('reports ids outside the vocabulary as the gather does', () => {
+    const { layer, ids } = build(4);
+    const bad = tf.tensor2d([[0, 4]], [1, 2], 'int32');
+    expect(() => layer.apply(bad)).toThrow();
+    tf.dispose([bad, ids]);
+    layer.dispose();
+  });
+});
+
+describe('resetAfter option of the topologies', () => {
+  it('builds the stock tfjs GRU (bias [3 units]) with resetAfter false, Keras 2 by default', () => {
+    const input = { type: 'oneHot', vocabSize: 5 } as const;
+    const a = manyToMany({ cell: 'gru', units: 4, classes: 5, input, resetAfter: false });
+    const b = manyToMany({ cell: 'gru', units: 4, classes: 5, input });
+    const bias = (m: tfl.LayersModel) => m.getLayer('rnn_1').getWeights()[2]!.shape;
+    expect(bias(a.model)).toEqual([12]);
+    expect(bias(b.model)).toEqual([2, 12]);
+    a.model.dispose();
+    b.model.dispose();
+  });
+
+  it('rejects a value that is not a boolean', () => {
+    expect(() =>
+      manyToOne({
+        cell: 'gru',
+        units: 2,
+        input: { type: 'features', features: 1 },
+        head: { type: 'none' },
+        resetAfter: 'no' as unknown as boolean,
+      }),
+    ).toThrow(/resetAfter must be true or false/);
+  });
+});
