@@ -8,7 +8,8 @@
  * 2. The header comment of every other source file (what the file is for, with a runnable
  *    `@example` and its expected output) is followed by `import`s, so TypeDoc keeps it nowhere;
  *    each package page gets them as "Modules", one section per file the index exports from.
- * 3. Shape comments such as `[token [batch, 1](, features)]` or a line starting with
+ * 3. Members the typed errors inherit from `Error` are left out.
+ * 4. Shape comments such as `[token [batch, 1](, features)]` or a line starting with
  *    `[batch, time, units]: ...` are Markdown links or link definitions to a Markdown renderer:
  *    their brackets are escaped in the generated pages, so VitePress shows them as written.
  */
@@ -19,6 +20,9 @@ import { Converter, ReflectionKind } from 'typedoc';
 import { MarkdownPageEvent } from 'typedoc-plugin-markdown';
 
 const packagesDir = fileURLToPath(new URL('../../../packages/', import.meta.url));
+
+/** What a class that extends Error inherits from Node's and the DOM's `ErrorConstructor`. */
+const ERROR_STATICS = new Set(['captureStackTrace', 'prepareStackTrace', 'stackTraceLimit']);
 
 /** @param {import('typedoc').Comment | undefined} comment */
 const isPackageHeader = (comment) => /^`@rnnkit\//.test(comment?.summary[0]?.text ?? '');
@@ -117,6 +121,26 @@ const escapeHtml = (markdown) =>
       .join(''),
   );
 
+/**
+ * Removes a heading with nothing under it (a group emptied by the removals above), i.e. followed
+ * by a heading of the same or a higher level.
+ * @param {string} markdown
+ */
+function dropEmptyHeadings(markdown) {
+  const lines = markdown.split('\n');
+  const level = (/** @type {string | undefined} */ l) => /^(#{1,6}) /.exec(l ?? '')?.[1]?.length;
+  return lines
+    .filter((line, i) => {
+      const own = level(line);
+      if (!own) return true;
+      let j = i + 1;
+      while (j < lines.length && lines[j]?.trim() === '') j++;
+      const next = level(lines[j]);
+      return !(next && next <= own);
+    })
+    .join('\n');
+}
+
 /** @param {import('typedoc-plugin-markdown').MarkdownApplication} app */
 export function load(app) {
   // packages mode converts each package as its own project (then merges them): the project is
@@ -136,6 +160,21 @@ export function load(app) {
     }
   });
 
+  // the typed errors extend Error: its static members (captureStackTrace, prepareStackTrace,
+  // stackTraceLimit) and `cause`/`stack` are Node's and the browser's, not rnnkit's API
+  app.converter.on(
+    Converter.EVENT_RESOLVE_END,
+    (context) => {
+      for (const cls of context.project.getReflectionsByKind(ReflectionKind.Class)) {
+        // a copy: removeReflection takes them out of `children` while we walk it
+        for (const m of cls.isDeclaration() ? [...(cls.children ?? [])] : []) {
+          if (m.inheritedFrom && ERROR_STATICS.has(m.name)) context.project.removeReflection(m);
+        }
+      }
+    },
+    -100,
+  );
+
   app.renderer.on(MarkdownPageEvent.END, (page) => {
     if (!page.contents) return;
     let contents = page.contents;
@@ -153,6 +192,6 @@ export function load(app) {
             : `${contents.slice(0, at)}${section}\n${contents.slice(at)}`;
       }
     }
-    page.contents = escapeLinks(contents);
+    page.contents = dropEmptyHeadings(escapeLinks(contents));
   });
 }
