@@ -2,14 +2,16 @@
 // (held out). Bar: <= 2.3 (a unigram model is about 4.4).
 import { mobyDick, splitText } from '@rnnkit/datasets';
 import { textGeneration } from '@rnnkit/tasks';
-import { BUDGET_S, bench, hooks, init, seconds } from './common.mjs';
+import { BUDGET_S, bench, hooks, init, OPTIONS, seconds } from './common.mjs';
 
 await init('text');
 const book = await mobyDick();
 const { train, test } = splitText(book.data, { test: 0.05 });
 const t0 = Date.now();
-const lm = await textGeneration.train(train, { timeBudgetSeconds: BUDGET_S }, hooks());
+const run = hooks();
+const lm = await textGeneration.train(train, { timeBudgetSeconds: BUDGET_S, ...OPTIONS }, run);
 const trainS = seconds(t0);
+run.report('text');
 const { bitsPerChar } = lm.evaluate(test);
 console.error(
   `# sample: ${JSON.stringify(lm.generate({ prime: 'The whale ', length: 120, temperature: 0.7, seed: 1 }))}`,

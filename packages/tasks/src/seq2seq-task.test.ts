@@ -1,7 +1,7 @@
 import { cmuDict } from '@rnnkit/datasets';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { seq2seq, seq2seqDefaults } from './seq2seq-task.js';
+import { lengthBuckets, seq2seq, seq2seqDefaults } from './seq2seq-task.js';
 import { loadTask } from './tasks.js';
 import { lines, useCpu, withTempDir } from './test-helpers.js';
 
@@ -35,7 +35,7 @@ describe('seq2seq', () => {
       },
     );
     expect(log.lines[0]).toMatch(
-      /^seq2seq: cell lstm, units 16 \(set\), epochs 3 \(set\), attention dot \(defaults for \d+ examples\)$/,
+      /^seq2seq: cell lstm, units 16 \(set\), epochs 3 \(set\), batchSize 32 \(set\), learningRate 0.01 cosine \(set\), attention dot \(defaults for \d+ examples\)$/,
     );
     const head = losses.slice(0, 3).reduce((a, b) => a + b) / 3;
     const tail = losses.slice(-3).reduce((a, b) => a + b) / 3;
@@ -65,7 +65,7 @@ describe('seq2seq', () => {
 
   it('sizes defaults by example count and rejects bad options', async () => {
     expect(seq2seqDefaults(113_000).line).toBe(
-      'seq2seq: cell lstm, units 128, epochs 5, attention dot (defaults for 113000 examples)',
+      'seq2seq: cell gru, units 128, epochs 3, batchSize 64, learningRate 0.008 cosine, attention dot (defaults for 113000 examples)',
     );
     expect(() => seq2seqDefaults(10, { attention: 'luong' as never })).toThrow(
       "attention must be one of 'none', 'dot', 'additive', got \"luong\"",
@@ -73,5 +73,39 @@ describe('seq2seq', () => {
     await expect(seq2seq.train([{ source: 'abc', target: [] }])).rejects.toThrow(
       /each a non-empty string or array of strings/,
     );
+  });
+
+  it('lengthBuckets: every pair once per epoch, each batch padded to its own longest pair', () => {
+    const lengths = [5, 1, 3, 8, 2, 2, 7];
+    const sources = lengths.map((n, i) => Int32Array.from({ length: n }, () => i + 1));
+    // <bos> = 90, <eos> = 91; targets one longer than their sources
+    const targets = lengths.map((n, i) => Int32Array.from([90, ...Array(n + 1).fill(i + 1), 91]));
+    const src = lengthBuckets(sources, targets, 3, 0);
+    expect(src.length).toBe(3);
+    const seen: number[] = [];
+    for (let k = 0; k < src.length; k++) {
+      const b = src.batch([k]);
+      const [n, w] = b.shapes.x as [number, number];
+      const S = b.x[0]!;
+      const T = b.shapes.y![1]!;
+      expect(w).toBe(1 + S + T);
+      for (let r = 0; r < n; r++) {
+        const id = b.y[r * T]!; // y_1 = the pair's id
+        seen.push(id);
+        const len = lengths[id - 1]!;
+        expect(b.x[r * w]).toBe(S);
+        expect(
+          Array.from(b.x.subarray(r * w + 1, r * w + 1 + S)).filter((t) => t > 0),
+        ).toHaveLength(len);
+        expect(b.x[r * w + 1 + S]).toBe(90); // target input starts with <bos>
+        expect(b.y[r * T + len + 1]).toBe(91); // ... and the output ends with <eos>
+        expect(Array.from(b.mask.subarray(r * T, (r + 1) * T)).reduce((a, c) => a + c)).toBe(
+          len + 2,
+        );
+      }
+      // sorted by length: a batch is as wide as its own longest source
+      expect(S).toBe(Math.max(...Array.from({ length: n }, (_, r) => lengths[b.y[r * T]! - 1]!)));
+    }
+    expect(seen.sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 });

@@ -7,7 +7,8 @@
  * ```ts
  * import { textGeneration } from '@rnnkit/tasks';
  * const lm = await textGeneration.train(book, { epochs: 1 });
- * // logs: text: cell lstm, units 256, seqLength 100, epochs 3 (defaults for 1.1 MB of text)
+ * // logs: text: cell lstm, units 128, layers 1, seqLength 64, epochs 1 (set), batchSize 32,
+ * //   learningRate 0.01 cosine (defaults for 1.1 MB of text)
  * lm.evaluate(heldOut).bitsPerChar; // e.g. 2.1
  * lm.generate({ prime: 'The whale', length: 40, temperature: 0.8, seed: 1 }); // 'The whale ...'
  * await lm.save('out/moby');
@@ -39,19 +40,45 @@ import {
   runTraining,
   type TaskHooks,
 } from './common.js';
-import { checkInt, TaskError } from './errors.js';
+import { checkChoice, checkInt, TaskError } from './errors.js';
+import {
+  DEFAULT_SCHEDULE,
+  type LearningRateSchedule,
+  SCHEDULES,
+  scheduleFor,
+} from './lr-schedule.js';
 
 export const TEXT_GENERATION = 'text-generation';
 
 export interface TextGenerationOptions extends CommonTaskOptions {
   /** Characters per training window (truncated backpropagation length). */
   seqLength?: number;
+  /**
+   * Learning rate over the run: `'cosine'` (default) warms up, then decays from `learningRate`
+   * to 5% of it at the last planned step (epochs x batches); `'constant'`.
+   */
+  schedule?: LearningRateSchedule;
 }
 
-/** Defaults by corpus size (characters): big corpora get a bigger model and longer windows. */
+/**
+ * Defaults by corpus size (characters): big corpora get a bigger model and longer windows.
+ *
+ * `large` is tuned for a novel in 15 minutes on 2 cores (bench/quality/text.mjs, Moby-Dick): in
+ * that time a char LSTM is limited by its number of updates, not its size, so a 128-unit LSTM
+ * (about 9 000 chars per CPU-second on wasm, 2.5x the 256-unit one) with a high learning rate
+ * that decays (1e-2, cosine) beats the 256-unit one at 3e-3: 1e-2 reached in 125 updates the loss
+ * 3e-3 reached in 450. 6 epochs is about 6.8M characters: 12-13 minutes on one wasm thread.
+ */
 export const TEXT_DEFAULTS = {
   /** >= 500 000 chars (a novel). */
-  large: { cell: 'lstm' as CellType, units: 256, seqLength: 100, epochs: 3, batchSize: 32 },
+  large: {
+    cell: 'lstm' as CellType,
+    units: 128,
+    seqLength: 64,
+    epochs: 6,
+    batchSize: 32,
+    learningRate: 0.01,
+  },
   /** >= 50 000 chars. */
   medium: { cell: 'lstm' as CellType, units: 128, seqLength: 64, epochs: 5, batchSize: 32 },
   /** Anything smaller. */
@@ -67,6 +94,7 @@ export const DEFAULT_GENERATE_LENGTH = 200;
 
 export interface TextGenerationResolved extends ResolvedCommon {
   seqLength: number;
+  schedule: LearningRateSchedule;
 }
 
 export interface GenerateTextArgs {
@@ -109,7 +137,7 @@ export interface TextGenerator {
   dispose(): void;
 }
 
-const OPTION_NAMES = [...COMMON_OPTION_NAMES, 'seqLength'];
+const OPTION_NAMES = [...COMMON_OPTION_NAMES, 'seqLength', 'schedule'];
 
 /** Options with defaults for a corpus of `chars` characters, and the reason. */
 export function textDefaults(
@@ -125,10 +153,19 @@ export function textDefaults(
     1,
     'seqLength: 100',
   );
-  const resolved = { ...common, seqLength };
+  const schedule = checkChoice('schedule', options.schedule ?? DEFAULT_SCHEDULE, SCHEDULES);
+  const resolved = { ...common, seqLength, schedule };
   const line = defaultsLine(
     'text',
-    { cell: common.cell, units: common.units, seqLength, epochs: common.epochs },
+    {
+      cell: common.cell,
+      units: common.units,
+      layers: common.layers,
+      seqLength,
+      epochs: common.epochs,
+      batchSize: common.batchSize,
+      learningRate: `${common.learningRate} ${schedule}`,
+    },
     options,
     describeSize(chars, 'chars'),
   );
@@ -169,11 +206,12 @@ export async function trainTextGeneration(
   // non-overlapping windows: x = ids[i..i+L), y = ids[i+1..i+L+1)
   const windows = nextTokenWindows(ids, { seqLength, stride: seqLength, lastWindow: 'pad' });
   const { model } = manyToMany(builderArgs(resolved, vocab.size));
+  const steps = resolved.epochs * Math.ceil(windows.length / resolved.batchSize);
   await runTraining(
     'text',
     model,
     windows,
-    { loss: 'sparseCategoricalCrossentropy', common: resolved },
+    { loss: 'sparseCategoricalCrossentropy', common: resolved, ...scheduleFor(resolved, steps) },
     hooks,
   );
   return textGenerator(model, vocab, resolved, {});
