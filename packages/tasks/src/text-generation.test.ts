@@ -56,7 +56,7 @@ describe('textGeneration', () => {
 
   it('picks defaults from the corpus size and explains them', () => {
     expect(textDefaults(1_190_317).line).toBe(
-      'text: cell lstm, units 128, layers 1, seqLength 64, epochs 6, batchSize 32, learningRate 0.01 cosine (defaults for 1.2 MB of text)',
+      'text: cell lstm, units 128, layers 1, seqLength 64, epochs 8, batchSize 32, learningRate 0.01 cosine (defaults for 1.2 MB of text)',
     );
     expect(textDefaults(60_000).resolved).toMatchObject({ units: 128, learningRate: 0.003 });
     expect(textDefaults(1000, { schedule: 'constant' }).line).toContain(
