@@ -30,7 +30,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-const ENGINES: StepEngine[] = ['js', 'tfjs'];
+const ENGINES: StepEngine[] = ['js', 'tfjs', 'fused'];
 
 describe('statefulLM', () => {
   for (const engine of ENGINES) {
@@ -209,5 +209,42 @@ describe('statefulLM', () => {
     expect(() => statefulLM(dense)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_MODEL' }));
     dense.dispose();
     model.dispose();
+  });
+});
+
+describe('statefulLM fused engine on wasm', () => {
+  it("gives the js engine's logits (1e-5) and is what 'auto' picks there", async () => {
+    const { useBackend } = await import('./layers/test-backends.js');
+    const V = 9;
+    const ids = [1, 4, 0, 6, 2, 8, 5, 3];
+    const run = (engine: StepEngine) => {
+      const { model } = manyToMany({
+        cell: 'gru',
+        units: 5,
+        classes: V,
+        layers: 2,
+        resetAfter: false,
+        input: { type: 'embedding', vocabSize: V, dims: 3 },
+        seed: 4,
+      });
+      const lm = statefulLM(model, { engine, batchSize: 2 });
+      const out: number[] = [];
+      for (const id of ids) out.push(...lm.step([id, (id + 3) % V]));
+      const picked = lm.engine;
+      lm.dispose();
+      model.dispose();
+      return { out, picked };
+    };
+    const js = run('js');
+    await useBackend('wasm');
+    try {
+      const before = tf.memory().numTensors;
+      const fused = run('auto');
+      expect(fused.picked).toBe('fused');
+      expect(maxAbsDiff(fused.out, js.out)).toBeLessThan(1e-5);
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      await useBackend('cpu');
+    }
   });
 });

@@ -24,6 +24,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { ModelsError } from './errors.js';
 import { readLmWeights } from './lm-weights.js';
 import type { StatefulLM, StepEngine } from './step-common.js';
+import { fusedEngine } from './step-fused.js';
 import { jsEngine } from './step-js.js';
 import { tfjsEngine } from './step-tfjs.js';
 
@@ -32,18 +33,18 @@ export type { LmState, StatefulLM, StepEngine } from './step-common.js';
 /** The engine used when none is asked for. */
 export const DEFAULT_STEP_ENGINE: StepEngine = 'auto';
 
-const ENGINES: readonly StepEngine[] = ['auto', 'js', 'tfjs'];
+const ENGINES: readonly StepEngine[] = ['auto', 'js', 'tfjs', 'fused'];
 
 export interface StatefulLMArgs {
   /** Rows stepped together. Default 1. */
   batchSize?: number;
-  /** Default `'auto'`: `'tfjs'` on the wasm backend, else `'js'`. */
+  /** Default `'auto'`: `'fused'` on the wasm backend, else `'js'`. */
   engine?: StepEngine;
 }
 
 /** The engine `'auto'` picks on the current backend (measured, see `StepEngine`). */
 export function autoEngine(): Exclude<StepEngine, 'auto'> {
-  return tf.getBackend() === 'wasm' ? 'tfjs' : 'js';
+  return tf.getBackend() === 'wasm' ? 'fused' : 'js';
 }
 
 /** Reads the model's weights once and returns a stepper with zero initial state. */
@@ -61,5 +62,6 @@ export function statefulLM(model: tfl.LayersModel, args: StatefulLMArgs = {}): S
   }
   const engine = asked === 'auto' ? autoEngine() : asked;
   const w = readLmWeights(model);
+  if (engine === 'fused') return fusedEngine(w, batchSize);
   return engine === 'tfjs' ? tfjsEngine(w, batchSize) : jsEngine(w, batchSize);
 }

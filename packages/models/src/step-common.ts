@@ -8,12 +8,16 @@ import type { LmWeights } from './lm-weights.js';
 /**
  * - `'js'`: cells and products on Float32Arrays; no tensor per step.
  * - `'tfjs'`: the same cells as tfjs ops inside `tidy`, on the current backend.
- * - `'auto'`: `'tfjs'` on the wasm backend, `'js'` on any other. Measured (CPU-time chars/s,
+ * - `'fused'`: one backend matMul per layer and step, by [R_l | next layer's kernel or the dense
+ *   kernel], gates in JS (`step-fused.ts`).
+ * - `'auto'`: `'fused'` on the wasm backend, `'js'` on any other. Measured (CPU-time chars/s,
  *   LSTM 256, vocab 65, 2-core EPYC under load; bench/packages/models.bench.mjs): wasm, 1 row:
  *   js 2 090 / tfjs 2 442 (medians of 5); 32 rows: 2 158 / 7 530; cpu backend, 1 row: 2 218 / 438
- *   (its kernels are slow). On webgl/webgpu every tfjs step would wait on a GPU read-back.
+ *   (its kernels are slow). `'fused'` on wasm, 1 row, CPU ms per char (bench/speed/api.mjs w3,
+ *   STEP_ENGINE, load average 20): fused 0.32-0.35, js 0.57, tfjs 0.78. On webgl/webgpu every
+ *   tfjs step would wait on a GPU read-back.
  */
-export type StepEngine = 'auto' | 'js' | 'tfjs';
+export type StepEngine = 'auto' | 'js' | 'tfjs' | 'fused';
 
 /** Per layer: h [batch * units] row-major, and c [batch * units] (LSTM; empty for the others). */
 export interface LmState {
@@ -86,4 +90,46 @@ export function batchOf(w: LmWeights, s: LmState): number {
     );
   }
   return h0.length / units;
+}
+
+/**
+ * Checks a step's tokens and finds the rows fed padding (id 0 with maskZero), which keep their
+ * state as a masked step does in Keras; `before` is a copy of the state to restore them from.
+ */
+export function beginStep(
+  w: LmWeights,
+  tokens: ArrayLike<number>,
+  n: number,
+  state: LmState,
+): { masked: number[]; before: LmState | null } {
+  checkTokens(tokens, n, w.vocabSize);
+  const masked = paddedRows(w, tokens, n);
+  return { masked, before: masked.length > 0 ? copyState(state) : null };
+}
+
+/** Rows fed padding (id 0 with maskZero): they keep their state, as a masked step does in Keras. */
+export function paddedRows(w: LmWeights, tokens: ArrayLike<number>, n: number): number[] {
+  const rows: number[] = [];
+  if (w.maskZero) for (let b = 0; b < n; b++) if (tokens[b] === 0) rows.push(b);
+  return rows;
+}
+
+/** Puts `rows` of layer l's h (and c, for LSTM) back to their values in `before`. */
+export function restoreRows(
+  state: LmState,
+  before: LmState,
+  l: number,
+  units: number,
+  lstm: boolean,
+  rows: readonly number[],
+): void {
+  for (const b of rows) {
+    state.h[l]!.set(before.h[l]!.subarray(b * units, (b + 1) * units), b * units);
+    if (lstm) state.c[l]!.set(before.c[l]!.subarray(b * units, (b + 1) * units), b * units);
+  }
+}
+
+/** m [n, cols] += bias [cols] on every row, in place. */
+export function addRowBias(m: Float32Array, bias: Float32Array, n: number, cols: number): void {
+  for (let b = 0; b < n; b++) for (let k = 0; k < cols; k++) m[b * cols + k]! += bias[k]!;
 }

@@ -6,11 +6,13 @@
  */
 import type { CellWeights, LmWeights } from './lm-weights.js';
 import {
+  addRowBias,
   batchOf,
-  checkTokens,
+  beginStep,
   copyState,
   GATES,
   type LmState,
+  restoreRows,
   type StatefulLM,
   zeroState,
 } from './step-common.js';
@@ -64,7 +66,7 @@ const jsProduct: Product = (a, n, m) => {
 };
 
 /** Columns [c0, c1) of a row-major [rows, cols] matrix, as its own matrix. */
-function columns(
+export function columns(
   m: Float32Array,
   rows: number,
   cols: number,
@@ -96,9 +98,8 @@ function layerStep(
   product: Product,
 ): void {
   const { w } = L;
-  const u = w.units;
-  const ku = GATES[w.cell] * u;
-  // z = x_t K + b   [n, k*units]
+  const ku = GATES[w.cell] * w.units;
+  // z = x_t K   [n, k*units]
   let z: Float32Array;
   if (oneHot) {
     z = new Float32Array(n * ku);
@@ -107,18 +108,40 @@ function layerStep(
       z.set(w.kernel.subarray(t * ku, (t + 1) * ku), b * ku);
     }
   } else z = product(x as Float32Array, n, L.kernel);
-  for (let b = 0; b < n; b++) for (let k = 0; k < ku; k++) z[b * ku + k]! += w.bias[k]!;
+  const split = w.cell === 'gru' && w.recurrentBias === null;
+  const hz = product(h, n, split ? L.recurrentZR! : L.recurrent);
+  cellStep(w, z, hz, n, h, c, split ? (rh) => product(rh, n, L.recurrentH!) : null);
+}
+
+/**
+ * The cell update of one layer for one step over n rows, given the products: z = x_t K
+ * [n, k*units] (without the bias, which is added here in place) and hz = h_{t-1} R [n, k*units]
+ * (GRU resetAfter false: h_{t-1} R[:, :2u], [n, 2u], with `rhProduct` giving (r * h) R[:, 2u:]).
+ * Updates h and c [n * units] in place.
+ */
+export function cellStep(
+  w: CellWeights,
+  z: Float32Array,
+  hz: Float32Array,
+  n: number,
+  h: Float32Array,
+  c: Float32Array,
+  rhProduct: ((rh: Float32Array) => Float32Array) | null,
+): void {
+  const u = w.units;
+  const ku = GATES[w.cell] * u;
+  addRowBias(z, w.bias, n, ku);
   const act = w.activation;
   const rec = w.recurrentActivation;
   if (w.cell === 'gru' && w.recurrentBias === null) {
     // GRU resetAfter false: hh = act(x K_h + b_h + (r * h) R_h)
-    const hzr = product(h, n, L.recurrentZR!); // [n, 2u]
+    const hzr = hz; // [n, 2u]
     const rh = new Float32Array(n * u);
     for (let b = 0; b < n; b++) {
       for (let j = 0; j < u; j++)
         rh[b * u + j] = rec(z[b * ku + u + j]! + hzr[b * 2 * u + u + j]!) * h[b * u + j]!;
     }
-    const hh = product(rh, n, L.recurrentH!); // [n, u]
+    const hh = (rhProduct as (rh: Float32Array) => Float32Array)(rh); // [n, u]
     for (let b = 0; b < n; b++) {
       for (let j = 0; j < u; j++) {
         const zg = rec(z[b * ku + j]! + hzr[b * 2 * u + j]!);
@@ -128,7 +151,6 @@ function layerStep(
     }
     return;
   }
-  const hz = product(h, n, L.recurrent); // h R   [n, k*units]
   for (let b = 0; b < n; b++) {
     const zb = b * ku;
     for (let j = 0; j < u; j++) {
@@ -182,12 +204,8 @@ export function jsEngine(w: LmWeights, batchSize: number): StatefulLM {
     },
     engine: 'js',
     step(tokens) {
-      checkTokens(tokens, batch, w.vocabSize);
       const n = batch;
-      // rows fed padding (id 0 with maskZero) keep their state, as a masked step does in Keras
-      const masked: number[] = [];
-      if (w.maskZero) for (let b = 0; b < n; b++) if (tokens[b] === 0) masked.push(b);
-      const before = masked.length > 0 ? copyState(state) : null;
+      const { masked, before } = beginStep(w, tokens, n, state);
       let x: Float32Array | ArrayLike<number> = tokens;
       if (emb !== null) {
         const e = new Float32Array(n * embDim); // [n, dims]
@@ -202,19 +220,13 @@ export function jsEngine(w: LmWeights, batchSize: number): StatefulLM {
         x = state.h[l]!;
       });
       if (before !== null) {
-        for (const b of masked) {
-          layers.forEach((L, l) => {
-            const u = L.w.units;
-            state.h[l]!.set(before.h[l]!.subarray(b * u, (b + 1) * u), b * u);
-            if (L.w.cell === 'lstm')
-              state.c[l]!.set(before.c[l]!.subarray(b * u, (b + 1) * u), b * u);
-          });
-        }
+        layers.forEach((L, l) => {
+          restoreRows(state, before, l, L.w.units, L.w.cell === 'lstm', masked);
+        });
       }
       // logits = h W + b   [n, classes]
       const logits = product(state.h[layers.length - 1]!, n, dense);
-      for (let b = 0; b < n; b++)
-        for (let k = 0; k < w.classes; k++) logits[b * w.classes + k]! += w.denseBias[k]!;
+      addRowBias(logits, w.denseBias, n, w.classes);
       return logits;
     },
     reset(n = batch) {
