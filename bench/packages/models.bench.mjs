@@ -1,8 +1,8 @@
 // Models figures: stateful generation of 1000 characters from a 1-layer LSTM(256) char model
 // (vocab 65, seeded random weights) on the wasm backend, and the same model re-run over a sliding
 // window of the last 64 characters for every new one (tfjs-examples' way). Prints chars/s of the
-// default step engine ('auto': 'tfjs' on wasm), of each engine ('js': Float32Array cells; 'tfjs':
-// tfjs ops), of the window re-run, the ratio of the default to the window re-run (target >= 10),
+// default step engine ('auto': 'fused' on wasm), of each engine ('js': Float32Array cells; 'tfjs':
+// tfjs ops; 'fused': one matMul per layer and token, gates in JS), of the window re-run, the ratio of the default to the window re-run (target >= 10),
 // and batched generation (32 prompts). Medians of 3 interleaved rounds;
 // also CPU-time chars/s, steadier than wall time when other processes share the 2 cores.
 // Run: node bench/packages/models.bench.mjs   (after `npx tsc -p tsconfig.build.json` in packages/models)
@@ -84,7 +84,7 @@ function windowed() {
   return WINDOW_TOKENS / (now() - t0);
 }
 
-const engines = ['auto', 'js', 'tfjs'];
+const engines = ['auto', 'js', 'tfjs', 'fused'];
 const wall = Object.fromEntries(engines.map((e) => [e, []]));
 const cpuRate = Object.fromEntries(engines.map((e) => [e, []]));
 const win = [];
