@@ -64,12 +64,13 @@ export interface TextGenerationOptions extends CommonTaskOptions {
  * Defaults by corpus size (characters): big corpora get a bigger model and longer windows.
  *
  * `large` is tuned for a novel in 15 minutes on 2 cores (bench/quality/text.mjs, Moby-Dick): in
- * that time a char LSTM is limited by its number of updates, not its size, so a 128-unit LSTM
- * (about 9 000 chars per CPU-second on wasm, 2.5x the 256-unit one) with a high learning rate
- * that decays (1e-2, cosine) beats the 256-unit one at 3e-3: 1e-2 reached in 125 updates the loss
- * 3e-3 reached in 450 (one epoch, 553 updates, gets 3.0 bits per char). 8 epochs (4 400 updates,
- * 9M characters) take 0.17-0.23 CPU-s per update: 13-17 minutes on one wasm thread, so a 15-minute
- * budget stops at worst near the end of the cosine, where the rate is below 10% of its peak.
+ * that time a char LSTM is limited by its number of updates, not its size: a 128-unit LSTM runs
+ * about 9 000 chars per CPU-second on wasm, 2.5x the 256-unit one, and the 256-unit one learnt no
+ * faster per update. A high learning rate that decays matters most: at 1e-2 the LSTM(128) reached
+ * in 125 updates the loss it reached in 450 at 3e-3. One epoch (553 updates) of these defaults
+ * gets 3.0 bits per char on the held-out text; 8 epochs (4 400 updates, 9M characters) take
+ * 0.17-0.23 CPU-s per update, 13-17 minutes on one wasm thread, so a 15-minute budget stops at
+ * worst near the end of the cosine, where the rate is below 10% of its peak.
  */
 export const TEXT_DEFAULTS = {
   /** >= 500 000 chars (a novel). */
