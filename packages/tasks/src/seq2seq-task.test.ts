@@ -35,7 +35,7 @@ describe('seq2seq', () => {
       },
     );
     expect(log.lines[0]).toMatch(
-      /^seq2seq: cell lstm, units 16 \(set\), epochs 3 \(set\), batchSize 32 \(set\), learningRate 0.01 cosine \(set\), attention dot \(defaults for \d+ examples\)$/,
+      /^seq2seq: cell lstm, units 16 \(set\), epochs 3 \(set\), attention dot \(defaults for \d+ examples\)$/,
     );
     const head = losses.slice(0, 3).reduce((a, b) => a + b) / 3;
     const tail = losses.slice(-3).reduce((a, b) => a + b) / 3;
@@ -65,8 +65,13 @@ describe('seq2seq', () => {
 
   it('sizes defaults by example count and rejects bad options', async () => {
     expect(seq2seqDefaults(113_000).line).toBe(
-      'seq2seq: cell gru, units 128, epochs 3, batchSize 64, learningRate 0.008 cosine, attention dot (defaults for 113000 examples)',
+      'seq2seq: cell gru, units 128, epochs 3, attention dot (defaults for 113000 examples)',
     );
+    expect(seq2seqDefaults(113_000).resolved).toMatchObject({
+      batchSize: 64,
+      learningRate: 0.008,
+      schedule: 'cosine',
+    });
     expect(() => seq2seqDefaults(10, { attention: 'luong' as never })).toThrow(
       "attention must be one of 'none', 'dot', 'additive', got \"luong\"",
     );

@@ -9,8 +9,7 @@
  * ```ts
  * import { seq2seq } from '@rnnkit/tasks';
  * const g2p = await seq2seq.train(dict.map((r) => ({ source: r.word, target: r.phonemes })));
- * // seq2seq: cell gru, units 128, epochs 3, batchSize 64, learningRate 0.008 cosine, attention dot
- * //   (defaults for 113440 examples)
+ * // seq2seq: cell gru, units 128, epochs 3, attention dot (defaults for 113440 examples)
  * g2p.predict(['whale'], { beamWidth: 4 })[0].tokens; // ['W', 'EY', 'L']
  * g2p.evaluate(test, { beamWidth: 4 }); // { wordAccuracy: 0.6, tokenErrorRate: 0.09, ... }
  * ```
@@ -184,8 +183,6 @@ export function seq2seqDefaults(
       cell: common.cell,
       units: common.units,
       epochs: common.epochs,
-      batchSize: common.batchSize,
-      learningRate: `${common.learningRate} ${resolved.schedule}`,
       attention: resolved.attention,
     },
     options,

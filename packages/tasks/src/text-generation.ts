@@ -7,8 +7,7 @@
  * ```ts
  * import { textGeneration } from '@rnnkit/tasks';
  * const lm = await textGeneration.train(book, { epochs: 1 });
- * // logs: text: cell lstm, units 128, layers 1, seqLength 64, epochs 1 (set), batchSize 32,
- * //   learningRate 0.01 cosine (defaults for 1.1 MB of text)
+ * // logs: text: cell lstm, units 128, seqLength 64, epochs 1 (set) (defaults for 1.1 MB of text)
  * lm.evaluate(heldOut).bitsPerChar; // e.g. 2.1
  * lm.generate({ prime: 'The whale', length: 40, temperature: 0.8, seed: 1 }); // 'The whale ...'
  * await lm.save('out/moby');
@@ -160,15 +159,7 @@ export function textDefaults(
   const resolved = { ...common, seqLength, schedule };
   const line = defaultsLine(
     'text',
-    {
-      cell: common.cell,
-      units: common.units,
-      layers: common.layers,
-      seqLength,
-      epochs: common.epochs,
-      batchSize: common.batchSize,
-      learningRate: `${common.learningRate} ${schedule}`,
-    },
+    { cell: common.cell, units: common.units, seqLength, epochs: common.epochs },
     options,
     describeSize(chars, 'chars'),
   );
