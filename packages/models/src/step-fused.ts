@@ -129,8 +129,9 @@ export function fusedEngine(w: LmWeights, batchSize: number): StatefulLM {
         // h_l [R_l | N_l]: the next step's recurrent part, and the next layer's z or the logits
         const p = product(h, n, ly.fused);
         const cols = ly.rCols + ly.nCols;
-        hz[l] = columns(p, n, cols, 0, ly.rCols);
-        const rest = columns(p, n, cols, ly.rCols, cols);
+        // one row: views of the fresh product, no copies
+        hz[l] = n === 1 ? p.subarray(0, ly.rCols) : columns(p, n, cols, 0, ly.rCols);
+        const rest = n === 1 ? p.subarray(ly.rCols) : columns(p, n, cols, ly.rCols, cols);
         if (l + 1 < L) z = rest;
         else logits = rest;
       });
