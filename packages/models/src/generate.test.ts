@@ -44,7 +44,7 @@ function greedyByRerun(model: tfl.LayersModel, prompt: number[], n: number): num
 describe('generate', () => {
   it('greedy output equals re-running the whole model per token', () => {
     const model = lmModel();
-    for (const engine of ['js', 'tfjs'] as const) {
+    for (const engine of ['js', 'tfjs', 'fused'] as const) {
       const { generations } = generate(model, {
         prompts: [[1, 2, 3]],
         maxLength: 15,
@@ -111,7 +111,7 @@ describe('generate', () => {
 
   it('leaves the tensor count unchanged over 200 tokens (every engine)', () => {
     const model = lmModel();
-    for (const engine of ['js', 'tfjs'] as const) {
+    for (const engine of ['js', 'tfjs', 'fused'] as const) {
       const before = tf.memory().numTensors;
       generate(model, { prompts: [[1, 2], [3]], maxLength: 200, seed: 1, topP: 0.9, engine });
       expect(tf.memory().numTensors).toBe(before);
