@@ -10,8 +10,10 @@
 // of a workload run once per round, 3 rounds (BENCH_ROUNDS), and every figure printed is the median
 // over rounds (BENCH_QUICK=1: fewer steps, 2 runs, 1 round). Prints `BENCH <name> <value> [unit]` lines: raw figures, then ratios
 // fast/stock and fast/PyTorch (against the faster of PyTorch's two configurations). The fast path
-// is rnnkit's default, which at 256 units runs half of each batch in a worker thread (both cores);
-// for the 256-unit LSTM and GRU it also runs the fast path on one thread as `<name>.threads1.*`.
+// is rnnkit's default, which at 256 units runs half of each batch in a worker thread (both cores;
+// on the main thread instead while the load average is at least the core count);
+// for the 256-unit LSTM and GRU it also runs the fast path on one thread as `<name>.threads1.*`
+// and with the worker forced on (whatever the load) as `<name>.threads2.*`.
 // `node bench/speed/run.mjs w1.lstm256 w3` runs only the named workloads.
 // The machine is shared: timings are noisy; ratios come from the same run, seconds apart.
 import { spawnSync } from 'node:child_process';
@@ -23,7 +25,7 @@ const filters = process.argv.slice(2);
 const PY = '/usr/bin/python3';
 const OPENBLAS = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
 
-/** Workloads: name, node script + args, python script + args, unit, optional two-core script. */
+/** Workloads: name, node script + args, python script + args, unit, optional one/two-thread runs. */
 const WORKLOADS = [
   {
     name: 'w1.lstm256',
@@ -32,6 +34,7 @@ const WORKLOADS = [
     py: ['speed_w1.py', 'lstm', '256'],
     unit: 'tokens/s',
     single: ['w1.mjs', 'lstm', '256', '1'],
+    double: ['w1.mjs', 'lstm', '256', '2'],
   },
   {
     name: 'w1.gru256',
@@ -40,6 +43,7 @@ const WORKLOADS = [
     py: ['speed_w1.py', 'gru', '256'],
     unit: 'tokens/s',
     single: ['w1.mjs', 'gru', '256', '1'],
+    double: ['w1.mjs', 'gru', '256', '2'],
   },
   {
     name: 'w1.rnn256',
@@ -128,6 +132,7 @@ for (const w of WORKLOADS) {
     const torch1 = runTorch(pyScript, pyArgs, 1);
     const torch2 = runTorch(pyScript, pyArgs, 2);
     const one = w.single ? runNode(w.single[0], w.single.slice(1), 'fast') : null;
+    const two = w.double ? runNode(w.double[0], w.double.slice(1), 'fast') : null;
     const best = Math.max(torch1?.median ?? 0, torch2?.median ?? 0) || Number.NaN;
     rounds.push({
       api: api?.median,
@@ -140,6 +145,9 @@ for (const w of WORKLOADS) {
       torch1: torch1?.median,
       torch2: torch2?.median,
       one: one?.median,
+      two: two?.median,
+      twoVsTorch: (two?.median ?? Number.NaN) / best,
+      twoVsStock: (two?.median ?? Number.NaN) / (stock?.median ?? Number.NaN),
       vsStock: (fast?.median ?? Number.NaN) / (stock?.median ?? Number.NaN),
       vsTorch: (fast?.median ?? Number.NaN) / best,
       oneVsTorch: (one?.median ?? Number.NaN) / best,
@@ -170,11 +178,18 @@ for (const w of WORKLOADS) {
     out('.threads1.ratio_vs_stock', 'oneVsStock', 'x');
     out('.threads1.ratio_vs_torch', 'oneVsTorch', 'x');
   }
+  if (w.double) {
+    // The worker forced on (setRecurrenceThreads(2)), whatever the load.
+    out(`.threads2.${per}_per_s`, 'two', w.unit);
+    out('.threads2.ratio_vs_stock', 'twoVsStock', 'x');
+    out('.threads2.ratio_vs_torch', 'twoVsTorch', 'x');
+  }
   const flops = rounds.find((x) => x.flopsPerStep)?.flopsPerStep;
   if (flops) {
     // tokens per step = batch 32 x seqLength 64
     bench(`${w.name}.gflops`, (m('api') * flops) / 2048 / 1e9, 'GFLOP/s');
     bench(`${w.name}.kernel.gflops`, (m('fast') * flops) / 2048 / 1e9, 'GFLOP/s');
     if (w.single) bench(`${w.name}.threads1.gflops`, (m('one') * flops) / 2048 / 1e9, 'GFLOP/s');
+    if (w.double) bench(`${w.name}.threads2.gflops`, (m('two') * flops) / 2048 / 1e9, 'GFLOP/s');
   }
 }
