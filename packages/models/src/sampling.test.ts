@@ -64,6 +64,40 @@ describe('sampleToken', () => {
     expect(Math.max(...x)).toBeLessThan(4);
   });
 
+  it('never produces a suppressed id, whatever the strategy (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 2, maxLength: 20 }),
+        fc.integer({ min: 0, max: 19 }),
+        fc.constantFrom<'greedy' | 'sample'>('greedy', 'sample'),
+        fc.integer(),
+        (l, blocked, strategy, seed) => {
+          const row = Float32Array.from(l);
+          const id = blocked % l.length;
+          const rand = mulberry32(seed);
+          const t = sampleToken(row, { strategy, suppress: [id], topK: 3 }, rand);
+          return t !== id && t >= 0 && t < l.length;
+        },
+      ),
+    );
+    // the suppressed argmax hands greedy to the next best; a window's ids are window-relative
+    expect(
+      sampleToken(Float32Array.from([0, 5, 3]), { strategy: 'greedy', suppress: [1] }, Math.random),
+    ).toBe(2);
+    expect(
+      sampleToken(
+        Float32Array.from([9, 0, 5, 3]),
+        { strategy: 'greedy', suppress: [1] },
+        Math.random,
+        1,
+        3,
+      ),
+    ).toBe(2);
+    expect(() => sampleToken(Float32Array.from([1, 2]), { suppress: [0, 1] }, Math.random)).toThrow(
+      /suppress leaves no token/,
+    );
+  });
+
   it('always returns an allowed id (property)', () => {
     fc.assert(
       fc.property(
@@ -96,6 +130,8 @@ describe('checkSampling', () => {
     [{ topK: 0 }, /topK must be an integer >= 1, got 0/],
     [{ topK: 2.5 }, /topK/],
     [{ strategy: 'beam' }, /strategy must be 'greedy' or 'sample'/],
+    [{ suppress: [-1] }, /suppress must hold token ids \(integers >= 0\), got -1/],
+    [{ suppress: [0.5] }, /suppress must hold token ids/],
   ])('rejects %o with a BAD_OPTION error', (args, message) => {
     expect(() => checkSampling(args as never)).toThrow(message);
     expect(() => checkSampling(args as never)).toThrow(

@@ -25,10 +25,15 @@ export interface SamplingArgs {
   topK?: number;
   /** Draw only from the nucleus: the fewest most likely tokens whose probability sums to >= p. In (0, 1]. Default 1 (off). */
   topP?: number;
+  /**
+   * Token ids never to produce, e.g. `<pad>` and `<unk>`, which a model trained on padded batches
+   * or with an OOV token can still give some probability. Default: none.
+   */
+  suppress?: readonly number[];
 }
 
 /** The defaults, as one object: draw from the full softmax at temperature 1. */
-export const DEFAULT_SAMPLING: Readonly<Required<Omit<SamplingArgs, 'topK'>>> = {
+export const DEFAULT_SAMPLING: Readonly<Required<Omit<SamplingArgs, 'topK' | 'suppress'>>> = {
   strategy: 'sample',
   temperature: 1,
   topP: 1,
@@ -36,7 +41,16 @@ export const DEFAULT_SAMPLING: Readonly<Required<Omit<SamplingArgs, 'topK'>>> = 
 
 /** Throws a `BAD_OPTION` error naming the first invalid sampling option. */
 export function checkSampling(args: SamplingArgs): void {
-  const { strategy, temperature, topK, topP } = args;
+  const { strategy, temperature, topK, topP, suppress } = args;
+  if (suppress !== undefined) {
+    const bad = suppress.find((id) => !(Number.isInteger(id) && id >= 0));
+    if (bad !== undefined) {
+      throw new ModelsError(
+        'BAD_OPTION',
+        `suppress must hold token ids (integers >= 0), got ${bad}: e.g. [vocab.padId, vocab.unkId]`,
+      );
+    }
+  }
   if (strategy !== undefined && strategy !== 'greedy' && strategy !== 'sample') {
     throw new ModelsError(
       'BAD_OPTION',
@@ -90,6 +104,18 @@ export function sampleToken(
   offset = 0,
   n = logits.length - offset,
 ): number {
+  if (args.suppress !== undefined && args.suppress.length > 0) {
+    // a copy of the row with the suppressed ids at -Infinity: probability 0, never the argmax
+    const row = Float64Array.from({ length: n }, (_, j) => logits[offset + j] as number);
+    for (const id of args.suppress) if (id < n) row[id] = -Infinity;
+    if (row.every((v) => v === -Infinity)) {
+      throw new ModelsError(
+        'BAD_OPTION',
+        `suppress leaves no token to produce (all ${n} ids are suppressed): suppress fewer ids`,
+      );
+    }
+    return sampleToken(row, { ...args, suppress: undefined }, rand);
+  }
   if (args.strategy === 'greedy' || args.topK === 1) return argmax(logits, offset, n);
   const invT = 1 / (args.temperature ?? 1);
   let max = -Infinity;
