@@ -371,6 +371,8 @@ function conditionalGenerator(
         ...(args.topK !== undefined ? { topK: args.topK } : {}),
         ...(args.topP !== undefined ? { topP: args.topP } : {}),
         ...(args.strategy !== undefined ? { strategy: args.strategy } : {}),
+        // padding, unknown characters and the start token never belong inside a generated name
+        suppress: [vocab.padId, vocab.unkId, vocab.bosId].filter((i) => i !== undefined),
       };
       const rand = mulberry32(args.seed ?? 0);
       const bos = vocab.bosId!;
