@@ -1,3 +1,20 @@
+/**
+ * `@rnnkit/datasets`: real data sets read from the npm packages that ship them (Moby-Dick, UCI
+ * sentiment sentences, Mauna Loa CO2, first names by language, CMUdict), each with its source and
+ * licence, and readers for your own text, CSV, TSV and JSONL files with typed errors.
+ *
+ * @example
+ * ```ts
+ * import { co2, mobyDick, splitText } from '@rnnkit/datasets';
+ * const book = await mobyDick();
+ * const { train, test } = splitText(book.data, { test: 0.05 });
+ * [train.length, test.length]; // [1130801, 59516]
+ * const { data: series } = await co2();
+ * series.dates.length; // 741 monthly values from 1958-03-01
+ * ```
+ *
+ * @packageDocumentation
+ */
 export type { CmuDictOptions, PronunciationRecord } from './cmudict.js';
 export { cmuDict } from './cmudict.js';
 export type { Co2Options, MonthlySeries } from './co2.js';

@@ -1,3 +1,25 @@
+/**
+ * `@rnnkit/models`: SimpleRNN, LSTM and GRU layers with Keras defaults on a fast recurrence
+ * kernel; the `manyToOne`, `manyToMany`, `oneToMany` and `seq2seq` topologies; stateful
+ * generation, sampling and beam search; and the model artifact (`save`/`load`).
+ *
+ * @example
+ * ```ts
+ * import { manyToOne } from '@rnnkit/models';
+ * // the tutorial's Sequential([LSTM(1, input_shape=(5, 1))])
+ * const { model } = manyToOne({
+ *   cell: 'lstm',
+ *   units: 1,
+ *   input: { type: 'features', features: 1 },
+ *   seqLength: 5,
+ *   head: { type: 'none' },
+ *   seed: 0,
+ * });
+ * model.outputs[0].shape; // [null, 1]
+ * ```
+ *
+ * @packageDocumentation
+ */
 export type { ArtifactErrorCode } from './artifact/errors.js';
 export { ArtifactError } from './artifact/errors.js';
 export type { ArtifactFileSystem } from './artifact/file-system.js';

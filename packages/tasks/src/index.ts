@@ -11,6 +11,8 @@
  * await lm.save('out/lm');
  * const again = await loadTask('out/lm'); // again.task === 'text-generation'
  * ```
+ *
+ * @packageDocumentation
  */
 export type {
   ClassificationOptions,

@@ -1,3 +1,25 @@
+/**
+ * `@rnnkit/training`: `train()` for rnnkit and tfjs-layers models: masked losses, optimizers
+ * (Adam and AdamW fused), schedules, clipping, metrics, early stopping, checkpoints with exact
+ * resume, and backend selection (`setup`).
+ *
+ * @example
+ * ```ts
+ * import { manyToMany } from '@rnnkit/models';
+ * import { train } from '@rnnkit/training';
+ * import { nextTokenWindows } from '@rnnkit/windowing';
+ * const ids = Int32Array.from({ length: 400 }, (_, i) => (i * 3 + Math.floor(i / 7)) % 6);
+ * const { model } = manyToMany({ units: 16, classes: 6, input: { type: 'oneHot', vocabSize: 6 } });
+ * const history = await train(model, nextTokenWindows(ids, { seqLength: 16, stride: 4 }), {
+ *   loss: 'sparseCategoricalCrossentropy',
+ *   epochs: 8,
+ *   batchSize: 10,
+ * });
+ * history.stopReason; // 'completed'
+ * ```
+ *
+ * @packageDocumentation
+ */
 export type { BackendChoice, BackendName, SetupArgs, SetupResult } from './backend.js';
 export { BACKENDS, setup } from './backend.js';
 export type {

@@ -7,6 +7,8 @@
  * const vocab = Vocab.fromTexts(['안녕하세요'], { tokenizer: charTokenizer() });
  * vocab.encode('안녕'); // Int32Array [4, 2]  (<pad> 0, <unk> 1, then 녕 세 안 요 하: all once, by code unit)
  * ```
+ *
+ * @packageDocumentation
  */
 export type { CharTokenizerArgs } from './char-tokenizer.js';
 export { charTokenizer } from './char-tokenizer.js';

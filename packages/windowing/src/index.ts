@@ -1,3 +1,19 @@
+/**
+ * `@rnnkit/windowing`: sequences and series cut into training examples (Keras semantics), with
+ * padding and masks, bucketing, seq2seq pairs, splits in time order, scalers fit on the training
+ * part only, lazy seeded batches and tensor adapters.
+ *
+ * @example
+ * ```ts
+ * import { nextTokenWindows } from '@rnnkit/windowing';
+ * const ids = Int32Array.from([3, 1, 4, 1, 5, 9, 2, 6, 5, 3]);
+ * const windows = nextTokenWindows(ids, { seqLength: 4, stride: 2, lastWindow: 'pad' });
+ * windows.length; // 4
+ * windows.get(3); // { x: [2, 6, 5, 0], y: [6, 5, 3, 0], mask: [1, 1, 1, 0] } (typed arrays)
+ * ```
+ *
+ * @packageDocumentation
+ */
 export type { ArrayBatch, BatchArray, Batches, BatchesArgs, ExampleSource } from './batches.js';
 export { batches } from './batches.js';
 export type { BucketArgs } from './bucketing.js';
