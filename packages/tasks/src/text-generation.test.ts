@@ -56,7 +56,7 @@ describe('textGeneration', () => {
 
   it('picks defaults from the corpus size and explains them', () => {
     expect(textDefaults(1_190_317).line).toBe(
-      'text: cell lstm, units 128, seqLength 64, epochs 8 (defaults for 1.2 MB of text)',
+      'text: cell lstm, units 256, seqLength 64, epochs 5 (defaults for 1.2 MB of text)',
     );
     expect(textDefaults(60_000).resolved).toMatchObject({ units: 128, learningRate: 0.003 });
     expect(textDefaults(1_190_317).resolved).toMatchObject({

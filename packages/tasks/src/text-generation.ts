@@ -7,7 +7,7 @@
  * ```ts
  * import { textGeneration } from '@rnnkit/tasks';
  * const lm = await textGeneration.train(book, { epochs: 1 });
- * // logs: text: cell lstm, units 128, seqLength 64, epochs 1 (set) (defaults for 1.1 MB of text)
+ * // logs: text: cell lstm, units 256, seqLength 64, epochs 1 (set) (defaults for 1.1 MB of text)
  * lm.evaluate(heldOut).bitsPerChar; // e.g. 2.1
  * lm.generate({ prime: 'The whale', length: 40, temperature: 0.8, seed: 1 }); // 'The whale ...'
  * await lm.save('out/moby');
@@ -62,22 +62,22 @@ export interface TextGenerationOptions extends CommonTaskOptions {
 /**
  * Defaults by corpus size (characters): big corpora get a bigger model and longer windows.
  *
- * `large` is tuned for a novel in 15 minutes on 2 cores (bench/quality/text.mjs, Moby-Dick): in
- * that time a char LSTM is limited by its number of updates, not its size: a 128-unit LSTM runs
- * about 9 000 chars per CPU-second on wasm, 2.5x the 256-unit one, and the 256-unit one learnt no
- * faster per update. A high learning rate that decays matters most: at 1e-2 the LSTM(128) reached
- * in 125 updates the loss it reached in 450 at 3e-3. One epoch (553 updates) of these defaults
- * gets 3.0 bits per char on the held-out text; 8 epochs (4 400 updates, 9M characters) take
- * 0.17-0.23 CPU-s per update, 13-17 minutes on one wasm thread, so a 15-minute budget stops at
- * worst near the end of the cosine, where the rate is below 10% of its peak.
+ * `large` is tuned for a novel in 15 minutes on 2 cores (bench/quality/text.mjs, Moby-Dick): a
+ * high learning rate that decays matters most (at 1e-2 an LSTM(128) reached in 125 updates the
+ * loss it reached in 450 at 3e-3), and capacity matters next: 3 epochs of an LSTM(128) (cosine
+ * complete) plateaued at 2.62 bits per char on the held-out text, while an LSTM(256) learns as
+ * fast per update and keeps going: 4 epochs (2 212 updates of 32 x 64 chars, cosine complete)
+ * took 744 s on a nearly quiet machine and reached 2.31. 5 epochs (2 765 updates, about 930 s at
+ * that speed) use the whole 15 minutes: a 900 s budget stops them at about 97% of the cosine,
+ * where the rate is about 5% of its peak.
  */
 export const TEXT_DEFAULTS = {
   /** >= 500 000 chars (a novel). */
   large: {
     cell: 'lstm' as CellType,
-    units: 128,
+    units: 256,
     seqLength: 64,
-    epochs: 8,
+    epochs: 5,
     batchSize: 32,
     learningRate: 0.01,
   },
