@@ -64,6 +64,7 @@ async function handle(msg: ToGenerator): Promise<void> {
       maxLength: msg.maxLength,
       temperature: msg.temperature,
       topK: msg.topK > 0 ? msg.topK : undefined,
+      suppress: [vocab.padId, vocab.unkId].filter((i) => i !== undefined),
       seed: msg.seed,
     });
     const text = msg.prompt + vocab.decode(generations[0]!.tokens);

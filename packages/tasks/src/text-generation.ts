@@ -271,6 +271,8 @@ function textGenerator(
         ...(args.topK !== undefined ? { topK: args.topK } : {}),
         ...(args.topP !== undefined ? { topP: args.topP } : {}),
         ...(args.strategy !== undefined ? { strategy: args.strategy } : {}),
+        // padding (the last window's tail) and unknown characters are not text to generate
+        suppress: [vocab.padId, vocab.unkId].filter((i) => i !== undefined),
         seed: args.seed ?? 0,
       });
       return vocab.decode(generations[0]!.tokens);

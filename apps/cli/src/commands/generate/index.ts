@@ -80,6 +80,7 @@ export async function generate(
       temperature: temperature ?? DEFAULT_TEMPERATURE,
       ...(topK !== undefined ? { topK } : {}),
       ...(topP !== undefined ? { topP } : {}),
+      suppress: [lm.vocab.padId, lm.vocab.unkId].filter((i) => i !== undefined),
       seed,
       onToken: (_row, token) => io.write(lm.vocab.decode([token], { skipSpecials: true })),
     });
