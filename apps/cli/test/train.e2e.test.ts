@@ -33,8 +33,13 @@ describe('rnnkit train text', () => {
     expect(err).toMatch(
       /\d+\/\d+ steps {2}epoch 1\/2 {2}loss \d+\.\d{4} {2}\d+ tokens\/s {2}ETA \d+s/,
     );
-    expect(err).toMatch(/^epoch 1\/2 {2}train loss \d+\.\d{4}$/m);
-    expect(err).toMatch(/^epoch 2\/2 {2}train loss \d+\.\d{4}$/m);
+    // the held-out share (val-split) is scored every epoch
+    expect(err).toMatch(
+      /^epoch 1\/2 {2}train loss \d+\.\d{4} {2}val loss \d+\.\d{4} {2}val bitsPerChar \d+\.\d{4}$/m,
+    );
+    expect(err).toMatch(
+      /^epoch 2\/2 {2}train loss \d+\.\d{4} {2}val loss \d+\.\d{4} {2}val bitsPerChar \d+\.\d{4}$/m,
+    );
     expect(err).toMatch(/^validation: \d+\.\d{4} bits per char on \d+ chars$/m);
     expect(err).toMatch(/^train loss by step\n\d+\.\d{4} ┤/m);
     expect(trained.stdout.trim()).toBe(

@@ -59,6 +59,39 @@ describe('textGeneration', () => {
     lm.dispose();
   });
 
+  it('scores held-out text every epoch, as evaluate() does at the end', async () => {
+    const book = (await mobyDick()).data;
+    const epochs: { epoch: number; bpc: number | undefined }[] = [];
+    const lm = await textGeneration.train(
+      book.slice(30_000, 31_500),
+      {
+        units: 16,
+        seqLength: 16,
+        epochs: 2,
+        batchSize: 16,
+        validation: book.slice(31_500, 32_000),
+      },
+      {
+        logger: () => {},
+        onEvent: (e) => {
+          if (e.type === 'epoch') {
+            epochs.push({ epoch: e.epoch, bpc: e.validation?.metrics['bitsPerChar'] });
+          }
+        },
+      },
+    );
+    expect(epochs.map((e) => e.epoch)).toEqual([0, 1]); // 0-based, as in training
+    // the last epoch's validation is the trained model's score on the same text
+    const last = epochs[1]!.bpc!;
+    expect(last).toBeCloseTo(lm.evaluate(book.slice(31_500, 32_000)).bitsPerChar, 4);
+    expect(epochs[0]!.bpc!).toBeGreaterThan(last);
+    expect(lm.options).not.toHaveProperty('validation');
+    lm.dispose();
+    await expect(textGeneration.train('abcabc', { validation: 'a' })).rejects.toThrow(
+      /validation must be a held-out text of at least 2 characters, got 1 characters/,
+    );
+  });
+
   it('picks defaults from the corpus size and explains them', () => {
     expect(textDefaults(1_190_317).line).toBe(
       'text: cell lstm, units 256, seqLength 64, epochs 5 (defaults for 1.2 MB of text)',

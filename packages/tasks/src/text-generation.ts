@@ -57,6 +57,11 @@ export interface TextGenerationOptions extends CommonTaskOptions {
    * to 5% of it at the last planned step (epochs x batches); `'constant'`.
    */
   schedule?: LearningRateSchedule;
+  /**
+   * Held-out text, scored in bits per character at the end of every epoch (`validation` and
+   * `epoch` events). Encoded with the training text's vocabulary; not saved with the model.
+   */
+  validation?: string;
 }
 
 /**
@@ -139,7 +144,7 @@ export interface TextGenerator {
   dispose(): void;
 }
 
-const OPTION_NAMES = [...COMMON_OPTION_NAMES, 'seqLength', 'schedule'];
+const OPTION_NAMES = [...COMMON_OPTION_NAMES, 'seqLength', 'schedule', 'validation'];
 
 /** Options with defaults for a corpus of `chars` characters, and the reason. */
 export function textDefaults(
@@ -193,6 +198,13 @@ export async function trainTextGeneration(
     );
   }
   const { resolved, line } = textDefaults(text.length, options);
+  const v = options.validation;
+  if (v !== undefined && (typeof v !== 'string' || v.length < 2)) {
+    throw new TaskError(
+      'BAD_OPTION',
+      `validation must be a held-out text of at least 2 characters, got ${typeof v === 'string' ? `${v.length} characters` : typeof v}: e.g. the last 5% of the corpus, or leave it out`,
+    );
+  }
   announce(hooks, line, { ...resolved });
   const vocab = Vocab.fromTexts([text], { tokenizer: charTokenizer() });
   const ids = vocab.encode(text);
@@ -201,11 +213,22 @@ export async function trainTextGeneration(
   const windows = nextTokenWindows(ids, { seqLength, stride: seqLength, lastWindow: 'pad' });
   const { model } = manyToMany(builderArgs(resolved, vocab.size));
   const steps = resolved.epochs * Math.ceil(windows.length / resolved.batchSize);
+  const held = v === undefined ? new Int32Array(0) : vocab.encode(v);
+  const L = Math.min(seqLength, held.length - 1);
+  const val =
+    held.length >= 2
+      ? nextTokenWindows(held, { seqLength: L, stride: L, lastWindow: 'pad' })
+      : undefined;
   await runTraining(
     'text',
     model,
     windows,
-    { loss: 'sparseCategoricalCrossentropy', common: resolved, ...scheduleFor(resolved, steps) },
+    {
+      loss: 'sparseCategoricalCrossentropy',
+      common: resolved,
+      ...scheduleFor(resolved, steps),
+      ...(val ? { validation: val, metrics: ['bitsPerChar'] } : {}),
+    },
     hooks,
   );
   return textGenerator(model, vocab, resolved, {});

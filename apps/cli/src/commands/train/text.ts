@@ -1,6 +1,6 @@
 /**
  * `rnnkit train text`: a character language model on a text file or `--dataset moby-dick`; the
- * last `--val-split` share of the text is held out and scored in bits per character.
+ * last `--val-split` share of the text is held out and scored in bits per character every epoch.
  */
 import { textGeneration } from '@rnnkit/tasks';
 import { readTextInput } from './input.js';
@@ -25,9 +25,11 @@ export async function trainText(run: TrainRun): Promise<TrainedModel> {
     },
   );
   report.setEpochs(textGeneration.defaults(trainText.length, settings.model).resolved.epochs);
+  // scored every epoch too (the epoch lines); not an option of the saved model
+  const options = { ...settings.model, progressEvery: 1 };
   const lm = await textGeneration.train(
     trainText,
-    { ...settings.model, progressEvery: 1 },
+    heldOut ? { ...options, validation: heldOut } : options,
     run.hooks,
   );
   return {
