@@ -8,6 +8,43 @@ import { lines, useCpu, withTempDir } from './test-helpers.js';
 beforeAll(useCpu);
 
 describe('seq2seq', () => {
+  it('scores held-out pairs every epoch (teacher-forced loss and token accuracy)', async () => {
+    const dict = (await cmuDict({ stress: false })).data.filter(
+      (r) => /^[a-z]+$/.test(r.word) && r.word.length <= 5,
+    );
+    const pairs = (a: number, b: number) =>
+      dict.slice(a, b).map((r) => ({ source: r.word, target: r.phonemes }));
+    const held = pairs(7000, 7040);
+    const epochs: { loss: number | undefined; accuracy: number | undefined }[] = [];
+    const g2p = await seq2seq.train(
+      pairs(5000, 5160),
+      { units: 12, epochs: 2, batchSize: 32, learningRate: 0.01, validation: held },
+      {
+        logger: () => {},
+        onEvent: (e) => {
+          if (e.type === 'epoch') {
+            epochs.push({
+              loss: e.validation?.metrics['loss'],
+              accuracy: e.validation?.metrics['accuracy'],
+            });
+          }
+        },
+      },
+    );
+    expect(epochs).toHaveLength(2);
+    for (const e of epochs) {
+      expect(e.loss).toBeGreaterThan(0);
+      expect(e.accuracy).toBeGreaterThanOrEqual(0);
+      expect(e.accuracy).toBeLessThanOrEqual(1);
+    }
+    expect(epochs[1]!.loss!).toBeLessThan(epochs[0]!.loss!);
+    expect(g2p.options).not.toHaveProperty('validation');
+    g2p.dispose();
+    await expect(
+      seq2seq.train(pairs(5000, 5010), { validation: [{ source: 'ab' }] as never }),
+    ).rejects.toThrow(/validation\[0\] is .*expected \{ source, target \}/);
+  });
+
   it('trains G2P on 300 CMUdict words, evaluates greedy and beam, saves, loads and predicts the same', async () => {
     const dict = (await cmuDict({ stress: false })).data.filter(
       (r) => /^[a-z]+$/.test(r.word) && r.word.length <= 6,

@@ -77,6 +77,12 @@ export interface Seq2SeqOptions extends CommonTaskOptions {
    * from `learningRate` to 5% of it at the last planned step (epochs x batches); `'constant'`.
    */
   schedule?: LearningRateSchedule;
+  /**
+   * Held-out pairs, scored at the end of every epoch with teacher forcing: loss and token
+   * accuracy (`validation` and `epoch` events; `evaluate` decodes for word accuracy). Pairs longer
+   * than the limits are skipped. Not saved with the model.
+   */
+  validation?: readonly Seq2SeqExample[];
 }
 
 /**
@@ -146,6 +152,7 @@ const OPTION_NAMES = [
   'maxSourceLength',
   'maxTargetLength',
   'schedule',
+  'validation',
 ];
 
 export function seq2seqDefaults(
@@ -252,10 +259,11 @@ export async function trainSeq2seq(
   hooks: TaskHooks = {},
 ): Promise<Seq2SeqTask> {
   checkExamples(data, 'seq2seq data');
+  if (options.validation !== undefined) checkExamples(options.validation, 'validation');
   const { resolved: o } = seq2seqDefaults(data.length, options);
-  const rows = data.filter(
-    (e) => lengthOf(e.source) <= o.maxSourceLength && lengthOf(e.target) <= o.maxTargetLength,
-  );
+  const fits = (e: Seq2SeqExample) =>
+    lengthOf(e.source) <= o.maxSourceLength && lengthOf(e.target) <= o.maxTargetLength;
+  const rows = data.filter(fits);
   if (rows.length === 0) {
     throw new TaskError(
       'BAD_DATA',
@@ -283,6 +291,15 @@ export async function trainSeq2seq(
     o.batchSize,
     o.seed,
   );
+  const held = (options.validation ?? []).filter(fits);
+  const val = held.length
+    ? lengthBuckets(
+        held.map((e) => sourceVocab.encode(asText(e.source))),
+        held.map((e) => targetVocab.encode(asText(e.target), { addBos: true, addEos: true })),
+        o.batchSize,
+        o.seed,
+      )
+    : undefined;
   // one "example" of the loop is one bucketed batch, so its seeded shuffle orders the batches
   await runTraining(
     'seq2seq',
@@ -292,6 +309,7 @@ export async function trainSeq2seq(
       loss: 'sparseCategoricalCrossentropy',
       common: { ...o, batchSize: 1 },
       ...scheduleFor(o, o.epochs * source.length),
+      ...(val ? { validation: val, metrics: ['accuracy'] } : {}),
     },
     hooks,
   );

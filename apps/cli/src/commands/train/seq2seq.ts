@@ -1,7 +1,8 @@
 /**
  * `rnnkit train seq2seq`: an encoder-decoder (with attention) on TSV pairs or `--dataset
  * cmudict`. `--seq-length` caps the source and target lengths (longer pairs are dropped); the
- * last `--val-split` share of the pairs is held out and scored after training.
+ * last `--val-split` share of the pairs is held out, scored every epoch (teacher-forced loss and
+ * token accuracy) and decoded after training (word accuracy, token error rate).
  */
 import { resolve } from 'node:path';
 import { seq2seq } from '@rnnkit/tasks';
@@ -33,7 +34,9 @@ export async function trainSeq2seq(run: TrainRun): Promise<TrainedModel> {
     progressEvery: 1,
   };
   report.setEpochs(seq2seq.defaults(train.length, options).resolved.epochs);
-  const s = await seq2seq.train(train, options, run.hooks);
+  // scored every epoch too (the epoch lines); not an option of the saved model
+  const withValidation = heldOut.length ? { ...options, validation: heldOut } : options;
+  const s = await seq2seq.train(train, withValidation, run.hooks);
   return {
     afterTraining: async () => {
       if (settings.attentionMap !== undefined) {
