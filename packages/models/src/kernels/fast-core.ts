@@ -47,7 +47,7 @@ import {
   sparseWeightGrad,
   toSparseRows,
 } from './fast-input.js';
-import { colSum, columns, transposeData, transposeRowsInto } from './fast-linalg.js';
+import { colSum, columns, transposeData } from './fast-linalg.js';
 import type { Products } from './fast-wasm.js';
 import type { Cell } from './recurrence.js';
 
@@ -262,7 +262,7 @@ export class RecurrenceCore {
     };
     const hPrev = hs.subarray(0, rows * units); // [time*batch, units], h before each step
     let dZin: Float32Array; // [time*batch, g], gradient of the input projection (x K + b_in)
-    let dRT: () => Float32Array; // [g, units], the recurrent kernel's gradient transposed
+    let dR: () => Float32Array; // [units, g], the recurrent kernel's gradient
     let dBias: () => Float32Array;
 
     if (cell === 'gru' && !resetAfter) {
@@ -280,16 +280,12 @@ export class RecurrenceCore {
       );
       const dZzr = new Float32Array(rows * 2 * units);
       const dAh = new Float32Array(rows * units);
-      const dZzrT = new Float32Array(rows * 2 * units); // [2u, time*batch]
-      const dAhT = new Float32Array(rows * units); // [u, time*batch]
       const dhp = new Float32Array(bu);
       for (let k = time - 1; k >= 0; k--) {
         addOutputGrad(k);
         gruBeforeBackwardH(s, k, dh, hs, gates, dZzr, dAh, dhp, keep);
         const drh = rhT.run(dAh.subarray(k * bu, (k + 1) * bu));
         gruBeforeBackwardR(s, k, drh, hs, gates, dZzr, dhp, keep);
-        transposeRowsInto(dZzr, k * batch, (k + 1) * batch, 2 * units, dZzrT, rows);
-        transposeRowsInto(dAh, k * batch, (k + 1) * batch, units, dAhT, rows);
         mergeRecurrent(k, rzrT.run(dZzr.subarray(k * 2 * bu, (k + 1) * 2 * bu)), dhp);
       }
       rzrT.dispose();
@@ -300,25 +296,27 @@ export class RecurrenceCore {
         dz.set(dAh.subarray(r * units, (r + 1) * units), r * g + 2 * units);
       }
       dZin = dz;
-      dRT = () => {
-        // rows of dR^T: [z r] from h_{k-1}, [h] from r * h_{k-1}
-        const out = new Float32Array(g * units);
-        out.set(mm.gradT(hPrev, rows, units, dZzrT, 2 * units));
-        out.set(mm.gradT(aux, rows, units, dAhT, units), 2 * units * units);
+      dR = () => {
+        // columns of dR: [z r] from h_{k-1}, [h] from r * h_{k-1}
+        const zr = mm.mul(transposeData(hPrev, rows, units), units, rows, dZzr, 2 * units);
+        const h = mm.mul(transposeData(aux, rows, units), units, rows, dAh, units);
+        const out = new Float32Array(units * g);
+        for (let r = 0; r < units; r++) {
+          out.set(zr.subarray(r * 2 * units, (r + 1) * 2 * units), r * g);
+          out.set(h.subarray(r * units, (r + 1) * units), r * g + 2 * units);
+        }
         return out;
       };
       dBias = () => this.inputBiasGrad();
     } else if (cell === 'gru') {
       const rT = mm.product(transposeData(recurrent, units, g), g, units, batch);
       const dM = new Float32Array(rows * g);
-      const dMT = new Float32Array(rows * g); // [g, time*batch]
       const dAh = new Float32Array(rows * units);
       const dhp = new Float32Array(bu);
       for (let k = time - 1; k >= 0; k--) {
         addOutputGrad(k);
         gruAfterBackwardStep(s, k, dh, hs, gates, aux, dM, dAh, dhp, keep);
         mergeRecurrent(k, rT.run(dM.subarray(k * batch * g, (k + 1) * batch * g)), dhp);
-        transposeRowsInto(dM, k * batch, (k + 1) * batch, g, dMT, rows);
       }
       rT.dispose();
       // The input side differs from dM only in the h block: dAh instead of r * dAh.
@@ -326,7 +324,7 @@ export class RecurrenceCore {
       for (let r = 0; r < rows; r++)
         dz.set(dAh.subarray(r * units, (r + 1) * units), r * g + 2 * units);
       dZin = dz;
-      dRT = () => mm.gradT(hPrev, rows, units, dMT, g);
+      dR = () => mm.mul(transposeData(hPrev, rows, units), units, rows, dM, g);
       dBias = () => {
         const dIn = this.inputBiasGrad();
         if (bias === null || bias.length !== 2 * g) return dIn;
@@ -338,23 +336,23 @@ export class RecurrenceCore {
     } else {
       const rT = mm.product(transposeData(recurrent, units, g), g, units, batch);
       const dZ = new Float32Array(rows * g);
-      const dZT = new Float32Array(rows * g); // [g, time*batch]
       for (let k = time - 1; k >= 0; k--) {
         addOutputGrad(k);
         if (cell === 'lstm') lstmBackwardStep(s, k, dh, dc, cs, gates, dZ, keep);
         else rnnBackwardStep(s, k, dh, hs, dZ, keep);
         mergeRecurrent(k, rT.run(dZ.subarray(k * batch * g, (k + 1) * batch * g)), null);
-        transposeRowsInto(dZ, k * batch, (k + 1) * batch, g, dZT, rows);
       }
       rT.dispose();
       dZin = dZ;
-      dRT = () => mm.gradT(hPrev, rows, units, dZT, g);
+      dR = () => mm.mul(transposeData(hPrev, rows, units), units, rows, dZ, g);
       dBias = () => this.inputBiasGrad();
     }
 
     this.dZin = dZin;
     this.dK = null;
-    this.dRT = dRT;
+    this.dR = dR;
+    this.dRc = null;
+    this.dBc = null;
     this.dBias = dBias;
     this.dh = dh;
     this.dc = dc;
@@ -362,7 +360,9 @@ export class RecurrenceCore {
 
   private dZin: Float32Array = new Float32Array(0);
   private dK: Float32Array | null = null;
-  private dRT: () => Float32Array = () => new Float32Array(0);
+  private dR: () => Float32Array = () => new Float32Array(0);
+  private dRc: Float32Array | null = null;
+  private dBc: Float32Array | null = null;
   private dBias: () => Float32Array = () => new Float32Array(0);
   private dh: Float32Array = new Float32Array(0);
   private dc: Float32Array = new Float32Array(0);
@@ -398,16 +398,12 @@ export class RecurrenceCore {
     this.dK =
       this.sparse !== null
         ? sparseWeightGrad(this.sparse, this.dZin, g, features)
-        : transposeData(
-            this.mm.gradT(
-              this.xt as Float32Array,
-              rows,
-              features,
-              transposeData(this.dZin, rows, g),
-              g,
-            ),
-            g,
+        : this.mm.mul(
+            transposeData(this.xt as Float32Array, rows, features),
             features,
+            rows,
+            this.dZin,
+            g,
           );
     return this.dK;
   }
@@ -420,14 +416,16 @@ export class RecurrenceCore {
     return colSum(this.dZin, this.rows, this.g);
   }
 
-  /** [units, g] */
+  /** [units, g] (computed once) */
   gradRecurrent(): Float32Array {
-    return transposeData(this.dRT(), this.g, this.spec.units);
+    if (this.dRc === null) this.dRc = this.dR();
+    return this.dRc;
   }
 
-  /** [g] or [2, g], as the bias. */
+  /** [g] or [2, g], as the bias (computed once). */
   gradBias(): Float32Array {
-    return this.dBias();
+    if (this.dBc === null) this.dBc = this.dBias();
+    return this.dBc;
   }
 
   /** [batch, units] */

@@ -30,26 +30,6 @@ export function transposeData(src: ArrayLike<number>, rows: number, cols: number
   return out;
 }
 
-/**
- * Rows [r0, r1) of src [*, cols] into dst [cols, dstRows] as its columns r0..r1: the transpose
- * of a [time*batch, g] buffer built one step (batch rows) at a time while those rows are in cache.
- */
-export function transposeRowsInto(
-  src: Float32Array,
-  r0: number,
-  r1: number,
-  cols: number,
-  dst: Float32Array,
-  dstRows: number,
-): void {
-  // j outer: each column of src becomes r1 - r0 contiguous floats of dst, and the r1 - r0 source
-  // rows stay in L1 across consecutive j (r outer strides dst by dstRows per float: TLB misses).
-  for (let j = 0; j < cols; j++) {
-    const d = j * dstRows;
-    for (let r = r0; r < r1; r++) dst[d + r] = src[r * cols + j] as number;
-  }
-}
-
 /** A 2D tensor's transpose, made in JS. */
 export function transposed(t: tf.Tensor2D): tf.Tensor2D {
   const [r, c] = t.shape;

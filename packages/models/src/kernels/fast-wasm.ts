@@ -54,11 +54,6 @@ export interface HeapBuffer {
 export interface Products {
   /** Per-step products by a fixed w [inner, outer], for left operands of `rows` rows. */
   product(w: Float32Array, inner: number, outer: number, rows: number): StepProduct;
-  /**
-   * dT a [q, p] for a [n, p] and dT [q, n] (d [n, q] transposed, which the backward pass builds
-   * step by step): a weight gradient over all n rows, transposed.
-   */
-  gradT(a: Float32Array, n: number, p: number, dT: Float32Array, q: number): Float32Array;
   /** a [n, k] x b [k, m]. */
   mul(a: Float32Array, n: number, k: number, b: Float32Array, m: number): Float32Array;
 }
@@ -190,10 +185,6 @@ export class WasmHeap implements Products {
     this.free(out);
     return result;
   }
-
-  gradT(a: Float32Array, n: number, p: number, dT: Float32Array, q: number): Float32Array {
-    return this.mul(dT, q, n, a, p); // right operand a: the smaller one to pack
-  }
 }
 
 const heaps = new WeakMap<object, WasmHeap>();
@@ -225,9 +216,6 @@ export const tfProducts: Products = {
     const wt = tf.tensor2d(w.subarray(0, inner * outer), [inner, outer]);
     const p = tensorProduct(wt, rows);
     return { run: p.run, dispose: () => wt.dispose() };
-  },
-  gradT(a, n, p, dT, q) {
-    return tfProducts.mul(dT, q, n, a, p);
   },
   mul(a, n, k, b, m) {
     const at = tf.tensor2d(a.subarray(0, n * k), [n, k]);
@@ -271,7 +259,6 @@ export function productsFor(
       if (w !== weight.data) return base.product(w, inner, outer, rows);
       return heap?.productOf(weight.tensor, rows) ?? tensorProduct(weight.tensor, rows);
     },
-    gradT: (a, n, p, dT, q) => base.gradT(a, n, p, dT, q),
     mul: (a, n, k, b, m) => base.mul(a, n, k, b, m),
   };
 }

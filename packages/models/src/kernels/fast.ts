@@ -217,8 +217,19 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
       mineOnly ? dhT : rowsOf(dhT, units, 0, split),
       dcT === null || mineOnly ? dcT : rowsOf(dcT, units, 0, split),
     );
-    const both = (mine: Float32Array, key: 'kernel' | 'recurrent' | 'bias'): Float32Array =>
-      remote === null ? mine : sum(mine, remote.grads()[key]);
+    // This thread's weight gradients are all computed before the first wait for the worker's, so
+    // both threads multiply at once (the tape asks for one gradient at a time).
+    let ownFirst = false;
+    const both = (mine: Float32Array, key: 'kernel' | 'recurrent' | 'bias'): Float32Array => {
+      if (remote === null) return mine;
+      if (!ownFirst) {
+        ownFirst = true;
+        core.gradKernel();
+        core.gradRecurrent();
+        if (bias !== null) core.gradBias();
+      }
+      return sum(mine, remote.grads()[key]);
+    };
     const rows = (mine: Float32Array, key: 'h0' | 'c0'): Float32Array =>
       remote === null ? mine : concatRows(mine, remote.grads()[key]);
     const grads: Record<string, () => tf.Tensor> = {

@@ -12,8 +12,9 @@
  * Used when `setRecurrenceThreads` allows it: by default ('auto') for batches of 16+ rows at 128+
  * units on the wasm backend under Node with 2+ cores (where it wins; at 64 units the exchange
  * costs more than it saves). Such runs are always computed as two halves, so the numbers never
- * depend on where the second half ran: on a busy machine (load average >= cores) it runs on this
- * thread after the first. Elsewhere (browsers, the cpu backend) the kernel stays on one thread.
+ * depend on where the second half ran (if the worker cannot start, it runs on this thread after
+ * the first). Elsewhere (browsers, the cpu backend) the kernel stays on one thread. A machine busy
+ * with other work gives both threads less; `setRecurrenceThreads(1)` keeps to one.
  *
  * @example
  * ```ts
@@ -239,16 +240,6 @@ export function runHalvesInline(on: boolean): void {
   inlineOnly = on;
 }
 
-/**
- * A busy machine: the last minute's load average is at least the core count. There the second
- * thread only competes for the same CPU share (Linux schedules per session group), so the worker's
- * half runs on this thread instead; the numbers are the same either way.
- */
-function busy(n: number): boolean {
-  const os = builtin<typeof OS>('node:os');
-  return os !== undefined && (os.loadavg()[0] ?? 0) >= n;
-}
-
 /** How a run is computed: in two halves of its batch or not, and the worker for the second half. */
 export interface RecurrencePlan {
   /** Compute rows [0, ceil(batch/2)) and the rest as two runs, weight gradients summed. */
@@ -270,7 +261,7 @@ export function recurrencePlan(spec: CoreSpec): RecurrencePlan {
   if (tf.getBackend() !== 'wasm') return ONE;
   const n = cores();
   if (setting === 'auto' && (!worthIt(spec) || n < 2)) return ONE;
-  if (inlineOnly || (setting === 'auto' && busy(n))) return { halves: true, worker: null };
+  if (inlineOnly) return { halves: true, worker: null };
   if (pool === undefined) pool = startPool();
   return { halves: true, worker: pool };
 }
