@@ -107,7 +107,14 @@ export class RecurrenceCore {
   private readonly keep: Uint8Array | null;
   private readonly hs: Float32Array;
   private readonly cs: Float32Array;
-  private readonly gates: Float32Array;
+  /**
+   * [time*batch, g] activated gates, written over the input projection in forward (each step
+   * reads a row's pre-activations, then writes its gates in the same places), and over by the
+   * pre-activation gradients in backward (LSTM, GRU resetAfter; likewise read, then written).
+   */
+  private gates: Float32Array = new Float32Array(0);
+  /** backward has overwritten the saved gates */
+  private consumed = false;
   private readonly aux: Float32Array;
   private sparse: SparseRows | null = null;
   /** [time*batch, features] x in processing order (dense inputs only, for the kernel gradient) */
@@ -144,8 +151,12 @@ export class RecurrenceCore {
     const bu = batch * units;
     this.hs = new Float32Array((time + 1) * bu); // slot k = h before step k
     this.cs = cell === 'lstm' ? new Float32Array((time + 1) * bu) : new Float32Array(0);
-    this.gates = cell === 'rnn' ? new Float32Array(0) : new Float32Array(this.rows * this.g);
     this.aux = cell === 'gru' ? new Float32Array(this.rows * units) : new Float32Array(0); // rh or mh
+  }
+
+  /** Whether the run has a bias. */
+  get hasBias(): boolean {
+    return this.data.bias !== null;
   }
 
   /** Whether forward has run (backward needs its saved state). */
@@ -155,7 +166,7 @@ export class RecurrenceCore {
 
   forward(): CoreOutputs {
     const { cell, batch, time, features, units, reverse, resetAfter } = this.spec;
-    const { s, g, rows, keep, hs, cs, gates, aux, mm } = this;
+    const { s, g, rows, keep, hs, cs, aux, mm } = this;
     const { x, kernel, recurrent, bias, h0, c0 } = this.data;
     const bu = batch * units;
     // [time*batch, features], processing order
@@ -184,6 +195,9 @@ export class RecurrenceCore {
         }
       }
     }
+    const gates = cell === 'rnn' ? new Float32Array(0) : xp; // in place, see `gates`
+    this.gates = gates;
+    this.consumed = false;
     hs.set(h0.subarray(0, bu));
     if (cell === 'lstm' && c0 !== null) cs.set(c0.subarray(0, bu)); // else zeros
 
@@ -233,6 +247,11 @@ export class RecurrenceCore {
     const { cell, batch, time, units, resetAfter } = this.spec;
     const { s, g, rows, keep, hs, cs, gates, aux, mm } = this;
     const { recurrent, bias } = this.data;
+    if (!this.ran || this.consumed) {
+      throw new Error(
+        'RecurrenceCore.backward needs a forward pass first, and runs once per forward',
+      );
+    }
     const bu = batch * units;
     const dh = dhT === null ? new Float32Array(bu) : dhT.slice(0, bu); // dL/dh_k
     const dc = cell === 'lstm' ? (dcT === null ? new Float32Array(bu) : dcT.slice(0, bu)) : dh;
@@ -310,7 +329,8 @@ export class RecurrenceCore {
       dBias = () => this.inputBiasGrad();
     } else if (cell === 'gru') {
       const rT = mm.product(transposeData(recurrent, units, g), g, units, batch);
-      const dM = new Float32Array(rows * g);
+      const dM = gates; // in place: each step reads a row's gates, then writes its gradients
+      this.consumed = true;
       const dAh = new Float32Array(rows * units);
       const dhp = new Float32Array(bu);
       for (let k = time - 1; k >= 0; k--) {
@@ -335,7 +355,9 @@ export class RecurrenceCore {
       };
     } else {
       const rT = mm.product(transposeData(recurrent, units, g), g, units, batch);
-      const dZ = new Float32Array(rows * g);
+      // lstm: in place over the gates (each step reads a row's gates, then writes its gradients)
+      const dZ = cell === 'lstm' ? gates : new Float32Array(rows * g);
+      this.consumed = cell === 'lstm';
       for (let k = time - 1; k >= 0; k--) {
         addOutputGrad(k);
         if (cell === 'lstm') lstmBackwardStep(s, k, dh, dc, cs, gates, dZ, keep);

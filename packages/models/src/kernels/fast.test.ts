@@ -5,7 +5,12 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { recurrencePlan, runHalvesInline, setRecurrenceThreads } from '../parallel/pool.js';
+import {
+  HELD_OPS,
+  recurrencePlan,
+  runHalvesInline,
+  setRecurrenceThreads,
+} from '../parallel/pool.js';
 import { fastRecurrence } from './fast.js';
 import type { Cell, RecurrenceInputs, RecurrenceOutputs } from './recurrence.js';
 
@@ -402,6 +407,25 @@ describe('fastRecurrence on two threads (wasm, half of each batch in a worker)',
     expect(maxDiff(a.outs, one.outs)).toBeLessThan(1e-6);
     expect(maxDiff(a.grads, one.grads)).toBeLessThan(1e-5);
     tf.dispose([...vars, ...(inputs.mask ? [inputs.mask] : [])]);
+  });
+
+  it('differentiates ops the worker no longer holds (their inputs are sent again)', () => {
+    // More ops on one tape than the worker keeps (HELD_OPS): the first ones' backward passes find
+    // their state evicted and recompute their forward from the inputs resent with the request.
+    const c: Case = { cell: 'lstm', batch: 4, time: 3, features: 2, units: 3 };
+    const { inputs, vars } = makeInputs(c, 11);
+    const many: Run = (inp) => {
+      const runs = Array.from({ length: HELD_OPS + 3 }, () => fastRecurrence(inp));
+      const last = runs[runs.length - 1] as RecurrenceOutputs;
+      const seq = tf.addN(runs.map((r) => r.sequence));
+      return { ...last, sequence: seq as tf.Tensor3D };
+    };
+    const inWorker = evaluate(many, inputs, vars, 11);
+    runHalvesInline(true);
+    const here = evaluate(many, inputs, vars, 11);
+    runHalvesInline(false);
+    expect(maxDiff(inWorker.grads, here.grads)).toBe(0);
+    tf.dispose(vars);
   });
 
   it('leaves no tensors behind', () => {

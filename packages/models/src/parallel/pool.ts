@@ -90,6 +90,9 @@ interface Reply {
   dx?: Float32Array;
 }
 
+/** Ops whose forward state the worker keeps for their backward pass (the most recent). */
+export const HELD_OPS = 8;
+
 /** A worker gets no reply within this: it is treated as dead. */
 const REPLY_TIMEOUT_MS = 120_000;
 
@@ -98,6 +101,7 @@ class Pool implements RecurrenceWorker {
   private nextId = 1;
   private seen = 0;
   private readonly stash = new Map<number, Reply>();
+  private readonly held = new Set<number>();
   private readonly wt: typeof WT;
   private readonly port: WT.MessagePort;
   private readonly flag: Int32Array;
@@ -144,14 +148,25 @@ class Pool implements RecurrenceWorker {
     }
   }
 
+  /** Mirrors the worker's `hold` (same messages, same order): the ops whose state it holds. */
+  private hold(id: number): void {
+    this.held.delete(id);
+    this.held.add(id);
+    while (this.held.size > HELD_OPS) this.held.delete(this.held.values().next().value as number);
+  }
+
   start(spec: CoreSpec, data: CoreData, keep: boolean): WorkerJob {
     const id = this.nextId++;
     const fwd = this.post({ op: 'forward', id, spec, data, keep });
+    if (keep) this.hold(id);
     return {
       forward: () => this.wait(fwd).out as CoreOutputs,
       backward: (dSeq, dhT, dcT) => {
-        // The inputs again: the worker recomputes its forward if it no longer holds it.
-        const bwd = this.post({ op: 'backward', id, spec, data, dSeq, dhT, dcT }, [
+        // The inputs again only when the worker no longer holds the op (it recomputes the forward).
+        const held = this.held.has(id);
+        this.hold(id);
+        const inputs = held ? null : data;
+        const bwd = this.post({ op: 'backward', id, spec, data: inputs, dSeq, dhT, dcT }, [
           dSeq.buffer,
           dhT.buffer,
           ...(dcT === null ? [] : [dcT.buffer]),

@@ -16,6 +16,7 @@ import { type MessagePort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { type CoreData, type CoreSpec, RecurrenceCore } from '../kernels/fast-core.js';
 import { productsFor } from '../kernels/fast-wasm.js';
+import { HELD_OPS } from './pool.js';
 
 const { flag, port } = workerData as { flag: SharedArrayBuffer; port: MessagePort };
 const flags = new Int32Array(flag);
@@ -27,13 +28,12 @@ function reply(msg: Record<string, unknown>, transfer: ArrayBuffer[] = []): void
   Atomics.notify(flags, 0);
 }
 
-/** Ops whose state is kept for a backward pass, oldest first. */
-const HELD = 8;
+/** Ops whose state is kept for a backward pass, oldest first (the pool mirrors this). */
 const held = new Map<number, RecurrenceCore>();
 function hold(id: number, core: RecurrenceCore): void {
   held.delete(id);
   held.set(id, core);
-  while (held.size > HELD) held.delete(held.keys().next().value as number);
+  while (held.size > HELD_OPS) held.delete(held.keys().next().value as number);
 }
 
 try {
@@ -55,7 +55,8 @@ interface Request {
   seq: number;
   id: number;
   spec: CoreSpec;
-  data: CoreData;
+  /** null on a backward request for an op the worker holds */
+  data: CoreData | null;
   keep?: boolean;
   dSeq?: Float32Array;
   dhT?: Float32Array;
@@ -65,7 +66,7 @@ interface Request {
 port.on('message', (m: Request) => {
   try {
     if (m.op === 'forward') {
-      const core = new RecurrenceCore(m.spec, m.data, mm);
+      const core = new RecurrenceCore(m.spec, m.data as CoreData, mm);
       const out = core.forward();
       if (m.keep === true) hold(m.id, core);
       const transfer = [out.seq.buffer, out.h.buffer, ...(out.c === null ? [] : [out.c.buffer])];
@@ -73,20 +74,27 @@ port.on('message', (m: Request) => {
     } else if (m.op === 'backward') {
       let core = held.get(m.id);
       if (core === undefined) {
+        if (m.data === null)
+          throw new Error(`op ${m.id} is no longer held and came without inputs`);
         core = new RecurrenceCore(m.spec, m.data, mm);
         core.forward();
       }
       hold(m.id, core);
       core.backward(m.dSeq ?? null, m.dhT ?? null, m.dcT ?? null);
       const empty = new Float32Array(0);
+      // Moved, not copied: the core does not read them again (its next backward recomputes them).
       const grads = {
         kernel: core.gradKernel(),
         recurrent: core.gradRecurrent(),
-        bias: m.data.bias === null ? empty : core.gradBias(),
+        bias: core.hasBias ? core.gradBias() : empty,
         h0: core.gradH0(),
         c0: m.spec.cell === 'lstm' ? core.gradC0() : empty,
       };
-      reply({ seq: m.seq, grads });
+      const moved = [grads.kernel, grads.recurrent, grads.bias, grads.h0, grads.c0];
+      reply(
+        { seq: m.seq, grads },
+        moved.filter((a) => a.length > 0).map((a) => a.buffer as ArrayBuffer),
+      );
     } else {
       const core = held.get(m.id);
       if (core === undefined) throw new Error(`op ${m.id} is no longer held for its x gradient`);
