@@ -15,7 +15,7 @@
 import { generate, manyToMany, setRecurrenceThreads, statefulLM } from '@rnnkit/models';
 import { train } from '@rnnkit/training';
 import * as tf from '@tensorflow/tfjs-core';
-import { measure, QUICK, report, useWasm } from './common.mjs';
+import { measure, QUICK, report, useWasm, W1_WARMUP } from './common.mjs';
 import { W1, W2, w1Ids, w1Trainer, w2Model, w2Windows } from './workloads.mjs';
 
 const [workload = 'w1', ...rest] = process.argv.slice(2);
@@ -44,7 +44,12 @@ if (workload === 'w1') {
     trainer.step(batches[i++ % batches.length]);
     stepsDone++;
   };
-  const opts = { warmup: 3, runs: QUICK ? 2 : 3, steps: QUICK ? 4 : 10, work: batch * seqLength };
+  const opts = {
+    warmup: W1_WARMUP,
+    runs: QUICK ? 2 : 3,
+    steps: QUICK ? 4 : 10,
+    work: batch * seqLength,
+  };
   for (let k = 0; k < opts.warmup; k++) step();
   const t0 = cpuMs();
   const before = stepsDone;

@@ -46,6 +46,13 @@ export function median(xs) {
 }
 
 /**
+ * Warm-up training steps before W1's timed runs (rnnkit's paths; PyTorch's script does as many):
+ * the first steps run cold code (JIT, the worker thread's JIT, heap growth) and were 10-25% slower
+ * than the later ones here, which made the median of three runs after 3 warm-up steps swing.
+ */
+export const W1_WARMUP = process.env.BENCH_QUICK === '1' ? 3 : 10;
+
+/**
  * Runs `step` `warmup` times, then `runs` timed runs of `steps` steps each; returns the
  * throughput of every run (units of work per second, `work` units per step).
  */

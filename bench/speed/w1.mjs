@@ -6,7 +6,7 @@ import { setRecurrenceThreads } from '@rnnkit/models';
 import { createOptimizer } from '@rnnkit/training';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { measure, prng, QUICK, report, useWasm, w1Fast } from './common.mjs';
+import { measure, prng, QUICK, report, useWasm, W1_WARMUP, w1Fast } from './common.mjs';
 
 const [variant = 'fast', cell = 'lstm', unitsArg = '256', threads = 'auto'] = process.argv.slice(2);
 setRecurrenceThreads(threads === 'auto' ? 'auto' : Number(threads));
@@ -75,7 +75,7 @@ if (variant === 'fast') {
 
 const slow = variant === 'stock';
 const rates = await measure(step, {
-  warmup: slow ? 1 : 3,
+  warmup: slow ? 1 : W1_WARMUP,
   runs: QUICK ? (slow ? 1 : 2) : 3,
   steps: slow ? (QUICK ? 1 : 2) : QUICK ? 4 : 10,
   work: batch * seqLength,
