@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FUSED_LOSSES, fusedHeadLoss } from './fused-head.js';
 import { oneHotLookup, tokenLayer } from './inputs.js';
 import { useBackend } from './layers/test-backends.js';
@@ -139,6 +139,76 @@ describe('fusedHeadLoss', () => {
     const x = batchFor(input, 5, 4, 4);
     const y = tf.tensor2d([1, -1, 0.5, 0.2, -0.3, 0, 2, 1, -2, 0.1], [5, 2]);
     expectSame(model, { loss: 'meanSquaredError', x, y });
+  });
+
+  it('runs a chain trunk layer by layer as tfjs does: masks carried across stacked layers', () => {
+    // embedding with maskZero -> 2 stacked GRUs -> classes, on padded rows (a bidirectional
+    // layer is two branches, not a chain: it takes tfjs's executor, tested above)
+    const input = { type: 'embedding', vocabSize: 6, dims: 3, maskZero: true } as const;
+    const { model } = manyToOne({
+      cell: 'gru',
+      units: 3,
+      input,
+      layers: 2,
+      head: { type: 'classes', classes: 4 },
+      seed: 7,
+    });
+    const x = tf.tensor2d(
+      [
+        [0, 0, 3, 1, 5],
+        [2, 4, 1, 1, 3],
+        [0, 5, 2, 0, 0],
+      ],
+      [3, 5],
+      'int32',
+    );
+    const y = tf.tensor1d([3, 0, 1], 'int32');
+    // the layers are applied directly: no model (the trunk) is called through tfjs's executor
+    const call = vi.spyOn(tfl.LayersModel.prototype, 'call');
+    const loss = fusedHeadLoss(model, 'sparseCategoricalCrossentropy')!(x, y, undefined, true, () =>
+      tf.scalar(0),
+    );
+    expect(call).not.toHaveBeenCalled();
+    call.mockRestore();
+    loss.dispose();
+    expectSame(model, { loss: 'sparseCategoricalCrossentropy', x, y });
+  });
+
+  it('casts the input to the model input dtype as tfjs-layers does (int32 features)', () => {
+    const input = { type: 'features', features: 2 } as const;
+    const { model } = manyToOne({ units: 4, input, head: { type: 'regression' }, seed: 3 });
+    const x = tf.tensor3d([1, 0, 2, -1, 0, 3, 1, 1, -2, 2, 0, 1], [2, 3, 2], 'int32');
+    const y = tf.tensor2d([0.5, -0.25], [2, 1]);
+    expectSame(model, { loss: 'meanSquaredError', x, y });
+  });
+
+  it('dispatches no reshape, cast or saved clone for a W2-shaped batch (the two fused ops only)', async () => {
+    const input = { type: 'features', features: 1 } as const;
+    const { model } = manyToOne({
+      cell: 'lstm',
+      units: 8,
+      input,
+      seqLength: 5,
+      head: { type: 'regression' },
+      seed: 1,
+    });
+    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const fused = fusedHeadLoss(model, 'meanSquaredError')!;
+    const x = batchFor(input, 4, 5, 2);
+    const y = tf.tensor2d([0.1, 0.2, -0.3, 0.4], [4, 1]);
+    const before = tf.memory().numTensors;
+    const { kernels } = await tf.profile(() => {
+      const { value, grads } = tf.variableGrads(
+        () => fused(x, y, undefined, true, () => tf.scalar(0)),
+        vars,
+      );
+      tf.dispose([value, ...Object.values(grads)]);
+    });
+    const names = kernels.map((k) => k.name);
+    expect(names.filter((k) => ['Reshape', 'Cast', 'Identity'].includes(k))).toEqual([]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, y]);
+    model.dispose();
   });
 
   it('falls back to the model output when the batch does not fit (MSE with a mask)', () => {

@@ -56,6 +56,8 @@ interface DenseFields {
 interface Split {
   trunk: tfl.LayersModel;
   dense: DenseFields;
+  /** The trunk as a chain of layers (see {@link chainOf}), else null. */
+  chain: Chain | null;
 }
 
 const splits = new WeakMap<tfl.LayersModel, Split | null>();
@@ -90,7 +92,64 @@ function findSplit(model: tfl.LayersModel): Split | null {
     if (l.getClassName() === 'Embedding' && l.name.endsWith('_one_hot')) oneHotLookup(l);
   }
   // Shares the model's layers (and weights); building a container adds no layer references.
-  return { trunk: tfl.model({ inputs, outputs: input }), dense };
+  const trunk = tfl.model({ inputs, outputs: input });
+  return { trunk, dense, chain: chainOf(trunk) };
+}
+
+/** A trunk that is one chain of layers: its input and, in order, each layer and its output. */
+interface Chain {
+  input: tfl.SymbolicTensor;
+  steps: { layer: tfl.layers.Layer; output: tfl.SymbolicTensor }[];
+}
+
+/**
+ * The trunk as a chain: one input, and every layer from it to the output applied once to the
+ * single output of the one before (what every topology builder but seq2seq and attention makes);
+ * null otherwise.
+ */
+function chainOf(trunk: tfl.LayersModel): Chain | null {
+  if (trunk.inputs.length !== 1 || trunk.outputs.length !== 1) return null;
+  const input = trunk.inputs[0] as tfl.SymbolicTensor;
+  const steps: Chain['steps'] = [];
+  let t = trunk.outputs[0] as tfl.SymbolicTensor;
+  while (t !== input) {
+    const layer = t.sourceLayer;
+    const node = layer.inboundNodes[t.nodeIndex];
+    if (layer.getClassName() === 'InputLayer' || !node) return null;
+    if (node.inputTensors.length !== 1 || node.outputTensors.length !== 1) return null;
+    steps.unshift({ layer, output: t });
+    t = node.inputTensors[0] as tfl.SymbolicTensor;
+  }
+  return { input, steps };
+}
+
+/** A value as tfjs-layers' feed dictionary stores it: cast to its symbolic tensor's dtype. */
+function fed(key: tfl.SymbolicTensor, value: tf.Tensor): tf.Tensor {
+  return key.dtype == null || key.dtype === value.dtype ? value : tf.cast(value, key.dtype);
+}
+
+/**
+ * The trunk's output for x, computed as tfjs-layers' executor computes a chain (the same `apply`
+ * and `computeMask` calls with the same arguments: lists of one input and its mask, one options
+ * object that carries the latest mask once a layer made one, values cast to their symbolic
+ * dtype), without the executor's per-call bookkeeping (feed dictionaries, a cache looked up by
+ * joined tensor names, a nested tidy): about 70 us of a 2 ms W2 step on wasm.
+ */
+function runChain(chain: Chain, x: tf.Tensor, training: boolean): tf.Tensor {
+  const kwargs: Record<string, unknown> = { training };
+  let value = fed(chain.input, x);
+  let mask: tf.Tensor | undefined;
+  for (const { layer, output } of chain.steps) {
+    if (mask != null) kwargs.mask = mask;
+    const inputs = [value];
+    const out = layer.apply(inputs, kwargs) as tf.Tensor | tf.Tensor[];
+    const outMask: tf.Tensor | tf.Tensor[] | null = layer.supportsMasking
+      ? layer.computeMask(inputs, [mask as tf.Tensor])
+      : null;
+    value = fed(output, Array.isArray(out) ? (out[0] as tf.Tensor) : out);
+    mask = (Array.isArray(outMask) ? outMask[0] : outMask) ?? undefined;
+  }
+  return value;
 }
 
 /**
@@ -101,14 +160,16 @@ export function fusedHeadLoss(model: tfl.LayersModel, loss: string): FusedHeadLo
   if (!(FUSED_LOSSES as readonly string[]).includes(loss)) return null;
   const split = splitHead(model);
   if (split === null) return null;
-  const { trunk, dense } = split;
+  const { trunk, dense, chain } = split;
   const sparseCE = loss === 'sparseCategoricalCrossentropy';
   return (x, y, mask, training, unfused) =>
     tf.tidy(() => {
-      const h = trunk.apply(x, { training }) as tf.Tensor; // [..., D]
+      const h = (chain ? runChain(chain, x, training) : trunk.apply(x, { training })) as tf.Tensor; // [..., D]
       const units = h.shape[h.rank - 1] as number;
       const rows = h.size / units;
-      const h2 = tf.reshape(h, [rows, units]) as tf.Tensor2D;
+      // reshapes and casts only where they change something: each one is a kernel dispatch,
+      // a clone kept for its gradient and another dispatch backward (W2's head: 6 of 8 dispatches)
+      const h2 = (h.rank === 2 ? h : tf.reshape(h, [rows, units])) as tf.Tensor2D;
       const w = (dense.kernel as tfl.LayerVariable).read() as tf.Tensor2D; // [D, outputs]
       const outputs = dense.units;
       const b = (dense.bias ? dense.bias.read() : tf.zeros([outputs])) as tf.Tensor1D;
@@ -121,7 +182,14 @@ export function fusedHeadLoss(model: tfl.LayersModel, loss: string): FusedHeadLo
         return unfused(out);
       }
       if (!sparseCE) {
-        return denseMeanSquaredError(h2, w, b, tf.reshape(tf.cast(y, 'float32'), [rows, outputs]));
+        const yf = y.dtype === 'float32' ? y : tf.cast(y, 'float32');
+        const fitted = yf.rank === 2 && yf.shape[1] === outputs;
+        return denseMeanSquaredError(
+          h2,
+          w,
+          b,
+          (fitted ? yf : tf.reshape(yf, [rows, outputs])) as tf.Tensor2D,
+        );
       }
       // labels as one-hot rows; padded rows all zero, so they add nothing to loss or gradient
       let labels = tf.cast(

@@ -95,6 +95,22 @@ for (const backend of ['cpu', 'wasm'] as const) {
       });
     });
 
+    it('denseMeanSquaredError keeps no clones of h and w on the JS path (none dispatched)', async () => {
+      const h = tf.randomNormal([6, 4], 0, 1, 'float32', 20) as tf.Tensor2D;
+      const w = tf.randomNormal([4, 1], 0, 1, 'float32', 21) as tf.Tensor2D;
+      const b = tf.zeros([1]) as tf.Tensor1D;
+      const y = tf.randomNormal([6, 1], 0, 1, 'float32', 22) as tf.Tensor2D;
+      const { kernels } = await tf.profile(() =>
+        tf.tidy(() => {
+          tf.grads((a: tf.Tensor, c: tf.Tensor) =>
+            denseMeanSquaredError(a as tf.Tensor2D, c as tf.Tensor2D, b, y),
+          )([h, w]);
+        }),
+      );
+      expect(kernels.map((k) => k.name).filter((k) => k === 'Identity')).toEqual([]);
+      tf.dispose([h, w, b, y]);
+    });
+
     it('leaves no tensors behind', () => {
       const h = tf.randomNormal([3, 2]) as tf.Tensor2D;
       const w = tf.randomNormal([2, 4]) as tf.Tensor2D;

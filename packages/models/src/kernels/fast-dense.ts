@@ -188,12 +188,15 @@ export function denseMeanSquaredError(
   const outputs = w.shape[1];
   const small = rows * units * outputs <= JS_MATMUL_MAX;
   const op = tf.customGrad((hIn, wIn, bIn, save) => {
-    (save as tf.GradSaveFunc)([hIn as tf.Tensor, wIn as tf.Tensor]);
     const [ht, wt] = [hIn as tf.Tensor2D, wIn as tf.Tensor2D];
+    // small: h and w are read once here and the backward pass reuses those arrays, so nothing
+    // is saved (tfjs clones every saved tensor: a dispatch each, and a read each backward)
+    const hData = small ? (ht.dataSync() as Float32Array) : undefined;
+    const wData = small ? (wt.dataSync() as Float32Array) : undefined;
+    if (!small) (save as tf.GradSaveFunc)([ht, wt]);
     // [rows, outputs]: predictions, then errors (prediction - target), in place
-    const err = small
-      ? jsMatMul(ht.dataSync(), wt.dataSync(), rows, units, outputs)
-      : takeData(tf.matMul(ht, wt));
+    const err =
+      hData && wData ? jsMatMul(hData, wData, rows, units, outputs) : takeData(tf.matMul(ht, wt));
     const bias = (bIn as tf.Tensor).dataSync();
     const y = targets.dataSync();
     let sum = 0;
@@ -209,7 +212,6 @@ export function denseMeanSquaredError(
     return {
       value: tf.scalar(sum / n),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sh, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
         // dL/dprediction = 2 (prediction - target) dy / n, as [rows, outputs] and transposed
         const scale = (2 * (dy.dataSync()[0] as number)) / n;
         const d = new Float32Array(n);
@@ -223,18 +225,24 @@ export function denseMeanSquaredError(
             db[j] = (db[j] as number) + v;
           }
         }
+        const bias = tf.tensor1d(Float32Array.from(db));
+        if (hData && wData) {
+          const wT = transposeData(wData, units, outputs); // [outputs, units]
+          // (d^T h)^T: [outputs, units] -> [units, outputs]
+          const dWT = jsMatMul(dT, hData, outputs, rows, units);
+          return [
+            tf.tensor2d(jsMatMul(d, wT, rows, outputs, units), [rows, units]),
+            tf.tensor2d(transposeData(dWT, outputs, units), [units, outputs]),
+            bias,
+          ];
+        }
+        const [sh, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
         const wT = transposeData(sw.dataSync(), units, outputs); // [outputs, units]
-        const dh = small
-          ? tf.tensor2d(jsMatMul(d, wT, rows, outputs, units), [rows, units])
-          : tf.matMul(tf.tensor2d(d, [rows, outputs]), tf.tensor2d(wT, [outputs, units]));
-        // (d^T h)^T: [outputs, units] -> [units, outputs]
-        const dWT = small
-          ? jsMatMul(dT, sh.dataSync(), outputs, rows, units)
-          : takeData(tf.matMul(tf.tensor2d(dT, [outputs, rows]), sh));
+        const dWT = takeData(tf.matMul(tf.tensor2d(dT, [outputs, rows]), sh));
         return [
-          dh,
+          tf.matMul(tf.tensor2d(d, [rows, outputs]), tf.tensor2d(wT, [outputs, units])),
           tf.tensor2d(transposeData(dWT, outputs, units), [units, outputs]),
-          tf.tensor1d(Float32Array.from(db)),
+          bias,
         ];
       },
     };
