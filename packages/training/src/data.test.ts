@@ -63,6 +63,40 @@ describe('planEpochs', () => {
     tf.dispose([x, y]);
   });
 
+  it('tensor batches hold the rows tf.gather would give, dtypes and shapes kept', () => {
+    // example i: x row [3i, 3i + 1, 3i + 2] (int32), y i / 2, mask row of i's parity (bool)
+    const n = 10;
+    const x = tf.tensor2d(
+      Int32Array.from({ length: n * 3 }, (_, k) => k),
+      [n, 3],
+      'int32',
+    );
+    const y = tf.tensor1d(Float32Array.from({ length: n }, (_, i) => i / 2));
+    const mask = tf.tensor2d(
+      Uint8Array.from({ length: n * 3 }, (_, k) => Math.floor(k / 3) % 2),
+      [n, 3],
+      'bool',
+    );
+    const before = tf.memory().numTensors;
+    const plan = planEpochs({ x, y, mask }, { batchSize: 4, shuffle: true, seed: 2 });
+    const seen: number[] = [];
+    for (const b of plan.epoch(0, 0)) {
+      expect([b.x.dtype, b.y.dtype, b.mask!.dtype]).toEqual(['int32', 'float32', 'bool']);
+      expect(b.x.shape.slice(1)).toEqual([3]);
+      const rows = b.x.arraySync() as number[][];
+      const idx = rows.map((r) => r[0]! / 3);
+      const want = tf.tidy(() => {
+        const i = tf.tensor1d(idx, 'int32');
+        return [tf.gather(x, i), tf.gather(y, i), tf.gather(mask, i)].map((t) => t.arraySync());
+      });
+      expect([rows, b.y.arraySync(), b.mask!.arraySync()]).toEqual(want);
+      seen.push(...idx);
+    }
+    expect(seen.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, y, mask]);
+  });
+
   it('an iterable of array batches: its own order, length learnt after one epoch if unknown', () => {
     const it = batches(windows, { batchSize: 4 });
     const unknown = { [Symbol.iterator]: () => it[Symbol.iterator]() };

@@ -445,11 +445,13 @@ export async function train(
         };
         if (trainer.steps % progressEvery === 0) {
           options.onProgress?.(progress);
-          log(
-            `step ${progress.step}${totalSteps ? `/${totalSteps}` : ''} epoch ${epoch + 1} ` +
-              `loss ${loss.toFixed(4)} lr ${lr.toPrecision(3)} tok/s ${progress.tokensPerSecond.toFixed(0)}` +
-              (progress.etaMs === undefined ? '' : ` eta ${formatMs(progress.etaMs)}`),
-          );
+          // the line is only built for a logger (three number formats a step otherwise)
+          if (options.logger)
+            log(
+              `step ${progress.step}${totalSteps ? `/${totalSteps}` : ''} epoch ${epoch + 1} ` +
+                `loss ${loss.toFixed(4)} lr ${lr.toPrecision(3)} tok/s ${progress.tokensPerSecond.toFixed(0)}` +
+                (progress.etaMs === undefined ? '' : ` eta ${formatMs(progress.etaMs)}`),
+            );
         }
         await run((c) => c.onStepEnd?.(progress));
         if (validateEvery && trainer.steps % validateEvery === 0) await validate();
