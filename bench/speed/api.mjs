@@ -68,9 +68,13 @@ if (workload === 'w1') {
   const x = tf.tensor3d(xs, [windows, window, 1]);
   const y = tf.tensor2d(ys, [windows, 1]);
   // One train() call (the tutorial's model.fit), epochs timed between onEpochEnd callbacks:
-  // 1 warm-up epoch, then `runs` timed runs of `per` epochs each.
+  // `warm` warm-up epochs, then `runs` timed runs of `per` epochs each. Epochs 1-3 of a fresh
+  // process ran 20-40% slower than the later ones here (JIT tiers, heap growth: about 200 steps
+  // of cold code), so 1 warm-up epoch and runs of 2 left cold epochs in the median; 5 warm-up
+  // epochs (315 steps) and runs of 4 epochs (252 steps each) time the steady state.
+  const warm = QUICK ? 1 : 5;
   const runs = QUICK ? 2 : 3;
-  const per = QUICK ? 1 : 2;
+  const per = QUICK ? 1 : 4;
   const marks = [];
   const cpuMarks = [];
   marks.push(performance.now());
@@ -81,7 +85,7 @@ if (workload === 'w1') {
     {
       loss: 'meanSquaredError',
       optimizer: { type: 'adam', learningRate: 1e-3 },
-      epochs: 1 + runs * per,
+      epochs: warm + runs * per,
       batchSize: batch,
       shuffle: true,
       seed: 5,
@@ -95,11 +99,11 @@ if (workload === 'w1') {
   );
   const rates = [];
   for (let r = 0; r < runs; r++) {
-    const a = 1 + r * per;
+    const a = warm + r * per;
     rates.push(per / ((marks[a + per] - marks[a]) / 1000));
   }
   const steps = Math.ceil(windows / batch);
-  const cpuMsPerStep = (cpuMarks[cpuMarks.length - 1] - cpuMarks[1]) / (runs * per * steps);
+  const cpuMsPerStep = (cpuMarks[cpuMarks.length - 1] - cpuMarks[warm]) / (runs * per * steps);
   tf.dispose([x, y]);
   report('w2.api', rates, { cpuMsPerStep, tensors: tf.memory().numTensors });
 } else if (workload === 'w3') {
