@@ -21,6 +21,8 @@
  * core.forward().seq; // Float32Array [0.7615941762924194, 0.7615941762924194]
  * ```
  */
+
+import { giveBuffer, recycleRetired, retire, takeBuffer } from './buffers.js';
 import {
   type Activation,
   activationFn,
@@ -149,9 +151,39 @@ export class RecurrenceCore {
     }
     this.keep = keep;
     const bu = batch * units;
-    this.hs = new Float32Array((time + 1) * bu); // slot k = h before step k
-    this.cs = cell === 'lstm' ? new Float32Array((time + 1) * bu) : new Float32Array(0);
-    this.aux = cell === 'gru' ? new Float32Array(this.rows * units) : new Float32Array(0); // rh or mh
+    recycleRetired(); // earlier runs on this thread that are done give their buffers back
+    this.hs = takeBuffer((time + 1) * bu, false); // slot k = h before step k (all written)
+    this.cs = cell === 'lstm' ? takeBuffer((time + 1) * bu, false) : new Float32Array(0);
+    this.aux = cell === 'gru' ? takeBuffer(this.rows * units, true) : new Float32Array(0); // rh or mh
+  }
+
+  /** Buffers of the backward pass, given back with the state. */
+  private owned: Float32Array[] = [];
+  private released = false;
+
+  private own(a: Float32Array): Float32Array {
+    this.owned.push(a);
+    return a;
+  }
+
+  /**
+   * Gives this run's large buffers back for reuse (`buffers.ts`): after a forward without the
+   * tape, or (through `retire`) once its backward pass and gradient reads are done. Any later read
+   * of this run throws.
+   */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    for (const a of [this.hs, this.cs, this.gates, this.aux, ...this.owned]) giveBuffer(a);
+    this.owned = [];
+  }
+
+  private live(): void {
+    if (this.released) {
+      throw new Error(
+        'RecurrenceCore: this run gave its buffers back (internal error: read after release)',
+      );
+    }
   }
 
   /** Whether the run has a bias. */
@@ -184,7 +216,7 @@ export class RecurrenceCore {
     let xp: Float32Array;
     this.sparse = toSparseRows(xt, rows, features);
     if (this.sparse !== null) {
-      xp = sparseProject(this.sparse, kernel, g, bias);
+      xp = sparseProject(this.sparse, kernel, g, bias, takeBuffer(rows * g, false));
     } else {
       this.xt = xt;
       xp = mm.mul(xt, rows, features, kernel, g);
@@ -196,10 +228,14 @@ export class RecurrenceCore {
       }
     }
     const gates = cell === 'rnn' ? new Float32Array(0) : xp; // in place, see `gates`
+    if (cell === 'rnn') this.own(xp);
     this.gates = gates;
     this.consumed = false;
     hs.set(h0.subarray(0, bu));
-    if (cell === 'lstm' && c0 !== null) cs.set(c0.subarray(0, bu)); // else zeros
+    if (cell === 'lstm') {
+      if (c0 !== null) cs.set(c0.subarray(0, bu));
+      else cs.fill(0, 0, bu);
+    }
 
     if (cell === 'gru' && !resetAfter) {
       const rzr = mm.product(columns(recurrent, units, g, 0, 2 * units), units, 2 * units, batch);
@@ -224,7 +260,8 @@ export class RecurrenceCore {
     }
     this.ran = true;
     // Masked steps repeat the previous state, so output k is always the state after step k.
-    const seq = new Float32Array(batch * time * units); // [batch, time, units], processing order
+    // [batch, time, units], processing order (the caller may give it back: `giveBuffer`)
+    const seq = takeBuffer(batch * time * units, false);
     for (let k = 0; k < time; k++) {
       for (let b = 0; b < batch; b++) {
         const from = (k + 1) * bu + b * units;
@@ -247,6 +284,7 @@ export class RecurrenceCore {
     const { cell, batch, time, units, resetAfter } = this.spec;
     const { s, g, rows, keep, hs, cs, gates, aux, mm } = this;
     const { recurrent, bias } = this.data;
+    this.live();
     if (!this.ran || this.consumed) {
       throw new Error(
         'RecurrenceCore.backward needs a forward pass first, and runs once per forward',
@@ -297,8 +335,8 @@ export class RecurrenceCore {
         units,
         batch,
       );
-      const dZzr = new Float32Array(rows * 2 * units);
-      const dAh = new Float32Array(rows * units);
+      const dZzr = this.own(takeBuffer(rows * 2 * units, false));
+      const dAh = this.own(takeBuffer(rows * units, false));
       const dhp = new Float32Array(bu);
       for (let k = time - 1; k >= 0; k--) {
         addOutputGrad(k);
@@ -309,7 +347,7 @@ export class RecurrenceCore {
       }
       rzrT.dispose();
       rhT.dispose();
-      const dz = new Float32Array(rows * g);
+      const dz = this.own(takeBuffer(rows * g, false));
       for (let r = 0; r < rows; r++) {
         dz.set(dZzr.subarray(r * 2 * units, (r + 1) * 2 * units), r * g);
         dz.set(dAh.subarray(r * units, (r + 1) * units), r * g + 2 * units);
@@ -331,7 +369,7 @@ export class RecurrenceCore {
       const rT = mm.product(transposeData(recurrent, units, g), g, units, batch);
       const dM = gates; // in place: each step reads a row's gates, then writes its gradients
       this.consumed = true;
-      const dAh = new Float32Array(rows * units);
+      const dAh = this.own(takeBuffer(rows * units, false));
       const dhp = new Float32Array(bu);
       for (let k = time - 1; k >= 0; k--) {
         addOutputGrad(k);
@@ -340,7 +378,8 @@ export class RecurrenceCore {
       }
       rT.dispose();
       // The input side differs from dM only in the h block: dAh instead of r * dAh.
-      const dz = dM.slice();
+      const dz = this.own(takeBuffer(rows * g, false));
+      dz.set(dM);
       for (let r = 0; r < rows; r++)
         dz.set(dAh.subarray(r * units, (r + 1) * units), r * g + 2 * units);
       dZin = dz;
@@ -356,7 +395,7 @@ export class RecurrenceCore {
     } else {
       const rT = mm.product(transposeData(recurrent, units, g), g, units, batch);
       // lstm: in place over the gates (each step reads a row's gates, then writes its gradients)
-      const dZ = cell === 'lstm' ? gates : new Float32Array(rows * g);
+      const dZ = cell === 'lstm' ? gates : this.own(takeBuffer(rows * g, false));
       this.consumed = cell === 'lstm';
       for (let k = time - 1; k >= 0; k--) {
         addOutputGrad(k);
@@ -378,6 +417,8 @@ export class RecurrenceCore {
     this.dBias = dBias;
     this.dh = dh;
     this.dc = dc;
+    this.consumed = true; // the saved state may be overwritten: backward runs once per forward
+    retire(this); // done once the gradient reads that follow (same synchronous step) have run
   }
 
   private dZin: Float32Array = new Float32Array(0);
@@ -391,6 +432,7 @@ export class RecurrenceCore {
 
   /** [batch, time, features], input order. */
   gradX(): Float32Array {
+    this.live();
     const { batch, time, features, reverse } = this.spec;
     const { g, rows } = this;
     // [time*batch, g] x [g, features] -> [time*batch, features], then back to input order
@@ -414,6 +456,7 @@ export class RecurrenceCore {
 
   /** [features, g] (computed once: the bias gradient of one-hot inputs reads it) */
   gradKernel(): Float32Array {
+    this.live();
     if (this.dK !== null) return this.dK;
     const { features } = this.spec;
     const { g, rows } = this;
@@ -440,23 +483,27 @@ export class RecurrenceCore {
 
   /** [units, g] (computed once) */
   gradRecurrent(): Float32Array {
+    this.live();
     if (this.dRc === null) this.dRc = this.dR();
     return this.dRc;
   }
 
   /** [g] or [2, g], as the bias (computed once). */
   gradBias(): Float32Array {
+    this.live();
     if (this.dBc === null) this.dBc = this.dBias();
     return this.dBc;
   }
 
   /** [batch, units] */
   gradH0(): Float32Array {
+    this.live();
     return this.dh.slice();
   }
 
   /** [batch, units] (lstm) */
   gradC0(): Float32Array {
+    this.live();
     return this.dc.slice();
   }
 }

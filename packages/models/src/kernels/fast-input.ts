@@ -62,8 +62,8 @@ export function sparseProject(
   k: Float32Array,
   g: number,
   bias: Float32Array | null,
+  out: Float32Array = new Float32Array(x.rows * g),
 ): Float32Array {
-  const out = new Float32Array(x.rows * g);
   if (x.oneHot) {
     // Row r = K[idx[r]] + bias: copies of the rows of K + bias, made once per feature.
     const features = k.length / g;
@@ -84,6 +84,7 @@ export function sparseProject(
   for (let r = 0; r < x.rows; r++) {
     const o = r * g;
     if (bias !== null) out.set(bias.subarray(0, g), o);
+    else out.fill(0, o, o + g);
     for (let n = x.start[r] as number; n < (x.start[r + 1] as number); n++) {
       const ko = (x.idx[n] as number) * g;
       const v = x.val[n] as number;

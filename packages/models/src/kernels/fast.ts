@@ -29,6 +29,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelsError } from '../errors.js';
 import { type RemoteGrads, recurrencePlan, type WorkerJob } from '../parallel/pool.js';
+import { giveBuffer, takeBuffer } from './buffers.js';
 import {
   type CoreData,
   type CoreOutputs,
@@ -36,7 +37,7 @@ import {
   GATES,
   RecurrenceCore,
 } from './fast-core.js';
-import { type Products, productsFor } from './fast-wasm.js';
+import { heapOf, type Products, productsFor } from './fast-wasm.js';
 import type { RecurrenceInputs, RecurrenceKernel, RecurrenceOutputs } from './recurrence.js';
 import { checkRecurrenceInputs } from './reference.js';
 
@@ -52,44 +53,52 @@ interface OpEngine {
 
 const f32 = (t: tf.Tensor): Float32Array => t.dataSync() as Float32Array;
 
-/** Rows [from, to) of a [batch, ...] array with `per` values per row. */
-const rowsOf = (a: Float32Array, per: number, from: number, to: number): Float32Array =>
-  a.slice(from * per, to * per);
+/**
+ * Rows [from, to) of a [batch, ...] array with `per` values per row: a copy (for a message: a
+ * view would send its whole buffer), or a view (for this thread).
+ */
+const rowsOf = (a: Float32Array, per: number, from: number, to: number, view = false) =>
+  view ? a.subarray(from * per, to * per) : a.slice(from * per, to * per);
 
-/** [a rows; b rows] */
-function concatRows(a: Float32Array, b: Float32Array): Float32Array {
-  const out = new Float32Array(a.length + b.length);
+/** [a rows; b rows] (into a reused buffer when `pooled`). */
+function concatRows(a: Float32Array, b: Float32Array, pooled = false): Float32Array {
+  const out = pooled
+    ? takeBuffer(a.length + b.length, false)
+    : new Float32Array(a.length + b.length);
   out.set(a);
   out.set(b, a.length);
   return out;
 }
 
-/** a + b elementwise, a first (a fixed order: the same result every run). */
-function sum(a: Float32Array, b: Float32Array): Float32Array {
-  const out = new Float32Array(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = (a[i] as number) + (b[i] as number);
-  return out;
+/** a + b elementwise, a first (a fixed order: the same result every run), written into b. */
+function addInto(a: Float32Array, b: Float32Array): Float32Array {
+  for (let i = 0; i < a.length; i++) b[i] = (a[i] as number) + (b[i] as number);
+  return b;
 }
 
-/** The batch rows [from, to) of a run's inputs. */
-function splitData(spec: CoreSpec, d: CoreData, from: number, to: number): CoreData {
+/** The batch rows [from, to) of a run's inputs (views when `view`, see rowsOf). */
+function splitData(spec: CoreSpec, d: CoreData, from: number, to: number, view = false): CoreData {
   const { time, features, units } = spec;
   return {
-    x: rowsOf(d.x, time * features, from, to),
+    x: rowsOf(d.x, time * features, from, to, view),
     kernel: d.kernel,
     recurrent: d.recurrent,
     bias: d.bias,
-    h0: rowsOf(d.h0, units, from, to),
-    c0: d.c0 === null ? null : rowsOf(d.c0, units, from, to),
-    mask: d.mask === null ? null : rowsOf(d.mask, time, from, to),
+    h0: rowsOf(d.h0, units, from, to, view),
+    c0: d.c0 === null ? null : rowsOf(d.c0, units, from, to, view),
+    mask: d.mask === null ? null : rowsOf(d.mask, time, from, to, view),
   };
 }
 
 /** The second half of a run on this thread, computed when asked (a worker job's interface). */
-function inlineJob(spec: CoreSpec, data: CoreData, mm: Products): WorkerJob {
+function inlineJob(spec: CoreSpec, data: CoreData, mm: Products, keep: boolean): WorkerJob {
   const core = new RecurrenceCore(spec, data, mm);
   return {
-    forward: () => core.forward(),
+    forward: () => {
+      const out = core.forward();
+      if (!keep) core.release();
+      return out;
+    },
     backward: (dSeq, dhT, dcT) => {
       let grads: RemoteGrads | null = null;
       const all = {
@@ -178,22 +187,27 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
       const theirData = splitData(spec, data, split, batch);
       job =
         plan.worker === null
-          ? inlineJob(theirs, theirData, mm)
+          ? inlineJob(theirs, theirData, mm, tapeOn)
           : plan.worker.start(theirs, theirData, tapeOn);
-      local = new RecurrenceCore(mine, splitData(spec, data, 0, split), mm);
+      local = new RecurrenceCore(mine, splitData(spec, data, 0, split, true), mm);
       const a = local.forward();
       const b = job.forward();
       out = {
-        seq: concatRows(a.seq, b.seq),
+        seq: concatRows(a.seq, b.seq, true),
         h: concatRows(a.h, b.h),
         c: a.c === null || b.c === null ? null : concatRows(a.c, b.c),
       };
+      giveBuffer(a.seq);
+      giveBuffer(b.seq);
     }
+    if (!tapeOn) local.release(); // no backward will read this run
     const outs: tf.Tensor[] = [
       tf.tensor3d(out.seq, [batch, time, units]),
       tf.tensor2d(out.h, [batch, units]),
     ];
     if (out.c !== null) outs.push(tf.tensor2d(out.c, [batch, units]));
+    // The wasm backend copied the values onto its heap; others (cpu) keep the array itself.
+    if (heapOf(tf.backend()) !== null) giveBuffer(out.seq);
     return outs;
   };
 
@@ -213,9 +227,9 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
           );
     const mineOnly = remote === null;
     core.backward(
-      mineOnly ? dSeq : rowsOf(dSeq, time * units, 0, split),
-      mineOnly ? dhT : rowsOf(dhT, units, 0, split),
-      dcT === null || mineOnly ? dcT : rowsOf(dcT, units, 0, split),
+      mineOnly ? dSeq : rowsOf(dSeq, time * units, 0, split, true),
+      mineOnly ? dhT : rowsOf(dhT, units, 0, split, true),
+      dcT === null || mineOnly ? dcT : rowsOf(dcT, units, 0, split, true),
     );
     // This thread's weight gradients are all computed before the first wait for the worker's, so
     // both threads multiply at once (the tape asks for one gradient at a time).
@@ -228,7 +242,7 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
         core.gradRecurrent();
         if (bias !== null) core.gradBias();
       }
-      return sum(mine, remote.grads()[key]);
+      return addInto(mine, remote.grads()[key]); // the worker's arrays are ours to write
     };
     const rows = (mine: Float32Array, key: 'h0' | 'c0'): Float32Array =>
       remote === null ? mine : concatRows(mine, remote.grads()[key]);

@@ -69,6 +69,7 @@ port.on('message', (m: Request) => {
       const core = new RecurrenceCore(m.spec, m.data as CoreData, mm);
       const out = core.forward();
       if (m.keep === true) hold(m.id, core);
+      else core.release(); // no backward will read it
       const transfer = [out.seq.buffer, out.h.buffer, ...(out.c === null ? [] : [out.c.buffer])];
       reply({ seq: m.seq, out }, transfer as ArrayBuffer[]);
     } else if (m.op === 'backward') {
