@@ -17,8 +17,12 @@ import * as tf from '@tensorflow/tfjs-core';
  * blocked loop, measured on the [time*batch, k*units] shapes of the kernels). wasm's Transpose
  * kernel is far slower than either (seconds against milliseconds).
  */
-export function transposeData(src: ArrayLike<number>, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(rows * cols);
+export function transposeData(
+  src: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  out: Float32Array = new Float32Array(rows * cols),
+): Float32Array {
   const bs = 64;
   for (let i0 = 0; i0 < rows; i0 += bs) {
     const i1 = Math.min(i0 + bs, rows);
