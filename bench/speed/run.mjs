@@ -10,10 +10,11 @@
 // of a workload run once per round, 3 rounds (BENCH_ROUNDS), and every figure printed is the median
 // over rounds (BENCH_QUICK=1: fewer steps, 2 runs, 1 round). Prints `BENCH <name> <value> [unit]` lines: raw figures, then ratios
 // fast/stock and fast/PyTorch (against the faster of PyTorch's two configurations). The fast path
-// is rnnkit's default, which at 256 units runs half of each batch in a worker thread (both cores;
-// on the main thread instead while the load average is at least the core count);
-// for the 256-unit LSTM and GRU it also runs the fast path on one thread as `<name>.threads1.*`
-// and with the worker forced on (whatever the load) as `<name>.threads2.*`.
+// is rnnkit's default, which at 256 units runs half of each batch in a worker thread (both cores);
+// for the 256-unit LSTM and GRU it also runs the fast path on one thread as `<name>.threads1.*`.
+// W1's achieved GFLOP/s are set against the machine's matrix-multiply peak, measured in the same
+// run (peak.mjs: tfjs wasm's 1024^3 product on one thread; bench/reference/matmul_peak.py:
+// PyTorch/OpenBLAS's on both cores).
 // `node bench/speed/run.mjs w1.lstm256 w3` runs only the named workloads.
 // The machine is shared: timings are noisy; ratios come from the same run, seconds apart.
 import { spawnSync } from 'node:child_process';
@@ -34,7 +35,6 @@ const WORKLOADS = [
     py: ['speed_w1.py', 'lstm', '256'],
     unit: 'tokens/s',
     single: ['w1.mjs', 'lstm', '256', '1'],
-    double: ['w1.mjs', 'lstm', '256', '2'],
   },
   {
     name: 'w1.gru256',
@@ -43,7 +43,6 @@ const WORKLOADS = [
     py: ['speed_w1.py', 'gru', '256'],
     unit: 'tokens/s',
     single: ['w1.mjs', 'gru', '256', '1'],
-    double: ['w1.mjs', 'gru', '256', '2'],
   },
   {
     name: 'w1.rnn256',
@@ -118,8 +117,23 @@ const med = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-for (const w of WORKLOADS) {
-  if (filters.length > 0 && !filters.some((f) => w.name.startsWith(f))) continue;
+const selected = WORKLOADS.filter(
+  (w) => filters.length === 0 || filters.some((f) => w.name.startsWith(f)),
+);
+
+/** The matmul peaks (GFLOP/s), measured once before the W1 workloads; null without them. */
+let peaks = null;
+if (selected.some((w) => w.name.startsWith('w1.'))) {
+  const wasm = med(Array.from({ length: ROUNDS }, () => runNode('peak.mjs', [], '')?.median));
+  const torch = med(
+    Array.from({ length: ROUNDS }, () => runTorch('matmul_peak.py', [], 2)?.median ?? Number.NaN),
+  );
+  peaks = { wasm, torch };
+  bench('matmul.wasm_1thread.gflops', wasm, 'GFLOP/s');
+  if (Number.isFinite(torch)) bench('matmul.torch_2threads.gflops', torch, 'GFLOP/s');
+}
+
+for (const w of selected) {
   const [script, ...args] = w.node;
   const [pyScript, ...pyArgs] = w.py;
   // Per round: the median of each configuration's timed runs, and the ratios within the round.
@@ -132,7 +146,6 @@ for (const w of WORKLOADS) {
     const torch1 = runTorch(pyScript, pyArgs, 1);
     const torch2 = runTorch(pyScript, pyArgs, 2);
     const one = w.single ? runNode(w.single[0], w.single.slice(1), 'fast') : null;
-    const two = w.double ? runNode(w.double[0], w.double.slice(1), 'fast') : null;
     const best = Math.max(torch1?.median ?? 0, torch2?.median ?? 0) || Number.NaN;
     rounds.push({
       api: api?.median,
@@ -145,9 +158,6 @@ for (const w of WORKLOADS) {
       torch1: torch1?.median,
       torch2: torch2?.median,
       one: one?.median,
-      two: two?.median,
-      twoVsTorch: (two?.median ?? Number.NaN) / best,
-      twoVsStock: (two?.median ?? Number.NaN) / (stock?.median ?? Number.NaN),
       vsStock: (fast?.median ?? Number.NaN) / (stock?.median ?? Number.NaN),
       vsTorch: (fast?.median ?? Number.NaN) / best,
       oneVsTorch: (one?.median ?? Number.NaN) / best,
@@ -178,18 +188,19 @@ for (const w of WORKLOADS) {
     out('.threads1.ratio_vs_stock', 'oneVsStock', 'x');
     out('.threads1.ratio_vs_torch', 'oneVsTorch', 'x');
   }
-  if (w.double) {
-    // The worker forced on (setRecurrenceThreads(2)), whatever the load.
-    out(`.threads2.${per}_per_s`, 'two', w.unit);
-    out('.threads2.ratio_vs_stock', 'twoVsStock', 'x');
-    out('.threads2.ratio_vs_torch', 'twoVsTorch', 'x');
-  }
   const flops = rounds.find((x) => x.flopsPerStep)?.flopsPerStep;
   if (flops) {
     // tokens per step = batch 32 x seqLength 64
     bench(`${w.name}.gflops`, (m('api') * flops) / 2048 / 1e9, 'GFLOP/s');
     bench(`${w.name}.kernel.gflops`, (m('fast') * flops) / 2048 / 1e9, 'GFLOP/s');
     if (w.single) bench(`${w.name}.threads1.gflops`, (m('one') * flops) / 2048 / 1e9, 'GFLOP/s');
-    if (w.double) bench(`${w.name}.threads2.gflops`, (m('two') * flops) / 2048 / 1e9, 'GFLOP/s');
+    // Against the matmul peaks: wasm's on both cores (the kernel's two threads at 256 units),
+    // and the machine's best (PyTorch/OpenBLAS, two threads).
+    const gflops = (m('api') * flops) / 2048 / 1e9;
+    if (peaks !== null) {
+      bench(`${w.name}.gflops_vs_wasm_peak`, gflops / (2 * peaks.wasm), 'x');
+      if (Number.isFinite(peaks.torch))
+        bench(`${w.name}.gflops_vs_machine_peak`, gflops / peaks.torch, 'x');
+    }
   }
 }

@@ -1,0 +1,32 @@
+"""The machine's matrix-multiply peak in PyTorch: a [1024, 1024] x [1024, 1024] float32 product,
+median of 7 timed runs after 3 warm-up runs; prints `RESULT {json}` with GFLOP/s per run.
+
+  OPENBLAS_NUM_THREADS=2 LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread \\
+    /usr/bin/python3 bench/reference/matmul_peak.py
+Exits 0 with "skipped: PyTorch not available" when torch is missing.
+"""
+import json
+import os
+import statistics
+import sys
+import time
+
+try:
+    import torch
+except ImportError:
+    print("skipped: PyTorch not available")
+    sys.exit(0)
+
+torch.set_num_threads(1)  # OpenBLAS's own threads (OPENBLAS_NUM_THREADS) do the work
+n = 1024
+a = torch.randn(n, n)
+b = torch.randn(n, n)
+for _ in range(3):
+    torch.mm(a, b)
+rates = []
+for _ in range(7):
+    t0 = time.perf_counter()
+    torch.mm(a, b)
+    rates.append(2 * n**3 / (time.perf_counter() - t0) / 1e9)
+print("RESULT " + json.dumps({"name": "matmul.torch", "rates": rates, "median": statistics.median(rates),
+                              "openblasThreads": os.environ.get("OPENBLAS_NUM_THREADS")}))
