@@ -13,7 +13,8 @@
  * values, computing in float64 then rounding once (`Math.fround`) gives the correctly rounded
  * float32 result (float64 has more than 2 x 24 + 2 bits). So replaying tfjs's op sequence with a
  * `fround` after each op reproduces the cpu backend (JS doubles stored to Float32Array) and wasm
- * (IEEE float32 ops) exactly. On other backends (webgl, webgpu) data lives on the GPU and a JS pass
+ * (IEEE float32 ops) exactly; where WebAssembly SIMD runs, the pass is a small wasm module of
+ * those float32 ops instead, same bits, several times faster (`adam-pass.ts`). On other backends (webgl, webgpu) data lives on the GPU and a JS pass
  * would cost readbacks: there the ops run as tfjs's Adam does.
  *
  * @example
@@ -25,6 +26,7 @@
  * ```
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { adamPass } from './adam-pass.js';
 import type { NamedTensor } from './clipping.js';
 
 /** Backends whose tensors live in JS-reachable memory, where the fused pass is exact and cheap. */
@@ -50,57 +52,6 @@ interface ValueCache {
 }
 
 const f32 = Math.fround;
-
-/** The float32 scalars of one update, rounded as tfjs rounds them. */
-interface AdamScalars {
-  b1: number;
-  b2: number;
-  /** 1 - b1, 1 - b2 */
-  omb1: number;
-  omb2: number;
-  /** 1 - b1^t, 1 - b2^t */
-  omab1: number;
-  omab2: number;
-  eps: number;
-  negLr: number;
-  /** AdamW's 1 - lr wd; exactly 1 for Adam. */
-  keep: number;
-}
-
-/**
- * One variable's update: tfjs's op sequence with a float32 rounding after each op. A top-level
- * function with `Math.fround` written out: V8 inlines it there (an alias or a closure per
- * variable measured 1.5x slower).
- */
-function adamPass(
-  w: Float32Array,
-  g: Float32Array,
-  m: Float32Array,
-  v: Float32Array,
-  out: Float32Array,
-  c: AdamScalars,
-): void {
-  const { b1, b2, omb1, omb2, omab1, omab2, eps, negLr, keep } = c;
-  const decay = keep !== 1;
-  for (let j = 0; j < out.length; j++) {
-    const gj = g[j] as number;
-    // m = m b1 + g (1 - b1); v = v b2 + g^2 (1 - b2)
-    const mj = Math.fround(Math.fround((m[j] as number) * b1) + Math.fround(gj * omb1));
-    const vj = Math.fround(
-      Math.fround((v[j] as number) * b2) + Math.fround(Math.fround(gj * gj) * omb2),
-    );
-    m[j] = mj;
-    v[j] = vj;
-    // w + (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps) * -lr, w decayed first for AdamW
-    const mHat = Math.fround(mj / omab1);
-    const vHat = Math.fround(vj / omab2);
-    const step = Math.fround(
-      Math.fround(mHat / Math.fround(Math.fround(Math.sqrt(vHat)) + eps)) * negLr,
-    );
-    const wj = decay ? Math.fround((w[j] as number) * keep) : (w[j] as number);
-    out[j] = Math.fround(step + wj);
-  }
-}
 
 /**
  * Adam (Kingma & Ba 2015) with tfjs's exact numbers, one JS pass per variable on cpu and wasm.
