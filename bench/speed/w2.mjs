@@ -97,10 +97,12 @@ if (variant === 'fast') {
   };
 }
 
+// As api.mjs's W2 and speed_w2.py: 5 warm-up epochs, then 3 timed runs of 4 epochs (the first
+// epochs of a fresh process run cold code).
 const rates = await measure(epoch, {
-  warmup: 1,
+  warmup: QUICK ? 1 : 5,
   runs: QUICK ? 2 : 3,
-  steps: variant === 'fast' && !QUICK ? 2 : 1,
+  steps: QUICK ? 1 : 4,
   work: 1,
 });
 report(`w2.${variant}`, rates, { tensors: tf.memory().numTensors });
