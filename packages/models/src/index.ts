@@ -82,6 +82,7 @@ export type {
   RecurrenceOutputs,
 } from './kernels/recurrence.js';
 export { referenceRecurrence } from './kernels/reference.js';
+export { ensureWasmSegmentSum } from './kernels/segment-sum.js';
 export type { GRUArgs, LSTMArgs, SimpleRNNArgs } from './layers/recurrent.js';
 export { GRU, LSTM, RecurrentLayer, SimpleRNN } from './layers/recurrent.js';
 export type { ManyToManyArgs, ManyToManyModel, RecurrentModel } from './many-to-many.js';

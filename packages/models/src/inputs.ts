@@ -21,6 +21,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
 import { checkInt, ModelsError } from './errors.js';
+import { ensureWasmSegmentSum } from './kernels/segment-sum.js';
 
 /** Keras's `Embedding` default: uniform(-0.05, 0.05) (set by `initializeWeights`). */
 export const EMBEDDING_INIT_LIMIT = 0.05;
@@ -129,6 +130,7 @@ export function tokenLayer(
   name: string,
 ): tfl.layers.Layer {
   if (spec.type === 'embedding') {
+    ensureWasmSegmentSum(); // its gradient, on the wasm backend too
     return tfl.layers.embedding({
       inputDim: spec.vocabSize,
       outputDim: spec.dims,

@@ -40,6 +40,7 @@ import {
 import { heapOf, type Products, productsFor } from './fast-wasm.js';
 import type { RecurrenceInputs, RecurrenceKernel, RecurrenceOutputs } from './recurrence.js';
 import { checkRecurrenceInputs } from './reference.js';
+import { ensureWasmSegmentSum } from './segment-sum.js';
 
 /** The engine entry point tf.customGrad uses; private in the typings, stable across tfjs 4. */
 interface OpEngine {
@@ -134,6 +135,7 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
   const { cell, x, kernel, recurrentKernel, bias, h0 } = inputs;
   // Same shape checks and errors as the reference kernel.
   const [batch, time, features, units] = checkRecurrenceInputs(inputs);
+  ensureWasmSegmentSum(); // an Embedding before the recurrence trains on wasm too
   if (time === 0) {
     throw new ModelsError(
       'BAD_SHAPE',
