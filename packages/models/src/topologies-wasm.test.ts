@@ -1,7 +1,7 @@
 /**
  * The topologies on the wasm backend (the fast one in Node): the same outputs as on cpu, and a
- * one-hot input trains there, because its identity table is frozen and so needs no Embedding
- * gradient (wasm has no `UnsortedSegmentSum` kernel, PERF-NOTES.md).
+ * one-hot input trains there (its identity table is frozen, so it needs no Embedding gradient;
+ * an embedding input's gradient is `segment-sum.test.ts`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';

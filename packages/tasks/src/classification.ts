@@ -57,8 +57,9 @@ export interface ClassificationOptions extends CommonTaskOptions {
   tokenizer?: (typeof TOKENIZERS)[number];
   /**
    * Token ids one-hot or through a trainable embedding. Default 'auto': one-hot up to
-   * `ONE_HOT_MAX_VOCAB` tokens (it trains on every backend and fast: the Embedding gradient is
-   * missing on wasm and takes seconds per step on cpu), an embedding above.
+   * `ONE_HOT_MAX_VOCAB` tokens (fast on every backend: the recurrence kernel reads one-hot rows
+   * as a lookup, while the Embedding gradient takes seconds per step on cpu), an embedding above
+   * (on wasm one-hot throughout, as the measured quality figures were trained).
    */
   input?: (typeof CLASSIFY_INPUTS)[number];
   /** Width of the embedding vectors. Default 64. */

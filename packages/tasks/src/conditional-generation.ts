@@ -1,8 +1,8 @@
 /**
  * Conditional generation (one-to-many): a condition (e.g. a language) sets the decoder's initial
  * state and joins every input step; the decoder spells a sequence character by character until
- * `<eos>` (names per language). The condition goes in one-hot, as a feature vector: a trainable
- * class embedding would need the Embedding gradient, which wasm lacks.
+ * `<eos>` (names per language). The condition goes in one-hot, as a feature vector (for a few
+ * classes the same as a trainable class embedding, with nothing more to learn).
  *
  * @example
  * ```ts

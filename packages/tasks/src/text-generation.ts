@@ -179,8 +179,7 @@ function builderArgs(o: TextGenerationResolved, vocabSize: number): ManyToManyAr
     dropout: o.dropout,
     seed: o.seed,
     classes: vocabSize,
-    // one-hot ids: a char vocab is small, and one-hot trains on every backend (wasm has no
-    // Embedding gradient)
+    // one-hot ids: a char vocab is small, and the recurrence kernel reads one-hot rows as a lookup
     input: { type: 'oneHot', vocabSize },
   };
 }

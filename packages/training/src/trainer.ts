@@ -59,8 +59,8 @@ export interface TrainerArgs {
   schedule?: ScheduleConfig;
   /**
    * The model reads one-hot vectors but the batches hold int ids: x [batch, time] int32 is turned
-   * into [batch, time, inputOneHot] float32 inside the step (wasm has no Embedding gradient, so
-   * one-hot input is how char models train there). Default: x goes to the model as it is.
+   * into [batch, time, inputOneHot] float32 inside the step (for models built with a one-hot
+   * input layer of their own). Default: x goes to the model as it is.
    */
   inputOneHot?: number;
   /**
