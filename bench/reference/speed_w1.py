@@ -6,7 +6,8 @@ batch 32; prints `RESULT {json}` with tokens per second for each timed run.
 Run it the way PERF-NOTES.md found fastest on this machine (Debian torch + OpenBLAS, one torch thread,
 OpenBLAS threads as given):
   OPENBLAS_NUM_THREADS=2 LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread \\
-    /usr/bin/python3 bench/reference/speed_w1.py lstm 256
+    /usr/bin/python3 bench/reference/speed_w1.py lstm 256 [embed]
+`embed`: a trainable nn.Embedding(65, 64) input instead of one-hot.
 Exits 0 with "skipped: PyTorch not available" when torch is missing.
 """
 import json
@@ -23,27 +24,32 @@ except ImportError:
 
 cell = sys.argv[1] if len(sys.argv) > 1 else "lstm"
 units = int(sys.argv[2]) if len(sys.argv) > 2 else 256
+embed = len(sys.argv) > 3 and sys.argv[3] == "embed"  # nn.Embedding(65, 64) input, not one-hot
+embed_dims = 64
 quick = os.environ.get("BENCH_QUICK") == "1"
 torch.set_num_threads(1)
 torch.manual_seed(0)
 vocab, seq_length, batch = 65, 64, 32
 rnn_class = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}[cell]
-rnn = rnn_class(vocab, units, batch_first=True)
+rnn = rnn_class(embed_dims if embed else vocab, units, batch_first=True)
 dense = torch.nn.Linear(units, vocab)
+table = torch.nn.Embedding(vocab, embed_dims) if embed else None
 params = list(rnn.parameters()) + list(dense.parameters())
+if embed:
+    params += list(table.parameters())
 opt = torch.optim.Adam(params, lr=2e-3)
 loss_fn = torch.nn.CrossEntropyLoss()
 batches = []
 for _ in range(4):
     ids = torch.randint(0, vocab, (batch, seq_length + 1))
-    x = torch.nn.functional.one_hot(ids[:, :-1], vocab).float()  # [batch, time, vocab]
+    x = ids[:, :-1] if embed else torch.nn.functional.one_hot(ids[:, :-1], vocab).float()
     batches.append((x, ids[:, 1:].reshape(-1)))
 
 
 def step(i):
     x, y = batches[i % len(batches)]
     opt.zero_grad()
-    out, _ = rnn(x)  # [batch, time, units]
+    out, _ = rnn(table(x) if embed else x)  # [batch, time, units]
     loss = loss_fn(dense(out.reshape(-1, units)), y)
     loss.backward()
     opt.step()
@@ -58,6 +64,6 @@ for _ in range(runs):
     for i in range(steps):
         step(i)
     rates.append(batch * seq_length * steps / (time.perf_counter() - t0))
-name = f"w1.{cell}{units}.torch"
+name = f"w1.{cell}{units}{'.embed' if embed else ''}.torch"
 print("RESULT " + json.dumps({"name": name, "rates": rates, "median": statistics.median(rates),
                               "openblasThreads": os.environ.get("OPENBLAS_NUM_THREADS")}))

@@ -27,12 +27,14 @@ const cpuMs = () => {
 };
 
 if (workload === 'w1') {
-  const [cell = 'lstm', unitsArg = '256', threads = 'auto'] = rest;
+  const [cell = 'lstm', unitsArg = '256', threads = 'auto', input = 'onehot'] = rest;
   setRecurrenceThreads(threads === 'auto' ? 'auto' : Number(threads));
   const units = Number(unitsArg);
-  const { vocab, seqLength, batch } = W1;
+  const embed = input === 'embed';
+  const { vocab, seqLength, batch, embedDims } = W1;
+  const width = embed ? embedDims : vocab; // x_t's width
   const gates = { lstm: 4, gru: 3, rnn: 1 }[cell];
-  const { trainer } = w1Trainer(cell, units);
+  const { trainer } = w1Trainer(cell, units, {}, embed);
   // The same batches as w1.mjs, as the ids a user's data gives (x, y int32 [batch, time]).
   const batches = w1Ids().map(({ x, y }) => ({
     x: tf.tensor2d(x, [batch, seqLength], 'int32'),
@@ -55,9 +57,9 @@ if (workload === 'w1') {
   const before = stepsDone;
   const rates = await measure(step, { ...opts, warmup: 0 });
   const cpuMsPerStep = (cpuMs() - t0) / (stepsDone - before);
-  report(`w1.${cell}${units}.api`, rates, {
+  report(`w1.${cell}${units}${embed ? '.embed' : ''}.api`, rates, {
     flopsPerStep:
-      3 * 2 * batch * seqLength * (vocab * gates * units + units * gates * units + units * vocab),
+      3 * 2 * batch * seqLength * (width * gates * units + units * gates * units + units * vocab),
     cpuMsPerStep,
     tensors: tf.memory().numTensors,
   });

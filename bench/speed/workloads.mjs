@@ -6,8 +6,8 @@ import { manyToMany, manyToOne } from '@rnnkit/models';
 import { createTrainer } from '@rnnkit/training';
 import { prng } from './common.mjs';
 
-/** W1's shapes: vocab 65, seqLength 64, batch 32. */
-export const W1 = { vocab: 65, seqLength: 64, batch: 32 };
+/** W1's shapes: vocab 65, seqLength 64, batch 32; `embedDims`: the embedding-input variant's width. */
+export const W1 = { vocab: 65, seqLength: 64, batch: 32, embedDims: 64 };
 
 /**
  * W1's fixed batches of random char ids (speed only: the values do not matter), as w1.mjs makes
@@ -55,15 +55,18 @@ export function w2Windows() {
 /**
  * W1 through the public API: manyToMany with a one-hot input (ids in), sparse cross-entropy on the
  * logits, Adam 2e-3; GRU with resetAfter false (stock tfjs-layers' GRU, what stock is compared on).
- * `trainerArgs` adds trainer options (e.g. fuseHead).
+ * `trainerArgs` adds trainer options (e.g. fuseHead); `embed`: a trainable embedding input of
+ * `W1.embedDims` instead of one-hot.
  */
-export function w1Trainer(cell, units, trainerArgs = {}) {
-  const { vocab, seqLength } = W1;
+export function w1Trainer(cell, units, trainerArgs = {}, embed = false) {
+  const { vocab, seqLength, embedDims } = W1;
   const { model } = manyToMany({
     cell,
     units,
     classes: vocab,
-    input: { type: 'oneHot', vocabSize: vocab },
+    input: embed
+      ? { type: 'embedding', vocabSize: vocab, dims: embedDims }
+      : { type: 'oneHot', vocabSize: vocab },
     seqLength,
     seed: 1,
     ...(cell === 'gru' ? { resetAfter: false } : {}),
