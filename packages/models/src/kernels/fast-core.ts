@@ -205,6 +205,11 @@ export class RecurrenceCore {
     }
   }
 
+  /** Whether x was dense (not sparse or one-hot), known after forward. */
+  get denseInput(): boolean {
+    return this.ran && this.sparse === null;
+  }
+
   /** Whether the run has a bias. */
   get hasBias(): boolean {
     return this.data.bias !== null;

@@ -28,7 +28,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelsError } from '../errors.js';
-import { type RemoteGrads, recurrencePlan, type WorkerJob } from '../parallel/pool.js';
+import {
+  type RemoteBackward,
+  type RemoteGrads,
+  recurrencePlan,
+  type WorkerJob,
+} from '../parallel/pool.js';
 import { giveBuffer, takeBuffer } from './buffers.js';
 import {
   type CoreData,
@@ -113,6 +118,7 @@ function inlineJob(spec: CoreSpec, data: CoreData, mm: Products, keep: boolean):
               bias: data.bias === null ? empty : core.gradBias(),
               h0: core.gradH0(),
               c0: spec.cell === 'lstm' ? core.gradC0() : empty,
+              x: empty, // computed when asked (this thread)
             };
           }
           return grads;
@@ -233,24 +239,29 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
       mineOnly ? dhT : rowsOf(dhT, units, 0, split, true),
       dcT === null || mineOnly ? dcT : rowsOf(dcT, units, 0, split, true),
     );
-    // This thread's weight gradients are all computed before the first wait for the worker's, so
-    // both threads multiply at once (the tape asks for one gradient at a time).
-    let ownFirst = false;
-    const both = (mine: Float32Array, key: 'kernel' | 'recurrent' | 'bias'): Float32Array => {
-      if (remote === null) return mine;
-      if (!ownFirst) {
-        ownFirst = true;
+    // All of this thread's gradients (and its x gradient when x is dense: the tape will ask for it)
+    // are computed before the first wait for the worker's, so both threads multiply at once (the
+    // tape asks for one gradient at a time, x first).
+    let ownDone = false;
+    let ownX: Float32Array | null = null;
+    const remoteGrads = (r: RemoteBackward): RemoteGrads => {
+      if (!ownDone) {
+        ownDone = true;
         core.gradKernel();
         core.gradRecurrent();
         if (bias !== null) core.gradBias();
+        if (core.denseInput) ownX = core.gradX();
       }
-      return addInto(mine, remote.grads()[key]); // the worker's arrays are ours to write
+      return r.grads();
     };
+    const both = (mine: Float32Array, key: 'kernel' | 'recurrent' | 'bias'): Float32Array =>
+      remote === null ? mine : addInto(mine, remoteGrads(remote)[key]); // theirs are ours to write
     const rows = (mine: Float32Array, key: 'h0' | 'c0'): Float32Array =>
-      remote === null ? mine : concatRows(mine, remote.grads()[key]);
+      remote === null ? mine : concatRows(mine, remoteGrads(remote)[key]);
     const grads: Record<string, () => tf.Tensor> = {
       x: () => {
-        const mine = core.gradX();
+        if (remote !== null) remoteGrads(remote);
+        const mine = ownX ?? core.gradX();
         const dx = remote === null ? mine : concatRows(mine, remote.gradX());
         return tf.tensor3d(dx, [batch, time, features]);
       },

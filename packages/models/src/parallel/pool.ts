@@ -59,6 +59,11 @@ export interface RemoteGrads {
   bias: Float32Array;
   h0: Float32Array;
   c0: Float32Array;
+  /**
+   * The x gradient of the worker's rows, computed with the others when x is dense (an embedding's
+   * or a lower layer's output, which the tape then asks for); empty for one-hot x.
+   */
+  x: Float32Array;
 }
 
 /** The worker's backward for one op. */
@@ -177,7 +182,11 @@ class Pool implements RecurrenceWorker {
             if (grads === null) grads = this.wait(bwd).grads as RemoteGrads;
             return grads;
           },
-          gradX: () => this.wait(this.post({ op: 'gradX', id })).dx as Float32Array,
+          gradX: () => {
+            if (grads === null) grads = this.wait(bwd).grads as RemoteGrads;
+            if (grads.x.length > 0) return grads.x; // computed with the backward pass
+            return this.wait(this.post({ op: 'gradX', id })).dx as Float32Array;
+          },
         };
       },
     };

@@ -90,8 +90,10 @@ port.on('message', (m: Request) => {
         bias: core.hasBias ? core.gradBias() : empty,
         h0: core.gradH0(),
         c0: m.spec.cell === 'lstm' ? core.gradC0() : empty,
+        // dense x (an embedding's or a lower layer's output) is differentiated next: saves a trip
+        x: core.denseInput ? core.gradX() : empty,
       };
-      const moved = [grads.kernel, grads.recurrent, grads.bias, grads.h0, grads.c0];
+      const moved = [grads.kernel, grads.recurrent, grads.bias, grads.h0, grads.c0, grads.x];
       reply(
         { seq: m.seq, grads },
         moved.filter((a) => a.length > 0).map((a) => a.buffer as ArrayBuffer),
