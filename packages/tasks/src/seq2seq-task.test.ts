@@ -16,6 +16,7 @@ describe('seq2seq', () => {
       dict.slice(a, b).map((r) => ({ source: r.word, target: r.phonemes }));
     const held = pairs(7000, 7040);
     const epochs: { loss: number | undefined; accuracy: number | undefined }[] = [];
+    const start = tf.memory().numTensors;
     const g2p = await seq2seq.train(
       pairs(5000, 5160),
       { units: 12, epochs: 2, batchSize: 32, learningRate: 0.01, validation: held },
@@ -40,6 +41,8 @@ describe('seq2seq', () => {
     expect(epochs[1]!.loss!).toBeLessThan(epochs[0]!.loss!);
     expect(g2p.options).not.toHaveProperty('validation');
     g2p.dispose();
+    // training, the per-epoch validation and the model leave no tensors behind
+    expect(tf.memory().numTensors).toBe(start);
     await expect(
       seq2seq.train(pairs(5000, 5010), { validation: [{ source: 'ab' }] as never }),
     ).rejects.toThrow(/validation\[0\] is .*expected \{ source, target \}/);

@@ -62,6 +62,7 @@ describe('textGeneration', () => {
   it('scores held-out text every epoch, as evaluate() does at the end', async () => {
     const book = (await mobyDick()).data;
     const epochs: { epoch: number; bpc: number | undefined }[] = [];
+    const start = tf.memory().numTensors;
     const lm = await textGeneration.train(
       book.slice(30_000, 31_500),
       {
@@ -87,6 +88,8 @@ describe('textGeneration', () => {
     expect(epochs[0]!.bpc!).toBeGreaterThan(last);
     expect(lm.options).not.toHaveProperty('validation');
     lm.dispose();
+    // training, the per-epoch validation and the model leave no tensors behind
+    expect(tf.memory().numTensors).toBe(start);
     await expect(textGeneration.train('abcabc', { validation: 'a' })).rejects.toThrow(
       /validation must be a held-out text of at least 2 characters, got 1 characters/,
     );
