@@ -6,7 +6,8 @@ import { setRecurrenceThreads } from '@rnnkit/models';
 import { createOptimizer } from '@rnnkit/training';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { measure, prng, QUICK, report, useWasm, W1_WARMUP, w1Fast } from './common.mjs';
+import { measure, QUICK, report, useWasm, W1_WARMUP, w1Fast } from './common.mjs';
+import { w1Ids } from './workloads.mjs';
 
 const [variant = 'fast', cell = 'lstm', unitsArg = '256', threads = 'auto'] = process.argv.slice(2);
 setRecurrenceThreads(threads === 'auto' ? 'auto' : Number(threads));
@@ -17,23 +18,11 @@ const batch = 32;
 const gates = { lstm: 4, gru: 3, rnn: 1 }[cell];
 
 await useWasm();
-const rand = prng(1);
-// A few fixed batches of random char ids (speed only: the values do not matter).
-const batches = Array.from({ length: 4 }, () => {
-  const ids = new Int32Array(batch * (seqLength + 1)).map(() => Math.floor(rand() * vocab));
-  const x = new Int32Array(batch * seqLength);
-  const y = new Int32Array(batch * seqLength);
-  for (let b = 0; b < batch; b++) {
-    for (let t = 0; t < seqLength; t++) {
-      x[b * seqLength + t] = ids[b * (seqLength + 1) + t];
-      y[b * seqLength + t] = ids[b * (seqLength + 1) + t + 1];
-    }
-  }
-  return {
-    x: tf.oneHot(tf.tensor2d(x, [batch, seqLength], 'int32'), vocab), // [batch, time, vocab]
-    y: tf.oneHot(tf.tensor1d(y, 'int32'), vocab), // [batch*time, vocab]
-  };
-});
+// W1's fixed batches of random char ids (the user path's too), one-hot for these loops.
+const batches = w1Ids().map(({ x, y }) => ({
+  x: tf.oneHot(tf.tensor2d(x, [batch, seqLength], 'int32'), vocab), // [batch, time, vocab]
+  y: tf.oneHot(tf.tensor1d(y, 'int32'), vocab), // [batch*time, vocab]
+}));
 
 let step;
 if (variant === 'fast') {

@@ -7,6 +7,7 @@ import { createOptimizer } from '@rnnkit/training';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { glorotVar, measure, prng, QUICK, report, useWasm } from './common.mjs';
+import { w2Windows } from './workloads.mjs';
 
 const [variant = 'fast'] = process.argv.slice(2);
 const windows = 2000;
@@ -15,17 +16,8 @@ const units = 32;
 const batch = 32;
 
 await useWasm();
-// The same noisy sine as bench/reference/speed_w2.py.
-const series = Array.from(
-  { length: windows + window },
-  (_, i) => Math.sin(i * 0.1) + 0.1 * Math.sin(i * 1.7),
-);
-const xs = new Float32Array(windows * window);
-const ys = new Float32Array(windows);
-for (let i = 0; i < windows; i++) {
-  for (let j = 0; j < window; j++) xs[i * window + j] = series[i + j];
-  ys[i] = series[i + window];
-}
+// The same noisy sine as bench/reference/speed_w2.py (and the user path's).
+const { xs, ys } = w2Windows();
 const rand = prng(5);
 
 let epoch;

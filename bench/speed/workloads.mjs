@@ -1,7 +1,6 @@
-// The data of the speed workloads as plain arrays, and their models built the way a user builds
-// them (topology + createTrainer), for api.mjs and profile-api.mjs: the same values w1.mjs and
-// w2.mjs build (same seeds, same order), so the user path and the hand-wired loops train on the
-// same batches.
+// The data of the speed workloads as plain arrays (read by api.mjs, profile-api.mjs and the
+// hand-wired and stock loops of w1.mjs and w2.mjs, so every path trains on the same batches), and
+// their models built the way a user builds them (topology + createTrainer).
 import { manyToMany, manyToOne } from '@rnnkit/models';
 import { createTrainer } from '@rnnkit/training';
 import { prng } from './common.mjs';
@@ -10,8 +9,8 @@ import { prng } from './common.mjs';
 export const W1 = { vocab: 65, seqLength: 64, batch: 32, embedDims: 64 };
 
 /**
- * W1's fixed batches of random char ids (speed only: the values do not matter), as w1.mjs makes
- * them from prng(1): per batch x and y = x shifted by one, Int32Array [batch * seqLength].
+ * W1's fixed batches of random char ids (speed only: the values do not matter), from prng(1): per
+ * batch x and y = x shifted by one, Int32Array [batch * seqLength].
  */
 export function w1Ids(count = 4) {
   const { vocab, seqLength, batch } = W1;
@@ -34,7 +33,7 @@ export function w1Ids(count = 4) {
 export const W2 = { windows: 2000, window: 5, units: 32, batch: 32 };
 
 /**
- * W2's windows of the noisy sine of w2.mjs and bench/reference/speed_w2.py: xs [windows * window]
+ * W2's windows of the noisy sine of bench/reference/speed_w2.py: xs [windows * window]
  * (window i = series[i .. i + window)), ys [windows] (the next value).
  */
 export function w2Windows() {

@@ -88,6 +88,19 @@ export interface CoreData {
   mask: Float32Array | null;
 }
 
+/**
+ * A run's gradients after its backward pass, as one half of a batch hands them over: weights (the
+ * caller sums the halves), initial states (concatenated), and x when asked (else empty).
+ */
+export interface CoreGrads {
+  kernel: Float32Array;
+  recurrent: Float32Array;
+  bias: Float32Array;
+  h0: Float32Array;
+  c0: Float32Array;
+  x: Float32Array;
+}
+
 /** Outputs of the forward pass. */
 export interface CoreOutputs {
   /** [batch, time, units], processing order */
@@ -210,14 +223,17 @@ export class RecurrenceCore {
     return this.ran && this.sparse === null;
   }
 
-  /** Whether the run has a bias. */
-  get hasBias(): boolean {
-    return this.data.bias !== null;
-  }
-
-  /** Whether forward has run (backward needs its saved state). */
-  get hasRun(): boolean {
-    return this.ran;
+  /** All its gradients at once (after backward); `withX`: the x gradient too. */
+  grads(withX: boolean): CoreGrads {
+    const empty = new Float32Array(0);
+    return {
+      kernel: this.gradKernel(),
+      recurrent: this.gradRecurrent(),
+      bias: this.data.bias === null ? empty : this.gradBias(),
+      h0: this.gradH0(),
+      c0: this.spec.cell === 'lstm' ? this.gradC0() : empty,
+      x: withX ? this.gradX() : empty,
+    };
   }
 
   forward(): CoreOutputs {
@@ -392,7 +408,6 @@ export class RecurrenceCore {
     } else if (cell === 'gru') {
       const rT = mm.product(transposeData(recurrent, units, g), g, units, batch);
       const dM = gates; // in place: each step reads a row's gates, then writes its gradients
-      this.consumed = true;
       const dAh = this.own(takeBuffer(rows * units, false));
       const dhp = new Float32Array(bu);
       for (let k = time - 1; k >= 0; k--) {
@@ -420,7 +435,6 @@ export class RecurrenceCore {
       const rT = mm.product(transposeData(recurrent, units, g), g, units, batch);
       // lstm: in place over the gates (each step reads a row's gates, then writes its gradients)
       const dZ = cell === 'lstm' ? gates : this.own(takeBuffer(rows * g, false));
-      this.consumed = cell === 'lstm';
       for (let k = time - 1; k >= 0; k--) {
         addOutputGrad(k);
         if (cell === 'lstm') lstmBackwardStep(s, k, dh, dc, cs, gates, dZ, keep);

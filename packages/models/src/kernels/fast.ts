@@ -45,7 +45,6 @@ import {
 import { heapOf, type Products, productsFor } from './fast-wasm.js';
 import type { RecurrenceInputs, RecurrenceKernel, RecurrenceOutputs } from './recurrence.js';
 import { checkRecurrenceInputs } from './reference.js';
-import { ensureWasmSegmentSum } from './segment-sum.js';
 
 /** The engine entry point tf.customGrad uses; private in the typings, stable across tfjs 4. */
 interface OpEngine {
@@ -111,15 +110,7 @@ function inlineJob(spec: CoreSpec, data: CoreData, mm: Products, keep: boolean):
         grads: () => {
           if (grads === null) {
             core.backward(dSeq, dhT, dcT);
-            const empty = new Float32Array(0);
-            grads = {
-              kernel: core.gradKernel(),
-              recurrent: core.gradRecurrent(),
-              bias: data.bias === null ? empty : core.gradBias(),
-              h0: core.gradH0(),
-              c0: spec.cell === 'lstm' ? core.gradC0() : empty,
-              x: empty, // computed when asked (this thread)
-            };
+            grads = core.grads(false); // x when asked (gradX below)
           }
           return grads;
         },
@@ -141,7 +132,6 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
   const { cell, x, kernel, recurrentKernel, bias, h0 } = inputs;
   // Same shape checks and errors as the reference kernel.
   const [batch, time, features, units] = checkRecurrenceInputs(inputs);
-  ensureWasmSegmentSum(); // an Embedding before the recurrence trains on wasm too
   if (time === 0) {
     throw new ModelsError(
       'BAD_SHAPE',

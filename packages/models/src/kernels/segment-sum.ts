@@ -2,8 +2,8 @@
  * The `UnsortedSegmentSum` kernel for tfjs's wasm backend, which lacks it (PERF-NOTES.md). The
  * gradient of `gather`, so of every trainable `Embedding` layer, is a segment sum: without this
  * kernel an embedding input cannot train on wasm ("Kernel 'UnsortedSegmentSum' not registered for
- * backend 'wasm'"). Registered once, and only where no kernel of that name exists, by the
- * embedding input and the recurrence kernel (not at import: the package has no import side
+ * backend 'wasm'"). Registered once, and only where no kernel of that name exists, when an
+ * embedding input or a recurrent layer is built (not at import: the package has no import side
  * effects).
  *
  * Same numbers as the cpu backend: each output is its rows summed in row order in float64 and

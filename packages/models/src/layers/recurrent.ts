@@ -34,6 +34,7 @@ import { ModelsError } from '../errors.js';
 import { orthogonal } from '../initializers.js';
 import { runRecurrence } from '../kernels/index.js';
 import type { Cell, RecurrenceInputs } from '../kernels/recurrence.js';
+import { ensureWasmSegmentSum } from '../kernels/segment-sum.js';
 
 /** Keras's default gate activation; tfjs-layers' is `hardSigmoid`. */
 export const KERAS_RECURRENT_ACTIVATION = 'sigmoid';
@@ -188,6 +189,7 @@ function fastOrthogonal(original: InitializerLike): InitializerLike {
 export abstract class RecurrentLayer extends tfl.RNN {
   /** Builds the weights as stock does, with an `Orthogonal` recurrent kernel made in JS. */
   override build(inputShape: Shape | Shape[]): void {
+    ensureWasmSegmentSum(); // so an Embedding before this layer trains on wasm too
     const cell = this.cell as unknown as { recurrentInitializer: InitializerLike };
     const original = cell.recurrentInitializer;
     if (original.getClassName() === 'Orthogonal')

@@ -29,7 +29,7 @@ import type * as URLS from 'node:url';
 import type * as WT from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelsError } from '../errors.js';
-import type { CoreData, CoreOutputs, CoreSpec } from '../kernels/fast-core.js';
+import type { CoreData, CoreGrads, CoreOutputs, CoreSpec } from '../kernels/fast-core.js';
 
 /** Threads of the fast kernel: 1, 2, or 'auto' (2 where it wins). */
 export type RecurrenceThreads = 1 | 2 | 'auto';
@@ -52,19 +52,11 @@ export function getRecurrenceThreads(): RecurrenceThreads {
   return setting;
 }
 
-/** Gradients of the worker's rows: weights summed by the caller, states concatenated. */
-export interface RemoteGrads {
-  kernel: Float32Array;
-  recurrent: Float32Array;
-  bias: Float32Array;
-  h0: Float32Array;
-  c0: Float32Array;
-  /**
-   * The x gradient of the worker's rows, computed with the others when x is dense (an embedding's
-   * or a lower layer's output, which the tape then asks for); empty for one-hot x.
-   */
-  x: Float32Array;
-}
+/**
+ * Gradients of the worker's rows; their x gradient comes with the others when x is dense (an
+ * embedding's or a lower layer's output, which the tape then asks for), else empty.
+ */
+export type RemoteGrads = CoreGrads;
 
 /** The worker's backward for one op. */
 export interface RemoteBackward {

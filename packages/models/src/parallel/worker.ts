@@ -82,17 +82,9 @@ port.on('message', (m: Request) => {
       }
       hold(m.id, core);
       core.backward(m.dSeq ?? null, m.dhT ?? null, m.dcT ?? null);
-      const empty = new Float32Array(0);
       // Moved, not copied: the core does not read them again (its next backward recomputes them).
-      const grads = {
-        kernel: core.gradKernel(),
-        recurrent: core.gradRecurrent(),
-        bias: core.hasBias ? core.gradBias() : empty,
-        h0: core.gradH0(),
-        c0: m.spec.cell === 'lstm' ? core.gradC0() : empty,
-        // dense x (an embedding's or a lower layer's output) is differentiated next: saves a trip
-        x: core.denseInput ? core.gradX() : empty,
-      };
+      // Dense x (an embedding's or a lower layer's output) is differentiated next: saves a trip.
+      const grads = core.grads(core.denseInput);
       const moved = [grads.kernel, grads.recurrent, grads.bias, grads.h0, grads.c0, grads.x];
       reply(
         { seq: m.seq, grads },
