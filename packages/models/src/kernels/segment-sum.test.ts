@@ -35,8 +35,10 @@ describe('UnsortedSegmentSum on wasm', () => {
               return tf.unsortedSegmentSum(x, ids, segments).dataSync().slice();
             });
           const cpu = await on('cpu', run);
+          const before = tf.memory().numTensors;
           const wasm = await on('wasm', run);
           expect(Array.from(wasm)).toEqual(Array.from(cpu));
+          expect(tf.memory().numTensors).toBe(before); // the kernel's output is tidied like any
         },
       ),
       { numRuns: 25 },
@@ -44,16 +46,16 @@ describe('UnsortedSegmentSum on wasm', () => {
   });
 
   it('lets an embedding input train on wasm, with the cpu gradients', async () => {
-    const grads = () =>
-      tf.tidy(() => {
-        const { model } = manyToMany({
-          cell: 'lstm',
-          units: 8,
-          classes: 11,
-          input: { type: 'embedding', vocabSize: 11, dims: 4 },
-          seqLength: 5,
-          seed: 3,
-        });
+    const grads = () => {
+      const { model } = manyToMany({
+        cell: 'lstm',
+        units: 8,
+        classes: 11,
+        input: { type: 'embedding', vocabSize: 11, dims: 4 },
+        seqLength: 5,
+        seed: 3,
+      });
+      const out = tf.tidy(() => {
         const x = tf.tensor2d([1, 2, 3, 2, 1, 4, 4, 0, 10, 9], [2, 5], 'int32');
         const y = tf.oneHot(tf.tensor2d([2, 3, 2, 1, 4, 4, 0, 10, 9, 1], [2, 5], 'int32'), 11);
         const table = model.getLayer('tokens_embedding').trainableWeights[0] as tfl.LayerVariable;
@@ -64,8 +66,13 @@ describe('UnsortedSegmentSum on wasm', () => {
         const g = Object.values(grads)[0] as tf.Tensor;
         return { loss: value.dataSync()[0] as number, g: Array.from(g.dataSync()) };
       });
+      model.dispose();
+      return out;
+    };
     const cpu = await on('cpu', grads);
+    const before = tf.memory().numTensors;
     const wasm = await on('wasm', grads);
+    expect(tf.memory().numTensors).toBe(before); // model, gradients and kernel outputs all freed
     expect(wasm.loss).toBeCloseTo(cpu.loss, 5);
     expect(wasm.g.length).toBe(44);
     const worst = wasm.g.reduce((m, v, i) => Math.max(m, Math.abs(v - (cpu.g[i] as number))), 0);
