@@ -3,9 +3,13 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FUSED_LOSSES, fusedHeadLoss } from './fused-head.js';
 import { oneHotLookup, tokenLayer } from './inputs.js';
+import { denseSoftmaxCrossEntropy } from './kernels/fast-dense.js';
+import { SoftmaxHead } from './kernels/fast-head.js';
+import { tfProducts } from './kernels/fast-wasm.js';
 import { useBackend } from './layers/test-backends.js';
 import { manyToMany } from './many-to-many.js';
 import { manyToOne } from './many-to-one.js';
+import { runHalvesInline, setRecurrenceThreads } from './parallel/pool.js';
 import { batchFor, CELLS, useCpu } from './test-helpers.js';
 
 beforeAll(useCpu);
@@ -69,6 +73,8 @@ function both(model: tfl.LayersModel, c: Case) {
   tf.dispose([a.value, b.value, ...Object.values(a.grads), ...Object.values(b.grads)]);
   return out;
 }
+
+const maxAbsDiff = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i]!)));
 
 /** Asserts the fused path ran and matches (loss 1e-5, gradients 1e-4); frees the case and model. */
 function expectSame(model: tfl.LayersModel, c: Case): void {
@@ -255,6 +261,126 @@ describe('fusedHeadLoss', () => {
     } finally {
       await useBackend('cpu');
     }
+  });
+});
+
+describe('fusedHeadLoss with the head run by each half of a two-thread recurrence (wasm)', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+    setRecurrenceThreads(2); // halves at any size (auto halves from 128 units)
+  });
+  afterAll(async () => {
+    setRecurrenceThreads('auto');
+    runHalvesInline(false);
+    await useBackend('cpu');
+  });
+
+  /** Loss and gradients of every weight through the fused loss, and the main-thread head runs. */
+  function fusedRun(model: tfl.LayersModel, x: tf.Tensor, y: tf.Tensor, mask?: tf.Tensor) {
+    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const fused = fusedHeadLoss(model, 'sparseCategoricalCrossentropy')!;
+    const heads = vi.spyOn(SoftmaxHead.prototype, 'forward');
+    const r = tf.variableGrads(
+      () =>
+        fused(x, y, mask, true, () => {
+          throw new Error('the batch fits the fused form');
+        }),
+      vars,
+    );
+    const headRuns = heads.mock.calls.length;
+    heads.mockRestore();
+    const grads = vars.map((v) => Array.from(r.grads[v.name]!.dataSync()));
+    const loss = r.value.dataSync()[0]!;
+    tf.dispose([r.value, ...Object.values(r.grads)]);
+    return { loss, grads, headRuns };
+  }
+
+  const flat = (g: number[][]) => g.flat();
+
+  for (const cell of CELLS) {
+    it(`${cell}, 2 stacked layers: same loss (1e-5) and gradients (1e-4) as the unfused loss; worker and inline halves agree bit for bit`, () => {
+      const input = { type: 'oneHot', vocabSize: 7 } as const;
+      const { model } = manyToMany({ cell, units: 6, classes: 7, input, seed: 5, layers: 2 });
+      const x = batchFor(input, 5, 4, 1); // 5 rows: halves of 3 and 2
+      const y = batchFor(input, 5, 4, 2);
+      const before = tf.memory().numTensors;
+      const worker = fusedRun(model, x, y);
+      expect(worker.headRuns).toBe(1); // this thread's half; the worker ran the other
+      runHalvesInline(true);
+      const inline = fusedRun(model, x, y);
+      runHalvesInline(false);
+      expect(inline.headRuns).toBe(2); // both halves on this thread
+      expect(inline.loss).toBe(worker.loss);
+      expect(maxAbsDiff(flat(inline.grads), flat(worker.grads))).toBe(0);
+      expect(tf.memory().numTensors).toBe(before);
+      // against the model's output and the unfused loss (what the trainer computes without fusing)
+      const r = both(model, { loss: 'sparseCategoricalCrossentropy', x, y });
+      expect(Math.abs(worker.loss - r.unfused)).toBeLessThan(1e-5);
+      expect(r.gradDiff).toBeLessThan(1e-4);
+      tf.dispose([x, y]);
+      model.dispose();
+    });
+  }
+
+  it('keeps the whole head on this thread with a loss mask, and without the tape gives the same loss', () => {
+    const input = { type: 'oneHot', vocabSize: 5 } as const;
+    const { model } = manyToMany({ cell: 'lstm', units: 4, classes: 5, input, seed: 6 });
+    const x = batchFor(input, 4, 3, 1);
+    const y = batchFor(input, 4, 3, 2);
+    const mask = tf.tensor2d([1, 1, 1, 1, 1, 0, 1, 0, 0, 1, 1, 1], [4, 3]);
+    const masked = fusedRun(model, x, y, mask);
+    expect(masked.headRuns).toBe(0);
+    const fused = fusedHeadLoss(model, 'sparseCategoricalCrossentropy')!;
+    const unfused = () => {
+      throw new Error('fits');
+    };
+    const taped = fusedRun(model, x, y).loss;
+    const before = tf.memory().numTensors;
+    const noTape = fused(x, y, undefined, false, unfused); // evaluation: forward only
+    expect(noTape.dataSync()[0]).toBe(taped);
+    noTape.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, y, mask]);
+    model.dispose();
+  });
+});
+
+describe('SoftmaxHead', () => {
+  it("gives denseSoftmaxCrossEntropy's loss and gradients; ids outside the classes count as no label", () => {
+    const [rows, units, classes] = [7, 5, 4];
+    const r = (i: number) => Math.sin(i * 12.9898) * 0.8;
+    const h = Float32Array.from({ length: rows * units }, (_, i) => r(i));
+    const w = Float32Array.from({ length: units * classes }, (_, i) => r(i + 100));
+    const b = Float32Array.from({ length: classes }, (_, i) => r(i + 200));
+    const labels = Int32Array.from([0, 3, 1, -1, 2, 4, 3]); // -1 and 4: outside [0, 4)
+    const head = new SoftmaxHead({ w, b, classes, labels }, h, rows, units, tfProducts);
+    const loss = head.forward() / rows;
+    const g = head.backward(0.5 / rows); // an upstream gradient of 0.5
+    const ht = tf.tensor2d(h, [rows, units]);
+    const wt = tf.tensor2d(w, [units, classes]);
+    const bt = tf.tensor1d(b);
+    const oneHot = tf.cast(
+      tf.oneHot(tf.tensor1d(labels, 'int32'), classes),
+      'float32',
+    ) as tf.Tensor2D;
+    const f = (hh: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
+      tf.mul(
+        denseSoftmaxCrossEntropy(hh as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D, oneHot),
+        0.5,
+      );
+    const ref = tf.grads(f)([ht, wt, bt]);
+    const value = denseSoftmaxCrossEntropy(ht, wt, bt, oneHot).dataSync()[0]!;
+    expect(Math.abs(loss - value)).toBeLessThan(1e-6);
+    const close = (a: Float32Array, t: tf.Tensor) =>
+      expect(maxAbsDiff(Array.from(a), Array.from(t.dataSync()))).toBeLessThan(1e-6);
+    close(head.dh as Float32Array, ref[0]!);
+    close(g.w, ref[1]!);
+    close(g.b, ref[2]!);
+    // rows with no label have no gradient
+    expect(Array.from((head.dh as Float32Array).subarray(3 * units, 4 * units))).toEqual(
+      Array(units).fill(0),
+    );
+    tf.dispose([ht, wt, bt, oneHot, ...ref]);
   });
 });
 

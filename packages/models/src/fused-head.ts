@@ -25,6 +25,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { oneHotLookup } from './inputs.js';
 import { denseMeanSquaredError, denseSoftmaxCrossEntropy } from './kernels/fast-dense.js';
+import { type HeadOffer, offerHead, SoftmaxHead } from './kernels/fast-head.js';
+import { addInto } from './kernels/fast-linalg.js';
+import { productsFor } from './kernels/fast-wasm.js';
+import { RecurrentLayer } from './layers/recurrent.js';
 
 /** The losses (by `@rnnkit/training`'s names) that have a fused form. */
 export const FUSED_LOSSES = ['sparseCategoricalCrossentropy', 'meanSquaredError'] as const;
@@ -135,14 +139,27 @@ function fed(key: tfl.SymbolicTensor, value: tf.Tensor): tf.Tensor {
  * dtype), without the executor's per-call bookkeeping (feed dictionaries, a cache looked up by
  * joined tensor names, a nested tidy): about 70 us of a 2 ms W2 step on wasm.
  */
-function runChain(chain: Chain, x: tf.Tensor, training: boolean): tf.Tensor {
+function runChain(
+  chain: Chain,
+  x: tf.Tensor,
+  training: boolean,
+  offer: HeadOffer | null,
+): tf.Tensor {
   const kwargs: Record<string, unknown> = { training };
   let value = fed(chain.input, x);
   let mask: tf.Tensor | undefined;
-  for (const { layer, output } of chain.steps) {
+  const last = chain.steps[chain.steps.length - 1];
+  for (const step of chain.steps) {
+    const { layer, output } = step;
     if (mask != null) kwargs.mask = mask;
     const inputs = [value];
-    const out = layer.apply(inputs, kwargs) as tf.Tensor | tf.Tensor[];
+    if (step === last && offer !== null) offerHead(offer);
+    let out: tf.Tensor | tf.Tensor[];
+    try {
+      out = layer.apply(inputs, kwargs) as tf.Tensor | tf.Tensor[];
+    } finally {
+      offerHead(null); // an offer the layer's run did not take
+    }
     const outMask: tf.Tensor | tf.Tensor[] | null = layer.supportsMasking
       ? layer.computeMask(inputs, [mask as tf.Tensor])
       : null;
@@ -164,7 +181,10 @@ export function fusedHeadLoss(model: tfl.LayersModel, loss: string): FusedHeadLo
   const sparseCE = loss === 'sparseCategoricalCrossentropy';
   return (x, y, mask, training, unfused) =>
     tf.tidy(() => {
-      const h = (chain ? runChain(chain, x, training) : trunk.apply(x, { training })) as tf.Tensor; // [..., D]
+      const offer = sparseCE && mask === undefined ? headOffer(chain, dense, y) : null;
+      const h = (
+        chain ? runChain(chain, x, training, offer) : trunk.apply(x, { training })
+      ) as tf.Tensor; // [..., D]
       const units = h.shape[h.rank - 1] as number;
       const rows = h.size / units;
       // reshapes and casts only where they change something: each one is a kernel dispatch,
@@ -191,6 +211,7 @@ export function fusedHeadLoss(model: tfl.LayersModel, loss: string): FusedHeadLo
           (fitted ? yf : tf.reshape(yf, [rows, outputs])) as tf.Tensor2D,
         );
       }
+      if (offer?.taken) return linkedSoftmaxCrossEntropy(h2, w, b, offer);
       // labels as one-hot rows; padded rows all zero, so they add nothing to loss or gradient
       let labels = tf.cast(
         tf.oneHot(tf.cast(tf.reshape(y, [rows]), 'int32'), outputs),
@@ -203,4 +224,74 @@ export function fusedHeadLoss(model: tfl.LayersModel, loss: string): FusedHeadLo
       const scale = tf.div(rows, tf.maximum(tf.sum(m), 1));
       return tf.mul(denseSoftmaxCrossEntropy(h2, w, b, labels), scale) as tf.Scalar;
     });
+}
+
+/**
+ * The head offered to the chain's last layer (`kernels/fast-head.ts`): when that layer is an
+ * rnnkit recurrent layer returning its whole sequence and nothing else, only the head reads its
+ * outputs, so a fast run computing half of its batch in a worker can compute that half's head
+ * there too. Null where no run can take it (not wasm, where the worker runs; another last layer).
+ */
+function headOffer(chain: Chain | null, dense: DenseFields, y: tf.Tensor): HeadOffer | null {
+  const last = chain?.steps[chain.steps.length - 1]?.layer;
+  if (!(last instanceof RecurrentLayer) || !last.returnSequences || last.returnState) return null;
+  if (tf.getBackend() !== 'wasm') return null;
+  const ids = y.dtype === 'int32' ? y.dataSync() : tf.tidy(() => tf.cast(y, 'int32').dataSync());
+  return {
+    data: {
+      w: (dense.kernel as tfl.LayerVariable).read().dataSync() as Float32Array,
+      b: dense.bias ? (dense.bias.read().dataSync() as Float32Array) : null,
+      classes: dense.units,
+      labels: ids as Int32Array,
+    },
+    taken: null,
+  };
+}
+
+/**
+ * `denseSoftmaxCrossEntropy` of h [rows, units] when a recurrence run took the head offer: this
+ * thread computes rows [0, local), the run computed the rest with its outputs (loss, then its
+ * weight gradients and its outputs' gradient, which it keeps for its own backward pass). The
+ * gradient returned for the run's rows of h is zero: the run never reads it. Weight gradients are
+ * summed in a fixed order (this thread's first), so a seed gives the same numbers every run.
+ */
+function linkedSoftmaxCrossEntropy(
+  h: tf.Tensor2D,
+  w: tf.Tensor2D,
+  b: tf.Tensor1D,
+  offer: HeadOffer,
+): tf.Scalar {
+  const taken = offer.taken;
+  if (taken === null) throw new Error('linkedSoftmaxCrossEntropy: the head offer was not taken');
+  const [rows, units] = h.shape;
+  const { data } = offer;
+  const { local } = taken;
+  const op = tf.customGrad((hIn, _w, _b) => {
+    const hData = (hIn as tf.Tensor).dataSync() as Float32Array;
+    const head = new SoftmaxHead(
+      { ...data, labels: data.labels.subarray(0, local) },
+      hData.subarray(0, local * units),
+      local,
+      units,
+      productsFor(tf.backend()),
+    );
+    const loss = head.forward() + taken.loss;
+    return {
+      value: tf.scalar(loss / rows),
+      gradFunc: (dy: tf.Tensor) => {
+        const scale = (dy.dataSync()[0] as number) / rows;
+        const theirs = taken.backward(scale); // the run starts on its rows first
+        const mine = head.backward(scale);
+        const other = theirs();
+        const dh = new Float32Array(rows * units);
+        dh.set(head.dh as Float32Array);
+        return [
+          tf.tensor2d(dh, [rows, units]),
+          tf.tensor2d(addInto(mine.w, other.w), [units, data.classes]),
+          tf.tensor1d(addInto(mine.b, other.b)),
+        ];
+      },
+    };
+  });
+  return op(h, w, b) as tf.Scalar;
 }

@@ -69,6 +69,15 @@ export function weightGradT(a: tf.Tensor2D, d: Float32Array, n: number, q: numbe
   return data;
 }
 
+/**
+ * a + b elementwise, a first (a fixed order: the same result every run), written into b: the sum
+ * of two threads' halves of a weight gradient.
+ */
+export function addInto(a: Float32Array, b: Float32Array): Float32Array {
+  for (let i = 0; i < a.length; i++) b[i] = (a[i] as number) + (b[i] as number);
+  return b;
+}
+
 /** Columns [from, from + width) of a [rows, cols] buffer. */
 export function columns(d: Float32Array, rows: number, cols: number, from: number, width: number) {
   const out = new Float32Array(rows * width);

@@ -42,7 +42,10 @@ import {
   GATES,
   RecurrenceCore,
 } from './fast-core.js';
+import { type HeadData, takeHead } from './fast-head.js';
+import { addInto } from './fast-linalg.js';
 import { heapOf, type Products, productsFor } from './fast-wasm.js';
+import { HalfRun } from './half-run.js';
 import type { RecurrenceInputs, RecurrenceKernel, RecurrenceOutputs } from './recurrence.js';
 import { checkRecurrenceInputs } from './reference.js';
 
@@ -75,12 +78,6 @@ function concatRows(a: Float32Array, b: Float32Array, pooled = false): Float32Ar
   return out;
 }
 
-/** a + b elementwise, a first (a fixed order: the same result every run), written into b. */
-function addInto(a: Float32Array, b: Float32Array): Float32Array {
-  for (let i = 0; i < a.length; i++) b[i] = (a[i] as number) + (b[i] as number);
-  return b;
-}
-
 /** The batch rows [from, to) of a run's inputs (views when `view`, see rowsOf). */
 function splitData(spec: CoreSpec, d: CoreData, from: number, to: number, view = false): CoreData {
   const { time, features, units } = spec;
@@ -96,27 +93,33 @@ function splitData(spec: CoreSpec, d: CoreData, from: number, to: number, view =
 }
 
 /** The second half of a run on this thread, computed when asked (a worker job's interface). */
-function inlineJob(spec: CoreSpec, data: CoreData, mm: Products, keep: boolean): WorkerJob {
-  const core = new RecurrenceCore(spec, data, mm);
+function inlineJob(
+  spec: CoreSpec,
+  data: CoreData,
+  mm: Products,
+  keep: boolean,
+  head: HeadData | null,
+): WorkerJob {
+  const run = new HalfRun(spec, data, mm, head);
   return {
-    forward: () => {
-      const out = core.forward();
-      if (!keep) core.release();
-      return out;
+    forward: () => run.forward(keep),
+    headBackward: (scale) => {
+      const grads = run.headBackward(scale);
+      return () => grads;
     },
     backward: (dSeq, dhT, dcT) => {
       let grads: RemoteGrads | null = null;
       const all = {
         grads: () => {
           if (grads === null) {
-            core.backward(dSeq, dhT, dcT);
-            grads = core.grads(false); // x when asked (gradX below)
+            run.backward(dSeq, dhT, dcT);
+            grads = run.core.grads(false); // x when asked (gradX below)
           }
           return grads;
         },
         gradX: () => {
           all.grads(); // the backward pass first, as the worker runs it
-          return core.gradX();
+          return run.core.gradX();
         },
       };
       return all;
@@ -159,6 +162,9 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
   // run). The plan fixes the numbers; where the second half runs does not change them.
   const plan = recurrencePlan(spec);
   const split = plan.halves ? Math.ceil(batch / 2) : batch;
+  // A softmax head offered for this run's outputs (fused-head.ts): the second half computes its
+  // rows' part with its run, so those outputs need not cross threads for it.
+  const offer = plan.halves ? takeHead(batch * time, units) : null;
 
   let local: RecurrenceCore | null = null;
   let job: WorkerJob | null = null;
@@ -183,13 +189,25 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
       const mine = { ...spec, batch: split };
       const theirs = { ...spec, batch: batch - split };
       const theirData = splitData(spec, data, split, batch);
+      const head: HeadData | null =
+        offer === null
+          ? null
+          : { ...offer.data, labels: offer.data.labels.slice(split * time, batch * time) };
       job =
         plan.worker === null
-          ? inlineJob(theirs, theirData, mm, tapeOn)
-          : plan.worker.start(theirs, theirData, tapeOn);
+          ? inlineJob(theirs, theirData, mm, tapeOn, head)
+          : plan.worker.start(theirs, theirData, tapeOn, head);
       local = new RecurrenceCore(mine, splitData(spec, data, 0, split, true), mm);
       const a = local.forward();
       const b = job.forward();
+      if (offer !== null) {
+        const remote = job;
+        offer.taken = {
+          local: split * time,
+          loss: b.loss,
+          backward: (scale) => remote.headBackward(scale),
+        };
+      }
       out = {
         seq: concatRows(a.seq, b.seq, true),
         h: concatRows(a.h, b.h),
@@ -214,12 +232,13 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
     const dSeq = f32(dys[0] as tf.Tensor);
     const dhT = f32(dys[1] as tf.Tensor);
     const dcT = cell === 'lstm' ? f32(dys[2] as tf.Tensor) : null;
-    // Local rows [0, split); the worker starts on its rows first, so both run at once.
+    // Local rows [0, split); the worker starts on its rows first, so both run at once. With a
+    // head, the worker's rows of dSeq are the gradient its head left there (the caller's are not).
     const remote =
       job === null
         ? null
         : job.backward(
-            rowsOf(dSeq, time * units, split, batch),
+            offer?.taken ? null : rowsOf(dSeq, time * units, split, batch),
             rowsOf(dhT, units, split, batch),
             dcT === null ? null : rowsOf(dcT, units, split, batch),
           );

@@ -29,7 +29,9 @@ import type * as URLS from 'node:url';
 import type * as WT from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelsError } from '../errors.js';
-import type { CoreData, CoreGrads, CoreOutputs, CoreSpec } from '../kernels/fast-core.js';
+import type { CoreData, CoreGrads, CoreSpec } from '../kernels/fast-core.js';
+import type { HeadData, HeadGrads } from '../kernels/fast-head.js';
+import type { HalfOutputs } from '../kernels/half-run.js';
 
 /** Threads of the fast kernel: 1, 2, or 'auto' (2 where it wins). */
 export type RecurrenceThreads = 1 | 2 | 'auto';
@@ -68,22 +70,31 @@ export interface RemoteBackward {
 
 /** One op's rows in the worker. */
 export interface WorkerJob {
-  /** Blocks until the worker's forward is in. */
-  forward(): CoreOutputs;
-  /** Starts the worker's backward (returns at once). */
-  backward(dSeq: Float32Array, dhT: Float32Array, dcT: Float32Array | null): RemoteBackward;
+  /** Blocks until the worker's forward (and head, when given one) is in. */
+  forward(): HalfOutputs;
+  /** Starts the head's backward (returns at once); the result waits for its weight gradients. */
+  headBackward(scale: number): () => HeadGrads;
+  /**
+   * Starts the worker's backward (returns at once). dSeq null: the gradient its head's backward
+   * left (the head was the only reader of the outputs).
+   */
+  backward(dSeq: Float32Array | null, dhT: Float32Array, dcT: Float32Array | null): RemoteBackward;
 }
 
 export interface RecurrenceWorker {
-  /** Starts the forward of a run in the worker (returns at once); keep: a backward may follow. */
-  start(spec: CoreSpec, data: CoreData, keep: boolean): WorkerJob;
+  /**
+   * Starts the forward of a run in the worker (returns at once); keep: a backward may follow;
+   * head: a softmax head to run on its outputs (its rows' labels), or null.
+   */
+  start(spec: CoreSpec, data: CoreData, keep: boolean, head: HeadData | null): WorkerJob;
 }
 
 interface Reply {
   seq: number;
   error?: string;
-  out?: CoreOutputs;
+  out?: HalfOutputs;
   grads?: RemoteGrads;
+  head?: HeadGrads;
   dx?: Float32Array;
 }
 
@@ -152,19 +163,33 @@ class Pool implements RecurrenceWorker {
     while (this.held.size > HELD_OPS) this.held.delete(this.held.values().next().value as number);
   }
 
-  start(spec: CoreSpec, data: CoreData, keep: boolean): WorkerJob {
+  start(spec: CoreSpec, data: CoreData, keep: boolean, head: HeadData | null): WorkerJob {
     const id = this.nextId++;
-    const fwd = this.post({ op: 'forward', id, spec, data, keep });
+    const fwd = this.post({ op: 'forward', id, spec, data, keep, head });
     if (keep) this.hold(id);
+    const stillHeld = () => {
+      if (!this.held.has(id)) {
+        throw new ModelsError(
+          'WORKER_FAILED',
+          `recurrence worker no longer holds op ${id}, whose head it ran (internal error: more than ${HELD_OPS} runs between a head's forward and its backward)`,
+        );
+      }
+    };
     return {
-      forward: () => this.wait(fwd).out as CoreOutputs,
+      forward: () => this.wait(fwd).out as HalfOutputs,
+      headBackward: (scale) => {
+        stillHeld();
+        const req = this.post({ op: 'headBackward', id, scale });
+        return () => this.wait(req).head as HeadGrads;
+      },
       backward: (dSeq, dhT, dcT) => {
         // The inputs again only when the worker no longer holds the op (it recomputes the forward).
+        if (dSeq === null) stillHeld();
         const held = this.held.has(id);
         this.hold(id);
         const inputs = held ? null : data;
         const bwd = this.post({ op: 'backward', id, spec, data: inputs, dSeq, dhT, dcT }, [
-          dSeq.buffer,
+          ...(dSeq === null ? [] : [dSeq.buffer]),
           dhT.buffer,
           ...(dcT === null ? [] : [dcT.buffer]),
         ] as ArrayBuffer[]);

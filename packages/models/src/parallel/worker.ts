@@ -14,8 +14,10 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { type MessagePort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
-import { type CoreData, type CoreSpec, RecurrenceCore } from '../kernels/fast-core.js';
+import type { CoreData, CoreSpec } from '../kernels/fast-core.js';
+import type { HeadData } from '../kernels/fast-head.js';
 import { productsFor } from '../kernels/fast-wasm.js';
+import { HalfRun } from '../kernels/half-run.js';
 import { HELD_OPS } from './pool.js';
 
 const { flag, port } = workerData as { flag: SharedArrayBuffer; port: MessagePort };
@@ -29,8 +31,8 @@ function reply(msg: Record<string, unknown>, transfer: ArrayBuffer[] = []): void
 }
 
 /** Ops whose state is kept for a backward pass, oldest first (the pool mirrors this). */
-const held = new Map<number, RecurrenceCore>();
-function hold(id: number, core: RecurrenceCore): void {
+const held = new Map<number, HalfRun>();
+function hold(id: number, core: HalfRun): void {
   held.delete(id);
   held.set(id, core);
   while (held.size > HELD_OPS) held.delete(held.keys().next().value as number);
@@ -51,14 +53,19 @@ try {
 const mm = productsFor(tf.backend());
 
 interface Request {
-  op: 'forward' | 'backward' | 'gradX';
+  op: 'forward' | 'headBackward' | 'backward' | 'gradX';
   seq: number;
   id: number;
   spec: CoreSpec;
   /** null on a backward request for an op the worker holds */
   data: CoreData | null;
   keep?: boolean;
-  dSeq?: Float32Array;
+  /** forward: a softmax head to run on the outputs, or null */
+  head?: HeadData | null;
+  /** headBackward: the loss gradient's scale */
+  scale?: number;
+  /** backward: null to start from the head's output gradient */
+  dSeq?: Float32Array | null;
   dhT?: Float32Array;
   dcT?: Float32Array | null;
 }
@@ -66,24 +73,30 @@ interface Request {
 port.on('message', (m: Request) => {
   try {
     if (m.op === 'forward') {
-      const core = new RecurrenceCore(m.spec, m.data as CoreData, mm);
-      const out = core.forward();
-      if (m.keep === true) hold(m.id, core);
-      else core.release(); // no backward will read it
+      const run = new HalfRun(m.spec, m.data as CoreData, mm, m.head ?? null);
+      const keep = m.keep === true;
+      const out = run.forward(keep); // without keep, its buffers are given back: no backward
+      if (keep) hold(m.id, run);
       const transfer = [out.seq.buffer, out.h.buffer, ...(out.c === null ? [] : [out.c.buffer])];
       reply({ seq: m.seq, out }, transfer as ArrayBuffer[]);
+    } else if (m.op === 'headBackward') {
+      const run = held.get(m.id);
+      if (run === undefined) throw new Error(`op ${m.id} is no longer held for its head`);
+      const head = run.headBackward(m.scale as number);
+      reply({ seq: m.seq, head }, [head.w.buffer, head.b.buffer] as ArrayBuffer[]);
     } else if (m.op === 'backward') {
-      let core = held.get(m.id);
-      if (core === undefined) {
+      let run = held.get(m.id);
+      if (run === undefined) {
         if (m.data === null)
           throw new Error(`op ${m.id} is no longer held and came without inputs`);
-        core = new RecurrenceCore(m.spec, m.data, mm);
-        core.forward();
+        run = new HalfRun(m.spec, m.data, mm, null);
+        run.forward(true);
       }
-      hold(m.id, core);
-      core.backward(m.dSeq ?? null, m.dhT ?? null, m.dcT ?? null);
+      hold(m.id, run);
+      run.backward(m.dSeq ?? null, m.dhT ?? null, m.dcT ?? null);
       // Moved, not copied: the core does not read them again (its next backward recomputes them).
       // Dense x (an embedding's or a lower layer's output) is differentiated next: saves a trip.
+      const core = run.core;
       const grads = core.grads(core.denseInput);
       const moved = [grads.kernel, grads.recurrent, grads.bias, grads.h0, grads.c0, grads.x];
       reply(
@@ -91,9 +104,9 @@ port.on('message', (m: Request) => {
         moved.filter((a) => a.length > 0).map((a) => a.buffer as ArrayBuffer),
       );
     } else {
-      const core = held.get(m.id);
-      if (core === undefined) throw new Error(`op ${m.id} is no longer held for its x gradient`);
-      const dx = core.gradX();
+      const run = held.get(m.id);
+      if (run === undefined) throw new Error(`op ${m.id} is no longer held for its x gradient`);
+      const dx = run.core.gradX();
       reply({ seq: m.seq, dx }, [dx.buffer as ArrayBuffer]);
     }
   } catch (e) {

@@ -1,0 +1,182 @@
+/**
+ * A softmax cross-entropy head on plain arrays, for the rows of a batch that one thread holds.
+ *
+ * `denseSoftmaxCrossEntropy` computes the head of a whole batch on the calling thread. When the
+ * fast recurrence runs half of a batch in a worker (`../parallel/`), the worker already holds its
+ * rows' outputs: it computes their logits, softmax, loss and gradients here, while this thread
+ * computes the other half's, and keeps the gradient of its outputs for its own backward pass (no
+ * sequence crosses threads for the head). `fused-head.ts` offers the head to the recurrence
+ * (`offerHead`) when that is safe: sparse cross-entropy over every output of the last recurrent
+ * layer, nothing else reading those outputs.
+ *
+ * Same arithmetic as `denseSoftmaxCrossEntropy` row by row (logits as one product plus bias, the
+ * row max, `expNonPositive`, float64 sums), with labels as class ids: an id outside [0, classes)
+ * is a row whose one-hot label is all zero (no loss, no gradient), as `tf.oneHot` makes it.
+ *
+ * @example
+ * ```ts
+ * const head = new SoftmaxHead(
+ *   { w: new Float32Array([1, 0, 0, 1]), b: null, classes: 2, labels: new Int32Array([0]) },
+ *   new Float32Array([1, 0]), 1, 2, tfProducts); // one row h = [1, 0], w = identity
+ * head.forward(); // 0.31326168751822286 = -log(e / (e + 1))
+ * head.backward(1).db; // Float32Array [-0.2689..., 0.2689...] = softmax - one-hot
+ * ```
+ */
+import { expNonPositive } from './fast-dense.js';
+import { transposeData } from './fast-linalg.js';
+import type { Products } from './fast-wasm.js';
+
+/** The head's weights and a thread's labels (structured-clonable: sent to the worker). */
+export interface HeadData {
+  /** [units, classes] */
+  w: Float32Array;
+  /** [classes], or null for none */
+  b: Float32Array | null;
+  classes: number;
+  /** [rows] class ids of this thread's rows, in the order of its output rows */
+  labels: Int32Array;
+}
+
+/** Gradients of a head's weights over its rows. */
+export interface HeadGrads {
+  /** [units, classes] */
+  w: Float32Array;
+  /** [classes] */
+  b: Float32Array;
+}
+
+/**
+ * The head of `rows` rows of h [rows, units]. h is read by `forward` only (it keeps h's transpose
+ * for the weight gradient), so its buffer may be handed on (to another thread) after it.
+ */
+export class SoftmaxHead {
+  private readonly d: HeadData;
+  private h: Float32Array | null;
+  /** h^T [units, rows], made by forward for backward's weight gradient */
+  private hT: Float32Array | null = null;
+  private readonly rows: number;
+  private readonly units: number;
+  private readonly mm: Products;
+  /** exp(logit - row max), then (after backward) the logits' gradient */
+  private e: Float32Array | null = null;
+  /** 1 / the row's sum of exps */
+  private inv: Float64Array | null = null;
+  /** dL/dh of the last backward, [rows, units] */
+  dh: Float32Array | null = null;
+
+  constructor(d: HeadData, h: Float32Array, rows: number, units: number, mm: Products) {
+    this.d = d;
+    this.h = h;
+    this.rows = rows;
+    this.units = units;
+    this.mm = mm;
+  }
+
+  /** The sum over its rows of -log p(label) (float64; the caller divides by all rows). */
+  forward(): number {
+    const { rows, units } = this;
+    const { w, b, classes, labels } = this.d;
+    const h = this.h;
+    if (h === null) throw new Error('SoftmaxHead: forward runs once');
+    const e = this.mm.mul(h, rows, units, w, classes);
+    // h^T d in backward with h transposed here: XNNPACK packs d [rows, classes], the smaller operand
+    this.hT = transposeData(h, rows, units);
+    this.h = null;
+    const inv = new Float64Array(rows);
+    let loss = 0;
+    for (let r = 0; r < rows; r++) {
+      const o = r * classes;
+      let max = -Infinity;
+      for (let j = 0; j < classes; j++) {
+        const v = (e[o + j] as number) + (b === null ? 0 : (b[j] as number));
+        e[o + j] = v;
+        if (v > max) max = v;
+      }
+      const y = labels[r] as number;
+      const hit = y >= 0 && y < classes;
+      const yv = hit ? (e[o + y] as number) : 0;
+      let sum = 0;
+      for (let j = 0; j < classes; j++) {
+        const x = expNonPositive((e[o + j] as number) - max);
+        e[o + j] = x;
+        sum += x;
+      }
+      if (hit) loss -= yv - (max + Math.log(sum));
+      inv[r] = hit ? 1 / sum : 0;
+    }
+    this.e = e;
+    this.inv = inv;
+    return loss;
+  }
+
+  /**
+   * Gradients for an upstream scale (dLoss / rows of the whole batch): the weights' over these
+   * rows (returned) and h's (kept in `dh`). Call once, after forward.
+   */
+  backward(scale: number): HeadGrads {
+    const { rows, units } = this;
+    const { w, classes, labels } = this.d;
+    const { e, inv, hT } = this;
+    if (e === null || inv === null || hT === null) {
+      throw new Error('SoftmaxHead: backward runs once, after forward');
+    }
+    const db = new Float64Array(classes);
+    // dL/dlogit = (p - onehot) * scale, in place over e (rows without a label: 0)
+    for (let r = 0; r < rows; r++) {
+      const o = r * classes;
+      const p = inv[r] as number;
+      const y = labels[r] as number;
+      for (let j = 0; j < classes; j++) {
+        const v = ((e[o + j] as number) * p - (j === y ? 1 : 0)) * scale;
+        e[o + j] = v;
+        db[j] = (db[j] as number) + v;
+      }
+    }
+    this.e = null;
+    this.hT = null;
+    this.dh = this.mm.mul(e, rows, classes, transposeData(w, units, classes), units);
+    return { w: this.mm.mul(hT, units, rows, e, classes), b: Float32Array.from(db) };
+  }
+}
+
+/**
+ * A head offered to the next fast recurrence run (`fused-head.ts` makes it, for the last recurrent
+ * layer of a chain whose outputs only the head reads).
+ */
+export interface HeadOffer {
+  /** The head, with every row's label: [batch * time], in the order of the run's output rows. */
+  data: HeadData;
+  /** Set by the run that took the offer. */
+  taken: TakenHead | null;
+}
+
+/** What the caller computes of an offered head, and how to reach the part the run computed. */
+export interface TakenHead {
+  /** Rows [0, local) are the caller's; the run computed the loss of the rest. */
+  local: number;
+  /** The loss sum of the run's rows. */
+  loss: number;
+  /**
+   * Starts the run's head backward (at once) and returns the wait for its weight gradients. The
+   * run keeps the gradient of its rows' outputs for its own backward pass: the caller's gradient
+   * for those rows is never read.
+   */
+  backward(scale: number): () => HeadGrads;
+}
+
+let offered: HeadOffer | null = null;
+
+/** Offers a head to the next run (null withdraws an offer no run took). */
+export function offerHead(offer: HeadOffer | null): void {
+  offered = offer;
+}
+
+/** The offered head when it fits a run of `rows` output rows of `units` (and removes the offer). */
+export function takeHead(rows: number, units: number): HeadOffer | null {
+  const o = offered;
+  if (o === null || o.taken !== null) return null;
+  const { labels, w, classes } = o.data;
+  if (labels.length !== rows || w.length !== units * classes) return null;
+  offered = null;
+  return o;
+}
