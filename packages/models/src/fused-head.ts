@@ -25,7 +25,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { oneHotLookup } from './inputs.js';
 import { denseMeanSquaredError, denseSoftmaxCrossEntropy } from './kernels/fast-dense.js';
-import { type HeadOffer, offerHead, SoftmaxHead } from './kernels/fast-head.js';
+import {
+  type HeadData,
+  type HeadOffer,
+  offerHead,
+  SoftmaxHead,
+  type TakenHead,
+} from './kernels/fast-head.js';
 import { addInto } from './kernels/fast-linalg.js';
 import { productsFor } from './kernels/fast-wasm.js';
 import { RecurrentLayer } from './layers/recurrent.js';
@@ -211,19 +217,32 @@ export function fusedHeadLoss(model: tfl.LayersModel, loss: string): FusedHeadLo
           (fitted ? yf : tf.reshape(yf, [rows, outputs])) as tf.Tensor2D,
         );
       }
-      if (offer?.taken) return linkedSoftmaxCrossEntropy(h2, w, b, offer);
+      if (mask === undefined) {
+        const data = offer?.data ?? headData(dense, y);
+        return sparseSoftmaxCrossEntropy(h2, w, b, data, offer?.taken ?? null);
+      }
       // labels as one-hot rows; padded rows all zero, so they add nothing to loss or gradient
       let labels = tf.cast(
         tf.oneHot(tf.cast(tf.reshape(y, [rows]), 'int32'), outputs),
         'float32',
       ) as tf.Tensor2D;
-      if (mask === undefined) return denseSoftmaxCrossEntropy(h2, w, b, labels);
       const m = tf.cast(tf.reshape(mask, [rows, 1]), 'float32');
       labels = tf.mul(labels, m);
       // the op averages over all rows; the masked mean is over real rows (at least 1)
       const scale = tf.div(rows, tf.maximum(tf.sum(m), 1));
       return tf.mul(denseSoftmaxCrossEntropy(h2, w, b, labels), scale) as tf.Scalar;
     });
+}
+
+/** The head's weights and the batch's labels as arrays (labels cast to int32 ids, as tf.oneHot takes them). */
+function headData(dense: DenseFields, y: tf.Tensor): HeadData {
+  const ids = y.dtype === 'int32' ? y.dataSync() : tf.tidy(() => tf.cast(y, 'int32').dataSync());
+  return {
+    w: (dense.kernel as tfl.LayerVariable).read().dataSync() as Float32Array,
+    b: dense.bias ? (dense.bias.read().dataSync() as Float32Array) : null,
+    classes: dense.units,
+    labels: ids as Int32Array,
+  };
 }
 
 /**
@@ -236,59 +255,53 @@ function headOffer(chain: Chain | null, dense: DenseFields, y: tf.Tensor): HeadO
   const last = chain?.steps[chain.steps.length - 1]?.layer;
   if (!(last instanceof RecurrentLayer) || !last.returnSequences || last.returnState) return null;
   if (tf.getBackend() !== 'wasm') return null;
-  const ids = y.dtype === 'int32' ? y.dataSync() : tf.tidy(() => tf.cast(y, 'int32').dataSync());
-  return {
-    data: {
-      w: (dense.kernel as tfl.LayerVariable).read().dataSync() as Float32Array,
-      b: dense.bias ? (dense.bias.read().dataSync() as Float32Array) : null,
-      classes: dense.units,
-      labels: ids as Int32Array,
-    },
-    taken: null,
-  };
+  return { data: headData(dense, y), taken: null };
 }
 
 /**
- * `denseSoftmaxCrossEntropy` of h [rows, units] when a recurrence run took the head offer: this
- * thread computes rows [0, local), the run computed the rest with its outputs (loss, then its
- * weight gradients and its outputs' gradient, which it keeps for its own backward pass). The
- * gradient returned for the run's rows of h is zero: the run never reads it. Weight gradients are
- * summed in a fixed order (this thread's first), so a seed gives the same numbers every run.
+ * Mean sparse softmax cross-entropy of the dense layer h w + b (h [rows, units]) against integer
+ * labels, as one op: `denseSoftmaxCrossEntropy`'s numbers without a one-hot label tensor
+ * (`SoftmaxHead`). When a recurrence run took the head offer (`taken`), this thread computes rows
+ * [0, local) and the run computed the rest with its outputs (loss, then its weight gradients and
+ * its outputs' gradient, which it keeps for its own backward pass): the gradient returned for the
+ * run's rows of h is zero, as the run never reads it. Weight gradients are summed in a fixed order
+ * (this thread's first), so a seed gives the same numbers every run.
  */
-function linkedSoftmaxCrossEntropy(
+function sparseSoftmaxCrossEntropy(
   h: tf.Tensor2D,
   w: tf.Tensor2D,
   b: tf.Tensor1D,
-  offer: HeadOffer,
+  data: HeadData,
+  taken: TakenHead | null,
 ): tf.Scalar {
-  const taken = offer.taken;
-  if (taken === null) throw new Error('linkedSoftmaxCrossEntropy: the head offer was not taken');
   const [rows, units] = h.shape;
-  const { data } = offer;
-  const { local } = taken;
+  const local = taken?.local ?? rows;
   const op = tf.customGrad((hIn, _w, _b) => {
     const hData = (hIn as tf.Tensor).dataSync() as Float32Array;
     const head = new SoftmaxHead(
-      { ...data, labels: data.labels.subarray(0, local) },
+      taken === null ? data : { ...data, labels: data.labels.subarray(0, local) },
       hData.subarray(0, local * units),
       local,
       units,
       productsFor(tf.backend()),
     );
-    const loss = head.forward() + taken.loss;
+    const loss = head.forward() + (taken?.loss ?? 0);
     return {
       value: tf.scalar(loss / rows),
       gradFunc: (dy: tf.Tensor) => {
         const scale = (dy.dataSync()[0] as number) / rows;
-        const theirs = taken.backward(scale); // the run starts on its rows first
+        const theirs = taken?.backward(scale); // the run starts on its rows first
         const mine = head.backward(scale);
-        const other = theirs();
-        const dh = new Float32Array(rows * units);
-        dh.set(head.dh as Float32Array);
+        const other = theirs?.();
+        let dh = head.dh as Float32Array;
+        if (other !== undefined) {
+          dh = new Float32Array(rows * units);
+          dh.set(head.dh as Float32Array);
+        }
         return [
           tf.tensor2d(dh, [rows, units]),
-          tf.tensor2d(addInto(mine.w, other.w), [units, data.classes]),
-          tf.tensor1d(addInto(mine.b, other.b)),
+          tf.tensor2d(other ? addInto(mine.w, other.w) : mine.w, [units, data.classes]),
+          tf.tensor1d(other ? addInto(mine.b, other.b) : mine.b),
         ];
       },
     };
