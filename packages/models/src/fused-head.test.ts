@@ -5,6 +5,7 @@ import { FUSED_LOSSES, fusedHeadLoss } from './fused-head.js';
 import { oneHotLookup, tokenLayer } from './inputs.js';
 import { denseSoftmaxCrossEntropy } from './kernels/fast-dense.js';
 import { SoftmaxHead } from './kernels/fast-head.js';
+import { oneHotIdsOf } from './kernels/fast-input.js';
 import { tfProducts } from './kernels/fast-wasm.js';
 import { useBackend } from './layers/test-backends.js';
 import { manyToMany } from './many-to-many.js';
@@ -407,6 +408,8 @@ describe('oneHotLookup', () => {
     expect(out.dtype).toBe('float32');
     expect(Array.from(out.dataSync())).toEqual(Array.from(expected.dataSync()));
     expect(layer.getClassName()).toBe('Embedding');
+    // marked with its ids: the fast recurrence kernel reads them instead of the floats
+    expect(Array.from(oneHotIdsOf(out) ?? [])).toEqual([0, 3, 1, 2, 2, 0]);
     tf.dispose([out, expected, ids]);
     layer.dispose();
   });

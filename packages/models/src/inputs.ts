@@ -21,6 +21,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
 import { checkInt, ModelsError } from './errors.js';
+import { markOneHot } from './kernels/fast-input.js';
 import { ensureWasmSegmentSum } from './kernels/segment-sum.js';
 
 /** Keras's `Embedding` default: uniform(-0.05, 0.05) (set by `initializeWeights`). */
@@ -196,9 +197,12 @@ export function oneHotLookup(layer: tfl.layers.Layer): tfl.layers.Layer {
     const n = f.inputDim;
     return tf.tidy(() => {
       const ids = tf.cast(Array.isArray(inputs) ? (inputs[0] as tf.Tensor) : inputs, 'int32');
+      const values = ids.dataSync() as Int32Array;
       // ids outside [0, n) go to the gather, which reports them as it always did
-      if (ids.dataSync().some((id) => id < 0 || id >= n)) return gather(inputs, kwargs);
-      return tf.cast(tf.oneHot(ids, n), 'float32'); // [batch, time] -> [batch, time, n]
+      if (values.some((id) => id < 0 || id >= n)) return gather(inputs, kwargs);
+      const out = tf.cast(tf.oneHot(ids, n), 'float32'); // [batch, time] -> [batch, time, n]
+      if (ids.rank === 2) markOneHot(out, values); // the fast kernel reads the ids
+      return out;
     });
   };
   return layer;

@@ -44,6 +44,7 @@ import {
 } from './fast-gru-gates.js';
 import {
   oneHotColSum,
+  oneHotRows,
   type SparseRows,
   sparseProject,
   sparseWeightGrad,
@@ -86,6 +87,11 @@ export interface CoreData {
   c0: Float32Array | null;
   /** [batch, time] 1/0, or null */
   mask: Float32Array | null;
+  /**
+   * When x is one-hot: its ids [batch, time] (all in [0, features)), read instead of x (which may
+   * then be empty).
+   */
+  ids?: Int32Array | null;
 }
 
 /**
@@ -239,11 +245,11 @@ export class RecurrenceCore {
   forward(): CoreOutputs {
     const { cell, batch, time, features, units, reverse, resetAfter } = this.spec;
     const { s, g, rows, keep, hs, cs, aux, mm } = this;
-    const { x, kernel, recurrent, bias, h0, c0 } = this.data;
+    const { x, kernel, recurrent, bias, h0, c0, ids } = this.data;
     const bu = batch * units;
-    // [time*batch, features], processing order
-    const xt = new Float32Array(rows * features);
-    for (let k = 0; k < time; k++) {
+    // [time*batch, features], processing order (not made for one-hot ids)
+    const xt = new Float32Array(ids ? 0 : rows * features);
+    for (let k = 0; k < time && !ids; k++) {
       const t = reverse ? time - 1 - k : k;
       for (let b = 0; b < batch; b++) {
         const from = (b * time + t) * features;
@@ -254,7 +260,7 @@ export class RecurrenceCore {
     if (bias !== null && cell === 'gru' && resetAfter) bRec.set(bias.subarray(g, 2 * g));
     // [time*batch, g] input projection x K + b_in
     let xp: Float32Array;
-    this.sparse = toSparseRows(xt, rows, features);
+    this.sparse = ids ? oneHotRows(ids, batch, time, reverse) : toSparseRows(xt, rows, features);
     if (this.sparse !== null) {
       xp = sparseProject(this.sparse, kernel, g, bias, takeBuffer(rows * g, false));
     } else {

@@ -27,6 +27,43 @@ export interface SparseRows {
   oneHot: boolean;
 }
 
+/**
+ * One-hot tensors made from class ids (`inputs.ts`'s one-hot input layer), with those ids: the
+ * kernel reads the ids instead of the [batch, time, n] floats and their scan. Keyed by the tensor
+ * object, so only a tensor that holds exactly the one-hot rows of its ids has an entry.
+ */
+const oneHotIds = new WeakMap<object, Int32Array>();
+
+/** Records that t [batch, time, n] is the one-hot of ids [batch, time], all in [0, n). */
+export function markOneHot(t: object, ids: Int32Array): void {
+  oneHotIds.set(t, ids);
+}
+
+/** The ids a tensor is the one-hot of (see `markOneHot`), or undefined. */
+export function oneHotIdsOf(t: object): Int32Array | undefined {
+  return oneHotIds.get(t);
+}
+
+/**
+ * The one-hot rows of ids [batch, time] (input order, all in [0, features)) in the kernel's
+ * processing order: row k * batch + b is step k of sequence b (read backwards when `reverse`).
+ */
+export function oneHotRows(
+  ids: Int32Array,
+  batch: number,
+  time: number,
+  reverse: boolean,
+): SparseRows {
+  const rows = batch * time;
+  const start = new Int32Array(rows + 1).map((_, r) => r);
+  const idx = new Int32Array(rows);
+  for (let k = 0; k < time; k++) {
+    const t = reverse ? time - 1 - k : k;
+    for (let b = 0; b < batch; b++) idx[k * batch + b] = ids[b * time + t] as number;
+  }
+  return { rows, start, idx, val: new Float32Array(rows).fill(1), oneHot: true };
+}
+
 /** Below this fraction of nonzeros the sparse path is used (a dense matMul wins above it). */
 export const SPARSE_MAX_DENSITY = 1 / 16;
 

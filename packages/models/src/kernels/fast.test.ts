@@ -12,6 +12,7 @@ import {
   setRecurrenceThreads,
 } from '../parallel/pool.js';
 import { fastRecurrence } from './fast.js';
+import { markOneHot } from './fast-input.js';
 import type { Cell, RecurrenceInputs, RecurrenceOutputs } from './recurrence.js';
 
 tf.env().set('PROD', true);
@@ -183,6 +184,23 @@ function lossOf(o: RecurrenceOutputs, seed: number): tf.Scalar {
 
 type Run = (i: RecurrenceInputs) => RecurrenceOutputs;
 
+/**
+ * A one-hot case run twice: reading x's floats, then reading the ids it was marked with (as the
+ * one-hot input layer marks its output): the very same outputs and gradients, x's included. (With
+ * 17+ features, so that the floats also take the sparse path: below 1/16 density they are
+ * multiplied densely, and the bias gradient then sums in another order, ~1e-7 apart.)
+ */
+function expectIdsReadAsFloats(c: Case, seed: number): void {
+  const { inputs, vars } = makeInputs({ ...c, oneHot: true }, seed);
+  const floats = evaluate(fastRecurrence, inputs, vars, seed);
+  const ids = Int32Array.from({ length: c.batch * c.time }, (_, i) => (i * 7 + seed) % c.features);
+  markOneHot(inputs.x, ids);
+  const read = evaluate(fastRecurrence, inputs, vars, seed);
+  expect(maxDiff(floats.outs, read.outs)).toBe(0);
+  expect(maxDiff(floats.grads, read.grads)).toBe(0);
+  tf.dispose([...vars, ...(inputs.mask ? [inputs.mask] : [])]);
+}
+
 /** Forward outputs and the gradients of every variable. */
 function evaluate(run: Run, inputs: RecurrenceInputs, vars: tf.Variable[], seed: number) {
   return tf.tidy(() => {
@@ -343,6 +361,13 @@ for (const backend of ['cpu', 'wasm'] as const) {
       });
     });
 
+    it('reads the ids of a one-hot x made by the input layer: the numbers of its floats', () => {
+      const base = { batch: 3, time: 4, features: 17, units: 4 };
+      expectIdsReadAsFloats({ cell: 'lstm', ...base, masked: true }, 41);
+      expectIdsReadAsFloats({ cell: 'gru', ...base, goBackwards: true }, 42);
+      expectIdsReadAsFloats({ cell: 'rnn', ...base, noBias: true }, 43);
+    });
+
     it('leaves no tensors behind (forward and gradients)', () => {
       const c: Case = { cell: 'lstm', batch: 2, time: 3, features: 2, units: 3, masked: true };
       const { inputs, vars } = makeInputs(c, 7);
@@ -386,6 +411,12 @@ describe('fastRecurrence on two threads (wasm, half of each batch in a worker)',
   cases.forEach((c, i) => {
     it(`matches the step reference: ${JSON.stringify(c)}`, () =>
       expectClose(c, 300 + i, stepReference));
+  });
+
+  it('reads the ids of a marked one-hot x in both halves: the numbers of its floats', () => {
+    const base = { batch: 5, time: 3, features: 20, units: 4 };
+    expectIdsReadAsFloats({ cell: 'lstm', ...base, goBackwards: true, masked: true }, 51);
+    expectIdsReadAsFloats({ cell: 'gru', ...base, resetAfter: false }, 52);
   });
 
   it('gives the same numbers every run, and those of one thread within tolerance', () => {

@@ -43,6 +43,7 @@ import {
   RecurrenceCore,
 } from './fast-core.js';
 import { type HeadData, takeHead } from './fast-head.js';
+import { oneHotIdsOf } from './fast-input.js';
 import { addInto } from './fast-linalg.js';
 import { heapOf, type Products, productsFor } from './fast-wasm.js';
 import { HalfRun } from './half-run.js';
@@ -65,8 +66,13 @@ const f32 = (t: tf.Tensor): Float32Array => t.dataSync() as Float32Array;
  * Rows [from, to) of a [batch, ...] array with `per` values per row: a copy (for a message: a
  * view would send its whole buffer), or a view (for this thread).
  */
-const rowsOf = (a: Float32Array, per: number, from: number, to: number, view = false) =>
-  view ? a.subarray(from * per, to * per) : a.slice(from * per, to * per);
+const rowsOf = <T extends Float32Array | Int32Array>(
+  a: T,
+  per: number,
+  from: number,
+  to: number,
+  view = false,
+): T => (view ? a.subarray(from * per, to * per) : a.slice(from * per, to * per)) as T;
 
 /** [a rows; b rows] (into a reused buffer when `pooled`). */
 function concatRows(a: Float32Array, b: Float32Array, pooled = false): Float32Array {
@@ -89,6 +95,7 @@ function splitData(spec: CoreSpec, d: CoreData, from: number, to: number, view =
     h0: rowsOf(d.h0, units, from, to, view),
     c0: d.c0 === null ? null : rowsOf(d.c0, units, from, to, view),
     mask: d.mask === null ? null : rowsOf(d.mask, time, from, to, view),
+    ids: d.ids ? rowsOf(d.ids, time, from, to, view) : null,
   };
 }
 
@@ -169,9 +176,13 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
   let local: RecurrenceCore | null = null;
   let job: WorkerJob | null = null;
 
+  // x made by the one-hot input layer: its ids, not its floats
+  const marked = oneHotIdsOf(x);
+  const ids = marked?.length === batch * time && features === x.shape[2] ? marked : undefined;
   const forwardFunc = (): tf.Tensor[] => {
     const data: CoreData = {
-      x: f32(x),
+      x: ids === undefined ? f32(x) : new Float32Array(0),
+      ids: ids ?? null,
       kernel: f32(kernel),
       recurrent: f32(recurrentKernel),
       bias: bias === null ? null : f32(bias),
