@@ -50,7 +50,7 @@ import {
   sparseWeightGrad,
   toSparseRows,
 } from './fast-input.js';
-import { colSum, columns, transposeData } from './fast-linalg.js';
+import { addSpan, colSum, columns, transposeData } from './fast-linalg.js';
 import type { Products } from './fast-wasm.js';
 import type { Cell } from './recurrence.js';
 
@@ -341,11 +341,7 @@ export class RecurrenceCore {
     const dc = cell === 'lstm' ? (dcT === null ? new Float32Array(bu) : dcT.slice(0, bu)) : dh;
     const addOutputGrad = (k: number): void => {
       if (dSeq === null) return;
-      for (let b = 0; b < batch; b++) {
-        const o = (b * time + k) * units;
-        const d = b * units;
-        for (let j = 0; j < units; j++) dh[d + j] = (dh[d + j] as number) + (dSeq[o + j] as number);
-      }
+      for (let b = 0; b < batch; b++) addSpan(dh, b * units, dSeq, (b * time + k) * units, units);
     };
     // dh_{k-1} = recurrent part (rows of a product) or the passthrough of a masked row.
     const mergeRecurrent = (k: number, rec: Float32Array, base: Float32Array | null): void => {
@@ -356,7 +352,7 @@ export class RecurrenceCore {
         if (masked) {
           for (let j = 0; j < units; j++) dh[o + j] = (base as Float32Array)[o + j] as number;
         } else if (base === null) {
-          for (let j = 0; j < units; j++) dh[o + j] = rec[o + j] as number;
+          dh.set(rec.subarray(o, o + units), o);
         } else {
           for (let j = 0; j < units; j++)
             dh[o + j] = (base[o + j] as number) + (rec[o + j] as number);

@@ -17,6 +17,8 @@
  * ```
  */
 
+import { addSpan } from './fast-linalg.js';
+
 /** Compressed sparse rows: row r's entries are idx/val[start[r] .. start[r+1]). */
 export interface SparseRows {
   rows: number;
@@ -153,11 +155,7 @@ export function sparseWeightGrad(
 ): Float32Array {
   const out = new Float32Array(features * g);
   if (x.oneHot) {
-    for (let r = 0; r < x.rows; r++) {
-      const o = r * g;
-      const ko = (x.idx[r] as number) * g;
-      for (let j = 0; j < g; j++) out[ko + j] = (out[ko + j] as number) + (dZ[o + j] as number);
-    }
+    for (let r = 0; r < x.rows; r++) addSpan(out, (x.idx[r] as number) * g, dZ, r * g, g);
     return out;
   }
   for (let r = 0; r < x.rows; r++) {
