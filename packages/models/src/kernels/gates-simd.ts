@@ -1,0 +1,366 @@
+/**
+ * The LSTM gate math of `fast-gates.ts` (`lstmForwardStep` / `lstmBackwardStep` with sigmoid gates,
+ * tanh activation and no mask) on WebAssembly SIMD, four float32 lanes per instruction. The module
+ * (2.2 KB) is assembled here at load, as `adam-pass.ts` assembles its own; `simdLstm` is null
+ * where WebAssembly or its SIMD is unavailable, and the caller keeps the JS steps. Units must be a
+ * multiple of 4 (the caller keeps JS otherwise).
+ *
+ * Each call copies the step's input blocks into the module's memory (allocated once, grown as
+ * needed), computes there and copies the results out, so `gates` may be `xp` and `dZ` may be
+ * `gates`, and `m` may be a view into another wasm heap (it is read once, never kept). The copies
+ * are about half of a call's time (bench/speed/gates-simd.mjs; the module's loops alone: about 10
+ * ns per unit and row forward, 7 backward, on this machine).
+ *
+ * Numerics, all in float32: exp(t) = 2^k e^r with k = round(t log2 e) (the 1.5 2^23 rounding
+ * trick, whose bits also give 2^k through an i32x4 shift), r = t - k ln2 with ln 2 split in two
+ * (Cephes's `expf`: C1 = 0.693359375 exact in 9 bits, C2), e^r by Cephes's degree-7 polynomial.
+ * sigmoid(x) = 1 / (1 + exp(-x)) with -x clamped to [-87, 87] (so 2^k stays a normal float: far
+ * out sigmoid is exactly 1, or 1.6e-38 for 0). tanh(x) = sign(x) (1 - E) / (1 + E) with
+ * E = exp(-2|x|), not the JS kernel's 2 sigmoid(2x) - 1: in float32 that one doubles sigmoid's
+ * rounding (2.4e-7 from float64 tanh, measured 1.8e-7), this one does not (8.9e-8), which keeps
+ * every gate within 5e-7 of the JS table functions (themselves 1.8e-7 and 3.7e-7 off); on
+ * [-0.1, 0.1] it is within 2.6e-8 of tanh (absolute: tiny x gives 0, not x). Against float64: sigmoid and tanh <= 1.2e-7 (measured 8.9e-8).
+ * NaN in an input of an element gives NaN in what that element computes from it (the clamp's
+ * pmin/pmax pass a NaN first operand through); +-Infinity saturate to 0/1 and -1/1.
+ *
+ * @example
+ * ```ts
+ * const xp = new Float32Array(4 * 4).fill(0.5); // one step, one row, 4 units: i f c o blocks
+ * const hs = new Float32Array(2 * 4);
+ * const cs = new Float32Array(2 * 4);
+ * simdLstm?.forward(1, 4, 0, xp, new Float32Array(16), hs, cs, xp); // gates written over xp
+ * xp[0]; // 0.622459352016449 (sigmoid(0.5)); xp[8] = 0.46211716532707214 (tanh(0.5))
+ * cs[4]; // 0.28764915466308594 (= i g); hs[4] = 0.17426975071430206 (= o tanh(c))
+ * ```
+ */
+
+/** LSTM gate steps on f32x4, or null where WebAssembly SIMD is unavailable. */
+export interface SimdLstm {
+  /**
+   * Same contract as fast-gates.ts `lstmForwardStep` with recurrentActivation sigmoid, activation
+   * tanh, keep === null: xp, gates [time*batch, 4u] (gates may be xp), m [batch, 4u], hs, cs
+   * [(time+1)*batch, u]; writes step k's gates and slot k+1 of hs and cs. Requires
+   * `units % 4 === 0` (throws a RangeError otherwise; the caller keeps JS for other sizes).
+   */
+  forward(
+    batch: number,
+    units: number,
+    k: number,
+    xp: Float32Array,
+    m: Float32Array,
+    hs: Float32Array,
+    cs: Float32Array,
+    gates: Float32Array,
+  ): void;
+  /**
+   * Same contract as `lstmBackwardStep` with sigmoid/tanh, keep === null: dh [batch, u] in, dc
+   * [batch, u] in and out (becomes the gradient reaching c_{k-1}), tanh(c_k) recomputed from cs,
+   * dZ [time*batch, 4u] written at step k (dZ may be gates). Requires `units % 4 === 0`.
+   */
+  backward(
+    batch: number,
+    units: number,
+    k: number,
+    dh: Float32Array,
+    dc: Float32Array,
+    cs: Float32Array,
+    gates: Float32Array,
+    dZ: Float32Array,
+  ): void;
+}
+
+/** Unsigned LEB128 (WebAssembly's encoding of counts, sizes and opcodes). */
+const leb = (n: number): number[] => (n < 128 ? [n] : [(n & 127) | 128, ...leb(n >>> 7)]);
+
+// Opcodes: locals, i32, and the SIMD ones (0xfd prefix) this module uses.
+const get = (i: number) => [0x20, i];
+const set = (i: number) => [0x21, i];
+const tee = (i: number) => [0x22, i];
+const I32_ADD = 0x6a;
+const I32_SUB = 0x6b;
+const simd = (code: number) => [0xfd, ...leb(code)];
+const LOAD = [...simd(0x00), 4, 0]; // v128.load, align 16, offset 0
+const STORE = [...simd(0x0b), 4, 0];
+const SHL = simd(0xab); // i32x4.shl
+const IADD = simd(0xae); // i32x4.add
+const [AND, OR] = [simd(0x4e), simd(0x50)]; // v128.and, v128.or
+// f32x4 abs, neg, add, sub, mul, div; pmin(a, b) = b < a ? b : a and pmax(a, b) = a < b ? b : a
+// (one minps / maxps each, where min / max take six x64 instructions; a NaN as `a` passes through)
+const [ABS, NEG, ADD, SUB] = [simd(0xe0), simd(0xe1), simd(0xe4), simd(0xe5)];
+const [MUL, DIV, PMIN, PMAX] = [simd(0xe6), simd(0xe7), simd(0xea), simd(0xeb)];
+/** v128.const of four equal lanes (f32, or i32 when `int`). */
+function splat(v: number, int = false): number[] {
+  const lane = new Uint8Array((int ? Int32Array : Float32Array).of(v).buffer);
+  return [...simd(0x0c), ...lane, ...lane, ...lane, ...lane];
+}
+
+/** Emits a constant of four equal lanes (f32, or i32 when `int`). */
+type Const = (v: number, int?: boolean) => number[];
+
+/**
+ * Constants read from v128 locals `base`, `base + 1`, ... (assigned in order of first use), set
+ * once before the loop by `init`: V8 then keeps them in registers or spill slots instead of
+ * rebuilding each one at every use (measured: v128.const in the loop costs about 1/4 more).
+ */
+function hoisted(base: number): { c: Const; init: () => number[]; count: () => number } {
+  const seen = new Map<string, { i: number; lanes: number[] }>();
+  const c: Const = (v, int = false) => {
+    const lanes = splat(v, int);
+    const key = lanes.join();
+    const known = seen.get(key) ?? { i: base + seen.size, lanes };
+    seen.set(key, known);
+    return get(known.i);
+  };
+  const init = () => [...seen.values()].flatMap(({ i, lanes }) => [...lanes, ...set(i)]);
+  return { c, init, count: () => seen.size };
+}
+// Cephes expf: ln 2 = C1 + C2 (C1 exact in 9 bits, so k C1 is exact), e^r on [-ln2/2, ln2/2].
+const C1 = 0.693359375;
+const C2 = -2.1219444e-4;
+const P = [1.98756915e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1];
+const P5 = 5.0000001201e-1;
+const MAGIC = 12582912; // 1.5 2^23: x + MAGIC rounds x to an integer k in the low mantissa bits
+
+/**
+ * e^t of the v128 t on the stack (t in [-87, 87]), left on the stack; t, kk, r are v128 scratch
+ * locals. kk = t log2e + MAGIC (its bits: MAGIC's + k); r = t - k C1 - k C2;
+ * e^t = (1 + r + r^2 P(r)) 2^k, 2^k's bits = (bits(kk) << 23) + (127 << 23).
+ */
+function exp(c: Const, t: number, kk: number, r: number): number[] {
+  // biome-ignore format: one line per stage
+  return [
+    ...set(t), ...get(t), ...get(t), ...c(Math.LOG2E), ...MUL, ...c(MAGIC), ...ADD, ...tee(kk),
+    ...c(MAGIC), ...SUB, ...tee(r), ...c(C1), ...MUL, ...SUB, // t - k C1 (r holds k)
+    ...get(r), ...c(C2), ...MUL, ...SUB, ...set(r),
+    ...get(r), ...c(P[0] as number), ...MUL,
+    ...[1, 2, 3, 4].flatMap((p) => [...c(P[p] as number), ...ADD, ...get(r), ...MUL]),
+    ...c(P5), ...ADD, ...get(r), ...MUL, ...get(r), ...MUL, ...get(r), ...ADD, ...c(1), ...ADD,
+    ...get(kk), 0x41, 23, ...SHL, ...c(127 << 23, true), ...IADD, ...MUL,
+  ];
+}
+
+/** sigmoid of the v128 on the stack: 1 / (1 + exp(clamp(-x, -87, 87))). */
+function sigmoid(c: Const, x: number, kk: number, r: number): number[] {
+  // biome-ignore format: one line per stage
+  return [
+    ...set(x), ...c(1), ...get(x), ...NEG, ...c(87), ...PMIN, ...c(-87), ...PMAX,
+    ...exp(c, x, kk, r), ...c(1), ...ADD, ...DIV,
+  ];
+}
+
+/** tanh of the v128 on the stack: sign(v) (1 - E) / (1 + E), E = exp(max(-2|v|, -87)). */
+function tanh(c: Const, x: number, kk: number, r: number, v: number): number[] {
+  // biome-ignore format: one line per stage
+  return [
+    ...tee(v), ...ABS, ...c(-2), ...MUL, ...c(-87), ...PMAX, ...exp(c, x, kk, r), ...set(x),
+    ...c(1), ...get(x), ...SUB, ...c(1), ...get(x), ...ADD, ...DIV,
+    ...get(v), ...c(-0x80000000, true), ...AND, ...OR,
+  ];
+}
+
+/**
+ * A function of 7 i32 params: 5 pointers, `rows` (param 5) and `ub` (param 6, units * 4 bytes);
+ * `body` runs per four units of a row, then every pointer moves 16 bytes on. After a row the gate
+ * pointers (into [rows, 4u] blocks) skip the f, c, o blocks (3 ub); the state pointers ([rows, u]
+ * blocks) are contiguous, and the first one ends the row. Locals: ub2, ub3, end (i32 7-9), then
+ * `v128s` v128 (10 on).
+ */
+function rowLoop(
+  v128s: number,
+  body: number[],
+  gatePtrs: number[],
+  statePtrs: number[],
+  init: number[],
+) {
+  const [rows, ub, ub2, ub3, end] = [5, 6, 7, 8, 9];
+  const first = statePtrs[0] as number;
+  // biome-ignore format: one line per step
+  const code = [
+    ...init,
+    ...get(ub), ...get(ub), I32_ADD, ...set(ub2), ...get(ub2), ...get(ub), I32_ADD, ...set(ub3),
+    0x02, 0x40, 0x03, 0x40, // block, loop (rows)
+    ...get(rows), 0x45, 0x0d, 1, // br_if (rows == 0) out
+    ...get(first), ...get(ub), I32_ADD, ...set(end),
+    0x03, 0x40, // loop (units, four at a time)
+    ...body,
+    ...[...gatePtrs, ...statePtrs].flatMap((p) => [...get(p), 0x41, 16, I32_ADD, ...set(p)]),
+    ...get(first), ...get(end), 0x49, 0x0d, 0, // br_if (first < end) loop
+    0x0b,
+    ...gatePtrs.flatMap((p) => [...get(p), ...get(ub3), I32_ADD, ...set(p)]),
+    ...get(rows), 0x41, 1, I32_SUB, ...set(rows),
+    0x0c, 0, 0x0b, 0x0b, 0x0b, // br rows, end loop, end block, end func
+  ];
+  return [2, 3, 0x7f, v128s, 0x7b, ...code];
+}
+
+const UBS = [6, 7, 8]; // ub, 2 ub, 3 ub
+
+/** Address p + q ub (q = 0..3) for the gate blocks. */
+function at(p: number, q: number): number[] {
+  return q === 0 ? get(p) : [...get(p), ...get(UBS[q - 1] as number), I32_ADD];
+}
+
+/**
+ * fwd(px, pm, pc, pco, ph, rows, ub): per row, i f c o = act(x + m) over x's i f c o blocks
+ * (written back in place), c_k = f c + i g at pco, h = o tanh(c_k) at ph.
+ */
+function forwardFunc(): number[] {
+  const [I, F, G, O, C, X, K, R, V] = [10, 11, 12, 13, 14, 15, 16, 17, 18];
+  const { c, init, count } = hoisted(19);
+  const z = (q: number) => [...at(0, q), ...LOAD, ...at(1, q), ...LOAD, ...ADD];
+  // biome-ignore format: one line per quantity
+  const body = [
+    ...z(0), ...sigmoid(c, X, K, R), ...set(I),
+    ...z(1), ...sigmoid(c, X, K, R), ...set(F),
+    ...z(2), ...tanh(c, X, K, R, V), ...set(G),
+    ...z(3), ...sigmoid(c, X, K, R), ...set(O),
+    ...get(F), ...get(2), ...LOAD, ...MUL, ...get(I), ...get(G), ...MUL, ...ADD, ...set(C),
+    ...[I, F, G, O].flatMap((v, q) => [...at(0, q), ...get(v), ...STORE]),
+    ...get(3), ...get(C), ...STORE,
+    ...get(4), ...get(O), ...get(C), ...tanh(c, X, K, R, V), ...MUL, ...STORE,
+  ];
+  return rowLoop(9 + count(), body, [0, 1], [2, 3, 4], init());
+}
+
+/**
+ * bwd(pg, pcp, pcn, pdh, pdc, rows, ub): per row, with i f g o from pg's blocks, c_{k-1} at pcp,
+ * c_k at pcn: tc = tanh(c_k), dcj = dc + dh o (1 - tc^2); dZ (written over the gates) =
+ * dcj g i(1-i), dcj c_{k-1} f(1-f), dcj i (1-g^2), dh tc o(1-o); dc = dcj f (in place). The
+ * products in lstmBackwardStep's order.
+ */
+function backwardFunc(): number[] {
+  const [I, F, G, O, TC, DH, D, X, K, R, V] = [10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20];
+  const { c, init, count } = hoisted(21);
+  const dAct = (v: number) => [...c(1), ...get(v), ...get(v), ...MUL, ...SUB]; // 1 - v^2
+  const dRec = (v: number) => [...get(v), ...c(1), ...get(v), ...SUB, ...MUL]; // v (1 - v)
+  // biome-ignore format: one line per quantity
+  const body = [
+    ...[I, F, G, O].flatMap((v, q) => [...at(0, q), ...LOAD, ...set(v)]),
+    ...get(2), ...LOAD, ...tanh(c, X, K, R, V), ...set(TC),
+    ...get(3), ...LOAD, ...set(DH),
+    ...get(4), ...LOAD, ...get(DH), ...get(O), ...MUL, ...dAct(TC), ...MUL, ...ADD, ...set(D),
+    ...at(0, 0), ...get(D), ...get(G), ...MUL, ...dRec(I), ...MUL, ...STORE,
+    ...at(0, 1), ...get(D), ...get(1), ...LOAD, ...MUL, ...dRec(F), ...MUL, ...STORE,
+    ...at(0, 2), ...get(D), ...get(I), ...MUL, ...dAct(G), ...MUL, ...STORE,
+    ...at(0, 3), ...get(DH), ...get(TC), ...MUL, ...dRec(O), ...MUL, ...STORE,
+    ...get(4), ...get(D), ...get(F), ...MUL, ...STORE,
+  ];
+  return rowLoop(11 + count(), body, [0], [1, 2, 3, 4], init());
+}
+
+/** The module: memory 0 (exported as `memory`), `fwd` and `bwd`, both (7 i32) -> (). */
+function moduleBytes(): Uint8Array<ArrayBuffer> {
+  const section = (id: number, bytes: number[]) => [id, ...leb(bytes.length), ...bytes];
+  const name = (s: string) => [...leb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+  const code = (f: number[]) => [...leb(f.length), ...f];
+  return Uint8Array.from([
+    ...[0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0],
+    ...section(1, [1, 0x60, 7, ...Array(7).fill(0x7f), 0]),
+    ...section(3, [2, 0, 0]),
+    ...section(5, [1, 0, 1]),
+    ...section(7, [3, ...name('memory'), 2, 0, ...name('fwd'), 0, 0, ...name('bwd'), 0, 1]),
+    ...section(10, [2, ...code(forwardFunc()), ...code(backwardFunc())]),
+  ]);
+}
+
+type Step = (
+  a: number,
+  b: number,
+  c: number,
+  d: number,
+  e: number,
+  rows: number,
+  ub: number,
+) => void;
+
+interface GatesModule {
+  memory: WebAssembly.Memory;
+  fwd: Step;
+  bwd: Step;
+}
+
+function instantiate(): GatesModule | null {
+  try {
+    const bytes = moduleBytes();
+    if (!WebAssembly.validate(bytes)) return null;
+    return new WebAssembly.Instance(new WebAssembly.Module(bytes), {})
+      .exports as unknown as GatesModule;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Where in the module's memory each block goes. A memcpy between two addresses whose distance
+ * modulo 4096 is within a few dozen bytes runs about 10x slower on this machine (4K aliasing of
+ * loads and stores in glibc's copy: 1.8 against 25 GB/s, measured with TypedArray.set); the
+ * caller's big arrays sit at a page start + 16 and our memory's pages at 0, so offsets as plain
+ * as `k n` land there. Each block gets its own 4 KB-aligned slot, shifted so that it sits half a
+ * page (mod 4096) from the caller's range it is copied to or from.
+ */
+function placer() {
+  let end = 0;
+  return (floats: number, partner: Float32Array, index: number): number => {
+    const base = end;
+    const byte = base + ((partner.byteOffset + 4 * index + 2048) & 4095 & ~15);
+    end = base + 4096 + ((4 * floats + 4095) & ~4095);
+    return byte >> 2;
+  };
+}
+
+function make(mod: GatesModule): SimdLstm {
+  let heap = new Float32Array(mod.memory.buffer);
+  /** A view of the module's memory holding at least `floats` floats. */
+  const view = (floats: number): Float32Array => {
+    const have = mod.memory.buffer.byteLength;
+    if (have < 4 * floats) mod.memory.grow(Math.ceil((4 * floats - have) / 65536));
+    if (heap.buffer !== mod.memory.buffer) heap = new Float32Array(mod.memory.buffer);
+    return heap;
+  };
+  /** Step k's sizes and offsets: n = batch units, its [batch, 4u] block at g0, state slot at s0. */
+  const step = (batch: number, units: number, k: number) => {
+    if (units % 4 !== 0) throw new RangeError(`simdLstm needs units % 4 === 0, got ${units}`);
+    const n = batch * units;
+    return { n, n4: 4 * n, g0: 4 * k * n, s0: k * n, place: placer() };
+  };
+  return {
+    forward(batch, units, k, xp, m, hs, cs, gates) {
+      const { n, n4, g0: xo, s0: so, place } = step(batch, units, k);
+      const x = place(n4, gates, xo); // x in, gates out
+      const mm = place(n4, m, 0);
+      const c = place(n, cs, so);
+      const co = place(n, cs, so + n);
+      const h = place(n, hs, so + n);
+      const f = view(h + n);
+      f.set(xp.subarray(xo, xo + n4), x);
+      f.set(m.subarray(0, n4), mm);
+      f.set(cs.subarray(so, so + n), c);
+      mod.fwd(4 * x, 4 * mm, 4 * c, 4 * co, 4 * h, batch, 4 * units);
+      gates.set(f.subarray(x, x + n4), xo);
+      cs.set(f.subarray(co, co + n), so + n);
+      hs.set(f.subarray(h, h + n), so + n);
+    },
+    backward(batch, units, k, dh, dc, cs, gates, dZ) {
+      const { n, n4, g0: go, s0: so, place } = step(batch, units, k);
+      const g = place(n4, dZ, go); // gates in, dZ out
+      const cp = place(n, cs, so);
+      const cn = place(n, cs, so + n);
+      const d = place(n, dh, 0);
+      const e = place(n, dc, 0); // dc in and out
+      const f = view(e + n);
+      f.set(gates.subarray(go, go + n4), g);
+      f.set(cs.subarray(so, so + n), cp);
+      f.set(cs.subarray(so + n, so + 2 * n), cn);
+      f.set(dh.subarray(0, n), d);
+      f.set(dc.subarray(0, n), e);
+      mod.bwd(4 * g, 4 * cp, 4 * cn, 4 * d, 4 * e, batch, 4 * units);
+      dZ.set(f.subarray(g, g + n4), go);
+      dc.set(f.subarray(e, e + n));
+    },
+  };
+}
+
+const gatesModule = instantiate();
+
+/** The SIMD gate steps, or null where WebAssembly SIMD is unavailable (keep the JS steps). */
+export const simdLstm: SimdLstm | null = gatesModule === null ? null : make(gatesModule);
