@@ -10,8 +10,10 @@
  * layer, nothing else reading those outputs.
  *
  * Same arithmetic as `denseSoftmaxCrossEntropy` row by row (logits as one product plus bias, the
- * row max, `expNonPositive`, float64 sums), with labels as class ids: an id outside [0, classes)
- * is a row whose one-hot label is all zero (no loss, no gradient), as `tf.oneHot` makes it.
+ * row max, float64 sums), except that logit - max is rounded to float32 and its exp is float32 on
+ * WebAssembly SIMD where available (`simdExp`, 1.2e-7 relative), else `expNonPositive`. Labels are
+ * class ids: an id outside [0, classes) is a row whose one-hot label is all zero (no loss, no
+ * gradient), as `tf.oneHot` makes it.
  *
  * @example
  * ```ts
@@ -25,6 +27,7 @@
 import { expNonPositive } from './fast-dense.js';
 import { transposeData } from './fast-linalg.js';
 import type { Products } from './fast-wasm.js';
+import { simdExp } from './gates-simd.js';
 
 /** The head's weights and a thread's labels (structured-clonable: sent to the worker). */
 export interface HeadData {
@@ -82,26 +85,33 @@ export class SoftmaxHead {
     // h^T d in backward with h transposed here: XNNPACK packs d [rows, classes], the smaller operand
     this.hT = transposeData(h, rows, units);
     this.h = null;
+    // logits + bias, each row's max and its label's logit; then t = logit - max (<= 0) in place
+    const max = new Float64Array(rows);
+    const yv = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) {
+      const o = r * classes;
+      let mr = -Infinity;
+      for (let j = 0; j < classes; j++) {
+        const v = (e[o + j] as number) + (b === null ? 0 : (b[j] as number));
+        e[o + j] = v;
+        if (v > mr) mr = v;
+      }
+      const y = labels[r] as number;
+      yv[r] = y >= 0 && y < classes ? (e[o + y] as number) : Number.NaN;
+      max[r] = mr;
+      for (let j = 0; j < classes; j++) e[o + j] = (e[o + j] as number) - mr;
+    }
+    // exp(t), on SIMD where it runs (0.4 against 1.6 ms for W1's [2048, 65], measured)
+    if (simdExp !== null) simdExp(e);
+    else for (let i = 0; i < e.length; i++) e[i] = expNonPositive(e[i] as number);
     const inv = new Float64Array(rows);
     let loss = 0;
     for (let r = 0; r < rows; r++) {
       const o = r * classes;
-      let max = -Infinity;
-      for (let j = 0; j < classes; j++) {
-        const v = (e[o + j] as number) + (b === null ? 0 : (b[j] as number));
-        e[o + j] = v;
-        if (v > max) max = v;
-      }
-      const y = labels[r] as number;
-      const hit = y >= 0 && y < classes;
-      const yv = hit ? (e[o + y] as number) : 0;
       let sum = 0;
-      for (let j = 0; j < classes; j++) {
-        const x = expNonPositive((e[o + j] as number) - max);
-        e[o + j] = x;
-        sum += x;
-      }
-      if (hit) loss -= yv - (max + Math.log(sum));
+      for (let j = 0; j < classes; j++) sum += e[o + j] as number;
+      const hit = !Number.isNaN(yv[r] as number);
+      if (hit) loss -= (yv[r] as number) - ((max[r] as number) + Math.log(sum));
       inv[r] = hit ? 1 / sum : 0;
     }
     this.e = e;

@@ -7,7 +7,7 @@ import {
   lstmForwardStep,
   type StepShape,
 } from './fast-gates.js';
-import { type SimdLstm, simdLstm } from './gates-simd.js';
+import { type SimdLstm, simdExp, simdLstm } from './gates-simd.js';
 
 // Where the tolerances come from. The JS steps use a table sigmoid, 1.8e-7 from float64's
 // (tanh = 2 sigmoid(2x) - 1: 3.7e-7; 2.1e-7 and 3.9e-7 with the float32 store, measured on a
@@ -237,5 +237,35 @@ describe('simdLstm', () => {
     expect(Array.from(g.subarray(8, 12))).toEqual([1, -1, 0, 1]);
     expect(Array.from(c.subarray(4, 8))).toEqual([1, 2, Number.NaN, 1]);
     expect(h[4]).toBeCloseTo(Math.tanh(1), 6);
+  });
+});
+
+describe('simdExp', () => {
+  it('gives e^t within 1.2e-7 relative on [-87, 0] (Cephes expf bound, float64 reference), any length', () => {
+    const exp = simdExp as (a: Float32Array) => void;
+    expect(exp).not.toBeNull();
+    fc.assert(
+      fc.property(
+        fc.array(fc.float({ min: -87, max: 0, noNaN: true }), { minLength: 1, maxLength: 70 }),
+        (ts) => {
+          const a = Float32Array.from(ts);
+          exp(a);
+          ts.forEach((t, i) => {
+            const want = Math.exp(Math.fround(t));
+            expect(Math.abs((a[i] as number) - want)).toBeLessThanOrEqual(1.2e-7 * want);
+          });
+        },
+      ),
+    );
+  });
+
+  it('clamps below -87 (about 1.6e-38, not 0) and keeps NaN', () => {
+    const a = Float32Array.of(-1000, -87.5, Number.NaN, 0, -1);
+    (simdExp as (a: Float32Array) => void)(a);
+    expect(a[0]).toBeCloseTo(1.6458e-38, 42);
+    expect(a[1]).toBe(a[0]);
+    expect(a[2]).toBeNaN();
+    expect(a[3]).toBe(1);
+    expect(Math.abs((a[4] as number) - Math.exp(-1))).toBeLessThan(1e-7);
   });
 });

@@ -248,18 +248,47 @@ function backwardFunc(): number[] {
   return rowLoop(11 + count(), body, [0], [1, 2, 3, 4], init());
 }
 
-/** The module: memory 0 (exported as `memory`), `fwd` and `bwd`, both (7 i32) -> (). */
+/**
+ * ex(p, bytes): e^t in place over the `bytes / 16` vectors at p, t clamped to [-87, 87] (the
+ * softmax head's exps, `fast-head.ts`). Locals: end (i32 2), then v128 from 3.
+ */
+function expFunc(): number[] {
+  const [P, BYTES, END, X, K, R] = [0, 1, 2, 3, 4, 5];
+  const { c, init, count } = hoisted(6);
+  // biome-ignore format: one line per step
+  const body = [
+    ...get(P), ...get(P), ...LOAD, ...c(87), ...PMIN, ...c(-87), ...PMAX, ...exp(c, X, K, R), ...STORE,
+    ...get(P), 0x41, 16, I32_ADD, ...set(P),
+  ];
+  // biome-ignore format: one line per step
+  const code = [
+    ...init(),
+    ...get(P), ...get(BYTES), I32_ADD, ...set(END),
+    0x02, 0x40, 0x03, 0x40, // block, loop
+    ...get(P), ...get(END), 0x4f, 0x0d, 1, // br_if (p >= end) out
+    ...body,
+    0x0c, 0, 0x0b, 0x0b, 0x0b, // br loop, end loop, end block, end func
+  ];
+  return [2, 1, 0x7f, 3 + count(), 0x7b, ...code];
+}
+
+/**
+ * The module: memory 0 (exported as `memory`), `fwd` and `bwd` (7 i32) -> (), `ex`
+ * (2 i32) -> ().
+ */
 function moduleBytes(): Uint8Array<ArrayBuffer> {
   const section = (id: number, bytes: number[]) => [id, ...leb(bytes.length), ...bytes];
   const name = (s: string) => [...leb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
   const code = (f: number[]) => [...leb(f.length), ...f];
+  const types = [0x60, 7, ...Array(7).fill(0x7f), 0, 0x60, 2, 0x7f, 0x7f, 0];
+  const exports = [...name('memory'), 2, 0, ...name('fwd'), 0, 0, ...name('bwd'), 0, 1];
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0],
-    ...section(1, [1, 0x60, 7, ...Array(7).fill(0x7f), 0]),
-    ...section(3, [2, 0, 0]),
+    ...section(1, [2, ...types]),
+    ...section(3, [3, 0, 0, 1]),
     ...section(5, [1, 0, 1]),
-    ...section(7, [3, ...name('memory'), 2, 0, ...name('fwd'), 0, 0, ...name('bwd'), 0, 1]),
-    ...section(10, [2, ...code(forwardFunc()), ...code(backwardFunc())]),
+    ...section(7, [4, ...exports, ...name('ex'), 0, 2]),
+    ...section(10, [3, ...code(forwardFunc()), ...code(backwardFunc()), ...code(expFunc())]),
   ]);
 }
 
@@ -277,6 +306,7 @@ interface GatesModule {
   memory: WebAssembly.Memory;
   fwd: Step;
   bwd: Step;
+  ex: (p: number, bytes: number) => void;
 }
 
 function instantiate(): GatesModule | null {
@@ -308,7 +338,7 @@ function placer() {
   };
 }
 
-function make(mod: GatesModule): SimdLstm {
+function make(mod: GatesModule): { lstm: SimdLstm; exp: (a: Float32Array) => void } {
   let heap = new Float32Array(mod.memory.buffer);
   /** A view of the module's memory holding at least `floats` floats. */
   const view = (floats: number): Float32Array => {
@@ -323,7 +353,7 @@ function make(mod: GatesModule): SimdLstm {
     const n = batch * units;
     return { n, n4: 4 * n, g0: 4 * k * n, s0: k * n, place: placer() };
   };
-  return {
+  const lstm: SimdLstm = {
     forward(batch, units, k, xp, m, hs, cs, gates) {
       const { n, n4, g0: xo, s0: so, place } = step(batch, units, k);
       const x = place(n4, gates, xo); // x in, gates out
@@ -358,9 +388,26 @@ function make(mod: GatesModule): SimdLstm {
       dc.set(f.subarray(e, e + n));
     },
   };
+  const exp = (a: Float32Array): void => {
+    const n = a.length;
+    const at = placer()((n + 3) & ~3, a, 0);
+    const f = view(at + n + 4);
+    f.set(a, at);
+    mod.ex(4 * at, 4 * ((n + 3) & ~3)); // a padding lane or three: computed, not copied back
+    a.set(f.subarray(at, at + n));
+  };
+  return { lstm, exp };
 }
 
 const gatesModule = instantiate();
+const made = gatesModule === null ? null : make(gatesModule);
 
 /** The SIMD gate steps, or null where WebAssembly SIMD is unavailable (keep the JS steps). */
-export const simdLstm: SimdLstm | null = gatesModule === null ? null : make(gatesModule);
+export const simdLstm: SimdLstm | null = made?.lstm ?? null;
+
+/**
+ * e^t in place over an array of values t <= 0 (a softmax's t - max), float32 on SIMD with the
+ * gate steps' exp (within 1.2e-7 relative of exact; values below -87 give about 1.6e-38 instead of
+ * a smaller number or 0); null where WebAssembly SIMD is unavailable.
+ */
+export const simdExp: ((a: Float32Array) => void) | null = made?.exp ?? null;
