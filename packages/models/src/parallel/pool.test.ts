@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CoreSpec } from '../kernels/fast-core.js';
+import { useBackend } from '../layers/test-backends.js';
 import { getRecurrenceThreads, recurrencePlan, setRecurrenceThreads } from './pool.js';
 
 const big: CoreSpec = {
@@ -36,5 +37,19 @@ describe('setRecurrenceThreads', () => {
     setRecurrenceThreads('auto');
     expect(recurrencePlan({ ...big, units: 64 })).toEqual(one);
     expect(recurrencePlan({ ...big, batch: 1 })).toEqual(one);
+  });
+
+  it("'auto' halves runs of 16+ rows, 16+ steps and 32+ units on wasm (W1's shapes, not W2's)", async () => {
+    await useBackend('wasm');
+    try {
+      const w1 = { ...big, time: 64, units: 64 };
+      expect(recurrencePlan(w1).halves).toBe(true);
+      expect(recurrencePlan({ ...w1, units: 32 }).halves).toBe(true);
+      expect(recurrencePlan({ ...w1, units: 16 }).halves).toBe(false);
+      expect(recurrencePlan({ ...w1, time: 5, units: 32 }).halves).toBe(false); // W2
+      expect(recurrencePlan({ ...w1, batch: 8 }).halves).toBe(false);
+    } finally {
+      await useBackend('cpu');
+    }
   });
 });

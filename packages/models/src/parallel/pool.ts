@@ -9,9 +9,9 @@
  * fixed order, so a seed gives the same numbers every run. The kernel op is synchronous, so this
  * thread blocks on `Atomics.wait` for the reply and reads it with `receiveMessageOnPort`.
  *
- * Used when `setRecurrenceThreads` allows it: by default ('auto') for batches of 16+ rows at 128+
- * units on the wasm backend under Node with 2+ cores (where it wins; at 64 units the exchange
- * costs more than it saves). Such runs are always computed as two halves, so the numbers never
+ * Used when `setRecurrenceThreads` allows it: by default ('auto') for batches of 16+ rows of 16+
+ * steps at 32+ units on the wasm backend under Node with 2+ cores (where it wins: W1 shapes at 32,
+ * 64 and 256 units; W2's 5-step windows lose, the exchange costs more than it saves). Such runs are always computed as two halves, so the numbers never
  * depend on where the second half ran (if the worker cannot start, it runs on this thread after
  * the first). Elsewhere (browsers, the cpu backend) the kernel stays on one thread. A machine busy
  * with other work gives both threads less; `setRecurrenceThreads(1)` keeps to one.
@@ -260,9 +260,13 @@ function startPool(): Pool | null {
   return p;
 }
 
-/** Enough work per row and step that a second thread pays for its messages (measured, W1). */
+/**
+ * Enough work per message that a second thread pays for it (measured on W1's shapes, interleaved
+ * in one process: LSTM 64 25 against 31 ms a step, LSTM 32 16 against 18; W2, 5 steps of LSTM 32,
+ * 7.5 against 9.4 epochs/s, so short sequences stay on one thread).
+ */
 function worthIt(spec: CoreSpec): boolean {
-  return spec.units >= 128 && spec.batch >= 16;
+  return spec.units >= 32 && spec.batch >= 16 && spec.time >= 16;
 }
 
 function cores(): number {
