@@ -261,10 +261,10 @@ function headOffer(chain: Chain | null, dense: DenseFields, y: tf.Tensor): HeadO
 /**
  * Mean sparse softmax cross-entropy of the dense layer h w + b (h [rows, units]) against integer
  * labels, as one op: `denseSoftmaxCrossEntropy`'s numbers without a one-hot label tensor
- * (`SoftmaxHead`). When a recurrence run took the head offer (`taken`), this thread computes rows
- * [0, local) and the run computed the rest with its outputs (loss, then its weight gradients and
- * its outputs' gradient, which it keeps for its own backward pass): the gradient returned for the
- * run's rows of h is zero, as the run never reads it. Weight gradients are summed in a fixed order
+ * (`SoftmaxHead`). When a recurrence run took the head offer (`taken`), it computed both halves'
+ * forward (this thread's with its rows, before waiting for the worker's); the worker then computes
+ * its rows' gradients too and keeps its outputs' gradient for its own backward pass: the gradient
+ * returned for the worker's rows of h is zero, as the run never reads it. Weight gradients are summed in a fixed order
  * (this thread's first), so a seed gives the same numbers every run.
  */
 function sparseSoftmaxCrossEntropy(
@@ -275,17 +275,17 @@ function sparseSoftmaxCrossEntropy(
   taken: TakenHead | null,
 ): tf.Scalar {
   const [rows, units] = h.shape;
-  const local = taken?.local ?? rows;
   const op = tf.customGrad((hIn, _w, _b) => {
-    const hData = (hIn as tf.Tensor).dataSync() as Float32Array;
-    const head = new SoftmaxHead(
-      taken === null ? data : { ...data, labels: data.labels.subarray(0, local) },
-      hData.subarray(0, local * units),
-      local,
-      units,
-      productsFor(tf.backend()),
-    );
-    const loss = head.forward() + (taken?.loss ?? 0);
+    let head: SoftmaxHead;
+    let loss: number;
+    if (taken === null) {
+      const hData = (hIn as tf.Tensor).dataSync() as Float32Array;
+      head = new SoftmaxHead(data, hData, rows, units, productsFor(tf.backend()));
+      loss = head.forward();
+    } else {
+      head = taken.local; // computed by the run, as was the loss of every row
+      loss = taken.loss;
+    }
     return {
       value: tf.scalar(loss / rows),
       gradFunc: (dy: tf.Tensor) => {

@@ -160,11 +160,11 @@ export interface HeadOffer {
   taken: TakenHead | null;
 }
 
-/** What the caller computes of an offered head, and how to reach the part the run computed. */
+/** An offered head as the run that took it computed it: this thread's half, and the worker's. */
 export interface TakenHead {
-  /** Rows [0, local) are the caller's; the run computed the loss of the rest. */
-  local: number;
-  /** The loss sum of the run's rows. */
+  /** The head of this thread's rows (the first ones), forward done. */
+  local: SoftmaxHead;
+  /** The loss sum of all rows. */
   loss: number;
   /**
    * Starts the run's head backward (at once) and returns the wait for its weight gradients. The

@@ -42,7 +42,7 @@ import {
   GATES,
   RecurrenceCore,
 } from './fast-core.js';
-import { type HeadData, takeHead } from './fast-head.js';
+import { type HeadData, SoftmaxHead, takeHead } from './fast-head.js';
 import { oneHotIdsOf } from './fast-input.js';
 import { addInto } from './fast-linalg.js';
 import { heapOf, type Products, productsFor } from './fast-wasm.js';
@@ -200,22 +200,34 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
       const mine = { ...spec, batch: split };
       const theirs = { ...spec, batch: batch - split };
       const theirData = splitData(spec, data, split, batch);
-      const head: HeadData | null =
+      const theirHead: HeadData | null =
         offer === null
           ? null
           : { ...offer.data, labels: offer.data.labels.slice(split * time, batch * time) };
       job =
         plan.worker === null
-          ? inlineJob(theirs, theirData, mm, tapeOn, head)
-          : plan.worker.start(theirs, theirData, tapeOn, head);
+          ? inlineJob(theirs, theirData, mm, tapeOn, theirHead)
+          : plan.worker.start(theirs, theirData, tapeOn, theirHead);
       local = new RecurrenceCore(mine, splitData(spec, data, 0, split, true), mm);
       const a = local.forward();
+      // this half's head now, while the worker computes its own
+      const head =
+        offer === null
+          ? null
+          : new SoftmaxHead(
+              { ...offer.data, labels: offer.data.labels.subarray(0, split * time) },
+              a.seq,
+              split * time,
+              units,
+              mm,
+            );
+      const headLoss = head?.forward() ?? 0;
       const b = job.forward();
-      if (offer !== null) {
+      if (offer !== null && head !== null) {
         const remote = job;
         offer.taken = {
-          local: split * time,
-          loss: b.loss,
+          local: head,
+          loss: headLoss + b.loss,
           backward: (scale) => remote.headBackward(scale),
         };
       }
