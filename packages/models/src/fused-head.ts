@@ -33,7 +33,7 @@ import {
   type TakenHead,
 } from './kernels/fast-head.js';
 import { addInto } from './kernels/fast-linalg.js';
-import { productsFor } from './kernels/fast-wasm.js';
+import { heapOf, productsFor } from './kernels/fast-wasm.js';
 import { RecurrentLayer } from './layers/recurrent.js';
 
 /** The losses (by `@rnnkit/training`'s names) that have a fused form. */
@@ -262,9 +262,9 @@ function headOffer(chain: Chain | null, dense: DenseFields, y: tf.Tensor): HeadO
  * Mean sparse softmax cross-entropy of the dense layer h w + b (h [rows, units]) against integer
  * labels, as one op: `denseSoftmaxCrossEntropy`'s numbers without a one-hot label tensor
  * (`SoftmaxHead`). When a recurrence run took the head offer (`taken`), it computed both halves'
- * forward (this thread's with its rows, before waiting for the worker's); the worker then computes
- * its rows' gradients too and keeps its outputs' gradient for its own backward pass: the gradient
- * returned for the worker's rows of h is zero, as the run never reads it. Weight gradients are summed in a fixed order
+ * forward (this thread's with its rows, before waiting for the worker's); each half then keeps its
+ * rows' gradient of h for the run's own backward pass, and the gradient returned to the tape for h
+ * is zero: the run never reads it (only the head reads h). Weight gradients are summed in a fixed order
  * (this thread's first), so a seed gives the same numbers every run.
  */
 function sparseSoftmaxCrossEntropy(
@@ -293,13 +293,15 @@ function sparseSoftmaxCrossEntropy(
         const theirs = taken?.backward(scale); // the run starts on its rows first
         const mine = head.backward(scale);
         const other = theirs?.();
-        let dh = head.dh as Float32Array;
-        if (other !== undefined) {
-          dh = new Float32Array(rows * units);
-          dh.set(head.dh as Float32Array);
+        // taken: the run reads both halves' h gradient from the heads (nothing else reads h)
+        let dh: tf.Tensor2D;
+        if (taken !== null) dh = tf.zeros([rows, units]);
+        else {
+          dh = tf.tensor2d(head.dh as Float32Array, [rows, units]);
+          if (heapOf(tf.backend()) !== null) head.releaseDh(); // wasm copied it (cpu keeps it)
         }
         return [
-          tf.tensor2d(dh, [rows, units]),
+          dh,
           tf.tensor2d(other ? addInto(mine.w, other.w) : mine.w, [units, data.classes]),
           tf.tensor1d(other ? addInto(mine.b, other.b) : mine.b),
         ];

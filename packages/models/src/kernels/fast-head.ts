@@ -24,6 +24,8 @@
  * head.backward(1).db; // Float32Array [-0.2689..., 0.2689...] = softmax - one-hot
  * ```
  */
+
+import { giveBuffer, takeBuffer } from './buffers.js';
 import { expNonPositive } from './fast-dense.js';
 import { transposeData } from './fast-linalg.js';
 import type { Products } from './fast-wasm.js';
@@ -83,7 +85,7 @@ export class SoftmaxHead {
     if (h === null) throw new Error('SoftmaxHead: forward runs once');
     const e = this.mm.mul(h, rows, units, w, classes);
     // h^T d in backward with h transposed here: XNNPACK packs d [rows, classes], the smaller operand
-    this.hT = transposeData(h, rows, units);
+    this.hT = transposeData(h, rows, units, takeBuffer(rows * units, false));
     this.h = null;
     // logits + bias, each row's max and its label's logit; then t = logit - max (<= 0) in place
     const max = new Float64Array(rows);
@@ -144,8 +146,17 @@ export class SoftmaxHead {
     }
     this.e = null;
     this.hT = null;
-    this.dh = this.mm.mul(e, rows, classes, transposeData(w, units, classes), units);
-    return { w: this.mm.mul(hT, units, rows, e, classes), b: Float32Array.from(db) };
+    const wT = transposeData(w, units, classes);
+    this.dh = this.mm.mul(e, rows, classes, wT, units, takeBuffer(rows * units, false));
+    const dw = this.mm.mul(hT, units, rows, e, classes);
+    giveBuffer(hT);
+    return { w: dw, b: Float32Array.from(db) };
+  }
+
+  /** Gives `dh` back for reuse (`buffers.ts`) once its reader is done with it. */
+  releaseDh(): void {
+    if (this.dh !== null) giveBuffer(this.dh);
+    this.dh = null;
   }
 }
 

@@ -54,8 +54,15 @@ export interface HeapBuffer {
 export interface Products {
   /** Per-step products by a fixed w [inner, outer], for left operands of `rows` rows. */
   product(w: Float32Array, inner: number, outer: number, rows: number): StepProduct;
-  /** a [n, k] x b [k, m]. */
-  mul(a: Float32Array, n: number, k: number, b: Float32Array, m: number): Float32Array;
+  /** a [n, k] x b [k, m], into `out` when given (else a new array). */
+  mul(
+    a: Float32Array,
+    n: number,
+    k: number,
+    b: Float32Array,
+    m: number,
+    out?: Float32Array,
+  ): Float32Array;
 }
 
 /** A product by a fixed right operand, for many left operands of `rows` rows. */
@@ -171,15 +178,23 @@ export class WasmHeap implements Products {
     };
   }
 
-  /** a [n, k] x b [k, m] as a new array. */
-  mul(a: Float32Array, n: number, k: number, b: Float32Array, m: number): Float32Array {
+  /** a [n, k] x b [k, m] as a new array, or into `into`. */
+  mul(
+    a: Float32Array,
+    n: number,
+    k: number,
+    b: Float32Array,
+    m: number,
+    into?: Float32Array,
+  ): Float32Array {
     const aBuf = this.alloc(n * k);
     const bBuf = this.alloc(k * m);
     const out = this.alloc(n * m);
     this.f32.set(a.subarray(0, n * k), aBuf.offset);
     this.f32.set(b.subarray(0, k * m), bBuf.offset);
     this.matMul(aBuf.id, n, k, bBuf.id, m, out.id);
-    const result = this.view(out).slice();
+    const result = into === undefined ? this.view(out).slice() : into;
+    if (into !== undefined) into.set(this.view(out));
     this.free(aBuf);
     this.free(bBuf);
     this.free(out);
@@ -217,11 +232,13 @@ export const tfProducts: Products = {
     const p = tensorProduct(wt, rows);
     return { run: p.run, dispose: () => wt.dispose() };
   },
-  mul(a, n, k, b, m) {
+  mul(a, n, k, b, m, into) {
     const at = tf.tensor2d(a.subarray(0, n * k), [n, k]);
     const bt = tf.tensor2d(b.subarray(0, k * m), [k, m]);
     const out = tf.matMul(at, bt);
-    const data = (out.dataSync() as Float32Array).slice();
+    const values = out.dataSync() as Float32Array;
+    const data = into === undefined ? values.slice() : into;
+    if (into !== undefined) into.set(values);
     tf.dispose([at, bt, out]);
     return data;
   },
@@ -259,6 +276,6 @@ export function productsFor(
       if (w !== weight.data) return base.product(w, inner, outer, rows);
       return heap?.productOf(weight.tensor, rows) ?? tensorProduct(weight.tensor, rows);
     },
-    mul: (a, n, k, b, m) => base.mul(a, n, k, b, m),
+    mul: (a, n, k, b, m, into) => base.mul(a, n, k, b, m, into),
   };
 }

@@ -252,25 +252,30 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
 
   const backwardsFunc = (dys: tf.Tensor[]): Record<string, () => tf.Tensor> => {
     const core = local as RecurrenceCore;
-    const dSeq = f32(dys[0] as tf.Tensor);
+    // With a head taken (fused-head.ts), the output gradient never went through the tape (whose
+    // dys[0] is zeros): each half reads the gradient its own head left.
+    const head = offer?.taken?.local ?? null;
+    const dSeq = head === null ? f32(dys[0] as tf.Tensor) : null;
     const dhT = f32(dys[1] as tf.Tensor);
     const dcT = cell === 'lstm' ? f32(dys[2] as tf.Tensor) : null;
-    // Local rows [0, split); the worker starts on its rows first, so both run at once. With a
-    // head, the worker's rows of dSeq are the gradient its head left there (the caller's are not).
+    // Local rows [0, split); the worker starts on its rows first, so both run at once.
     const remote =
       job === null
         ? null
         : job.backward(
-            offer?.taken ? null : rowsOf(dSeq, time * units, split, batch),
+            dSeq === null ? null : rowsOf(dSeq, time * units, split, batch),
             rowsOf(dhT, units, split, batch),
             dcT === null ? null : rowsOf(dcT, units, split, batch),
           );
     const mineOnly = remote === null;
+    let mySeq: Float32Array | null = head?.dh ?? null;
+    if (dSeq !== null) mySeq = mineOnly ? dSeq : rowsOf(dSeq, time * units, 0, split, true);
     core.backward(
-      mineOnly ? dSeq : rowsOf(dSeq, time * units, 0, split, true),
+      mySeq,
       mineOnly ? dhT : rowsOf(dhT, units, 0, split, true),
       dcT === null || mineOnly ? dcT : rowsOf(dcT, units, 0, split, true),
     );
+    head?.releaseDh();
     // All of this thread's gradients (and its x gradient when x is dense: the tape will ask for it)
     // are computed before the first wait for the worker's, so both threads multiply at once (the
     // tape asks for one gradient at a time, x first).

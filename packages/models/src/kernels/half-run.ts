@@ -61,7 +61,8 @@ export class HalfRun {
   backward(dSeq: Float32Array | null, dhT: Float32Array | null, dcT: Float32Array | null): void {
     const d = dSeq ?? this.head?.dh ?? null;
     if (d === null) throw new Error('HalfRun: backward from a head that has not run backward');
-    this.head = null;
     this.core.backward(d, dhT, dcT);
+    if (dSeq === null) this.head?.releaseDh();
+    this.head = null;
   }
 }
