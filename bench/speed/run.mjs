@@ -10,8 +10,8 @@
 // of a workload run once per round, 3 rounds (BENCH_ROUNDS), and every figure printed is the median
 // over rounds (BENCH_QUICK=1: fewer steps, 2 runs, 1 round). Prints `BENCH <name> <value> [unit]` lines: raw figures, then ratios
 // fast/stock and fast/PyTorch (against the faster of PyTorch's two configurations). The fast path
-// is rnnkit's default, which at 256 units runs half of each batch in a worker thread (both cores);
-// for the 256-unit LSTM and GRU it also runs the fast path on one thread as `<name>.threads1.*`.
+// is rnnkit's default, which for W1 runs half of each batch in a worker thread (both cores); for
+// the LSTM (256 and 64) and GRU 256 it also runs the fast path on one thread as `<name>.threads1.*`.
 // W1's achieved GFLOP/s are set against the machine's matrix-multiply peak, measured in the same
 // run (peak.mjs: tfjs wasm's 1024^3 product on one thread; bench/reference/matmul_peak.py:
 // PyTorch/OpenBLAS's on both cores).
@@ -66,6 +66,7 @@ const WORKLOADS = [
     api: ['w1', 'lstm', '64'],
     py: ['speed_w1.py', 'lstm', '64'],
     unit: 'tokens/s',
+    single: ['w1.mjs', 'lstm', '64', '1'],
   },
   { name: 'w2', node: ['w2.mjs'], api: ['w2'], py: ['speed_w2.py'], unit: 'epochs/s' },
   { name: 'w3', node: ['w3.mjs'], api: ['w3'], py: ['speed_w3.py'], unit: 'chars/s' },
