@@ -10,14 +10,49 @@
  * ```
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { simdTranspose } from './gates-simd.js';
+
+/**
+ * Fewest values (rows cols) for which `transposeData` takes `simdTranspose`: its fixed cost (two
+ * copies, the call) makes it break even with JS at about 256 values ([16, 16], [8, 32]: 1.0x),
+ * 1.4-1.9x at 512 ([8, 64], [16, 32], [4, 128]), 2.5-4x from 4096 (bench/speed/transpose-simd.mjs).
+ */
+const SIMD_MIN = 512;
+
+/**
+ * [rows, cols] -> [cols, rows] into `out` (rows cols values; returned). A Float32Array with rows
+ * and cols multiples of 4 and at least SIMD_MIN values goes to `simdTranspose` (WebAssembly SIMD,
+ * where available: 1.9-3.2x the JS on the kernels' shapes in bench/speed/transpose-simd.mjs,
+ * 0.6-1.9 ns per value against 1.6-3.6; in W1 LSTM 256's training step, one thread, 2.0-2.2
+ * against 3.4-3.7), anything else to `transposeJs`. Both only move values, so the result is the same bits
+ * either way. wasm's Transpose kernel is far slower than either (seconds against milliseconds).
+ */
+export function transposeData(
+  src: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  out: Float32Array = new Float32Array(rows * cols),
+): Float32Array {
+  if (
+    simdTranspose !== null &&
+    src instanceof Float32Array &&
+    rows % 4 === 0 &&
+    cols % 4 === 0 &&
+    rows * cols >= SIMD_MIN
+  ) {
+    simdTranspose(src, rows, cols, out);
+    return out;
+  }
+  return transposeJs(src, rows, cols, out);
+}
 
 /**
  * [rows, cols] -> [cols, rows] in JS, in 64 x 64 blocks, four source rows at a time (four
  * contiguous reads, four adjacent writes: 1.7-1.8 ns per value here against 3-8 for a plain
- * blocked loop, measured on the [time*batch, k*units] shapes of the kernels). wasm's Transpose
- * kernel is far slower than either (seconds against milliseconds).
+ * blocked loop, measured on the [time*batch, k*units] shapes of the kernels; 1.7-4 in
+ * bench/speed/transpose-simd.mjs, whose arrays are not in cache). Any shape, any array-like source.
  */
-export function transposeData(
+export function transposeJs(
   src: ArrayLike<number>,
   rows: number,
   cols: number,

@@ -7,7 +7,7 @@ import {
   lstmForwardStep,
   type StepShape,
 } from './fast-gates.js';
-import { type SimdLstm, simdExp, simdLstm } from './gates-simd.js';
+import { type SimdLstm, simdExp, simdLstm, simdTranspose } from './gates-simd.js';
 
 // Where the tolerances come from. The JS steps use a table sigmoid, 1.8e-7 from float64's
 // (tanh = 2 sigmoid(2x) - 1: 3.7e-7; 2.1e-7 and 3.9e-7 with the float32 store, measured on a
@@ -267,5 +267,94 @@ describe('simdExp', () => {
     expect(a[2]).toBeNaN();
     expect(a[3]).toBe(1);
     expect(Math.abs((a[4] as number) - Math.exp(-1))).toBeLessThan(1e-7);
+  });
+});
+
+describe('simdTranspose', () => {
+  type Transpose = NonNullable<typeof simdTranspose>;
+  const tr = simdTranspose as Transpose;
+  /** out[j][i] = src[i][j] by the definition, as bits. */
+  const reference = (src: Float32Array, rows: number, cols: number) => {
+    const bits = new Uint32Array(src.buffer, src.byteOffset, rows * cols);
+    const out = new Uint32Array(rows * cols);
+    for (let i = 0; i < rows; i++)
+      for (let j = 0; j < cols; j++) out[j * rows + i] = bits[i * cols + j] as number;
+    return out;
+  };
+  const bitsOf = (a: Float32Array, n: number) => new Uint32Array(a.buffer, a.byteOffset, n);
+  /** The first index where a and b differ, or -1 (toEqual on millions of values takes seconds). */
+  const firstDiff = (a: Uint32Array, b: Uint32Array) => {
+    if (a.length !== b.length) return -2;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+    return -1;
+  };
+  /** Values with odd bits: NaNs with payloads, -0, subnormals, infinities, random words. */
+  const words = (n: number, seed: number) => {
+    const u = new Uint32Array(n);
+    const r = values(n, 1, seed);
+    const special = [0x7fc00001, 0xffa00000, 0x80000000, 0x00000001, 0x7f800000, 0xff800000];
+    for (let i = 0; i < n; i++) {
+      u[i] =
+        i % 7 === 3
+          ? (special[i % special.length] as number)
+          : (((r[i] as number) * 2 ** 31) | 0) ^ (i * 2654435761);
+    }
+    return new Float32Array(u.buffer);
+  };
+
+  it('exists under Node 20 (WebAssembly SIMD), and insists on rows and cols % 4 === 0', () => {
+    expect(simdTranspose).not.toBeNull();
+    expect(() => tr(new Float32Array(24), 6, 4, new Float32Array(24))).toThrow(RangeError);
+    expect(() => tr(new Float32Array(24), 4, 6, new Float32Array(24))).toThrow(RangeError);
+    tr(new Float32Array(0), 0, 8, new Float32Array(0)); // nothing to move
+  });
+
+  it('moves every value bit for bit, any rows and cols multiples of 4 (views at any offset)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer(),
+        (r4, c4, skip, seed) => {
+          const [rows, cols] = [4 * r4, 4 * c4];
+          const n = rows * cols;
+          const src = words(n + skip + 8, seed).subarray(skip, skip + n + 8); // longer than n
+          const out = new Float32Array(n + skip + 5).fill(7).subarray(skip);
+          tr(src, rows, cols, out);
+          expect(firstDiff(bitsOf(out, n), reference(src, rows, cols))).toBe(-1);
+          expect(Array.from(out.subarray(n))).toEqual([7, 7, 7, 7, 7]); // past n: untouched
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  it('large shapes (padded output rows from 512 rows on), and out === src', () => {
+    for (const [rows, cols] of [
+      [2048, 1024],
+      [1024, 2048],
+      [1024, 256],
+      [256, 1024],
+      [2048, 64],
+      [516, 12],
+    ] as const) {
+      const src = words(rows * cols, rows + cols);
+      const out = new Float32Array(rows * cols);
+      tr(src, rows, cols, out);
+      const want = reference(src, rows, cols);
+      expect(firstDiff(bitsOf(out, rows * cols), want)).toBe(-1);
+      tr(src, rows, cols, src); // in place: read whole before written
+      expect(firstDiff(bitsOf(src, rows * cols), want)).toBe(-1);
+    }
+  });
+
+  it('leaves the gate steps and exp working after growing the memory', () => {
+    const src = words(4096 * 1024, 9);
+    tr(src, 4096, 1024, new Float32Array(4096 * 1024));
+    const a = Float32Array.of(0, -1);
+    (simdExp as (a: Float32Array) => void)(a);
+    expect(a[0]).toBe(1);
+    expect(Math.abs((a[1] as number) - Math.exp(-1))).toBeLessThan(1e-7);
   });
 });

@@ -1,9 +1,10 @@
 /**
  * The LSTM gate math of `fast-gates.ts` (`lstmForwardStep` / `lstmBackwardStep` with sigmoid gates,
  * tanh activation and no mask) on WebAssembly SIMD, four float32 lanes per instruction. The module
- * (2.2 KB) is assembled here at load, as `adam-pass.ts` assembles its own; `simdLstm` is null
+ * (3.1 KB) is assembled here at load, as `adam-pass.ts` assembles its own; `simdLstm` is null
  * where WebAssembly or its SIMD is unavailable, and the caller keeps the JS steps. Units must be a
- * multiple of 4 (the caller keeps JS otherwise).
+ * multiple of 4 (the caller keeps JS otherwise). The module also holds `tr`, a transpose in 4 x 4
+ * blocks (`simdTranspose`, taken by fast-linalg.ts's `transposeData`), and `ex` (`simdExp`).
  *
  * Each call copies the step's input blocks into the module's memory (allocated once, grown as
  * needed), computes there and copies the results out, so `gates` may be `xp` and `dZ` may be
@@ -272,9 +273,71 @@ function expFunc(): number[] {
   return [2, 1, 0x7f, 3 + count(), 0x7b, ...code];
 }
 
+/** i8x16.shuffle of four f32 lanes of two v128s (0-3: the first's, 4-7: the second's). */
+const shuffle = (lanes: number[]) => [
+  ...simd(0x0d),
+  ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]),
+];
+
+/**
+ * tr(ps, pd, rows, cols, ss, ds, tile): [rows, cols] at ps (row stride ss bytes) -> [cols, rows]
+ * at pd (row stride ds bytes), rows and cols multiples of 4, in tiles of `tile` columns (a
+ * multiple of 4) and all rows, four rows at a time: per 4 x 4 block, four loads
+ * r0..r3 = a b c d, t0 = a0 b0 a1 b1, t1 = a2 b2 a3 b3 (t2, t3 the same of c, d), and four stores
+ * o0 = a0 b0 c0 d0 (t0's and t2's low halves), o1 (high halves), o2, o3 (of t1, t3). Locals: i32
+ * 7-17, v128 18-25.
+ */
+function transposeFunc(): number[] {
+  const [PS, PD, ROWS, COLS, SS, DS, TILE] = [0, 1, 2, 3, 4, 5, 6];
+  const [JT, I, S, D, SEND, WB, SS2, SS3, DS2, DS3, DS4] = [
+    7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
+  ];
+  const [R0, R1, R2, R3, T0, T1, T2, T3] = [18, 19, 20, 21, 22, 23, 24, 25];
+  const [I32_MUL, I32_SHL, LT_U, GE_U, SELECT] = [0x6c, 0x74, 0x49, 0x4f, 0x1b];
+  const four = (x: number) => [...get(x), 0x41, 2, I32_SHL]; // 4 x
+  const row = (p: number, stride: number | null) =>
+    stride === null ? get(p) : [...get(p), ...get(stride), I32_ADD];
+  // biome-ignore format: one line per step
+  const block = [
+    ...[null, SS, SS2, SS3].flatMap((st, q) => [...row(S, st), ...LOAD, ...set(R0 + q)]),
+    ...get(R0), ...get(R1), ...shuffle([0, 4, 1, 5]), ...set(T0),
+    ...get(R0), ...get(R1), ...shuffle([2, 6, 3, 7]), ...set(T1),
+    ...get(R2), ...get(R3), ...shuffle([0, 4, 1, 5]), ...set(T2),
+    ...get(R2), ...get(R3), ...shuffle([2, 6, 3, 7]), ...set(T3),
+    ...row(D, null), ...get(T0), ...get(T2), ...shuffle([0, 1, 4, 5]), ...STORE,
+    ...row(D, DS), ...get(T0), ...get(T2), ...shuffle([2, 3, 6, 7]), ...STORE,
+    ...row(D, DS2), ...get(T1), ...get(T3), ...shuffle([0, 1, 4, 5]), ...STORE,
+    ...row(D, DS3), ...get(T1), ...get(T3), ...shuffle([2, 3, 6, 7]), ...STORE,
+    ...row(D, DS4), ...set(D),
+  ];
+  // biome-ignore format: one line per step
+  const code = [
+    ...get(SS), ...get(SS), I32_ADD, ...tee(SS2), ...get(SS), I32_ADD, ...set(SS3),
+    ...get(DS), ...get(DS), I32_ADD, ...tee(DS2), ...get(DS), I32_ADD, ...tee(DS3), ...get(DS), I32_ADD, ...set(DS4),
+    0x02, 0x40, 0x03, 0x40, // block, loop (tiles: columns jt .. jt + tile)
+    ...get(JT), ...get(COLS), GE_U, 0x0d, 1, // br_if (jt >= cols) out
+    ...get(COLS), ...get(JT), I32_SUB, ...tee(WB), ...get(TILE), ...get(WB), ...get(TILE), LT_U, SELECT, ...set(WB),
+    ...four(WB), ...set(WB), // the tile's width in bytes, min(cols - jt, tile) 4
+    0x41, 0, ...set(I),
+    0x02, 0x40, 0x03, 0x40, // block, loop (rows, four at a time)
+    ...get(I), ...get(ROWS), GE_U, 0x0d, 1, // br_if (i >= rows) out
+    ...get(PS), ...get(I), ...get(SS), I32_MUL, I32_ADD, ...four(JT), I32_ADD, ...tee(S), ...get(WB), I32_ADD, ...set(SEND),
+    ...get(PD), ...get(JT), ...get(DS), I32_MUL, I32_ADD, ...four(I), I32_ADD, ...set(D),
+    0x03, 0x40, // loop (4 x 4 blocks along the tile)
+    ...block,
+    ...get(S), 0x41, 16, I32_ADD, ...tee(S), ...get(SEND), LT_U, 0x0d, 0, // br_if (s < send) loop
+    0x0b,
+    ...get(I), 0x41, 4, I32_ADD, ...set(I),
+    0x0c, 0, 0x0b, 0x0b, // br rows, end loop, end block
+    ...get(JT), ...get(TILE), I32_ADD, ...set(JT),
+    0x0c, 0, 0x0b, 0x0b, 0x0b, // br tiles, end loop, end block, end func
+  ];
+  return [2, 11, 0x7f, 8, 0x7b, ...code];
+}
+
 /**
  * The module: memory 0 (exported as `memory`), `fwd` and `bwd` (7 i32) -> (), `ex`
- * (2 i32) -> ().
+ * (2 i32) -> (), `tr` (7 i32) -> () (the type of `fwd`).
  */
 function moduleBytes(): Uint8Array<ArrayBuffer> {
   const section = (id: number, bytes: number[]) => [id, ...leb(bytes.length), ...bytes];
@@ -285,10 +348,13 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0],
     ...section(1, [2, ...types]),
-    ...section(3, [3, 0, 0, 1]),
+    ...section(3, [4, 0, 0, 1, 0]),
     ...section(5, [1, 0, 1]),
-    ...section(7, [4, ...exports, ...name('ex'), 0, 2]),
-    ...section(10, [3, ...code(forwardFunc()), ...code(backwardFunc()), ...code(expFunc())]),
+    ...section(7, [5, ...exports, ...name('ex'), 0, 2, ...name('tr'), 0, 3]),
+    // biome-ignore format: one function a line
+    ...section(10, [
+      4, ...code(forwardFunc()), ...code(backwardFunc()), ...code(expFunc()), ...code(transposeFunc()),
+    ]),
   ]);
 }
 
@@ -307,6 +373,7 @@ interface GatesModule {
   fwd: Step;
   bwd: Step;
   ex: (p: number, bytes: number) => void;
+  tr: Step;
 }
 
 function instantiate(): GatesModule | null {
@@ -321,24 +388,52 @@ function instantiate(): GatesModule | null {
 }
 
 /**
+ * `tr`'s tile: 16 columns (one 64-byte line of each source row, read whole in one pass when the
+ * block starts on a line, which `placer(64)` gives) over all rows of a chunk (below), so 16
+ * output rows are being filled at a time, each line of theirs over four consecutive steps.
+ * Measured against 8, 32 and 64 (and 2D tiles of 64 rows): 16 or 32 were fastest, 64 about 1.5x
+ * slower on [1024, 1024]. Output rows of 512 floats or a multiple (a 2 KB stride or more) are
+ * padded by 16 floats in the module's memory and copied out a row at a time: otherwise a tile's 16
+ * rows share one or two L1 sets (8 ways) and evict each other (1.0 -> 0.55-0.7 ns per value on
+ * [1024, 256] and [2048, 64]); shorter rows are not (the row-by-row copies cost more than they
+ * saved on [256, 1024]).
+ */
+const TRANSPOSE_TILE = 16;
+
+/**
+ * Floats of the source copied in at a time (whole rows, a multiple of 4 of them), each chunk
+ * transposed while it is still in L2 (512 KB a core here): in the kernel's training step (W1 LSTM
+ * 256, one thread, its arrays out of cache) this took the transposes from 3.0 to 2.0-2.4 ns per
+ * value against copying the whole source first; 4096, 8192 and 32768 floats measured alike.
+ */
+const TRANSPOSE_CHUNK = 32768;
+
+/**
  * Where in the module's memory each block goes. A memcpy between two addresses whose distance
  * modulo 4096 is within a few dozen bytes runs about 10x slower on this machine (4K aliasing of
  * loads and stores in glibc's copy: 1.8 against 25 GB/s, measured with TypedArray.set); the
  * caller's big arrays sit at a page start + 16 and our memory's pages at 0, so offsets as plain
  * as `k n` land there. Each block gets its own 4 KB-aligned slot, shifted so that it sits half a
- * page (mod 4096) from the caller's range it is copied to or from.
+ * page (mod 4096) from the caller's range it is copied to or from, rounded down to `align` bytes
+ * (a power of 2 from 16 to 2048).
  */
-function placer() {
+function placer(align = 16) {
   let end = 0;
   return (floats: number, partner: Float32Array, index: number): number => {
     const base = end;
-    const byte = base + ((partner.byteOffset + 4 * index + 2048) & 4095 & ~15);
+    const byte = base + ((partner.byteOffset + 4 * index + 2048) & 4095 & -align);
     end = base + 4096 + ((4 * floats + 4095) & ~4095);
     return byte >> 2;
   };
 }
 
-function make(mod: GatesModule): { lstm: SimdLstm; exp: (a: Float32Array) => void } {
+type Transpose = (src: Float32Array, rows: number, cols: number, out: Float32Array) => void;
+
+function make(mod: GatesModule): {
+  lstm: SimdLstm;
+  exp: (a: Float32Array) => void;
+  transpose: Transpose;
+} {
   let heap = new Float32Array(mod.memory.buffer);
   /** A view of the module's memory holding at least `floats` floats. */
   const view = (floats: number): Float32Array => {
@@ -396,11 +491,38 @@ function make(mod: GatesModule): { lstm: SimdLstm; exp: (a: Float32Array) => voi
     mod.ex(4 * at, 4 * ((n + 3) & ~3)); // a padding lane or three: computed, not copied back
     a.set(f.subarray(at, at + n));
   };
-  return { lstm, exp };
+  const transpose: Transpose = (src, rows, cols, out) => {
+    if (rows % 4 !== 0 || cols % 4 !== 0)
+      throw new RangeError(`simdTranspose needs rows and cols % 4 === 0, got ${rows} x ${cols}`);
+    const n = rows * cols;
+    const place = placer(64);
+    const ds = rows % 512 === 0 ? rows + 16 : rows; // out's row stride in the module (see above)
+    const rb = Math.min(rows, Math.max(4, Math.floor(TRANSPOSE_CHUNK / cols) & ~3)); // rows a chunk
+    const slot = place(rb * cols, src, 0) & ~1023; // the chunks' 4 KB-aligned slot
+    const d = place(cols * ds, out, 0);
+    const f = view(d + cols * ds);
+    for (let i0 = 0; i0 < rows; i0 += rb) {
+      const r = Math.min(rb, rows - i0);
+      const s = slot + (((src.byteOffset + 4 * i0 * cols + 2048) & 4095 & -64) >> 2);
+      f.set(src.subarray(i0 * cols, (i0 + r) * cols), s);
+      mod.tr(4 * s, 4 * (d + i0), r, cols, 4 * cols, 4 * ds, TRANSPOSE_TILE);
+    }
+    if (ds === rows) out.set(f.subarray(d, d + n));
+    else for (let j = 0, o = d; j < cols; j++, o += ds) out.set(f.subarray(o, o + rows), j * rows);
+  };
+  return { lstm, exp, transpose };
 }
 
 const gatesModule = instantiate();
 const made = gatesModule === null ? null : make(gatesModule);
+
+/**
+ * [rows, cols] -> [cols, rows] on WebAssembly SIMD; null where SIMD is unavailable. Requires
+ * rows % 4 === 0 and cols % 4 === 0 (throws a RangeError otherwise). Reads src[0, rows cols),
+ * writes out[0, rows cols); out may be src (both are copied through the module's memory, which
+ * grows to about 4 rows cols bytes for the largest call and keeps them).
+ */
+export const simdTranspose: Transpose | null = made?.transpose ?? null;
 
 /** The SIMD gate steps, or null where WebAssembly SIMD is unavailable (keep the JS steps). */
 export const simdLstm: SimdLstm | null = made?.lstm ?? null;
