@@ -4,7 +4,9 @@
  *
  * Forward: project the inputs of every step in one matMul (`[time*batch, features] x [features,
  * k*units]`), then per step one recurrent matMul in tfjs (XNNPACK on wasm keeps the recurrent weight
- * packed across steps) and the gate math in JS on Float32Arrays (`fast-gates.ts`). Backward: per step
+ * packed across steps) and the gate math on Float32Arrays (`fast-gates.ts`; the LSTM's on
+ * WebAssembly SIMD where it applies, `gates-simd.ts`). One-hot inputs made by the one-hot input
+ * layer are read as their ids (`fast-input.ts`), projected as row lookups. Backward: per step
  * one matMul by the materialised `R^T`, then the weight gradients as a few large matMuls over all
  * steps, written as `(dZ^T A)^T` with explicit transposes because wasm's matMul leaves its fast path
  * for transposed operands (13-34x slower, PERF-NOTES.md).
@@ -12,7 +14,11 @@
  * The computation itself is `fast-core.ts` (plain arrays; products on the wasm heap when the wasm
  * backend is active). For large problems on wasm under Node, half of the batch runs in a worker
  * thread (`../parallel/`, `setRecurrenceThreads`): the rows of a batch are independent through
- * time, so each thread runs the recurrence of its rows and the weight gradients are summed.
+ * time, so each thread runs the recurrence of its rows and the weight gradients are summed. When
+ * the model's loss is a softmax over every output of this run (`fused-head.ts` offers it, see
+ * `fast-head.ts`), each half also computes its rows' share of that head, and its backward pass
+ * starts from the head's gradient where it was computed: one exchange per direction, no sequence
+ * crossing threads.
  *
  * The op is registered through the engine's `runKernelFunc`, the primitive `tf.customGrad` is built
  * on, for two reasons customGrad cannot serve: the op has three outputs (sequence, h, c), and the
