@@ -234,7 +234,7 @@ export function fusedHeadLoss(model: tfl.LayersModel, loss: string): FusedHeadLo
     });
 }
 
-/** The head's weights and the batch's labels as arrays (labels cast to int32 ids, as tf.oneHot takes them). */
+/** The head's weights and the batch's labels as arrays (labels as int32 ids, as tf.oneHot casts them). */
 function headData(dense: DenseFields, y: tf.Tensor): HeadData {
   const ids = y.dtype === 'int32' ? y.dataSync() : tf.tidy(() => tf.cast(y, 'int32').dataSync());
   return {
@@ -249,13 +249,13 @@ function headData(dense: DenseFields, y: tf.Tensor): HeadData {
  * The head offered to the chain's last layer (`kernels/fast-head.ts`): when that layer is an
  * rnnkit recurrent layer returning its whole sequence and nothing else, only the head reads its
  * outputs, so a fast run computing half of its batch in a worker can compute that half's head
- * there too. Null where no run can take it (not wasm, where the worker runs; another last layer).
+ * there too (only a run split across threads takes it: `takeHead` in `kernels/fast.ts`). Null
+ * when the last layer is another kind.
  */
 function headOffer(chain: Chain | null, dense: DenseFields, y: tf.Tensor): HeadOffer | null {
   const last = chain?.steps[chain.steps.length - 1]?.layer;
   if (!(last instanceof RecurrentLayer) || !last.returnSequences || last.returnState) return null;
-  if (tf.getBackend() !== 'wasm') return null;
-  return { data: headData(dense, y), taken: null };
+  return { data: headData(dense, y), taken: null }; // its data serves the head if no run takes it
 }
 
 /**

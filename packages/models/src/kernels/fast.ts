@@ -184,7 +184,7 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
 
   // x made by the one-hot input layer: its ids, not its floats
   const marked = oneHotIdsOf(x);
-  const ids = marked?.length === batch * time && features === x.shape[2] ? marked : undefined;
+  const ids = marked?.length === batch * time ? marked : undefined;
   const forwardFunc = (): tf.Tensor[] => {
     const data: CoreData = {
       x: ids === undefined ? f32(x) : new Float32Array(0),
