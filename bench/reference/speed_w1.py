@@ -55,15 +55,31 @@ def step(i):
     opt.step()
 
 
-for i in range(3 if quick else 10):  # the warm-up steps of rnnkit's W1 paths (common.mjs)
-    step(i)
-steps, runs = (4, 2) if quick else (10, 3)
+if os.environ.get("TRAJECTORY") == "1":  # the warm-up curve (bench/speed/trajectory.mjs)
+    start = time.perf_counter()
+    for r in range(20):
+        t0 = time.perf_counter()
+        for i in range(10):
+            step(i)
+        t1 = time.perf_counter()
+        print(f"steps {10 * r}-{10 * r + 9}: {round(batch * seq_length * 10 / (t1 - t0))} tokens/s"
+              f" ({t1 - start:.1f} s)")
+    sys.exit(0)
+
+# Warm-up and timed runs as rnnkit's W1 paths do them (bench/speed/common.mjs): at least 10 steps
+# and 5 s of warm-up, then runs of at least 10 steps and 2 s.
+warmup, warmup_s, steps, run_s, runs = (3, 1, 4, 0.5, 2) if quick else (10, 5, 10, 2, 3)
+done, w0 = 0, time.perf_counter()
+while done < warmup or time.perf_counter() - w0 < warmup_s:
+    step(done)
+    done += 1
 rates = []
 for _ in range(runs):
-    t0 = time.perf_counter()
-    for i in range(steps):
-        step(i)
-    rates.append(batch * seq_length * steps / (time.perf_counter() - t0))
+    t0, n = time.perf_counter(), 0
+    while n < steps or time.perf_counter() - t0 < run_s:
+        step(n)
+        n += 1
+    rates.append(batch * seq_length * n / (time.perf_counter() - t0))
 name = f"w1.{cell}{units}{'.embed' if embed else ''}.torch"
 print("RESULT " + json.dumps({"name": name, "rates": rates, "median": statistics.median(rates),
                               "openblasThreads": os.environ.get("OPENBLAS_NUM_THREADS")}))

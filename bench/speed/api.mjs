@@ -15,7 +15,15 @@
 import { generate, manyToMany, setRecurrenceThreads, statefulLM } from '@rnnkit/models';
 import { train } from '@rnnkit/training';
 import * as tf from '@tensorflow/tfjs-core';
-import { measure, QUICK, report, useWasm, W1_WARMUP } from './common.mjs';
+import {
+  measure,
+  QUICK,
+  report,
+  useWasm,
+  W1_RUN_SECONDS,
+  W1_WARMUP,
+  W1_WARMUP_SECONDS,
+} from './common.mjs';
 import { W1, W2, w1Ids, w1Trainer, w2Model, w2Windows } from './workloads.mjs';
 
 const [workload = 'w1', ...rest] = process.argv.slice(2);
@@ -47,12 +55,13 @@ if (workload === 'w1') {
     stepsDone++;
   };
   const opts = {
-    warmup: W1_WARMUP,
     runs: QUICK ? 2 : 3,
     steps: QUICK ? 4 : 10,
+    runSeconds: W1_RUN_SECONDS,
     work: batch * seqLength,
   };
-  for (let k = 0; k < opts.warmup; k++) step();
+  // warm-up outside measure() so that cpuMsPerStep counts the timed runs only
+  await measure(step, { warmup: W1_WARMUP, warmupSeconds: W1_WARMUP_SECONDS, runs: 0 });
   const t0 = cpuMs();
   const before = stepsDone;
   const rates = await measure(step, { ...opts, warmup: 0 });

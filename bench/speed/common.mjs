@@ -46,23 +46,42 @@ export function median(xs) {
 }
 
 /**
- * Warm-up training steps before W1's timed runs (rnnkit's paths; PyTorch's script does as many):
- * the first steps run cold code (JIT, the worker thread's JIT, heap growth) and were 10-25% slower
- * than the later ones here, which made the median of three runs after 3 warm-up steps swing.
+ * W1's warm-up and timed runs, the same for every engine (rnnkit's paths, stock tfjs-layers and
+ * PyTorch's script, which copies these numbers): warm up for at least `W1_WARMUP` steps and at
+ * least `W1_WARMUP_SECONDS`, then time runs of at least `steps` steps and `W1_RUN_SECONDS` each.
+ * Step counts alone were too short for the JIT'd paths: rnnkit's LSTM 64 step (25-30 ms) ran
+ * 59 000, 70 000, 70 000, 78 000 and then 80 000-98 000 tokens/s in successive runs of 10 steps
+ * after the first 10 (bench/speed/trajectory.mjs prints this curve), so 10 warm-up steps and
+ * three runs of 10 timed the warm-up, not the steady state; and runs of 0.3 s moved by 20% with
+ * the VM's jitter. PyTorch's C++ path has no such ramp (its runs of 10 steps were flat, 58 000-
+ * 89 000 from the first). Time-based limits leave the slow paths (stock: seconds a step) as
+ * they were.
  */
-export const W1_WARMUP = process.env.BENCH_QUICK === '1' ? 3 : 10;
+const quick = process.env.BENCH_QUICK === '1';
+export const W1_WARMUP = quick ? 3 : 10;
+export const W1_WARMUP_SECONDS = quick ? 1 : 5;
+export const W1_RUN_SECONDS = quick ? 0.5 : 2;
 
 /**
- * Runs `step` `warmup` times, then `runs` timed runs of `steps` steps each; returns the
- * throughput of every run (units of work per second, `work` units per step).
+ * Runs `step` at least `warmup` times and for at least `warmupSeconds`, then `runs` timed runs of
+ * at least `steps` steps and `runSeconds` each; returns the throughput of every run (units of work
+ * per second, `work` units per step).
  */
-export async function measure(step, { warmup, runs, steps, work }) {
-  for (let i = 0; i < warmup; i++) await step();
+export async function measure(
+  step,
+  { warmup, runs, steps, work, warmupSeconds = 0, runSeconds = 0 },
+) {
+  const w0 = performance.now();
+  for (let i = 0; i < warmup || performance.now() - w0 < warmupSeconds * 1000; i++) await step();
   const rates = [];
   for (let r = 0; r < runs; r++) {
     const t0 = performance.now();
-    for (let i = 0; i < steps; i++) await step();
-    rates.push((work * steps) / ((performance.now() - t0) / 1000));
+    let done = 0;
+    while (done < steps || performance.now() - t0 < runSeconds * 1000) {
+      await step();
+      done++;
+    }
+    rates.push((work * done) / ((performance.now() - t0) / 1000));
   }
   return rates;
 }

@@ -6,7 +6,16 @@ import { setRecurrenceThreads } from '@rnnkit/models';
 import { createOptimizer } from '@rnnkit/training';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { measure, QUICK, report, useWasm, W1_WARMUP, w1Fast } from './common.mjs';
+import {
+  measure,
+  QUICK,
+  report,
+  useWasm,
+  W1_RUN_SECONDS,
+  W1_WARMUP,
+  W1_WARMUP_SECONDS,
+  w1Fast,
+} from './common.mjs';
 import { w1Ids } from './workloads.mjs';
 
 const [variant = 'fast', cell = 'lstm', unitsArg = '256', threads = 'auto'] = process.argv.slice(2);
@@ -65,8 +74,10 @@ if (variant === 'fast') {
 const slow = variant === 'stock';
 const rates = await measure(step, {
   warmup: slow ? 1 : W1_WARMUP,
+  warmupSeconds: W1_WARMUP_SECONDS,
   runs: QUICK ? (slow ? 1 : 2) : 3,
   steps: slow ? (QUICK ? 1 : 2) : QUICK ? 4 : 10,
+  runSeconds: W1_RUN_SECONDS,
   work: batch * seqLength,
 });
 const flopsPerStep =
