@@ -277,17 +277,22 @@ describe('fusedHeadLoss with the head run by each half of a two-thread recurrenc
   });
 
   /** Loss and gradients of every weight through the fused loss, and the main-thread head runs. */
-  function fusedRun(model: tfl.LayersModel, x: tf.Tensor, y: tf.Tensor, mask?: tf.Tensor) {
+  function fusedRun(
+    model: tfl.LayersModel,
+    x: tf.Tensor,
+    y: tf.Tensor,
+    mask?: tf.Tensor,
+    factor = 1,
+  ) {
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
     const fused = fusedHeadLoss(model, 'sparseCategoricalCrossentropy')!;
     const heads = vi.spyOn(SoftmaxHead.prototype, 'forward');
-    const r = tf.variableGrads(
-      () =>
-        fused(x, y, mask, true, () => {
-          throw new Error('the batch fits the fused form');
-        }),
-      vars,
-    );
+    const r = tf.variableGrads(() => {
+      const loss = fused(x, y, mask, true, () => {
+        throw new Error('the batch fits the fused form');
+      });
+      return factor === 1 ? loss : tf.mul(loss, factor);
+    }, vars);
     const headRuns = heads.mock.calls.length;
     heads.mockRestore();
     const grads = vars.map((v) => Array.from(r.grads[v.name]!.dataSync()));
@@ -322,6 +327,25 @@ describe('fusedHeadLoss with the head run by each half of a two-thread recurrenc
       model.dispose();
     });
   }
+
+  it('a loss gradient other than 1 (a scaled loss): the halves, which ran their backward passes ahead with 1, rescale every gradient', () => {
+    const input = { type: 'oneHot', vocabSize: 7 } as const;
+    const { model } = manyToMany({ cell: 'lstm', units: 8, classes: 7, input, seed: 9, layers: 2 });
+    const x = batchFor(input, 6, 5, 1);
+    const y = batchFor(input, 6, 5, 2);
+    const base = fusedRun(model, x, y);
+    const scaled = fusedRun(model, x, y, undefined, 2.5);
+    expect(scaled.loss).toBeCloseTo(2.5 * base.loss, 5);
+    const want = flat(base.grads).map((v) => 2.5 * v);
+    expect(maxAbsDiff(flat(scaled.grads), want)).toBeLessThan(1e-6);
+    expect(maxAbsDiff(want, new Array(want.length).fill(0))).toBeGreaterThan(1e-3);
+    runHalvesInline(true);
+    const inline = fusedRun(model, x, y, undefined, 2.5);
+    runHalvesInline(false);
+    expect(maxAbsDiff(flat(inline.grads), flat(scaled.grads))).toBe(0);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
 
   it('keeps the whole head on this thread with a loss mask, and without the tape gives the same loss', () => {
     const input = { type: 'oneHot', vocabSize: 5 } as const;

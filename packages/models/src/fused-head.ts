@@ -32,7 +32,6 @@ import {
   SoftmaxHead,
   type TakenHead,
 } from './kernels/fast-head.js';
-import { addInto } from './kernels/fast-linalg.js';
 import { heapOf, productsFor } from './kernels/fast-wasm.js';
 import { RecurrentLayer } from './layers/recurrent.js';
 
@@ -276,35 +275,31 @@ function sparseSoftmaxCrossEntropy(
 ): tf.Scalar {
   const [rows, units] = h.shape;
   const op = tf.customGrad((hIn, _w, _b) => {
-    let head: SoftmaxHead;
-    let loss: number;
-    if (taken === null) {
-      const hData = (hIn as tf.Tensor).dataSync() as Float32Array;
-      head = new SoftmaxHead(data, hData, rows, units, productsFor(tf.backend()));
-      loss = head.forward();
-    } else {
-      head = taken.local; // computed by the run, as was the loss of every row
-      loss = taken.loss;
+    if (taken !== null) {
+      // computed by the run, as was the loss of every row; the run reads both halves' h gradient
+      // from the heads (nothing else reads h), so the tape's is zero
+      return {
+        value: tf.scalar(taken.loss / rows),
+        gradFunc: (dy: tf.Tensor) => {
+          const g = taken.backward((dy.dataSync()[0] as number) / rows);
+          return [
+            tf.zeros([rows, units]),
+            tf.tensor2d(g.w, [units, data.classes]),
+            tf.tensor1d(g.b),
+          ];
+        },
+      };
     }
+    const hData = (hIn as tf.Tensor).dataSync() as Float32Array;
+    const head = new SoftmaxHead(data, hData, rows, units, productsFor(tf.backend()));
+    const loss = head.forward();
     return {
       value: tf.scalar(loss / rows),
       gradFunc: (dy: tf.Tensor) => {
-        const scale = (dy.dataSync()[0] as number) / rows;
-        const theirs = taken?.backward(scale); // the run starts on its rows first
-        const mine = head.backward(scale);
-        const other = theirs?.();
-        // taken: the run reads both halves' h gradient from the heads (nothing else reads h)
-        let dh: tf.Tensor2D;
-        if (taken !== null) dh = tf.zeros([rows, units]);
-        else {
-          dh = tf.tensor2d(head.dh as Float32Array, [rows, units]);
-          if (heapOf(tf.backend()) !== null) head.releaseDh(); // wasm copied it (cpu keeps it)
-        }
-        return [
-          dh,
-          tf.tensor2d(other ? addInto(mine.w, other.w) : mine.w, [units, data.classes]),
-          tf.tensor1d(other ? addInto(mine.b, other.b) : mine.b),
-        ];
+        const g = head.backward((dy.dataSync()[0] as number) / rows);
+        const dh = tf.tensor2d(head.dh as Float32Array, [rows, units]);
+        if (heapOf(tf.backend()) !== null) head.releaseDh(); // wasm copied it (cpu keeps it)
+        return [dh, tf.tensor2d(g.w, [units, data.classes]), tf.tensor1d(g.b)];
       },
     };
   });

@@ -173,16 +173,14 @@ export interface HeadOffer {
 
 /** An offered head as the run that took it computed it: this thread's half, and the worker's. */
 export interface TakenHead {
-  /** The head of this thread's rows (the first ones), forward done. */
-  local: SoftmaxHead;
   /** The loss sum of all rows. */
   loss: number;
   /**
-   * Starts the run's head backward (at once) and returns the wait for its weight gradients. The
-   * run keeps the gradient of its rows' outputs for its own backward pass: the caller's gradient
-   * for those rows is never read.
+   * The head's weight gradients over all rows for the loss-gradient scale `scale`: this thread's
+   * rows' plus the worker's, in that order. Each half keeps (or already used) its rows' output
+   * gradient for its own backward pass: the caller's gradient for the outputs is never read.
    */
-  backward(scale: number): () => HeadGrads;
+  backward(scale: number): HeadGrads;
 }
 
 let offered: HeadOffer | null = null;

@@ -136,6 +136,12 @@ export function addInto(a: Float32Array, b: Float32Array): Float32Array {
   return b;
 }
 
+/** Whether every value is zero. */
+export function allZero(a: Float32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== 0) return false;
+  return true;
+}
+
 /** Columns [from, from + width) of a [rows, cols] buffer. */
 export function columns(d: Float32Array, rows: number, cols: number, from: number, width: number) {
   const out = new Float32Array(rows * width);

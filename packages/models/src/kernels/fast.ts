@@ -16,9 +16,11 @@
  * thread (`../parallel/`, `setRecurrenceThreads`): the rows of a batch are independent through
  * time, so each thread runs the recurrence of its rows and the weight gradients are summed. When
  * the model's loss is a softmax over every output of this run (`fused-head.ts` offers it, see
- * `fast-head.ts`), each half also computes its rows' share of that head, and its backward pass
- * starts from the head's gradient where it was computed: one exchange per direction, no sequence
- * crossing threads.
+ * `fast-head.ts`), each half also computes its rows' share of that head, and under the gradient
+ * tape runs its whole backward pass right after its forward, from its head's gradient (the loss
+ * gradient presumed 1, rescaled when the tape's differs: `half-run.ts`): one request and two
+ * replies per step, no sequence crossing threads, and neither thread waits for the other until
+ * the weight gradients are summed.
  *
  * The op is registered through the engine's `runKernelFunc`, the primitive `tf.customGrad` is built
  * on, for two reasons customGrad cannot serve: the op has three outputs (sequence, h, c), and the
@@ -43,16 +45,17 @@ import {
 import { giveBuffer, takeBuffer } from './buffers.js';
 import {
   type CoreData,
+  type CoreGrads,
   type CoreOutputs,
   type CoreSpec,
   GATES,
   RecurrenceCore,
 } from './fast-core.js';
-import { type HeadData, SoftmaxHead, takeHead } from './fast-head.js';
+import { type HeadData, type HeadGrads, SoftmaxHead, takeHead } from './fast-head.js';
 import { oneHotIdsOf } from './fast-input.js';
-import { addInto } from './fast-linalg.js';
+import { addInto, allZero } from './fast-linalg.js';
 import { heapOf, type Products, productsFor } from './fast-wasm.js';
-import { HalfRun } from './half-run.js';
+import { HalfRun, presumedScale, rescale } from './half-run.js';
 import type { RecurrenceInputs, RecurrenceKernel, RecurrenceOutputs } from './recurrence.js';
 import { checkRecurrenceInputs } from './reference.js';
 
@@ -105,19 +108,27 @@ function splitData(spec: CoreSpec, d: CoreData, from: number, to: number, view =
   };
 }
 
-/** The second half of a run on this thread, computed when asked (a worker job's interface). */
+/**
+ * The second half of a run on this thread, computed when asked (a worker job's interface), with
+ * the worker's numbers: its head's backward runs with the presumed scale and its gradients are
+ * rescaled the same way (`half-run.ts`).
+ */
 function inlineJob(
   spec: CoreSpec,
   data: CoreData,
   mm: Products,
   keep: boolean,
   head: HeadData | null,
+  headScale: number,
 ): WorkerJob {
   const run = new HalfRun(spec, data, mm, head);
+  let ratio = 1;
   return {
     forward: () => run.forward(keep),
     headBackward: (scale) => {
-      const grads = run.headBackward(scale);
+      ratio = scale / headScale;
+      const grads = run.headBackward(headScale);
+      rescale(ratio, grads.w, grads.b);
       return () => grads;
     },
     backward: (dSeq, dhT, dcT) => {
@@ -127,12 +138,16 @@ function inlineJob(
           if (grads === null) {
             run.backward(dSeq, dhT, dcT);
             grads = run.core.grads(false); // x when asked (gradX below)
+            const { kernel, recurrent, bias, h0, c0 } = grads;
+            rescale(ratio, kernel, recurrent, bias, h0, c0);
           }
           return grads;
         },
         gradX: () => {
           all.grads(); // the backward pass first, as the worker runs it
-          return run.core.gradX();
+          const dx = run.core.gradX();
+          rescale(ratio, dx);
+          return dx;
         },
       };
       return all;
@@ -178,9 +193,15 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
   // A softmax head offered for this run's outputs (fused-head.ts): the second half computes its
   // rows' part with its run, so those outputs need not cross threads for it.
   const offer = plan.halves ? takeHead(batch * time, units) : null;
+  const headScale = presumedScale(batch * time);
 
   let local: RecurrenceCore | null = null;
   let job: WorkerJob | null = null;
+  // With a head taken under the tape, this thread runs its half's backward pass inside the forward,
+  // as the worker does, before it waits for the worker (the presumed loss-gradient scale,
+  // rescaled by `ratio` when the tape's differs: half-run.ts).
+  let ahead: { head: HeadGrads; grads: CoreGrads } | null = null;
+  let ratio = 1;
 
   // x made by the one-hot input layer: its ids, not its floats
   const marked = oneHotIdsOf(x);
@@ -212,8 +233,8 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
           : { ...offer.data, labels: offer.data.labels.slice(split * time, batch * time) };
       job =
         plan.worker === null
-          ? inlineJob(theirs, theirData, mm, tapeOn, theirHead)
-          : plan.worker.start(theirs, theirData, tapeOn, theirHead);
+          ? inlineJob(theirs, theirData, mm, tapeOn, theirHead, headScale)
+          : plan.worker.start(theirs, theirData, tapeOn, theirHead, headScale);
       local = new RecurrenceCore(mine, splitData(spec, data, 0, split, true), mm);
       const a = local.forward();
       // this half's head now, while the worker computes its own
@@ -228,13 +249,31 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
               mm,
             );
       const headLoss = head?.forward() ?? 0;
+      if (head !== null && tapeOn) {
+        const headGrads = head.backward(headScale);
+        local.backward(head.dh, null, null); // the head is the only reader of the outputs
+        head.releaseDh();
+        ahead = { head: headGrads, grads: local.grads(local.denseInput) };
+      }
       const b = job.forward();
       if (offer !== null && head !== null) {
         const remote = job;
         offer.taken = {
-          local: head,
           loss: headLoss + b.loss,
-          backward: (scale) => remote.headBackward(scale),
+          backward: (scale) => {
+            if (ahead === null) {
+              throw new ModelsError(
+                'INTERNAL',
+                'internal error: the gradient of a recurrence run computed without the gradient tape was asked for (please report it)',
+              );
+            }
+            ratio = scale / headScale;
+            const theirs = remote.headBackward(scale);
+            const mine = ahead.head;
+            rescale(ratio, mine.w, mine.b);
+            const other = theirs();
+            return { w: addInto(mine.w, other.w), b: addInto(mine.b, other.b) };
+          },
         };
       }
       out = {
@@ -258,12 +297,19 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
 
   const backwardsFunc = (dys: tf.Tensor[]): Record<string, () => tf.Tensor> => {
     const core = local as RecurrenceCore;
-    // With a head taken (fused-head.ts), the output gradient never went through the tape (whose
-    // dys[0] is zeros): each half reads the gradient its own head left.
-    const head = offer?.taken?.local ?? null;
-    const dSeq = head === null ? f32(dys[0] as tf.Tensor) : null;
     const dhT = f32(dys[1] as tf.Tensor);
     const dcT = cell === 'lstm' ? f32(dys[2] as tf.Tensor) : null;
+    // Run ahead (a head taken): both halves' backward passes ran from their heads' output
+    // gradients (the tape's dys[0] is zeros) with no final-state gradient, which must be so.
+    const done = ahead?.grads ?? null;
+    if (done !== null && (!allZero(dhT) || (dcT !== null && !allZero(dcT)))) {
+      throw new ModelsError(
+        'UNSUPPORTED',
+        'internal error: a recurrence run that took a softmax head got a final-state gradient (a layer that returns its states must not be offered the head)',
+      );
+    }
+    if (done !== null) rescale(ratio, ...Object.values(done));
+    const dSeq = done === null ? f32(dys[0] as tf.Tensor) : null;
     // Local rows [0, split); the worker starts on its rows first, so both run at once.
     const remote =
       job === null
@@ -274,19 +320,18 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
             dcT === null ? null : rowsOf(dcT, units, split, batch),
           );
     const mineOnly = remote === null;
-    let mySeq: Float32Array | null = head?.dh ?? null;
-    if (dSeq !== null) mySeq = mineOnly ? dSeq : rowsOf(dSeq, time * units, 0, split, true);
-    core.backward(
-      mySeq,
-      mineOnly ? dhT : rowsOf(dhT, units, 0, split, true),
-      dcT === null || mineOnly ? dcT : rowsOf(dcT, units, 0, split, true),
-    );
-    head?.releaseDh();
+    if (dSeq !== null) {
+      core.backward(
+        mineOnly ? dSeq : rowsOf(dSeq, time * units, 0, split, true),
+        mineOnly ? dhT : rowsOf(dhT, units, 0, split, true),
+        dcT === null || mineOnly ? dcT : rowsOf(dcT, units, 0, split, true),
+      );
+    }
     // All of this thread's gradients (and its x gradient when x is dense: the tape will ask for it)
     // are computed before the first wait for the worker's, so both threads multiply at once (the
     // tape asks for one gradient at a time, x first).
-    let ownDone = false;
-    let ownX: Float32Array | null = null;
+    let ownDone = done !== null;
+    let ownX: Float32Array | null = done !== null && done.x.length > 0 ? done.x : null;
     const remoteGrads = (r: RemoteBackward): RemoteGrads => {
       if (!ownDone) {
         ownDone = true;
@@ -308,13 +353,15 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
         const dx = remote === null ? mine : concatRows(mine, remote.gradX());
         return tf.tensor3d(dx, [batch, time, features]);
       },
-      kernel: () => tf.tensor2d(both(core.gradKernel(), 'kernel'), [features, g]),
-      recurrentKernel: () => tf.tensor2d(both(core.gradRecurrent(), 'recurrent'), [units, g]),
-      h0: () => tf.tensor2d(rows(core.gradH0(), 'h0'), [batch, units]),
+      kernel: () => tf.tensor2d(both(done?.kernel ?? core.gradKernel(), 'kernel'), [features, g]),
+      recurrentKernel: () =>
+        tf.tensor2d(both(done?.recurrent ?? core.gradRecurrent(), 'recurrent'), [units, g]),
+      h0: () => tf.tensor2d(rows(done?.h0 ?? core.gradH0(), 'h0'), [batch, units]),
     };
-    if (bias !== null) grads.bias = () => tf.tensor(both(core.gradBias(), 'bias'), bias.shape);
+    if (bias !== null)
+      grads.bias = () => tf.tensor(both(done?.bias ?? core.gradBias(), 'bias'), bias.shape);
     if (cell === 'lstm' && inputs.c0 != null)
-      grads.c0 = () => tf.tensor2d(rows(core.gradC0(), 'c0'), [batch, units]);
+      grads.c0 = () => tf.tensor2d(rows(done?.c0 ?? core.gradC0(), 'c0'), [batch, units]);
     return grads;
   };
 

@@ -21,6 +21,21 @@ export interface HalfOutputs extends CoreOutputs {
   loss: number;
 }
 
+/**
+ * The loss-gradient scale a half's head backward runs with before the tape gives the real one
+ * (the worker runs its whole backward pass right after its forward): the mean over all `rows`
+ * output rows of the run with a loss gradient of 1, what training gives. Every gradient of a half
+ * is linear in that scale, so for another scale they are multiplied by actual / presumed
+ * (`rescale`), the same way wherever the half ran.
+ */
+export const presumedScale = (rows: number): number => 1 / rows;
+
+/** Multiplies the arrays by `ratio` in place (nothing to do when it is 1). */
+export function rescale(ratio: number, ...arrays: Float32Array[]): void {
+  if (ratio === 1) return;
+  for (const a of arrays) for (let i = 0; i < a.length; i++) a[i] = (a[i] as number) * ratio;
+}
+
 export class HalfRun {
   readonly core: RecurrenceCore;
   private readonly spec: CoreSpec;

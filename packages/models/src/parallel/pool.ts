@@ -5,7 +5,8 @@
  * tfjs's wasm build is single-threaded under Node (PERF-NOTES.md), so a second core takes a worker
  * of our own. The rows of a batch are independent through time, so the split needs no exchange
  * per step: one message starts the worker's forward (its rows' inputs and the weights), one its
- * backward (its rows' output gradients); its weight gradients are added to this thread's in a
+ * backward (its rows' output gradients), or, when it runs a softmax head on its rows, the forward
+ * message starts both (`Ahead`); its weight gradients are added to this thread's in a
  * fixed order, so a seed gives the same numbers every run. The kernel op is synchronous, so this
  * thread blocks on `Atomics.wait` for the reply and reads it with `receiveMessageOnPort`.
  *
@@ -31,7 +32,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ModelsError } from '../errors.js';
 import type { CoreData, CoreGrads, CoreSpec } from '../kernels/fast-core.js';
 import type { HeadData, HeadGrads } from '../kernels/fast-head.js';
-import type { HalfOutputs } from '../kernels/half-run.js';
+import { allZero } from '../kernels/fast-linalg.js';
+import { type HalfOutputs, rescale } from '../kernels/half-run.js';
 
 /** Threads of the fast kernel: 1, 2, or 'auto' (2 where it wins). */
 export type RecurrenceThreads = 1 | 2 | 'auto';
@@ -72,21 +74,42 @@ export interface RemoteBackward {
 export interface WorkerJob {
   /** Blocks until the worker's forward (and head, when given one) is in. */
   forward(): HalfOutputs;
-  /** Starts the head's backward (returns at once); the result waits for its weight gradients. */
+  /**
+   * The head's weight gradients for the loss-gradient scale `scale` (call once; the result waits
+   * for them). The worker ran the head's backward and then its run's right after the forward,
+   * with the presumed scale (`half-run.ts`); both are rescaled to this one.
+   */
   headBackward(scale: number): () => HeadGrads;
   /**
    * Starts the worker's backward (returns at once). dSeq null: the gradient its head's backward
-   * left (the head was the only reader of the outputs).
+   * left (the head was the only reader of the outputs); with a head, the backward pass is the one
+   * the worker already runs, which had no final-state gradient (a run that took the head returns
+   * no state: dhT and dcT must be zeros, and are checked).
    */
   backward(dSeq: Float32Array | null, dhT: Float32Array, dcT: Float32Array | null): RemoteBackward;
+}
+
+/** The replies of a backward pass the worker runs right after its forward (see worker.ts). */
+export interface Ahead {
+  /** the presumed loss-gradient scale (`presumedScale`) */
+  scale: number;
+  headSeq: number;
+  backwardSeq: number;
 }
 
 export interface RecurrenceWorker {
   /**
    * Starts the forward of a run in the worker (returns at once); keep: a backward may follow;
-   * head: a softmax head to run on its outputs (its rows' labels), or null.
+   * head: a softmax head to run on its outputs (its rows' labels), or null; headScale: the
+   * presumed loss-gradient scale its backward runs with (`presumedScale`).
    */
-  start(spec: CoreSpec, data: CoreData, keep: boolean, head: HeadData | null): WorkerJob;
+  start(
+    spec: CoreSpec,
+    data: CoreData,
+    keep: boolean,
+    head: HeadData | null,
+    headScale: number,
+  ): WorkerJob;
 }
 
 interface Reply {
@@ -110,6 +133,10 @@ class Pool implements RecurrenceWorker {
   private seen = 0;
   private readonly stash = new Map<number, Reply>();
   private readonly held = new Set<number>();
+  /** The replies of each held op's backward run ahead (`Ahead`) that nobody collected yet. */
+  private readonly ahead = new Map<number, Set<number>>();
+  /** Replies to drop when they come: backward passes of ops evicted before anyone collected them. */
+  private readonly dropped = new Set<number>();
   private readonly wt: typeof WT;
   private readonly port: WT.MessagePort;
   private readonly flag: Int32Array;
@@ -141,6 +168,7 @@ class Pool implements RecurrenceWorker {
       const m = this.wt.receiveMessageOnPort(this.port);
       if (m !== undefined) {
         const r = m.message as Reply;
+        if (this.dropped.delete(r.seq)) continue;
         this.stash.set(r.seq, r);
         continue;
       }
@@ -160,13 +188,40 @@ class Pool implements RecurrenceWorker {
   private hold(id: number): void {
     this.held.delete(id);
     this.held.add(id);
-    while (this.held.size > HELD_OPS) this.held.delete(this.held.values().next().value as number);
+    while (this.held.size > HELD_OPS) {
+      const evicted = this.held.values().next().value as number;
+      this.held.delete(evicted);
+      // a backward the worker ran ahead, never collected (the tape did not need it)
+      for (const seq of this.ahead.get(evicted) ?? []) {
+        if (!this.stash.delete(seq)) this.dropped.add(seq);
+      }
+      this.ahead.delete(evicted);
+    }
   }
 
-  start(spec: CoreSpec, data: CoreData, keep: boolean, head: HeadData | null): WorkerJob {
+  /** Waits for a reply of op `id`'s backward run ahead (no longer to drop when evicted). */
+  private collect(id: number, seq: number): Reply {
+    this.ahead.get(id)?.delete(seq);
+    return this.wait(seq);
+  }
+
+  start(
+    spec: CoreSpec,
+    data: CoreData,
+    keep: boolean,
+    head: HeadData | null,
+    headScale: number,
+  ): WorkerJob {
     const id = this.nextId++;
-    const fwd = this.post({ op: 'forward', id, spec, data, keep, head });
+    // with a head, the worker goes on to the backward passes (only worth it when one may follow)
+    const ahead: Ahead | null =
+      head !== null && keep
+        ? { scale: headScale, headSeq: this.nextSeq++, backwardSeq: this.nextSeq++ }
+        : null;
+    const fwd = this.post({ op: 'forward', id, spec, data, keep, head, ahead });
     if (keep) this.hold(id);
+    if (ahead !== null) this.ahead.set(id, new Set([ahead.headSeq, ahead.backwardSeq]));
+    let ratio = 1; // the tape's loss-gradient scale over the presumed one
     const stillHeld = () => {
       if (!this.held.has(id)) {
         throw new ModelsError(
@@ -178,31 +233,55 @@ class Pool implements RecurrenceWorker {
     return {
       forward: () => this.wait(fwd).out as HalfOutputs,
       headBackward: (scale) => {
+        if (ahead === null) throw new Error('recurrence worker: no head was given to this run');
         stillHeld();
-        const req = this.post({ op: 'headBackward', id, scale });
-        return () => this.wait(req).head as HeadGrads;
+        ratio = scale / ahead.scale;
+        return () => {
+          const grads = this.collect(id, ahead.headSeq).head as HeadGrads;
+          rescale(ratio, grads.w, grads.b);
+          return grads;
+        };
       },
       backward: (dSeq, dhT, dcT) => {
-        // The inputs again only when the worker no longer holds the op (it recomputes the forward).
-        if (dSeq === null) stillHeld();
-        const held = this.held.has(id);
-        this.hold(id);
-        const inputs = held ? null : data;
-        const bwd = this.post({ op: 'backward', id, spec, data: inputs, dSeq, dhT, dcT }, [
-          ...(dSeq === null ? [] : [dSeq.buffer]),
-          dhT.buffer,
-          ...(dcT === null ? [] : [dcT.buffer]),
-        ] as ArrayBuffer[]);
+        let bwd: number;
+        if (ahead !== null) {
+          stillHeld();
+          if (dSeq !== null || !allZero(dhT) || (dcT !== null && !allZero(dcT))) {
+            throw new ModelsError(
+              'WORKER_FAILED',
+              "internal error: a recurrence run that took a softmax head got an output or final-state gradient besides the head's (a layer that returns its states must not be offered the head)",
+            );
+          }
+          bwd = ahead.backwardSeq;
+        } else {
+          // The inputs again only when the worker no longer holds the op (it recomputes the forward).
+          if (dSeq === null) stillHeld();
+          const held = this.held.has(id);
+          this.hold(id);
+          const inputs = held ? null : data;
+          bwd = this.post({ op: 'backward', id, spec, data: inputs, dSeq, dhT, dcT }, [
+            ...(dSeq === null ? [] : [dSeq.buffer]),
+            dhT.buffer,
+            ...(dcT === null ? [] : [dcT.buffer]),
+          ] as ArrayBuffer[]);
+        }
         let grads: RemoteGrads | null = null;
+        const all = (): RemoteGrads => {
+          if (grads === null) {
+            grads = this.collect(id, bwd).grads as RemoteGrads;
+            const { kernel, recurrent, bias, h0, c0, x } = grads;
+            rescale(ratio, kernel, recurrent, bias, h0, c0, x);
+          }
+          return grads;
+        };
         return {
-          grads: () => {
-            if (grads === null) grads = this.wait(bwd).grads as RemoteGrads;
-            return grads;
-          },
+          grads: all,
           gradX: () => {
-            if (grads === null) grads = this.wait(bwd).grads as RemoteGrads;
-            if (grads.x.length > 0) return grads.x; // computed with the backward pass
-            return this.wait(this.post({ op: 'gradX', id })).dx as Float32Array;
+            const { x } = all();
+            if (x.length > 0) return x; // computed with the backward pass
+            const dx = this.wait(this.post({ op: 'gradX', id })).dx as Float32Array;
+            rescale(ratio, dx);
+            return dx;
           },
         };
       },

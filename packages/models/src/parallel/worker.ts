@@ -18,7 +18,7 @@ import type { CoreData, CoreSpec } from '../kernels/fast-core.js';
 import type { HeadData } from '../kernels/fast-head.js';
 import { productsFor } from '../kernels/fast-wasm.js';
 import { HalfRun } from '../kernels/half-run.js';
-import { HELD_OPS } from './pool.js';
+import { type Ahead, HELD_OPS } from './pool.js';
 
 const { flag, port } = workerData as { flag: SharedArrayBuffer; port: MessagePort };
 const flags = new Int32Array(flag);
@@ -53,7 +53,7 @@ try {
 const mm = productsFor(tf.backend());
 
 interface Request {
-  op: 'forward' | 'headBackward' | 'backward' | 'gradX';
+  op: 'forward' | 'backward' | 'gradX';
   seq: number;
   id: number;
   spec: CoreSpec;
@@ -62,12 +62,58 @@ interface Request {
   keep?: boolean;
   /** forward: a softmax head to run on the outputs, or null */
   head?: HeadData | null;
-  /** headBackward: the loss gradient's scale */
-  scale?: number;
+  /**
+   * forward with a head, kept for a backward: the run's backward pass right after the forward,
+   * from the head's (with the presumed loss-gradient scale, `half-run.ts`; no final-state
+   * gradient: a run that took the head returns no state), replied to as headSeq (the head's
+   * weight gradients) and backwardSeq (the run's)
+   */
+  ahead?: Ahead | null;
   /** backward: null to start from the head's output gradient */
   dSeq?: Float32Array | null;
   dhT?: Float32Array;
   dcT?: Float32Array | null;
+}
+
+const errorText = (e: unknown): string => (e instanceof Error ? (e.stack ?? e.message) : String(e));
+
+/** The run's backward pass, replied to as `seq` with its gradients. */
+function backward(
+  seq: number,
+  id: number,
+  run: HalfRun,
+  dSeq: Float32Array | null,
+  dhT: Float32Array | null,
+  dcT: Float32Array | null,
+): void {
+  hold(id, run);
+  run.backward(dSeq, dhT, dcT);
+  // Moved, not copied: the core does not read them again (its next backward recomputes them).
+  // Dense x (an embedding's or a lower layer's output) is differentiated next: saves a trip.
+  const core = run.core;
+  const grads = core.grads(core.denseInput);
+  const moved = [grads.kernel, grads.recurrent, grads.bias, grads.h0, grads.c0, grads.x];
+  reply(
+    { seq, grads },
+    moved.filter((a) => a.length > 0).map((a) => a.buffer as ArrayBuffer),
+  );
+}
+
+/** The head's backward, then the run's, each replied to as soon as it is done. */
+function backwardAhead(id: number, run: HalfRun, ahead: Ahead): void {
+  try {
+    const head = run.headBackward(ahead.scale);
+    reply({ seq: ahead.headSeq, head }, [head.w.buffer, head.b.buffer] as ArrayBuffer[]);
+  } catch (e) {
+    reply({ seq: ahead.headSeq, error: errorText(e) });
+    reply({ seq: ahead.backwardSeq, error: errorText(e) });
+    return;
+  }
+  try {
+    backward(ahead.backwardSeq, id, run, null, null, null);
+  } catch (e) {
+    reply({ seq: ahead.backwardSeq, error: errorText(e) });
+  }
 }
 
 port.on('message', (m: Request) => {
@@ -79,11 +125,7 @@ port.on('message', (m: Request) => {
       if (keep) hold(m.id, run);
       const transfer = [out.seq.buffer, out.h.buffer, ...(out.c === null ? [] : [out.c.buffer])];
       reply({ seq: m.seq, out }, transfer as ArrayBuffer[]);
-    } else if (m.op === 'headBackward') {
-      const run = held.get(m.id);
-      if (run === undefined) throw new Error(`op ${m.id} is no longer held for its head`);
-      const head = run.headBackward(m.scale as number);
-      reply({ seq: m.seq, head }, [head.w.buffer, head.b.buffer] as ArrayBuffer[]);
+      if (m.ahead) backwardAhead(m.id, run, m.ahead);
     } else if (m.op === 'backward') {
       let run = held.get(m.id);
       if (run === undefined) {
@@ -92,17 +134,7 @@ port.on('message', (m: Request) => {
         run = new HalfRun(m.spec, m.data, mm, null);
         run.forward(true);
       }
-      hold(m.id, run);
-      run.backward(m.dSeq ?? null, m.dhT ?? null, m.dcT ?? null);
-      // Moved, not copied: the core does not read them again (its next backward recomputes them).
-      // Dense x (an embedding's or a lower layer's output) is differentiated next: saves a trip.
-      const core = run.core;
-      const grads = core.grads(core.denseInput);
-      const moved = [grads.kernel, grads.recurrent, grads.bias, grads.h0, grads.c0, grads.x];
-      reply(
-        { seq: m.seq, grads },
-        moved.filter((a) => a.length > 0).map((a) => a.buffer as ArrayBuffer),
-      );
+      backward(m.seq, m.id, run, m.dSeq ?? null, m.dhT ?? null, m.dcT ?? null);
     } else {
       const run = held.get(m.id);
       if (run === undefined) throw new Error(`op ${m.id} is no longer held for its x gradient`);
@@ -110,6 +142,6 @@ port.on('message', (m: Request) => {
       reply({ seq: m.seq, dx }, [dx.buffer as ArrayBuffer]);
     }
   } catch (e) {
-    reply({ seq: m.seq, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    reply({ seq: m.seq, error: errorText(e) });
   }
 });
