@@ -180,6 +180,12 @@ for (const w of selected) {
       oneVsTorch: (one?.median ?? Number.NaN) / best,
       oneVsStock: (one?.median ?? Number.NaN) / (stock?.median ?? Number.NaN),
     });
+    // each round's figures, for reading a median ratio back (stderr: not BENCH lines)
+    const x = rounds.at(-1);
+    const f = (v) => (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : '-');
+    console.error(
+      `# ${w.name} round ${r + 1}: api ${f(x.api)}, stock ${f(x.stock)}, torch ${f(x.torch1)} / ${f(x.torch2)}, api/torch ${f(x.apiVsTorch)}`,
+    );
   }
   const m = (key) => med(rounds.map((x) => x[key]));
   const per = w.unit.split('/')[0];
