@@ -7,6 +7,7 @@ import { denseSoftmaxCrossEntropy } from './kernels/fast-dense.js';
 import { SoftmaxHead } from './kernels/fast-head.js';
 import { oneHotIdsOf } from './kernels/fast-input.js';
 import { tfProducts } from './kernels/fast-wasm.js';
+import { LSTM } from './layers/recurrent.js';
 import { useBackend } from './layers/test-backends.js';
 import { manyToMany } from './many-to-many.js';
 import { manyToOne } from './many-to-one.js';
@@ -328,22 +329,136 @@ describe('fusedHeadLoss with the head run by each half of a two-thread recurrenc
     });
   }
 
-  it('a loss gradient other than 1 (a scaled loss): the halves, which ran their backward passes ahead with 1, rescale every gradient', () => {
-    const input = { type: 'oneHot', vocabSize: 7 } as const;
-    const { model } = manyToMany({ cell: 'lstm', units: 8, classes: 7, input, seed: 9, layers: 2 });
-    const x = batchFor(input, 6, 5, 1);
-    const y = batchFor(input, 6, 5, 2);
-    const base = fusedRun(model, x, y);
-    const scaled = fusedRun(model, x, y, undefined, 2.5);
-    expect(scaled.loss).toBeCloseTo(2.5 * base.loss, 5);
-    const want = flat(base.grads).map((v) => 2.5 * v);
-    expect(maxAbsDiff(flat(scaled.grads), want)).toBeLessThan(1e-6);
-    expect(maxAbsDiff(want, new Array(want.length).fill(0))).toBeGreaterThan(1e-3);
-    runHalvesInline(true);
-    const inline = fusedRun(model, x, y, undefined, 2.5);
-    runHalvesInline(false);
-    expect(maxAbsDiff(flat(inline.grads), flat(scaled.grads))).toBe(0);
-    tf.dispose([x, y]);
+  for (const cell of CELLS) {
+    it(`${cell}: a loss gradient other than 1 (a scaled loss): the halves, which ran their backward passes ahead with 1, rescale every gradient`, () => {
+      const input = { type: 'oneHot', vocabSize: 7 } as const;
+      const { model } = manyToMany({ cell, units: 8, classes: 7, input, seed: 9, layers: 2 });
+      const x = batchFor(input, 6, 5, 1);
+      const y = batchFor(input, 6, 5, 2);
+      const base = fusedRun(model, x, y);
+      const scaled = fusedRun(model, x, y, undefined, 2.5);
+      expect(scaled.headRuns).toBe(1); // the worker ran the other half's head
+      expect(scaled.loss).toBeCloseTo(2.5 * base.loss, 5);
+      const want = flat(base.grads).map((v) => 2.5 * v);
+      expect(maxAbsDiff(flat(scaled.grads), want)).toBeLessThan(1e-6);
+      expect(maxAbsDiff(want, new Array(want.length).fill(0))).toBeGreaterThan(1e-3);
+      runHalvesInline(true);
+      const inline = fusedRun(model, x, y, undefined, 2.5);
+      runHalvesInline(false);
+      expect(inline.headRuns).toBe(2);
+      expect(maxAbsDiff(flat(inline.grads), flat(scaled.grads))).toBe(0);
+      tf.dispose([x, y]);
+      model.dispose();
+    });
+  }
+
+  it("a float input the kernel reads as sparse (a ReLU layer's mostly-zero output), its gradient wanted, two scaled losses under one tape: the unfused gradients", () => {
+    // x [8, 5, 4]: zero but for one step in each half of the batch, so the ReLU dense layer's
+    // output is 1/20 non-zero in each (the kernel reads x as sparse from 1/16)
+    const batch = 8;
+    const time = 5;
+    const xs = new Float32Array(batch * time * 4);
+    for (const step of [3, 27]) xs.fill(1, step * 4, step * 4 + 4);
+    const x = tf.tensor3d(xs, [batch, time, 4]);
+    const y = tf.tensor2d(
+      Array.from({ length: batch * time }, (_, i) => (i * 5) % 7),
+      [batch, time],
+      'int32',
+    );
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.dense({
+          units: 16,
+          activation: 'relu',
+          inputShape: [time, 4],
+          kernelInitializer: tfl.initializers.randomUniform({ minval: 0.5, maxval: 1, seed: 3 }),
+          biasInitializer: tfl.initializers.constant({ value: -1 }),
+        }),
+        new LSTM({ units: 8, returnSequences: true, kernelInitializer: 'glorotUniform' }),
+        tfl.layers.dense({ units: 7 }),
+      ],
+    });
+    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const fused = fusedHeadLoss(model, 'sparseCategoricalCrossentropy')!;
+    const twice = (f: () => tf.Scalar) => tf.add(tf.mul(f(), 2.5), tf.mul(f(), 0.5)) as tf.Scalar;
+    const heads = vi.spyOn(SoftmaxHead.prototype, 'forward');
+    const a = tf.variableGrads(
+      () =>
+        twice(() =>
+          fused(x, y, undefined, true, () => {
+            throw new Error('fits');
+          }),
+        ),
+      vars,
+    );
+    expect(heads.mock.calls.length).toBe(2); // this thread's halves: the worker ran the others
+    heads.mockRestore();
+    const b = tf.variableGrads(
+      () => twice(() => sparseCE(model.apply(x, { training: true }) as tf.Tensor, y)),
+      vars,
+    );
+    expect(a.value.dataSync()[0]).toBeCloseTo(b.value.dataSync()[0]!, 5);
+    const first = vars[0]!.name; // the ReLU layer's kernel: reached through the LSTM's x gradient
+    expect(tf.max(tf.abs(b.grads[first]!)).dataSync()[0]).toBeGreaterThan(1e-3);
+    for (const v of vars) {
+      const diff = tf.max(tf.abs(tf.sub(a.grads[v.name]!, b.grads[v.name]!))).dataSync()[0];
+      expect(diff, v.name).toBeLessThan(1e-4);
+    }
+    tf.dispose([x, y, a.value, b.value, ...Object.values(a.grads), ...Object.values(b.grads)]);
+    model.dispose();
+  });
+
+  it('a stateful last layer, two chunks under one tape (the first final states feed the second): no head offer, the unfused gradients', () => {
+    const batch = 8;
+    const time = 5;
+    const model = tfl.sequential({
+      layers: [
+        new LSTM({
+          units: 8,
+          returnSequences: true,
+          stateful: true,
+          batchInputShape: [batch, time, 3],
+        }),
+        tfl.layers.dense({ units: 7 }),
+      ],
+    });
+    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const chunk = (seed: number) =>
+      tf.tensor3d(
+        Array.from({ length: batch * time * 3 }, (_, i) => Math.sin(seed + i * 0.7)),
+        [batch, time, 3],
+      );
+    const xs = [chunk(1), chunk(2)];
+    const y = tf.tensor2d(
+      Array.from({ length: batch * time }, (_, i) => (i * 3) % 7),
+      [batch, time],
+      'int32',
+    );
+    const fused = fusedHeadLoss(model, 'sparseCategoricalCrossentropy')!;
+    const heads = vi.spyOn(SoftmaxHead.prototype, 'forward');
+    model.resetStates();
+    const a = tf.variableGrads(() => {
+      const [l1, l2] = xs.map((x) =>
+        fused(x, y, undefined, true, () => {
+          throw new Error('fits');
+        }),
+      );
+      return tf.add(l1!, l2!) as tf.Scalar;
+    }, vars);
+    expect(heads.mock.calls.length).toBe(2); // each chunk's whole head on this thread
+    heads.mockRestore();
+    model.resetStates();
+    const b = tf.variableGrads(() => {
+      const [l1, l2] = xs.map((x) => sparseCE(model.apply(x, { training: true }) as tf.Tensor, y));
+      return tf.add(l1!, l2!) as tf.Scalar;
+    }, vars);
+    model.resetStates();
+    expect(a.value.dataSync()[0]).toBeCloseTo(b.value.dataSync()[0]!, 5);
+    for (const v of vars) {
+      const diff = tf.max(tf.abs(tf.sub(a.grads[v.name]!, b.grads[v.name]!))).dataSync()[0];
+      expect(diff, v.name).toBeLessThan(1e-4);
+    }
+    tf.dispose([...xs, y, a.value, b.value, ...Object.values(a.grads), ...Object.values(b.grads)]);
     model.dispose();
   });
 

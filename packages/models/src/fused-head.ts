@@ -246,14 +246,17 @@ function headData(dense: DenseFields, y: tf.Tensor): HeadData {
 
 /**
  * The head offered to the chain's last layer (`kernels/fast-head.ts`): when that layer is an
- * rnnkit recurrent layer returning its whole sequence and nothing else, only the head reads its
- * outputs, so a fast run computing half of its batch in a worker can compute that half's head
- * there too (only a run split across threads takes it: `takeHead` in `kernels/fast.ts`). Null
- * when the last layer is another kind.
+ * rnnkit recurrent layer returning its whole sequence and nothing else, and not stateful, only the
+ * head reads its outputs and nothing differentiates its final states, so a fast run computing half
+ * of its batch in a worker can compute that half's head there too and run its backward pass right
+ * after (only a run split across threads takes it: `takeHead` in `kernels/fast.ts`). Null when the
+ * last layer is another kind. (A stateful layer keeps its final states for the next batch: chunks
+ * trained under one tape would differentiate them.)
  */
 function headOffer(chain: Chain | null, dense: DenseFields, y: tf.Tensor): HeadOffer | null {
   const last = chain?.steps[chain.steps.length - 1]?.layer;
   if (!(last instanceof RecurrentLayer) || !last.returnSequences || last.returnState) return null;
+  if (last.stateful) return null;
   return { data: headData(dense, y), taken: null }; // its data serves the head if no run takes it
 }
 
@@ -261,10 +264,10 @@ function headOffer(chain: Chain | null, dense: DenseFields, y: tf.Tensor): HeadO
  * Mean sparse softmax cross-entropy of the dense layer h w + b (h [rows, units]) against integer
  * labels, as one op: `denseSoftmaxCrossEntropy`'s numbers without a one-hot label tensor
  * (`SoftmaxHead`). When a recurrence run took the head offer (`taken`), it computed both halves'
- * forward (this thread's with its rows, before waiting for the worker's); each half then keeps its
- * rows' gradient of h for the run's own backward pass, and the gradient returned to the tape for h
- * is zero: the run never reads it (only the head reads h). Weight gradients are summed in a fixed order
- * (this thread's first), so a seed gives the same numbers every run.
+ * head, forward and (under the tape) backward, each half's backward pass starting from its rows'
+ * gradient of h; the gradient returned to the tape for h is zero: the run never reads it (only
+ * the head reads h). Weight gradients are summed in a fixed order (this thread's first), so a seed
+ * gives the same numbers every run.
  */
 function sparseSoftmaxCrossEntropy(
   h: tf.Tensor2D,

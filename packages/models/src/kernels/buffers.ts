@@ -14,7 +14,9 @@
  * tfjs calls those reads right after the op's backward function, in the same synchronous step of
  * the backward pass, before any later forward can start; so a run whose backward has finished is
  * "retired", and retired runs give their buffers back when the next run on this thread starts.
- * A run whose buffers were given back refuses to be read (an internal error, never stale numbers).
+ * (A run that does its backward pass inside its forward, ahead of the tape, `fast.ts`, computes
+ * every gradient the tape may read there and then.) A run whose buffers were given back refuses
+ * to be read (an internal error, never stale numbers).
  *
  * @example
  * ```ts

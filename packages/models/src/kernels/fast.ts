@@ -18,9 +18,9 @@
  * the model's loss is a softmax over every output of this run (`fused-head.ts` offers it, see
  * `fast-head.ts`), each half also computes its rows' share of that head, and under the gradient
  * tape runs its whole backward pass right after its forward, from its head's gradient (the loss
- * gradient presumed 1, rescaled when the tape's differs: `half-run.ts`): one request and two
- * replies per step, no sequence crossing threads, and neither thread waits for the other until
- * the weight gradients are summed.
+ * gradient presumed 1, rescaled when the tape's differs: `half-run.ts`): for that run the worker
+ * gets one request (and replies three times: forward, head, backward), no sequence crosses
+ * threads, and neither thread waits for the other until the weight gradients are summed.
  *
  * The op is registered through the engine's `runKernelFunc`, the primitive `tf.customGrad` is built
  * on, for two reasons customGrad cannot serve: the op has three outputs (sequence, h, c), and the
@@ -201,7 +201,12 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
   // as the worker does, before it waits for the worker (the presumed loss-gradient scale,
   // rescaled by `ratio` when the tape's differs: half-run.ts).
   let ahead: { head: HeadGrads; grads: CoreGrads } | null = null;
-  let ratio = 1;
+  let ratio: number | null = null; // set when the head's gradient runs
+  const internal = (what: string) =>
+    new ModelsError(
+      'INTERNAL',
+      `internal error in the recurrence kernel (please report it): ${what}`,
+    );
 
   // x made by the one-hot input layer: its ids, not its floats
   const marked = oneHotIdsOf(x);
@@ -253,7 +258,9 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
         const headGrads = head.backward(headScale);
         local.backward(head.dh, null, null); // the head is the only reader of the outputs
         head.releaseDh();
-        ahead = { head: headGrads, grads: local.grads(local.denseInput) };
+        // x's gradient too unless x is one-hot ids (nothing can ask for theirs): this run is
+        // retired now, and a later run may take its buffers before the tape reads it
+        ahead = { head: headGrads, grads: local.grads(ids === undefined) };
       }
       const b = job.forward();
       if (offer !== null && head !== null) {
@@ -262,9 +269,8 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
           loss: headLoss + b.loss,
           backward: (scale) => {
             if (ahead === null) {
-              throw new ModelsError(
-                'INTERNAL',
-                'internal error: the gradient of a recurrence run computed without the gradient tape was asked for (please report it)',
+              throw internal(
+                'the gradient of a run computed without the gradient tape was asked for',
               );
             }
             ratio = scale / headScale;
@@ -302,13 +308,16 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
     // Run ahead (a head taken): both halves' backward passes ran from their heads' output
     // gradients (the tape's dys[0] is zeros) with no final-state gradient, which must be so.
     const done = ahead?.grads ?? null;
-    if (done !== null && (!allZero(dhT) || (dcT !== null && !allZero(dcT)))) {
-      throw new ModelsError(
-        'UNSUPPORTED',
-        'internal error: a recurrence run that took a softmax head got a final-state gradient (a layer that returns its states must not be offered the head)',
-      );
+    if (done !== null) {
+      if (!allZero(dhT) || (dcT !== null && !allZero(dcT))) {
+        throw internal(
+          'a run that took a softmax head got a final-state gradient (a layer whose states are read must not be offered the head)',
+        );
+      }
+      if (ratio === null)
+        throw internal("a run ahead was differentiated before its head's gradient");
+      rescale(ratio, ...Object.values(done));
     }
-    if (done !== null) rescale(ratio, ...Object.values(done));
     const dSeq = done === null ? f32(dys[0] as tf.Tensor) : null;
     // Local rows [0, split); the worker starts on its rows first, so both run at once.
     const remote =
@@ -349,6 +358,8 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
     const grads: Record<string, () => tf.Tensor> = {
       x: () => {
         if (remote !== null) remoteGrads(remote);
+        if (done !== null && ownX === null)
+          throw internal('the x gradient of one-hot ids was asked for');
         const mine = ownX ?? core.gradX();
         const dx = remote === null ? mine : concatRows(mine, remote.gradX());
         return tf.tensor3d(dx, [batch, time, features]);

@@ -6,7 +6,7 @@ import type { HeadData } from '../kernels/fast-head.js';
 import { productsFor } from '../kernels/fast-wasm.js';
 import { HalfRun } from '../kernels/half-run.js';
 import { useBackend } from '../layers/test-backends.js';
-import { getRecurrenceThreads, recurrencePlan, setRecurrenceThreads } from './pool.js';
+import { getRecurrenceThreads, poolBacklog, recurrencePlan, setRecurrenceThreads } from './pool.js';
 
 const big: CoreSpec = {
   cell: 'lstm',
@@ -79,7 +79,7 @@ describe('the worker: its backward pass right after its forward, when it runs a 
     labels: Int32Array.from({ length: spec.batch * spec.time }, (_, i) => (i * 3) % classes),
   });
   const zeros = () => new Float32Array(spec.batch * spec.units);
-  const keys = ['kernel', 'recurrent', 'bias', 'h0', 'c0'] as const;
+  const keys = ['kernel', 'recurrent', 'bias', 'h0', 'c0', 'x'] as const; // x: dense here
 
   /** The worker's job for `spec` with a head presumed to get `presumed`, after its forward. */
   const started = (presumed: number) => {
@@ -95,7 +95,7 @@ describe('the worker: its backward pass right after its forward, when it runs a 
     run.forward(true);
     const headGrads = run.headBackward(scale);
     run.backward(null, zeros(), zeros());
-    return { headGrads, grads: run.core.grads(false) };
+    return { headGrads, grads: run.core.grads(true) };
   };
 
   it('gives the numbers of the same half run on this thread, bit for bit', async () => {
@@ -142,7 +142,8 @@ describe('the worker: its backward pass right after its forward, when it runs a 
       dhT[2] = 1;
       expect(() => job.backward(null, dhT, zeros())).toThrow(/internal error.*final-state/);
       // runs whose backward passes are never collected (a frozen recurrent layer): later ops still
-      // get their own replies, and an op evicted from the worker says so
+      // get their own replies, an op evicted from the worker says so, and the replies of evicted
+      // ops are not kept
       const abandoned = Array.from({ length: 10 }, () => started(1));
       const last = abandoned.at(-1);
       last?.headBackward(1)();
@@ -150,6 +151,13 @@ describe('the worker: its backward pass right after its forward, when it runs a 
         spec.features * 4 * spec.units,
       );
       expect(() => abandoned[0]?.headBackward(1)).toThrow(/no longer holds op/);
+      expect(poolBacklog()).toBeLessThanOrEqual(2 * 8); // at most the held ops' two replies each
+      for (let i = 0; i < 8; i++) {
+        const job = started(1);
+        job.headBackward(1)();
+        job.backward(null, zeros(), zeros()).grads();
+      }
+      expect(poolBacklog()).toBe(0);
     } finally {
       await useBackend('cpu');
     }

@@ -199,6 +199,11 @@ class Pool implements RecurrenceWorker {
     }
   }
 
+  /** Replies stashed and replies to drop (see `poolBacklog`). */
+  backlog(): number {
+    return this.stash.size + this.dropped.size;
+  }
+
   /** Waits for a reply of op `id`'s backward run ahead (no longer to drop when evicted). */
   private collect(id: number, seq: number): Reply {
     this.ahead.get(id)?.delete(seq);
@@ -221,7 +226,7 @@ class Pool implements RecurrenceWorker {
     const fwd = this.post({ op: 'forward', id, spec, data, keep, head, ahead });
     if (keep) this.hold(id);
     if (ahead !== null) this.ahead.set(id, new Set([ahead.headSeq, ahead.backwardSeq]));
-    let ratio = 1; // the tape's loss-gradient scale over the presumed one
+    let ratio: number | null = null; // the tape's loss-gradient scale over the presumed one
     const stillHeld = () => {
       if (!this.held.has(id)) {
         throw new ModelsError(
@@ -235,10 +240,11 @@ class Pool implements RecurrenceWorker {
       headBackward: (scale) => {
         if (ahead === null) throw new Error('recurrence worker: no head was given to this run');
         stillHeld();
-        ratio = scale / ahead.scale;
+        const r = scale / ahead.scale;
+        ratio = r;
         return () => {
           const grads = this.collect(id, ahead.headSeq).head as HeadGrads;
-          rescale(ratio, grads.w, grads.b);
+          rescale(r, grads.w, grads.b);
           return grads;
         };
       },
@@ -248,7 +254,7 @@ class Pool implements RecurrenceWorker {
           stillHeld();
           if (dSeq !== null || !allZero(dhT) || (dcT !== null && !allZero(dcT))) {
             throw new ModelsError(
-              'WORKER_FAILED',
+              'INTERNAL',
               "internal error: a recurrence run that took a softmax head got an output or final-state gradient besides the head's (a layer that returns its states must not be offered the head)",
             );
           }
@@ -268,9 +274,15 @@ class Pool implements RecurrenceWorker {
         let grads: RemoteGrads | null = null;
         const all = (): RemoteGrads => {
           if (grads === null) {
+            if (ahead !== null && ratio === null) {
+              throw new ModelsError(
+                'INTERNAL',
+                "internal error: a worker run ahead was differentiated before its head's gradient (please report it)",
+              );
+            }
             grads = this.collect(id, bwd).grads as RemoteGrads;
             const { kernel, recurrent, bias, h0, c0, x } = grads;
-            rescale(ratio, kernel, recurrent, bias, h0, c0, x);
+            rescale(ratio ?? 1, kernel, recurrent, bias, h0, c0, x);
           }
           return grads;
         };
@@ -279,14 +291,27 @@ class Pool implements RecurrenceWorker {
           gradX: () => {
             const { x } = all();
             if (x.length > 0) return x; // computed with the backward pass
-            const dx = this.wait(this.post({ op: 'gradX', id })).dx as Float32Array;
-            rescale(ratio, dx);
-            return dx;
+            if (ahead !== null) {
+              // x is one-hot ids (else it came with the rest), whose gradient nothing can ask for
+              throw new ModelsError(
+                'INTERNAL',
+                'internal error: the x gradient of one-hot ids was asked for (please report it)',
+              );
+            }
+            return this.wait(this.post({ op: 'gradX', id })).dx as Float32Array;
           },
         };
       },
     };
   }
+}
+
+/**
+ * Tests only: replies the pool keeps or expects to drop (0 once every op whose backward ran ahead
+ * was collected or evicted, and their replies came in).
+ */
+export function poolBacklog(): number {
+  return pool ? pool.backlog() : 0;
 }
 
 /**

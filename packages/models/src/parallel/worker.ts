@@ -85,13 +85,14 @@ function backward(
   dSeq: Float32Array | null,
   dhT: Float32Array | null,
   dcT: Float32Array | null,
+  withX: boolean,
 ): void {
   hold(id, run);
   run.backward(dSeq, dhT, dcT);
   // Moved, not copied: the core does not read them again (its next backward recomputes them).
   // Dense x (an embedding's or a lower layer's output) is differentiated next: saves a trip.
   const core = run.core;
-  const grads = core.grads(core.denseInput);
+  const grads = core.grads(withX);
   const moved = [grads.kernel, grads.recurrent, grads.bias, grads.h0, grads.c0, grads.x];
   reply(
     { seq, grads },
@@ -100,7 +101,7 @@ function backward(
 }
 
 /** The head's backward, then the run's, each replied to as soon as it is done. */
-function backwardAhead(id: number, run: HalfRun, ahead: Ahead): void {
+function backwardAhead(id: number, run: HalfRun, ahead: Ahead, withX: boolean): void {
   try {
     const head = run.headBackward(ahead.scale);
     reply({ seq: ahead.headSeq, head }, [head.w.buffer, head.b.buffer] as ArrayBuffer[]);
@@ -110,7 +111,7 @@ function backwardAhead(id: number, run: HalfRun, ahead: Ahead): void {
     return;
   }
   try {
-    backward(ahead.backwardSeq, id, run, null, null, null);
+    backward(ahead.backwardSeq, id, run, null, null, null, withX);
   } catch (e) {
     reply({ seq: ahead.backwardSeq, error: errorText(e) });
   }
@@ -125,7 +126,8 @@ port.on('message', (m: Request) => {
       if (keep) hold(m.id, run);
       const transfer = [out.seq.buffer, out.h.buffer, ...(out.c === null ? [] : [out.c.buffer])];
       reply({ seq: m.seq, out }, transfer as ArrayBuffer[]);
-      if (m.ahead) backwardAhead(m.id, run, m.ahead);
+      // x's gradient with the rest unless x is one-hot ids: the run is retired after its backward
+      if (m.ahead) backwardAhead(m.id, run, m.ahead, (m.data as CoreData).ids === null);
     } else if (m.op === 'backward') {
       let run = held.get(m.id);
       if (run === undefined) {
@@ -134,7 +136,8 @@ port.on('message', (m: Request) => {
         run = new HalfRun(m.spec, m.data, mm, null);
         run.forward(true);
       }
-      backward(m.seq, m.id, run, m.dSeq ?? null, m.dhT ?? null, m.dcT ?? null);
+      const dense = run.core.denseInput;
+      backward(m.seq, m.id, run, m.dSeq ?? null, m.dhT ?? null, m.dcT ?? null, dense);
     } else {
       const run = held.get(m.id);
       if (run === undefined) throw new Error(`op ${m.id} is no longer held for its x gradient`);
@@ -143,5 +146,10 @@ port.on('message', (m: Request) => {
     }
   } catch (e) {
     reply({ seq: m.seq, error: errorText(e) });
+    // a forward that failed: the replies its backward run ahead would have sent
+    if (m.op === 'forward' && m.ahead) {
+      reply({ seq: m.ahead.headSeq, error: errorText(e) });
+      reply({ seq: m.ahead.backwardSeq, error: errorText(e) });
+    }
   }
 });
