@@ -5,7 +5,7 @@
  * this on wasm at every batch size, so it is not kept.)
  */
 
-import { simdLstm } from './kernels/gates-simd.js';
+import { simdLstmFor } from './kernels/gates-simd.js';
 import type { CellWeights, LmWeights } from './lm-weights.js';
 import {
   addRowBias,
@@ -196,8 +196,8 @@ function simdLstmStep(
   c: Float32Array,
 ): boolean {
   const u = w.units;
-  if (simdLstm === null || w.cell !== 'lstm' || u % 4 !== 0) return false;
-  if (w.activationName !== 'tanh' || w.recurrentActivationName !== 'sigmoid') return false;
+  const simd = simdLstmFor(w.cell, w.activationName, w.recurrentActivationName, u);
+  if (simd === null) return false;
   const nu = n * u;
   let st = simdStates.get(nu);
   if (st === undefined) {
@@ -205,7 +205,7 @@ function simdLstmStep(
     simdStates.set(nu, st);
   }
   st.cs.set(c.subarray(0, nu));
-  simdLstm.forward(n, u, 0, z, hz, st.hs, st.cs, z); // gates over z (not read again)
+  simd.forward(n, u, 0, z, hz, st.hs, st.cs, z); // gates over z (not read again)
   c.set(st.cs.subarray(nu, 2 * nu));
   h.set(st.hs.subarray(nu, 2 * nu));
   return true;

@@ -52,7 +52,7 @@ import {
 } from './fast-input.js';
 import { addSpan, colSum, columns, transposeData } from './fast-linalg.js';
 import type { Products } from './fast-wasm.js';
-import { type SimdLstm, simdLstm } from './gates-simd.js';
+import { type SimdLstm, simdLstmFor } from './gates-simd.js';
 import type { Cell } from './recurrence.js';
 
 /** Gate count per cell. */
@@ -227,12 +227,11 @@ export class RecurrenceCore {
 
   /**
    * The LSTM gate steps on WebAssembly SIMD (`gates-simd.ts`, 2.5-3x the JS steps) where they
-   * apply: Keras's default activations, no mask, units a multiple of 4; else null (the JS steps).
+   * apply (`simdLstmFor`) and there is no mask; else null (the JS steps).
    */
   private simdGates(): SimdLstm | null {
     const { cell, act, recAct, units } = this.spec;
-    const fits = cell === 'lstm' && act === 'tanh' && recAct === 'sigmoid' && units % 4 === 0;
-    return fits && this.keep === null ? simdLstm : null;
+    return this.keep === null ? simdLstmFor(cell, act, recAct, units) : null;
   }
 
   /** Whether x was dense (not sparse or one-hot), known after forward. */

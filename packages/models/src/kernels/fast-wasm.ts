@@ -193,8 +193,8 @@ export class WasmHeap implements Products {
     this.f32.set(a.subarray(0, n * k), aBuf.offset);
     this.f32.set(b.subarray(0, k * m), bBuf.offset);
     this.matMul(aBuf.id, n, k, bBuf.id, m, out.id);
-    const result = into === undefined ? this.view(out).slice() : into;
-    if (into !== undefined) into.set(this.view(out));
+    const result = into ?? new Float32Array(n * m);
+    result.set(this.view(out));
     this.free(aBuf);
     this.free(bBuf);
     this.free(out);
@@ -236,9 +236,8 @@ export const tfProducts: Products = {
     const at = tf.tensor2d(a.subarray(0, n * k), [n, k]);
     const bt = tf.tensor2d(b.subarray(0, k * m), [k, m]);
     const out = tf.matMul(at, bt);
-    const values = out.dataSync() as Float32Array;
-    const data = into === undefined ? values.slice() : into;
-    if (into !== undefined) into.set(values);
+    const data = into ?? new Float32Array(n * m);
+    data.set(out.dataSync() as Float32Array);
     tf.dispose([at, bt, out]);
     return data;
   },

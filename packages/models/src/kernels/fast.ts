@@ -51,7 +51,7 @@ import {
   GATES,
   RecurrenceCore,
 } from './fast-core.js';
-import { type HeadData, type HeadGrads, SoftmaxHead, takeHead } from './fast-head.js';
+import { type HeadData, type HeadGrads, takeHead } from './fast-head.js';
 import { oneHotIdsOf } from './fast-input.js';
 import { addInto, allZero } from './fast-linalg.js';
 import { heapOf, type Products, productsFor } from './fast-wasm.js';
@@ -70,6 +70,12 @@ interface OpEngine {
 }
 
 const f32 = (t: tf.Tensor): Float32Array => t.dataSync() as Float32Array;
+
+const internal = (what: string) =>
+  new ModelsError(
+    'INTERNAL',
+    `internal error in the recurrence kernel (please report it): ${what}`,
+  );
 
 /**
  * Rows [from, to) of a [batch, ...] array with `per` values per row: a copy (for a message: a
@@ -202,11 +208,6 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
   // rescaled by `ratio` when the tape's differs: half-run.ts).
   let ahead: { head: HeadGrads; grads: CoreGrads } | null = null;
   let ratio: number | null = null; // set when the head's gradient runs
-  const internal = (what: string) =>
-    new ModelsError(
-      'INTERNAL',
-      `internal error in the recurrence kernel (please report it): ${what}`,
-    );
 
   // x made by the one-hot input layer: its ids, not its floats
   const marked = oneHotIdsOf(x);
@@ -240,33 +241,30 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
         plan.worker === null
           ? inlineJob(theirs, theirData, mm, tapeOn, theirHead, headScale)
           : plan.worker.start(theirs, theirData, tapeOn, theirHead, headScale);
-      local = new RecurrenceCore(mine, splitData(spec, data, 0, split, true), mm);
-      const a = local.forward();
-      // this half's head now, while the worker computes its own
-      const head =
+      // this half and its head now (and under the tape its backward pass: the worker runs the
+      // same calls on its own half), while the worker computes its own
+      const mineRun = new HalfRun(
+        mine,
+        splitData(spec, data, 0, split, true),
+        mm,
         offer === null
           ? null
-          : new SoftmaxHead(
-              { ...offer.data, labels: offer.data.labels.subarray(0, split * time) },
-              a.seq,
-              split * time,
-              units,
-              mm,
-            );
-      const headLoss = head?.forward() ?? 0;
-      if (head !== null && tapeOn) {
-        const headGrads = head.backward(headScale);
-        local.backward(head.dh, null, null); // the head is the only reader of the outputs
-        head.releaseDh();
+          : { ...offer.data, labels: offer.data.labels.subarray(0, split * time) },
+      );
+      local = mineRun.core;
+      const a = mineRun.forward(tapeOn);
+      if (offer !== null && tapeOn) {
+        const headGrads = mineRun.headBackward(headScale);
+        mineRun.backward(null, null, null); // the head is the only reader of the outputs
         // x's gradient too unless x is one-hot ids (nothing can ask for theirs): this run is
         // retired now, and a later run may take its buffers before the tape reads it
         ahead = { head: headGrads, grads: local.grads(ids === undefined) };
       }
       const b = job.forward();
-      if (offer !== null && head !== null) {
+      if (offer !== null) {
         const remote = job;
         offer.taken = {
-          loss: headLoss + b.loss,
+          loss: a.loss + b.loss,
           backward: (scale) => {
             if (ahead === null) {
               throw internal(

@@ -528,6 +528,24 @@ export const simdTranspose: Transpose | null = made?.transpose ?? null;
 export const simdLstm: SimdLstm | null = made?.lstm ?? null;
 
 /**
+ * The SIMD gate steps for a layer, where they apply: an LSTM with Keras's default activations
+ * (tanh, sigmoid: the ones they compute) and units a multiple of 4; else null (the JS steps).
+ */
+export function simdLstmFor(
+  cell: string,
+  activation: string,
+  recurrentActivation: string,
+  units: number,
+): SimdLstm | null {
+  const fits =
+    cell === 'lstm' &&
+    activation === 'tanh' &&
+    recurrentActivation === 'sigmoid' &&
+    units % 4 === 0;
+  return fits ? simdLstm : null;
+}
+
+/**
  * e^t in place over an array of values t <= 0 (a softmax's t - max), float32 on SIMD with the
  * gate steps' exp (within 1.2e-7 relative of exact; values below -87 give about 1.6e-38 instead of
  * a smaller number or 0); null where WebAssembly SIMD is unavailable.
