@@ -335,8 +335,10 @@ describe('fusedHeadLoss with the head run by each half of a two-thread recurrenc
       const { model } = manyToMany({ cell, units: 8, classes: 7, input, seed: 9, layers: 2 });
       const x = batchFor(input, 6, 5, 1);
       const y = batchFor(input, 6, 5, 2);
+      const before = tf.memory().numTensors;
       const base = fusedRun(model, x, y);
       const scaled = fusedRun(model, x, y, undefined, 2.5);
+      expect(tf.memory().numTensors).toBe(before);
       expect(scaled.headRuns).toBe(1); // the worker ran the other half's head
       expect(scaled.loss).toBeCloseTo(2.5 * base.loss, 5);
       const want = flat(base.grads).map((v) => 2.5 * v);
@@ -381,6 +383,7 @@ describe('fusedHeadLoss with the head run by each half of a two-thread recurrenc
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
     const fused = fusedHeadLoss(model, 'sparseCategoricalCrossentropy')!;
     const twice = (f: () => tf.Scalar) => tf.add(tf.mul(f(), 2.5), tf.mul(f(), 0.5)) as tf.Scalar;
+    const before = tf.memory().numTensors;
     const heads = vi.spyOn(SoftmaxHead.prototype, 'forward');
     const a = tf.variableGrads(
       () =>
@@ -393,18 +396,23 @@ describe('fusedHeadLoss with the head run by each half of a two-thread recurrenc
     );
     expect(heads.mock.calls.length).toBe(2); // this thread's halves: the worker ran the others
     heads.mockRestore();
+    expect(tf.memory().numTensors).toBe(before + 1 + vars.length); // the loss and the gradients
     const b = tf.variableGrads(
       () => twice(() => sparseCE(model.apply(x, { training: true }) as tf.Tensor, y)),
       vars,
     );
     expect(a.value.dataSync()[0]).toBeCloseTo(b.value.dataSync()[0]!, 5);
     const first = vars[0]!.name; // the ReLU layer's kernel: reached through the LSTM's x gradient
-    expect(tf.max(tf.abs(b.grads[first]!)).dataSync()[0]).toBeGreaterThan(1e-3);
+    expect(tf.tidy(() => tf.max(tf.abs(b.grads[first]!)).dataSync()[0])).toBeGreaterThan(1e-3);
     for (const v of vars) {
-      const diff = tf.max(tf.abs(tf.sub(a.grads[v.name]!, b.grads[v.name]!))).dataSync()[0];
+      const diff = tf.tidy(
+        () => tf.max(tf.abs(tf.sub(a.grads[v.name]!, b.grads[v.name]!))).dataSync()[0],
+      );
       expect(diff, v.name).toBeLessThan(1e-4);
     }
-    tf.dispose([x, y, a.value, b.value, ...Object.values(a.grads), ...Object.values(b.grads)]);
+    tf.dispose([a.value, b.value, ...Object.values(a.grads), ...Object.values(b.grads)]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, y]);
     model.dispose();
   });
 
@@ -437,6 +445,7 @@ describe('fusedHeadLoss with the head run by each half of a two-thread recurrenc
     const fused = fusedHeadLoss(model, 'sparseCategoricalCrossentropy')!;
     const heads = vi.spyOn(SoftmaxHead.prototype, 'forward');
     model.resetStates();
+    const before = tf.memory().numTensors;
     const a = tf.variableGrads(() => {
       const [l1, l2] = xs.map((x) =>
         fused(x, y, undefined, true, () => {
@@ -455,10 +464,15 @@ describe('fusedHeadLoss with the head run by each half of a two-thread recurrenc
     model.resetStates();
     expect(a.value.dataSync()[0]).toBeCloseTo(b.value.dataSync()[0]!, 5);
     for (const v of vars) {
-      const diff = tf.max(tf.abs(tf.sub(a.grads[v.name]!, b.grads[v.name]!))).dataSync()[0];
+      const diff = tf.tidy(
+        () => tf.max(tf.abs(tf.sub(a.grads[v.name]!, b.grads[v.name]!))).dataSync()[0],
+      );
       expect(diff, v.name).toBeLessThan(1e-4);
     }
-    tf.dispose([...xs, y, a.value, b.value, ...Object.values(a.grads), ...Object.values(b.grads)]);
+    tf.dispose([a.value, b.value, ...Object.values(a.grads), ...Object.values(b.grads)]);
+    model.resetStates(); // the layer's kept states are its own until then
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([...xs, y]);
     model.dispose();
   });
 
