@@ -52,6 +52,8 @@ export {
   DEFAULT_LENGTH_PENALTY,
   logSoftmax,
 } from './beam-search.js';
+export type { CellLayout, GateName } from './cells/layouts.js';
+export { CELL_LAYOUTS, gatePermutation, permuteGateColumns } from './cells/layouts.js';
 export type { CellType, RecurrentLayerArgs } from './cells.js';
 export {
   CELL_TYPES,

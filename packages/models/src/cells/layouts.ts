@@ -1,0 +1,109 @@
+/**
+ * How each cell lays out its weights, and the order in which Keras, PyTorch and ONNX stack the
+ * same gates: the one place every format converter reads a cell's layout from.
+ *
+ * rnnkit stores a cell as Keras and tfjs do: kernel [features, k*units], recurrent_kernel
+ * [units, k*units] and bias [k*units] (GRU resetAfter: [2, 3*units], input then recurrent bias),
+ * the k gate blocks side by side along the last axis. Gates are named by their Keras letter
+ * everywhere, so a PyTorch LSTM's `g` is `c` here and a PyTorch GRU's `n` is `h`.
+ *
+ * - rnn:  one block, h.
+ * - lstm: Keras i, f, c, o; PyTorch i, f, g(=c), o (weight_ih [4u, features], two biases that add);
+ *         ONNX i, o, f, c (W [dirs, 4u, features], B = [Wb; Rb]).
+ * - gru:  Keras z, r, h; PyTorch r, z, n(=h) (always reset-after); ONNX z, r, h
+ *         (linear_before_reset = 1 for reset-after).
+ *
+ * @example
+ * ```ts
+ * import { CELL_LAYOUTS, gatePermutation } from '@rnnkit/models';
+ * CELL_LAYOUTS.lstm.torch;                                   // ['i', 'f', 'c', 'o']
+ * gatePermutation(CELL_LAYOUTS.lstm.keras, CELL_LAYOUTS.lstm.onnx.gates); // [0, 3, 1, 2]
+ * ```
+ */
+import type { CellType } from '../cells.js';
+
+/** A gate by its Keras letter (the candidate is c for lstm and h for gru and rnn). */
+export type GateName = 'i' | 'f' | 'c' | 'o' | 'z' | 'r' | 'h';
+
+export interface CellLayout {
+  /** Gate blocks k: kernel [features, k*units], recurrent_kernel [units, k*units]. */
+  gates: number;
+  /** State tensors carried between steps, in the order layers return them. */
+  states: readonly ('h' | 'c')[];
+  /** rnnkit's (= Keras's and tfjs's) order of the gate blocks. */
+  keras: readonly GateName[];
+  /** PyTorch's module and its order of the same blocks. */
+  torch: readonly GateName[];
+  torchModule: 'RNN' | 'LSTM' | 'GRU';
+  /** ONNX's operator and its order of the blocks. */
+  onnx: { op: 'RNN' | 'LSTM' | 'GRU'; gates: readonly GateName[] };
+}
+
+export const CELL_LAYOUTS: Readonly<Record<CellType, CellLayout>> = {
+  rnn: {
+    gates: 1,
+    states: ['h'],
+    keras: ['h'],
+    torch: ['h'],
+    torchModule: 'RNN',
+    onnx: { op: 'RNN', gates: ['h'] },
+  },
+  lstm: {
+    gates: 4,
+    states: ['h', 'c'],
+    keras: ['i', 'f', 'c', 'o'],
+    torch: ['i', 'f', 'c', 'o'],
+    torchModule: 'LSTM',
+    onnx: { op: 'LSTM', gates: ['i', 'o', 'f', 'c'] },
+  },
+  gru: {
+    gates: 3,
+    states: ['h'],
+    keras: ['z', 'r', 'h'],
+    torch: ['r', 'z', 'h'],
+    torchModule: 'GRU',
+    onnx: { op: 'GRU', gates: ['z', 'r', 'h'] },
+  },
+};
+
+/**
+ * For each block of the `to` order, the index of the same gate in the `from` order: block j of
+ * the result is block `perm[j]` of the source.
+ */
+export function gatePermutation(from: readonly GateName[], to: readonly GateName[]): number[] {
+  if (from.length !== to.length) {
+    throw new Error(`gate orders differ in length: ${from.join('')} vs ${to.join('')}`);
+  }
+  return to.map((g) => {
+    const i = from.indexOf(g);
+    if (i < 0) throw new Error(`gate ${g} of ${to.join('')} is not in ${from.join('')}`);
+    return i;
+  });
+}
+
+/**
+ * Reorders the gate blocks of a row-major matrix [rows, k*units] (blocks along the last axis,
+ * the Keras layout) from one gate order to another. A bias is a matrix of one row.
+ */
+export function permuteGateColumns(
+  values: Float32Array,
+  rows: number,
+  units: number,
+  from: readonly GateName[],
+  to: readonly GateName[],
+): Float32Array {
+  const perm = gatePermutation(from, to);
+  const k = perm.length;
+  const cols = k * units;
+  if (values.length !== rows * cols) {
+    throw new Error(`expected ${rows} x ${cols} values, got ${values.length}`);
+  }
+  const out = new Float32Array(values.length);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < k; j++) {
+      const src = r * cols + perm[j] * units;
+      out.set(values.subarray(src, src + units), r * cols + j * units);
+    }
+  }
+  return out;
+}
