@@ -17,3 +17,17 @@ export type {
   WeightArray,
 } from './model-graph.js';
 export { describeModel, logicalLayers, RECURRENT_CLASSES, weightOf } from './model-graph.js';
+
+// PyTorch: safetensors weights and a generated project (model.py, train.py under torchrun)
+export type { Safetensors, TorchArchitecture, TorchFiles, TorchPlan } from './torch/index.js';
+export {
+  exportTorch,
+  importTorch,
+  modelPy,
+  readSafetensors,
+  TORCH_FILES,
+  torchPlan,
+  torchStateDict,
+  weightsFromTorch,
+  writeSafetensors,
+} from './torch/index.js';
