@@ -18,12 +18,25 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { InteropError } from '../errors.js';
 import { modelPy, torchClassName } from './model-py.js';
 import { torchPlan } from './plan.js';
+import {
+  projectReadme,
+  type TorchTrainingData,
+  TRAIN_FILES,
+  trainingDataFile,
+  trainPy,
+} from './project.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
 import { torchStateDict, weightsFromTorch } from './weights.js';
 
 export { modelPy } from './model-py.js';
 export { type TorchPlan, torchPlan } from './plan.js';
-export { readSafetensors, type Safetensors, writeSafetensors } from './safetensors.js';
+export { type TorchLoss, type TorchTrainingData, TRAIN_FILES, trainPy } from './project.js';
+export {
+  readSafetensors,
+  type Safetensors,
+  type TensorArray,
+  writeSafetensors,
+} from './safetensors.js';
 export { torchStateDict, weightsFromTorch } from './weights.js';
 
 /** The file names of an exported PyTorch project. */
@@ -70,6 +83,7 @@ async function artifactsOf(model: tfl.LayersModel): Promise<tf.io.ModelArtifacts
 export async function exportTorch(
   model: tfl.LayersModel,
   meta?: RnnkitJSON | null,
+  options: { data?: TorchTrainingData } = {},
 ): Promise<TorchFiles> {
   const plan = torchPlan(model);
   const a = await artifactsOf(model);
@@ -89,6 +103,16 @@ export async function exportTorch(
     [TORCH_FILES.architecture]: `${JSON.stringify(architecture)}\n`,
   };
   if (meta) files[TORCH_FILES.meta] = `${JSON.stringify(meta, null, 2)}\n`;
+  const data = options.data;
+  if (data) {
+    files[TRAIN_FILES.data] = trainingDataFile(data);
+    files[TRAIN_FILES.train] = trainPy(architecture.className, data);
+  }
+  files[TRAIN_FILES.readme] = projectReadme(
+    architecture.className,
+    meta?.task ?? model.name,
+    data ?? null,
+  );
   return files;
 }
 
@@ -137,7 +161,16 @@ export async function importTorch(files: TorchFiles): Promise<LoadedModel> {
   if (typeof weightsFile === 'string') {
     throw new InteropError('BAD_OPTION', `${TORCH_FILES.weights} must be given as bytes`);
   }
-  const { tensors } = readSafetensors(weightsFile, TORCH_FILES.weights);
+  const { tensors: read } = readSafetensors(weightsFile, TORCH_FILES.weights);
+  // a train.py checkpoint holds the model under `model.` beside Adam's state: take the model
+  const tensors =
+    'epoch' in read && Object.keys(read).some((k) => k.startsWith('model.'))
+      ? Object.fromEntries(
+          Object.entries(read)
+            .filter(([k]) => k.startsWith('model.'))
+            .map(([k, v]) => [k.slice('model.'.length), v]),
+        )
+      : read;
   const metaText = files[TORCH_FILES.meta];
   const meta = metaText
     ? (JSON.parse(text(metaText)) as RnnkitJSON)

@@ -18,8 +18,15 @@ import type { WeightArray } from '../model-graph.js';
 /** Largest header accepted (the format's own readers cap it at 100 MB). */
 export const MAX_HEADER_BYTES = 100 * 1024 * 1024;
 
-/** The dtypes read, with their width in bytes; every tensor is returned as float32 values. */
-const DTYPES: Readonly<Record<string, number>> = { F32: 4, F64: 8, F16: 2, BF16: 2 };
+/** The dtypes read, with their width in bytes; every tensor is returned as float32 values (ids too: exact below 2^24). */
+const DTYPES: Readonly<Record<string, number>> = {
+  F32: 4,
+  F64: 8,
+  F16: 2,
+  BF16: 2,
+  I64: 8,
+  I32: 4,
+};
 
 export interface Safetensors {
   /** Tensors by name, in file order, as float32. */
@@ -28,9 +35,15 @@ export interface Safetensors {
   metadata: Record<string, string>;
 }
 
-/** Writes float32 tensors (in the order given) and optional string metadata. */
+/** A tensor to write: float32 values, or int32 ids (written as I64, PyTorch's index type). */
+export interface TensorArray {
+  shape: number[];
+  values: Float32Array | Int32Array;
+}
+
+/** Writes tensors (in the order given: F32, or I64 for Int32Array ids) and string metadata. */
 export function writeSafetensors(
-  tensors: Record<string, WeightArray>,
+  tensors: Record<string, TensorArray>,
   metadata: Record<string, string> = {},
 ): Uint8Array {
   const header: Record<string, unknown> = {};
@@ -44,8 +57,13 @@ export function writeSafetensors(
         `tensor '${name}' has shape [${t.shape}] (${n} values) but ${t.values.length} values`,
       );
     }
-    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + 4 * n] };
-    offset += 4 * n;
+    const width = t.values instanceof Int32Array ? 8 : 4;
+    header[name] = {
+      dtype: width === 8 ? 'I64' : 'F32',
+      shape: t.shape,
+      data_offsets: [offset, offset + width * n],
+    };
+    offset += width * n;
   }
   let json = JSON.stringify(header);
   json += ' '.repeat((8 - ((8 + json.length) % 8)) % 8); // data starts 8-byte aligned
@@ -56,7 +74,10 @@ export function writeSafetensors(
   out.set(head, 8);
   let at = 8 + head.length;
   for (const t of Object.values(tensors)) {
-    for (let i = 0; i < t.values.length; i++, at += 4) view.setFloat32(at, t.values[i]!, true);
+    const v = t.values;
+    if (v instanceof Int32Array) {
+      for (let i = 0; i < v.length; i++, at += 8) view.setBigInt64(at, BigInt(v[i]!), true);
+    } else for (let i = 0; i < v.length; i++, at += 4) view.setFloat32(at, v[i]!, true);
   }
   return out;
 }
@@ -150,16 +171,18 @@ export function readSafetensors(bytes: Uint8Array, file = 'safetensors'): Safete
   if (expected !== dataBytes)
     throw malformed(file, `${dataBytes - expected} bytes after the last tensor`);
   const tensors: Record<string, WeightArray> = {};
+  const bits = new DataView(new ArrayBuffer(4));
   for (const [name, dtype, shape, begin, count] of entries) {
     const values = new Float32Array(count);
     const at = dataStart + begin;
     for (let i = 0; i < count; i++) {
       if (dtype === 'F32') values[i] = view.getFloat32(at + 4 * i, true);
       else if (dtype === 'F64') values[i] = view.getFloat64(at + 8 * i, true);
+      else if (dtype === 'I64') values[i] = Number(view.getBigInt64(at + 8 * i, true));
+      else if (dtype === 'I32') values[i] = view.getInt32(at + 4 * i, true);
       else if (dtype === 'BF16') {
-        values[i] = new Float32Array(
-          new Uint32Array([view.getUint16(at + 2 * i, true) << 16]).buffer,
-        )[0]!;
+        bits.setUint32(0, view.getUint16(at + 2 * i, true) << 16);
+        values[i] = bits.getFloat32(0);
       } else values[i] = halfToFloat(view.getUint16(at + 2 * i, true));
     }
     tensors[name] = { shape, values };
