@@ -6,9 +6,13 @@
  * scripts/python-env.mjs (created when missing; skipped, saying so, only without python3).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { readSafetensors } from '@rnnkit/interop';
+import { load } from '@rnnkit/models';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensurePythonEnv } from '../../../scripts/python-env.mjs';
 import { runCli, STACK_LINE, writeText } from './run-cli.js';
@@ -125,5 +129,88 @@ print("the " + "".join(tokens[i] for i in ids), end="")`,
     );
     expect(ours.trimEnd()).toBe(theirs.trimEnd());
     expect(theirs.length).toBeGreaterThan(40);
+  });
+
+  /**
+   * train -> export --data -> the README's torchrun -> import; then the imported model's outputs
+   * on the first training windows are PyTorch's (the same weights, read back).
+   */
+  async function road(name: string, train: string[], data: string[]): Promise<void> {
+    const before = rnnkitEpochLoss(ok(rnnkit('train', ...train, '--out', name, '--json')));
+    ok(rnnkit('export', name, '--format', 'torch', '--out', `${name}-torch`, ...data));
+    const dir = join(work, `${name}-torch`);
+    const command = readmeCommands(dir).find((c) => c.startsWith('torchrun'))!;
+    const losses = torchEpochLosses(shell(dir, command));
+    expect(losses[0]).toBeLessThan(before);
+    ok(rnnkit('import', `${name}-torch`, '--out', `${name}-back`));
+    const theirs = python(
+      dir,
+      `import json
+from safetensors.torch import load_file, save_file
+import model as m
+arch = json.load(open("architecture.json"))
+net = getattr(m, arch["className"])()
+net.load_state_dict(load_file("weights.safetensors"))
+net.eval()
+x = load_file("data.safetensors")["input_0"][:8]
+save_file({"output": net(x).detach().contiguous()}, "check.safetensors")`,
+    );
+    expect(theirs).toBe('');
+    const windows = readSafetensors(readFileSync(join(dir, 'data.safetensors'))).tensors[
+      'input_0'
+    ]!;
+    await tf.setBackend('cpu');
+    const back = await load(join(work, `${name}-back`));
+    const rows = Math.min(8, windows.shape[0]!);
+    const per = windows.values.length / windows.shape[0]!;
+    const shape = [rows, ...windows.shape.slice(1)];
+    const x =
+      back.meta.task === 'forecasting'
+        ? tf.tensor(windows.values.slice(0, rows * per), shape)
+        : tf.tensor(Int32Array.from(windows.values.slice(0, rows * per)), shape, 'int32');
+    const ours = tf.tidy(() => (back.model.predict(x) as tf.Tensor).dataSync());
+    x.dispose();
+    back.model.dispose();
+    const expected = readSafetensors(readFileSync(join(dir, 'check.safetensors'))).tensors[
+      'output'
+    ]!;
+    expect(ours.length).toBe(expected.values.length);
+    for (let i = 0; i < ours.length; i++) expect(ours[i]!).toBeCloseTo(expected.values[i]!, 5);
+  }
+
+  it('a classifier: DDP continues the loss, the imported model predicts as PyTorch', async () => {
+    const pos = ['good', 'great', 'fine', 'lovely'];
+    const neg = ['bad', 'awful', 'poor', 'dull'];
+    const rows = Array.from({ length: 120 }, (_, i) => {
+      const w = i % 2 ? pos : neg;
+      return JSON.stringify({
+        text: `the ${w[i % 4]} film was ${w[(i >> 1) % 4]}`,
+        label: i % 2 ? 'pos' : 'neg',
+      });
+    });
+    writeFileSync(join(work, 'reviews.jsonl'), `${rows.join('\n')}\n`);
+    await road(
+      'cls',
+      ['classify', '--data', 'reviews.jsonl', '--epochs', '2', '--units', '16'],
+      ['--data', 'reviews.jsonl'],
+    );
+    expect(ok(rnnkit('predict', 'cls-back', 'the good film was great'))).toMatch(/pos/);
+  });
+
+  it('a forecaster: DDP continues the loss, the imported model forecasts as PyTorch', async () => {
+    const values = Array.from({ length: 240 }, (_, t) =>
+      (3 * Math.sin(t / 6) + 0.02 * t).toFixed(4),
+    );
+    writeFileSync(join(work, 'series.csv'), `value\n${values.join('\n')}\n`);
+    await road(
+      'fc',
+      ['forecast', '--data', 'series.csv', '--column', 'value', '--epochs', '2', '--units', '16'],
+      ['--data', 'series.csv', '--column', 'value'],
+    );
+    expect(
+      ok(rnnkit('forecast', 'fc-back', '--steps', '3'))
+        .trim()
+        .split('\n'),
+    ).toHaveLength(3);
   });
 });

@@ -295,20 +295,21 @@ function meanStd(xs: readonly number[]): [number, number] {
   return [mean, Math.sqrt(v) || 1];
 }
 
-/** Trains a forecaster on a series (the held-out part stays out: pass it to `evaluate`). */
-export async function trainForecasting(
-  data: SeriesData,
-  options: ForecastingOptions = {},
-  hooks: TaskHooks = {},
-): Promise<Forecaster> {
-  const { values, covariates } = columnsOf(data, 'forecasting data');
-  const { resolved: o, line } = forecastingDefaults(values.length, options);
-  if (o.transform === 'seasonal' && o.season === null) {
-    throw new TaskError(
-      'BAD_OPTION',
-      "transform 'seasonal' needs the season length: give season, e.g. season: 12 for monthly data",
-    );
-  }
+/**
+ * The windows a forecaster trains on (x [n, seqLength, F], y [n, horizon], scaled) and validates
+ * on, with the scaling fit on the training part: what `train` uses, and what `rnnkit export
+ * --format torch --data` writes for PyTorch. The caller disposes the tensors.
+ */
+export function forecastingWindows(
+  values: readonly number[],
+  covariates: readonly (readonly number[])[],
+  o: ForecastingResolved,
+): {
+  first: number;
+  s: { mean: number[]; std: number[] };
+  train: { x: tf.Tensor3D; y: tf.Tensor2D };
+  val: { x: tf.Tensor3D; y: tf.Tensor2D } | null;
+} {
   const first = lagOf(o); // first step with a target
   const need = first + o.seqLength + o.horizon;
   if (values.length < need + 1) {
@@ -317,7 +318,6 @@ export async function trainForecasting(
       `the series has ${values.length} values, but seqLength ${o.seqLength} + horizon ${o.horizon}${first ? ` + ${first} (differences)` : ''} needs more than ${need}: lower seqLength or give a longer series`,
     );
   }
-  announce(hooks, line, { ...o });
   // chronological: train on steps [0, cut), validate on windows whose targets lie in [cut, n)
   const nVal = Math.floor(o.validationShare * values.length);
   const cut = values.length - nVal;
@@ -344,6 +344,25 @@ export async function trainForecasting(
       `no training window fits before the validation part (${cut} values): lower validationShare or seqLength`,
     );
   }
+  return { first, s, train, val };
+}
+
+/** Trains a forecaster on a series (the held-out part stays out: pass it to `evaluate`). */
+export async function trainForecasting(
+  data: SeriesData,
+  options: ForecastingOptions = {},
+  hooks: TaskHooks = {},
+): Promise<Forecaster> {
+  const { values, covariates } = columnsOf(data, 'forecasting data');
+  const { resolved: o, line } = forecastingDefaults(values.length, options);
+  if (o.transform === 'seasonal' && o.season === null) {
+    throw new TaskError(
+      'BAD_OPTION',
+      "transform 'seasonal' needs the season length: give season, e.g. season: 12 for monthly data",
+    );
+  }
+  const { first, s, train, val } = forecastingWindows(values, covariates, o);
+  announce(hooks, line, { ...o });
   const { model } = manyToOne(builderArgs(o, 1 + covariates.length));
   try {
     await runTraining(
@@ -516,6 +535,8 @@ export function restoreForecasting(loaded: LoadedModel): Forecaster {
 }
 
 export const forecasting = {
+  /** The training and validation windows of a run (see {@link forecastingWindows}). */
+  windows: forecastingWindows,
   name: FORECASTING,
   train: trainForecasting,
   defaults: forecastingDefaults,

@@ -5,10 +5,11 @@
  */
 import type { TorchTrainingData } from '@rnnkit/interop';
 import type { LoadedModel } from '@rnnkit/models';
+import { classification, type ForecastingResolved, forecasting } from '@rnnkit/tasks';
 import { nextTokenWindows } from '@rnnkit/windowing';
 import { CliError } from '../../errors.js';
 import { numberFlag } from '../../util/flags.js';
-import { readTextInput } from '../train/input.js';
+import { readLabelledInput, readSeriesInput, readTextInput } from '../train/input.js';
 import { DEFAULT_VAL_SPLIT, trainSettings } from '../train/options.js';
 
 type Config = Record<string, unknown>;
@@ -22,7 +23,8 @@ function runConfig(loaded: LoadedModel): TorchTrainingData['config'] {
     batchSize: num('batchSize', 32),
     learningRate: num('learningRate', 0.001),
     clipNorm: typeof c['clipNorm'] === 'number' ? (c['clipNorm'] as number) : null,
-    schedule: c['schedule'] === 'constant' ? 'constant' : 'cosine',
+    // text runs record their schedule; classify and forecast runs train at a constant rate
+    schedule: c['schedule'] === 'cosine' ? 'cosine' : 'constant',
     seed: num('seed', 0),
   };
 }
@@ -74,8 +76,67 @@ export async function torchTrainingData(
       source: `${input.source}: ${text.length} characters for training (val-split ${valSplit}), ${w.length} windows of ${L}`,
     };
   }
+  const saved = (loaded.meta.training?.config ?? {}) as Config;
+  if (task === 'classification') {
+    const labels = saved['labels'] as (string | number)[] | undefined;
+    if (!loaded.vocab || !labels || typeof saved['seqLength'] !== 'number') {
+      throw new CliError(
+        'this classifier has no vocab, labels or seqLength in rnnkit.json: save it again',
+        1,
+      );
+    }
+    const input = await readLabelledInput(settings, cwd);
+    const share = (saved['validationShare'] as number | undefined) ?? valSplit;
+    const { train } = classification.split(input.examples, share, config.seed);
+    const b = loaded.vocab.encodeBatch(
+      train.map((e) => e.text),
+      { length: saved['seqLength'] as number },
+    );
+    const y = train.map((e) => {
+      const i = labels.indexOf(e.label);
+      if (i < 0)
+        throw new CliError(
+          `label ${JSON.stringify(e.label)} is not one the model was trained on (${labels.join(', ')})`,
+          1,
+        );
+      return i;
+    });
+    return {
+      loss: 'classes',
+      inputs: [{ shape: [...b.shape], values: Int32Array.from(b.ids) }],
+      targets: { shape: [y.length], values: Int32Array.from(y) },
+      config,
+      command: commandOf(flags),
+      source: `${input.source}: ${train.length} examples for training (validation share ${share})`,
+    };
+  }
+  if (task === 'forecasting') {
+    const input = await readSeriesInput(settings, cwd);
+    const { train, val } = forecasting.windows(
+      Array.from(input.values),
+      input.covariates.map((c) => Array.from(c)),
+      saved as unknown as ForecastingResolved,
+    );
+    try {
+      return {
+        loss: 'regression',
+        inputs: [{ shape: [...train.x.shape], values: Float32Array.from(train.x.dataSync()) }],
+        targets: { shape: [...train.y.shape], values: Float32Array.from(train.y.dataSync()) },
+        config,
+        command: commandOf(flags),
+        source: `${input.source}: ${train.x.shape[0]} windows of ${train.x.shape[1]} steps, scaled as the model reads them`,
+      };
+    } finally {
+      train.x.dispose();
+      train.y.dispose();
+      if (val) {
+        val.x.dispose();
+        val.y.dispose();
+      }
+    }
+  }
   throw new CliError(
-    `--data for a ${task} model is not supported yet: export without --data (model.py and the weights), or export a text-generation model`,
+    `--data for a ${task} model is not supported yet: export without --data (model.py and the weights), or export a text-generation, classification or forecasting model`,
     2,
   );
 }
