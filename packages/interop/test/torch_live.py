@@ -1,5 +1,6 @@
 """Live check of the PyTorch export (run by src/torch/torch.live.test.ts).
 
+model.py and train.py must compile (py_compile).
 For every case folder given: loads the exported model.py and weights.safetensors, runs the
 inputs (inputs.safetensors) and saves the outputs as torch_out.safetensors (rnnkit -> PyTorch);
 then gives the module new random weights (both LSTM/RNN biases non-zero), saves them as
@@ -8,6 +9,7 @@ random.safetensors and their outputs as random_out.safetensors (PyTorch -> rnnki
 
 import importlib.util
 import json
+import py_compile
 import sys
 
 import torch
@@ -16,6 +18,8 @@ from safetensors.torch import load_file, save_file
 torch.set_num_threads(1)
 
 for folder in sys.argv[1:]:
+    for name in ("model.py", "train.py"):
+        py_compile.compile(f"{folder}/{name}", doraise=True)
     spec = importlib.util.spec_from_file_location("exported_model", f"{folder}/model.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -12,7 +12,17 @@ import '@tensorflow/tfjs-backend-cpu';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { livePython, runPython } from '../test-python.js';
-import { exportTorch, importTorch, readSafetensors, writeSafetensors } from './index.js';
+import {
+  exportTorch,
+  importTorch,
+  readSafetensors,
+  type TorchLoss,
+  trainPy,
+  writeSafetensors,
+} from './index.js';
+
+const LOSSES: TorchLoss[] = ['sequence', 'classes', 'binary', 'regression'];
+
 import { TORCH_CASES } from './test-cases.js';
 
 const TOLERANCE = 1e-5;
@@ -53,6 +63,27 @@ describe.skipIf(py === null)('PyTorch live round trip', () => {
       const folder = join(dir, c.name);
       mkdirSync(folder);
       const files = await exportTorch(built.model);
+      // every loss's train.py must compile too (the e2e suite runs them)
+      files['train.py'] = trainPy(
+        files['architecture.json']
+          ? JSON.parse(files['architecture.json'] as string).className
+          : '',
+        {
+          loss: LOSSES[prepared.length % LOSSES.length]!,
+          inputs: [],
+          targets: { shape: [0], values: new Float32Array(0) },
+          config: {
+            epochs: 1,
+            batchSize: 8,
+            learningRate: 0.001,
+            clipNorm: prepared.length % 2 ? 1 : null,
+            schedule: 'cosine',
+            seed: 0,
+          },
+          command: 'rnnkit export',
+          source: 'test',
+        },
+      );
       for (const [name, body] of Object.entries(files)) writeFileSync(join(folder, name), body);
       const inputs = c.inputs();
       writeFileSync(
