@@ -115,6 +115,19 @@ describe.skipIf(py === null)('rnnkit -> PyTorch DDP -> rnnkit', () => {
     const ours = ok(
       rnnkit('generate', 'lm-back', '--prime', 'the ', '--length', '60', '--top-k', '1'),
     );
+    // a .safetensors beside the exported metadata: train.py's checkpoint (model and Adam) is the same model
+    ok(rnnkit('import', 'lm-torch/checkpoint.safetensors', '--out', 'lm-checkpoint'));
+    const fromCheckpoint = rnnkit(
+      'generate',
+      'lm-checkpoint',
+      '--prime',
+      'the ',
+      '--length',
+      '60',
+      '--top-k',
+      '1',
+    );
+    expect(ok(fromCheckpoint)).toBe(ours);
     const theirs = python(
       dir,
       `import json
@@ -212,5 +225,52 @@ save_file({"output": net(x).detach().contiguous()}, "check.safetensors")`,
         .trim()
         .split('\n'),
     ).toHaveLength(3);
+  });
+});
+
+describe('rnnkit export / import: mistakes', () => {
+  it('says what is wrong in one line, without a stack', () => {
+    writeText(work, 'small.txt', 20);
+    ok(
+      rnnkit(
+        'train',
+        'text',
+        '--data',
+        'small.txt',
+        '--epochs',
+        '1',
+        '--units',
+        '4',
+        '--out',
+        'tiny',
+        '--quiet',
+      ),
+    );
+    const cases: [string[], RegExp][] = [
+      [['export', 'tiny', '--out', 'x'], /no --format given: the formats are torch/],
+      [
+        ['export', 'tiny', '--format', 'onnx9', '--out', 'x'],
+        /unknown format 'onnx9': the formats are torch/,
+      ],
+      [['export', 'tiny', '--format', 'torch'], /give --out <path> for the torch files/],
+      [['export', 'nowhere', '--format', 'torch', '--out', 'x'], /no model folder/],
+      [
+        ['import', 'small.txt', '--out', 'y'],
+        /small.txt is not a model rnnkit can import: it reads torch/,
+      ],
+      [['import', 'missing', '--out', 'y'], /no file or folder .*missing/],
+    ];
+    for (const [args, message] of cases) {
+      const r = rnnkit(...args);
+      expect(r.code, args.join(' ')).not.toBe(0);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.match(STACK_LINE)).toBeNull();
+    }
+    ok(rnnkit('export', 'tiny', '--format', 'torch', '--out', 'tiny-torch'));
+    const again = rnnkit('export', 'tiny', '--format', 'torch', '--out', 'tiny-torch');
+    expect(again.stderr).toMatch(/tiny-torch exists: give another --out, or --force/);
+    ok(rnnkit('export', 'tiny', '--format', 'torch', '--out', 'tiny-torch', '--force'));
+    const bare = rnnkit('import', 'tiny-torch/weights.safetensors');
+    expect(bare.stderr).toMatch(/give --out <dir>/);
   });
 });

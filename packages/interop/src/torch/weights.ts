@@ -30,38 +30,39 @@ function suffix(level: number, reverse: boolean): string {
   return `_l${level}${reverse ? '_reverse' : ''}`;
 }
 
+/** Calls `f` for each layer of a stack, forward then backward per level, with its key suffix. */
+function eachDirection(m: RecurrentModule, f: (layer: GraphLayer, suffix: string) => void): void {
+  m.levels.forEach((level, l) => {
+    f(level.forward, suffix(l, false));
+    if (level.backward) f(level.backward, suffix(l, true));
+  });
+}
+
 function recurrentToTorch(m: RecurrentModule, out: Record<string, WeightArray>): void {
   const [from, to] = gates(m.cell, true);
   const u = m.hidden;
   const k = CELL_LAYOUTS[m.cell].gates;
-  m.levels.forEach((level, l) => {
-    for (const [layer, reverse] of [
-      [level.forward, false],
-      [level.backward, true],
+  eachDirection(m, (layer, s) => {
+    for (const [short, key] of [
+      ['kernel', 'weight_ih'],
+      ['recurrent_kernel', 'weight_hh'],
     ] as const) {
-      if (!layer) continue;
-      const s = suffix(l, reverse);
-      for (const [short, key] of [
-        ['kernel', 'weight_ih'],
-        ['recurrent_kernel', 'weight_hh'],
-      ] as const) {
-        const w = weightOf(layer, short);
-        const rows = w.shape[0]!;
-        const p = permuteGateColumns(w.values, rows, u, from, to);
-        out[`${m.attr}.${key}${s}`] = { shape: [k * u, rows], values: transpose(p, rows, k * u) };
-      }
-      const b = weightOf(layer, 'bias');
-      if (m.cell === 'gru') {
-        const p = permuteGateColumns(b.values, 2, u, from, to);
-        out[`${m.attr}.bias_ih${s}`] = { shape: [k * u], values: p.slice(0, k * u) };
-        out[`${m.attr}.bias_hh${s}`] = { shape: [k * u], values: p.slice(k * u) };
-      } else {
-        out[`${m.attr}.bias_ih${s}`] = {
-          shape: [k * u],
-          values: permuteGateColumns(b.values, 1, u, from, to),
-        };
-        out[`${m.attr}.bias_hh${s}`] = { shape: [k * u], values: new Float32Array(k * u) };
-      }
+      const w = weightOf(layer, short);
+      const rows = w.shape[0]!;
+      const p = permuteGateColumns(w.values, rows, u, from, to);
+      out[`${m.attr}.${key}${s}`] = { shape: [k * u, rows], values: transpose(p, rows, k * u) };
+    }
+    const b = weightOf(layer, 'bias');
+    if (m.cell === 'gru') {
+      const p = permuteGateColumns(b.values, 2, u, from, to);
+      out[`${m.attr}.bias_ih${s}`] = { shape: [k * u], values: p.slice(0, k * u) };
+      out[`${m.attr}.bias_hh${s}`] = { shape: [k * u], values: p.slice(k * u) };
+    } else {
+      out[`${m.attr}.bias_ih${s}`] = {
+        shape: [k * u],
+        values: permuteGateColumns(b.values, 1, u, from, to),
+      };
+      out[`${m.attr}.bias_hh${s}`] = { shape: [k * u], values: new Float32Array(k * u) };
     }
   });
 }
@@ -165,30 +166,23 @@ export function weightsFromTorch(
       const [from, to] = gates(m.cell, false);
       const u = m.hidden;
       const k = CELL_LAYOUTS[m.cell].gates;
-      m.levels.forEach((level, l) => {
-        for (const [layer, reverse] of [
-          [level.forward, false],
-          [level.backward, true],
-        ] as const) {
-          if (!layer) continue;
-          const s = suffix(l, reverse);
-          const rows = weightOf(layer, 'kernel').shape[0]!;
-          const ih = transpose(get(`${m.attr}.weight_ih${s}`, [k * u, rows]), k * u, rows);
-          const hh = transpose(get(`${m.attr}.weight_hh${s}`, [k * u, u]), k * u, u);
-          put(layer.name, 'kernel', [rows, k * u], permuteGateColumns(ih, rows, u, from, to));
-          put(layer.name, 'recurrent_kernel', [u, k * u], permuteGateColumns(hh, u, u, from, to));
-          const bih = get(`${m.attr}.bias_ih${s}`, [k * u]);
-          const bhh = get(`${m.attr}.bias_hh${s}`, [k * u]);
-          if (m.cell === 'gru') {
-            const both = new Float32Array(2 * k * u);
-            both.set(bih);
-            both.set(bhh, k * u);
-            put(layer.name, 'bias', [2, k * u], permuteGateColumns(both, 2, u, from, to));
-          } else {
-            const sum = new Float32Array(k * u);
-            for (let i = 0; i < sum.length; i++) sum[i] = bih[i]! + bhh[i]!;
-            put(layer.name, 'bias', [k * u], permuteGateColumns(sum, 1, u, from, to));
-          }
+      eachDirection(m, (layer, s) => {
+        const rows = weightOf(layer, 'kernel').shape[0]!;
+        const ih = transpose(get(`${m.attr}.weight_ih${s}`, [k * u, rows]), k * u, rows);
+        const hh = transpose(get(`${m.attr}.weight_hh${s}`, [k * u, u]), k * u, u);
+        put(layer.name, 'kernel', [rows, k * u], permuteGateColumns(ih, rows, u, from, to));
+        put(layer.name, 'recurrent_kernel', [u, k * u], permuteGateColumns(hh, u, u, from, to));
+        const bih = get(`${m.attr}.bias_ih${s}`, [k * u]);
+        const bhh = get(`${m.attr}.bias_hh${s}`, [k * u]);
+        if (m.cell === 'gru') {
+          const both = new Float32Array(2 * k * u);
+          both.set(bih);
+          both.set(bhh, k * u);
+          put(layer.name, 'bias', [2, k * u], permuteGateColumns(both, 2, u, from, to));
+        } else {
+          const sum = new Float32Array(k * u);
+          for (let i = 0; i < sum.length; i++) sum[i] = bih[i]! + bhh[i]!;
+          put(layer.name, 'bias', [k * u], permuteGateColumns(sum, 1, u, from, to));
         }
       });
     }
