@@ -22,6 +22,8 @@ if (py === null) process.stderr.write('torch e2e skipped: no python3 on this mac
 const work = mkdtempSync(join(tmpdir(), 'rnnkit-torch-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const rnnkit = (...args: string[]) => runCli(work, args);
+/** torchrun starts slowly on a busy 2-core machine: generous, never a race. */
+const ROAD_TIMEOUT = 900_000;
 
 function ok(r: ReturnType<typeof runCli>): string {
   expect(r.stderr.match(STACK_LINE), r.stderr).toBeNull();
@@ -72,65 +74,67 @@ function torchEpochLosses(stdout: string): number[] {
 }
 
 describe.skipIf(py === null)('rnnkit -> PyTorch DDP -> rnnkit', () => {
-  it('a text model: DDP continues the loss, generate matches PyTorch greedy text', () => {
-    writeText(work, 'corpus.txt', 120);
-    const trained = ok(
-      rnnkit(
-        'train',
-        'text',
-        '--data',
-        'corpus.txt',
-        '--epochs',
-        '1',
-        '--units',
-        '32',
-        '--seq-length',
-        '16',
-        '--batch-size',
-        '8',
-        '--out',
-        'lm',
-        '--json',
-      ),
-    );
-    const before = rnnkitEpochLoss(trained);
-    ok(rnnkit('export', 'lm', '--format', 'torch', '--out', 'lm-torch', '--data', 'corpus.txt'));
-    const dir = join(work, 'lm-torch');
-    python(
-      dir,
-      'import py_compile; py_compile.compile("model.py", doraise=True); py_compile.compile("train.py", doraise=True)',
-    );
-    const commands = readmeCommands(dir);
-    const first = commands.find((c) => c.startsWith('torchrun'))!;
-    expect(first).toBe('torchrun --standalone --nproc_per_node=2 train.py --epochs 1');
-    const losses = torchEpochLosses(shell(dir, first));
-    expect(losses).toHaveLength(1);
-    expect(losses[0]).toBeLessThan(before); // continues downward, not reset to the untrained value
-    // resumable: the README's --resume command trains epochs 2 and 3 from the checkpoint
-    const resumed = shell(dir, commands.find((c) => c.includes('--resume'))!);
-    expect(resumed).toMatch(/resuming after epoch 1/);
-    expect(torchEpochLosses(resumed)).toHaveLength(2);
+  it(
+    'a text model: DDP continues the loss, generate matches PyTorch greedy text',
+    () => {
+      writeText(work, 'corpus.txt', 120);
+      const trained = ok(
+        rnnkit(
+          'train',
+          'text',
+          '--data',
+          'corpus.txt',
+          '--epochs',
+          '1',
+          '--units',
+          '32',
+          '--seq-length',
+          '16',
+          '--batch-size',
+          '8',
+          '--out',
+          'lm',
+          '--json',
+        ),
+      );
+      const before = rnnkitEpochLoss(trained);
+      ok(rnnkit('export', 'lm', '--format', 'torch', '--out', 'lm-torch', '--data', 'corpus.txt'));
+      const dir = join(work, 'lm-torch');
+      python(
+        dir,
+        'import py_compile; py_compile.compile("model.py", doraise=True); py_compile.compile("train.py", doraise=True)',
+      );
+      const commands = readmeCommands(dir);
+      const first = commands.find((c) => c.startsWith('torchrun'))!;
+      expect(first).toBe('torchrun --standalone --nproc_per_node=2 train.py --epochs 1');
+      const losses = torchEpochLosses(shell(dir, first));
+      expect(losses).toHaveLength(1);
+      expect(losses[0]).toBeLessThan(before); // continues downward, not reset to the untrained value
+      // resumable: the README's --resume command trains epochs 2 and 3 from the checkpoint
+      const resumed = shell(dir, commands.find((c) => c.includes('--resume'))!);
+      expect(resumed).toMatch(/resuming after epoch 1/);
+      expect(torchEpochLosses(resumed)).toHaveLength(2);
 
-    ok(rnnkit('import', 'lm-torch', '--out', 'lm-back'));
-    const ours = ok(
-      rnnkit('generate', 'lm-back', '--prime', 'the ', '--length', '60', '--top-k', '1'),
-    );
-    // a .safetensors beside the exported metadata: train.py's checkpoint (model and Adam) is the same model
-    ok(rnnkit('import', 'lm-torch/checkpoint.safetensors', '--out', 'lm-checkpoint'));
-    const fromCheckpoint = rnnkit(
-      'generate',
-      'lm-checkpoint',
-      '--prime',
-      'the ',
-      '--length',
-      '60',
-      '--top-k',
-      '1',
-    );
-    expect(ok(fromCheckpoint)).toBe(ours);
-    const theirs = python(
-      dir,
-      `import json
+      ok(rnnkit('import', 'lm-torch', '--out', 'lm-back'));
+      const ours = ok(
+        rnnkit('generate', 'lm-back', '--prime', 'the ', '--length', '60', '--top-k', '1'),
+      );
+      // a .safetensors beside the exported metadata: train.py's checkpoint (model and Adam) is the same model
+      ok(rnnkit('import', 'lm-torch/checkpoint.safetensors', '--out', 'lm-checkpoint'));
+      const fromCheckpoint = rnnkit(
+        'generate',
+        'lm-checkpoint',
+        '--prime',
+        'the ',
+        '--length',
+        '60',
+        '--top-k',
+        '1',
+      );
+      expect(ok(fromCheckpoint)).toBe(ours);
+      const theirs = python(
+        dir,
+        `import json
 from safetensors.torch import load_file
 from model import ManyToMany
 m = ManyToMany()
@@ -139,10 +143,12 @@ m.eval()
 tokens = json.load(open("rnnkit.json"))["vocab"]["tokens"]
 ids = m.generate([tokens.index(c) for c in "the "], 60)
 print("the " + "".join(tokens[i] for i in ids), end="")`,
-    );
-    expect(ours.trimEnd()).toBe(theirs.trimEnd());
-    expect(theirs.length).toBeGreaterThan(40);
-  });
+      );
+      expect(ours.trimEnd()).toBe(theirs.trimEnd());
+      expect(theirs.length).toBeGreaterThan(40);
+    },
+    ROAD_TIMEOUT,
+  );
 
   /**
    * train -> export --data -> the README's torchrun -> import; then the imported model's outputs
@@ -191,41 +197,49 @@ save_file({"output": net(x).detach().contiguous()}, "check.safetensors")`,
     for (let i = 0; i < ours.length; i++) expect(ours[i]!).toBeCloseTo(expected.values[i]!, 5);
   }
 
-  it('a classifier: DDP continues the loss, the imported model predicts as PyTorch', async () => {
-    const pos = ['good', 'great', 'fine', 'lovely'];
-    const neg = ['bad', 'awful', 'poor', 'dull'];
-    const rows = Array.from({ length: 120 }, (_, i) => {
-      const w = i % 2 ? pos : neg;
-      return JSON.stringify({
-        text: `the ${w[i % 4]} film was ${w[(i >> 1) % 4]}`,
-        label: i % 2 ? 'pos' : 'neg',
+  it(
+    'a classifier: DDP continues the loss, the imported model predicts as PyTorch',
+    async () => {
+      const pos = ['good', 'great', 'fine', 'lovely'];
+      const neg = ['bad', 'awful', 'poor', 'dull'];
+      const rows = Array.from({ length: 120 }, (_, i) => {
+        const w = i % 2 ? pos : neg;
+        return JSON.stringify({
+          text: `the ${w[i % 4]} film was ${w[(i >> 1) % 4]}`,
+          label: i % 2 ? 'pos' : 'neg',
+        });
       });
-    });
-    writeFileSync(join(work, 'reviews.jsonl'), `${rows.join('\n')}\n`);
-    await road(
-      'cls',
-      ['classify', '--data', 'reviews.jsonl', '--epochs', '2', '--units', '16'],
-      ['--data', 'reviews.jsonl'],
-    );
-    expect(ok(rnnkit('predict', 'cls-back', 'the good film was great'))).toMatch(/pos/);
-  });
+      writeFileSync(join(work, 'reviews.jsonl'), `${rows.join('\n')}\n`);
+      await road(
+        'cls',
+        ['classify', '--data', 'reviews.jsonl', '--epochs', '2', '--units', '16'],
+        ['--data', 'reviews.jsonl'],
+      );
+      expect(ok(rnnkit('predict', 'cls-back', 'the good film was great'))).toMatch(/pos/);
+    },
+    ROAD_TIMEOUT,
+  );
 
-  it('a forecaster: DDP continues the loss, the imported model forecasts as PyTorch', async () => {
-    const values = Array.from({ length: 240 }, (_, t) =>
-      (3 * Math.sin(t / 6) + 0.02 * t).toFixed(4),
-    );
-    writeFileSync(join(work, 'series.csv'), `value\n${values.join('\n')}\n`);
-    await road(
-      'fc',
-      ['forecast', '--data', 'series.csv', '--column', 'value', '--epochs', '2', '--units', '16'],
-      ['--data', 'series.csv', '--column', 'value'],
-    );
-    expect(
-      ok(rnnkit('forecast', 'fc-back', '--steps', '3'))
-        .trim()
-        .split('\n'),
-    ).toHaveLength(3);
-  });
+  it(
+    'a forecaster: DDP continues the loss, the imported model forecasts as PyTorch',
+    async () => {
+      const values = Array.from({ length: 240 }, (_, t) =>
+        (3 * Math.sin(t / 6) + 0.02 * t).toFixed(4),
+      );
+      writeFileSync(join(work, 'series.csv'), `value\n${values.join('\n')}\n`);
+      await road(
+        'fc',
+        ['forecast', '--data', 'series.csv', '--column', 'value', '--epochs', '2', '--units', '16'],
+        ['--data', 'series.csv', '--column', 'value'],
+      );
+      expect(
+        ok(rnnkit('forecast', 'fc-back', '--steps', '3'))
+          .trim()
+          .split('\n'),
+      ).toHaveLength(3);
+    },
+    ROAD_TIMEOUT,
+  );
 });
 
 describe('rnnkit export / import: mistakes', () => {
@@ -272,5 +286,5 @@ describe('rnnkit export / import: mistakes', () => {
     ok(rnnkit('export', 'tiny', '--format', 'torch', '--out', 'tiny-torch', '--force'));
     const bare = rnnkit('import', 'tiny-torch/weights.safetensors');
     expect(bare.stderr).toMatch(/give --out <dir>/);
-  });
+  }, 300_000);
 });

@@ -6,14 +6,7 @@
  * (`encode`, `decode`, dot or additive attention). Masked token inputs (id 0 = padding) run packed,
  * so padded steps leave the state as rnnkit's masking does (padding goes at the end).
  */
-import type {
-  EmbeddingModule,
-  InputPlan,
-  LinearModule,
-  RecurrentModule,
-  TopologyPlan,
-  TorchPlan,
-} from './plan.js';
+import type { EmbeddingModule, InputPlan, LinearModule, TopologyPlan, TorchPlan } from './plan.js';
 
 const py = (b: boolean) => (b ? 'True' : 'False');
 
@@ -42,7 +35,11 @@ function declare(m: TorchPlan['modules'][number]): string[] {
         ...(m.bidirectional ? ['bidirectional=True'] : []),
         ...(m.dropout > 0 ? [`dropout=${m.dropout}`] : []),
       ];
-      return [`self.${m.attr} = nn.${m.module}(${args.join(', ')})`];
+      const line = `self.${m.attr} = nn.${m.module}(${args.join(', ')})`;
+      // black's style past the width: one argument a line
+      return line.length <= 92
+        ? [line]
+        : [`self.${m.attr} = nn.${m.module}(`, ...args.map((a) => `    ${a},`), ')'];
     }
     case 'linear':
       return [
@@ -93,7 +90,8 @@ function manyToX(p: Extract<TopologyPlan, { topology: 'many_to_one' | 'many_to_m
     lines.push(
       '',
       'def step(self, tokens, state=None):',
-      '    """Reads tokens [batch, time] from `state`: the last step\'s logits [batch, classes] and the new state."""',
+      '    """Reads tokens [batch, time] from `state`: the last step\'s logits [batch, classes]',
+      '    and the new state."""',
       `    y, state = self.${p.rnn.attr}(${embed(p.input, 'tokens')}, state)`,
       `    return ${linear(p.head, 'y[:, -1]')}, state`,
       '',
@@ -114,9 +112,18 @@ function manyToX(p: Extract<TopologyPlan, { topology: 'many_to_one' | 'many_to_m
   return lines;
 }
 
-function stackState(rnn: RecurrentModule, parts: string[][]): string {
-  const stack = (i: number) => `torch.stack([${parts.map((p) => p[i]).join(', ')}])`;
-  return rnn.cell === 'lstm' ? `(${stack(0)}, ${stack(1)})` : stack(0);
+/** `name = torch.stack([...])` at 4 spaces, one item a line when it is long. */
+function stackLines(name: string, items: string[], comment = ''): string[] {
+  const line = `    ${name} = torch.stack([${items.join(', ')}])${comment ? `  # ${comment}` : ''}`;
+  if (line.length <= 92) return [line];
+  return [
+    ...(comment ? [`    # ${comment}`] : []),
+    `    ${name} = torch.stack(`,
+    '        [',
+    ...items.map((i) => `            ${i},`),
+    '        ]',
+    '    )',
+  ];
 }
 
 function oneToMany(p: Extract<TopologyPlan, { topology: 'one_to_many' }>): string[] {
@@ -128,10 +135,19 @@ function oneToMany(p: Extract<TopologyPlan, { topology: 'one_to_many' }>): strin
     'def initial_state(self, condition):',
     `    """The decoder's initial state from ${p.condition.kind === 'class' ? 'class ids [batch] or [batch, 1]' : `features [batch, ${p.condition.width}]`}."""`,
     `    v = ${v}`,
-    `    return ${stackState(
-      p.rnn,
-      p.initial.map((ls) => ls.map((d) => linear(d, 'v'))),
-    )}`,
+    ...stackLines(
+      'h',
+      p.initial.map((ls) => linear(ls[0]!, 'v')),
+    ),
+    ...(p.rnn.cell === 'lstm'
+      ? [
+          ...stackLines(
+            'c',
+            p.initial.map((ls) => linear(ls[1]!, 'v')),
+          ),
+          '    return h, c',
+        ]
+      : ['    return h']),
     '',
     'def forward(self, condition, tokens):',
     `    """condition and ${inputDoc(p.input, 'tokens')} (the previous tokens) -> logits [batch, time, ${p.head.outFeatures}]."""`,
@@ -140,7 +156,8 @@ function oneToMany(p: Extract<TopologyPlan, { topology: 'one_to_many' }>): strin
   if (p.conditionEveryStep) {
     lines.push(
       `    v = ${v}`,
-      '    x = torch.cat([x, v[:, None, :].expand(-1, x.shape[1], -1)], -1)  # the condition on every step',
+      '    # the condition on every step, beside the token',
+      '    x = torch.cat([x, v[:, None, :].expand(-1, x.shape[1], -1)], -1)',
     );
   }
   lines.push(
@@ -172,7 +189,11 @@ function seq2seq(p: Extract<TopologyPlan, { topology: 'seq2seq' }>): string[] {
       if (e.bidirectional) lines.push('    c = torch.cat([c[0::2], c[1::2]], -1)');
     } else {
       lines.push(
-        `    c = torch.stack([${p.bridges.map((b, l) => linear(b, `h[${l}]`)).join(', ')}])  # c0 from h: the bridge`,
+        ...stackLines(
+          'c',
+          p.bridges.map((b, l) => linear(b, `h[${l}]`)),
+          'c0 from h: the bridge',
+        ),
       );
     }
     lines.push('    state = (h.contiguous(), c.contiguous())');
@@ -262,8 +283,34 @@ export function torchClassName(p: TorchPlan): string {
   return CLASS_NAMES[p.plan.topology];
 }
 
+/** Wraps one-line docstrings longer than 100 characters at word boundaries. */
+function wrapDocstrings(source: string): string {
+  return source
+    .split('\n')
+    .flatMap((line) => {
+      const m = /^(\s*)"""(.*)"""$/.exec(line);
+      if (!m || line.length <= 100) return [line];
+      const indent = m[1]!;
+      const out: string[] = [];
+      let current = `${indent}"""`;
+      for (const word of m[2]!.split(' ')) {
+        if (current.length + word.length + 1 > 96 && current.trim() !== '"""') {
+          out.push(current);
+          current = `${indent}${word}`;
+        } else current += current.endsWith('"""') ? word : ` ${word}`;
+      }
+      out.push(`${current}"""`);
+      return out;
+    })
+    .join('\n');
+}
+
 /** The source of model.py. */
 export function modelPy(p: TorchPlan): string {
+  return wrapDocstrings(modelSource(p));
+}
+
+function modelSource(p: TorchPlan): string {
   const t = p.plan;
   const body =
     t.topology === 'many_to_one' || t.topology === 'many_to_many'

@@ -65,7 +65,8 @@ const LOSSES: Record<TorchLoss, string[]> = {
     'def loss_of(model, inputs, targets, mask):',
     '    """Binary cross-entropy of the one logit against the 0/1 labels."""',
     '    logits = model(*inputs).squeeze(-1)',
-    '    return F.binary_cross_entropy_with_logits(logits, targets.float()), torch.tensor(float(len(targets)))',
+    '    loss = F.binary_cross_entropy_with_logits(logits, targets.float())',
+    '    return loss, torch.tensor(float(len(targets)))',
   ],
   regression: [
     'def loss_of(model, inputs, targets, mask):',
@@ -146,7 +147,8 @@ def load_data():
 
 def save_atomic(tensors, path, metadata=None):
     """Writes a safetensors file through a temporary name, so a crash never leaves half a file."""
-    save_file({k: v.detach().cpu().contiguous() for k, v in tensors.items()}, path + ".tmp", metadata)
+    tensors = {k: v.detach().cpu().contiguous() for k, v in tensors.items()}
+    save_file(tensors, path + ".tmp", metadata)
     os.replace(path + ".tmp", path)
 
 
@@ -175,7 +177,9 @@ def restore_optimizer(model, optimizer, tensors):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\\n")[0])
     parser.add_argument("--epochs", type=int, default=${c.epochs}, help="epochs of this run")
-    parser.add_argument("--resume", action="store_true", help="continue from checkpoint.safetensors")
+    parser.add_argument(
+        "--resume", action="store_true", help="continue from checkpoint.safetensors"
+    )
     args = parser.parse_args()
 
     cuda = torch.cuda.is_available()
@@ -188,11 +192,15 @@ def main():
 
     model = ${className}().to(device)
     model.load_state_dict(load_file("weights.safetensors"))
-    optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=LEARNING_RATE, **ADAM)
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.Adam(trainable, lr=LEARNING_RATE, **ADAM)
     start_epoch, step = 0, 0
     if args.resume and os.path.exists("checkpoint.safetensors"):
         saved = load_file("checkpoint.safetensors")
-        model.load_state_dict({k[len("model."):]: v for k, v in saved.items() if k.startswith("model.")})
+        prefix = "model."
+        model.load_state_dict(
+            {k[len(prefix) :]: v for k, v in saved.items() if k.startswith(prefix)}
+        )
         restore_optimizer(model, optimizer, saved)
         start_epoch, step = int(saved["epoch"]), int(saved["step"])
         if rank == 0:
@@ -220,7 +228,8 @@ def main():
                 torch.nn.utils.clip_grad_norm_(ddp.parameters(), CLIP_NORM)
             optimizer.step()
             step += 1
-            totals += torch.tensor([loss.item() * float(count), float(count), float(mask.sum())], dtype=torch.float64)
+            seen = [loss.item() * float(count), float(count), float(mask.sum())]
+            totals += torch.tensor(seen, dtype=torch.float64)
         dist.all_reduce(totals)  # sum over the processes
         seconds = time.time() - started
         if rank == 0:

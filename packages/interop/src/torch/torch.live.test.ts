@@ -123,6 +123,17 @@ describe.skipIf(py === null)('PyTorch live round trip', () => {
     }
   });
 
+  it('writes model.py and train.py in lines of at most 100 characters', () => {
+    for (const p of prepared) {
+      for (const name of ['model.py', 'train.py']) {
+        const long = readFileSync(join(p.folder, name), 'utf8')
+          .split('\n')
+          .filter((l) => l.length > 100);
+        expect(long, `${p.name}: ${name}`).toEqual([]);
+      }
+    }
+  });
+
   it('every case agrees within 1e-5 both ways', async () => {
     expect(prepared.length).toBe(TORCH_CASES.length);
     for (const p of prepared) {
