@@ -1,10 +1,10 @@
 /**
  * rnnkit weights <-> a PyTorch `state_dict`, by the plan of `plan.ts`. Matrices are transposed
  * (tfjs stores kernel [in, out], PyTorch weight [out, in]) and a recurrent layer's gate blocks are
- * reordered between the two orders of `CELL_LAYOUTS`. Biases: rnnkit's LSTM and RNN have one,
- * PyTorch two that add, so export writes the bias as `bias_ih` with a zero `bias_hh` and import
- * adds the two; a GRU is reset-after in both, with its input and recurrent biases kept apart in
- * both (rnnkit's bias [2, 3u] rows are `bias_ih` and `bias_hh`), so nothing is summed.
+ * reordered between the two orders of `CELL_LAYOUTS`, and the two PyTorch biases mapped as its
+ * `torchBias` says: 'sum' (LSTM, RNN: export writes rnnkit's one bias as `bias_ih` with a zero
+ * `bias_hh`, import adds the two) or 'rows' (the reset-after GRU: rnnkit's bias [2, 3u] rows are
+ * `bias_ih` and `bias_hh`, nothing summed).
  */
 import { CELL_LAYOUTS, type CellType, permuteGateColumns } from '@rnnkit/models';
 import { InteropError } from '../errors.js';
@@ -53,7 +53,7 @@ function recurrentToTorch(m: RecurrentModule, out: Record<string, WeightArray>):
       out[`${m.attr}.${key}${s}`] = { shape: [k * u, rows], values: transpose(p, rows, k * u) };
     }
     const b = weightOf(layer, 'bias');
-    if (m.cell === 'gru') {
+    if (CELL_LAYOUTS[m.cell].torchBias === 'rows') {
       const p = permuteGateColumns(b.values, 2, u, from, to);
       out[`${m.attr}.bias_ih${s}`] = { shape: [k * u], values: p.slice(0, k * u) };
       out[`${m.attr}.bias_hh${s}`] = { shape: [k * u], values: p.slice(k * u) };
@@ -174,7 +174,7 @@ export function weightsFromTorch(
         put(layer.name, 'recurrent_kernel', [u, k * u], permuteGateColumns(hh, u, u, from, to));
         const bih = get(`${m.attr}.bias_ih${s}`, [k * u]);
         const bhh = get(`${m.attr}.bias_hh${s}`, [k * u]);
-        if (m.cell === 'gru') {
+        if (CELL_LAYOUTS[m.cell].torchBias === 'rows') {
           const both = new Float32Array(2 * k * u);
           both.set(bih);
           both.set(bhh, k * u);

@@ -35,6 +35,12 @@ export interface CellLayout {
   /** PyTorch's module and its order of the same blocks. */
   torch: readonly GateName[];
   torchModule: 'RNN' | 'LSTM' | 'GRU';
+  /**
+   * How PyTorch's two biases (`bias_ih`, `bias_hh`) map: 'sum', they add to rnnkit's one bias
+   * (export writes it as bias_ih with a zero bias_hh, import adds them); 'rows', rnnkit's bias
+   * [2, k*units] holds them as its two rows (the reset-after GRU, where they do not commute).
+   */
+  torchBias: 'sum' | 'rows';
   /** ONNX's operator and its order of the blocks. */
   onnx: { op: 'RNN' | 'LSTM' | 'GRU'; gates: readonly GateName[] };
 }
@@ -46,6 +52,7 @@ export const CELL_LAYOUTS: Readonly<Record<CellType, CellLayout>> = {
     keras: ['h'],
     torch: ['h'],
     torchModule: 'RNN',
+    torchBias: 'sum',
     onnx: { op: 'RNN', gates: ['h'] },
   },
   lstm: {
@@ -54,6 +61,7 @@ export const CELL_LAYOUTS: Readonly<Record<CellType, CellLayout>> = {
     keras: ['i', 'f', 'c', 'o'],
     torch: ['i', 'f', 'c', 'o'],
     torchModule: 'LSTM',
+    torchBias: 'sum',
     onnx: { op: 'LSTM', gates: ['i', 'o', 'f', 'c'] },
   },
   gru: {
@@ -62,6 +70,7 @@ export const CELL_LAYOUTS: Readonly<Record<CellType, CellLayout>> = {
     keras: ['z', 'r', 'h'],
     torch: ['r', 'z', 'h'],
     torchModule: 'GRU',
+    torchBias: 'rows',
     onnx: { op: 'GRU', gates: ['z', 'r', 'h'] },
   },
 };
