@@ -80,6 +80,8 @@ try {
     '32',
     '--val-split',
     '0',
+    '--backend',
+    'wasm',
     '--out',
     'lm',
     '--json',
