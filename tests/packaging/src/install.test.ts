@@ -19,6 +19,19 @@ function consume(project: string, name: string): string {
   return run(process.execPath, [file], { cwd: project, timeoutMs: 120_000 }).stdout.trim();
 }
 
+describe('the Node under test', () => {
+  // scripts/node-versions.mjs reruns this suite with another Node first on PATH: the consumer
+  // scripts (process.execPath) and npm must both run on it, or that run tests the wrong Node
+  it('runs npm and the installed packages on the Node running this suite', () => {
+    const npm = JSON.parse(run('npm', ['version', '--json'], { cwd: fullProject }).stdout) as {
+      node: string;
+    };
+    expect(npm.node).toBe(process.versions.node);
+    const installed = run(process.execPath, ['-p', 'process.version'], { cwd: fullProject });
+    expect(installed.stdout.trim()).toBe(process.version);
+  });
+});
+
 describe('each package, installed from its tarball, does real work', () => {
   for (const lib of LIBRARIES) {
     it(`${lib.npmName}`, () => {
