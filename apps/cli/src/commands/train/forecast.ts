@@ -24,8 +24,9 @@ export async function trainForecast(run: TrainRun): Promise<TrainedModel> {
   const values = input.values.subarray(0, n);
   const covariates = input.covariates.map((c) => c.subarray(0, n));
   const kept = holdOut ? `, the last ${holdOut} held out (rnnkit eval scores them)` : '';
+  const rest = holdOut ? ' of the rest' : '';
   report.note(
-    `data: ${input.source}, ${input.values.length} time steps${kept}, the last share ${settings.valSplit} of the rest for validation; backend ${settings.backend}`,
+    `data: ${input.source}, ${input.values.length} time steps${kept}, the last share ${settings.valSplit}${rest} for validation; backend ${settings.backend}`,
     {
       type: 'data',
       source: input.source,
