@@ -12,6 +12,9 @@ const work = mkdtempSync(join(tmpdir(), 'rnnkit-forecast-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const rnnkit = (...args: string[]) => runCli(work, args);
 const TINY = ['--units', '8', '--epochs', '2', '--seq-length', '6'];
+/** A tiny forecaster of column y of series.csv. */
+const trainOnY = (...more: string[]) =>
+  rnnkit('train', 'forecast', '--data', 'series.csv', '--column', 'y', ...TINY, ...more);
 
 beforeAll(() => {
   const rows = Array.from({ length: 80 }, (_, i) =>
@@ -25,17 +28,7 @@ beforeAll(() => {
 
 describe('rnnkit train forecast', () => {
   it('trains on one CSV column with validation lines per epoch and a loss SVG of both curves', () => {
-    const r = rnnkit(
-      'train',
-      'forecast',
-      '--data',
-      'series.csv',
-      '--column',
-      'y',
-      ...TINY,
-      '--out',
-      'f',
-    );
+    const r = trainOnY('--out', 'f');
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^data: .*series\.csv \(y, 80 rows\), 80 time steps/m);
     expect(r.stderr).toMatch(
@@ -222,14 +215,7 @@ describe('rnnkit forecast, predict and eval on a forecaster', () => {
   });
 
   it('takes the forecasting options as flags and as inline --config JSON, for forecast only', () => {
-    const r = rnnkit(
-      'train',
-      'forecast',
-      '--data',
-      'series.csv',
-      '--column',
-      'y',
-      ...TINY,
+    const r = trainOnY(
       '--config',
       '{"horizon":2,"transform":"none"}',
       '--season',
