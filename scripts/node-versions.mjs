@@ -24,8 +24,12 @@ import {
 } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-/** Tested besides the workspace's own Node: the two maintained LTS lines (Node 20: end of life). */
+/**
+ * Tested besides the Node running the workspace: the maintained LTS lines, each at the release
+ * pinned here (Node 20 is past its end of life, but is what CI's machine runs the rest on).
+ */
 export const NODE_VERSIONS = ['22.23.5', '24.22.3', '26.12.1'];
 
 const root = new URL('..', import.meta.url).pathname;
@@ -33,7 +37,8 @@ const cache = join(homedir(), '.cache', 'rnnkit', 'node');
 
 /** Path of the `node` binary of `version`, fetched from the npm registry the first time. */
 export function ensureNode(version) {
-  const bin = join(cache, version, 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
+  // the Linux and macOS packages' layout: package/bin/node
+  const bin = join(cache, version, 'bin', 'node');
   if (existsSync(bin)) return bin;
   const pkg = `node-${process.platform}-${process.arch}@${version}`;
   mkdirSync(cache, { recursive: true });
@@ -136,11 +141,17 @@ export function testNodeVersions(versions = NODE_VERSIONS) {
   return failed;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const wanted = process.argv.slice(2);
   const versions = wanted.length
     ? NODE_VERSIONS.filter((v) => wanted.some((w) => v === w || v.startsWith(`${w}.`)))
     : NODE_VERSIONS;
+  if (versions.length === 0) {
+    console.error(
+      `node-versions: no tested Node matches ${wanted.join(' ')}: the versions are ${NODE_VERSIONS.join(', ')}`,
+    );
+    process.exit(2);
+  }
   const failed = testNodeVersions(versions);
   if (failed.length > 0) console.error(`node-versions: failed: ${failed.join('; ')}`);
   process.exit(failed.length > 0 ? 1 : 0);

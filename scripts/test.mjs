@@ -2,7 +2,7 @@
 // The repository's one test command (README, CI): build, lint, type-check and test every package
 // through turbo, two tasks at a time (a 2-core machine: suites time out when every package runs
 // at once), then the README's quick start and the packaging tests again on each other supported
-// Node (scripts/node-versions.mjs: 22 and 24), then print one summary line over every vitest JSON
+// Node (scripts/node-versions.mjs: 22, 24 and 26), then print one summary line over every vitest JSON
 // report, in the plain form CI reads: "tests: N passed, N failed". Exits non-zero when anything
 // failed.
 import { spawnSync } from 'node:child_process';
