@@ -14,6 +14,10 @@ export type {
   GraphLayer,
   LogicalLayer,
   ModelGraph,
+  TensorRef,
   WeightArray,
 } from './model-graph.js';
 export { describeModel, logicalLayers, RECURRENT_CLASSES, weightOf } from './model-graph.js';
+// ONNX
+export type { ArtifactFacts, OnnxExportOptions } from './onnx/index.js';
+export { DEFAULT_OPSET, exportOnnx, ONNX_LAYER_CLASSES, onnxMetadata } from './onnx/index.js';
