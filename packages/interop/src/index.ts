@@ -20,4 +20,10 @@ export type {
 export { describeModel, logicalLayers, RECURRENT_CLASSES, weightOf } from './model-graph.js';
 // ONNX
 export type { ArtifactFacts, OnnxExportOptions } from './onnx/index.js';
-export { DEFAULT_OPSET, exportOnnx, ONNX_LAYER_CLASSES, onnxMetadata } from './onnx/index.js';
+export {
+  DEFAULT_OPSET,
+  exportOnnx,
+  ONNX_LAYER_CLASSES,
+  onnxMetadata,
+  readOnnxMetadata,
+} from './onnx/index.js';

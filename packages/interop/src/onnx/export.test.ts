@@ -12,7 +12,8 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import onnxProto from 'onnx-proto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InteropError } from '../errors.js';
-import { exportOnnx, onnxMetadata } from './export.js';
+import { exportOnnx } from './export.js';
+import { onnxMetadata } from './metadata.js';
 import { type Feed, floats, maxDiff, paddedIds, runOrt, tensorOf } from './test-ort.js';
 
 beforeAll(async () => {

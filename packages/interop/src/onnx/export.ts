@@ -124,7 +124,7 @@ export function exportOnnx(model: tfl.LayersModel, options: OnnxExportOptions = 
   const g = new GraphBuilder();
   const env = new Map<string, Value>();
   const timeInputs = sequenceInputs(graph.layers);
-  const states: { input: string; output: string; units: number }[] = [];
+  const stateValues: { value: string; input: string; units: number }[] = [];
   let recurrentIndex = 0;
   for (const l of logical) {
     if (l.kind === 'input') {
@@ -156,11 +156,9 @@ export function exportOnnx(model: tfl.LayersModel, options: OnnxExportOptions = 
       const initial = inputs.length > 1 ? inputs.slice(1).map((v) => v.name) : null;
       for (const [k, v] of addRecurrent(g, l, x, initial, step)) env.set(k, v);
       if (step) {
-        step.outputs.forEach((s, i) => {
-          const input = step.inputs[i]!;
-          const output = g.output(s, 'float32', ['batch', units], `${input}_out`);
-          states.push({ input, output, units });
-        });
+        for (const [i, s] of step.outputs.entries()) {
+          stateValues.push({ value: s, input: step.inputs[i]!, units });
+        }
       }
     } else {
       const inputs = read(env, l.layer.inputTensors, l.layer.name);
@@ -175,6 +173,12 @@ export function exportOnnx(model: tfl.LayersModel, options: OnnxExportOptions = 
     const shape = model.outputs[i]!.shape as (number | null)[];
     g.output(v.name, 'float32', dims(shape, name, shape.length === 3), name);
   });
+  // the step model's states come after the model's own outputs
+  const states = stateValues.map(({ value, input, units }) => ({
+    input,
+    output: g.output(value, 'float32', ['batch', units], `${input}_out`),
+    units,
+  }));
   const metadata: Record<string, string> = {
     ...o.metadata,
     'rnnkit.version': VERSION,
@@ -199,22 +203,4 @@ function missing(layer: string): InteropError {
     'MALFORMED',
     `layer '${layer}' reads a tensor the exporter has not made: the model's wiring is not one rnnkit builds`,
   );
-}
-
-/** What an artifact's `rnnkit.json` tells about itself, for `metadata_props`. */
-export interface ArtifactFacts {
-  task?: string;
-  vocab?: unknown;
-  scaler?: unknown;
-  topology?: unknown;
-}
-
-/** `metadata_props` from an artifact's `rnnkit.json`: task, vocab, scaler, topology (JSON). */
-export function onnxMetadata(meta: ArtifactFacts): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (meta.task !== undefined) out['rnnkit.task'] = meta.task;
-  for (const k of ['vocab', 'scaler', 'topology'] as const) {
-    if (meta[k] !== undefined && meta[k] !== null) out[`rnnkit.${k}`] = JSON.stringify(meta[k]);
-  }
-  return out;
 }

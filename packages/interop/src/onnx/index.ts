@@ -1,4 +1,6 @@
 /** ONNX export: the model, or its step model for generation, as an .onnx file. */
-export type { ArtifactFacts, OnnxExportOptions } from './export.js';
-export { DEFAULT_OPSET, exportOnnx, onnxMetadata } from './export.js';
+export type { OnnxExportOptions } from './export.js';
+export { DEFAULT_OPSET, exportOnnx } from './export.js';
 export { ONNX_LAYER_CLASSES } from './layers.js';
+export type { ArtifactFacts } from './metadata.js';
+export { onnxMetadata, readOnnxMetadata } from './metadata.js';
