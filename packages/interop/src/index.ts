@@ -9,6 +9,9 @@
  */
 export type { InteropErrorCode } from './errors.js';
 export { InteropError } from './errors.js';
+// the formats table (rnnkit import / export)
+export type { ExportOptions, InteropFormat } from './formats.js';
+export { detectFormat, FORMATS, formatOf, writeFileAtomic } from './formats.js';
 export type {
   BidirectionalMerge,
   GraphLayer,
