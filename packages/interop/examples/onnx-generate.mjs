@@ -4,7 +4,7 @@
  * per call, the state carried from each call's outputs to the next call's inputs: what a server
  * does with `rnnkit export <model> --format onnx --step --out lm.onnx`. With the same seed and
  * sampling settings it prints the same text as `rnnkit generate <model>`, because it draws with
- * rnnkit's own sampler (`sampleToken`, seeded by `mulberry32`); any sampler works with the model.
+ * rnnkit's own sampler (`onnxGenerate` uses `sampleToken`); any sampler works with the model.
  *
  * @example
  * ```sh
@@ -15,10 +15,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { readOnnxMetadata } from '@rnnkit/interop';
-import { sampleToken } from '@rnnkit/models';
+import { onnxGenerate, readOnnxMetadata } from '@rnnkit/interop';
 import { Vocab } from '@rnnkit/vocab';
-import { mulberry32 } from '@rnnkit/windowing';
 import * as ort from 'onnxruntime-node';
 
 const { values, positionals } = parseArgs({
@@ -49,44 +47,23 @@ if (meta['rnnkit.export'] !== 'step' || !meta['rnnkit.vocab']) {
   process.exit(2);
 }
 const vocab = Vocab.fromJSON(JSON.parse(meta['rnnkit.vocab']));
-/** @type {{ input: string, output: string, units: number }[]} */
+/** Per recurrent layer: the state input, the output with its next value, and its width. */
 const states = JSON.parse(meta['rnnkit.states']);
 const session = await ort.InferenceSession.create(file);
-const stateInputs = new Set(states.map((s) => s.input));
-const tokenInput = session.inputNames.find((n) => !stateInputs.has(n));
-const logitsOutput = session.outputNames[0]; // the logits, then the states
-
-// start from zeros: h (and c) [batch 1, units] per recurrent layer
-let state = Object.fromEntries(
-  states.map((s) => [s.input, new ort.Tensor('float32', new Float32Array(s.units), [1, s.units])]),
-);
-/** Feeds one token; returns the next token's logits [classes] and keeps the new state. */
-async function step(token) {
-  const out = await session.run({
-    [tokenInput]: new ort.Tensor('int32', Int32Array.of(token), [1, 1]),
-    ...state,
-  });
-  state = Object.fromEntries(states.map((s) => [s.input, out[s.output]]));
-  return out[logitsOutput].data; // [1, 1, classes]
-}
-
-const sampling = {
+const prime = values.prime;
+process.stdout.write(prime);
+// one token per call, the state carried from outputs to inputs (see onnxGenerate in
+// @rnnkit/interop: about 30 lines to port to any runtime); rnnkit's sampler draws the tokens
+await onnxGenerate(session, ort.Tensor, states, {
+  prompt: vocab.encode(prime),
+  maxLength: Number(values.length),
+  seed: Number(values.seed),
   temperature: Number(values.temperature),
   ...(values['top-k'] !== undefined ? { topK: Number(values['top-k']) } : {}),
   ...(values['top-p'] !== undefined ? { topP: Number(values['top-p']) } : {}),
   // padding and unknown characters are not text (as rnnkit generate)
   suppress: [vocab.padId, vocab.unkId].filter((i) => i !== undefined),
-};
-const rand = mulberry32(Number(values.seed));
-const prime = values.prime;
-let logits;
-for (const id of vocab.encode(prime)) logits = await step(id);
-process.stdout.write(prime);
-const length = Number(values.length);
-for (let i = 0; i < length; i++) {
-  const token = sampleToken(logits, sampling, rand);
-  process.stdout.write(vocab.decode([token], { skipSpecials: true }));
-  if (i + 1 < length) logits = await step(token);
-}
+  onToken: (token) => process.stdout.write(vocab.decode([token], { skipSpecials: true })),
+});
 process.stdout.write('\n');
 await session.release();

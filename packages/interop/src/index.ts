@@ -22,11 +22,19 @@ export type {
 } from './model-graph.js';
 export { describeModel, logicalLayers, RECURRENT_CLASSES, weightOf } from './model-graph.js';
 // ONNX
-export type { ArtifactFacts, OnnxExportOptions } from './onnx/index.js';
+export type {
+  ArtifactFacts,
+  OnnxExportOptions,
+  OnnxGenerateArgs,
+  StepSession,
+  StepStateSpec,
+  TensorClass,
+} from './onnx/index.js';
 export {
   DEFAULT_OPSET,
   exportOnnx,
   ONNX_LAYER_CLASSES,
+  onnxGenerate,
   onnxMetadata,
   readOnnxMetadata,
 } from './onnx/index.js';

@@ -24,10 +24,10 @@
  * // outputs logits [batch, time, 5], state_h_1_out [batch, 8]
  * ```
  */
-import { createRequire } from 'node:module';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { InteropError } from '../errors.js';
 import { describeModel, type GraphLayer, logicalLayers, type TensorRef } from '../model-graph.js';
+import { VERSION } from '../version.js';
 import { type Dim, GraphBuilder } from './graph-builder.js';
 import { checkLayer, convertLayer } from './layers.js';
 import { addRecurrent, checkRecurrent, type StepState, type Value } from './recurrent.js';
@@ -45,10 +45,6 @@ export interface OnnxExportOptions {
 }
 
 const OPTION_KEYS = ['step', 'opset', 'metadata'] as const;
-
-/** The version of @rnnkit/interop that writes the file (producer_version, `rnnkit.version`). */
-const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string })
-  .version;
 
 function checkOptions(options: OnnxExportOptions): Required<OnnxExportOptions> {
   for (const k of Object.keys(options)) {

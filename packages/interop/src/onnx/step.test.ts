@@ -7,8 +7,10 @@ import { type CellType, generate, manyToMany } from '@rnnkit/models';
 import { charTokenizer, Vocab } from '@rnnkit/vocab';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportOnnx } from './export.js';
+import { onnxGenerate, type StepStateSpec } from './generate.js';
 import { onnxMetadata, readOnnxMetadata } from './metadata.js';
 import { type Feed, floats, maxDiff, runOrt, tensorOf } from './test-ort.js';
 
@@ -135,4 +137,29 @@ describe('the step model', () => {
       model.dispose();
     });
   }
+
+  it('onnxGenerate stops at a stop token, and refuses a model that is not a step model', async () => {
+    const { vocab, model } = charModel('gru', 1);
+    const bytes = exportOnnx(model, { step: true });
+    const states = JSON.parse(readOnnxMetadata(bytes)['rnnkit.states']!) as StepStateSpec[];
+    const session = await ort.InferenceSession.create(bytes);
+    const prompt = vocab.encode('a ');
+    const args = { prompt, maxLength: 200, seed: 2, strategy: 'greedy' as const };
+    const all = await onnxGenerate(session, ort.Tensor, states, args);
+    const stop = all[5]!;
+    const cut = await onnxGenerate(session, ort.Tensor, states, { ...args, stopTokens: [stop] });
+    expect(cut).toEqual(all.slice(0, all.indexOf(stop)));
+    const want = generate(model, {
+      prompts: [prompt],
+      maxLength: 200,
+      seed: 2,
+      strategy: 'greedy',
+    });
+    expect(all).toEqual(want.generations[0]!.tokens);
+    await session.release();
+    const plain = await ort.InferenceSession.create(exportOnnx(model));
+    await expect(onnxGenerate(plain, ort.Tensor, [], args)).rejects.toThrow(/not a step model/);
+    await plain.release();
+    model.dispose();
+  });
 });
