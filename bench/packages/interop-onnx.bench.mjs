@@ -5,36 +5,18 @@
 // model, prompt, seed and sampling; and the time `exportOnnx` takes to write that model.
 // Medians of 3 interleaved rounds. Run: node bench/packages/interop-onnx.bench.mjs (after
 // `pnpm build`).
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { exportOnnx, onnxGenerate, readOnnxMetadata } from '@rnnkit/interop';
-import { generate, manyToMany } from '@rnnkit/models';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import * as tf from '@tensorflow/tfjs-core';
+import { generate } from '@rnnkit/models';
 import * as ort from 'onnxruntime-node';
+import { useWasm, w3Model } from './w3-model.mjs';
 
-const VOCAB = 65;
-const UNITS = 256;
 const CHARS = 1000;
 const ROUNDS = 3;
 const PROMPT = [1, 2, 3];
 const SAMPLING = { maxLength: CHARS, seed: 1 };
 
-const wasmDir = dirname(
-  createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json'),
-);
-setWasmPaths(`${join(wasmDir, 'dist')}/`);
-tf.env().set('PROD', true);
-await tf.setBackend('wasm');
-await tf.ready();
-
-const { model } = manyToMany({
-  cell: 'lstm',
-  units: UNITS,
-  classes: VOCAB,
-  input: { type: 'oneHot', vocabSize: VOCAB },
-  seed: 1,
-});
+await useWasm();
+const model = w3Model();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const now = () => Number(process.hrtime.bigint()) / 1e9;
 

@@ -85,51 +85,54 @@ export class GraphBuilder {
     return n;
   }
 
-  /** An int64 constant (shared by value): axes, shapes, indices. A scalar when `scalar`. */
+  /** A constant initializer, made once per value and type and shared by every reader. */
+  private constant(
+    key: string,
+    base: string,
+    type: ElementType,
+    dims: number[],
+    bytes: Uint8Array,
+    width: number,
+  ): string {
+    const known = this.constants.get(key);
+    if (known) return known;
+    const name = this.fresh(base);
+    this.initializers.push({
+      name,
+      dims,
+      dataType: DATA_TYPES[type],
+      rawData: littleEndian(bytes, width),
+    });
+    this.constants.set(key, name);
+    return name;
+  }
+
+  /** An int64 constant: axes, shapes, indices. A scalar when `scalar`. */
   int64s(values: number[], scalar = false): string {
-    const key = `${scalar ? 's' : 'v'}${values.join(',')}`;
-    const known = this.constants.get(key);
-    if (known) return known;
-    const n = this.fresh(`const_${scalar ? 'scalar_' : ''}${values.join('_').replace(/-/g, 'm')}`);
     const data = BigInt64Array.from(values, (v) => BigInt(v));
-    this.initializers.push({
-      name: n,
-      dims: scalar ? [] : [values.length],
-      dataType: DATA_TYPES.int64,
-      rawData: littleEndian(new Uint8Array(data.buffer), 8),
-    });
-    this.constants.set(key, n);
-    return n;
-  }
-
-  /** A float32 scalar constant (shared by value). */
-  scalar(value: number): string {
-    const key = `f${value}`;
-    const known = this.constants.get(key);
-    if (known) return known;
-    const n = this.floats(
-      `const_f${String(value).replace(/[^0-9a-z]/gi, '_')}`,
-      [],
-      Float32Array.of(value),
+    const tag = `${scalar ? 'scalar_' : ''}${values.join('_').replace(/-/g, 'm')}`;
+    const dims = scalar ? [] : [values.length];
+    return this.constant(
+      `i64 ${tag}`,
+      `const_${tag}`,
+      'int64',
+      dims,
+      new Uint8Array(data.buffer),
+      8,
     );
-    this.constants.set(key, n);
-    return n;
   }
 
-  /** An int32 scalar constant (shared by value), e.g. the padding id 0. */
+  /** A float32 scalar constant. */
+  scalar(value: number): string {
+    const bytes = new Uint8Array(Float32Array.of(value).buffer);
+    const tag = String(value).replace(/[^0-9a-z]/gi, '_');
+    return this.constant(`f32 ${value}`, `const_f${tag}`, 'float32', [], bytes, 4);
+  }
+
+  /** An int32 scalar constant, e.g. the padding id 0. */
   int32Scalar(value: number): string {
-    const key = `i${value}`;
-    const known = this.constants.get(key);
-    if (known) return known;
-    const n = this.fresh(`const_i${value}`);
-    this.initializers.push({
-      name: n,
-      dims: [],
-      dataType: DATA_TYPES.int32,
-      rawData: littleEndian(new Uint8Array(Int32Array.of(value).buffer), 4),
-    });
-    this.constants.set(key, n);
-    return n;
+    const bytes = new Uint8Array(Int32Array.of(value).buffer);
+    return this.constant(`i32 ${value}`, `const_i${value}`, 'int32', [], bytes, 4);
   }
 
   /**
