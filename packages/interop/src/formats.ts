@@ -13,7 +13,7 @@
  */
 import type { LoadedModel } from '@rnnkit/models';
 import { InteropError } from './errors.js';
-import { exportOnnx, onnxMetadata } from './onnx/index.js';
+import { exportArtifactOnnx } from './onnx/index.js';
 
 export interface ExportOptions {
   /** onnx: write the step model (state in, state out) for generation token by token. */
@@ -42,16 +42,21 @@ async function nodeFs() {
   return { fs, path };
 }
 
-/** Writes one file through a temporary file beside it and a rename: all or nothing. */
-export async function writeFileAtomic(out: string, body: Uint8Array, force = false): Promise<void> {
-  const { fs, path } = await nodeFs();
+async function refuseExisting(out: string): Promise<void> {
+  const { fs } = await nodeFs();
   const exists = await fs.stat(out).then(
     () => true,
     () => false,
   );
-  if (exists && !force) {
+  if (exists) {
     throw new InteropError('IO', `${out} exists: give another --out, or --force to replace it`);
   }
+}
+
+/** Writes one file through a temporary file beside it and a rename: all or nothing. */
+export async function writeFileAtomic(out: string, body: Uint8Array, force = false): Promise<void> {
+  const { fs, path } = await nodeFs();
+  if (!force) await refuseExisting(out);
   await fs.mkdir(path.dirname(out), { recursive: true });
   const tmp = path.join(path.dirname(out), `.${path.basename(out)}.tmp-${process.pid}`);
   try {
@@ -66,17 +71,21 @@ export async function writeFileAtomic(out: string, body: Uint8Array, force = fal
 const onnx: InteropFormat = {
   name: 'onnx',
   writes:
-    'one .onnx file (opset 17, float32, native LSTM/GRU/RNN operators, the vocab or scaler in its metadata); with --step the one-step model with the state as inputs and outputs, for generation on any ONNX runtime',
+    'one .onnx file (opset 17, float32, native LSTM/GRU/RNN operators, the vocab or scaler in its metadata); with --step the one-step model with the state as inputs and outputs, for generation on any ONNX runtime (seq2seq: <out>.encoder.onnx and <out>.decoder-step.onnx; one-to-many: <out>.state.onnx and <out>.step.onnx)',
   detect: () => false, // export only
   async exportTo(loaded, out, options) {
     // built (and refused, if it must be) before anything is written
-    const bytes = exportOnnx(loaded.model, {
-      step: options.step ?? false,
-      metadata: onnxMetadata(loaded.meta),
-    });
-    await writeFileAtomic(out, bytes, options.force);
+    const parts = exportArtifactOnnx(loaded, { step: options.step ?? false });
     const { path } = await nodeFs();
-    return [path.basename(out)];
+    // one file, or one per part beside it: g2p.onnx -> g2p.encoder.onnx, g2p.decoder-step.onnx
+    const stem = out.replace(/\.onnx$/i, '');
+    const files = Object.entries(parts).map(([part, bytes]) => ({
+      file: part === '' ? out : `${stem}.${part}.onnx`,
+      bytes,
+    }));
+    if (!options.force) for (const f of files) await refuseExisting(f.file);
+    for (const f of files) await writeFileAtomic(f.file, f.bytes, true);
+    return files.map((f) => path.basename(f.file));
   },
 };
 

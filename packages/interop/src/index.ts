@@ -32,6 +32,7 @@ export type {
 } from './onnx/index.js';
 export {
   DEFAULT_OPSET,
+  exportArtifactOnnx,
   exportOnnx,
   ONNX_LAYER_CLASSES,
   onnxGenerate,

@@ -176,9 +176,9 @@ export function exportOnnx(model: tfl.LayersModel, options: OnnxExportOptions = 
     units,
   }));
   const metadata: Record<string, string> = {
-    ...o.metadata,
     'rnnkit.version': VERSION,
     'rnnkit.export': o.step ? 'step' : 'sequence',
+    ...o.metadata,
     ...(o.step ? { 'rnnkit.states': JSON.stringify(states) } : {}),
   };
   return g.encode({ opset: o.opset, metadata, producerVersion: VERSION }, graph.name);

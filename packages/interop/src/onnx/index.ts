@@ -1,4 +1,5 @@
 /** ONNX export: the model, or its step model for generation, as an .onnx file. */
+export { exportArtifactOnnx } from './artifact.js';
 export type { OnnxExportOptions } from './export.js';
 export { DEFAULT_OPSET, exportOnnx } from './export.js';
 export type {
