@@ -34,6 +34,7 @@ export {
   DEFAULT_OPSET,
   exportArtifactOnnx,
   exportOnnx,
+  MAX_OPSET,
   ONNX_LAYER_CLASSES,
   onnxGenerate,
   onnxMetadata,

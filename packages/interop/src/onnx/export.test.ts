@@ -213,6 +213,44 @@ describe('exportOnnx: the file', () => {
     model.dispose();
   });
 
+  it('writes any opset from 17 to 23, which onnxruntime runs alike', async () => {
+    const { model } = manyToOne({
+      cell: 'lstm',
+      units: 3,
+      input: { type: 'features', features: 2 },
+      head: { type: 'regression' },
+    });
+    const x = floats([2, 4, 2]);
+    const [want] = rnnkit(model, [x]);
+    for (const opset of [17, 23]) {
+      const bytes = exportOnnx(model, { opset });
+      expect(Number(onnxProto.onnx.ModelProto.decode(bytes).opsetImport[0]!.version)).toBe(opset);
+      const got = await runOrt(bytes, { tokens: x });
+      expect(maxDiff(got['regression']!.data, want!)).toBeLessThan(TOLERANCE);
+    }
+    model.dispose();
+  });
+
+  it('frees the time axis of a model built for one length', async () => {
+    const args = {
+      cell: 'gru',
+      units: 3,
+      input: { type: 'features', features: 2 },
+      head: { type: 'regression' },
+      seed: 2,
+    } as const;
+    const fixed = manyToOne({ ...args, seqLength: 5 }).model; // the file to export
+    const free = manyToOne(args).model; // the same weights, any length, to compare with
+    randomize(fixed, 3);
+    free.setWeights(fixed.getWeights());
+    const x = floats([4, 9, 2]); // batch 4, time 9
+    const [want] = rnnkit(free, [x]);
+    const got = await runOrt(exportOnnx(fixed), { tokens: x });
+    expect(maxDiff(got['regression']!.data, want!)).toBeLessThan(TOLERANCE);
+    fixed.dispose();
+    free.dispose();
+  });
+
   it('refuses bad options and unsupported layers before writing', () => {
     const { model } = manyToMany({
       cell: 'lstm',
@@ -221,7 +259,10 @@ describe('exportOnnx: the file', () => {
       bidirectional: true,
       input: { type: 'features', features: 1 },
     });
-    expect(() => exportOnnx(model, { opset: 13 })).toThrow(/opset must be an integer >= 17/);
+    expect(() => exportOnnx(model, { opset: 13 })).toThrow(
+      /opset must be an integer from 17 to 23/,
+    );
+    expect(() => exportOnnx(model, { opset: 99 })).toThrow(/got 99/);
     expect(() => exportOnnx(model, { steps: true } as never)).toThrow(
       /unknown ONNX export option 'steps'/,
     );

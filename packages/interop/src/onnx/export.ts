@@ -34,11 +34,13 @@ import { addRecurrent, checkRecurrent, type StepState, type Value } from './recu
 
 /** The opset written when none is asked for (the first with every operator used here as is). */
 export const DEFAULT_OPSET = 17;
+/** The newest opset the files are checked with (onnx 1.23's checker, onnxruntime 1.30). */
+export const MAX_OPSET = 23;
 
 export interface OnnxExportOptions {
   /** Write the step model: each recurrent layer's state as inputs and outputs. Default false. */
   step?: boolean;
-  /** ai.onnx opset, 17 or later. Default 17. */
+  /** ai.onnx opset, 17 to 23 (the operators used here are the same in all). Default 17. */
   opset?: number;
   /** More `metadata_props` (e.g. `onnxMetadata(meta)`: the vocab, scaler and task). */
   metadata?: Record<string, string>;
@@ -56,10 +58,10 @@ function checkOptions(options: OnnxExportOptions): Required<OnnxExportOptions> {
     }
   }
   const opset = options.opset ?? DEFAULT_OPSET;
-  if (!(Number.isInteger(opset) && opset >= DEFAULT_OPSET)) {
+  if (!(Number.isInteger(opset) && opset >= DEFAULT_OPSET && opset <= MAX_OPSET)) {
     throw new InteropError(
       'BAD_OPTION',
-      `opset must be an integer >= ${DEFAULT_OPSET}, got ${opset}: e.g. opset: ${DEFAULT_OPSET}`,
+      `opset must be an integer from ${DEFAULT_OPSET} to ${MAX_OPSET}, got ${opset}: e.g. opset: ${DEFAULT_OPSET}`,
     );
   }
   const metadata = options.metadata ?? {};

@@ -1,7 +1,7 @@
 /** ONNX export: the model, or its step model for generation, as an .onnx file. */
 export { exportArtifactOnnx } from './artifact.js';
 export type { OnnxExportOptions } from './export.js';
-export { DEFAULT_OPSET, exportOnnx } from './export.js';
+export { DEFAULT_OPSET, exportOnnx, MAX_OPSET } from './export.js';
 export type {
   OnnxGenerateArgs,
   StepSession,
