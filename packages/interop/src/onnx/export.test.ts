@@ -9,6 +9,7 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import fc from 'fast-check';
 import onnxProto from 'onnx-proto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InteropError } from '../errors.js';
@@ -185,6 +186,58 @@ describe('exportOnnx: rnnkit and onnxruntime-node agree', () => {
       net.dispose();
     });
   }
+});
+
+describe('exportOnnx: any shape of model and input', () => {
+  it('agrees with rnnkit for random cells, sizes, depths, directions, batches and lengths', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          cell: fc.constantFrom<CellType>('rnn', 'lstm', 'gru'),
+          units: fc.integer({ min: 1, max: 6 }),
+          layers: fc.integer({ min: 1, max: 3 }),
+          bidirectional: fc.boolean(),
+          features: fc.integer({ min: 1, max: 4 }),
+          batch: fc.integer({ min: 1, max: 4 }),
+          time: fc.integer({ min: 1, max: 9 }),
+          seed: fc.integer({ min: 0, max: 1000 }),
+        }),
+        async (a) => {
+          const { model } = manyToMany({
+            cell: a.cell,
+            units: a.units,
+            layers: a.layers,
+            bidirectional: a.bidirectional,
+            classes: 3,
+            input: { type: 'features', features: a.features },
+            seed: a.seed,
+          });
+          randomize(model, a.seed);
+          const x = floats([a.batch, a.time, a.features], a.seed + 1);
+          const [want] = rnnkit(model, [x]);
+          const got = await runOrt(exportOnnx(model), { tokens: x });
+          model.dispose();
+          expect([...got['logits']!.dims]).toEqual([a.batch, a.time, 3]);
+          expect(maxDiff(got['logits']!.data, want!)).toBeLessThan(TOLERANCE);
+        },
+      ),
+      { numRuns: 12, seed: 23 },
+    );
+  });
+
+  it('leaves no tensor behind', () => {
+    const { model } = manyToMany({
+      cell: 'lstm',
+      units: 3,
+      classes: 4,
+      input: { type: 'oneHot', vocabSize: 4 },
+    });
+    exportOnnx(model, { step: true });
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) exportOnnx(model, { step: i % 2 === 0 });
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
 });
 
 describe('exportOnnx: the file', () => {
