@@ -63,6 +63,7 @@ describe("the onnx format: an artifact's step models, rebuilt from rnnkit.json",
       source_mask_in: { data: Float32Array.from(enc.mask.dataSync()), shape: [2, 5] },
       state_h_1: { data: Float32Array.from(enc.state[0]!.dataSync()), shape: [2, 4] },
     });
+    expect(Object.keys(stepOut)).toEqual(['logits', 'decoder_1_h', 'attention_weights']);
     const [logits, h, weights] = Object.values(stepOut);
     expect(maxDiff(logits!.data, step.logits.dataSync())).toBeLessThan(1e-5);
     expect(maxDiff(h!.data, step.state[0]!.dataSync())).toBeLessThan(1e-5);

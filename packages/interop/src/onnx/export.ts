@@ -10,7 +10,7 @@
  * classes]; one token per call generates token by token, a whole prompt per call primes).
  * Zeros are the start state. The metadata key `rnnkit.states` lists the pairs.
  *
- * Every layer and option is checked before anything is built, so an unsupported model is refused
+ * Every layer and option is checked before the file is made, so an unsupported model is refused
  * with the layer named and nothing is written.
  *
  * @example
@@ -26,7 +26,14 @@
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { InteropError } from '../errors.js';
-import { describeModel, type GraphLayer, logicalLayers, type TensorRef } from '../model-graph.js';
+import {
+  describeModel,
+  type GraphLayer,
+  logicalLayers,
+  type ModelGraph,
+  RECURRENT_CLASSES,
+  type TensorRef,
+} from '../model-graph.js';
 import { VERSION } from '../version.js';
 import { type Dim, GraphBuilder } from './graph-builder.js';
 import { checkLayer, convertLayer } from './layers.js';
@@ -114,7 +121,7 @@ export function exportOnnx(model: tfl.LayersModel, options: OnnxExportOptions = 
     if (o.step && l.forward.inputTensors.length > 1) {
       throw new InteropError(
         'UNSUPPORTED',
-        `layer '${l.name}' starts from a state computed in the model: export its step model instead (e.g. seq2seq's decoderStepModel or oneToMany's stepModel), which takes the state as inputs`,
+        `layer '${l.name}' starts from a state computed in the model: export its step models instead (seq2seq's encoderModel and decoderStepModel, oneToMany's stateModel and stepModel; exportArtifactOnnx and rnnkit export --step do this for a saved model)`,
       );
     }
   }
@@ -167,7 +174,7 @@ export function exportOnnx(model: tfl.LayersModel, options: OnnxExportOptions = 
   }
   graph.outputTensors.forEach((t, i) => {
     const [v] = read(env, [t], t.layer) as [Value];
-    const name = t.index === 0 ? t.layer : `${t.layer}_${t.index}`;
+    const name = outputName(graph, t);
     const shape = model.outputs[i]!.shape as (number | null)[];
     g.output(v.name, 'float32', dims(shape, name, shape.length === 3), name);
   });
@@ -184,6 +191,22 @@ export function exportOnnx(model: tfl.LayersModel, options: OnnxExportOptions = 
     ...(o.step ? { 'rnnkit.states': JSON.stringify(states) } : {}),
   };
   return g.encode({ opset: o.opset, metadata, producerVersion: VERSION }, graph.name);
+}
+
+/**
+ * A graph output's name: the layer's for its first output, else what the output is: a recurrent
+ * layer's final `h` and `c` (`decoder_1_h`), attention's `weights` (`attention_weights`).
+ */
+function outputName(graph: ModelGraph, t: TensorRef): string {
+  if (t.index === 0) return t.layer;
+  const layer = graph.layers.find((l) => l.name === t.layer);
+  const what =
+    layer && RECURRENT_CLASSES[layer.className] !== undefined
+      ? (['h', 'c'][t.index - 1] ?? String(t.index))
+      : layer?.className.endsWith('Attention') && t.index === 1
+        ? 'weights'
+        : String(t.index);
+  return `${t.layer}_${what}`;
 }
 
 /** The values a layer reads; refuses one that could not be exported. */
