@@ -249,14 +249,20 @@ describe('exportOnnx: the file', () => {
       input: { type: 'embedding', vocabSize: 5, dims: 3 },
     });
     const bytes = exportOnnx(model, {
-      metadata: onnxMetadata({ task: 'text-generation', vocab: { tokens: ['a'] } }),
+      metadata: onnxMetadata({
+        task: 'text-generation',
+        vocab: { tokens: ['a'] },
+        scaler: { kind: 'standard', mean: [1], std: [2] },
+      }),
     });
     const m = onnxProto.onnx.ModelProto.decode(bytes);
     expect(Number(m.opsetImport[0]!.version)).toBe(17);
     const props = Object.fromEntries(m.metadataProps.map((p) => [p.key, p.value]));
     expect(props['rnnkit.task']).toBe('text-generation');
     expect(JSON.parse(props['rnnkit.vocab']!)).toEqual({ tokens: ['a'] });
+    expect(JSON.parse(props['rnnkit.scaler']!)).toEqual({ kind: 'standard', mean: [1], std: [2] });
     expect(props['rnnkit.version']).toMatch(/^\d+\.\d+\.\d+/);
+    expect(props['rnnkit.export']).toBe('sequence');
     const graph = m.graph as onnxProto.onnx.GraphProto;
     const dims = graph.input[0]!.type!.tensorType!.shape!.dim!.map((d) => d.dimParam);
     expect(dims).toEqual(['batch', 'time']);
