@@ -177,6 +177,18 @@ export async function run(argv: string[], io: Io): Promise<void> {
     });
 
   cli
+    .command('export <model>', 'Write a saved model in another format (see --format)')
+    .option('--format <name>', 'The format to write (onnx; an unknown name lists them all)')
+    .option('--out <path>', 'Where to write it (onnx: a .onnx file)')
+    .option('--step', 'onnx: the one-step model (state in and out) for generation token by token')
+    .option('--force', 'Replace --out when it exists')
+    .example('rnnkit export out/lm --format onnx --out lm.onnx')
+    .example('rnnkit export out/lm --format onnx --step --out lm-step.onnx')
+    .action((model: string, options) => {
+      task = import('./commands/export/index.js').then((m) => m.exportModel(model, options, io));
+    });
+
+  cli
     .command('datasets', 'List the bundled datasets with size, licence and source')
     .option('--json', 'One JSON object per dataset')
     .example('rnnkit datasets')

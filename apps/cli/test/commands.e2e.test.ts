@@ -29,6 +29,7 @@ describe('rnnkit --version and --help', () => {
       'forecast <model>',
       'eval <model>',
       'inspect <model>',
+      'export <model>',
       'datasets',
     ]) {
       expect(r.stdout).toContain(c);
@@ -43,6 +44,7 @@ describe('rnnkit --version and --help', () => {
     ['forecast', '--steps <n>', 'rnnkit forecast out/co2 --steps 24'],
     ['eval', '--label-field <name>', 'rnnkit eval out/lm --data held-out.txt'],
     ['datasets', '--json', 'rnnkit datasets'],
+    ['export', '--step', 'rnnkit export out/lm --format onnx --out lm.onnx'],
     ['demo', '--iterations <n>', 'rnnkit demo --text'],
   ])(
     'rnnkit %s --help shows its options and examples, and runs nothing',
@@ -60,7 +62,7 @@ describe('rnnkit --version and --help', () => {
     const r = rnnkit('trian');
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(
-      'rnnkit: unknown command "trian": the commands are demo, train, generate, predict, forecast, eval, inspect, datasets (see rnnkit --help)',
+      'rnnkit: unknown command "trian": the commands are demo, train, generate, predict, forecast, eval, inspect, export, datasets (see rnnkit --help)',
     );
   });
 
