@@ -1,10 +1,10 @@
 import { mobyDick } from '@rnnkit/datasets';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TaskError } from './errors.js';
-import { loadTask, pipeline } from './tasks.js';
-import { lines, useCpu, withTempDir } from './test-helpers.js';
-import { textDefaults, textGeneration } from './text-generation.js';
+import { TaskError } from '../errors.js';
+import { loadTask, pipeline } from '../tasks.js';
+import { lines, useCpu, withTempDir } from '../test-helpers.js';
+import { textDefaults, textGeneration } from './index.js';
 
 beforeAll(useCpu);
 

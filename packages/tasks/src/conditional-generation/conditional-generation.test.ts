@@ -1,9 +1,9 @@
 import { namesByLanguage } from '@rnnkit/datasets';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { conditionalDefaults, conditionalGeneration } from './conditional-generation.js';
-import { loadTask } from './tasks.js';
-import { lines, useCpu, withTempDir } from './test-helpers.js';
+import { loadTask } from '../tasks.js';
+import { lines, useCpu, withTempDir } from '../test-helpers.js';
+import { conditionalDefaults, conditionalGeneration } from './index.js';
 
 beforeAll(useCpu);
 

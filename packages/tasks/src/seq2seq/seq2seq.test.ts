@@ -1,9 +1,9 @@
 import { cmuDict } from '@rnnkit/datasets';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { lengthBuckets, seq2seq, seq2seqDefaults } from './seq2seq-task.js';
-import { loadTask } from './tasks.js';
-import { lines, useCpu, withTempDir } from './test-helpers.js';
+import { loadTask } from '../tasks.js';
+import { lines, useCpu, withTempDir } from '../test-helpers.js';
+import { lengthBuckets, seq2seq, seq2seqDefaults } from './index.js';
 
 beforeAll(useCpu);
 

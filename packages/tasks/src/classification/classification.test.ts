@@ -1,10 +1,10 @@
 import { sentimentSentences } from '@rnnkit/datasets';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { classification, classificationDefaults } from './classification.js';
-import { TaskError } from './errors.js';
-import { loadTask } from './tasks.js';
-import { lines, useCpu, withTempDir } from './test-helpers.js';
+import { TaskError } from '../errors.js';
+import { loadTask } from '../tasks.js';
+import { lines, useCpu, withTempDir } from '../test-helpers.js';
+import { classification, classificationDefaults } from './index.js';
 
 beforeAll(useCpu);
 
