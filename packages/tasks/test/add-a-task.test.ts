@@ -5,14 +5,25 @@
  * task's tests pass (it trains, evaluates, saves, and `loadTask` restores it by its name).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const pkg = fileURLToPath(new URL('..', import.meta.url));
-// beside this package, so that ../../tsconfig.base.json and the workspace's node_modules resolve
-const copy = mkdtempSync(join(pkg, '..', '.add-a-task-'));
+const root = join(pkg, '..', '..');
+// outside the workspace (a second @rnnkit/tasks in it would confuse pnpm and changesets)
+const copy = mkdtempSync(join(tmpdir(), 'rnnkit-add-a-task-'));
 afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
 /** `text` with `line` put just before the first line that starts with `anchor`. */
@@ -28,7 +39,7 @@ function edit(path: string, change: (text: string) => string): void {
 }
 
 function run(bin: string, args: string[]) {
-  const r = spawnSync(join(pkg, '..', '..', 'node_modules', '.bin', bin), args, {
+  const r = spawnSync(join(root, 'node_modules', '.bin', bin), args, {
     cwd: copy,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
@@ -41,7 +52,16 @@ describe('CONTRIBUTING.md: Add a task', () => {
     for (const f of ['src', 'package.json', 'tsconfig.json', 'vitest.config.ts']) {
       cpSync(join(pkg, f), join(copy, f), { recursive: true });
     }
-    symlinkSync(join(pkg, 'node_modules'), join(copy, 'node_modules'));
+    edit('tsconfig.json', (t) =>
+      t.replace('../../tsconfig.base.json', join(root, 'tsconfig.base.json')),
+    );
+    // the package's dependencies and the workspace's tools (vitest, typescript, @types/node)
+    mkdirSync(join(copy, 'node_modules'));
+    for (const modules of [join(pkg, 'node_modules'), join(root, 'node_modules')]) {
+      for (const name of readdirSync(modules).filter((n) => !n.startsWith('.'))) {
+        symlinkSync(join(modules, name), join(copy, 'node_modules', name));
+      }
+    }
     // 1 and 5: the task's folder, with its test beside it
     cpSync(join(pkg, 'add-a-task', 'sequence-sum'), join(copy, 'src', 'sequence-sum'), {
       recursive: true,
