@@ -5,12 +5,12 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { lineChart } from '@rnnkit/demo';
 import type { TaskHooks } from '@rnnkit/tasks';
 import type { TaskName } from '@rnnkit/tasks/table';
 import { setup } from '@rnnkit/training';
 import { CliError } from '../../errors.js';
 import type { Io } from '../../io.js';
-import { lineChart } from '../../plot/svg.js';
 import { terminalChart } from '../../plot/terminal-chart.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { trainClassify } from './classify.js';

@@ -65,3 +65,35 @@ describe('heatMap', () => {
     expect(svg).toContain('&#60;eos&#62;');
   });
 });
+
+describe('chart options', () => {
+  const series = [
+    {
+      name: 'train',
+      color: 'blue',
+      points: [
+        [1, 1],
+        [2, 0.01],
+        [3, 0.0001],
+      ] as const,
+    },
+  ];
+
+  it('spaces a log y axis by orders of magnitude', () => {
+    const svg = lineChart({ title: 'loss', logY: true, series });
+    const ys = svg
+      .match(/points="([^"]+)"/)![1]!
+      .split(' ')
+      .map((p) => Number(p.split(',')[1]));
+    // 1 -> 0.01 -> 0.0001: two decades each, so the same drop in pixels
+    expect(ys[1]! - ys[0]!).toBeCloseTo(ys[2]! - ys[1]!, 6);
+    expect(svg).toContain('>0.01</text>');
+  });
+
+  it('puts a class on the svg only when asked', () => {
+    expect(lineChart({ title: 'loss', series, className: 'rk-chart' })).toContain(
+      'font-size="12" class="rk-chart">',
+    );
+    expect(lineChart({ title: 'loss', series })).not.toContain('class=');
+  });
+});

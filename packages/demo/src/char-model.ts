@@ -1,8 +1,9 @@
 /**
- * Program 1 of the tutorial, step by step (the same model, data and order of operations as
- * `rnnkit demo`'s char model in `apps/cli/src/commands/demo/char-model.ts`, so the same seed gives
- * the same lines on the cpu backend): one-hot input, a SimpleRNN with hidden size = vocab size, a
- * dense layer per step, sequence loss, Adam at 0.1.
+ * Program 1 of the tutorial, step by step: a character model that learns to predict the next
+ * character of one sentence. One-hot input, a SimpleRNN with hidden size = vocab size, a dense
+ * layer per step, sequence loss, Adam at 0.1. `rnnkit demo` (apps/cli/src/commands/demo/) and the
+ * docs' demo worker (apps/docs/demos/char-model.worker.ts) both run it; tutorial.ts holds its
+ * defaults and progress line.
  *
  * @example
  * ```ts
@@ -17,14 +18,11 @@ import { charTokenizer, Vocab } from '@rnnkit/vocab';
 import { nextTokenWindows } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
 
-export const DEFAULT_TEXT = ' My name is Ji Myung Hwa.';
-export const DEFAULT_ITERATIONS = 20;
+import type { CharStep } from './tutorial.js';
 
-export interface CharStep {
-  i: number;
-  loss: number;
-  /** The argmax character of every step, joined. */
-  prediction: string;
+/** A sentence the program cannot learn from (fewer than 2 characters). */
+export class DemoInputError extends Error {
+  override name = 'DemoInputError';
 }
 
 export interface CharModelRun {
@@ -38,7 +36,7 @@ export interface CharModelRun {
 export function createCharModel(args: { text: string; seed: number }): CharModelRun {
   const tokenizer = charTokenizer();
   if (tokenizer.tokenize(args.text).length < 2) {
-    throw new Error(
+    throw new DemoInputError(
       `the sentence needs at least 2 characters to predict a next one, got ${JSON.stringify(args.text)}: try "hihello"`,
     );
   }
@@ -77,6 +75,3 @@ export function createCharModel(args: { text: string; seed: number }): CharModel
     },
   };
 }
-
-/** The tutorial's progress line: `i  loss  prediction`. */
-export const formatStep = (s: CharStep): string => `${s.i}  ${s.loss.toFixed(4)}  ${s.prediction}`;

@@ -1,9 +1,9 @@
 /**
  * Program 2 of the tutorial: an LSTM(1) that reads windows of 5 numbers and predicts the next one.
- * The same data, split, model and shuffles as `rnnkit demo` (`apps/cli/src/commands/demo/
- * window-regression.ts`, which calls `fit`): x[j] = [(j+0)/100 .. (j+4)/100], y[j] = (j+5)/100
- * for j < 100; a seeded 80/20 split; MSE, Adam, batch 32. The epoch loop is `fit`'s, unrolled here
- * so that the worker can stop between epochs and report each one.
+ * x[j] = [(j+0)/100 .. (j+4)/100], y[j] = (j+5)/100 for j < 100; a seeded 80/20 split; MSE, Adam,
+ * batch 32. The epoch loop is `@rnnkit/training`'s `fit`, unrolled so that a caller can report
+ * and stop between epochs: `rnnkit demo` (apps/cli/src/commands/demo/, which draws the plots with
+ * svg.ts) and the docs' demo worker (apps/docs/demos/window-regression.worker.ts) both run it.
  *
  * @example
  * ```ts
@@ -15,10 +15,9 @@
  */
 import { manyToOne } from '@rnnkit/models';
 import { type Batch, createTrainer } from '@rnnkit/training';
-import { mulberry32, seriesWindows, shuffledSplit } from '@rnnkit/windowing';
+import { mulberry32, seriesWindows, shuffledSplit, shuffleInPlace } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
 
-export const DEFAULT_EPOCHS = 1000;
 const WINDOW = 5;
 const COUNT = 100;
 const BATCH_SIZE = 32;
@@ -65,16 +64,13 @@ export function createWindowRegression(args: { seed: number }): WindowRegression
     seed: args.seed,
   });
   const trainer = createTrainer(model, { loss: 'meanSquaredError', optimizer: { type: 'adam' } });
-  // fit()'s shuffle: one mulberry32 stream over all epochs, Fisher-Yates in place
+  // fit()'s shuffle: one mulberry32 stream over all epochs
   const rand = mulberry32(args.seed);
   const n = split.train.length;
   const order = Int32Array.from({ length: n }, (_, i) => i);
   return {
     epoch() {
-      for (let i = n - 1; i > 0; i--) {
-        const j = Math.floor(rand() * (i + 1));
-        [order[i], order[j]] = [order[j]!, order[i]!];
-      }
+      shuffleInPlace(order, rand); // reshuffles last epoch's order, as fit() does
       let sum = 0;
       for (let start = 0; start < n; start += BATCH_SIZE) {
         const idx = order.slice(start, Math.min(n, start + BATCH_SIZE));

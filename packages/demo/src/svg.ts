@@ -1,6 +1,8 @@
 /**
- * Tiny dependency-free SVG charts: a scatter of several series and a line chart, with axes,
- * ticks and a legend; enough for the tutorial's two plots.
+ * Tiny dependency-free SVG charts as strings: a scatter of several series and a line chart (axes,
+ * nice ticks, a legend, optionally a log y axis) and a heat map (attention weights). `rnnkit demo`
+ * and `rnnkit train` write them to files, `rnnkit predict --attention-map` draws the heat map, and
+ * the docs' demos put them in the page (this module imports nothing, so neither does the page).
  *
  * @example
  * ```ts
@@ -20,6 +22,10 @@ export interface ChartArgs {
   xLabel?: string;
   yLabel?: string;
   series: readonly Series[];
+  /** A log10 y axis (a loss curve over orders of magnitude); y <= 0 is drawn at 1e-12. Default false. */
+  logY?: boolean;
+  /** A `class` on the `<svg>` element (the docs style their charts by it). Default none. */
+  className?: string;
 }
 
 const W = 640;
@@ -46,10 +52,12 @@ function frame(
   args: ChartArgs,
   body: (sx: (x: number) => number, sy: (y: number) => number) => string,
 ): string {
+  // y is drawn on this scale: log10 with logY, else as it is
+  const ty = (y: number) => (args.logY ? Math.log10(Math.max(y, 1e-12)) : y);
   const all = args.series.flatMap((s) => s.points);
   const finite = all.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
   const xs = finite.map((p) => p[0]);
-  const ys = finite.map((p) => p[1]);
+  const ys = finite.map((p) => ty(p[1]));
   let [x0, x1] = [Math.min(...xs, 0), Math.max(...xs, 1)];
   let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
   if (!Number.isFinite(y0) || !Number.isFinite(y1)) [y0, y1] = [0, 1];
@@ -58,7 +66,9 @@ function frame(
   [y0, y1] = [y0 - pad, y1 + pad];
   if (x1 - x0 < 1e-12) [x0, x1] = [x0 - 1, x1 + 1];
   const sx = (x: number) => M.left + ((x - x0) / (x1 - x0)) * (W - M.left - M.right);
-  const sy = (y: number) => H - M.bottom - ((y - y0) / (y1 - y0)) * (H - M.top - M.bottom);
+  // sy takes a data value; ticks on a log axis are already exponents
+  const syScaled = (v: number) => H - M.bottom - ((v - y0) / (y1 - y0)) * (H - M.top - M.bottom);
+  const sy = (y: number) => syScaled(ty(y));
   const fmt = (v: number) =>
     Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(1) : String(v);
   const xt = ticks(x0, x1)
@@ -70,7 +80,7 @@ function frame(
   const yt = ticks(y0, y1)
     .map(
       (v) =>
-        `<line x1="${M.left - 5}" y1="${sy(v)}" x2="${M.left}" y2="${sy(v)}" stroke="#333"/><text x="${M.left - 8}" y="${sy(v) + 4}" text-anchor="end">${fmt(v)}</text>`,
+        `<line x1="${M.left - 5}" y1="${syScaled(v)}" x2="${M.left}" y2="${syScaled(v)}" stroke="#333"/><text x="${M.left - 8}" y="${syScaled(v) + 4}" text-anchor="end">${fmt(args.logY ? Number((10 ** v).toPrecision(3)) : v)}</text>`,
     )
     .join('');
   const legend = args.series
@@ -80,7 +90,7 @@ function frame(
     )
     .join('');
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12"${args.className ? ` class="${escapeXml(args.className)}"` : ''}>`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${W / 2}" y="22" text-anchor="middle" font-size="15">${escapeXml(args.title)}</text>`,
     `<line x1="${M.left}" y1="${H - M.bottom}" x2="${W - M.right}" y2="${H - M.bottom}" stroke="#333"/>`,
