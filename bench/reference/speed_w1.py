@@ -3,7 +3,7 @@
 One-hot input (vocab 65) -> nn.LSTM/GRU/RNN(units) -> Linear -> cross-entropy, Adam, seqLength 64,
 batch 32; prints `RESULT {json}` with tokens per second for each timed run.
 
-Run it the way PERF-NOTES.md found fastest on this machine (Debian torch + OpenBLAS, one torch thread,
+Run it the way bench/speed/README.md found fastest (Debian torch + OpenBLAS, one torch thread,
 OpenBLAS threads as given):
   OPENBLAS_NUM_THREADS=2 LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread \\
     /usr/bin/python3 bench/reference/speed_w1.py lstm 256 [embed]

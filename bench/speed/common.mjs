@@ -10,7 +10,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 /** Quick mode (BENCH_QUICK=1): fewer steps and runs, for iterating; figures are rougher. */
 export const QUICK = process.env.BENCH_QUICK === '1';
 
-/** Selects the wasm backend (XNNPACK + SIMD, one thread under Node: PERF-NOTES.md). */
+/** Selects the wasm backend (XNNPACK + SIMD; tfjs runs it on one thread under Node). */
 export async function useWasm() {
   tf.env().set('PROD', true);
   const dir = dirname(

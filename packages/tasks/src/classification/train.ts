@@ -53,7 +53,9 @@ export async function trainClassification(
     },
   );
   if (o.input === 'auto') {
-    // wasm cannot train an Embedding at all: one-hot there whatever the vocab size
+    // on wasm one-hot whatever the vocab size: the quality figures (bench/quality/classify.mjs)
+    // were trained that way (an Embedding trains there too, since @rnnkit/models registers the
+    // segment-sum gradient wasm lacks, but 'auto' keeps the measured choice)
     o.input =
       vocab.size <= ONE_HOT_MAX_VOCAB || tf.getBackend() === 'wasm' ? 'oneHot' : 'embedding';
   }

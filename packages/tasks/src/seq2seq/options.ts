@@ -59,11 +59,11 @@ export interface Seq2SeqOptions extends CommonTaskOptions {
 }
 
 /**
- * Defaults by number of pairs. `large` is tuned for CMUdict G2P (113k pairs) in 15 minutes on 2
- * cores (bench/quality/seq2seq.mjs): a GRU learns faster per second than an LSTM there (about
- * 0.21 CPU-s per batch of 64, and a lower loss at the same step), 8e-3 learns about twice as fast
- * as 3e-3 early on, and 3 epochs of length-bucketed batches (5 300 updates) with a cosine
- * learning rate fit in the time.
+ * Defaults by number of pairs. `large` is tuned for CMUdict G2P (113k pairs) within
+ * bench/quality/seq2seq.mjs's 15-minute budget: a GRU learns faster per second than an LSTM there,
+ * 8e-3 learns about twice as fast as 3e-3 early on, and 3 epochs of length-bucketed batches with a
+ * cosine learning rate fit the budget. The runs that chose these numbers are in
+ * bench/quality/README.md.
  */
 export const SEQ2SEQ_DEFAULTS = {
   large: { cell: 'gru' as CellType, units: 128, epochs: 3, batchSize: 64, learningRate: 0.008 },

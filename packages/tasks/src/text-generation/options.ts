@@ -39,14 +39,10 @@ export interface TextGenerationOptions extends CommonTaskOptions {
 /**
  * Defaults by corpus size (characters): big corpora get a bigger model and longer windows.
  *
- * `large` is tuned for a novel in 15 minutes on 2 cores (bench/quality/text.mjs, Moby-Dick): a
- * high learning rate that decays matters most (at 1e-2 an LSTM(128) reached in 125 updates the
- * loss it reached in 450 at 3e-3), and capacity matters next: 3 epochs of an LSTM(128) (cosine
- * complete) plateaued at 2.62 bits per char on the held-out text, while an LSTM(256) learns as
- * fast per update and keeps going: 4 epochs (2 212 updates of 32 x 64 chars, cosine complete)
- * took 744 s on a nearly quiet machine and reached 2.31. 5 epochs (2 765 updates, about 930 s at
- * that speed) use the whole 15 minutes: a 900 s budget stops them at about 97% of the cosine,
- * where the rate is about 5% of its peak.
+ * `large` is tuned for a novel within bench/quality/text.mjs's 15-minute budget (Moby-Dick): a
+ * high learning rate that decays matters most, capacity next (an LSTM(256) learns as fast per
+ * update as an LSTM(128) and keeps improving where the smaller one plateaus), and 5 epochs fill the
+ * budget. The runs that chose these numbers are in bench/quality/README.md.
  */
 export const TEXT_DEFAULTS = {
   /** >= 500 000 chars (a novel). */
