@@ -3,6 +3,10 @@
  * (every default overridable, the choice logged in one line), evaluates on held-out data, predicts
  * or generates, saves an artifact with its metrics, and `loadTask(dir)` restores it.
  *
+ * Inside: task-table.ts lists the tasks and their names, tasks.ts binds them to their code
+ * (`TASKS`, `pipeline`, `loadTask`), each task is a folder (`<task>/options.ts`, `train.ts`,
+ * `predict.ts`), and common.ts holds what they share (hooks, common options, the training run).
+ *
  * @example
  * ```ts
  * import { loadTask, pipeline } from '@rnnkit/tasks';
