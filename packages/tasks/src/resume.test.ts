@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classification } from './classification/index.js';
 import type { TaskEvent, TaskHooks } from './common.js';
 import { conditionalGeneration } from './conditional-generation/index.js';
-import { forecasting } from './forecasting.js';
+import { forecasting } from './forecasting/index.js';
 import { seq2seq } from './seq2seq/index.js';
 import { useCpu } from './test-helpers.js';
 import { textGeneration } from './text-generation/index.js';

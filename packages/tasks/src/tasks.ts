@@ -18,7 +18,7 @@ import {
   restoreConditionalGeneration,
 } from './conditional-generation/index.js';
 import { TaskError } from './errors.js';
-import { forecasting, restoreForecasting } from './forecasting.js';
+import { forecasting, restoreForecasting } from './forecasting/index.js';
 import { restoreSeq2seq, seq2seq } from './seq2seq/index.js';
 import {
   ARTIFACT_TASKS,

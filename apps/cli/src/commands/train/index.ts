@@ -22,7 +22,7 @@ import { TASK_NAMES, TASK_TABLE, type TaskName, taskNamed } from '@rnnkit/tasks/
 import { CliError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import { stringFlag } from '../../util/flags.js';
-import { type TrainSettings, trainSettings } from './options.js';
+import { FORECAST_KEYS, type TrainSettings, trainSettings } from './options.js';
 import { checkpointDirOf, readRun, resumedOptions, shown } from './resume.js';
 
 /**
@@ -47,6 +47,19 @@ export function checkTask(name: string): TaskName {
     );
   }
   return task;
+}
+
+/**
+ * A forecasting option given to another task is a usage error, not silently ignored; `name` is
+ * the task as the command line gave it.
+ */
+function forecastOnly(task: TaskName, name: string, settings: TrainSettings): void {
+  if (task === 'forecasting') return;
+  const given = FORECAST_KEYS.find((k) => settings.given[k] !== undefined);
+  if (given !== undefined) {
+    const flag = given.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    throw new CliError(`--${flag} is an option of rnnkit train forecast, not of ${name}`, 2);
+  }
 }
 
 /** What a checked command line runs. */
@@ -81,6 +94,7 @@ export async function checked(
     return { task, given, settings, out, checkpoint: dir, cwd: record.cwd, resume: true };
   }
   const settings = await trainSettings(flags, cwd);
+  forecastOnly(task, given, settings);
   const out = resolve(cwd, settings.out);
   const checkpoint = checkpointDirOf(out);
   if (!flags['force']) {
