@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ARTIFACT_TASKS, TASK_NAMES, TASK_TABLE, taskNamed } from './task-table.js';
 import { pipeline, TASKS } from './tasks.js';
@@ -47,5 +48,11 @@ describe('the task table', () => {
     expect(pipeline('conditional-generation' as never)).toBe(TASKS.conditionalGeneration);
     expect(pipeline('names' as never)).toBe(TASKS.conditionalGeneration);
     expect(pipeline('text' as never)).toBe(TASKS.textGeneration);
+  });
+
+  it('imports nothing, so the CLI reads it (@rnnkit/tasks/table) without loading tfjs', () => {
+    const source = readFileSync(new URL('./task-table.ts', import.meta.url), 'utf8');
+    expect(source).not.toMatch(/^\s*import\b/m);
+    expect(source).not.toMatch(/\bimport\(/);
   });
 });
