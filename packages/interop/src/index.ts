@@ -9,17 +9,37 @@
  */
 export type { InteropErrorCode } from './errors.js';
 export { InteropError } from './errors.js';
-// The formats of rnnkit export / rnnkit import (Node: they read and write files)
+// the formats table (rnnkit import / export; Node: they read and write files)
 export type { ExportOptions, InteropFormat } from './formats.js';
-export { detectFormat, FORMATS, formatOf, writeFolder } from './formats.js';
+export { detectFormat, FORMATS, formatOf, writeFileAtomic, writeFolder } from './formats.js';
 export type {
   BidirectionalMerge,
   GraphLayer,
   LogicalLayer,
   ModelGraph,
+  TensorRef,
   WeightArray,
 } from './model-graph.js';
 export { describeModel, logicalLayers, RECURRENT_CLASSES, weightOf } from './model-graph.js';
+// ONNX
+export type {
+  ArtifactFacts,
+  OnnxExportOptions,
+  OnnxGenerateArgs,
+  StepSession,
+  StepStateSpec,
+  TensorClass,
+} from './onnx/index.js';
+export {
+  DEFAULT_OPSET,
+  exportArtifactOnnx,
+  exportOnnx,
+  MAX_OPSET,
+  ONNX_LAYER_CLASSES,
+  onnxGenerate,
+  onnxMetadata,
+  readOnnxMetadata,
+} from './onnx/index.js';
 // PyTorch: safetensors weights and a generated project (model.py, train.py under torchrun)
 export type {
   Safetensors,

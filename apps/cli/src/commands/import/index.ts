@@ -30,6 +30,12 @@ export async function importModel(
   const source = resolve(io.cwd, path);
   const given = stringFlag('format', flags['format']);
   const format = given === undefined ? await detectFormat(source) : formatOf(given);
+  if (format.importFrom === undefined) {
+    throw new CliError(
+      `rnnkit export writes ${format.name}, but rnnkit import does not read it`,
+      2,
+    );
+  }
   const loaded = await format.importFrom(source);
   try {
     const target = resolve(io.cwd, out);
