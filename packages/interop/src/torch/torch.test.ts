@@ -231,9 +231,8 @@ describe('state_dict mapping', () => {
     } as never).apply(x);
     const hard = tfl.model({ inputs: x, outputs: y as tfl.SymbolicTensor, name: 'many_to_one' });
     expect(code(() => torchPlan(hard))).toMatch(/recurrent_activation 'hard_sigmoid'.*sigmoid/);
-    const other = tfl.sequential({
-      layers: [tfl.layers.conv1d({ filters: 1, kernelSize: 1, inputShape: [3, 1] })],
-    });
+    const conv = tfl.layers.conv1d({ filters: 1, kernelSize: 1 }).apply(x) as tfl.SymbolicTensor;
+    const other = tfl.model({ inputs: x, outputs: conv, name: 'many_to_one' });
     expect(code(() => torchPlan(other))).toMatch(/UNSUPPORTED: layer .* is a Conv1D/);
     hard.dispose();
     other.dispose();
