@@ -30,6 +30,8 @@ describe('describeModel', () => {
     const w = (model.getLayer(lstm!.name).getWeights()[0] as tf.Tensor).dataSync();
     expect([...weightOf(lstm!, 'kernel').values]).toEqual([...w]);
     expect(g.outputs).toEqual(['logits']);
+    expect(g.outputTensors).toEqual([0]);
+    expect(lstm!.inputTensors).toEqual([0]);
     expect(() => weightOf(emb, 'bias')).toThrow(/has no weight 'bias': it has embeddings/);
     model.dispose();
   });

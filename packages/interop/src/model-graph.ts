@@ -36,6 +36,8 @@ export interface GraphLayer {
   config: Record<string, unknown>;
   /** Names of the layers whose outputs feed this one, in order (empty for an input). */
   inputs: string[];
+  /** Which output of each of `inputs` it reads (an LSTM with returnState has [y, h, c]). */
+  inputTensors: number[];
   /** Weights by short name: kernel, recurrent_kernel, bias, embeddings, ... */
   weights: Record<string, WeightArray>;
 }
@@ -47,6 +49,8 @@ export interface ModelGraph {
   /** Names of the model's input and output layers. */
   inputs: string[];
   outputs: string[];
+  /** Which output of each of `outputs` the model returns. */
+  outputTensors: number[];
 }
 
 /** The recurrent layer classes rnnkit saves, and the cell each runs. */
@@ -88,6 +92,7 @@ export function describeModel(model: tfl.LayersModel): ModelGraph {
       className: (s?.['class_name'] as string | undefined) ?? layer.getClassName(),
       config: ((s?.['config'] as Json | undefined) ?? {}) as Json,
       inputs: layer.inboundNodes[0]?.inboundLayers.map((l) => l.name) ?? [],
+      inputTensors: [...(layer.inboundNodes[0]?.tensorIndices ?? [])],
       weights,
     };
   });
@@ -96,6 +101,7 @@ export function describeModel(model: tfl.LayersModel): ModelGraph {
     layers,
     inputs: model.inputLayers.map((l) => l.name),
     outputs: model.outputLayers.map((l) => l.name),
+    outputTensors: [...model.outputLayersTensorIndices],
   };
 }
 
