@@ -78,6 +78,7 @@ function recurrentConfig(layer: GraphLayer, goBackwards: boolean): Json {
     return_sequences: c['return_sequences'] === true,
     return_state: c['return_state'] === true,
     go_backwards: goBackwards,
+    zero_output_for_mask: c['zero_output_for_mask'] === true,
     stateful: false,
     unroll: false,
     dropout: 0,
@@ -98,7 +99,11 @@ function recurrentConfig(layer: GraphLayer, goBackwards: boolean): Json {
 }
 
 function cellWeights(layer: GraphLayer, prefix: string): H5Entry[] {
-  const names = ['kernel', 'recurrent_kernel', ...(layer.config['use_bias'] !== false ? ['bias'] : [])];
+  const names = [
+    'kernel',
+    'recurrent_kernel',
+    ...(layer.config['use_bias'] !== false ? ['bias'] : []),
+  ];
   return names.map((n, i) => {
     const w = weightOf(layer, n);
     return { path: `${prefix}/cell/vars/${i}`, shape: w.shape, values: w.values };
@@ -106,7 +111,11 @@ function cellWeights(layer: GraphLayer, prefix: string): H5Entry[] {
 }
 
 /** Builds the Keras config and weights of an rnnkit model. */
-export function toKeras(model: tfl.LayersModel): { config: Json; entries: H5Entry[]; groups: Out['groups'] } {
+export function toKeras(model: tfl.LayersModel): {
+  config: Json;
+  entries: H5Entry[];
+  groups: Out['groups'];
+} {
   const graph = describeModel(model);
   const logical = logicalLayers(graph);
   const out: Out = { layers: [], entries: [], groups: [] };
@@ -117,7 +126,8 @@ export function toKeras(model: tfl.LayersModel): { config: Json; entries: H5Entr
     used.set(base, n === undefined ? 0 : n + 1);
     return `layers/${n === undefined ? base : `${base}_${n + 1}`}`;
   };
-  const group = (path: string, name: string) => out.groups.push({ path: `${path}/vars`, name: 'name', value: name });
+  const group = (path: string, name: string) =>
+    out.groups.push({ path: `${path}/vars`, name: 'name', value: name });
   /** Which rnnkit layer name a reference resolves to (folded layers -> their bidirectional). */
   const shapeOf = (name: string, tensor: number): (number | null)[] => {
     const l = model.getLayer(name);
@@ -130,12 +140,21 @@ export function toKeras(model: tfl.LayersModel): { config: Json; entries: H5Entr
     const t = l.inboundNodes[0]?.outputTensors[tensor];
     return t?.dtype === 'int32' ? 'int32' : 'float32';
   };
-  const call = (names: string[], tensors: number[], asList: boolean): Json[] => {
+  const call = (
+    names: string[],
+    tensors: number[],
+    asList: boolean,
+    initialState = false,
+  ): Json[] => {
     const tensor = (n: string, i: number) => ({
       class_name: '__keras_tensor__',
       config: { shape: shapeOf(n, i), dtype: dtypeOf(n, i), keras_history: [n, 0, i] },
     });
     const args = names.map((n, i) => tensor(n, tensors[i] ?? 0));
+    if (initialState && args.length > 1) {
+      // a recurrent layer called on [x, ...states]: Keras takes the states as initial_state=
+      return [{ args: args.slice(0, 1), kwargs: { initial_state: args.slice(1) } }];
+    }
     return [{ args: asList ? [args] : args, kwargs: {} }];
   };
   for (const l of logical) {
@@ -143,7 +162,16 @@ export function toKeras(model: tfl.LayersModel): { config: Json; entries: H5Entr
       const c = l.layer.config;
       const shape = (c['batch_input_shape'] ?? c['batch_shape']) as unknown[];
       out.layers.push(
-        layerEntry('InputLayer', l.layer.name, { batch_shape: shape, dtype: c['dtype'] === 'int32' ? 'int32' : 'float32', sparse: false }, []),
+        layerEntry(
+          'InputLayer',
+          l.layer.name,
+          {
+            batch_shape: shape,
+            dtype: c['dtype'] === 'int32' ? 'int32' : 'float32',
+            sparse: false,
+          },
+          [],
+        ),
       );
       delete (out.layers.at(-1)!['config'] as Json)['trainable'];
       group(pathOf('InputLayer'), l.layer.name);
@@ -167,7 +195,10 @@ export function toKeras(model: tfl.LayersModel): { config: Json; entries: H5Entr
       name: graph.name,
       trainable: true,
       layers: out.layers,
-      input_layers: ref(graph.inputs, graph.inputs.map(() => 0)),
+      input_layers: ref(
+        graph.inputs,
+        graph.inputs.map(() => 0),
+      ),
       output_layers: ref(graph.outputs, graph.outputTensors),
     },
     registered_name: 'Functional',
@@ -178,7 +209,7 @@ export function toKeras(model: tfl.LayersModel): { config: Json; entries: H5Entr
   return { config, entries: out.entries, groups: out.groups };
 }
 
-type Call = (names: string[], tensors: number[], asList: boolean) => Json[];
+type Call = (names: string[], tensors: number[], asList: boolean, initialState?: boolean) => Json[];
 
 function exportRecurrent(
   l: Extract<LogicalLayer, { kind: 'recurrent' }>,
@@ -188,10 +219,17 @@ function exportRecurrent(
   call: Call,
 ): void {
   const f = l.forward;
-  const inbound = call(l.inputs, f.inputTensors, false);
+  const inbound = call(l.inputs, f.inputTensors, false, true);
   if (!l.backward) {
     const path = pathOf(f.className);
-    out.layers.push(layerEntry(f.className, f.name, recurrentConfig(f, f.config['go_backwards'] === true), inbound));
+    out.layers.push(
+      layerEntry(
+        f.className,
+        f.name,
+        recurrentConfig(f, f.config['go_backwards'] === true),
+        inbound,
+      ),
+    );
     group(path, f.name);
     group(`${path}/cell`, `${snakeCase(f.className)}_cell`);
     out.entries.push(...cellWeights(f, path));
@@ -199,7 +237,10 @@ function exportRecurrent(
   }
   const b = l.backward;
   if (f.config['return_state'] === true || b.config['return_state'] === true) {
-    throw new InteropError('UNSUPPORTED', `bidirectional layer '${l.name}' returns its states: rnnkit exports Bidirectional without return_state`);
+    throw new InteropError(
+      'UNSUPPORTED',
+      `bidirectional layer '${l.name}' returns its states: rnnkit exports Bidirectional without return_state`,
+    );
   }
   const inner = (layer: GraphLayer, name: string, back: boolean): Json => ({
     module: 'keras.layers',
@@ -245,11 +286,19 @@ function exportLayer(
   const weights: [string, string][] = [];
   switch (cls) {
     case 'Embedding':
-      config = { input_dim: c['input_dim'], output_dim: c['output_dim'], mask_zero: c['mask_zero'] === true };
+      config = {
+        input_dim: c['input_dim'],
+        output_dim: c['output_dim'],
+        mask_zero: c['mask_zero'] === true,
+      };
       weights.push(['embeddings', '0']);
       break;
     case 'Dense':
-      config = { units: c['units'], activation: activationOf(layer, 'activation'), use_bias: c['use_bias'] !== false };
+      config = {
+        units: c['units'],
+        activation: activationOf(layer, 'activation'),
+        use_bias: c['use_bias'] !== false,
+      };
       weights.push(['kernel', '0']);
       if (c['use_bias'] !== false) weights.push(['bias', '1']);
       break;
@@ -264,7 +313,10 @@ function exportLayer(
       break;
     case 'Concatenate':
       if (c['axis'] !== -1 && c['axis'] !== undefined) {
-        throw new InteropError('UNSUPPORTED', `layer '${layer.name}' (Concatenate) joins along axis ${String(c['axis'])}: rnnkit exports joins along the last axis`);
+        throw new InteropError(
+          'UNSUPPORTED',
+          `layer '${layer.name}' (Concatenate) joins along axis ${String(c['axis'])}: rnnkit exports joins along the last axis`,
+        );
       }
       config = { axis: -1 };
       break;
@@ -289,7 +341,10 @@ export async function kerasBytes(model: tfl.LayersModel): Promise<Uint8Array> {
   const weights = await writeH5(entries, groups);
   return writeKerasArchive({
     config: JSON.stringify(config),
-    metadata: JSON.stringify({ keras_version: KERAS_VERSION, date_saved: new Date().toISOString() }),
+    metadata: JSON.stringify({
+      keras_version: KERAS_VERSION,
+      date_saved: new Date().toISOString(),
+    }),
     weights,
   });
 }
@@ -304,6 +359,9 @@ export async function exportKeras(model: tfl.LayersModel, file: string): Promise
     await rename(tmp, file);
   } catch (e) {
     await rm(tmp, { force: true });
-    throw new InteropError('IO', `${file} cannot be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): check the folder exists and is writable`);
+    throw new InteropError(
+      'IO',
+      `${file} cannot be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): check the folder exists and is writable`,
+    );
   }
 }

@@ -72,7 +72,8 @@ export function snakeCase(name: string): string {
     .toLowerCase();
 }
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Json =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Refuses any part of a config that would make Keras run code or load a custom class. */
 function checkSafe(node: unknown, file: string, where: string): void {
@@ -131,7 +132,10 @@ function tensorRefs(arg: unknown, file: string, layer: string): TensorRef[] {
   if (isObject(arg) && arg['class_name'] === '__keras_tensor__' && isObject(arg['config'])) {
     const h = arg['config']['keras_history'];
     if (!Array.isArray(h) || typeof h[0] !== 'string') {
-      throw new InteropError('MALFORMED', `${file}: layer '${layer}' has an input without keras_history`);
+      throw new InteropError(
+        'MALFORMED',
+        `${file}: layer '${layer}' has an input without keras_history`,
+      );
     }
     if (h[1] !== 0) {
       throw new InteropError(
@@ -143,6 +147,8 @@ function tensorRefs(arg: unknown, file: string, layer: string): TensorRef[] {
   }
   return [];
 }
+
+const RECURRENT = ['SimpleRNN', 'LSTM', 'GRU'];
 
 /** The classes that are ops (not layers) and so have no weights group. */
 const isOp = (l: Json): boolean =>
@@ -157,7 +163,8 @@ function checkLayer(file: string, name: string, cls: string, c: Json): void {
   }
   if (cls === 'Bidirectional') {
     const inner = isObject(c['layer']) ? String(c['layer']['class_name']) : 'nothing';
-    if (!['SimpleRNN', 'LSTM', 'GRU'].includes(inner)) throw unsupported(file, name, cls, `of ${inner}`);
+    if (!['SimpleRNN', 'LSTM', 'GRU'].includes(inner))
+      throw unsupported(file, name, cls, `of ${inner}`);
     if (c['merge_mode'] == null) throw unsupported(file, name, cls, 'with merge_mode=None');
   }
   for (const flag of ['stateful', 'unroll'] as const) {
@@ -171,7 +178,10 @@ export function readKerasConfig(text: string, file: string): KerasGraph {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new InteropError('MALFORMED', `${file}: config.json is not JSON (${(e as Error).message})`);
+    throw new InteropError(
+      'MALFORMED',
+      `${file}: config.json is not JSON (${(e as Error).message})`,
+    );
   }
   if (!isObject(doc) || !isObject(doc['config'])) {
     throw new InteropError('MALFORMED', `${file}: config.json has no model config`);
@@ -236,12 +246,18 @@ function sequential(config: Json, raw: Json[], file: string): KerasGraph {
     layers.push({ name, className: lc, config: c, inputs: [prev], weightPath: path(lc) });
     prev = { layer: name, tensor: 0 };
   }
-  return { name: String(config['name'] ?? 'sequential'), layers, inputs: [{ layer: inputName, tensor: 0 }], outputs: [prev] };
+  return {
+    name: String(config['name'] ?? 'sequential'),
+    layers,
+    inputs: [{ layer: inputName, tensor: 0 }],
+    outputs: [prev],
+  };
 }
 
 function refList(v: unknown): TensorRef[] {
   // [name, node, tensor] or a list of them
-  if (Array.isArray(v) && typeof v[0] === 'string') return [{ layer: v[0], tensor: Number(v[2] ?? 0) }];
+  if (Array.isArray(v) && typeof v[0] === 'string')
+    return [{ layer: v[0], tensor: Number(v[2] ?? 0) }];
   return Array.isArray(v) ? v.flatMap(refList) : [];
 }
 
@@ -261,7 +277,7 @@ function functional(config: Json, raw: Json[], file: string): KerasGraph {
     const args = node ? tensorRefs(node['args'], file, name) : [];
     if (isOp(l)) {
       // mask_zero's NotEqual(x, 0): the mask follows the Embedding in rnnkit, so the op goes
-      if (lc === 'NotEqual' && args.length === 1 && (node?.['args'] as unknown[])[1] === 0) {
+      if (lc === 'NotEqual' && args.length === 1 && (node?.['args'] as unknown[] | undefined)?.[1] === 0) {
         maskOps.set(name, args[0]!);
         continue;
       }
@@ -273,8 +289,17 @@ function functional(config: Json, raw: Json[], file: string): KerasGraph {
       if (k === 'training') continue;
       const refs = tensorRefs(v, file, name);
       if (k === 'mask' && refs.every((r) => maskOps.has(r.layer))) continue;
+      if (k === 'initial_state' && RECURRENT.includes(lc) && refs.length > 0) {
+        args.push(...refs); // rnnkit's recurrent layers take [x, ...initial states]
+        continue;
+      }
       if (refs.length > 0 || (k !== 'mask' && v != null)) {
-        throw unsupported(file, name, lc, `called with ${k}= (only masks from mask_zero are supported)`);
+        throw unsupported(
+          file,
+          name,
+          lc,
+          `called with ${k}= (supported: the mask of mask_zero, and initial_state of a recurrent layer)`,
+        );
       }
     }
     layers.push({
@@ -289,7 +314,10 @@ function functional(config: Json, raw: Json[], file: string): KerasGraph {
   for (const l of layers) {
     for (const r of l.inputs) {
       if (!known.has(r.layer)) {
-        throw new InteropError('MALFORMED', `${file}: layer '${l.name}' reads '${r.layer}', which is not a layer of the model`);
+        throw new InteropError(
+          'MALFORMED',
+          `${file}: layer '${l.name}' reads '${r.layer}', which is not a layer of the model`,
+        );
       }
     }
   }

@@ -35,7 +35,10 @@ async function readSource(source: KerasSource): Promise<{ bytes: Uint8Array; nam
   try {
     return { bytes: new Uint8Array(await readFile(source)), name: source };
   } catch (e) {
-    throw new InteropError('IO', `${source} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): check the path`);
+    throw new InteropError(
+      'IO',
+      `${source} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): check the path`,
+    );
   }
 }
 
@@ -53,7 +56,9 @@ export async function kerasParts(
     const a = readKerasArchive(bytes, name);
     let kerasVersion = 'unknown';
     try {
-      kerasVersion = String((JSON.parse(a.metadata) as { keras_version?: string }).keras_version ?? kerasVersion);
+      kerasVersion = String(
+        (JSON.parse(a.metadata) as { keras_version?: string }).keras_version ?? kerasVersion,
+      );
     } catch {
       // metadata.json is informative only
     }
@@ -87,10 +92,16 @@ export async function importKeras(
     const read = (path: string, shape: number[]): Float32Array => {
       const ds = h5.datasets.get(path);
       if (ds === undefined) {
-        throw new InteropError('MALFORMED', `${parts.name}: the weights file has no ${path}, which the config needs: the weights and config.json come from different models`);
+        throw new InteropError(
+          'MALFORMED',
+          `${parts.name}: the weights file has no ${path}, which the config needs: the weights and config.json come from different models`,
+        );
       }
       if (ds.shape.join() !== shape.join()) {
-        throw new InteropError('MALFORMED', `${parts.name}: weight ${path} is [${ds.shape}] in the file but the config declares [${shape}]: the weights and config.json come from different models`);
+        throw new InteropError(
+          'MALFORMED',
+          `${parts.name}: weight ${path} is [${ds.shape}] in the file but the config declares [${shape}]: the weights and config.json come from different models`,
+        );
       }
       used.add(path);
       return ds.read();
@@ -99,14 +110,23 @@ export async function importKeras(
       format: 'rnnkit-model',
       formatVersion: ARTIFACT_FORMAT_VERSION,
       task: options.task ?? 'keras',
-      topology: { builder: 'keras', args: { source: parts.name.split(/[\\/]/).pop() ?? parts.name, kerasVersion: parts.kerasVersion } },
+      topology: {
+        builder: 'keras',
+        args: {
+          source: parts.name.split(/[\\/]/).pop() ?? parts.name,
+          kerasVersion: parts.kerasVersion,
+        },
+      },
       createdWith: { library: '@rnnkit/interop', tfjs: 'unknown' },
     };
     const model = await buildImported(graph, read, parts.name, meta);
     const extra = [...h5.datasets.keys()].filter((p) => !used.has(p));
     if (extra.length > 0) {
       model.dispose();
-      throw new InteropError('MALFORMED', `${parts.name}: the weights file holds ${extra.slice(0, 3).join(', ')}${extra.length > 3 ? ` and ${extra.length - 3} more` : ''}, which no layer of the config uses: the weights and config.json come from different models`);
+      throw new InteropError(
+        'MALFORMED',
+        `${parts.name}: the weights file holds ${extra.slice(0, 3).join(', ')}${extra.length > 3 ? ` and ${extra.length - 3} more` : ''}, which no layer of the config uses: the weights and config.json come from different models`,
+      );
     }
     return { model, meta };
   } finally {

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { it } from 'vitest';
-import { importKeras } from './import.js';
 import { exportKeras } from './export.js';
+import { importKeras } from './import.js';
+
 it('exports', async () => {
   await tf.setBackend('cpu');
   for (const f of ['/tmp/i21/a.keras', '/tmp/i21/b.keras']) {

@@ -49,7 +49,13 @@ interface Built {
   weights: { name: string; shape: number[]; values: Float32Array }[];
 }
 
-function activation(file: string, l: KerasLayer, key: string, allowed: readonly string[], c = l.config): string {
+function activation(
+  file: string,
+  l: KerasLayer,
+  key: string,
+  allowed: readonly string[],
+  c = l.config,
+): string {
   const a = c[key] ?? 'linear';
   if (typeof a !== 'string' || !allowed.includes(a)) {
     const hint =
@@ -66,7 +72,10 @@ function activation(file: string, l: KerasLayer, key: string, allowed: readonly 
 
 const int = (v: unknown, what: string, file: string, layer: string): number => {
   if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0 || v > 2 ** 28) {
-    throw new InteropError('MALFORMED', `${file}: layer '${layer}' has ${what} ${JSON.stringify(v)}: expected a positive integer`);
+    throw new InteropError(
+      'MALFORMED',
+      `${file}: layer '${layer}' has ${what} ${JSON.stringify(v)}: expected a positive integer`,
+    );
   }
   return v;
 };
@@ -82,29 +91,46 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
   const shapeOf = (r: TensorRef): Shape => {
     const s = shapes.get(r.layer)?.[r.tensor];
     if (s === undefined) {
-      throw new InteropError('MALFORMED', `${file}: output ${r.tensor} of '${r.layer}' is used before it is made`);
+      throw new InteropError(
+        'MALFORMED',
+        `${file}: output ${r.tensor} of '${r.layer}' is used before it is made`,
+      );
     }
     return s;
   };
-  const inbound = (refs: TensorRef[]) => [refs.map((r) => [alias.get(r.layer) ?? r.layer, 0, r.tensor, {}])];
+  const inbound = (refs: TensorRef[]) => [
+    refs.map((r) => [alias.get(r.layer) ?? r.layer, 0, r.tensor, {}]),
+  ];
   const add = (name: string, cls: string, config: Json, from: TensorRef[] | unknown[][]) => {
     layers.push({
       name,
       class_name: cls,
       config: { ...config, name, trainable: true },
-      inbound_nodes: from.length === 0 ? [] : Array.isArray(from[0]) ? from : inbound(from as TensorRef[]),
+      inbound_nodes:
+        from.length === 0 ? [] : Array.isArray(from[0]) ? from : inbound(from as TensorRef[]),
     });
   };
   const weight = (tfjsName: string, path: string, shape: number[]) => {
     weights.push({ name: tfjsName, shape, values: read(path, shape) });
   };
   const fresh = (base: string): string => {
-    if (names.has(base)) throw new InteropError('UNSUPPORTED', `${file}: rnnkit names a part of a layer '${base}', which the model already uses: rename that layer`);
+    if (names.has(base))
+      throw new InteropError(
+        'UNSUPPORTED',
+        `${file}: rnnkit names a part of a layer '${base}', which the model already uses: rename that layer`,
+      );
     names.add(base);
     return base;
   };
 
-  const recurrent = (l: KerasLayer, c: Json, name: string, path: string, x: Shape, goBackwards: boolean) => {
+  const recurrent = (
+    l: KerasLayer,
+    c: Json,
+    name: string,
+    path: string,
+    x: Shape,
+    goBackwards: boolean,
+  ) => {
     const cell = CELLS[String(c['class_name'] ?? l.className)] ?? CELLS[l.className];
     const cls = Object.keys(CELLS).find((k) => CELLS[k] === cell)!;
     const units = int(c['units'], 'units', file, l.name);
@@ -124,15 +150,18 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
       return_sequences: c['return_sequences'] === true,
       return_state: c['return_state'] === true,
       go_backwards: goBackwards,
+      zero_output_for_mask: c['zero_output_for_mask'] === true,
       stateful: false,
       unroll: false,
     };
-    if (cell !== 'rnn') config['recurrent_activation'] = activation(file, l, 'recurrent_activation', ['sigmoid'], c);
+    if (cell !== 'rnn')
+      config['recurrent_activation'] = activation(file, l, 'recurrent_activation', ['sigmoid'], c);
     if (cell === 'lstm') config['unit_forget_bias'] = false;
     if (cell === 'gru') config['reset_after'] = resetAfter;
     weight(`${name}/kernel`, `${path}/cell/vars/0`, [features, k * units]);
     weight(`${name}/recurrent_kernel`, `${path}/cell/vars/1`, [units, k * units]);
-    if (useBias) weight(`${name}/bias`, `${path}/cell/vars/2`, resetAfter ? [2, k * units] : [k * units]);
+    if (useBias)
+      weight(`${name}/bias`, `${path}/cell/vars/2`, resetAfter ? [2, k * units] : [k * units]);
     return { cls, config, units };
   };
 
@@ -143,7 +172,8 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
     switch (l.className) {
       case 'InputLayer': {
         const shape = (c['batch_shape'] ?? c['batch_input_shape']) as Shape;
-        if (!Array.isArray(shape)) throw new InteropError('MALFORMED', `${file}: input '${l.name}' has no batch_shape`);
+        if (!Array.isArray(shape))
+          throw new InteropError('MALFORMED', `${file}: input '${l.name}' has no batch_shape`);
         const dtype = /int/.test(String(c['dtype'] ?? 'float32')) ? 'int32' : 'float32';
         add(l.name, 'InputLayer', { batch_input_shape: shape, dtype, sparse: false }, []);
         shapes.set(l.name, [shape]);
@@ -152,7 +182,17 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
       case 'Embedding': {
         const inputDim = int(c['input_dim'], 'input_dim', file, l.name);
         const outputDim = int(c['output_dim'], 'output_dim', file, l.name);
-        add(l.name, 'Embedding', { input_dim: inputDim, output_dim: outputDim, mask_zero: c['mask_zero'] === true, embeddings_initializer: ZEROS }, l.inputs);
+        add(
+          l.name,
+          'Embedding',
+          {
+            input_dim: inputDim,
+            output_dim: outputDim,
+            mask_zero: c['mask_zero'] === true,
+            embeddings_initializer: ZEROS,
+          },
+          l.inputs,
+        );
         weight(`${l.name}/embeddings`, `${P}/vars/0`, [inputDim, outputDim]);
         shapes.set(l.name, [[...x, outputDim]]);
         break;
@@ -166,7 +206,12 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
         shapes.set(l.name, [x]);
         break;
       case 'Activation':
-        add(l.name, 'Activation', { activation: activation(file, l, 'activation', DENSE_ACTIVATIONS) }, l.inputs);
+        add(
+          l.name,
+          'Activation',
+          { activation: activation(file, l, 'activation', DENSE_ACTIVATIONS) },
+          l.inputs,
+        );
         shapes.set(l.name, [x]);
         break;
       case 'Dense':
@@ -176,7 +221,18 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
         const features = int(x.at(-1), 'an input feature size', file, l.name);
         const useBias = inner['use_bias'] !== false;
         const vars = l.className === 'Dense' ? `${P}/vars` : `${P}/layer/vars`;
-        add(l.name, 'Dense', { units, activation: activation(file, l, 'activation', DENSE_ACTIVATIONS, inner), use_bias: useBias, kernel_initializer: ZEROS, bias_initializer: ZEROS }, l.inputs);
+        add(
+          l.name,
+          'Dense',
+          {
+            units,
+            activation: activation(file, l, 'activation', DENSE_ACTIVATIONS, inner),
+            use_bias: useBias,
+            kernel_initializer: ZEROS,
+            bias_initializer: ZEROS,
+          },
+          l.inputs,
+        );
         weight(`${l.name}/kernel`, `${vars}/0`, [features, units]);
         if (useBias) weight(`${l.name}/bias`, `${vars}/1`, [units]);
         shapes.set(l.name, [[...x.slice(0, -1), units]]);
@@ -186,9 +242,15 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
         const ins = l.inputs.map(shapeOf);
         const axis = Number(c['axis'] ?? -1);
         const rank = ins[0]?.length ?? 0;
-        if (axis !== -1 && axis !== rank - 1) throw new InteropError('UNSUPPORTED', `${file}: layer '${l.name}' (Concatenate) joins along axis ${axis}: rnnkit supports the last axis (-1)`);
+        if (axis !== -1 && axis !== rank - 1)
+          throw new InteropError(
+            'UNSUPPORTED',
+            `${file}: layer '${l.name}' (Concatenate) joins along axis ${axis}: rnnkit supports the last axis (-1)`,
+          );
         add(l.name, 'Concatenate', { axis: -1 }, l.inputs);
-        shapes.set(l.name, [[...(ins[0] ?? []).slice(0, -1), ins.reduce((n, s) => n + Number(s.at(-1)), 0)]]);
+        shapes.set(l.name, [
+          [...(ins[0] ?? []).slice(0, -1), ins.reduce((n, s) => n + Number(s.at(-1)), 0)],
+        ]);
         break;
       }
       case 'SimpleRNN':
@@ -196,29 +258,50 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
       case 'GRU': {
         const r = recurrent(l, c, l.name, P, x, c['go_backwards'] === true);
         add(l.name, r.cls, r.config, l.inputs);
-        const y: Shape = r.config['return_sequences'] ? [x[0] ?? null, x[1] ?? null, r.units] : [x[0] ?? null, r.units];
+        const y: Shape = r.config['return_sequences']
+          ? [x[0] ?? null, x[1] ?? null, r.units]
+          : [x[0] ?? null, r.units];
         const state: Shape = [x[0] ?? null, r.units];
-        shapes.set(l.name, [y, ...(r.config['return_state'] ? (r.cls === 'LSTM' ? [state, state] : [state]) : [])]);
+        shapes.set(l.name, [
+          y,
+          ...(r.config['return_state'] ? (r.cls === 'LSTM' ? [state, state] : [state]) : []),
+        ]);
         break;
       }
       case 'Bidirectional': {
         const inner = c['layer'] as Json;
-        const ic = { ...(inner['config'] as Json), class_name: inner['class_name'] };
+        const ic: Json = { ...(inner['config'] as Json), class_name: inner['class_name'] };
         const back = (c['backward_layer'] as Json | undefined) ?? inner;
-        const bc = { ...(back['config'] as Json), class_name: back['class_name'] };
+        const bc: Json = { ...(back['config'] as Json), class_name: back['class_name'] };
         if (ic['go_backwards'] === true || ic['return_state'] === true) {
-          throw new InteropError('UNSUPPORTED', `${file}: layer '${l.name}' (Bidirectional) wraps a layer with ${ic['go_backwards'] === true ? 'go_backwards' : 'return_state'}=True: rnnkit imports Bidirectional without it`);
+          throw new InteropError(
+            'UNSUPPORTED',
+            `${file}: layer '${l.name}' (Bidirectional) wraps a layer with ${ic['go_backwards'] === true ? 'go_backwards' : 'return_state'}=True: rnnkit imports Bidirectional without it`,
+          );
         }
-        if (bc['class_name'] !== ic['class_name'] || bc['units'] !== ic['units'] || bc['return_sequences'] !== ic['return_sequences']) {
-          throw new InteropError('UNSUPPORTED', `${file}: layer '${l.name}' (Bidirectional) has a backward_layer unlike its forward layer: rnnkit imports Bidirectional with two layers of the same kind`);
+        if (
+          bc['class_name'] !== ic['class_name'] ||
+          bc['units'] !== ic['units'] ||
+          bc['return_sequences'] !== ic['return_sequences']
+        ) {
+          throw new InteropError(
+            'UNSUPPORTED',
+            `${file}: layer '${l.name}' (Bidirectional) has a backward_layer unlike its forward layer: rnnkit imports Bidirectional with two layers of the same kind`,
+          );
         }
         const mode = String(c['merge_mode']);
         const merge = MERGES[mode];
-        if (merge === undefined) throw new InteropError('UNSUPPORTED', `${file}: layer '${l.name}' (Bidirectional) has merge_mode ${mode}: supported are ${Object.keys(MERGES).join(', ')}`);
+        if (merge === undefined)
+          throw new InteropError(
+            'UNSUPPORTED',
+            `${file}: layer '${l.name}' (Bidirectional) has merge_mode ${mode}: supported are ${Object.keys(MERGES).join(', ')}`,
+          );
         const fName = fresh(`${l.name}_forward`);
         const bName = fresh(`${l.name}_backward`);
-        const f = recurrent(l, { ...ic, return_state: false }, fName, `${P}/forward_layer`, x, false);
-        const b = recurrent(l, { ...bc, return_state: false }, bName, `${P}/backward_layer`, x, true);
+        // Keras's Bidirectional forces zero_output_for_mask = return_sequences on both layers
+        const zero = { return_state: false, zero_output_for_mask: ic['return_sequences'] === true };
+        const f = recurrent(l, { ...ic, ...zero }, fName, `${P}/forward_layer`, x, false);
+        const b = recurrent(l, { ...bc, ...zero }, bName, `${P}/backward_layer`, x, true);
         add(fName, f.cls, f.config, l.inputs);
         add(bName, b.cls, b.config, l.inputs);
         let backOut = bName;
@@ -233,11 +316,16 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
           ],
         ]);
         const u = mode === 'concat' ? 2 * f.units : f.units;
-        shapes.set(l.name, [f.config['return_sequences'] ? [x[0] ?? null, x[1] ?? null, u] : [x[0] ?? null, u]]);
+        shapes.set(l.name, [
+          f.config['return_sequences'] ? [x[0] ?? null, x[1] ?? null, u] : [x[0] ?? null, u],
+        ]);
         break;
       }
       default:
-        throw new InteropError('UNSUPPORTED', `${file}: layer '${l.name}' is a ${l.className}, which rnnkit cannot import`);
+        throw new InteropError(
+          'UNSUPPORTED',
+          `${file}: layer '${l.name}' is a ${l.className}, which rnnkit cannot import`,
+        );
     }
   }
   for (const r of graph.outputs) shapeOf(r);
