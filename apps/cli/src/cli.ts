@@ -155,6 +155,35 @@ export async function run(argv: string[], io: Io): Promise<void> {
     });
 
   cli
+    .command('export <model>', 'Write a saved model in another format (see --format)')
+    .option('--format <name>', 'Target format: torch')
+    .option('--out <path>', 'Folder (or file) to write')
+    .option(
+      '--data <file>',
+      'torch: also the training windows and train.py (train flags: --dataset, --column, ...)',
+    )
+    .option('--dataset <name>', 'torch: a bundled dataset instead of --data')
+    .option('--column <names>', 'torch --data: as for rnnkit train')
+    .option('--target <name>', 'torch --data: as for rnnkit train')
+    .option('--text-field <name>', 'torch --data: as for rnnkit train')
+    .option('--label-field <name>', 'torch --data: as for rnnkit train')
+    .option('--val-split <share>', 'torch --data: the held-out share the run used (default 0.1)')
+    .option('--force', 'Replace --out when it exists')
+    .example('rnnkit export out/lm --format torch --out out/lm-torch --data book.txt')
+    .action((model: string, options) => {
+      task = import('./commands/export/index.js').then((m) => m.exportModel(model, options, io));
+    });
+
+  cli
+    .command('import <path>', 'Turn a model of another format into an rnnkit model folder')
+    .option('--out <dir>', 'Folder the rnnkit model is saved into')
+    .option('--format <name>', 'The input format (default: recognised from the path)')
+    .example('rnnkit import out/lm-torch --out out/lm-ddp')
+    .action((path: string, options) => {
+      task = import('./commands/import/index.js').then((m) => m.importModel(path, options, io));
+    });
+
+  cli
     .command('datasets', 'List the bundled datasets with size, licence and source')
     .option('--json', 'One JSON object per dataset')
     .example('rnnkit datasets')

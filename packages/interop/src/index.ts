@@ -9,6 +9,9 @@
  */
 export type { InteropErrorCode } from './errors.js';
 export { InteropError } from './errors.js';
+// The formats of rnnkit export / rnnkit import (Node: they read and write files)
+export type { ExportOptions, InteropFormat } from './formats.js';
+export { detectFormat, FORMATS, formatOf, writeFolder } from './formats.js';
 export type {
   BidirectionalMerge,
   GraphLayer,
@@ -17,3 +20,26 @@ export type {
   WeightArray,
 } from './model-graph.js';
 export { describeModel, logicalLayers, RECURRENT_CLASSES, weightOf } from './model-graph.js';
+// PyTorch: safetensors weights and a generated project (model.py, train.py under torchrun)
+export type {
+  Safetensors,
+  TensorArray,
+  TorchArchitecture,
+  TorchFiles,
+  TorchLoss,
+  TorchPlan,
+  TorchTrainingData,
+} from './torch/index.js';
+export {
+  exportTorch,
+  importTorch,
+  modelPy,
+  readSafetensors,
+  TORCH_FILES,
+  TRAIN_FILES,
+  torchPlan,
+  torchStateDict,
+  trainPy,
+  weightsFromTorch,
+  writeSafetensors,
+} from './torch/index.js';
