@@ -156,7 +156,7 @@ export async function run(argv: string[], io: Io): Promise<void> {
 
   cli
     .command('export <model>', 'Write a saved model in another format (see --format)')
-    .option('--format <name>', 'Target format: torch')
+    .option('--format <name>', 'Target format: torch or keras')
     .option('--out <path>', 'Folder (or file) to write')
     .option(
       '--data <file>',
@@ -170,6 +170,7 @@ export async function run(argv: string[], io: Io): Promise<void> {
     .option('--val-split <share>', 'torch --data: the held-out share the run used (default 0.1)')
     .option('--force', 'Replace --out when it exists')
     .example('rnnkit export out/lm --format torch --out out/lm-torch --data book.txt')
+    .example('rnnkit export out/lm --format keras --out lm.keras')
     .action((model: string, options) => {
       task = import('./commands/export/index.js').then((m) => m.exportModel(model, options, io));
     });
@@ -178,7 +179,12 @@ export async function run(argv: string[], io: Io): Promise<void> {
     .command('import <path>', 'Turn a model of another format into an rnnkit model folder')
     .option('--out <dir>', 'Folder the rnnkit model is saved into')
     .option('--format <name>', 'The input format (default: recognised from the path)')
+    .option('--config <file>', 'keras: the config.json of a .weights.h5 file')
+    .option('--task <name>', 'The task to record, e.g. text-generation (with --vocab)')
+    .option('--vocab <file>', 'The vocab: rnnkit vocab JSON, or a JSON list of chars in id order')
+    .option('--scaler <file>', 'The scaler JSON of a forecasting model')
     .example('rnnkit import out/lm-torch --out out/lm-ddp')
+    .example('rnnkit import lm.keras --out out/lm --task text-generation --vocab chars.json')
     .action((path: string, options) => {
       task = import('./commands/import/index.js').then((m) => m.importModel(path, options, io));
     });

@@ -4,6 +4,7 @@ Run with the pinned environment's python (`node scripts/python-env.mjs` prints i
 
     python packages/interop/scripts/keras_fixtures.py build OUT [--only a,b]  # models + inputs + Keras outputs
     python packages/interop/scripts/keras_fixtures.py check OUT               # Keras's outputs of OUT/*.rnnkit.keras
+    python packages/interop/scripts/keras_fixtures.py charlm OUT              # a trained char LSTM and Keras's greedy text
 
 `build` writes, per architecture NAME: NAME.keras (keras model.save) and NAME.json
 ({"inputs": [...], "dtype": "int32"|"float32", "outputs": [...]}, Keras's predict on the inputs).
@@ -224,6 +225,44 @@ def build(out, only):
     print("built", out)
 
 
+CHAR_TEXT = (
+    "the quick brown fox jumps over the lazy dog. "
+    "a recurrent network reads one character at a time and keeps a state. "
+    "the state carries what it has read so far, and the next character comes from it. "
+) * 6
+
+
+def charlm(out, prime="the ", length=200):
+    """A Keras-trained character LSTM (Embedding -> LSTM -> Dense softmax), its chars in id
+    order, and Keras's own greedy loop: predict on the text so far, take the argmax of the last
+    step, append, 200 times."""
+    os.makedirs(out, exist_ok=True)
+    keras.utils.set_random_seed(0)
+    chars = sorted(set(CHAR_TEXT))
+    ids = np.array([chars.index(c) for c in CHAR_TEXT], dtype="int32")
+    L_ = 40
+    x = np.stack([ids[i : i + L_] for i in range(0, len(ids) - L_ - 1, 3)])
+    y = np.stack([ids[i + 1 : i + L_ + 1] for i in range(0, len(ids) - L_ - 1, 3)])
+    model = keras.Sequential([
+        keras.Input((None,), dtype="int32"),
+        L.Embedding(len(chars), 16),
+        L.LSTM(64, return_sequences=True),
+        L.Dense(len(chars), activation="softmax"),
+    ])
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy")
+    model.fit(x, y, batch_size=32, epochs=15, verbose=0)
+    model.save(os.path.join(out, "char_lstm.keras"))
+    with open(os.path.join(out, "chars.json"), "w") as f:
+        json.dump(chars, f)
+    seq = [chars.index(c) for c in prime]
+    for _ in range(length):
+        p = model.predict(np.array([seq], dtype="int32"), verbose=0)[0, -1]
+        seq.append(int(np.argmax(p)))
+    with open(os.path.join(out, "greedy.json"), "w") as f:
+        json.dump({"prime": prime, "text": "".join(chars[i] for i in seq)}, f)
+    print("charlm", out)
+
+
 def check(out):
     results = {}
     for file in sorted(os.listdir(out)):
@@ -252,6 +291,8 @@ if __name__ == "__main__":
     only = sys.argv[4].split(",") if len(sys.argv) > 4 and sys.argv[3] == "--only" else []
     if cmd == "build":
         build(out, only)
+    elif cmd == "charlm":
+        charlm(out)
     elif cmd == "check":
         check(out)
     else:

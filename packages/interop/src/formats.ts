@@ -10,8 +10,9 @@
  * await formatOf('torch').exportTo(loaded, 'out/torch', {});
  * ```
  */
-import type { LoadedModel } from '@rnnkit/models';
+import type { ArtifactMeta, LoadedModel } from '@rnnkit/models';
 import { InteropError } from './errors.js';
+import { exportKeras, importKeras } from './keras/index.js';
 import { exportTorch, importTorch, TORCH_FILES, type TorchFiles } from './torch/index.js';
 import type { TorchTrainingData } from './torch/project.js';
 
@@ -20,6 +21,18 @@ export interface ExportOptions {
   data?: TorchTrainingData;
   /** Replace an existing output folder. */
   force?: boolean;
+}
+
+/** What `rnnkit import` may add to a model (the formats that carry it themselves ignore it). */
+export interface ImportOptions {
+  /** keras: the config.json (path) that goes with a .weights.h5 file. */
+  config?: string;
+  /** The task to record ('text-generation', 'forecasting', ...): with vocab or scaler, a task. */
+  task?: string;
+  /** The vocab the model's ids come from (`vocab.toJSON()`). */
+  vocab?: ArtifactMeta['vocab'];
+  /** The scaler of the model's series (`scaler.toJSON()`). */
+  scaler?: ArtifactMeta['scaler'];
 }
 
 export interface InteropFormat {
@@ -34,7 +47,7 @@ export interface InteropFormat {
   /** Writes the model into `out`; returns the names of the files written. */
   exportTo(model: LoadedModel, out: string, options: ExportOptions): Promise<string[]>;
   /** Reads the model at `path` (a folder or file that `detect` accepted). */
-  importFrom(path: string): Promise<LoadedModel>;
+  importFrom(path: string, options?: ImportOptions): Promise<LoadedModel>;
 }
 
 async function nodeFs() {
@@ -118,8 +131,46 @@ const torch: InteropFormat = {
   },
 };
 
+const keras: InteropFormat = {
+  name: 'keras',
+  writes:
+    'a Keras 3 .keras file (config.json, metadata.json, model.weights.h5) that keras.saving.load_model opens',
+  reads: 'a Keras 3 .keras file, or a .weights.h5 with --config config.json',
+  detect: (p, entries) => entries === null && /\.(keras|h5)$/i.test(p),
+  async exportTo(loaded, out, options) {
+    const { fs, path } = await nodeFs();
+    if (
+      !options.force &&
+      (await fs.stat(out).then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      throw new InteropError('IO', `${out} exists: give another --out, or --force to replace it`);
+    }
+    await exportKeras(loaded.model, out);
+    return [path.basename(out)];
+  },
+  async importFrom(p, options = {}) {
+    const { fs } = await nodeFs();
+    const config =
+      options.config === undefined
+        ? undefined
+        : await fs.readFile(options.config, 'utf8').catch(() => {
+            throw new InteropError('IO', `cannot read --config ${options.config}: check the path`);
+          });
+    const { model, meta } = await importKeras(p, {
+      ...(config !== undefined ? { config } : {}),
+      ...(options.task !== undefined ? { task: options.task } : {}),
+      ...(options.vocab !== undefined ? { vocab: options.vocab } : {}),
+      ...(options.scaler !== undefined ? { scaler: options.scaler } : {}),
+    });
+    return { model, meta, vocab: null, scaler: null };
+  },
+};
+
 /** Every format, by name. The only list: help text and errors come from it. */
-export const FORMATS: readonly InteropFormat[] = [torch];
+export const FORMATS: readonly InteropFormat[] = [torch, keras];
 
 /** The format of a name, or BAD_OPTION listing them. */
 export function formatOf(name: string | undefined): InteropFormat {

@@ -277,7 +277,11 @@ function functional(config: Json, raw: Json[], file: string): KerasGraph {
     const args = node ? tensorRefs(node['args'], file, name) : [];
     if (isOp(l)) {
       // mask_zero's NotEqual(x, 0): the mask follows the Embedding in rnnkit, so the op goes
-      if (lc === 'NotEqual' && args.length === 1 && (node?.['args'] as unknown[] | undefined)?.[1] === 0) {
+      if (
+        lc === 'NotEqual' &&
+        args.length === 1 &&
+        (node?.['args'] as unknown[] | undefined)?.[1] === 0
+      ) {
         maskOps.set(name, args[0]!);
         continue;
       }

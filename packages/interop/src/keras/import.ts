@@ -12,7 +12,7 @@
  * await save(model, 'out/model', meta);
  * ```
  */
-import { ARTIFACT_FORMAT_VERSION, type RnnkitJSON } from '@rnnkit/models';
+import { ARTIFACT_FORMAT_VERSION, type ArtifactMeta, type RnnkitJSON } from '@rnnkit/models';
 import { InteropError } from '../errors.js';
 import { readKerasArchive } from './archive.js';
 import { type KerasGraph, readKerasConfig } from './graph.js';
@@ -20,8 +20,16 @@ import { readH5 } from './h5.js';
 import { buildImported, type ImportedModel } from './to-rnnkit.js';
 
 export interface ImportKerasOptions {
-  /** The task written to the model's rnnkit.json (default 'keras'). */
+  /**
+   * The task written to the model's rnnkit.json (default 'keras'): 'text-generation' with a
+   * `vocab`, or 'forecasting' / 'classification' with what those tasks keep, makes it a task
+   * `loadTask` restores.
+   */
   task?: string;
+  /** The vocab the model's token ids come from (`vocab.toJSON()`), kept in rnnkit.json. */
+  vocab?: ArtifactMeta['vocab'];
+  /** The scaler the model's series were scaled with (`scaler.toJSON()`), kept in rnnkit.json. */
+  scaler?: ArtifactMeta['scaler'];
   /** For a `.weights.h5` source: the model's config.json (text), as Keras writes it. */
   config?: string;
 }
@@ -117,10 +125,13 @@ export async function importKeras(
           kerasVersion: parts.kerasVersion,
         },
       },
+      ...(options.vocab !== undefined ? { vocab: options.vocab } : {}),
+      ...(options.scaler !== undefined ? { scaler: options.scaler } : {}),
       createdWith: { library: '@rnnkit/interop', tfjs: 'unknown' },
     };
     const model = await buildImported(graph, read, parts.name, meta);
-    const extra = [...h5.datasets.keys()].filter((p) => !used.has(p));
+    // optimizer/ (a compiled model's optimizer state) is not the model's: only layers/ must match
+    const extra = [...h5.datasets.keys()].filter((p) => p.startsWith('layers/') && !used.has(p));
     if (extra.length > 0) {
       model.dispose();
       throw new InteropError(
