@@ -13,7 +13,7 @@
  * // python: keras.saving.load_model('model.keras').predict(x)  (rnnkit's outputs within 1e-5)
  * ```
  */
-import type * as tfl from '@tensorflow/tfjs-layers';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { InteropError } from '../errors.js';
 import {
   describeModel,
@@ -72,6 +72,7 @@ function activationOf(layer: GraphLayer, key: string): string {
 function recurrentConfig(layer: GraphLayer, goBackwards: boolean): Json {
   const c = layer.config;
   const out: Json = {
+    trainable: c['trainable'] !== false,
     units: c['units'],
     activation: activationOf(layer, 'activation'),
     use_bias: c['use_bias'] !== false,
@@ -111,11 +112,16 @@ function cellWeights(layer: GraphLayer, prefix: string): H5Entry[] {
 }
 
 /** Builds the Keras config and weights of an rnnkit model. */
-export function toKeras(model: tfl.LayersModel): {
+export function toKeras(outer: tfl.LayersModel): {
   config: Json;
   entries: H5Entry[];
   groups: Out['groups'];
 } {
+  // a Sequential's own layer list leaves out its InputLayer: read the functional model inside
+  const model =
+    outer.getClassName() === 'Sequential'
+      ? tfl.model({ inputs: outer.inputs, outputs: outer.outputs, name: outer.name })
+      : outer;
   const graph = describeModel(model);
   const logical = logicalLayers(graph);
   const out: Out = { layers: [], entries: [], groups: [] };
@@ -287,6 +293,7 @@ function exportLayer(
   switch (cls) {
     case 'Embedding':
       config = {
+        trainable: c['trainable'] !== false, // rnnkit's one-hot input is a frozen Embedding
         input_dim: c['input_dim'],
         output_dim: c['output_dim'],
         mask_zero: c['mask_zero'] === true,

@@ -105,7 +105,7 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
     layers.push({
       name,
       class_name: cls,
-      config: { ...config, name, trainable: true },
+      config: { trainable: true, ...config, name },
       inbound_nodes:
         from.length === 0 ? [] : Array.isArray(from[0]) ? from : inbound(from as TensorRef[]),
     });
@@ -139,6 +139,7 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
     const useBias = c['use_bias'] !== false;
     const resetAfter = cell === 'gru' && c['reset_after'] !== false;
     const config: Json = {
+      trainable: c['trainable'] !== false,
       units,
       activation: activation(file, l, 'activation', RECURRENT_ACTIVATIONS, c),
       use_bias: useBias,
@@ -186,6 +187,7 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
           l.name,
           'Embedding',
           {
+            trainable: c['trainable'] !== false,
             input_dim: inputDim,
             output_dim: outputDim,
             mask_zero: c['mask_zero'] === true,
@@ -225,6 +227,7 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
           l.name,
           'Dense',
           {
+            trainable: c['trainable'] !== false,
             units,
             activation: activation(file, l, 'activation', DENSE_ACTIVATIONS, inner),
             use_bias: useBias,
