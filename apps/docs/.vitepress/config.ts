@@ -44,6 +44,7 @@ export default defineConfig({
           { text: 'Theory: RNN, LSTM, GRU', link: '/guide/theory' },
           { text: 'The model artifact', link: '/guide/artifact' },
           { text: 'Choosing a backend', link: '/guide/backends' },
+          { text: 'Bring a Keras model', link: '/guide/keras' },
           { text: 'Performance', link: '/guide/performance' },
         ],
       },
