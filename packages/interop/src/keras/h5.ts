@@ -13,8 +13,19 @@
  * h5.close();
  * ```
  */
-import h5wasm from 'h5wasm';
+import type H5Wasm from 'h5wasm';
 import { InteropError } from '../errors.js';
+
+type H5 = typeof H5Wasm;
+let loaded: Promise<H5> | undefined;
+/** h5wasm on first use: its module is large, so importing @rnnkit/interop does not load it. */
+const h5 = (): Promise<H5> => {
+  loaded ??= import('h5wasm').then(async (m) => {
+    await m.default.ready;
+    return m.default;
+  });
+  return loaded;
+};
 
 export interface H5Dataset {
   shape: number[];
@@ -40,14 +51,15 @@ export interface H5Entry {
 let counter = 0;
 const scratch = (): string => `/rnnkit-${Date.now()}-${counter++}.h5`;
 
-type H5Group = InstanceType<typeof h5wasm.Group>;
+type H5Group = InstanceType<H5['Group']>;
 
 /** Opens HDF5 bytes; `file` names them in errors. */
 export async function readH5(bytes: Uint8Array, file: string): Promise<H5File> {
+  const h5wasm = await h5();
   const { FS } = await h5wasm.ready;
   const path = scratch();
   FS.writeFile(path, bytes);
-  let f: InstanceType<typeof h5wasm.File>;
+  let f: InstanceType<H5['File']>;
   try {
     f = new h5wasm.File(path, 'r');
   } catch (e) {
@@ -104,6 +116,7 @@ export async function writeH5(
   entries: H5Entry[],
   attrs: { path: string; name: string; value: string }[] = [],
 ): Promise<Uint8Array> {
+  const h5wasm = await h5();
   const { FS } = await h5wasm.ready;
   const path = scratch();
   const f = new h5wasm.File(path, 'w');
