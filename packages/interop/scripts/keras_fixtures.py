@@ -6,13 +6,14 @@ Run with the pinned environment's python (`node scripts/python-env.mjs` prints i
     python packages/interop/scripts/keras_fixtures.py check OUT               # Keras's outputs of OUT/*.rnnkit.keras
     python packages/interop/scripts/keras_fixtures.py charlm OUT              # a trained char LSTM and Keras's greedy text
 
-`build` writes, per architecture NAME: NAME.keras (keras model.save) and NAME.json
+`build` writes, per architecture NAME: NAME.keras (keras model.save), NAME.h5 (the legacy
+HDF5 format, unless --no-h5) and NAME.json
 ({"inputs": [...], "dtype": "int32"|"float32", "outputs": [...]}, Keras's predict on the inputs).
 `check` loads every OUT/NAME.rnnkit.keras (written by rnnkit's exportKeras) with
 keras.saving.load_model (safe mode) and writes OUT/NAME.keras-out.json: Keras's outputs on
 NAME.json's inputs (or on NAME.rnnkit.json's inputs when present) and the layer classes.
 The committed fixtures of src/keras/fixtures were made by
-`build packages/interop/src/keras/fixtures --only lstm_seq,gru_reset_before,bidi_sum_masked,state_concat,masking_lstm`.
+`build packages/interop/src/keras/fixtures --only lstm_seq,gru_reset_before,bidi_sum_masked,state_concat,masking_lstm --no-h5`.
 """
 
 import json
@@ -200,7 +201,7 @@ def perturb(model, rng):
         w.assign(rng.normal(scale=0.5, size=w.shape).astype("float32"))
 
 
-def build(out, only):
+def build(out, only, with_h5=True):
     os.makedirs(out, exist_ok=True)
     keras.utils.set_random_seed(0)
     for name, (make, kind) in architectures().items():
@@ -212,6 +213,8 @@ def build(out, only):
         x = make_input(kind, rng)
         y = model.predict(x, verbose=0)
         model.save(os.path.join(out, f"{name}.keras"))
+        if with_h5:
+            model.save(os.path.join(out, f"{name}.h5"))  # the legacy HDF5 format, same weights
         xs = x if isinstance(x, list) else [x]
         with open(os.path.join(out, f"{name}.json"), "w") as f:
             json.dump(
@@ -290,7 +293,7 @@ if __name__ == "__main__":
     cmd, out = sys.argv[1], sys.argv[2]
     only = sys.argv[4].split(",") if len(sys.argv) > 4 and sys.argv[3] == "--only" else []
     if cmd == "build":
-        build(out, only)
+        build(out, only, "--no-h5" not in sys.argv)
     elif cmd == "charlm":
         charlm(out)
     elif cmd == "check":

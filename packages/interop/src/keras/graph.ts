@@ -150,7 +150,8 @@ function tensorRefs(arg: unknown, file: string, layer: string): TensorRef[] {
 
 const RECURRENT = ['SimpleRNN', 'LSTM', 'GRU'];
 
-/** The classes that are ops (not layers) and so have no weights group. */
+/** The classes that are ops (not layers) and so have no weights group (the legacy .h5 config
+ * has no module keys: NotEqual is recognised by name there). */
 const isOp = (l: Json): boolean =>
   typeof l['module'] === 'string' && (l['module'] as string).startsWith('keras.src.ops');
 
@@ -220,7 +221,10 @@ function sequential(config: Json, raw: Json[], file: string): KerasGraph {
   if (first && first['class_name'] === 'InputLayer') {
     inputName = String((first['config'] as Json)['name'] ?? inputName);
   } else {
-    const shape = config['build_input_shape'] ?? (first?.['build_config'] as Json)?.['input_shape'];
+    const shape =
+      config['build_input_shape'] ??
+      (first?.['build_config'] as Json | undefined)?.['input_shape'] ??
+      (first?.['config'] as Json | undefined)?.['batch_input_shape'];
     if (!Array.isArray(shape)) {
       throw new InteropError(
         'MALFORMED',
@@ -254,6 +258,34 @@ function sequential(config: Json, raw: Json[], file: string): KerasGraph {
   };
 }
 
+/**
+ * A Keras 2 node (tf.keras, and the tfjs converter's model.json): `[[layer, node, tensor,
+ * kwargs], ...]`, every tensor an input (a recurrent layer's initial states after x), as the
+ * Keras 3 form `{ args, kwargs }`.
+ */
+function keras2Node(node: unknown[], file: string, layer: string): Json {
+  const args = node.map((e) => {
+    if (!Array.isArray(e) || typeof e[0] !== 'string') {
+      throw new InteropError(
+        'MALFORMED',
+        `${file}: layer '${layer}' has an inbound node that is not [layer, node, tensor, kwargs]`,
+      );
+    }
+    const kwargs = (e[3] ?? {}) as Json;
+    const extra = Object.keys(kwargs).filter((k) => k !== 'training' && kwargs[k] != null);
+    if (extra.length > 0) {
+      throw unsupported(
+        file,
+        layer,
+        'layer',
+        `called with ${extra.join(', ')}= (not supported in a Keras 2 config)`,
+      );
+    }
+    return { class_name: '__keras_tensor__', config: { keras_history: [e[0], e[1], e[2]] } };
+  });
+  return { args: args.length === 1 ? args : [args], kwargs: {} };
+}
+
 function refList(v: unknown): TensorRef[] {
   // [name, node, tensor] or a list of them
   if (Array.isArray(v) && typeof v[0] === 'string')
@@ -273,9 +305,10 @@ function functional(config: Json, raw: Json[], file: string): KerasGraph {
     if (nodes.length > 1) {
       throw unsupported(file, name, lc, `called ${nodes.length} times (a shared layer)`);
     }
-    const node = nodes[0];
+    let node = nodes[0];
+    if (Array.isArray(node)) node = keras2Node(node, file, name);
     const args = node ? tensorRefs(node['args'], file, name) : [];
-    if (isOp(l)) {
+    if (isOp(l) || lc === 'NotEqual') {
       // mask_zero's NotEqual(x, 0): the mask follows the Embedding in rnnkit, so the op goes
       if (
         lc === 'NotEqual' &&

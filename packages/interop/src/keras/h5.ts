@@ -38,6 +38,8 @@ export interface H5Dataset {
 export interface H5File {
   /** Every dataset by its path ('layers/lstm/cell/vars/0'). */
   datasets: Map<string, H5Dataset>;
+  /** An attribute of a group ('' is the root), as JSON-compatible data, or undefined. */
+  attr(group: string, name: string): unknown;
   close(): void;
 }
 
@@ -101,6 +103,11 @@ export async function readH5(bytes: Uint8Array, file: string): Promise<H5File> {
   }
   return {
     datasets,
+    attr: (group, name) => {
+      const g = group === '' ? f : f.get(group);
+      if (!(g instanceof h5wasm.Group) || !Object.keys(g.attrs).includes(name)) return undefined;
+      return g.get_attribute(name, true);
+    },
     close: () => {
       f.close();
       FS.unlink(path);

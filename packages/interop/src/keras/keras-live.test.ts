@@ -2,7 +2,7 @@
  * The live Keras round trip: Keras 3 itself (the pinned environment of scripts/python-env.mjs)
  * builds every architecture of scripts/keras_fixtures.py (every supported layer and option, and
  * the Keras guides' four quick-start models at reduced size), rnnkit imports each and must give
- * Keras's outputs; rnnkit exports each (as imported, and after 50 fine-tuning steps with
+ * Keras's outputs (from the .keras file and from the legacy .h5 file); rnnkit exports each (as imported, and after 50 fine-tuning steps with
  * @rnnkit/training) and Keras must load it and give rnnkit's outputs. Two Python processes in all
  * (build, check): TensorFlow takes seconds to import.
  */
@@ -85,7 +85,15 @@ describe.skipIf(py === null)('Keras 3 round trip (live)', () => {
       const xs = inputsOf(spec);
       const { model } = await importKeras(join(dir, `${name}.keras`));
       const mine = predict(model, xs);
-      rows[name] = { imported: maxAbsDiff(mine, spec.outputs) };
+      // the legacy HDF5 file of the same model (model.save('m.h5')), read by layer name
+      const legacy = await importKeras(join(dir, `${name}.h5`));
+      rows[name] = {
+        imported: Math.max(
+          maxAbsDiff(mine, spec.outputs),
+          maxAbsDiff(predict(legacy.model, xs), spec.outputs),
+        ),
+      };
+      legacy.model.dispose();
       await exportKeras(model, join(dir, `${name}.rnnkit.keras`));
       writeFileSync(join(dir, `${name}.rnnkit.json`), JSON.stringify({ ...spec, outputs: mine }));
       if (xs.length === 1) {
@@ -133,7 +141,7 @@ describe.skipIf(py === null)('Keras 3 round trip (live)', () => {
     expect(names.filter((n) => n.startsWith('guide_'))).toHaveLength(4);
   });
 
-  it('Keras -> rnnkit gives Keras outputs within 1e-5', () => {
+  it('Keras (.keras and legacy .h5) -> rnnkit gives Keras outputs within 1e-5', () => {
     for (const [name, r] of Object.entries(rows)) expect(r.imported, name).toBeLessThanOrEqual(TOL);
   });
 
