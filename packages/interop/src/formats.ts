@@ -135,8 +135,9 @@ const keras: InteropFormat = {
   name: 'keras',
   writes:
     'a Keras 3 .keras file (config.json, metadata.json, model.weights.h5) that keras.saving.load_model opens',
-  reads: 'a Keras 3 .keras file, or a .weights.h5 with --config config.json',
-  detect: (p, entries) => entries === null && /\.(keras|h5)$/i.test(p),
+  reads:
+    'a Keras .keras or legacy .h5 file, a .weights.h5 with --config config.json, or a TensorFlow.js converter model.json (its shards beside it)',
+  detect: (p, entries) => entries === null && /\.(keras|h5|json)$/i.test(p),
   async exportTo(loaded, out, options) {
     const { fs, path } = await nodeFs();
     if (

@@ -4,10 +4,14 @@
  * `python packages/interop/scripts/keras_fixtures.py build packages/interop/src/keras/fixtures
  * --only lstm_seq,gru_reset_before,bidi_sum_masked,state_concat,masking_lstm --no-h5`.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { manyToMany, manyToOne } from '@rnnkit/models';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+// stock tfjs layers (the model.json test) use chained ops such as tensor.flatten()
+import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import * as tfl from '@tensorflow/tfjs-layers';
 import fc from 'fast-check';
 import { zipSync } from 'fflate';
@@ -114,6 +118,75 @@ describe('importKeras', () => {
     const e = await importKeras({ bytes: a.weights, name: 'w.weights.h5' }).catch((err) => err);
     expect((e as InteropError).code).toBe('BAD_OPTION');
     expect((e as Error).message).toMatch(/give the model's config.json/);
+  });
+});
+
+describe('importKeras of a TensorFlow.js model.json', () => {
+  it("reads tfjs's own save and the converter's nesting (model_config) to the same outputs", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rnnkit-tfjs-json-'));
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.bidirectional({
+          layer: tfl.layers.lstm({
+            units: 3,
+            returnSequences: true,
+            recurrentActivation: 'sigmoid',
+          }) as never,
+          mergeMode: 'concat',
+          inputShape: [5, 2],
+        }),
+        tfl.layers.gru({ units: 4, recurrentActivation: 'sigmoid', recurrentInitializer: 'zeros' }),
+        tfl.layers.dense({ units: 2, activation: 'softmax' }),
+      ],
+    });
+    // non-zero biases everywhere
+    for (const w of model.weights)
+      w.write(tf.randomNormal(w.shape as number[], 0, 0.5, 'float32', 5));
+    await model.save(
+      tf.io.withSaveHandler(async (a) => {
+        const manifest = [{ paths: ['weights.bin'], weights: a.weightSpecs }];
+        writeFileSync(join(dir, 'weights.bin'), new Uint8Array(a.weightData as ArrayBuffer));
+        writeFileSync(
+          join(dir, 'model.json'),
+          JSON.stringify({ modelTopology: a.modelTopology, weightsManifest: manifest }),
+        );
+        const nested = {
+          keras_version: '2.15.0',
+          backend: 'tensorflow',
+          model_config: a.modelTopology,
+        };
+        writeFileSync(
+          join(dir, 'converted.json'),
+          JSON.stringify({ modelTopology: nested, weightsManifest: manifest }),
+        );
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    const x = tf.randomNormal([2, 5, 2], 0, 1, 'float32', 9);
+    const want = run(model, x);
+    for (const file of ['model.json', 'converted.json']) {
+      const { model: back } = await importKeras(join(dir, file));
+      expect(maxAbsDiff(run(back, x), want)).toBeLessThanOrEqual(1e-6);
+      back.dispose();
+    }
+    model.dispose();
+    x.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses shard paths outside its folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rnnkit-tfjs-json-'));
+    const a = readKerasArchive(readFileSync(fixture('lstm_seq.keras')), 'x');
+    writeFileSync(
+      join(dir, 'model.json'),
+      JSON.stringify({
+        modelTopology: JSON.parse(a.config),
+        weightsManifest: [{ paths: ['../w.bin'], weights: [] }],
+      }),
+    );
+    const e = await importKeras(join(dir, 'model.json')).catch((err: unknown) => err);
+    expect((e as InteropError).code).toBe('UNSAFE');
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 
