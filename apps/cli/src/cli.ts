@@ -56,7 +56,20 @@ export async function run(argv: string[], io: Io): Promise<void> {
     .option('--backend <name>', 'tfjs backend: cpu (default) or wasm')
     .option('--val-split <share>', 'Share of the data held out for validation (default 0.1)')
     .option('--out <dir>', 'Folder the model is saved into (default ./rnnkit-model)')
-    .option('--config <file>', 'JSON file of options (flags override it)')
+    .option('--dropout <rate>', 'Dropout between stacked recurrent layers, in [0, 1)')
+    .option('--time-budget <duration>', 'Stop training after this long, e.g. 90s, 10m, 1h')
+    .option('--season <n>', 'forecast: steps per season (12 for monthly data with a yearly cycle)')
+    .option('--horizon <n>', 'forecast: values predicted at once (default 1)')
+    .option(
+      '--transform <name>',
+      'forecast: what the model predicts: difference, seasonal (the default with --season) or none (the levels)',
+    )
+    .option(
+      '--range-margin <share>',
+      "forecast: forecasts stay within the series' range widened by this share of it (default 0.25)",
+    )
+    .option('--hold-out <n>', 'forecast: leave the last n values out of training (for rnnkit eval)')
+    .option('--config <file|json>', 'JSON file of options, or the JSON itself (flags override it)')
     .option('--force', 'Overwrite the --out folder (and its .checkpoint) when it exists')
     .option(
       '--resume <dir>',
@@ -78,6 +91,9 @@ export async function run(argv: string[], io: Io): Promise<void> {
     .example('rnnkit train seq2seq --data pairs.tsv --seq-length 20')
     .example('rnnkit train forecast --data sales.csv --column sales --seq-length 12')
     .example('rnnkit train forecast --data weather.csv --column temp,wind --target temp')
+    .example(
+      'rnnkit train forecast --dataset co2 --season 12 --hold-out 120 --config \'{"horizon":1}\'',
+    )
     .action((taskName: string, options) => {
       task = import('./commands/train/index.js').then((m) => m.train(taskName, options, io));
     });
@@ -133,13 +149,19 @@ export async function run(argv: string[], io: Io): Promise<void> {
   cli
     .command('eval <model>', "The task's metrics on held-out data")
     .option('--data <file>', 'Held-out data, in the format the model was trained on')
+    .option('--dataset <name>', 'A bundled dataset instead of --data (see rnnkit datasets)')
     .option('--column <names>', 'CSV: the text column (classify) or the series column (forecast)')
     .option('--target <name>', 'CSV: the label column (classify) or the predicted column')
     .option('--text-field <name>', 'JSONL: the field of the text (default text)')
     .option('--label-field <name>', 'JSONL: the field of the label (default label)')
     .option('--steps <n>', 'forecast: score the forecasts this many steps ahead')
+    .option(
+      '--allow-overlap',
+      'forecast: score data that overlaps the training series (in-sample: flattering)',
+    )
     .option('--json', 'Print one JSON object')
     .example('rnnkit eval out/lm --data held-out.txt')
+    .example('rnnkit eval out/co2 --dataset co2 --steps 12   # the values after training')
     .example('rnnkit eval out/sentiment --data test.jsonl --json')
     .action((model: string, options) => {
       task = import('./commands/eval/index.js').then((m) => m.evaluate(model, options, io));
@@ -156,8 +178,11 @@ export async function run(argv: string[], io: Io): Promise<void> {
 
   cli
     .command('export <model>', 'Write a saved model in another format (see --format)')
-    .option('--format <name>', 'Target format: torch or keras')
-    .option('--out <path>', 'Folder (or file) to write')
+    .option(
+      '--format <name>',
+      'The format to write (torch, onnx or keras; an unknown name lists them)',
+    )
+    .option('--out <path>', 'Where to write it (torch: a folder; onnx, keras: a file)')
     .option(
       '--data <file>',
       'torch: also the training windows and train.py (train flags: --dataset, --column, ...)',
@@ -168,8 +193,11 @@ export async function run(argv: string[], io: Io): Promise<void> {
     .option('--text-field <name>', 'torch --data: as for rnnkit train')
     .option('--label-field <name>', 'torch --data: as for rnnkit train')
     .option('--val-split <share>', 'torch --data: the held-out share the run used (default 0.1)')
+    .option('--step', 'onnx: the one-step model (state in and out) for generation token by token')
     .option('--force', 'Replace --out when it exists')
     .example('rnnkit export out/lm --format torch --out out/lm-torch --data book.txt')
+    .example('rnnkit export out/lm --format onnx --out lm.onnx')
+    .example('rnnkit export out/lm --format onnx --step --out lm-step.onnx')
     .example('rnnkit export out/lm --format keras --out lm.keras')
     .action((model: string, options) => {
       task = import('./commands/export/index.js').then((m) => m.exportModel(model, options, io));

@@ -45,6 +45,7 @@ export default defineConfig({
           { text: 'The model artifact', link: '/guide/artifact' },
           { text: 'Choosing a backend', link: '/guide/backends' },
           { text: 'Bring a Keras model', link: '/guide/keras' },
+          { text: 'Deploy with ONNX Runtime', link: '/guide/onnx' },
           { text: 'Performance', link: '/guide/performance' },
         ],
       },

@@ -70,6 +70,7 @@ const PAGES = [
   '/guide/theory.html',
   '/guide/artifact.html',
   '/guide/backends.html',
+  '/guide/onnx.html',
   '/guide/performance.html',
   '/tasks/',
   '/tasks/text-generation.html',

@@ -6,20 +6,24 @@
  *
  * @example
  * ```ts
- * import { FORMATS, formatOf } from '@rnnkit/interop';
- * await formatOf('torch').exportTo(loaded, 'out/torch', {});
+ * import { load } from '@rnnkit/models';
+ * import { formatOf } from '@rnnkit/interop';
+ * await formatOf('onnx').exportTo(await load('out/lm'), 'lm.onnx', { step: true });
  * ```
  */
 import type { ArtifactMeta, LoadedModel } from '@rnnkit/models';
 import { InteropError } from './errors.js';
-import { exportKeras, importKeras } from './keras/index.js';
+import { importKeras, kerasBytes } from './keras/index.js';
+import { exportArtifactOnnx } from './onnx/index.js';
 import { exportTorch, importTorch, TORCH_FILES, type TorchFiles } from './torch/index.js';
 import type { TorchTrainingData } from './torch/project.js';
 
 export interface ExportOptions {
+  /** onnx: write the step model (state in, state out) for generation token by token. */
+  step?: boolean;
   /** torch: the training windows and the run's settings, for train.py. */
   data?: TorchTrainingData;
-  /** Replace an existing output folder. */
+  /** Replace an existing output. */
   force?: boolean;
 }
 
@@ -40,19 +44,45 @@ export interface InteropFormat {
   name: string;
   /** What `rnnkit export --format <name>` writes, for help text. */
   writes: string;
-  /** What `rnnkit import` reads in this format, for help text. */
-  reads: string;
+  /** What `rnnkit import` reads in this format, for help text; absent for export-only formats. */
+  reads?: string;
   /** Whether `path` is an input of this format: `entries` lists a folder, null for a file. */
   detect(path: string, entries: string[] | null): boolean;
-  /** Writes the model into `out`; returns the names of the files written. */
+  /** Writes the model to `out`; returns the names of the files written. */
   exportTo(model: LoadedModel, out: string, options: ExportOptions): Promise<string[]>;
   /** Reads the model at `path` (a folder or file that `detect` accepted). */
-  importFrom(path: string, options?: ImportOptions): Promise<LoadedModel>;
+  importFrom?(path: string, options?: ImportOptions): Promise<LoadedModel>;
 }
 
 async function nodeFs() {
   const [fs, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
   return { fs, path };
+}
+
+async function refuseExisting(out: string): Promise<void> {
+  const { fs } = await nodeFs();
+  const exists = await fs.stat(out).then(
+    () => true,
+    () => false,
+  );
+  if (exists) {
+    throw new InteropError('IO', `${out} exists: give another --out, or --force to replace it`);
+  }
+}
+
+/** Writes one file through a temporary file beside it and a rename: all or nothing. */
+export async function writeFileAtomic(out: string, body: Uint8Array, force = false): Promise<void> {
+  const { fs, path } = await nodeFs();
+  if (!force) await refuseExisting(out);
+  await fs.mkdir(path.dirname(out), { recursive: true });
+  const tmp = path.join(path.dirname(out), `.${path.basename(out)}.tmp-${process.pid}`);
+  try {
+    await fs.writeFile(tmp, body);
+    await fs.rename(tmp, out);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw new InteropError('IO', `cannot write ${out}: ${(e as Error).message}`);
+  }
 }
 
 /** Writes the files into a new folder beside `out`, then swaps it in: all or nothing. */
@@ -131,6 +161,27 @@ const torch: InteropFormat = {
   },
 };
 
+const onnx: InteropFormat = {
+  name: 'onnx',
+  writes:
+    'one .onnx file (opset 17, float32, native LSTM/GRU/RNN operators, the vocab or scaler in its metadata); with --step the one-step model with the state as inputs and outputs, for generation on any ONNX runtime (seq2seq: <out>.encoder.onnx and <out>.decoder-step.onnx; one-to-many: <out>.state.onnx and <out>.step.onnx)',
+  detect: () => false, // export only
+  async exportTo(loaded, out, options) {
+    // built (and refused, if it must be) before anything is written
+    const parts = exportArtifactOnnx(loaded, { step: options.step ?? false });
+    const { path } = await nodeFs();
+    // one file, or one per part beside it: g2p.onnx -> g2p.encoder.onnx, g2p.decoder-step.onnx
+    const stem = out.replace(/\.onnx$/i, '');
+    const files = Object.entries(parts).map(([part, bytes]) => ({
+      file: part === '' ? out : `${stem}.${part}.onnx`,
+      bytes,
+    }));
+    if (!options.force) for (const f of files) await refuseExisting(f.file);
+    for (const f of files) await writeFileAtomic(f.file, f.bytes, true);
+    return files.map((f) => path.basename(f.file));
+  },
+};
+
 const keras: InteropFormat = {
   name: 'keras',
   writes:
@@ -139,17 +190,9 @@ const keras: InteropFormat = {
     'a Keras .keras or legacy .h5 file, a .weights.h5 with --config config.json, or a TensorFlow.js converter model.json (its shards beside it)',
   detect: (p, entries) => entries === null && /\.(keras|h5|json)$/i.test(p),
   async exportTo(loaded, out, options) {
-    const { fs, path } = await nodeFs();
-    if (
-      !options.force &&
-      (await fs.stat(out).then(
-        () => true,
-        () => false,
-      ))
-    ) {
-      throw new InteropError('IO', `${out} exists: give another --out, or --force to replace it`);
-    }
-    await exportKeras(loaded.model, out);
+    const { path } = await nodeFs();
+    // built (and refused, if it must be) before anything is written
+    await writeFileAtomic(out, await kerasBytes(loaded.model), options.force ?? false);
     return [path.basename(out)];
   },
   async importFrom(p, options = {}) {
@@ -171,7 +214,7 @@ const keras: InteropFormat = {
 };
 
 /** Every format, by name. The only list: help text and errors come from it. */
-export const FORMATS: readonly InteropFormat[] = [torch, keras];
+export const FORMATS: readonly InteropFormat[] = [torch, onnx, keras];
 
 /** The format of a name, or BAD_OPTION listing them. */
 export function formatOf(name: string | undefined): InteropFormat {
@@ -191,11 +234,12 @@ export async function detectFormat(p: string): Promise<InteropFormat> {
   const stat = await fs.stat(p).catch(() => null);
   if (stat === null) throw new InteropError('IO', `no file or folder ${p}: check the path`);
   const entries = stat.isDirectory() ? await fs.readdir(p) : null;
-  const f = FORMATS.find((x) => x.detect(p, entries));
+  const readable = FORMATS.filter((x) => x.importFrom !== undefined);
+  const f = readable.find((x) => x.detect(p, entries));
   if (!f) {
     throw new InteropError(
       'BAD_OPTION',
-      `${p} is not a model rnnkit can import: it reads ${FORMATS.map((x) => `${x.name} (${x.reads})`).join('; ')}`,
+      `${p} is not a model rnnkit can import: it reads ${readable.map((x) => `${x.name} (${x.reads})`).join('; ') || 'no format yet'}`,
     );
   }
   return f;

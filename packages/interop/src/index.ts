@@ -11,7 +11,7 @@ export type { InteropErrorCode } from './errors.js';
 export { InteropError } from './errors.js';
 // The formats of rnnkit export / rnnkit import (Node: they read and write files)
 export type { ExportOptions, ImportOptions, InteropFormat } from './formats.js';
-export { detectFormat, FORMATS, formatOf, writeFolder } from './formats.js';
+export { detectFormat, FORMATS, formatOf, writeFileAtomic, writeFolder } from './formats.js';
 // Keras 3: .keras files (config.json + model.weights.h5) in and out
 export type {
   ImportedModel,
@@ -20,7 +20,7 @@ export type {
   KerasGraph,
   KerasLayer,
   KerasSource,
-  TensorRef,
+  TensorRef as KerasTensorRef,
 } from './keras/index.js';
 export {
   exportKeras,
@@ -38,9 +38,29 @@ export type {
   GraphLayer,
   LogicalLayer,
   ModelGraph,
+  TensorRef,
   WeightArray,
 } from './model-graph.js';
 export { describeModel, logicalLayers, RECURRENT_CLASSES, weightOf } from './model-graph.js';
+// ONNX
+export type {
+  ArtifactFacts,
+  OnnxExportOptions,
+  OnnxGenerateArgs,
+  StepSession,
+  StepStateSpec,
+  TensorClass,
+} from './onnx/index.js';
+export {
+  DEFAULT_OPSET,
+  exportArtifactOnnx,
+  exportOnnx,
+  MAX_OPSET,
+  ONNX_LAYER_CLASSES,
+  onnxGenerate,
+  onnxMetadata,
+  readOnnxMetadata,
+} from './onnx/index.js';
 // PyTorch: safetensors weights and a generated project (model.py, train.py under torchrun)
 export type {
   Safetensors,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { choiceFlag, intFlag, numberFlag, stringFlag } from './flags.js';
+import { choiceFlag, durationFlag, intFlag, numberFlag, stringFlag } from './flags.js';
 
 describe('flag checks', () => {
   it('passes undefined through and takes the last of a repeated flag', () => {
@@ -21,6 +21,21 @@ describe('flag checks', () => {
       intFlag('units', '0', 1);
     } catch (e) {
       expect((e as { exitCode: number }).exitCode).toBe(2);
+    }
+  });
+
+  it('reads durations: 90s, 10m, 1h30m, a bare number of seconds', () => {
+    expect(durationFlag('time-budget', undefined)).toBeUndefined();
+    expect(durationFlag('time-budget', '90s')).toBe(90);
+    expect(durationFlag('time-budget', '10m')).toBe(600);
+    expect(durationFlag('time-budget', '1h30m')).toBe(5400);
+    expect(durationFlag('time-budget', '1m30s')).toBe(90);
+    expect(durationFlag('time-budget', '2.5')).toBe(2.5);
+    expect(durationFlag('time-budget', 45)).toBe(45);
+    for (const bad of ['', '0', '-5s', '10 minutes', 'm', true]) {
+      expect(() => durationFlag('time-budget', bad)).toThrow(
+        /^--time-budget must be a duration such as 90s, 10m or 1h30m, got /,
+      );
     }
   });
 });

@@ -73,3 +73,30 @@ export function stringFlag(name: string, value: unknown): string | undefined {
   }
   return String(value);
 }
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600 };
+
+/**
+ * A duration such as `90s`, `10m`, `1.5h` or `1m30s` (a bare number is seconds), in seconds, or
+ * undefined when the flag was not given.
+ */
+export function durationFlag(name: string, value: unknown): number | undefined {
+  value = last(value);
+  if (value === undefined) return undefined;
+  const text = String(value).trim();
+  const bare = Number(text);
+  let seconds = typeof value !== 'boolean' && text !== '' && Number.isFinite(bare) ? bare : NaN;
+  if (Number.isNaN(seconds) && /^(\d+(\.\d+)?[smh])+$/.test(text)) {
+    seconds = 0;
+    for (const [, n, unit] of text.matchAll(/(\d+(?:\.\d+)?)([smh])/g)) {
+      seconds += Number(n) * DURATION_UNITS[unit!]!;
+    }
+  }
+  if (!(seconds > 0)) {
+    throw new CliError(
+      `--${name} must be a duration such as 90s, 10m or 1h30m, got ${JSON.stringify(value)}`,
+      2,
+    );
+  }
+  return seconds;
+}

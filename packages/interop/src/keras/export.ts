@@ -205,7 +205,10 @@ export function toKeras(outer: tfl.LayersModel): {
         graph.inputs,
         graph.inputs.map(() => 0),
       ),
-      output_layers: ref(graph.outputs, graph.outputTensors),
+      output_layers: ref(
+        graph.outputs,
+        graph.outputTensors.map((t) => t.index),
+      ),
     },
     registered_name: 'Functional',
     build_config: { input_shape: null },
@@ -225,7 +228,12 @@ function exportRecurrent(
   call: Call,
 ): void {
   const f = l.forward;
-  const inbound = call(l.inputs, f.inputTensors, false, true);
+  const inbound = call(
+    l.inputs,
+    f.inputTensors.map((t) => t.index),
+    false,
+    true,
+  );
   if (!l.backward) {
     const path = pathOf(f.className);
     out.layers.push(
@@ -287,7 +295,11 @@ function exportLayer(
 ): void {
   const c = layer.config;
   const cls = layer.className;
-  const inbound = call(layer.inputs, layer.inputTensors, cls === 'Concatenate');
+  const inbound = call(
+    layer.inputs,
+    layer.inputTensors.map((t) => t.index),
+    cls === 'Concatenate',
+  );
   let config: Json;
   const weights: [string, string][] = [];
   switch (cls) {

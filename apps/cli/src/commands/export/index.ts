@@ -1,13 +1,17 @@
 /**
  * `rnnkit export <model> --format <f> --out <path>`: writes a saved model in another framework's
- * format, by the table of formats in `@rnnkit/interop` (the only list of them). With `--data` (the
- * same data flags as `rnnkit train`), the torch format also writes the training windows and a
- * `train.py` that continues the run with DistributedDataParallel.
+ * format, by the table of formats in `@rnnkit/interop` (the only list of them). The model is
+ * converted (or refused, naming what does not convert) before anything is written. With `--data`
+ * (the same data flags as `rnnkit train`), the torch format also writes the training windows and a
+ * `train.py` that continues the run with DistributedDataParallel; `--step` makes onnx write the
+ * one-step model.
  *
  * @example
  * ```sh
  * rnnkit export out/lm --format torch --out out/lm-torch --data book.txt
  * # wrote out/lm-torch: model.py, weights.safetensors, ..., train.py, README.md
+ * rnnkit export out/lm --format onnx --step --out lm-step.onnx
+ * rnnkit export out/lm --format keras --out lm.keras
  * ```
  */
 import { resolve } from 'node:path';
@@ -48,6 +52,7 @@ export async function exportModel(
     const target = resolve(io.cwd, out);
     const written = await format.exportTo(loaded, target, {
       ...(data ? { data } : {}),
+      step: flags['step'] === true,
       force: flags['force'] === true,
     });
     io.err(`wrote ${target}: ${written.join(', ')}\n`);

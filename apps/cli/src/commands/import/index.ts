@@ -25,7 +25,7 @@ export async function importModel(
   flags: Record<string, unknown>,
   io: Io,
 ): Promise<void> {
-  const { detectFormat, formatOf } = await import('@rnnkit/interop');
+  const { detectFormat, FORMATS, formatOf } = await import('@rnnkit/interop');
   const out = stringFlag('out', flags['out']);
   if (out === undefined) {
     throw new CliError('give --out <dir>: the folder the rnnkit model is saved into', 2);
@@ -34,6 +34,14 @@ export async function importModel(
   const source = resolve(io.cwd, path);
   const given = stringFlag('format', flags['format']);
   const format = given === undefined ? await detectFormat(source) : formatOf(given);
+  if (format.importFrom === undefined) {
+    throw new CliError(
+      `--format ${format.name} is export only: rnnkit imports ${FORMATS.filter((f) => f.importFrom)
+        .map((f) => f.name)
+        .join(', ')}`,
+      2,
+    );
+  }
   const loaded = await format.importFrom(source, await importOptions(flags, io.cwd));
   try {
     const target = resolve(io.cwd, out);

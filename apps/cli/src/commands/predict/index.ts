@@ -18,6 +18,7 @@ import type { Classifier, Forecaster, Seq2SeqTask } from '@rnnkit/tasks';
 import { CliError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import { stringFlag } from '../../util/flags.js';
+import { formatValue } from '../../util/format.js';
 import { loadModelFolder } from '../../util/load-task.js';
 import { writeAttentionMap } from './attention-map.js';
 
@@ -51,7 +52,7 @@ export async function predict(
     if (task.task === 'forecasting') {
       const values = (task as Forecaster).forecast((task as Forecaster).options.horizon);
       if (flags['json']) io.out(JSON.stringify({ forecast: Array.from(values) }));
-      else for (const v of values) io.out(String(v));
+      else for (const v of values) io.out(formatValue(v));
       return;
     }
     if (task.task === 'seq2seq') {

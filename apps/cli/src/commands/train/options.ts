@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CellType } from '@rnnkit/models';
 import { CliError } from '../../errors.js';
-import { choiceFlag, intFlag, numberFlag, stringFlag } from '../../util/flags.js';
+import { choiceFlag, durationFlag, intFlag, numberFlag, stringFlag } from '../../util/flags.js';
 
 /** The flags a config file may set, by the camelCase names cac gives them. */
 export const CONFIG_KEYS = [
@@ -36,7 +36,19 @@ export const CONFIG_KEYS = [
   'out',
   'checkpointEvery',
   'attentionMap',
+  'dropout',
+  'timeBudget',
+  'season',
+  'horizon',
+  'transform',
+  'rangeMargin',
+  'holdOut',
 ] as const;
+
+/** The flags only `rnnkit train forecast` reads (another task given one is a usage error). */
+export const FORECAST_KEYS = ['season', 'horizon', 'transform', 'rangeMargin', 'holdOut'] as const;
+/** `@rnnkit/tasks`'s TRANSFORMS (a test keeps them equal): importing it would load tfjs. */
+export const TRANSFORMS = ['difference', 'seasonal', 'none'] as const;
 
 /** `@rnnkit/models`'s CELL_TYPES (a test keeps them equal): importing it would load tfjs. */
 export const CELLS: readonly CellType[] = ['rnn', 'lstm', 'gru'];
@@ -78,16 +90,31 @@ export interface TrainSettings {
     learningRate?: number;
     clipNorm?: number;
     seed?: number;
+    dropout?: number;
+    timeBudgetSeconds?: number;
   };
+  /** Forecast only: the task's options of the same names. */
+  forecast: {
+    season?: number;
+    horizon?: number;
+    transform?: (typeof TRANSFORMS)[number];
+    rangeMargin?: number;
+  };
+  /** Forecast only: the last this many values are left out of training (for rnnkit eval). */
+  holdOut: number | undefined;
 }
 
+/** `--config`: a JSON file, or the JSON object itself (`--config '{"horizon":5}'`). */
 async function readConfig(path: string, cwd: string): Promise<Record<string, unknown>> {
-  const file = resolve(cwd, path);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new CliError(`cannot read the config file ${file}: check the path`, 2);
+  const inline = path.trimStart().startsWith('{');
+  const file = inline ? '--config' : resolve(cwd, path);
+  let text = path;
+  if (!inline) {
+    try {
+      text = await readFile(file, 'utf8');
+    } catch {
+      throw new CliError(`cannot read the config file ${file}: check the path`, 2);
+    }
   }
   let doc: unknown;
   try {
@@ -128,6 +155,14 @@ export async function trainSettings(
     learningRate: numberFlag('lr', given.lr, 1e-8, 10),
     clipNorm: numberFlag('clip', given.clip, 1e-8, 1e6),
     seed: intFlag('seed', given.seed, 0),
+    dropout: numberFlag('dropout', given.dropout, 0, 0.99),
+    timeBudgetSeconds: durationFlag('time-budget', given.timeBudget),
+  };
+  const forecast: TrainSettings['forecast'] = {
+    season: intFlag('season', given.season, 2),
+    horizon: intFlag('horizon', given.horizon, 1),
+    transform: choiceFlag('transform', given.transform, TRANSFORMS),
+    rangeMargin: numberFlag('range-margin', given.rangeMargin, 0, 1e6),
   };
   const data = stringFlag('data', given.data);
   const dataset = stringFlag('dataset', given.dataset);
@@ -153,8 +188,12 @@ export async function trainSettings(
     checkpointEvery: intFlag('checkpoint-every', given.checkpointEvery, 1),
     attentionMap: stringFlag('attention-map', given.attentionMap),
     given: Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
-    model: Object.fromEntries(
-      Object.entries(model).filter(([, v]) => v !== undefined),
-    ) as TrainSettings['model'],
+    model: definedOnly(model),
+    forecast: definedOnly(forecast),
+    holdOut: intFlag('hold-out', given.holdOut, 1),
   };
+}
+
+function definedOnly<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
