@@ -23,24 +23,14 @@ import {
   weightOf,
 } from '../model-graph.js';
 import { writeKerasArchive } from './archive.js';
-import { type Json, SUPPORTED_LAYERS, snakeCase } from './graph.js';
+import { type Json, KERAS_ACTIVATIONS, SUPPORTED_LAYERS, snakeCase, weightPaths } from './graph.js';
 import { type H5Entry, writeH5 } from './h5.js';
 
 /** The Keras version the config is written for (the one the live suite checks against). */
 export const KERAS_VERSION = '3.15.1';
 
 const MERGE_MODES = { concat: 'concat', sum: 'sum', mul: 'mul', ave: 'ave' } as const;
-const ACTIVATIONS = new Set([
-  'linear',
-  'relu',
-  'sigmoid',
-  'softmax',
-  'tanh',
-  'softplus',
-  'softsign',
-  'elu',
-  'selu',
-]);
+const ACTIVATIONS: ReadonlySet<string> = new Set(KERAS_ACTIVATIONS);
 
 interface Out {
   layers: Json[];
@@ -125,13 +115,8 @@ export function toKeras(outer: tfl.LayersModel): {
   const graph = describeModel(model);
   const logical = logicalLayers(graph);
   const out: Out = { layers: [], entries: [], groups: [] };
-  const used = new Map<string, number>();
-  const pathOf = (cls: string): string => {
-    const base = snakeCase(cls);
-    const n = used.get(base);
-    used.set(base, n === undefined ? 0 : n + 1);
-    return `layers/${n === undefined ? base : `${base}_${n + 1}`}`;
-  };
+  const pathOf = weightPaths();
+
   const group = (path: string, name: string) =>
     out.groups.push({ path: `${path}/vars`, name: 'name', value: name });
   /** Which rnnkit layer name a reference resolves to (folded layers -> their bidirectional). */

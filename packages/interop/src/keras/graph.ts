@@ -61,6 +61,22 @@ export const SUPPORTED_LAYERS = [
   'Concatenate',
 ] as const;
 
+/**
+ * Activations whose formula is the same in Keras 3 and tfjs-layers, for Dense and Activation
+ * layers (Keras 3's hard_sigmoid is x/6 + 1/2, tfjs's 0.2x + 1/2: not the same, so not here).
+ */
+export const KERAS_ACTIVATIONS = [
+  'linear',
+  'relu',
+  'sigmoid',
+  'softmax',
+  'tanh',
+  'softplus',
+  'softsign',
+  'elu',
+  'selu',
+] as const;
+
 const SUPPORTED_TEXT = `${SUPPORTED_LAYERS.join(', ')} (TimeDistributed of Dense only)`;
 
 /** Keras's `naming.to_snake_case`, which names a layer's weights group. */
@@ -203,7 +219,7 @@ export function readKerasConfig(text: string, file: string): KerasGraph {
 }
 
 /** Weight group names: snake_case class, `_1`, `_2` ... for repeats (Keras `_get_unique_name`). */
-function weightPaths(): (cls: string) => string {
+export function weightPaths(): (cls: string) => string {
   const used = new Map<string, number>();
   return (cls) => {
     const base = snakeCase(cls);

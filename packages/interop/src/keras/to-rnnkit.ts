@@ -15,7 +15,13 @@ import { CELL_LAYOUTS, type CellType, load, type RnnkitJSON } from '@rnnkit/mode
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { InteropError } from '../errors.js';
-import type { Json, KerasGraph, KerasLayer, TensorRef } from './graph.js';
+import {
+  type Json,
+  KERAS_ACTIVATIONS,
+  type KerasGraph,
+  type KerasLayer,
+  type TensorRef,
+} from './graph.js';
 
 type Shape = (number | null)[];
 
@@ -23,18 +29,7 @@ type Shape = (number | null)[];
 export type WeightSource = (path: string, shape: number[]) => Float32Array;
 
 const CELLS: Readonly<Record<string, CellType>> = { SimpleRNN: 'rnn', LSTM: 'lstm', GRU: 'gru' };
-/** Keras activations with the same formula in tfjs-layers (Keras 3's hard_sigmoid is x/6 + 1/2, tfjs's 0.2x + 1/2: not the same). */
-const DENSE_ACTIVATIONS = [
-  'linear',
-  'relu',
-  'sigmoid',
-  'softmax',
-  'tanh',
-  'softplus',
-  'softsign',
-  'elu',
-  'selu',
-] as const;
+const DENSE_ACTIVATIONS = KERAS_ACTIVATIONS;
 const RECURRENT_ACTIVATIONS = ['tanh', 'relu', 'linear'] as const;
 const MERGES: Readonly<Record<string, string>> = {
   concat: 'Concatenate',
