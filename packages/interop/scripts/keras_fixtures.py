@@ -68,6 +68,15 @@ def architectures():
         z = L.SimpleRNN(3)(y)
         return keras.Model(i, L.Dense(2)(L.Concatenate()([z, h])))
 
+    def bidi_state():
+        # Bidirectional(return_state) gives [y, fh, fc, bh, bc] (masked input); the states join
+        # the next layer's output
+        i = keras.Input((T,), dtype="int32")
+        x = emb()(i)
+        y, fh, fc, bh, bc = L.Bidirectional(L.LSTM(4, return_sequences=True, return_state=True))(x)
+        z = L.LSTM(4)(y)
+        return keras.Model(i, L.Dense(2)(L.Concatenate()([z, fh, bh, bc])))
+
     def stacked_bidi_ave():
         i = keras.Input((T,), dtype="int32")
         x = emb()(i)
@@ -132,6 +141,7 @@ def architectures():
             "f2",
         ),
         "bidi_ave_stacked": (stacked_bidi_ave, "ids"),
+        "bidi_return_state": (bidi_state, "ids"),
         "state_concat": (functional_state_concat, "ids"),
         "gru_state_backwards": (functional_gru_state, "f3"),
         "masking_lstm": (

@@ -36,6 +36,8 @@ interface Out {
   layers: Json[];
   entries: H5Entry[];
   groups: { path: string; name: string; value: string }[];
+  /** Where an rnnkit output is in Keras: a bidirectional half's states are the Bidirectional's. */
+  where: Map<string, (tensor: number) => [string, number]>;
 }
 
 const layerEntry = (className: string, name: string, config: Json, inbound: Json[]): Json => ({
@@ -114,7 +116,7 @@ export function toKeras(outer: tfl.LayersModel): {
       : outer;
   const graph = describeModel(model);
   const logical = logicalLayers(graph);
-  const out: Out = { layers: [], entries: [], groups: [] };
+  const out: Out = { layers: [], entries: [], groups: [], where: new Map() };
   const pathOf = weightPaths();
 
   const group = (path: string, name: string) =>
@@ -137,10 +139,13 @@ export function toKeras(outer: tfl.LayersModel): {
     asList: boolean,
     initialState = false,
   ): Json[] => {
-    const tensor = (n: string, i: number) => ({
-      class_name: '__keras_tensor__',
-      config: { shape: shapeOf(n, i), dtype: dtypeOf(n, i), keras_history: [n, 0, i] },
-    });
+    const tensor = (n: string, i: number) => {
+      const [layer, index] = out.where.get(n)?.(i) ?? [n, i];
+      return {
+        class_name: '__keras_tensor__',
+        config: { shape: shapeOf(n, i), dtype: dtypeOf(n, i), keras_history: [layer, 0, index] },
+      };
+    };
     const args = names.map((n, i) => tensor(n, tensors[i] ?? 0));
     if (initialState && args.length > 1) {
       // a recurrent layer called on [x, ...states]: Keras takes the states as initial_state=
@@ -175,7 +180,10 @@ export function toKeras(outer: tfl.LayersModel): {
     exportLayer(l.layer, out, pathOf, group, call);
   }
   const ref = (names: string[], tensors: number[]) => {
-    const refs = names.map((n, i) => [n, 0, tensors[i] ?? 0]);
+    const refs = names.map((n, i) => {
+      const [layer, tensor] = out.where.get(n)?.(tensors[i] ?? 0) ?? [n, tensors[i] ?? 0];
+      return [layer, 0, tensor];
+    });
     return refs.length === 1 ? refs[0] : refs;
   };
   // logicalLayers names a bidirectional layer after its merge, so outputs keep their names
@@ -235,11 +243,11 @@ function exportRecurrent(
     return;
   }
   const b = l.backward;
-  if (f.config['return_state'] === true || b.config['return_state'] === true) {
-    throw new InteropError(
-      'UNSUPPORTED',
-      `bidirectional layer '${l.name}' returns its states: rnnkit exports Bidirectional without return_state`,
-    );
+  if (f.config['return_state'] === true) {
+    // Keras returns [merged, ...forward states, ...backward states]
+    const n = f.className === 'LSTM' ? 2 : 1;
+    out.where.set(f.name, (t) => [l.name, t]);
+    out.where.set(b.name, (t) => [l.name, t === 0 ? 0 : n + t]);
   }
   const inner = (layer: GraphLayer, name: string, back: boolean): Json => ({
     module: 'keras.layers',

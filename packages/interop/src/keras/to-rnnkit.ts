@@ -41,6 +41,8 @@ const ZEROS = { class_name: 'Zeros', config: {} };
 
 interface Built {
   layers: Json[];
+  /** The model's outputs as [layer, tensor] of the topology. */
+  outputs: [string, number][];
   weights: { name: string; shape: number[]; values: Float32Array }[];
 }
 
@@ -78,8 +80,10 @@ const int = (v: unknown, what: string, file: string, layer: string): number => {
 /** Builds the tfjs topology and collects the weights (shapes checked) of a Keras graph. */
 export function toTopology(graph: KerasGraph, read: WeightSource, file: string): Built {
   const shapes = new Map<string, Shape[]>();
-  /** What a Keras tensor ref is called in the tfjs topology: [layer, node, tensor]. */
-  const alias = new Map<string, string>();
+  /** Where a Keras output is in the topology: a Bidirectional's states are its halves'. */
+  const where = new Map<string, (tensor: number) => [string, number]>();
+  const at = (r: TensorRef): [string, number] =>
+    where.get(r.layer)?.(r.tensor) ?? [r.layer, r.tensor];
   const names = new Set(graph.layers.map((l) => l.name));
   const layers: Json[] = [];
   const weights: Built['weights'] = [];
@@ -94,7 +98,10 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
     return s;
   };
   const inbound = (refs: TensorRef[]) => [
-    refs.map((r) => [alias.get(r.layer) ?? r.layer, 0, r.tensor, {}]),
+    refs.map((r) => {
+      const [layer, tensor] = at(r);
+      return [layer, 0, tensor, {}];
+    }),
   ];
   const add = (name: string, cls: string, config: Json, from: TensorRef[] | unknown[][]) => {
     layers.push({
@@ -161,6 +168,10 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
     return { cls, config, units };
   };
 
+  const masked = graph.layers.some(
+    (l) =>
+      l.className === 'Masking' || (l.className === 'Embedding' && l.config['mask_zero'] === true),
+  );
   for (const l of graph.layers) {
     const c = l.config;
     const x = l.inputs[0] ? shapeOf(l.inputs[0]) : [];
@@ -254,6 +265,14 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
       case 'SimpleRNN':
       case 'LSTM':
       case 'GRU': {
+        if (l.inputs.length > 1 && masked) {
+          // tfjs computes a layer's initial states again without the mask (an executor limit),
+          // so the states would differ from Keras's: refused rather than wrong
+          throw new InteropError(
+            'UNSUPPORTED',
+            `${file}: layer '${l.name}' (${l.className}) takes initial_state in a model with masks (mask_zero or Masking): rnnkit cannot yet run initial states with masks exactly; feed the states without a mask, or drop mask_zero`,
+          );
+        }
         const r = recurrent(l, c, l.name, P, x, c['go_backwards'] === true);
         add(l.name, r.cls, r.config, l.inputs);
         const y: Shape = r.config['return_sequences']
@@ -271,10 +290,10 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
         const ic: Json = { ...(inner['config'] as Json), class_name: inner['class_name'] };
         const back = (c['backward_layer'] as Json | undefined) ?? inner;
         const bc: Json = { ...(back['config'] as Json), class_name: back['class_name'] };
-        if (ic['go_backwards'] === true || ic['return_state'] === true) {
+        if (ic['go_backwards'] === true) {
           throw new InteropError(
             'UNSUPPORTED',
-            `${file}: layer '${l.name}' (Bidirectional) wraps a layer with ${ic['go_backwards'] === true ? 'go_backwards' : 'return_state'}=True: rnnkit imports Bidirectional without it`,
+            `${file}: layer '${l.name}' (Bidirectional) wraps a layer with go_backwards=True: rnnkit imports Bidirectional of forward layers`,
           );
         }
         if (
@@ -297,7 +316,11 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
         const fName = fresh(`${l.name}_forward`);
         const bName = fresh(`${l.name}_backward`);
         // Keras's Bidirectional forces zero_output_for_mask = return_sequences on both layers
-        const zero = { return_state: false, zero_output_for_mask: ic['return_sequences'] === true };
+        const returnState = ic['return_state'] === true;
+        const zero = {
+          return_state: returnState,
+          zero_output_for_mask: ic['return_sequences'] === true,
+        };
         const f = recurrent(l, { ...ic, ...zero }, fName, `${P}/forward_layer`, x, false);
         const b = recurrent(l, { ...bc, ...zero }, bName, `${P}/backward_layer`, x, true);
         add(fName, f.cls, f.config, l.inputs);
@@ -314,8 +337,12 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
           ],
         ]);
         const u = mode === 'concat' ? 2 * f.units : f.units;
+        // Keras returns [merged, ...forward states, ...backward states]
+        const n = returnState ? (f.cls === 'LSTM' ? 2 : 1) : 0;
+        where.set(l.name, (t) => (t === 0 ? [l.name, 0] : t <= n ? [fName, t] : [bName, t - n]));
         shapes.set(l.name, [
           f.config['return_sequences'] ? [x[0] ?? null, x[1] ?? null, u] : [x[0] ?? null, u],
+          ...Array.from({ length: 2 * n }, () => [x[0] ?? null, f.units]),
         ]);
         break;
       }
@@ -327,7 +354,7 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
     }
   }
   for (const r of graph.outputs) shapeOf(r);
-  return { layers, weights };
+  return { layers, weights, outputs: graph.outputs.map(at) };
 }
 
 export interface ImportedModel {
@@ -343,7 +370,7 @@ export async function buildImported(
   file: string,
   meta: RnnkitJSON,
 ): Promise<tfl.LayersModel> {
-  const { layers, weights } = toTopology(graph, read, file);
+  const { layers, weights, outputs } = toTopology(graph, read, file);
   const ref = (r: TensorRef) => [r.layer, 0, r.tensor];
   const modelTopology = {
     class_name: 'Model',
@@ -351,7 +378,7 @@ export async function buildImported(
       name: graph.name,
       layers,
       input_layers: graph.inputs.map(ref),
-      output_layers: graph.outputs.map(ref),
+      output_layers: outputs.map(([layer, tensor]) => [layer, 0, tensor]),
     },
     keras_version: 'tfjs-layers 4.22.0',
     backend: 'tensor_flow.js',
