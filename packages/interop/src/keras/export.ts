@@ -23,7 +23,14 @@ import {
   weightOf,
 } from '../model-graph.js';
 import { writeKerasArchive } from './archive.js';
-import { type Json, KERAS_ACTIVATIONS, SUPPORTED_LAYERS, snakeCase, weightPaths } from './graph.js';
+import {
+  type Json,
+  KERAS_ACTIVATIONS,
+  recurrentFlags,
+  SUPPORTED_LAYERS,
+  snakeCase,
+  weightPaths,
+} from './graph.js';
 import { type H5Entry, writeH5 } from './h5.js';
 
 /** The Keras version the config is written for (the one the live suite checks against). */
@@ -68,14 +75,7 @@ function recurrentConfig(layer: GraphLayer, goBackwards: boolean): Json {
     units: c['units'],
     activation: activationOf(layer, 'activation'),
     use_bias: c['use_bias'] !== false,
-    return_sequences: c['return_sequences'] === true,
-    return_state: c['return_state'] === true,
-    go_backwards: goBackwards,
-    zero_output_for_mask: c['zero_output_for_mask'] === true,
-    stateful: false,
-    unroll: false,
-    dropout: 0,
-    recurrent_dropout: 0,
+    ...recurrentFlags(c, goBackwards),
   };
   if (layer.className !== 'SimpleRNN') {
     const ra = String(c['recurrent_activation'] ?? 'sigmoid');

@@ -77,6 +77,23 @@ export const KERAS_ACTIVATIONS = [
   'selu',
 ] as const;
 
+/**
+ * A recurrent layer's flags, written alike in Keras 3 and tfjs configs. Dropout inside the layer
+ * acts only in training and rnnkit's layers refuse it there: 0 (put a Dropout layer between).
+ */
+export function recurrentFlags(c: Json, goBackwards: boolean): Json {
+  return {
+    return_sequences: c['return_sequences'] === true,
+    return_state: c['return_state'] === true,
+    go_backwards: goBackwards,
+    zero_output_for_mask: c['zero_output_for_mask'] === true,
+    stateful: false,
+    unroll: false,
+    dropout: 0,
+    recurrent_dropout: 0,
+  };
+}
+
 const SUPPORTED_TEXT = `${SUPPORTED_LAYERS.join(', ')} (TimeDistributed of Dense only)`;
 
 /** Keras's `naming.to_snake_case`, which names a layer's weights group. */

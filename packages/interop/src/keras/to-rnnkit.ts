@@ -20,6 +20,7 @@ import {
   KERAS_ACTIVATIONS,
   type KerasGraph,
   type KerasLayer,
+  recurrentFlags,
   type TensorRef,
 } from './graph.js';
 
@@ -148,14 +149,7 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
       kernel_initializer: ZEROS,
       recurrent_initializer: ZEROS,
       bias_initializer: ZEROS,
-      dropout: 0,
-      recurrent_dropout: 0,
-      return_sequences: c['return_sequences'] === true,
-      return_state: c['return_state'] === true,
-      go_backwards: goBackwards,
-      zero_output_for_mask: c['zero_output_for_mask'] === true,
-      stateful: false,
-      unroll: false,
+      ...recurrentFlags(c, goBackwards),
     };
     if (cell !== 'rnn')
       config['recurrent_activation'] = activation(file, l, 'recurrent_activation', ['sigmoid'], c);
