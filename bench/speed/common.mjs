@@ -116,7 +116,7 @@ export function w1Fast({ cell, units, vocab, batch, seqLength }) {
       ...(cell === 'lstm' ? { c0: h0 } : {}),
       ...(cell === 'gru' ? { resetAfter: false } : {}),
     });
-    // dense softmax + cross-entropy as one op (models/src/kernels/fast-dense.ts)
+    // dense softmax + cross-entropy as one op (models/src/fast/fast-dense.ts)
     const hs = tf.reshape(out.sequence, [batch * seqLength, units]);
     return denseSoftmaxCrossEntropy(hs, wd, bd, y);
   };

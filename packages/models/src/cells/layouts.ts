@@ -20,7 +20,7 @@
  * gatePermutation(CELL_LAYOUTS.lstm.keras, CELL_LAYOUTS.lstm.onnx.gates); // [0, 3, 1, 2]
  * ```
  */
-import type { CellType } from '../cells.js';
+import type { CellType } from '../layers/recurrent-layer.js';
 
 /** A gate by its Keras letter (the candidate is c for lstm and h for gru and rnn). */
 export type GateName = 'i' | 'f' | 'c' | 'o' | 'z' | 'r' | 'h';

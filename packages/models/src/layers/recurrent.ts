@@ -31,10 +31,10 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { GRUCell } from '@tensorflow/tfjs-layers/dist/layers/recurrent.js';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
 import { ModelsError } from '../errors.js';
-import { orthogonal } from '../initializers.js';
-import { runRecurrence } from '../kernels/index.js';
-import type { Cell, RecurrenceInputs } from '../kernels/recurrence.js';
-import { ensureWasmSegmentSum } from '../kernels/segment-sum.js';
+import { ensureWasmSegmentSum } from '../fast/segment-sum.js';
+import type { Cell, RecurrenceInputs } from '../recurrence/contract.js';
+import { runRecurrence } from '../recurrence/select.js';
+import { orthogonal } from './initializers.js';
 
 /** Keras's default gate activation; tfjs-layers' is `hardSigmoid`. */
 export const KERAS_RECURRENT_ACTIVATION = 'sigmoid';
