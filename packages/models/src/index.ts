@@ -30,6 +30,11 @@ export { save } from './artifact/save.js';
 export type { ArtifactMeta, RnnkitJSON } from './artifact/schema.js';
 export { ARTIFACT_FORMAT_VERSION, parseRnnkitJSON } from './artifact/schema.js';
 export { nodeFileHandler } from './artifact/tfjs-files.js';
+export { DEFAULT_RECURRENT_ACTIVATION } from './cells/activations.js';
+export type { ArrayStep, CellDefinition, TensorStep } from './cells/cell.js';
+export { DEFAULT_RESET_AFTER } from './cells/gru.js';
+export type { CellType } from './cells/index.js';
+export { CELL_TYPES, CELLS, cellOf, registerCell } from './cells/index.js';
 export type { CellLayout, GateName } from './cells/layouts.js';
 export { CELL_LAYOUTS, gatePermutation, permuteGateColumns } from './cells/layouts.js';
 export { ModelsError } from './errors.js';
@@ -83,13 +88,8 @@ export type { InputSpec } from './layers/inputs.js';
 export { EMBEDDING_INIT_LIMIT, INPUT_TYPES } from './layers/inputs.js';
 export type { GRUArgs, LSTMArgs, SimpleRNNArgs } from './layers/recurrent.js';
 export { GRU, LSTM, RecurrentLayer, SimpleRNN } from './layers/recurrent.js';
-export type { CellType, RecurrentLayerArgs } from './layers/recurrent-layer.js';
-export {
-  CELL_TYPES,
-  DEFAULT_RECURRENT_ACTIVATION,
-  DEFAULT_RESET_AFTER,
-  recurrentLayer,
-} from './layers/recurrent-layer.js';
+export type { RecurrentLayerArgs } from './layers/recurrent-layer.js';
+export { recurrentLayer } from './layers/recurrent-layer.js';
 export type {
   RecurrenceInputs,
   RecurrenceKernel,

@@ -22,6 +22,7 @@
  * ```
  */
 
+import { CELL_TYPES, CELLS, type CellType } from '../cells/index.js';
 import type { Cell } from '../recurrence/contract.js';
 import { giveBuffer, recycleRetired, retire, takeBuffer } from './buffers.js';
 import {
@@ -55,8 +56,10 @@ import { addSpan, colSum, columns, transposeData } from './fast-linalg.js';
 import type { Products } from './fast-wasm.js';
 import { type SimdLstm, simdLstmFor } from './gates-simd.js';
 
-/** Gate count per cell. */
-export const GATES = { rnn: 1, lstm: 4, gru: 3 } as const;
+/** Gate count per cell, from the cells' own definitions (`cells/`). */
+export const GATES = Object.fromEntries(
+  CELL_TYPES.map((c) => [c, CELLS[c].layout.gates]),
+) as Readonly<Record<CellType, number>>;
 
 /** Sizes and options of one run (structured-clonable: sent to workers). */
 export interface CoreSpec {

@@ -6,13 +6,15 @@
  * [2, 3*units], input row then recurrent row); gates i f c o (LSTM), z r h (GRU).
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { ACTIVATIONS, type ActivationName } from '../cells/activations.js';
+import { type CellType, cellOf, cellOfClass } from '../cells/index.js';
 import { ModelsError } from '../errors.js';
 
 export type Activation = (x: number) => number;
 
 /** One recurrent layer's weights and activations, copied out of the model. */
 export interface CellWeights {
-  cell: 'rnn' | 'lstm' | 'gru';
+  cell: CellType;
   units: number;
   /** Width of the layer's input x_t. */
   inputSize: number;
@@ -28,8 +30,8 @@ export interface CellWeights {
   activation: Activation;
   recurrentActivation: Activation;
   /** Names as saved in the config, for the tfjs engine. */
-  activationName: string;
-  recurrentActivationName: string;
+  activationName: ActivationName;
+  recurrentActivationName: ActivationName;
 }
 
 export interface LmWeights {
@@ -50,23 +52,8 @@ export interface LmWeights {
   classes: number;
 }
 
-const RECURRENT: Record<string, CellWeights['cell']> = {
-  SimpleRNN: 'rnn',
-  LSTM: 'lstm',
-  GRU: 'gru',
-};
-const GATES = { rnn: 1, lstm: 4, gru: 3 } as const;
 /** Layers that are the identity at inference. */
 const PASS_THROUGH = new Set(['Dropout', 'SpatialDropout1D', 'GaussianNoise', 'Masking']);
-
-/** The activations tfjs-layers serialises by these names (tfjs's hardSigmoid is 0.2x + 0.5). */
-export const ACTIVATIONS: Record<string, Activation> = {
-  tanh: Math.tanh,
-  sigmoid: (x) => 1 / (1 + Math.exp(-x)),
-  hardSigmoid: (x) => Math.min(1, Math.max(0, 0.2 * x + 0.5)),
-  relu: (x) => Math.max(x, 0),
-  linear: (x) => x,
-};
 
 function unsupported(what: string): ModelsError {
   return new ModelsError(
@@ -80,15 +67,14 @@ function activationOf(
   layer: tfl.layers.Layer,
   key: string,
   fallback: string,
-): [string, Activation] {
+): [ActivationName, Activation] {
   const name = String(layer.getConfig()[key] ?? fallback);
-  const f = ACTIVATIONS[name];
-  if (f === undefined) {
+  if (!(name in ACTIVATIONS)) {
     throw unsupported(
       `layer '${layer.name}' has ${key} '${name}' (known: ${Object.keys(ACTIVATIONS).join(', ')})`,
     );
   }
-  return [name, f];
+  return [name as ActivationName, ACTIVATIONS[name as ActivationName].js];
 }
 
 /** Copies the weight whose name ends with `/suffix` (e.g. 'rnn_1/kernel' for 'kernel'). */
@@ -115,7 +101,8 @@ function readCell(layer: tfl.layers.Layer, cell: CellWeights['cell'], inputSize:
     );
   }
   const units = Number(config['units']);
-  const k = GATES[cell];
+  const def = cellOf(cell);
+  const k = def.layout.gates;
   const kernel = required(layer, 'kernel');
   const recurrentKernel = required(layer, 'recurrent_kernel');
   if (kernel.length !== inputSize * k * units || recurrentKernel.length !== units * k * units) {
@@ -126,13 +113,12 @@ function readCell(layer: tfl.layers.Layer, cell: CellWeights['cell'], inputSize:
   }
   const rawBias = weight(layer, 'bias');
   // GRU resetAfter: bias [2, 3u] = input row then recurrent row (Keras 2/3, cuDNN layout)
-  const resetAfter = cell === 'gru' && rawBias !== null && rawBias.length === 2 * k * units;
+  const resetAfter = def.resetAfter && rawBias !== null && rawBias.length === 2 * k * units;
   const bias = rawBias === null ? new Float32Array(k * units) : rawBias.slice(0, k * units);
   const [activationName, activation] = activationOf(layer, 'activation', 'tanh');
-  const [recurrentActivationName, recurrentActivation] =
-    cell === 'rnn'
-      ? ['linear', ACTIVATIONS['linear']!]
-      : activationOf(layer, 'recurrentActivation', 'sigmoid');
+  const [recurrentActivationName, recurrentActivation]: [ActivationName, Activation] = !def.gated
+    ? ['linear', ACTIVATIONS.linear.js]
+    : activationOf(layer, 'recurrentActivation', 'sigmoid');
   return {
     cell,
     units,
@@ -185,7 +171,7 @@ export function readLmWeights(model: tfl.LayersModel): LmWeights {
   const cells: CellWeights[] = [];
   for (; i < layers.length - 1; i++) {
     const layer = layers[i]!;
-    const cell = RECURRENT[layer.getClassName()];
+    const cell = cellOfClass(layer.getClassName())?.name as CellType | undefined;
     if (cell === undefined) throw unsupported(`layer '${layer.name}' is a ${layer.getClassName()}`);
     const c = readCell(layer, cell, width);
     cells.push(c);

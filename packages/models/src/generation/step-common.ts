@@ -2,8 +2,10 @@
  * What the step engines of `statefulLM` share: the stepper interface, the state layout and the
  * checks. Shapes: per layer, h and c are [batch * units] row-major.
  */
+
+import { cellOf } from '../cells/index.js';
 import { ModelsError } from '../errors.js';
-import type { LmWeights } from './lm-weights.js';
+import type { CellWeights, LmWeights } from './lm-weights.js';
 
 /**
  * - `'js'`: cells and products on Float32Arrays; no tensor per step.
@@ -48,9 +50,6 @@ export interface StatefulLM {
   dispose(): void;
 }
 
-/** Gate blocks per cell: k in kernel [in, k*units]. */
-export const GATES = { rnn: 1, lstm: 4, gru: 3 } as const;
-
 export function checkTokens(tokens: ArrayLike<number>, batchSize: number, vocabSize: number): void {
   if (tokens.length !== batchSize) {
     throw new ModelsError(
@@ -72,7 +71,7 @@ export function checkTokens(tokens: ArrayLike<number>, batchSize: number, vocabS
 export function zeroState(w: LmWeights, batchSize: number): LmState {
   return {
     h: w.cells.map((c) => new Float32Array(batchSize * c.units)),
-    c: w.cells.map((c) => new Float32Array(c.cell === 'lstm' ? batchSize * c.units : 0)),
+    c: w.cells.map((c) => new Float32Array(hasC(c) ? batchSize * c.units : 0)),
   };
 }
 
@@ -114,18 +113,37 @@ export function paddedRows(w: LmWeights, tokens: ArrayLike<number>, n: number): 
   return rows;
 }
 
+/** Whether the layer's cell carries a c state besides h (LSTM). */
+export function hasC(w: CellWeights): boolean {
+  return cellOf(w.cell).layout.states.length === 2;
+}
+
+/** Gate blocks k of the layer's cell: kernel [in, k*units]. */
+export function gatesOf(w: CellWeights): number {
+  return cellOf(w.cell).layout.gates;
+}
+
+/**
+ * Whether the layer runs a cell's reset-before mode (GRU resetAfter false): its last gate block
+ * multiplies r * h_{t-1}, so h_{t-1} R is split into R[:, :2u] now and R[:, 2u:] after r.
+ */
+export function splitRecurrent(w: CellWeights): boolean {
+  return cellOf(w.cell).resetAfter && w.recurrentBias === null;
+}
+
 /** Puts `rows` of layer l's h (and c, for LSTM) back to their values in `before`. */
 export function restoreRows(
   state: LmState,
   before: LmState,
+  w: CellWeights,
   l: number,
-  units: number,
-  lstm: boolean,
   rows: readonly number[],
 ): void {
+  const units = w.units;
+  const withC = hasC(w);
   for (const b of rows) {
     state.h[l]!.set(before.h[l]!.subarray(b * units, (b + 1) * units), b * units);
-    if (lstm) state.c[l]!.set(before.c[l]!.subarray(b * units, (b + 1) * units), b * units);
+    if (withC) state.c[l]!.set(before.c[l]!.subarray(b * units, (b + 1) * units), b * units);
   }
 }
 

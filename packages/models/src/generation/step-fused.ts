@@ -17,10 +17,11 @@ import {
   batchOf,
   beginStep,
   copyState,
-  GATES,
+  gatesOf,
   type LmState,
   restoreRows,
   type StatefulLM,
+  splitRecurrent,
   zeroState,
 } from './step-common.js';
 import { cellStep, columns } from './step-js.js';
@@ -60,13 +61,13 @@ export function fusedEngine(w: LmWeights, batchSize: number): StatefulLM {
   const L = w.cells.length;
   const layers: Layer[] = w.cells.map((cw, l) => {
     const u = cw.units;
-    const ku = GATES[cw.cell] * u;
-    const split = cw.cell === 'gru' && cw.recurrentBias === null;
+    const ku = gatesOf(cw) * u;
+    const split = splitRecurrent(cw);
     const r = split ? columns(cw.recurrentKernel, u, ku, 0, 2 * u) : cw.recurrentKernel;
     const rCols = split ? 2 * u : ku;
     const next = l + 1 < L ? w.cells[l + 1]! : null;
     const nData = next ? next.kernel : w.denseKernel;
-    const nCols = next ? GATES[next.cell] * next.units : w.classes;
+    const nCols = next ? gatesOf(next) * next.units : w.classes;
     return {
       w: cw,
       rCols,
@@ -76,7 +77,7 @@ export function fusedEngine(w: LmWeights, batchSize: number): StatefulLM {
     };
   });
   const first = w.cells[0]!;
-  const ku0 = GATES[first.cell] * first.units;
+  const ku0 = gatesOf(first) * first.units;
   // x_t K_0 per token id: K_0's rows (one-hot), or E K_0 [vocab, k*units] made once (embedding)
   const inputTable =
     w.embedding === null
@@ -122,10 +123,9 @@ export function fusedEngine(w: LmWeights, batchSize: number): StatefulLM {
       layers.forEach((ly, l) => {
         const h = state.h[l]!;
         const c = state.c[l]!;
-        const u = ly.w.units;
         const rh = ly.recurrentH;
         cellStep(ly.w, z, recurrentPart(l), n, h, c, rh ? (v) => product(v, n, rh) : null);
-        if (before !== null) restoreRows(state, before, l, u, ly.w.cell === 'lstm', masked);
+        if (before !== null) restoreRows(state, before, ly.w, l, masked);
         // h_l [R_l | N_l]: the next step's recurrent part, and the next layer's z or the logits
         const p = product(h, n, ly.fused);
         const cols = ly.rCols + ly.nCols;

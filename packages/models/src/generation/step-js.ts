@@ -5,6 +5,7 @@
  * this on wasm at every batch size, so it is not kept.)
  */
 
+import { cellOf } from '../cells/index.js';
 import { simdLstmFor } from '../fast/gates-simd.js';
 import type { CellWeights, LmWeights } from './lm-weights.js';
 import {
@@ -12,10 +13,11 @@ import {
   batchOf,
   beginStep,
   copyState,
-  GATES,
+  gatesOf,
   type LmState,
   restoreRows,
   type StatefulLM,
+  splitRecurrent,
   zeroState,
 } from './step-common.js';
 
@@ -100,7 +102,7 @@ function layerStep(
   product: Product,
 ): void {
   const { w } = L;
-  const ku = GATES[w.cell] * w.units;
+  const ku = gatesOf(w) * w.units;
   // z = x_t K   [n, k*units]
   let z: Float32Array;
   if (oneHot) {
@@ -110,7 +112,7 @@ function layerStep(
       z.set(w.kernel.subarray(t * ku, (t + 1) * ku), b * ku);
     }
   } else z = product(x as Float32Array, n, L.kernel);
-  const split = w.cell === 'gru' && w.recurrentBias === null;
+  const split = splitRecurrent(w);
   const hz = product(h, n, split ? L.recurrentZR! : L.recurrent);
   cellStep(w, z, hz, n, h, c, split ? (rh) => product(rh, n, L.recurrentH!) : null);
 }
@@ -119,7 +121,7 @@ function layerStep(
  * The cell update of one layer for one step over n rows, given the products: z = x_t K
  * [n, k*units] (without the bias, which is added here in place) and hz = h_{t-1} R [n, k*units]
  * (GRU resetAfter false: h_{t-1} R[:, :2u], [n, 2u], with `rhProduct` giving (r * h) R[:, 2u:]).
- * Updates h and c [n * units] in place.
+ * Updates h and c [n * units] in place: the cell's own step (`cells/`), or the SIMD LSTM step.
  */
 export function cellStep(
   w: CellWeights,
@@ -131,51 +133,20 @@ export function cellStep(
   rhProduct: ((rh: Float32Array) => Float32Array) | null,
 ): void {
   const u = w.units;
-  const ku = GATES[w.cell] * u;
-  addRowBias(z, w.bias, n, ku);
-  const act = w.activation;
-  const rec = w.recurrentActivation;
-  if (w.cell === 'gru' && w.recurrentBias === null) {
-    // GRU resetAfter false: hh = act(x K_h + b_h + (r * h) R_h)
-    const hzr = hz; // [n, 2u]
-    const rh = new Float32Array(n * u);
-    for (let b = 0; b < n; b++) {
-      for (let j = 0; j < u; j++)
-        rh[b * u + j] = rec(z[b * ku + u + j]! + hzr[b * 2 * u + u + j]!) * h[b * u + j]!;
-    }
-    const hh = (rhProduct as (rh: Float32Array) => Float32Array)(rh); // [n, u]
-    for (let b = 0; b < n; b++) {
-      for (let j = 0; j < u; j++) {
-        const zg = rec(z[b * ku + j]! + hzr[b * 2 * u + j]!);
-        const i = b * u + j;
-        h[i] = zg * h[i]! + (1 - zg) * act(z[b * ku + 2 * u + j]! + hh[i]!);
-      }
-    }
-    return;
-  }
+  addRowBias(z, w.bias, n, gatesOf(w) * u);
   if (simdLstmStep(w, z, hz, n, h, c)) return;
-  for (let b = 0; b < n; b++) {
-    const zb = b * ku;
-    for (let j = 0; j < u; j++) {
-      const i = b * u + j;
-      if (w.cell === 'rnn') h[i] = act(z[zb + j]! + hz[zb + j]!);
-      else if (w.cell === 'lstm') {
-        // gates [i, f, c, o]
-        const ig = rec(z[zb + j]! + hz[zb + j]!);
-        const fg = rec(z[zb + u + j]! + hz[zb + u + j]!);
-        const cj = fg * c[i]! + ig * act(z[zb + 2 * u + j]! + hz[zb + 2 * u + j]!);
-        c[i] = cj;
-        h[i] = rec(z[zb + 3 * u + j]! + hz[zb + 3 * u + j]!) * act(cj);
-      } else {
-        // GRU resetAfter: hh = act(x K_h + b_h + r * (h R_h + rb_h)), rb the recurrent bias row
-        const rb = w.recurrentBias!;
-        const zg = rec(z[zb + j]! + hz[zb + j]! + rb[j]!);
-        const r = rec(z[zb + u + j]! + hz[zb + u + j]! + rb[u + j]!);
-        const hh = act(z[zb + 2 * u + j]! + r * (hz[zb + 2 * u + j]! + rb[2 * u + j]!));
-        h[i] = zg * h[i]! + (1 - zg) * hh;
-      }
-    }
-  }
+  cellOf(w.cell).stepArrays({
+    units: u,
+    n,
+    z,
+    hz,
+    h,
+    c,
+    act: w.activation,
+    rec: w.recurrentActivation,
+    recurrentBias: w.recurrentBias,
+    rhProduct,
+  });
 }
 
 /** [c_{t-1}; c_t] and [unused; h_t] of `simdLstmStep`, per size. */
@@ -216,8 +187,8 @@ export function jsEngine(w: LmWeights, batchSize: number): StatefulLM {
   const mat = (data: Float32Array, rows: number, cols: number): Mat => ({ data, rows, cols });
   const layers: Layer[] = w.cells.map((cw) => {
     const u = cw.units;
-    const ku = GATES[cw.cell] * u;
-    const split = cw.cell === 'gru' && cw.recurrentBias === null;
+    const ku = gatesOf(cw) * u;
+    const split = splitRecurrent(cw);
     return {
       w: cw,
       kernel: mat(cw.kernel, cw.inputSize, ku),
@@ -257,7 +228,7 @@ export function jsEngine(w: LmWeights, batchSize: number): StatefulLM {
       });
       if (before !== null) {
         layers.forEach((L, l) => {
-          restoreRows(state, before, l, L.w.units, L.w.cell === 'lstm', masked);
+          restoreRows(state, before, L.w, l, masked);
         });
       }
       // logits = h W + b   [n, classes]

@@ -1,43 +1,30 @@
 /** The `'tfjs'` step engine: the same cells as small tfjs ops inside `tidy`, on the current backend. */
 import * as tf from '@tensorflow/tfjs-core';
+import { ACTIVATIONS } from '../cells/activations.js';
+import { cellOf } from '../cells/index.js';
 import type { LmWeights } from './lm-weights.js';
 import {
   batchOf,
   checkTokens,
-  GATES,
+  gatesOf,
+  hasC,
   type LmState,
   type StatefulLM,
   zeroState,
 } from './step-common.js';
 
-/** tfjs ops for an activation name (tfjs's hardSigmoid: clip(0.2 x + 0.5, 0, 1)). */
-function tfAct(name: string): (x: tf.Tensor) => tf.Tensor {
-  switch (name) {
-    case 'tanh':
-      return tf.tanh;
-    case 'sigmoid':
-      return tf.sigmoid;
-    case 'relu':
-      return tf.relu;
-    case 'hardSigmoid':
-      return (x) => tf.clipByValue(tf.add(tf.mul(x, 0.2), 0.5), 0, 1);
-    default:
-      return (x) => x;
-  }
-}
-
 export function tfjsEngine(w: LmWeights, batchSize: number): StatefulLM {
   // the weights as tensors, made once and kept until dispose()
   const cells = w.cells.map((c) => {
-    const ku = GATES[c.cell] * c.units;
+    const ku = gatesOf(c) * c.units;
     return {
       w: c,
       kernel: tf.tensor2d(c.kernel, [c.inputSize, ku]),
       recurrent: tf.tensor2d(c.recurrentKernel, [c.units, ku]),
       bias: tf.tensor1d(c.bias),
       recurrentBias: c.recurrentBias === null ? null : tf.tensor1d(c.recurrentBias),
-      act: tfAct(c.activationName),
-      rec: tfAct(c.recurrentActivationName),
+      act: ACTIVATIONS[c.activationName].tf,
+      rec: ACTIVATIONS[c.recurrentActivationName].tf,
     };
   });
   const emb =
@@ -54,10 +41,7 @@ export function tfjsEngine(w: LmWeights, batchSize: number): StatefulLM {
     batch = batchOf(w, s);
     h = w.cells.map((cw, l) => tf.tensor2d(s.h[l]!, [batch, cw.units]));
     c = w.cells.map((cw, l) =>
-      tf.tensor2d(cw.cell === 'lstm' ? s.c[l]! : new Float32Array(0), [
-        cw.cell === 'lstm' ? batch : 0,
-        cw.units,
-      ]),
+      tf.tensor2d(hasC(cw) ? s.c[l]! : new Float32Array(0), [hasC(cw) ? batch : 0, cw.units]),
     );
   };
   setState(zeroState(w, batchSize));
@@ -79,41 +63,24 @@ export function tfjsEngine(w: LmWeights, batchSize: number): StatefulLM {
         let x: tf.Tensor2D | null = emb === null ? null : (tf.gather(emb, ids) as tf.Tensor2D);
         const next: tf.Tensor[] = [];
         cells.forEach((cell, l) => {
-          const u = cell.w.units;
-          const gate = (t: tf.Tensor2D, g: number) => tf.slice(t, [0, g * u], [batch, u]);
           // [batch, k*units]: one-hot x is a row lookup, else x K
           const xk: tf.Tensor2D =
             x === null ? tf.gather(cell.kernel, ids) : tf.matMul(x, cell.kernel);
           const xz = tf.add(xk, cell.bias) as tf.Tensor2D;
           const hPrev = h[l]!;
-          let hNew: tf.Tensor2D;
-          if (cell.w.cell === 'rnn') {
-            hNew = cell.act(tf.add(xz, tf.matMul(hPrev, cell.recurrent))) as tf.Tensor2D;
-          } else if (cell.w.cell === 'lstm') {
-            const zz = tf.add(xz, tf.matMul(hPrev, cell.recurrent)) as tf.Tensor2D;
-            const cNew = tf.add(
-              tf.mul(cell.rec(gate(zz, 1)), c[l]!),
-              tf.mul(cell.rec(gate(zz, 0)), cell.act(gate(zz, 2))),
-            );
-            hNew = tf.mul(cell.rec(gate(zz, 3)), cell.act(cNew)) as tf.Tensor2D;
-            next[w.cells.length + l] = keep(cNew, c[l]!);
-          } else {
-            let hr = tf.matMul(hPrev, cell.recurrent) as tf.Tensor2D; // [batch, 3u]
-            if (cell.recurrentBias !== null) hr = tf.add(hr, cell.recurrentBias);
-            const zg = cell.rec(tf.add(gate(xz, 0), gate(hr, 0)));
-            const r = cell.rec(tf.add(gate(xz, 1), gate(hr, 1)));
-            const hh =
-              cell.recurrentBias !== null
-                ? cell.act(tf.add(gate(xz, 2), tf.mul(r, gate(hr, 2))))
-                : cell.act(
-                    tf.add(
-                      gate(xz, 2),
-                      tf.matMul(tf.mul(r, hPrev), tf.slice(cell.recurrent, [0, 2 * u], [u, u])),
-                    ),
-                  );
-            hNew = tf.add(tf.mul(zg, hPrev), tf.mul(tf.sub(1, zg), hh)) as tf.Tensor2D;
-          }
-          hNew = keep(hNew, hPrev) as tf.Tensor2D;
+          const [hStep, cNew] = cellOf(cell.w.cell).stepTensors({
+            units: cell.w.units,
+            xz,
+            h: hPrev,
+            c: c[l]!,
+            recurrentKernel: cell.recurrent,
+            recurrentBias: cell.recurrentBias,
+            resetAfter: cell.w.resetAfter,
+            act: cell.act,
+            rec: cell.rec,
+          });
+          if (hasC(cell.w)) next[w.cells.length + l] = keep(cNew, c[l]!);
+          const hNew = keep(hStep, hPrev) as tf.Tensor2D;
           next[l] = hNew;
           x = hNew;
         });

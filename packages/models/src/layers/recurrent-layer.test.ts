@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CELL_TYPES, type CellType } from '../cells/index.js';
 import { initializeWeights } from './init-weights.js';
 import { GRU, LSTM, SimpleRNN } from './recurrent.js';
-import { CELL_TYPES, type CellType, recurrentLayer } from './recurrent-layer.js';
+import { recurrentLayer } from './recurrent-layer.js';
 import { useBackend } from './test-backends.js';
 
 beforeAll(() => useBackend('cpu'));

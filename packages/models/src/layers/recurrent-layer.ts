@@ -1,18 +1,10 @@
 /**
- * Recurrent cells and the layers that run them over time, with Keras 2/3 defaults.
+ * `recurrentLayer`: one recurrent layer of a cell named in `cells/index.ts`, with Keras 2/3
+ * defaults (the cells' equations are in `cells/rnn.ts`, `lstm.ts`, `gru.ts`; the layer classes
+ * in `recurrent.ts`, which run the time loop through the selected recurrence kernel).
  *
- * - `rnn`:  h_t = tanh(x_t W_x + h_{t-1} W_h + b)                       (the tutorial's cell)
- * - `lstm`: [i, f, g, o] = x_t W_x + h_{t-1} W_h + b; c_t = s(f) c_{t-1} + s(i) tanh(g);
- *           h_t = s(o) tanh(c_t)                                         (Hochreiter & Schmidhuber 1997)
- * - `gru`:  z, r gates and a candidate, h_t = z h_{t-1} + (1 - z) h~      (Cho et al. 2014); by
- *           default with the reset gate after the recurrent matMul (`resetAfter`, Keras 2/3, cuDNN,
- *           PyTorch)
- *
- * Shapes: x_t [batch, features], h_t [batch, units]; weights in the standard tfjs/Keras layout
- * (kernel [features, k*units], recurrent_kernel [units, k*units], bias [k*units], gates in the
- * order i, f, c, o for LSTM and z, r, h for GRU; GRU resetAfter bias [2, 3*units]), so saved
- * models load in plain tfjs and Keras. The layers are rnnkit's own (`layers/recurrent.ts`), which
- * run the time loop through the selected recurrence kernel.
+ * Shapes: x [batch, time, features] -> [batch, time, units] or [batch, units]; weights in the
+ * standard tfjs/Keras layout, so saved models load in plain tfjs and Keras.
  *
  * @example
  * ```ts
@@ -25,19 +17,13 @@
  * lstm.getClassName();           // 'LSTM' (saved under the stock class name)
  * ```
  */
-import { checkInt, ModelsError } from '../errors.js';
-import { GRU, LSTM, type RecurrentLayer, SimpleRNN } from './recurrent.js';
+import { DEFAULT_RECURRENT_ACTIVATION } from '../cells/activations.js';
+import { DEFAULT_RESET_AFTER } from '../cells/gru.js';
+import { type CellType, cellOf } from '../cells/index.js';
+import { checkInt } from '../errors.js';
+import { layerClassOf, type RecurrentLayer } from './recurrent.js';
 
-export type CellType = 'rnn' | 'lstm' | 'gru';
-
-/** The cell types, for messages and CLI choices. */
-export const CELL_TYPES: readonly CellType[] = ['rnn', 'lstm', 'gru'];
-
-/** Keras's default gate activation; tfjs-layers defaults to `hardSigmoid`, which trains worse. */
-export const DEFAULT_RECURRENT_ACTIVATION = 'sigmoid';
-
-/** Keras 2/3's GRU default (tfjs-layers' stock GRU cannot build it). */
-export const DEFAULT_RESET_AFTER = true;
+export type { CellType } from '../cells/index.js';
 
 export interface RecurrentLayerArgs {
   cell: CellType;
@@ -86,21 +72,13 @@ export function recurrentLayer(args: RecurrentLayerArgs): RecurrentLayer {
     recurrentInitializer: 'zeros' as const,
     ...(args.inputShape ? { inputShape: args.inputShape } : {}),
   };
-  const recurrentActivation = args.recurrentActivation ?? DEFAULT_RECURRENT_ACTIVATION;
-  switch (args.cell) {
-    case 'rnn':
-      return new SimpleRNN(common);
-    case 'lstm':
-      return new LSTM({ ...common, recurrentActivation });
-    case 'gru':
-      return new GRU({
-        ...common,
-        recurrentActivation,
-        resetAfter: args.resetAfter ?? DEFAULT_RESET_AFTER,
-      });
-  }
-  throw new ModelsError(
-    'BAD_OPTION',
-    `cell must be one of ${CELL_TYPES.join(', ')}, got ${JSON.stringify(args.cell)}: e.g. cell: 'lstm'`,
-  );
+  const def = cellOf(args.cell);
+  const Layer = layerClassOf(def);
+  return new Layer({
+    ...common,
+    ...(def.gated
+      ? { recurrentActivation: args.recurrentActivation ?? DEFAULT_RECURRENT_ACTIVATION }
+      : {}),
+    ...(def.resetAfter ? { resetAfter: args.resetAfter ?? DEFAULT_RESET_AFTER } : {}),
+  });
 }

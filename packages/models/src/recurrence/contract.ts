@@ -17,8 +17,10 @@
  * Masked steps (mask 0) keep the previous state and repeat the previous output, as Keras does.
  */
 import type * as tf from '@tensorflow/tfjs-core';
+import type { CellType } from '../cells/index.js';
 
-export type Cell = 'rnn' | 'lstm' | 'gru';
+/** A cell by name (`cells/index.ts`). */
+export type Cell = CellType;
 
 export interface RecurrenceInputs {
   cell: Cell;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CELL_LAYOUTS } from '../cells/layouts.js';
 import {
   BACKENDS,
   type CellName,
@@ -10,7 +11,7 @@ import {
   useBackend,
 } from '../layers/test-backends.js';
 import type { RecurrenceInputs } from './contract.js';
-import { GATES, referenceRecurrence } from './reference.js';
+import { referenceRecurrence } from './reference.js';
 import { getRecurrenceKernel, runRecurrence, setRecurrenceKernel } from './select.js';
 
 const [B, T, F, U] = [3, 5, 4, 6];
@@ -51,7 +52,7 @@ const label = (c: Case) =>
 
 /** Fixed inputs for a case: x, weights, initial states, mask (1 = real step). */
 function fixture(c: Case) {
-  const k = GATES[c.cell];
+  const k = CELL_LAYOUTS[c.cell].gates;
   const x = seeded([B, T, F], 1, 1) as tf.Tensor3D;
   const kernel = seeded([F, k * U], 2) as tf.Tensor2D;
   const recurrentKernel = seeded([U, k * U], 3) as tf.Tensor2D;

@@ -20,23 +20,16 @@
  * ```
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { ACTIVATIONS, GATE_ACTIVATIONS, OUTPUT_ACTIVATIONS } from '../cells/activations.js';
+import { cellOf } from '../cells/index.js';
 import { ModelsError } from '../errors.js';
 import type { RecurrenceInputs, RecurrenceKernel, RecurrenceOutputs } from './contract.js';
-
-/** Gate blocks per cell: rnn 1, lstm 4 (i f c o), gru 3 (z r h). */
-export const GATES = { rnn: 1, lstm: 4, gru: 3 } as const;
 
 type Fn = (x: tf.Tensor) => tf.Tensor;
 
 function activationFn(name: RecurrenceInputs['activation']): Fn {
-  switch (name ?? 'tanh') {
-    case 'tanh':
-      return (x) => tf.tanh(x);
-    case 'relu':
-      return (x) => tf.relu(x);
-    case 'linear':
-      return (x) => x;
-  }
+  const n = name ?? 'tanh';
+  if ((OUTPUT_ACTIVATIONS as readonly string[]).includes(n)) return ACTIVATIONS[n].tf;
   throw new ModelsError(
     'BAD_OPTION',
     `activation must be one of tanh, relu, linear, got ${name}: pick one of those`,
@@ -44,13 +37,8 @@ function activationFn(name: RecurrenceInputs['activation']): Fn {
 }
 
 function recurrentActivationFn(name: RecurrenceInputs['recurrentActivation']): Fn {
-  switch (name ?? 'sigmoid') {
-    case 'sigmoid':
-      return (x) => tf.sigmoid(x);
-    // tfjs-layers: clip(0.2 x + 0.5, 0, 1)
-    case 'hardSigmoid':
-      return (x) => tf.clipByValue(tf.add(tf.mul(x, 0.2), 0.5), 0, 1);
-  }
+  const n = name ?? 'sigmoid';
+  if ((GATE_ACTIVATIONS as readonly string[]).includes(n)) return ACTIVATIONS[n].tf;
   throw new ModelsError(
     'BAD_OPTION',
     `recurrentActivation must be sigmoid or hardSigmoid, got ${name}: pick one of those`,
@@ -70,7 +58,8 @@ export function checkRecurrenceInputs(inputs: RecurrenceInputs): [number, number
   if (x.rank !== 3) throw shapeError('x', '[batch, time, features]', x.shape);
   const [batch, time, features] = x.shape;
   const units = recurrentKernel.shape[0];
-  const k = GATES[cell];
+  const def = cellOf(cell);
+  const k = def.layout.gates;
   if (kernel.shape[0] !== features || kernel.shape[1] !== k * units) {
     throw shapeError('kernel', `[${features}, ${k * units}]`, kernel.shape);
   }
@@ -78,7 +67,7 @@ export function checkRecurrenceInputs(inputs: RecurrenceInputs): [number, number
     throw shapeError('recurrentKernel', `[${units}, ${k * units}]`, recurrentKernel.shape);
   }
   if (bias != null) {
-    const twoRows = cell === 'gru' && (inputs.resetAfter ?? true);
+    const twoRows = def.resetAfter && (inputs.resetAfter ?? true);
     const expected = twoRows ? [2, k * units] : [k * units];
     if (!tf.util.arraysEqual(bias.shape, expected)) {
       throw shapeError('bias', `[${expected.join(', ')}]`, bias.shape);
@@ -99,47 +88,19 @@ export function checkRecurrenceInputs(inputs: RecurrenceInputs): [number, number
 /** One cell step: (input projection of x_t incl. input bias [batch, k*units], states) -> states. */
 type Step = (xt: tf.Tensor2D, h: tf.Tensor2D, c: tf.Tensor2D) => [tf.Tensor2D, tf.Tensor2D];
 
+/** The cell's own tensor step (`cells/`), with this call's weights and activations. */
 function makeStep(inputs: RecurrenceInputs, units: number): Step {
+  const def = cellOf(inputs.cell);
   const act = activationFn(inputs.activation);
   const rec = recurrentActivationFn(inputs.recurrentActivation);
-  const R = inputs.recurrentKernel; // [units, k*units]
-  switch (inputs.cell) {
-    case 'rnn':
-      return (xt, h, c) => [act(tf.add(xt, tf.matMul(h, R))) as tf.Tensor2D, c];
-    case 'lstm':
-      return (xt, h, c) => {
-        const z = tf.add(xt, tf.matMul(h, R)); // [batch, 4 units], gates i f c o
-        const [zi, zf, zc, zo] = tf.split(z, 4, 1) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
-        const cNext = tf.add(tf.mul(rec(zf), c), tf.mul(rec(zi), act(zc))) as tf.Tensor2D;
-        return [tf.mul(rec(zo), act(cNext)) as tf.Tensor2D, cNext];
-      };
-    case 'gru': {
-      if (inputs.resetAfter ?? true) {
-        // Keras 2/3 and cuDNN: the reset gate scales the recurrent projection, bias included.
-        const bRec = inputs.bias == null ? null : tf.slice(inputs.bias, [1, 0], [1, 3 * units]);
-        return (xt, h, c) => {
-          let inner: tf.Tensor = tf.matMul(h, R); // [batch, 3 units], gates z r h
-          if (bRec != null) inner = tf.add(inner, bRec);
-          const [xz, xr, xh] = tf.split(xt, 3, 1) as [tf.Tensor, tf.Tensor, tf.Tensor];
-          const [rz, rr, rh] = tf.split(inner, 3, 1) as [tf.Tensor, tf.Tensor, tf.Tensor];
-          const z = rec(tf.add(xz, rz));
-          const r = rec(tf.add(xr, rr));
-          const hh = act(tf.add(xh, tf.mul(r, rh)));
-          return [tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), hh)) as tf.Tensor2D, c];
-        };
-      }
-      // Keras 1 / tfjs-layers: the reset gate scales h_{t-1} before the recurrent matMul.
-      const [Rzr, Rh] = tf.split(R, [2 * units, units], 1) as [tf.Tensor2D, tf.Tensor2D];
-      return (xt, h, c) => {
-        const [xz, xr, xh] = tf.split(xt, 3, 1) as [tf.Tensor, tf.Tensor, tf.Tensor];
-        const [rz, rr] = tf.split(tf.matMul(h, Rzr), 2, 1) as [tf.Tensor, tf.Tensor];
-        const z = rec(tf.add(xz, rz));
-        const r = rec(tf.add(xr, rr));
-        const hh = act(tf.add(xh, tf.matMul(tf.mul(r, h) as tf.Tensor2D, Rh)));
-        return [tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), hh)) as tf.Tensor2D, c];
-      };
-    }
-  }
+  const resetAfter = def.resetAfter && (inputs.resetAfter ?? true);
+  const k = def.layout.gates;
+  // the recurrent bias row of a [2, k*units] bias, added inside the reset gate's product
+  const recurrentBias =
+    resetAfter && inputs.bias != null ? tf.slice(inputs.bias, [1, 0], [1, k * units]) : null;
+  const recurrentKernel = inputs.recurrentKernel; // [units, k*units]
+  return (xz, h, c) =>
+    def.stepTensors({ units, xz, h, c, recurrentKernel, recurrentBias, resetAfter, act, rec });
 }
 
 /**
@@ -160,7 +121,8 @@ function run(inputs: RecurrenceInputs): [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D?]
       'x has 0 time steps, expected at least 1: give sequences of length >= 1',
     );
   }
-  const k = GATES[inputs.cell];
+  const k = cellOf(inputs.cell).layout.gates;
+  const hasC = cellOf(inputs.cell).layout.states.length === 2;
   const { bias } = inputs;
   // [batch*time, k*units]
   let proj: tf.Tensor = tf.matMul(tf.reshape(inputs.x, [batch * time, features]), inputs.kernel);
@@ -192,12 +154,12 @@ function run(inputs: RecurrenceInputs): [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D?]
       // emits zeros there instead. The final states are the same either way.
       const keep = tf.sub(1, m);
       hNext = tf.add(tf.mul(hNext, m), tf.mul(h, keep));
-      if (inputs.cell === 'lstm') cNext = tf.add(tf.mul(cNext, m), tf.mul(c, keep));
+      if (hasC) cNext = tf.add(tf.mul(cNext, m), tf.mul(c, keep));
     }
     h = hNext;
     c = cNext;
     outputs.push(h);
   }
   const sequence = tf.stack(outputs, 1) as tf.Tensor3D; // [batch, time, units]
-  return inputs.cell === 'lstm' ? [sequence, h, c] : [sequence, h];
+  return hasC ? [sequence, h, c] : [sequence, h];
 }

@@ -29,10 +29,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import type { CellType } from '../cells/index.js';
 import { checkInt, ModelsError } from '../errors.js';
 import { initializeWeights } from '../layers/init-weights.js';
 import { type InputSpec, sequenceInput } from '../layers/inputs.js';
-import type { CellType } from '../layers/recurrent-layer.js';
 import type { RecurrentModel } from './many-to-many.js';
 import {
   type CommonArgs,

@@ -36,11 +36,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import type { CellType } from '../cells/index.js';
 import { checkInt } from '../errors.js';
 import { type AttentionType, attentionLayer, PaddingMask } from '../layers/attention.js';
 import { initializeWeights } from '../layers/init-weights.js';
 import { type InputSpec, masksZero, sequenceInput } from '../layers/inputs.js';
-import type { CellType } from '../layers/recurrent-layer.js';
 import type { RecurrentModel } from './many-to-many.js';
 import { seq2seqDense } from './seq2seq-head.js';
 import {
@@ -49,6 +49,7 @@ import {
   commonOptions,
   disposeModels,
   recurrentStack,
+  stateCount,
 } from './stack.js';
 
 /** Default attention: none, the plain encoder-decoder. */
@@ -166,7 +167,7 @@ export function seq2seq(args: Seq2SeqArgs): Seq2SeqModel {
   });
   // the decoder's initial state per layer, from the encoder's final state [h] or [h, c]
   const initialState = enc.states.map(([h, c], l): tfl.SymbolicTensor[] => {
-    if (decoderCell !== 'lstm') return [h!];
+    if (stateCount(decoderCell) === 1) return [h!];
     const bridge = () =>
       tfl.layers.dense({ units: d, activation: 'tanh', name: `bridge_c_${l + 1}` }).apply(h!);
     return [h!, c ?? (bridge() as tfl.SymbolicTensor)];

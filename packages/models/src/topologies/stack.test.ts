@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CellType } from '../layers/recurrent-layer.js';
+import type { CellType } from '../cells/index.js';
 import { CELLS, useCpu } from '../test-helpers.js';
 import { manyToMany } from './many-to-many.js';
 import { manyToOne } from './many-to-one.js';

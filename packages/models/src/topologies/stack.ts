@@ -24,13 +24,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { DEFAULT_RESET_AFTER } from '../cells/gru.js';
+import { CELL_TYPES, type CellType, cellOf } from '../cells/index.js';
 import { checkInt, ModelsError } from '../errors.js';
-import {
-  CELL_TYPES,
-  type CellType,
-  DEFAULT_RESET_AFTER,
-  recurrentLayer,
-} from '../layers/recurrent-layer.js';
+import { recurrentLayer } from '../layers/recurrent-layer.js';
 
 /** Default recurrent cell of every builder. */
 export const DEFAULT_CELL: CellType = 'lstm';
@@ -108,7 +105,7 @@ export function checkCell(cell: unknown): asserts cell is CellType {
 
 /** Number of state tensors a cell carries: [h, c] for lstm, [h] otherwise. */
 export function stateCount(cell: CellType): number {
-  return cell === 'lstm' ? 2 : 1;
+  return cellOf(cell).layout.states.length;
 }
 
 /**
