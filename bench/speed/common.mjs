@@ -1,7 +1,7 @@
 // Shared helpers of the speed suite: backend setup, seeded data, timing, result lines.
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { denseSoftmaxCrossEntropy, fastRecurrence } from '@rnnkit/models';
+import { denseSoftmaxCrossEntropy, fastRecurrence } from '@rnnkit/models/kernels';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';

@@ -38,17 +38,10 @@ export { CELL_TYPES, CELLS, cellOf, registerCell } from './cells/index.js';
 export type { CellLayout, GateName } from './cells/layouts.js';
 export { CELL_LAYOUTS, gatePermutation, permuteGateColumns } from './cells/layouts.js';
 export { ModelsError } from './errors.js';
-export { fastRecurrence } from './fast/fast.js';
-export {
-  denseMatMul,
-  denseMeanSquaredError,
-  denseSoftmaxCrossEntropy,
-} from './fast/fast-dense.js';
 export type { FusedHeadLoss, FusedLossName } from './fast/fused-head.js';
 export { FUSED_LOSSES, fusedHeadLoss } from './fast/fused-head.js';
 export type { RecurrenceThreads } from './fast/pool.js';
 export { getRecurrenceThreads, setRecurrenceThreads } from './fast/pool.js';
-export { ensureWasmSegmentSum } from './fast/segment-sum.js';
 export type {
   BeamDecoder,
   OneToManyLike,
