@@ -25,30 +25,15 @@
  * ```
  */
 
+import type { HeadData, HeadGrads, HeadOffer } from '../recurrence/contract.js';
 import { giveBuffer, takeBuffer } from './buffers.js';
 import { expNonPositive } from './fast-dense.js';
 import { transposeData } from './fast-linalg.js';
+
+export type { HeadData, HeadGrads, HeadOffer, TakenHead } from '../recurrence/contract.js';
+
 import type { Products } from './fast-wasm.js';
 import { simdExp } from './gates-simd.js';
-
-/** The head's weights and a thread's labels (structured-clonable: sent to the worker). */
-export interface HeadData {
-  /** [units, classes] */
-  w: Float32Array;
-  /** [classes], or null for none */
-  b: Float32Array | null;
-  classes: number;
-  /** [rows] class ids of this thread's rows, in the order of its output rows */
-  labels: Int32Array;
-}
-
-/** Gradients of a head's weights over its rows. */
-export interface HeadGrads {
-  /** [units, classes] */
-  w: Float32Array;
-  /** [classes] */
-  b: Float32Array;
-}
 
 /**
  * The head of `rows` rows of h [rows, units]. h is read by `forward` only (it keeps h's transpose
@@ -160,42 +145,14 @@ export class SoftmaxHead {
   }
 }
 
-/**
- * A head offered to the next fast recurrence run (`fused-head.ts` makes it, for the last recurrent
- * layer of a chain whose outputs only the head reads).
- */
-export interface HeadOffer {
-  /** The head, with every row's label: [batch * time], in the order of the run's output rows. */
-  data: HeadData;
-  /** Set by the run that took the offer. */
-  taken: TakenHead | null;
-}
-
-/** An offered head as the run that took it computed it: this thread's half, and the worker's. */
-export interface TakenHead {
-  /** The loss sum of all rows. */
-  loss: number;
-  /**
-   * The head's weight gradients over all rows for the loss-gradient scale `scale`: this thread's
-   * rows' plus the worker's, in that order. Each half keeps (or already used) its rows' output
-   * gradient for its own backward pass: the caller's gradient for the outputs is never read.
-   */
-  backward(scale: number): HeadGrads;
-}
-
-let offered: HeadOffer | null = null;
-
-/** Offers a head to the next run (null withdraws an offer no run took). */
-export function offerHead(offer: HeadOffer | null): void {
-  offered = offer;
-}
-
-/** The offered head when it fits a run of `rows` output rows of `units` (and removes the offer). */
-export function takeHead(rows: number, units: number): HeadOffer | null {
-  const o = offered;
-  if (o === null || o.taken !== null) return null;
-  const { labels, w, classes } = o.data;
+/** The head a run may take: `inputs.head` when it is untaken and fits `rows` output rows of `units`. */
+export function takeHead(
+  offer: HeadOffer | undefined,
+  rows: number,
+  units: number,
+): HeadOffer | null {
+  if (offer === undefined || offer.taken !== null) return null;
+  const { labels, w, classes } = offer.data;
   if (labels.length !== rows || w.length !== units * classes) return null;
-  offered = null;
-  return o;
+  return offer;
 }

@@ -30,23 +30,6 @@ export interface SparseRows {
 }
 
 /**
- * One-hot tensors made from class ids (`inputs.ts`'s one-hot input layer), with those ids: the
- * kernel reads the ids instead of the [batch, time, n] floats and their scan. Keyed by the tensor
- * object, so only a tensor that holds exactly the one-hot rows of its ids has an entry.
- */
-const oneHotIds = new WeakMap<object, Int32Array>();
-
-/** Records that t [batch, time, n] is the one-hot of ids [batch, time], all in [0, n). */
-export function markOneHot(t: object, ids: Int32Array): void {
-  oneHotIds.set(t, ids);
-}
-
-/** The ids a tensor is the one-hot of (see `markOneHot`), or undefined. */
-export function oneHotIdsOf(t: object): Int32Array | undefined {
-  return oneHotIds.get(t);
-}
-
-/**
  * The one-hot rows of ids [batch, time] (input order, all in [0, features)) in the kernel's
  * processing order: row k * batch + b is step k of sequence b (read backwards when `reverse`).
  */

@@ -7,7 +7,6 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Cell, RecurrenceInputs, RecurrenceOutputs } from '../recurrence/contract.js';
 import { fastRecurrence } from './fast.js';
-import { markOneHot } from './fast-input.js';
 import { HELD_OPS, recurrencePlan, runHalvesInline, setRecurrenceThreads } from './pool.js';
 
 tf.env().set('PROD', true);
@@ -180,8 +179,9 @@ function lossOf(o: RecurrenceOutputs, seed: number): tf.Scalar {
 type Run = (i: RecurrenceInputs) => RecurrenceOutputs;
 
 /**
- * A one-hot case run twice: reading x's floats, then reading the ids it was marked with (as the
- * one-hot input layer marks its output): the very same outputs and gradients, x's included. (With
+ * A one-hot case run twice: reading x's floats, then reading the ids given with it (`ids`, as
+ * the fused loss gives the one-hot input layer's ids): the very same outputs and gradients, x's
+ * included. (With
  * 17+ features, so that the floats also take the sparse path: below 1/16 density they are
  * multiplied densely, and the bias gradient then sums in another order, ~1e-7 apart.)
  */
@@ -189,8 +189,7 @@ function expectIdsReadAsFloats(c: Case, seed: number): void {
   const { inputs, vars } = makeInputs({ ...c, oneHot: true }, seed);
   const floats = evaluate(fastRecurrence, inputs, vars, seed);
   const ids = Int32Array.from({ length: c.batch * c.time }, (_, i) => (i * 7 + seed) % c.features);
-  markOneHot(inputs.x, ids);
-  const read = evaluate(fastRecurrence, inputs, vars, seed);
+  const read = evaluate(fastRecurrence, { ...inputs, ids }, vars, seed);
   expect(maxDiff(floats.outs, read.outs)).toBe(0);
   expect(maxDiff(floats.grads, read.grads)).toBe(0);
   tf.dispose([...vars, ...(inputs.mask ? [inputs.mask] : [])]);

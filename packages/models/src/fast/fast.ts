@@ -52,7 +52,6 @@ import {
   RecurrenceCore,
 } from './fast-core.js';
 import { type HeadData, type HeadGrads, takeHead } from './fast-head.js';
-import { oneHotIdsOf } from './fast-input.js';
 import { addInto, allZero } from './fast-linalg.js';
 import { heapOf, type Products, productsFor } from './fast-wasm.js';
 import { HalfRun, presumedScale, rescale } from './half-run.js';
@@ -195,9 +194,9 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
   // run). The plan fixes the numbers; where the second half runs does not change them.
   const plan = recurrencePlan(spec);
   const split = plan.halves ? Math.ceil(batch / 2) : batch;
-  // A softmax head offered for this run's outputs (fused-head.ts): the second half computes its
-  // rows' part with its run, so those outputs need not cross threads for it.
-  const offer = plan.halves ? takeHead(batch * time, units) : null;
+  // A softmax head offered with this run's inputs (`head`, from fused-head.ts): the second half
+  // computes its rows' part with its run, so those outputs need not cross threads for it.
+  const offer = plan.halves ? takeHead(inputs.head, batch * time, units) : null;
   const headScale = presumedScale(batch * time);
 
   let local: RecurrenceCore | null = null;
@@ -208,9 +207,8 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
   let ahead: { head: HeadGrads; grads: CoreGrads } | null = null;
   let ratio: number | null = null; // set when the head's gradient runs
 
-  // x made by the one-hot input layer: its ids, not its floats
-  const marked = oneHotIdsOf(x);
-  const ids = marked?.length === batch * time ? marked : undefined;
+  // x given with its ids (the one-hot input layer's output): the ids, not the floats
+  const ids = inputs.ids?.length === batch * time ? inputs.ids : undefined;
   const forwardFunc = (): tf.Tensor[] => {
     const data: CoreData = {
       x: ids === undefined ? f32(x) : new Float32Array(0),

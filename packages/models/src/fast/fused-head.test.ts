@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { oneHotLookup, tokenLayer } from '../layers/inputs.js';
+import { oneHotIds, oneHotLookup, tokenLayer } from '../layers/inputs.js';
 import { LSTM } from '../layers/recurrent.js';
 import { useBackend } from '../layers/test-backends.js';
 import { batchFor, CELLS, useCpu } from '../test-helpers.js';
@@ -9,7 +9,6 @@ import { manyToMany } from '../topologies/many-to-many.js';
 import { manyToOne } from '../topologies/many-to-one.js';
 import { denseSoftmaxCrossEntropy } from './fast-dense.js';
 import { SoftmaxHead } from './fast-head.js';
-import { oneHotIdsOf } from './fast-input.js';
 import { tfProducts } from './fast-wasm.js';
 import { FUSED_LOSSES, fusedHeadLoss } from './fused-head.js';
 import { runHalvesInline, setRecurrenceThreads } from './pool.js';
@@ -561,8 +560,8 @@ describe('oneHotLookup', () => {
     expect(out.dtype).toBe('float32');
     expect(Array.from(out.dataSync())).toEqual(Array.from(expected.dataSync()));
     expect(layer.getClassName()).toBe('Embedding');
-    // marked with its ids: the fast recurrence kernel reads them instead of the floats
-    expect(Array.from(oneHotIdsOf(out) ?? [])).toEqual([0, 3, 1, 2, 2, 0]);
+    // its ids, which the fused loss hands the next recurrent layer's kernel instead of the floats
+    expect(Array.from(oneHotIds(layer, ids) ?? [])).toEqual([0, 3, 1, 2, 2, 0]);
     tf.dispose([out, expected, ids]);
     layer.dispose();
   });

@@ -23,16 +23,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { oneHotLookup } from '../layers/inputs.js';
-import { RecurrentLayer } from '../layers/recurrent.js';
+import { oneHotIds, oneHotLookup } from '../layers/inputs.js';
+import { type RecurrenceSeam, RecurrentLayer } from '../layers/recurrent.js';
 import { denseMeanSquaredError, denseSoftmaxCrossEntropy } from './fast-dense.js';
-import {
-  type HeadData,
-  type HeadOffer,
-  offerHead,
-  SoftmaxHead,
-  type TakenHead,
-} from './fast-head.js';
+import { type HeadData, type HeadOffer, SoftmaxHead, type TakenHead } from './fast-head.js';
 import { heapOf, productsFor } from './fast-wasm.js';
 
 /** The losses (by `@rnnkit/training`'s names) that have a fused form. */
@@ -153,18 +147,25 @@ function runChain(
   const kwargs: Record<string, unknown> = { training };
   let value = fed(chain.input, x);
   let mask: tf.Tensor | undefined;
+  let ids: Int32Array | null = null; // value is the one-hot of these ids
   const last = chain.steps[chain.steps.length - 1];
   for (const step of chain.steps) {
     const { layer, output } = step;
     if (mask != null) kwargs.mask = mask;
     const inputs = [value];
-    if (step === last && offer !== null) offerHead(offer);
-    let out: tf.Tensor | tf.Tensor[];
-    try {
-      out = layer.apply(inputs, kwargs) as tf.Tensor | tf.Tensor[];
-    } finally {
-      offerHead(null); // an offer the layer's run did not take
-    }
+    // a recurrent layer gets, as fields of its kernel's inputs, the ids its x is the one-hot of
+    // and, when last, the head its outputs feed
+    const seam: RecurrenceSeam | null =
+      layer instanceof RecurrentLayer
+        ? {
+            ...(ids !== null ? { ids } : {}),
+            ...(step === last && offer !== null ? { head: offer } : {}),
+          }
+        : null;
+    const out = layer.apply(inputs, seam === null ? kwargs : { ...kwargs, ...seam }) as
+      | tf.Tensor
+      | tf.Tensor[];
+    ids = oneHotIds(layer, value);
     const outMask: tf.Tensor | tf.Tensor[] | null = layer.supportsMasking
       ? layer.computeMask(inputs, [mask as tf.Tensor])
       : null;
@@ -249,7 +250,7 @@ function headData(dense: DenseFields, y: tf.Tensor): HeadData {
  * rnnkit recurrent layer returning its whole sequence and nothing else, and not stateful, only the
  * head reads its outputs and nothing differentiates its final states, so a fast run computing half
  * of its batch in a worker can compute that half's head there too and run its backward pass right
- * after (only a run split across threads takes it: `takeHead` in `kernels/fast.ts`). Null when the
+ * after (only a run split across threads takes it: `takeHead` in `fast.ts`). Null when the
  * last layer is another kind. (A stateful layer keeps its final states for the next batch: chunks
  * trained under one tape would differentiate them.)
  */

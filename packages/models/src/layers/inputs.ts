@@ -21,7 +21,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
 import { checkInt, ModelsError } from '../errors.js';
-import { markOneHot } from '../fast/fast-input.js';
 import { ensureWasmSegmentSum } from '../fast/segment-sum.js';
 
 /** Keras's `Embedding` default: uniform(-0.05, 0.05) (set by `initializeWeights`). */
@@ -162,8 +161,8 @@ interface EmbeddingFields {
   embeddings: tfl.LayerVariable | null;
 }
 
-/** Layers whose `call` {@link oneHotLookup} replaced. */
-const patched = new WeakSet<tfl.layers.Layer>();
+/** Layers whose `call` {@link oneHotLookup} replaced, with their table's last identity check. */
+const patched = new WeakMap<tfl.layers.Layer, { dataId: object; identity: boolean } | null>();
 
 /** Whether a [n, n] table is the identity. */
 function isIdentity(table: tf.Tensor, n: number): boolean {
@@ -185,25 +184,48 @@ function isIdentity(table: tf.Tensor, n: number): boolean {
 export function oneHotLookup(layer: tfl.layers.Layer): tfl.layers.Layer {
   const f = layer as unknown as EmbeddingFields;
   if (f.inputDim !== f.outputDim || layer.trainable || patched.has(layer)) return layer;
-  patched.add(layer);
+  patched.set(layer, null);
   const gather = layer.call.bind(layer);
-  let checked: { dataId: object; identity: boolean } | null = null;
   layer.call = (inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] => {
-    const table = f.embeddings?.read();
-    if (table === undefined) return gather(inputs, kwargs);
-    const dataId = (table as unknown as { dataId: object }).dataId;
-    if (checked?.dataId !== dataId) checked = { dataId, identity: isIdentity(table, f.inputDim) };
-    if (!checked.identity) return gather(inputs, kwargs);
+    if (!hasIdentityTable(layer)) return gather(inputs, kwargs);
     const n = f.inputDim;
     return tf.tidy(() => {
       const ids = tf.cast(Array.isArray(inputs) ? (inputs[0] as tf.Tensor) : inputs, 'int32');
       const values = ids.dataSync() as Int32Array;
       // ids outside [0, n) go to the gather, which reports them as it always did
       if (values.some((id) => id < 0 || id >= n)) return gather(inputs, kwargs);
-      const out = tf.cast(tf.oneHot(ids, n), 'float32'); // [batch, time] -> [batch, time, n]
-      if (ids.rank === 2) markOneHot(out, values); // the fast kernel reads the ids
-      return out;
+      return tf.cast(tf.oneHot(ids, n), 'float32'); // [batch, time] -> [batch, time, n]
     });
   };
   return layer;
+}
+
+/** Whether a one-hot lookup's table is (still) the identity; checked again when it changes. */
+function hasIdentityTable(layer: tfl.layers.Layer): boolean {
+  const f = layer as unknown as EmbeddingFields;
+  const table = f.embeddings?.read();
+  if (table === undefined || !patched.has(layer)) return false;
+  const dataId = (table as unknown as { dataId: object }).dataId;
+  let checked = patched.get(layer);
+  if (checked?.dataId !== dataId) {
+    checked = { dataId, identity: isIdentity(table, f.inputDim) };
+    patched.set(layer, checked);
+  }
+  return checked.identity;
+}
+
+/**
+ * The ids whose one-hot rows a one-hot lookup (see {@link oneHotLookup}) outputs for `input`
+ * [batch, time]: null when `layer` is not one, its table is no longer the identity or an id is
+ * outside [0, n). The fused loss (`fast/fused-head.ts`) hands them to the next recurrent layer as
+ * its `ids`, so that the kernel may read them instead of the one-hot floats.
+ */
+export function oneHotIds(layer: tfl.layers.Layer, input: tf.Tensor): Int32Array | null {
+  if (input.rank !== 2 || !hasIdentityTable(layer)) return null;
+  const n = (layer as unknown as EmbeddingFields).inputDim;
+  const values =
+    input.dtype === 'int32'
+      ? (input.dataSync() as Int32Array)
+      : tf.tidy(() => tf.cast(input, 'int32').dataSync() as Int32Array);
+  return values.some((id) => id < 0 || id >= n) ? null : values;
 }

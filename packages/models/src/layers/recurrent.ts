@@ -58,6 +58,14 @@ interface CellFields {
   resetAfter?: boolean;
 }
 
+/**
+ * What a caller may pass a recurrent layer's `apply` besides tfjs's options, handed on as the
+ * fields of the same name of the kernel's inputs (`RecurrenceInputs`): the ids its x is the
+ * one-hot of, and a fused softmax head for its outputs. The fused loss (`fast/fused-head.ts`)
+ * gives them; no other caller needs to.
+ */
+export type RecurrenceSeam = Pick<RecurrenceInputs, 'ids' | 'head'>;
+
 /** Options shared by the three layers: tfjs-layers' own, minus `cell`. */
 export type SimpleRNNArgs = Omit<tfl.SimpleRNNLayerArgs, 'cell'>;
 export type LSTMArgs = Omit<tfl.LSTMLayerArgs, 'cell'>;
@@ -216,8 +224,11 @@ export abstract class RecurrentLayer extends tfl.RNN {
       }
       const mask = kwargs?.mask as tf.Tensor | tf.Tensor[] | null | undefined;
       const mask0 = Array.isArray(mask) ? mask[0] : mask;
+      const seam = kwargs as RecurrenceSeam | undefined;
       const out = runRecurrence({
         ...this.recurrenceOptions(),
+        ...(seam?.ids != null ? { ids: seam.ids } : {}),
+        ...(seam?.head != null ? { head: seam.head } : {}),
         x,
         h0: initialState[0] as tf.Tensor2D,
         ...(numStates === 2 ? { c0: initialState[1] as tf.Tensor2D } : {}),

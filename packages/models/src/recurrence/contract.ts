@@ -46,6 +46,58 @@ export interface RecurrenceInputs {
   activation?: 'tanh' | 'relu' | 'linear';
   /** Default 'sigmoid' (Keras); 'hardSigmoid' is tfjs's old default. */
   recurrentActivation?: 'sigmoid' | 'hardSigmoid';
+  /**
+   * x is the one-hot of these ids ([batch * time], row-major [batch, time], all in [0,
+   * features)): a kernel may read them instead of x's floats. Given by the fused loss's chain
+   * runner (`fast/fused-head.ts`) to the layer right after a one-hot input layer.
+   */
+  ids?: Int32Array;
+  /** A fused softmax head for this run's outputs (see {@link HeadOffer}); kernels may ignore it. */
+  head?: HeadOffer;
+}
+
+/** The head's weights and a thread's labels (structured-clonable: sent to the worker). */
+export interface HeadData {
+  /** [units, classes] */
+  w: Float32Array;
+  /** [classes], or null for none */
+  b: Float32Array | null;
+  classes: number;
+  /** [rows] class ids of this thread's rows, in the order of its output rows */
+  labels: Int32Array;
+}
+
+/** Gradients of a head's weights over its rows. */
+export interface HeadGrads {
+  /** [units, classes] */
+  w: Float32Array;
+  /** [classes] */
+  b: Float32Array;
+}
+
+/**
+ * A softmax head offered to a run, with the labels of its rows (`fast/fused-head.ts` makes it, for
+ * the last recurrent layer of a chain whose outputs only the head reads). A kernel that computes
+ * the head with its run (the fast kernel, when it splits the batch across threads) sets `taken`;
+ * any other kernel ignores it.
+ */
+export interface HeadOffer {
+  /** The head, with every row's label: [batch * time], in the order of the run's output rows. */
+  data: HeadData;
+  /** Set by the run that took the offer. */
+  taken: TakenHead | null;
+}
+
+/** An offered head as the run that took it computed it: this thread's half, and the worker's. */
+export interface TakenHead {
+  /** The loss sum of all rows. */
+  loss: number;
+  /**
+   * The head's weight gradients over all rows for the loss-gradient scale `scale`: this thread's
+   * rows' plus the worker's, in that order. Each half keeps (or already used) its rows' output
+   * gradient for its own backward pass: the caller's gradient for the outputs is never read.
+   */
+  backward(scale: number): HeadGrads;
 }
 
 export interface RecurrenceOutputs {
