@@ -22,4 +22,4 @@ export {
   denseMeanSquaredError,
   denseSoftmaxCrossEntropy,
 } from './fast/fast-dense.js';
-export { ensureWasmSegmentSum } from './fast/segment-sum.js';
+export { ensureWasmSegmentSum } from './layers/segment-sum.js';

@@ -21,7 +21,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
 import { checkInt, ModelsError } from '../errors.js';
-import { ensureWasmSegmentSum } from '../fast/segment-sum.js';
+import { ensureWasmSegmentSum } from './segment-sum.js';
 
 /** Keras's `Embedding` default: uniform(-0.05, 0.05) (set by `initializeWeights`). */
 export const EMBEDDING_INIT_LIMIT = 0.05;

@@ -38,10 +38,10 @@ import type { CellDefinition } from '../cells/cell.js';
 import { DEFAULT_RESET_AFTER } from '../cells/gru.js';
 import { CELLS, type CellType, cellOf } from '../cells/index.js';
 import { ModelsError } from '../errors.js';
-import { ensureWasmSegmentSum } from '../fast/segment-sum.js';
 import type { Cell, RecurrenceInputs } from '../recurrence/contract.js';
 import { runRecurrence } from '../recurrence/select.js';
 import { orthogonal } from './initializers.js';
+import { ensureWasmSegmentSum } from './segment-sum.js';
 
 type Shape = (number | null)[];
 

@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { useBackend } from '../layers/test-backends.js';
 import { manyToMany } from '../topologies/many-to-many.js';
 import { ensureWasmSegmentSum, segmentSum } from './segment-sum.js';
+import { useBackend } from './test-backends.js';
 
 afterAll(() => useBackend('cpu'));
 
