@@ -14,13 +14,18 @@ import type { RNNCell } from '@tensorflow/tfjs-layers/dist/layers/recurrent.js';
 /** A gate by its Keras letter (the candidate is c for lstm and h for gru and rnn). */
 export type GateName = 'i' | 'f' | 'c' | 'o' | 'z' | 'r' | 'h';
 
-export interface CellLayout {
+/** What every cell's layout gives. */
+export interface BaseLayout {
   /** Gate blocks k: kernel [features, k*units], recurrent_kernel [units, k*units]. */
   gates: number;
   /** State tensors carried between steps, in the order layers return them. */
   states: readonly ('h' | 'c')[];
   /** rnnkit's (= Keras's and tfjs's) order of the gate blocks. */
   keras: readonly GateName[];
+}
+
+/** The layout of a cell that PyTorch and ONNX have too (the built-in ones), with their orders. */
+export interface CellLayout extends BaseLayout {
   /** PyTorch's module and its order of the same blocks. */
   torch: readonly GateName[];
   torchModule: 'RNN' | 'LSTM' | 'GRU';
@@ -68,12 +73,15 @@ export interface TensorStep {
   rec: (x: tf.Tensor) => tf.Tensor;
 }
 
-export interface CellDefinition<Name extends string = string> {
+export interface CellDefinition<
+  Name extends string = string,
+  Layout extends BaseLayout = CellLayout,
+> {
   /** rnnkit's name (`cell: 'lstm'`). */
   name: Name;
   /** The class name its layer is saved under in model.json (Keras's and tfjs's). */
   className: string;
-  layout: CellLayout;
+  layout: Layout;
   /** Whether it has gates, and so a gate (recurrent) activation. */
   gated: boolean;
   /** Whether its bias may be [2, k*units] (resetAfter: a recurrent bias inside the gate). */

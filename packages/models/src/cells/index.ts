@@ -5,7 +5,7 @@
  * `layouts.ts` (their weight layouts for the format converters).
  */
 import { ModelsError } from '../errors.js';
-import type { CellDefinition } from './cell.js';
+import type { BaseLayout, CellDefinition } from './cell.js';
 import { gru } from './gru.js';
 import { lstm } from './lstm.js';
 import { rnn } from './rnn.js';
@@ -18,14 +18,18 @@ export type CellType = keyof typeof CELLS;
 export const CELL_TYPES = Object.keys(CELLS) as readonly CellType[];
 
 /** Cells added at run time by `registerCell` (tests, and cells kept outside the package). */
-const registered = new Map<string, CellDefinition>();
+const registered = new Map<string, AnyCell>();
+
+/** A cell of the table or a registered one (whose layout may lack PyTorch and ONNX orders). */
+export type AnyCell = CellDefinition<string, BaseLayout>;
 
 /**
  * Adds a cell under `definition.name` for the layers, the reference kernel and the step
- * engines (the fast kernel runs only the built-in cells: a registered one runs on the reference
- * kernel). Throws `BAD_OPTION` when the name is taken.
+ * engines (the fast kernel runs only rnn, lstm and gru: for another cell it runs the reference
+ * kernel, the fast one hands a cell it does not know to the reference kernel). Throws
+ * `BAD_OPTION` when the name is taken.
  */
-export function registerCell(definition: CellDefinition): void {
+export function registerCell(definition: AnyCell): void {
   if (definition.name in CELLS || registered.has(definition.name)) {
     throw new ModelsError(
       'BAD_OPTION',
@@ -36,8 +40,8 @@ export function registerCell(definition: CellDefinition): void {
 }
 
 /** The definition of a cell by name; throws `BAD_OPTION` listing the known cells. */
-export function cellOf(name: string): CellDefinition {
-  const def = (CELLS as Record<string, CellDefinition>)[name] ?? registered.get(name);
+export function cellOf(name: string): AnyCell {
+  const def = (CELLS as Record<string, AnyCell>)[name] ?? registered.get(name);
   if (def === undefined) {
     const known = [...CELL_TYPES, ...registered.keys()];
     throw new ModelsError(
@@ -49,6 +53,6 @@ export function cellOf(name: string): CellDefinition {
 }
 
 /** The definition of the cell whose layer is saved under `className` ('LSTM'), or undefined. */
-export function cellOfClass(className: string): CellDefinition | undefined {
+export function cellOfClass(className: string): AnyCell | undefined {
   return [...Object.values(CELLS), ...registered.values()].find((c) => c.className === className);
 }

@@ -41,7 +41,7 @@ import type {
   RecurrenceKernel,
   RecurrenceOutputs,
 } from '../recurrence/contract.js';
-import { checkRecurrenceInputs } from '../recurrence/reference.js';
+import { checkRecurrenceInputs, referenceRecurrence } from '../recurrence/reference.js';
 import { giveBuffer, takeBuffer } from './buffers.js';
 import {
   type CoreData,
@@ -159,12 +159,17 @@ function inlineJob(
   };
 }
 
+/** The cells whose steps the fast kernel implements (`fast-core.ts`, `fast-gates.ts`). */
+const FAST_CELLS: readonly string[] = ['rnn', 'lstm', 'gru'];
+
 /**
  * The optimised kernel. Same outputs and gradients as `referenceRecurrence` for every option of
  * the contract (masks, goBackwards, every activation, both GRU variants).
  */
 export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): RecurrenceOutputs => {
   const { cell, x, kernel, recurrentKernel, bias, h0 } = inputs;
+  // a cell added with registerCell: its own tensor step, through the reference kernel
+  if (!FAST_CELLS.includes(cell)) return referenceRecurrence(inputs);
   // Same shape checks and errors as the reference kernel.
   const [batch, time, features, units] = checkRecurrenceInputs(inputs);
   if (time === 0) {

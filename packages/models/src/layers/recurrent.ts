@@ -34,7 +34,7 @@ import {
   GATE_ACTIVATIONS,
   OUTPUT_ACTIVATIONS,
 } from '../cells/activations.js';
-import type { CellDefinition } from '../cells/cell.js';
+import type { AnyCell } from '../cells/index.js';
 import { DEFAULT_RESET_AFTER } from '../cells/gru.js';
 import { CELLS, type CellType, cellOf } from '../cells/index.js';
 import { ModelsError } from '../errors.js';
@@ -308,7 +308,7 @@ const generated = new Map<string, LayerClass>();
  * The layer class of a cell: the built-in ones above, or, for a cell added with `registerCell`,
  * a class made once from its definition (saved under its `className`).
  */
-export function layerClassOf(def: CellDefinition): LayerClass {
+export function layerClassOf(def: AnyCell): LayerClass {
   const builtIn = (LAYER_CLASSES as Record<string, LayerClass>)[def.name];
   if (builtIn !== undefined) return builtIn;
   let cls = generated.get(def.name);
