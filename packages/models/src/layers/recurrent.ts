@@ -34,9 +34,8 @@ import {
   GATE_ACTIVATIONS,
   OUTPUT_ACTIVATIONS,
 } from '../cells/activations.js';
-import type { AnyCell } from '../cells/index.js';
 import { DEFAULT_RESET_AFTER } from '../cells/gru.js';
-import { CELLS, type CellType, cellOf } from '../cells/index.js';
+import { type AnyCell, CELLS, type CellType, cellOf } from '../cells/index.js';
 import { ModelsError } from '../errors.js';
 import type { Cell, RecurrenceInputs } from '../recurrence/contract.js';
 import { runRecurrence } from '../recurrence/select.js';
