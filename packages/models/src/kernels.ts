@@ -2,7 +2,8 @@
  * `@rnnkit/models/kernels`: the speed machinery's internals, for benches and power users. The
  * models do not need them (they run the kernel selected with `setRecurrenceKernel`, exported
  * from the package root); this entry gives the fast recurrence kernel itself and the fused dense
- * heads, to time or compose by hand. Their sources are in `src/fast/`.
+ * heads, to time or compose by hand, and the WebAssembly bytecode helpers the SIMD modules are
+ * written with (`@rnnkit/training`'s Adam pass uses them). Their sources are in `src/fast/`.
  *
  * @example
  * ```ts
@@ -22,4 +23,18 @@ export {
   denseMeanSquaredError,
   denseSoftmaxCrossEntropy,
 } from './fast/fast-dense.js';
+export type { WasmModuleSpec } from './fast/wasm-bytes.js';
+export {
+  F32X4,
+  I32_ADD,
+  instantiateWasm,
+  leb,
+  localGet,
+  localSet,
+  localTee,
+  simd,
+  V128_LOAD,
+  V128_STORE,
+  wasmModuleBytes,
+} from './fast/wasm-bytes.js';
 export { ensureWasmSegmentSum } from './layers/segment-sum.js';

@@ -34,6 +34,19 @@
  * cs[4]; // 0.28764915466308594 (= i g); hs[4] = 0.17426975071430206 (= o tanh(c))
  * ```
  */
+import {
+  F32X4,
+  localGet as get,
+  I32_ADD,
+  I32_SUB,
+  instantiateWasm,
+  localSet as set,
+  simd,
+  localTee as tee,
+  V128_LOAD,
+  V128_STORE,
+  wasmModuleBytes,
+} from './wasm-bytes.js';
 
 /** LSTM gate steps on f32x4, or null where WebAssembly SIMD is unavailable. */
 export interface SimdLstm {
@@ -70,25 +83,14 @@ export interface SimdLstm {
   ): void;
 }
 
-/** Unsigned LEB128 (WebAssembly's encoding of counts, sizes and opcodes). */
-const leb = (n: number): number[] => (n < 128 ? [n] : [(n & 127) | 128, ...leb(n >>> 7)]);
-
-// Opcodes: locals, i32, and the SIMD ones (0xfd prefix) this module uses.
-const get = (i: number) => [0x20, i];
-const set = (i: number) => [0x21, i];
-const tee = (i: number) => [0x22, i];
-const I32_ADD = 0x6a;
-const I32_SUB = 0x6b;
-const simd = (code: number) => [0xfd, ...leb(code)];
-const LOAD = [...simd(0x00), 4, 0]; // v128.load, align 16, offset 0
-const STORE = [...simd(0x0b), 4, 0];
+// f32x4 abs, neg, add, sub, mul, div; pmin(a, b) = b < a ? b : a and pmax(a, b) = a < b ? b : a
+// (one minps / maxps each, where min / max take six x64 instructions; a NaN as `a` passes through)
+const { abs: ABS, neg: NEG, add: ADD, sub: SUB, mul: MUL, div: DIV } = F32X4;
+const { pmin: PMIN, pmax: PMAX } = F32X4;
+const [LOAD, STORE] = [V128_LOAD, V128_STORE];
 const SHL = simd(0xab); // i32x4.shl
 const IADD = simd(0xae); // i32x4.add
 const [AND, OR] = [simd(0x4e), simd(0x50)]; // v128.and, v128.or
-// f32x4 abs, neg, add, sub, mul, div; pmin(a, b) = b < a ? b : a and pmax(a, b) = a < b ? b : a
-// (one minps / maxps each, where min / max take six x64 instructions; a NaN as `a` passes through)
-const [ABS, NEG, ADD, SUB] = [simd(0xe0), simd(0xe1), simd(0xe4), simd(0xe5)];
-const [MUL, DIV, PMIN, PMAX] = [simd(0xe6), simd(0xe7), simd(0xea), simd(0xeb)];
 /** v128.const of four equal lanes (f32, or i32 when `int`). */
 function splat(v: number, int = false): number[] {
   const lane = new Uint8Array((int ? Int32Array : Float32Array).of(v).buffer);
@@ -340,22 +342,25 @@ function transposeFunc(): number[] {
  * (2 i32) -> (), `tr` (7 i32) -> () (the type of `fwd`).
  */
 function moduleBytes(): Uint8Array<ArrayBuffer> {
-  const section = (id: number, bytes: number[]) => [id, ...leb(bytes.length), ...bytes];
-  const name = (s: string) => [...leb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-  const code = (f: number[]) => [...leb(f.length), ...f];
-  const types = [0x60, 7, ...Array(7).fill(0x7f), 0, 0x60, 2, 0x7f, 0x7f, 0];
-  const exports = [...name('memory'), 2, 0, ...name('fwd'), 0, 0, ...name('bwd'), 0, 1];
-  return Uint8Array.from([
-    ...[0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0],
-    ...section(1, [2, ...types]),
-    ...section(3, [4, 0, 0, 1, 0]),
-    ...section(5, [1, 0, 1]),
-    ...section(7, [5, ...exports, ...name('ex'), 0, 2, ...name('tr'), 0, 3]),
-    // biome-ignore format: one function a line
-    ...section(10, [
-      4, ...code(forwardFunc()), ...code(backwardFunc()), ...code(expFunc()), ...code(transposeFunc()),
-    ]),
-  ]);
+  const i32 = (n: number) => Array(n).fill(0x7f);
+  return wasmModuleBytes({
+    types: [
+      [i32(7), []],
+      [i32(2), []],
+    ],
+    functions: [
+      { type: 0, body: forwardFunc() },
+      { type: 0, body: backwardFunc() },
+      { type: 1, body: expFunc() },
+      { type: 0, body: transposeFunc() },
+    ],
+    exports: [
+      ['fwd', 0],
+      ['bwd', 1],
+      ['ex', 2],
+      ['tr', 3],
+    ],
+  });
 }
 
 type Step = (
@@ -377,14 +382,7 @@ interface GatesModule {
 }
 
 function instantiate(): GatesModule | null {
-  try {
-    const bytes = moduleBytes();
-    if (!WebAssembly.validate(bytes)) return null;
-    return new WebAssembly.Instance(new WebAssembly.Module(bytes), {})
-      .exports as unknown as GatesModule;
-  } catch {
-    return null;
-  }
+  return instantiateWasm<GatesModule>(moduleBytes());
 }
 
 /**
