@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { CellDefinition } from './cell.js';
+import { type CellDefinition, recurrentProduct } from './cell.js';
 
 export const rnn: CellDefinition<'rnn'> = {
   name: 'rnn',
@@ -29,8 +29,8 @@ export const rnn: CellDefinition<'rnn'> = {
   stepArrays({ units: u, n, z, hz, h, act }) {
     for (let i = 0; i < n * u; i++) h[i] = act(z[i]! + hz[i]!);
   },
-  stepTensors: ({ xz, h, c, recurrentKernel, act }) => [
-    act(tf.add(xz, tf.matMul(h, recurrentKernel))) as tf.Tensor2D,
+  stepTensors: ({ xz, h, c, recurrentKernel, recurrentMasks, act }) => [
+    act(tf.add(xz, recurrentProduct(h, recurrentKernel, recurrentMasks))) as tf.Tensor2D,
     c,
   ],
 };
