@@ -8,7 +8,6 @@ export class ModelsError extends Error {
   }
 }
 
-/** Throws a `BAD_OPTION` error unless `value` is an integer >= `min`. */
 /** Throws `BAD_OPTION` unless `value` is a rate in [0, 1) (a dropout fraction). */
 export function checkRate(name: string, value: number, hint: string): void {
   if (!(typeof value === 'number' && Number.isFinite(value) && value >= 0 && value < 1)) {
@@ -16,6 +15,7 @@ export function checkRate(name: string, value: number, hint: string): void {
   }
 }
 
+/** Throws a `BAD_OPTION` error unless `value` is an integer >= `min`. */
 export function checkInt(name: string, value: number, min: number, hint: string): void {
   if (!Number.isInteger(value) || value < min) {
     throw new ModelsError(

@@ -319,6 +319,23 @@ export abstract class RecurrentLayer extends tfl.RNN {
     });
   }
 
+  /**
+   * Runs x [batch, time, features] from `states` ([h] or [h, c], each [batch, units]) at
+   * inference (no dropout, no mask) and returns the final states: one step of a stream
+   * (`topologies/stream.ts`) is this on [batch, 1, features].
+   */
+  runFrom(x: tf.Tensor3D, states: readonly tf.Tensor2D[]): tf.Tensor2D[] {
+    return tf.tidy(() => {
+      const out = runRecurrence({
+        ...this.recurrenceOptions(),
+        x,
+        h0: states[0] as tf.Tensor2D,
+        ...(states.length === 2 ? { c0: states[1] as tf.Tensor2D } : {}),
+      });
+      return out.c ? [out.h, out.c] : [out.h];
+    });
+  }
+
   /** Stock layers are rebuilt from their flat config (no nested `cell`). */
   static override fromConfig<T extends tf.serialization.Serializable>(
     cls: tf.serialization.SerializableConstructor<T>,
