@@ -24,6 +24,7 @@ import {
   manyToMany,
   manyToOne,
   statefulLM,
+  stream,
 } from '@rnnkit/models';
 import {
   createOptimizer,
@@ -324,6 +325,67 @@ export const CASES: BadInput[] = [
         model.dispose();
       }
     },
+    outcome: { error: ModelsError, code: 'BAD_OPTION' },
+  },
+  {
+    input: 'a stream row of 2 values for a model of 3 features',
+    where: 'models: stream(model).push',
+    run: () => {
+      const { model } = manyToOne({
+        units: 2,
+        input: { type: 'features', features: 3 },
+        head: { type: 'regression' },
+      });
+      const s = stream(model);
+      try {
+        return s.push([1, 2]);
+      } finally {
+        s.dispose();
+        model.dispose();
+      }
+    },
+    outcome: { error: ModelsError, code: 'BAD_INPUT' },
+  },
+  {
+    input: 'a bidirectional model to stream',
+    where: 'models: stream',
+    run: () => {
+      const { model } = manyToOne({
+        units: 2,
+        bidirectional: true,
+        input: { type: 'features', features: 1 },
+        head: { type: 'regression' },
+      });
+      try {
+        return stream(model);
+      } finally {
+        model.dispose();
+      }
+    },
+    outcome: { error: ModelsError, code: 'UNSUPPORTED_MODEL' },
+  },
+  {
+    input: 'recurrentDropout 1',
+    where: 'models: manyToOne',
+    run: () =>
+      manyToOne({
+        units: 2,
+        recurrentDropout: 1,
+        input: { type: 'features', features: 1 },
+        head: { type: 'regression' },
+      }),
+    outcome: { error: ModelsError, code: 'BAD_OPTION' },
+  },
+  {
+    input: 'inputDropout -0.1',
+    where: 'models: manyToOne',
+    run: () =>
+      manyToOne({
+        units: 2,
+        inputDropout: -0.1,
+        input: { type: 'features', features: 1 },
+        head: { type: 'regression' },
+      }),
     outcome: { error: ModelsError, code: 'BAD_OPTION' },
   },
   // ---- models: artifacts ----
