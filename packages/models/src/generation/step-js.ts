@@ -3,6 +3,10 @@
  * tensor is made. A one-hot x_t is a row lookup into the kernel: no product for the first layer.
  * (A variant doing the products with tfjs matMul and the gates in JS measured 2-3x slower than
  * this on wasm at every batch size, so it is not kept.)
+ *
+ * Neighbours in `generation/`: `stateful.ts` picks a step engine (`step-js.ts`, `step-tfjs.ts`,
+ * `step-fused.ts`, sharing `step-common.ts`) over the weights `lm-weights.ts` reads; `generate.ts`,
+ * `sampling.ts`, `beam-search.ts` and `beam-decoders.ts` use them.
  */
 
 import type { ArrayStep } from '../cells/cell.js';

@@ -14,6 +14,10 @@
  * `resetAfter: true`. The stock `orthogonal` recurrent initializer is computed in JS (tfjs's
  * needs chained ops that tfjs-core alone lacks, and is very slow on the cpu backend).
  *
+ * Neighbours in `layers/`: `recurrent.ts` (the recurrent layers over the cells of `cells/`),
+ * `recurrent-layer.ts` (their factory), `inputs.ts`, `attention.ts`, the initialisers, and
+ * `custom-objects.ts` (what `load` needs to rebuild them).
+ *
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs-core';

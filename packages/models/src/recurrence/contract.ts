@@ -18,6 +18,9 @@
  * Per-gate dropout (Keras 3's implementation 1, used when recurrentDropout > 0): gate g reads
  * x_t * inputDropout[g] in its input product and h_{t-1} * recurrentDropout[g] in its recurrent
  * product; the state carried to the next step is not scaled.
+ *
+ * Neighbours in `recurrence/`: `contract.ts` (what a kernel takes and returns), `reference.ts` (the
+ * ground truth), `select.ts` (the kernel in use); the fast kernel is in `fast/`.
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { CellType } from '../cells/index.js';
