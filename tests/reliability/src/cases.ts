@@ -86,6 +86,15 @@ const vocabText = () => JSON.stringify(vocab().toJSON());
 const tinyLm = () =>
   manyToMany({ cell: 'lstm', units: 4, classes: 5, input: { type: 'oneHot', vocabSize: 5 } }).model;
 
+/** A small manyToOne regressor on one-step features with `extra` options. */
+const tinyRegressor = (extra: Partial<Parameters<typeof manyToOne>[0]>, features = 1) =>
+  manyToOne({
+    units: 2,
+    input: { type: 'features', features },
+    head: { type: 'regression' },
+    ...extra,
+  }).model;
+
 /** Copies the saved model, breaks it with `edit`, and loads it. */
 const loadBroken = async (name: string, edit: (dir: string) => void) =>
   load(await brokenModel(name, edit));
@@ -331,11 +340,7 @@ export const CASES: BadInput[] = [
     input: 'a stream row of 2 values for a model of 3 features',
     where: 'models: stream(model).push',
     run: () => {
-      const { model } = manyToOne({
-        units: 2,
-        input: { type: 'features', features: 3 },
-        head: { type: 'regression' },
-      });
+      const model = tinyRegressor({}, 3);
       const s = stream(model);
       try {
         return s.push([1, 2]);
@@ -350,12 +355,7 @@ export const CASES: BadInput[] = [
     input: 'a bidirectional model to stream',
     where: 'models: stream',
     run: () => {
-      const { model } = manyToOne({
-        units: 2,
-        bidirectional: true,
-        input: { type: 'features', features: 1 },
-        head: { type: 'regression' },
-      });
+      const model = tinyRegressor({ bidirectional: true });
       try {
         return stream(model);
       } finally {
@@ -367,25 +367,13 @@ export const CASES: BadInput[] = [
   {
     input: 'recurrentDropout 1',
     where: 'models: manyToOne',
-    run: () =>
-      manyToOne({
-        units: 2,
-        recurrentDropout: 1,
-        input: { type: 'features', features: 1 },
-        head: { type: 'regression' },
-      }),
+    run: () => tinyRegressor({ recurrentDropout: 1 }),
     outcome: { error: ModelsError, code: 'BAD_OPTION' },
   },
   {
     input: 'inputDropout -0.1',
     where: 'models: manyToOne',
-    run: () =>
-      manyToOne({
-        units: 2,
-        inputDropout: -0.1,
-        input: { type: 'features', features: 1 },
-        head: { type: 'regression' },
-      }),
+    run: () => tinyRegressor({ inputDropout: -0.1 }),
     outcome: { error: ModelsError, code: 'BAD_OPTION' },
   },
   // ---- models: artifacts ----

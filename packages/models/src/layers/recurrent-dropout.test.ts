@@ -109,16 +109,17 @@ describe('recurrent dropout (Keras semantics)', () => {
           [2, 2],
         ],
       ]);
-      const out = referenceRecurrence({
+      const inputs = {
         cell: 'rnn',
         x: x as tf.Tensor3D,
         kernel,
         recurrentKernel: R,
         bias: null,
-        h0: tf.zeros([2, 3]),
+        h0: tf.zeros([2, 3]) as tf.Tensor2D,
         recurrentDropout: m,
         inputDropout: inMask,
-      });
+      } as const;
+      const out = referenceRecurrence(inputs);
       let h = tf.zeros([2, 3]) as tf.Tensor2D;
       const xm = tf.mul(x, tf.reshape(inMask, [2, 1, 2]));
       for (let t = 0; t < 3; t++) {
@@ -128,16 +129,7 @@ describe('recurrent dropout (Keras semantics)', () => {
       }
       expect(maxDiff(out.h, h)).toBeLessThan(1e-6);
       // the fast kernel hands per-gate masks to the reference: the same numbers
-      const fast = fastRecurrence({
-        cell: 'rnn',
-        x: x as tf.Tensor3D,
-        kernel,
-        recurrentKernel: R,
-        bias: null,
-        h0: tf.zeros([2, 3]),
-        recurrentDropout: m,
-        inputDropout: inMask,
-      });
+      const fast = fastRecurrence(inputs);
       expect(maxDiff(fast.h, h)).toBeLessThan(1e-6);
     });
   });
