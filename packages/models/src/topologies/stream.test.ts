@@ -76,7 +76,7 @@ describe('stream(model)', () => {
     );
   });
 
-  it('keeps tf.memory().numTensors flat over 1000 pushes', () => {
+  it('keeps tf.memory().numTensors flat over 1000 pushes, and equals the full model after them', () => {
     const { model } = manyToOne({
       cell: 'lstm',
       layers: 2,
@@ -87,8 +87,16 @@ describe('stream(model)', () => {
     const s = stream(model);
     s.push([0, 0, 0]);
     const before = tf.memory().numTensors;
-    for (let i = 0; i < 1000; i++) s.push([Math.sin(i), Math.cos(i), 0.1]);
+    const rows = [[0, 0, 0]];
+    let last: Float32Array = new Float32Array(0);
+    for (let i = 0; i < 1000; i++) {
+      rows.push([Math.sin(i), Math.cos(i), 0.1]);
+      last = s.push(rows[rows.length - 1]!);
+    }
     expect(tf.memory().numTensors).toBe(before);
+    // and still the full model's number after 1001 steps
+    const full = tf.tidy(() => (model.predict(tf.tensor3d([rows])) as tf.Tensor).dataSync());
+    expect(maxAbs(last, full)).toBeLessThan(1e-5);
     s.dispose();
     model.dispose();
   });
