@@ -123,13 +123,19 @@ export async function run(argv: string[], io: Io): Promise<void> {
     .option('--file <file>', 'Texts to classify, one per line (default: the arguments, else stdin)')
     .option('--json', 'One JSON object per prediction')
     .option('--attention-map <file>', 'seq2seq: write the attention of the first input as SVG')
+    .option(
+      '--stream',
+      'A model on features: read one row per stdin line, print one prediction per line as they come',
+    )
     .example('rnnkit predict out/sentiment "a lovely film" "dull and long"')
     .example('rnnkit predict out/g2p cat --attention-map cat.svg')
     .example('cat reviews.txt | rnnkit predict out/sentiment --json')
     .action((model: string, inputs: string[], options) => {
-      task = import('./commands/predict/index.js').then((m) =>
-        m.predict(model, inputs.map(String), options, io),
-      );
+      task = options.stream
+        ? import('./commands/predict/stream.js').then((m) => m.predictStream(model, options, io))
+        : import('./commands/predict/index.js').then((m) =>
+            m.predict(model, inputs.map(String), options, io),
+          );
     });
 
   cli

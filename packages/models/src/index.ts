@@ -81,7 +81,7 @@ export {
 export { initializeWeights } from './layers/init-weights.js';
 export { glorotUniform, orthogonal } from './layers/initializers.js';
 export type { InputSpec } from './layers/inputs.js';
-export { EMBEDDING_INIT_LIMIT, INPUT_TYPES } from './layers/inputs.js';
+export { EMBEDDING_INIT_LIMIT, GivenMask, INPUT_TYPES } from './layers/inputs.js';
 export type { GRUArgs, LSTMArgs, SimpleRNNArgs } from './layers/recurrent.js';
 export { GRU, LSTM, RecurrentLayer, SimpleRNN } from './layers/recurrent.js';
 export type { RecurrentLayerArgs } from './layers/recurrent-layer.js';
@@ -110,3 +110,5 @@ export {
   DEFAULT_SEED,
   ReverseTime,
 } from './topologies/stack.js';
+export type { Stream, StreamState } from './topologies/stream.js';
+export { stream } from './topologies/stream.js';

@@ -24,6 +24,7 @@ import {
   manyToMany,
   manyToOne,
   statefulLM,
+  stream,
 } from '@rnnkit/models';
 import {
   createOptimizer,
@@ -84,6 +85,15 @@ const vocabJson = () => vocab().toJSON() as unknown as Record<string, unknown>;
 const vocabText = () => JSON.stringify(vocab().toJSON());
 const tinyLm = () =>
   manyToMany({ cell: 'lstm', units: 4, classes: 5, input: { type: 'oneHot', vocabSize: 5 } }).model;
+
+/** A small manyToOne regressor on one-step features with `extra` options. */
+const tinyRegressor = (extra: Partial<Parameters<typeof manyToOne>[0]>, features = 1) =>
+  manyToOne({
+    units: 2,
+    input: { type: 'features', features },
+    head: { type: 'regression' },
+    ...extra,
+  }).model;
 
 /** Copies the saved model, breaks it with `edit`, and loads it. */
 const loadBroken = async (name: string, edit: (dir: string) => void) =>
@@ -324,6 +334,46 @@ export const CASES: BadInput[] = [
         model.dispose();
       }
     },
+    outcome: { error: ModelsError, code: 'BAD_OPTION' },
+  },
+  {
+    input: 'a stream row of 2 values for a model of 3 features',
+    where: 'models: stream(model).push',
+    run: () => {
+      const model = tinyRegressor({}, 3);
+      const s = stream(model);
+      try {
+        return s.push([1, 2]);
+      } finally {
+        s.dispose();
+        model.dispose();
+      }
+    },
+    outcome: { error: ModelsError, code: 'BAD_INPUT' },
+  },
+  {
+    input: 'a bidirectional model to stream',
+    where: 'models: stream',
+    run: () => {
+      const model = tinyRegressor({ bidirectional: true });
+      try {
+        return stream(model);
+      } finally {
+        model.dispose();
+      }
+    },
+    outcome: { error: ModelsError, code: 'UNSUPPORTED_MODEL' },
+  },
+  {
+    input: 'recurrentDropout 1',
+    where: 'models: manyToOne',
+    run: () => tinyRegressor({ recurrentDropout: 1 }),
+    outcome: { error: ModelsError, code: 'BAD_OPTION' },
+  },
+  {
+    input: 'inputDropout -0.1',
+    where: 'models: manyToOne',
+    run: () => tinyRegressor({ inputDropout: -0.1 }),
     outcome: { error: ModelsError, code: 'BAD_OPTION' },
   },
   // ---- models: artifacts ----
