@@ -19,7 +19,7 @@ import { Vocab } from '@rnnkit/vocab';
 import { type Scaler, scalerFromJSON } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { customObjects } from '../custom-objects.js';
+import { customObjects } from '../layers/custom-objects.js';
 import { ArtifactError } from './errors.js';
 import { errnoOf, findBackups, joinPath, listFolder, nodeFileSystem } from './file-system.js';
 import {
