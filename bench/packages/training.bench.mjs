@@ -10,10 +10,8 @@
 //   batches (windowing's nextTokenWindows + batches, seed 1) and the initial weights to a temp
 //   folder, trains rnnkit on them (wasm), then runs bench/reference/train_charlm.py on the same
 //   files with /usr/bin/python3; without PyTorch it says so.
-// Measured here (2 busy cores, load 12-20, wasm): rss_growth_mb 7.7 with 0 drift (2000 steps in
-//   271 s); reference 300 steps in 840 s for rnnkit (stock-speed LSTM layers, 732 tokens/s) and
-//   24 s for PyTorch, losses 2.4605 and 2.4605 (first 5 steps within 4.3e-6). That is over the
-//   ~5 min bench budget: set TRAINING_BENCH_STEPS lower for a quick run (the target is defined at 300).
+// The reference run takes longer than the ~5 min bench budget on 2 cores: set TRAINING_BENCH_STEPS
+//   lower for a quick run (the target is defined at 300). Last figures: bench/packages/README.md.
 // Env: TRAINING_BENCH_STEPS (reference steps, default 300), TRAINING_BENCH_RSS_STEPS (default
 //   2000), TRAINING_BENCH_ONLY=rss|reference.
 // Run: pnpm bench training   (or node --expose-gc bench/packages/training.bench.mjs)

@@ -1,6 +1,7 @@
 /**
  * Every `rnnkit` command, registered in one place; each action loads its command module lazily.
  */
+import { TASK_NAMES, TASK_TABLE } from '@rnnkit/tasks/table';
 import { cac } from 'cac';
 import { CliError } from './errors.js';
 import type { Io } from './io.js';
@@ -30,7 +31,7 @@ export async function run(argv: string[], io: Io): Promise<void> {
   cli
     .command(
       'train <task>',
-      'Train a model for a task (text, classify, forecast, names, seq2seq) on a file or a dataset',
+      `Train a model for a task (${TASK_NAMES.map((k) => TASK_TABLE[k].name).join(', ')}; older names ${TASK_NAMES.flatMap((k) => TASK_TABLE[k].aliases).join(', ')}) on a file or a dataset`,
     )
     .option(
       '--data <file>',

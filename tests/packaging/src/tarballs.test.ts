@@ -89,7 +89,9 @@ beforeAll(() => {
 });
 
 /** Entries beyond the root, per library: `@rnnkit/models/kernels` (the kernel internals). */
-const SUBPATHS: Record<string, string[]> = { models: ['./kernels'] };
+// @rnnkit/models/kernels: the kernel internals; @rnnkit/tasks/table: the task table without tfjs,
+// for the CLI's usage checks
+const SUBPATHS: Record<string, string[]> = { models: ['./kernels'], tasks: ['./table'] };
 
 describe.each(LIBRARIES)('$npmName tarball', (lib) => {
   const get = () => unpacked[lib.name] ?? { dir: '', files: [], manifest: {} as Manifest };
