@@ -3,6 +3,9 @@
  * kernel; the `manyToOne`, `manyToMany`, `oneToMany` and `seq2seq` topologies; stateful
  * generation, sampling and beam search; and the model artifact (`save`/`load`).
  *
+ * Neighbours: the folders `cells/`, `layers/`, `topologies/`, `generation/`, `recurrence/`,
+ * `artifact/` and `fast/` (see CONTRIBUTING.md).
+ *
  * @example
  * ```ts
  * import { manyToOne } from '@rnnkit/models';

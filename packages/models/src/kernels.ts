@@ -5,6 +5,9 @@
  * heads, to time or compose by hand, and the WebAssembly bytecode helpers the SIMD modules are
  * written with (`@rnnkit/training`'s Adam pass uses them). Their sources are in `src/fast/`.
  *
+ * Neighbours: the folders `cells/`, `layers/`, `topologies/`, `generation/`, `recurrence/`,
+ * `artifact/` and `fast/` (see CONTRIBUTING.md).
+ *
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs-core';

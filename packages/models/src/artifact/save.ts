@@ -8,6 +8,9 @@
  * `userDefinedMetadata.rnnkit`. `{ weights: 'float16' | 'int8' }` stores the weights smaller
  * (weight-dtype.ts); rnnkit.json's `weights.dtype` records the choice and `load` reads it back.
  *
+ * Neighbours in `artifact/`: `save.ts` and `load.ts` (the folder a model is saved as), `schema.ts`
+ * (`rnnkit.json`), `tfjs-files.ts` and `file-system.ts` (where the files go), `errors.ts`.
+ *
  * @example
  * ```ts
  * import { manyToMany, save } from '@rnnkit/models';

@@ -12,15 +12,19 @@ import type { RNNCell, SimpleRNNCell } from '@tensorflow/tfjs-layers/dist/layers
 
 type Shape = (number | null)[];
 
-/** The stock SimpleRNNCell class, registered by tfjs-layers when it loads. */
-function stockSimpleRNNCell(): typeof SimpleRNNCell {
-  const entry = tf.serialization.SerializationMap.getMap().classNameMap.SimpleRNNCell;
-  if (entry == null) throw new Error('tfjs-layers did not register SimpleRNNCell');
-  return entry[0] as unknown as typeof SimpleRNNCell;
+/**
+ * A stock tfjs-layers cell class by its registered name ('LSTMCell'), looked up when a layer is
+ * built (tfjs-layers registers it when it loads): so the cells' files need not load tfjs-layers,
+ * and the fast kernel's worker, which reads them, does not.
+ */
+export function stockCellClass<T>(name: string): T {
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap[name];
+  if (entry == null) throw new Error(`tfjs-layers did not register ${name}`);
+  return entry[0] as unknown as T;
 }
 
 export function blockCell(k: number, args: Record<string, unknown>): RNNCell {
-  const Stock = stockSimpleRNNCell();
+  const Stock = stockCellClass<typeof SimpleRNNCell>('SimpleRNNCell');
   class BlockCell extends Stock {
     override build(inputShape: Shape | Shape[]): void {
       const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;

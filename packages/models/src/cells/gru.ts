@@ -18,19 +18,13 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { GRUCell } from '@tensorflow/tfjs-layers/dist/layers/recurrent.js';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
 import { ModelsError } from '../errors.js';
+import { stockCellClass } from './block-cell.js';
 import type { CellDefinition } from './cell.js';
 
 /** Keras 2/3's GRU default (tfjs-layers' stock GRU cannot build it). */
 export const DEFAULT_RESET_AFTER = true;
 
 type Shape = (number | null)[];
-
-/** A stock tfjs-layers class by its registered name (tfjs-core's serialization registry). */
-function stockClass(name: string): unknown {
-  const entry = tf.serialization.SerializationMap.getMap().classNameMap[name];
-  if (entry == null) throw new Error(`tfjs-layers did not register ${name}`);
-  return entry[0];
-}
 
 /**
  * tfjs-layers' GRU cell plus `resetAfter: true`, which the stock constructor rejects: the same
@@ -39,7 +33,7 @@ function stockClass(name: string): unknown {
  * the whole sequence through `runRecurrence`.
  */
 function resetAfterGRUCellClass() {
-  const StockGRUCell = stockClass('GRUCell') as typeof GRUCell;
+  const StockGRUCell = stockCellClass<typeof GRUCell>('GRUCell');
   return class ResetAfterGRUCell extends StockGRUCell {
     readonly resetAfter: boolean;
     constructor(args: tfl.GRUCellLayerArgs) {

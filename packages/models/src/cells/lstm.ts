@@ -13,7 +13,9 @@
  * Keras's and tfjs's `LSTM`. Neighbours: `cell.ts` (the contract), `index.ts` (the table).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { LSTMCell } from '@tensorflow/tfjs-layers/dist/layers/recurrent.js';
+import { stockCellClass } from './block-cell.js';
 import type { CellDefinition } from './cell.js';
 
 export const lstm: CellDefinition<'lstm'> = {
@@ -29,7 +31,10 @@ export const lstm: CellDefinition<'lstm'> = {
   },
   gated: true,
   resetAfter: false,
-  stockCell: (args) => tfl.layers.lstmCell(args as unknown as tfl.LSTMCellLayerArgs),
+  stockCell: (args) => {
+    const Cell = stockCellClass<typeof LSTMCell>('LSTMCell');
+    return new Cell(args as unknown as tfl.LSTMCellLayerArgs);
+  },
   stepArrays({ units: u, n, z, hz, h, c, act, rec }) {
     const ku = 4 * u;
     for (let b = 0; b < n; b++) {

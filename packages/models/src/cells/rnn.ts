@@ -9,7 +9,9 @@
  * `index.ts` (the table of cells), `lstm.ts` and `gru.ts`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { SimpleRNNCell } from '@tensorflow/tfjs-layers/dist/layers/recurrent.js';
+import { stockCellClass } from './block-cell.js';
 import type { CellDefinition } from './cell.js';
 
 export const rnn: CellDefinition<'rnn'> = {
@@ -25,7 +27,10 @@ export const rnn: CellDefinition<'rnn'> = {
   },
   gated: false,
   resetAfter: false,
-  stockCell: (args) => tfl.layers.simpleRNNCell(args as unknown as tfl.SimpleRNNCellLayerArgs),
+  stockCell: (args) => {
+    const Cell = stockCellClass<typeof SimpleRNNCell>('SimpleRNNCell');
+    return new Cell(args as unknown as tfl.SimpleRNNCellLayerArgs);
+  },
   stepArrays({ units: u, n, z, hz, h, act }) {
     for (let i = 0; i < n * u; i++) h[i] = act(z[i]! + hz[i]!);
   },

@@ -18,6 +18,10 @@
  * every gradient the tape may read there and then.) A run whose buffers were given back refuses
  * to be read (an internal error, never stale numbers).
  *
+ * Neighbours in `fast/` (the speed code, which the model code never imports): `fast.ts` (the kernel
+ * op) over `fast-core.ts`, `fast-gates.ts`, `gates-simd.ts` and `fast-wasm.ts`; `pool.ts` and
+ * `worker.ts` (the second thread); `fused-head.ts` and `fast-head.ts` (the fused losses).
+ *
  * @example
  * ```ts
  * const a = takeBuffer(1024, false); // a new array, or one given back before (contents undefined)

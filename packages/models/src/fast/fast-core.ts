@@ -8,6 +8,10 @@
  * Buffers are time-major in processing order: step `k` of a `[time * batch, n]` buffer starts at
  * `k * batch * n` (`fast-gates.ts`).
  *
+ * Neighbours in `fast/` (the speed code, which the model code never imports): `fast.ts` (the kernel
+ * op) over `fast-core.ts`, `fast-gates.ts`, `gates-simd.ts` and `fast-wasm.ts`; `pool.ts` and
+ * `worker.ts` (the second thread); `fused-head.ts` and `fast-head.ts` (the fused losses).
+ *
  * @example
  * ```ts
  * const core = new RecurrenceCore(

@@ -2,10 +2,14 @@
  * The output layer of a fast training step: dense + softmax cross-entropy as one op with its own
  * gradient, and a matMul whose gradient has no transposed operand.
  *
- * tfjs's matMul gradient multiplies by transposed operands, which leaves XNNPACK's fast path on wasm
- * (13-34x slower, PERF-NOTES.md); `tf.losses.softmaxCrossEntropy` dispatches about fifteen small
- * kernels forward and as many backward. Here softmax, loss and the logits gradient are one JS loop
- * over [rows, classes].
+ * tfjs's matMul gradient multiplies by transposed operands, which leaves XNNPACK's fast path on
+ * wasm (13-34x slower: apps/docs/guide/performance.md); `tf.losses.softmaxCrossEntropy` dispatches
+ * about fifteen small kernels forward and as many backward. Here softmax, loss and the logits
+ * gradient are one JS loop over [rows, classes].
+ *
+ * Neighbours in `fast/` (the speed code, which the model code never imports): `fast.ts` (the kernel
+ * op) over `fast-core.ts`, `fast-gates.ts`, `gates-simd.ts` and `fast-wasm.ts`; `pool.ts` and
+ * `worker.ts` (the second thread); `fused-head.ts` and `fast-head.ts` (the fused losses).
  *
  * @example
  * ```ts
@@ -49,7 +53,7 @@ const POW2 = new Float64Array(130).map((_, i) => 2 ** (i - 128));
 
 /**
  * exp(x) for x <= 0 (softmax's x - max) with relative error below 1e-8, about twice as fast as
- * Math.exp in V8 (1.0 against 2.2 ms for 133k values, measured on this machine): x = k ln 2 + r
+ * Math.exp in V8: x = k ln 2 + r
  * with |r| <= ln 2 / 2, exp(r) by its degree-7 Taylor polynomial (error r^8 / 8! < 6e-9), times
  * 2^k from a table. Below -87 (exp < 1.7e-38, float32's smallest normal) it returns 0.
  */

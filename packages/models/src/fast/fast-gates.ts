@@ -2,13 +2,16 @@
  * Per-step gate math of the fast recurrence kernel, on plain Float32Arrays.
  *
  * Composing tfjs ops for the gates costs a dozen kernel dispatches (and, on wasm, a copy per slice)
- * per time step; one JS loop over `[batch, k * units]` is faster for the sizes rnnkit trains (see
- * PERF-NOTES.md: 49 ms of JS gate math against 105 ms of recurrent matMuls per W1 step at hidden
- * 256). All buffers are time-major in processing order: step `k` of a `[time * batch, n]` buffer
- * starts at `k * batch * n`.
+ * per time step; one JS loop over `[batch, k * units]` is faster for the sizes rnnkit trains (the
+ * figures: apps/docs/guide/performance.md). All buffers are time-major in processing order: step
+ * `k` of a `[time * batch, n]` buffer starts at `k * batch * n`.
  *
  * Activations follow tfjs-layers exactly: `hardSigmoid(x) = clip(0.2 x + 0.5, 0, 1)`, `relu`'s
  * derivative is 0 at 0, `linear` is the identity.
+ *
+ * Neighbours in `fast/` (the speed code, which the model code never imports): `fast.ts` (the kernel
+ * op) over `fast-core.ts`, `fast-gates.ts`, `gates-simd.ts` and `fast-wasm.ts`; `pool.ts` and
+ * `worker.ts` (the second thread); `fused-head.ts` and `fast-head.ts` (the fused losses).
  *
  * @example
  * ```ts

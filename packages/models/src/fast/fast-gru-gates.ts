@@ -4,6 +4,10 @@
  * resetAfter false (tfjs/Keras 1) needs two recurrent matMuls per step (h R_zr, then (r * h) R_h),
  * so its forward and backward steps come in two halves around the second matMul.
  *
+ * Neighbours in `fast/` (the speed code, which the model code never imports): `fast.ts` (the kernel
+ * op) over `fast-core.ts`, `fast-gates.ts`, `gates-simd.ts` and `fast-wasm.ts`; `pool.ts` and
+ * `worker.ts` (the second thread); `fused-head.ts` and `fast-head.ts` (the fused losses).
+ *
  * @example
  * ```ts
  * // one unit, one row, z = r = sigmoid(0) = 0.5, hh = tanh(0) = 0: h_1 = 0.5 * h_0

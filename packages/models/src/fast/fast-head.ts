@@ -15,6 +15,10 @@
  * class ids: an id outside [0, classes) is a row whose one-hot label is all zero (no loss, no
  * gradient), as `tf.oneHot` makes it.
  *
+ * Neighbours in `fast/` (the speed code, which the model code never imports): `fast.ts` (the kernel
+ * op) over `fast-core.ts`, `fast-gates.ts`, `gates-simd.ts` and `fast-wasm.ts`; `pool.ts` and
+ * `worker.ts` (the second thread); `fused-head.ts` and `fast-head.ts` (the fused losses).
+ *
  * @example
  * ```ts
  * const head = new SoftmaxHead(

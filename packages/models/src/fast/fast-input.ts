@@ -6,6 +6,10 @@
  * instead of a dense matMul plus the transposes it needs (for W1, vocab 65, units 256: 2M adds
  * against a [2048, 65] x [65, 1024] matMul and a [2048, 1024] transpose).
  *
+ * Neighbours in `fast/` (the speed code, which the model code never imports): `fast.ts` (the kernel
+ * op) over `fast-core.ts`, `fast-gates.ts`, `gates-simd.ts` and `fast-wasm.ts`; `pool.ts` and
+ * `worker.ts` (the second thread); `fused-head.ts` and `fast-head.ts` (the fused losses).
+ *
  * @example
  * ```ts
  * const x = new Float32Array(32); // [2 rows, 16 features], one-hot rows: feature 1, feature 0

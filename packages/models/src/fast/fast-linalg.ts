@@ -1,7 +1,12 @@
 /**
  * Small linear-algebra helpers of the fast kernels, shaped by the wasm backend's costs: transposes
  * in JS (wasm's Transpose kernel takes seconds on [2048, 1024]), and products arranged so no matMul
- * operand is transposed (XNNPACK's fast path needs both operands plain: PERF-NOTES.md).
+ * operand is transposed (XNNPACK's fast path needs both operands plain:
+ * apps/docs/guide/performance.md).
+ *
+ * Neighbours in `fast/` (the speed code, which the model code never imports): `fast.ts` (the kernel
+ * op) over `fast-core.ts`, `fast-gates.ts`, `gates-simd.ts` and `fast-wasm.ts`; `pool.ts` and
+ * `worker.ts` (the second thread); `fused-head.ts` and `fast-head.ts` (the fused losses).
  *
  * @example
  * ```ts

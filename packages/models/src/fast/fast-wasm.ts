@@ -12,6 +12,10 @@
  * The wasm matMul caches its second operand (the packed XNNPACK weights) by tensor id: a buffer
  * whose contents change gets a fresh id (`retag`) before it is used as a second operand again.
  *
+ * Neighbours in `fast/` (the speed code, which the model code never imports): `fast.ts` (the kernel
+ * op) over `fast-core.ts`, `fast-gates.ts`, `gates-simd.ts` and `fast-wasm.ts`; `pool.ts` and
+ * `worker.ts` (the second thread); `fused-head.ts` and `fast-head.ts` (the fused losses).
+ *
  * @example
  * ```ts
  * const mm = productsFor(tf.backend()); // the wasm heap's products, else tfjs ops
@@ -49,7 +53,8 @@ export interface HeapBuffer {
 
 /**
  * The matrix products of the fast kernel. Operands are row-major arrays; no operand is ever
- * transposed inside a product (XNNPACK's fast path needs both plain: PERF-NOTES.md).
+ * transposed inside a product (XNNPACK's fast path needs both plain:
+ * apps/docs/guide/performance.md).
  */
 export interface Products {
   /** Per-step products by a fixed w [inner, outer], for left operands of `rows` rows. */

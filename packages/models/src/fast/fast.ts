@@ -3,13 +3,13 @@
  * backward pass through time (BPTT).
  *
  * Forward: project the inputs of every step in one matMul (`[time*batch, features] x [features,
- * k*units]`), then per step one recurrent matMul in tfjs (XNNPACK on wasm keeps the recurrent weight
- * packed across steps) and the gate math on Float32Arrays (`fast-gates.ts`; the LSTM's on
- * WebAssembly SIMD where it applies, `gates-simd.ts`). One-hot inputs made by the one-hot input
- * layer are read as their ids (`fast-input.ts`), projected as row lookups. Backward: per step
- * one matMul by the materialised `R^T`, then the weight gradients as a few large matMuls over all
- * steps, written as `(dZ^T A)^T` with explicit transposes because wasm's matMul leaves its fast path
- * for transposed operands (13-34x slower, PERF-NOTES.md).
+ * k*units]`), then per step one recurrent matMul in tfjs (XNNPACK on wasm keeps the recurrent
+ * weight packed across steps) and the gate math on Float32Arrays (`fast-gates.ts`; the LSTM's on
+ * WebAssembly SIMD where it applies, `gates-simd.ts`). One-hot inputs given with their ids
+ * (`RecurrenceInputs.ids`) are read as the ids (`fast-input.ts`), projected as row lookups.
+ * Backward: per step one matMul by the materialised `R^T`, then the weight gradients as a few large
+ * matMuls over all steps, written as `(dZ^T A)^T` with explicit transposes because wasm's matMul
+ * leaves its fast path for transposed operands (13-34x slower: apps/docs/guide/performance.md).
  *
  * The computation itself is `fast-core.ts` (plain arrays; products on the wasm heap when the wasm
  * backend is active). For large problems on wasm under Node, half of the batch runs in a worker
@@ -26,6 +26,10 @@
  * on, for two reasons customGrad cannot serve: the op has three outputs (sequence, h, c), and the
  * gradient of each input is computed only when the tape asks for it (the input gradient costs a
  * `[time*batch, k*units] x [k*units, features]` matMul, wasted for one-hot inputs).
+ *
+ * Neighbours in `fast/` (the speed code, which the model code never imports): `fast.ts` (the kernel
+ * op) over `fast-core.ts`, `fast-gates.ts`, `gates-simd.ts` and `fast-wasm.ts`; `pool.ts` and
+ * `worker.ts` (the second thread); `fused-head.ts` and `fast-head.ts` (the fused losses).
  *
  * @example
  * ```ts

@@ -4,10 +4,15 @@
  * op: `denseSoftmaxCrossEntropy` for sparse cross-entropy on logits, `denseMeanSquaredError` for
  * MSE. The model runs up to the head's input; the head's product, the softmax or error and their
  * gradients are one JS pass with transpose-free products, instead of tfjs's Dense (whose gradient
- * multiplies transposed operands, 13-34x slower on wasm: PERF-NOTES.md) followed by about fifteen
+ * multiplies transposed operands, 13-34x slower on wasm: apps/docs/guide/performance.md) followed
+ * by about fifteen
  * small loss kernels. Same values and gradients as `model.apply` + the named loss (tested within
  * 1e-5 and 1e-4); `@rnnkit/training`'s trainer uses it whenever its loss is one of
  * {@link FUSED_LOSSES}.
+ *
+ * Neighbours in `fast/` (the speed code, which the model code never imports): `fast.ts` (the kernel
+ * op) over `fast-core.ts`, `fast-gates.ts`, `gates-simd.ts` and `fast-wasm.ts`; `pool.ts` and
+ * `worker.ts` (the second thread); `fused-head.ts` and `fast-head.ts` (the fused losses).
  *
  * @example
  * ```ts

@@ -24,6 +24,10 @@
  * NaN in an input of an element gives NaN in what that element computes from it (the clamp's
  * pmin/pmax pass a NaN first operand through); +-Infinity saturate to 0/1 and -1/1.
  *
+ * Neighbours in `fast/` (the speed code, which the model code never imports): `fast.ts` (the kernel
+ * op) over `fast-core.ts`, `fast-gates.ts`, `gates-simd.ts` and `fast-wasm.ts`; `pool.ts` and
+ * `worker.ts` (the second thread); `fused-head.ts` and `fast-head.ts` (the fused losses).
+ *
  * @example
  * ```ts
  * const xp = new Float32Array(4 * 4).fill(0.5); // one step, one row, 4 units: i f c o blocks

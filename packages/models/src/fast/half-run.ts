@@ -3,6 +3,10 @@
  * thread (when no worker runs it) compute it: the run, then, when it was offered one, the softmax
  * head on its outputs (`fast-head.ts`), whose output gradient its backward pass then starts from.
  *
+ * Neighbours in `fast/` (the speed code, which the model code never imports): `fast.ts` (the kernel
+ * op) over `fast-core.ts`, `fast-gates.ts`, `gates-simd.ts` and `fast-wasm.ts`; `pool.ts` and
+ * `worker.ts` (the second thread); `fused-head.ts` and `fast-head.ts` (the fused losses).
+ *
  * @example
  * ```ts
  * const run = new HalfRun(spec, data, tfProducts, head); // head: its rows' labels, or null

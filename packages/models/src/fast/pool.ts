@@ -2,7 +2,8 @@
  * The second core for the fast recurrence kernel: one `worker_threads` worker with its own wasm
  * backend that runs the recurrence of half of a batch while this thread runs the other half.
  *
- * tfjs's wasm build is single-threaded under Node (PERF-NOTES.md), so a second core takes a worker
+ * tfjs's wasm build is single-threaded under Node (apps/docs/guide/performance.md), so a second
+ * core takes a worker
  * of our own. The rows of a batch are independent through time, so the split needs no exchange
  * per step: one message starts the worker's forward (its rows' inputs and the weights), one its
  * backward (its rows' output gradients), or, when it runs a softmax head on its rows, the forward
@@ -16,6 +17,10 @@
  * depend on where the second half ran (if the worker cannot start, it runs on this thread after
  * the first). Elsewhere (browsers, the cpu backend) the kernel stays on one thread. A machine busy
  * with other work gives both threads less; `setRecurrenceThreads(1)` keeps to one.
+ *
+ * Neighbours in `fast/` (the speed code, which the model code never imports): `fast.ts` (the kernel
+ * op) over `fast-core.ts`, `fast-gates.ts`, `gates-simd.ts` and `fast-wasm.ts`; `pool.ts` and
+ * `worker.ts` (the second thread); `fused-head.ts` and `fast-head.ts` (the fused losses).
  *
  * @example
  * ```ts
@@ -365,9 +370,8 @@ function startPool(): Pool | null {
 }
 
 /**
- * Enough work per message that a second thread pays for it (measured on W1's shapes, interleaved
- * in one process: LSTM 64 25 against 31 ms a step, LSTM 32 16 against 18; W2, 5 steps of LSTM 32,
- * 7.5 against 9.4 epochs/s, so short sequences stay on one thread).
+ * Enough work per message that a second thread pays for it (W1's shapes do, W2's short sequences
+ * do not: the measurements are in apps/docs/guide/performance.md).
  */
 function worthIt(spec: CoreSpec): boolean {
   return spec.units >= 32 && spec.batch >= 16 && spec.time >= 16;

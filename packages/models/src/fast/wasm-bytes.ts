@@ -4,6 +4,10 @@
  * (`gates-simd.ts`) and `@rnnkit/training`'s Adam pass (through `@rnnkit/models/kernels`) build
  * their modules with it. Opcode numbers: the WebAssembly core and SIMD specifications.
  *
+ * Neighbours in `fast/` (the speed code, which the model code never imports): `fast.ts` (the kernel
+ * op) over `fast-core.ts`, `fast-gates.ts`, `gates-simd.ts` and `fast-wasm.ts`; `pool.ts` and
+ * `worker.ts` (the second thread); `fused-head.ts` and `fast-head.ts` (the fused losses).
+ *
  * @example
  * ```ts
  * leb(624485);                         // [0xe5, 0x8e, 0x26]

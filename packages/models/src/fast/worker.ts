@@ -4,6 +4,10 @@
  * thread sleeps on). Holds the state of the last few ops for their backward passes; an op it no
  * longer holds is recomputed from the inputs the backward request carries (same numbers).
  *
+ * Neighbours in `fast/` (the speed code, which the model code never imports): `fast.ts` (the kernel
+ * op) over `fast-core.ts`, `fast-gates.ts`, `gates-simd.ts` and `fast-wasm.ts`; `pool.ts` and
+ * `worker.ts` (the second thread); `fused-head.ts` and `fast-head.ts` (the fused losses).
+ *
  * @example
  * ```ts
  * // started by pool.ts, not imported: new Worker(new URL('./worker.js', import.meta.url),

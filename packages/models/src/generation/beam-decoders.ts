@@ -10,6 +10,10 @@
  * `oneToManyDecoder(net, condition)` and `seq2seqDecoder(net, source)` are the ready-made adapters
  * for `oneToMany` and `seq2seq`.
  *
+ * Neighbours in `generation/`: `stateful.ts` picks a step engine (`step-js.ts`, `step-tfjs.ts`,
+ * `step-fused.ts`, sharing `step-common.ts`) over the weights `lm-weights.ts` reads; `generate.ts`,
+ * `sampling.ts`, `beam-search.ts` and `beam-decoders.ts` use them.
+ *
  * @example
  * ```ts
  * import { beamSearch, oneToMany, oneToManyDecoder } from '@rnnkit/models';

@@ -12,6 +12,10 @@
  * token and the new state. `oneToManyDecoder` and `seq2seqDecoder` adapt the topologies; any
  * other decoder plugs in by writing this one function (use `logSoftmax` on logits).
  *
+ * Neighbours in `generation/`: `stateful.ts` picks a step engine (`step-js.ts`, `step-tfjs.ts`,
+ * `step-fused.ts`, sharing `step-common.ts`) over the weights `lm-weights.ts` reads; `generate.ts`,
+ * `sampling.ts`, `beam-search.ts` and `beam-decoders.ts` use them.
+ *
  * @example
  * ```ts
  * import { beamSearch, logSoftmax } from '@rnnkit/models';

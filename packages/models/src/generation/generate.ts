@@ -5,6 +5,10 @@
  * sampling earlier. Seeded: the same seed and prompts give the same text on every backend (the
  * rows share one random stream, drawn in row order, so a prompt run alone draws differently).
  *
+ * Neighbours in `generation/`: `stateful.ts` picks a step engine (`step-js.ts`, `step-tfjs.ts`,
+ * `step-fused.ts`, sharing `step-common.ts`) over the weights `lm-weights.ts` reads; `generate.ts`,
+ * `sampling.ts`, `beam-search.ts` and `beam-decoders.ts` use them.
+ *
  * @example
  * ```ts
  * import { generate, manyToMany } from '@rnnkit/models';

@@ -4,6 +4,10 @@
  * needs no tfjs-layers call. Weights are in the standard Keras/tfjs layout:
  * kernel [in, k*units], recurrent_kernel [units, k*units], bias [k*units] (GRU with resetAfter:
  * [2, 3*units], input row then recurrent row); gates i f c o (LSTM), z r h (GRU).
+ *
+ * Neighbours in `generation/`: `stateful.ts` picks a step engine (`step-js.ts`, `step-tfjs.ts`,
+ * `step-fused.ts`, sharing `step-common.ts`) over the weights `lm-weights.ts` reads; `generate.ts`,
+ * `sampling.ts`, `beam-search.ts` and `beam-decoders.ts` use them.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ACTIVATIONS, type ActivationName } from '../cells/activations.js';

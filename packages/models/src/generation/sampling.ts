@@ -5,6 +5,10 @@
  * Float32Array code: one row of a few dozen to a few thousand logits is cheaper in JS than as
  * tensors, and the seeded draw is the same on every backend.
  *
+ * Neighbours in `generation/`: `stateful.ts` picks a step engine (`step-js.ts`, `step-tfjs.ts`,
+ * `step-fused.ts`, sharing `step-common.ts`) over the weights `lm-weights.ts` reads; `generate.ts`,
+ * `sampling.ts`, `beam-search.ts` and `beam-decoders.ts` use them.
+ *
  * @example
  * ```ts
  * import { sampleToken } from '@rnnkit/models';

@@ -8,6 +8,10 @@
  * whole sequence; they differ in speed. Measured by bench/packages/models.bench.mjs (LSTM 256,
  * vocab 65, wasm backend): see that file for the figures that chose the `'auto'` default.
  *
+ * Neighbours in `generation/`: `stateful.ts` picks a step engine (`step-js.ts`, `step-tfjs.ts`,
+ * `step-fused.ts`, sharing `step-common.ts`) over the weights `lm-weights.ts` reads; `generate.ts`,
+ * `sampling.ts`, `beam-search.ts` and `beam-decoders.ts` use them.
+ *
  * @example
  * ```ts
  * import { manyToMany, statefulLM } from '@rnnkit/models';

@@ -1,6 +1,10 @@
 /**
  * What the step engines of `statefulLM` share: the stepper interface, the state layout and the
  * checks. Shapes: per layer, h and c are [batch * units] row-major.
+ *
+ * Neighbours in `generation/`: `stateful.ts` picks a step engine (`step-js.ts`, `step-tfjs.ts`,
+ * `step-fused.ts`, sharing `step-common.ts`) over the weights `lm-weights.ts` reads; `generate.ts`,
+ * `sampling.ts`, `beam-search.ts` and `beam-decoders.ts` use them.
  */
 
 import { cellOf } from '../cells/index.js';
@@ -12,12 +16,8 @@ import type { CellWeights, LmWeights } from './lm-weights.js';
  * - `'tfjs'`: the same cells as tfjs ops inside `tidy`, on the current backend.
  * - `'fused'`: one backend matMul per layer and step, by [R_l | next layer's kernel or the dense
  *   kernel], gates in JS (`step-fused.ts`).
- * - `'auto'`: `'fused'` on the wasm backend, `'js'` on any other. Measured (CPU-time chars/s,
- *   LSTM 256, vocab 65, 2-core EPYC under load; bench/packages/models.bench.mjs): wasm, 1 row:
- *   js 2 090 / tfjs 2 442 (medians of 5); 32 rows: 2 158 / 7 530; cpu backend, 1 row: 2 218 / 438
- *   (its kernels are slow). `'fused'` on wasm, 1 row, CPU ms per char (bench/speed/api.mjs w3,
- *   STEP_ENGINE, load average 20): fused 0.32-0.35, js 0.57, tfjs 0.78. On webgl/webgpu every
- *   tfjs step would wait on a GPU read-back.
+ * - `'auto'`: `'fused'` on the wasm backend, `'js'` on any other, as measured
+ *   (apps/docs/guide/performance.md; `bench/packages/models.bench.mjs`, `bench/speed/api.mjs w3`).
  */
 export type StepEngine = 'auto' | 'js' | 'tfjs' | 'fused';
 

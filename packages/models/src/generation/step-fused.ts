@@ -9,6 +9,10 @@
  *
  * Same numbers as the `'js'` and `'tfjs'` engines within 1e-5 (stateful.test.ts); the fastest on
  * wasm (bench/speed/api.mjs w3).
+ *
+ * Neighbours in `generation/`: `stateful.ts` picks a step engine (`step-js.ts`, `step-tfjs.ts`,
+ * `step-fused.ts`, sharing `step-common.ts`) over the weights `lm-weights.ts` reads; `generate.ts`,
+ * `sampling.ts`, `beam-search.ts` and `beam-decoders.ts` use them.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { CellWeights, LmWeights } from './lm-weights.js';

@@ -3,8 +3,13 @@
  * tensor is made. A one-hot x_t is a row lookup into the kernel: no product for the first layer.
  * (A variant doing the products with tfjs matMul and the gates in JS measured 2-3x slower than
  * this on wasm at every batch size, so it is not kept.)
+ *
+ * Neighbours in `generation/`: `stateful.ts` picks a step engine (`step-js.ts`, `step-tfjs.ts`,
+ * `step-fused.ts`, sharing `step-common.ts`) over the weights `lm-weights.ts` reads; `generate.ts`,
+ * `sampling.ts`, `beam-search.ts` and `beam-decoders.ts` use them.
  */
 
+import type { ArrayStep } from '../cells/cell.js';
 import { cellOf } from '../cells/index.js';
 import { simdLstmFor } from '../fast/gates-simd.js';
 import type { CellWeights, LmWeights } from './lm-weights.js';
@@ -132,40 +137,24 @@ export function cellStep(
   c: Float32Array,
   rhProduct: ((rh: Float32Array) => Float32Array) | null,
 ): void {
-  const u = w.units;
-  addRowBias(z, w.bias, n, gatesOf(w) * u);
-  if (simdLstmStep(w, z, hz, n, h, c)) return;
-  cellOf(w.cell).stepArrays({
-    units: u,
-    n,
-    z,
-    hz,
-    h,
-    c,
-    act: w.activation,
-    rec: w.recurrentActivation,
-    recurrentBias: w.recurrentBias,
-    rhProduct,
-  });
+  addRowBias(z, w.bias, n, gatesOf(w) * w.units);
+  const act = w.activation;
+  const rec = w.recurrentActivation;
+  const { units, recurrentBias } = w;
+  const s: ArrayStep = { units, n, z, hz, h, c, act, rec, recurrentBias, rhProduct };
+  if (!simdLstmStep(w, s)) cellOf(w.cell).stepArrays(s);
 }
 
 /** [c_{t-1}; c_t] and [unused; h_t] of `simdLstmStep`, per size. */
 const simdStates = new Map<number, { cs: Float32Array; hs: Float32Array }>();
 
 /**
- * An LSTM step with Keras's activations on WebAssembly SIMD (`kernels/gates-simd.ts`, the
+ * An LSTM step with Keras's activations on WebAssembly SIMD (`fast/gates-simd.ts`, the
  * training kernel's gate math: sigmoid and tanh within 1e-7 of exact), when it applies (units a
  * multiple of 4): about 3 us against 25-30 for the JS loop at 256 units, one row. Returns false
  * when it does not apply.
  */
-function simdLstmStep(
-  w: CellWeights,
-  z: Float32Array,
-  hz: Float32Array,
-  n: number,
-  h: Float32Array,
-  c: Float32Array,
-): boolean {
+function simdLstmStep(w: CellWeights, { z, hz, n, h, c }: ArrayStep): boolean {
   const u = w.units;
   const simd = simdLstmFor(w.cell, w.activationName, w.recurrentActivationName, u);
   if (simd === null) return false;

@@ -1,4 +1,10 @@
-/** The `'tfjs'` step engine: the same cells as small tfjs ops inside `tidy`, on the current backend. */
+/**
+ * The `'tfjs'` step engine: the same cells as small tfjs ops inside `tidy`, on the current backend.
+ *
+ * Neighbours in `generation/`: `stateful.ts` picks a step engine (`step-js.ts`, `step-tfjs.ts`,
+ * `step-fused.ts`, sharing `step-common.ts`) over the weights `lm-weights.ts` reads; `generate.ts`,
+ * `sampling.ts`, `beam-search.ts` and `beam-decoders.ts` use them.
+ */
 import * as tf from '@tensorflow/tfjs-core';
 import { ACTIVATIONS } from '../cells/activations.js';
 import { cellOf } from '../cells/index.js';

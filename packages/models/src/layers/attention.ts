@@ -20,6 +20,10 @@
  * Saved as 'rnnkit>DotAttention', 'rnnkit>AdditiveAttention' and 'rnnkit>PaddingMask': a model
  * with attention needs rnnkit (its `customObjects()`) to load.
  *
+ * Neighbours in `layers/`: `recurrent.ts` (the recurrent layers over the cells of `cells/`),
+ * `recurrent-layer.ts` (their factory), `inputs.ts`, `attention.ts`, the initialisers, and
+ * `custom-objects.ts` (what `load` needs to rebuild them).
+ *
  * @example
  * ```ts
  * const [context, weights] = new DotAttention().apply([q, h, mask]) as tf.Tensor[];
@@ -108,9 +112,9 @@ function transposeLast2(t: tf.Tensor): tf.Tensor3D {
 /**
  * The context of dot attention, c = softmax_masked(q h^T) h, as one op whose forward and backward
  * multiply only plain (untransposed) operands: wasm's matMul leaves XNNPACK's fast path for a
- * transposed operand (PERF-NOTES.md), so the transposes are made in JS. q [batch, tgt, D],
- * h [batch, src, D], mask [batch, src] (float, 1 real) -> [batch, tgt, D]. Gradients (w the
- * weights, dW = dc h^T): dq = dS h, dh = w^T dc + dS^T q, dS = w * (dW - rowsum(dW * w)).
+ * transposed operand (apps/docs/guide/performance.md), so the transposes are made in JS. q [batch,
+ * tgt, D], h [batch, src, D], mask [batch, src] (float, 1 real) -> [batch, tgt, D]. Gradients (w
+ * the weights, dW = dc h^T): dq = dS h, dh = w^T dc + dS^T q, dS = w * (dW - rowsum(dW * w)).
  */
 function dotContext(query: tf.Tensor, values: tf.Tensor, mask: tf.Tensor): tf.Tensor {
   const op = tf.customGrad((q, v, m, save) => {

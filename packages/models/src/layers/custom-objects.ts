@@ -5,6 +5,10 @@
  * registrations (a program that also uses stock `tf.layers.lstm` keeps getting stock layers).
  *
  * Every module that defines such a class adds it here.
+ *
+ * Neighbours in `layers/`: `recurrent.ts` (the recurrent layers over the cells of `cells/`),
+ * `recurrent-layer.ts` (their factory), `inputs.ts`, `attention.ts`, the initialisers, and
+ * `custom-objects.ts` (what `load` needs to rebuild them).
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { BroadcastTime } from '../topologies/one-to-many.js';

@@ -5,6 +5,10 @@
  * `Embedding`). Non-trainable weights (the identity table of a one-hot input) keep their values and
  * take no seed index, so adding a one-hot input layer does not change the other weights. The same
  * seed gives the same weights on every backend.
+ *
+ * Neighbours in `layers/`: `recurrent.ts` (the recurrent layers over the cells of `cells/`),
+ * `recurrent-layer.ts` (their factory), `inputs.ts`, `attention.ts`, the initialisers, and
+ * `custom-objects.ts` (what `load` needs to rebuild them).
  */
 
 import { mulberry32 } from '@rnnkit/windowing';

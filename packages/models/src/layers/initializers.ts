@@ -5,6 +5,10 @@
  * `rMat.flatten is not a function` with tfjs-core + tfjs-layers alone) and takes minutes for an
  * LSTM(256) on the cpu backend; these take milliseconds and give the same numbers on every backend.
  *
+ * Neighbours in `layers/`: `recurrent.ts` (the recurrent layers over the cells of `cells/`),
+ * `recurrent-layer.ts` (their factory), `inputs.ts`, `attention.ts`, the initialisers, and
+ * `custom-objects.ts` (what `load` needs to rebuild them).
+ *
  * @example
  * ```ts
  * const q = orthogonal(2, 2, 0); // rows are orthonormal: q q^T = I

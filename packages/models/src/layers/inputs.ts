@@ -8,6 +8,10 @@
  *   floats per step to build, no gradient into the table, and the file loads in stock tfjs/Keras.
  * - `features`: numeric series [batch, time, features] used as they are.
  *
+ * Neighbours in `layers/`: `recurrent.ts` (the recurrent layers over the cells of `cells/`),
+ * `recurrent-layer.ts` (their factory), `inputs.ts`, `attention.ts`, the initialisers, and
+ * `custom-objects.ts` (what `load` needs to rebuild them).
+ *
  * @example
  * ```ts
  * import { manyToOne } from '@rnnkit/models';

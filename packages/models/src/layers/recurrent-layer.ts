@@ -6,6 +6,10 @@
  * Shapes: x [batch, time, features] -> [batch, time, units] or [batch, units]; weights in the
  * standard tfjs/Keras layout, so saved models load in plain tfjs and Keras.
  *
+ * Neighbours in `layers/`: `recurrent.ts` (the recurrent layers over the cells of `cells/`),
+ * `recurrent-layer.ts` (their factory), `inputs.ts`, `attention.ts`, the initialisers, and
+ * `custom-objects.ts` (what `load` needs to rebuild them).
+ *
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs-core';

@@ -14,6 +14,10 @@
  * `resetAfter: true`. The stock `orthogonal` recurrent initializer is computed in JS (tfjs's
  * needs chained ops that tfjs-core alone lacks, and is very slow on the cpu backend).
  *
+ * Neighbours in `layers/`: `recurrent.ts` (the recurrent layers over the cells of `cells/`),
+ * `recurrent-layer.ts` (their factory), `inputs.ts`, `attention.ts`, the initialisers, and
+ * `custom-objects.ts` (what `load` needs to rebuild them).
+ *
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs-core';
@@ -260,6 +264,11 @@ export class SimpleRNN extends RecurrentLayer {
   }
 }
 
+/** A gated cell's options with Keras's gate activation unless one is given. */
+function withGateDefault<T extends { recurrentActivation?: unknown }>(args: T): T {
+  return { ...args, recurrentActivation: args.recurrentActivation ?? DEFAULT_RECURRENT_ACTIVATION };
+}
+
 /**
  * LSTM with gates i f c o, saved as tfjs/Keras `LSTM` (`cells/lstm.ts`). recurrentActivation
  * defaults to sigmoid.
@@ -268,10 +277,7 @@ export class LSTM extends RecurrentLayer {
   static override className = CELLS.lstm.className;
   readonly cellType = 'lstm';
   constructor(args: LSTMArgs) {
-    const cellArgs = {
-      ...args,
-      recurrentActivation: args.recurrentActivation ?? DEFAULT_RECURRENT_ACTIVATION,
-    };
+    const cellArgs = withGateDefault(args);
     super({ ...cellArgs, cell: CELLS.lstm.stockCell(cellArgs) });
   }
 }
@@ -285,8 +291,7 @@ export class GRU extends RecurrentLayer {
   readonly cellType = 'gru';
   constructor(args: GRUArgs) {
     const cellArgs = {
-      ...args,
-      recurrentActivation: args.recurrentActivation ?? DEFAULT_RECURRENT_ACTIVATION,
+      ...withGateDefault(args),
       resetAfter: args.resetAfter ?? DEFAULT_RESET_AFTER,
     };
     super({ ...cellArgs, cell: CELLS.gru.stockCell(cellArgs) });
@@ -316,13 +321,8 @@ export function layerClassOf(def: AnyCell): LayerClass {
       static override className = def.className;
       readonly cellType = def.name as CellType;
       constructor(args: GRUArgs) {
-        const cellArgs = {
-          ...args,
-          ...(def.gated
-            ? { recurrentActivation: args.recurrentActivation ?? DEFAULT_RECURRENT_ACTIVATION }
-            : {}),
-        };
-        super({ ...cellArgs, cell: def.stockCell(cellArgs) });
+        const cellArgs = def.gated ? withGateDefault(args) : args;
+        super({ ...cellArgs, cell: def.stockCell(cellArgs as unknown as Record<string, unknown>) });
       }
     };
     generated.set(def.name, cls);

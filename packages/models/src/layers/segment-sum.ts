@@ -1,5 +1,5 @@
 /**
- * The `UnsortedSegmentSum` kernel for tfjs's wasm backend, which lacks it (PERF-NOTES.md). The
+ * The `UnsortedSegmentSum` kernel for tfjs's wasm backend, which lacks it. The
  * gradient of `gather`, so of every trainable `Embedding` layer, is a segment sum: without this
  * kernel an embedding input cannot train on wasm ("Kernel 'UnsortedSegmentSum' not registered for
  * backend 'wasm'"). Registered once, and only where no kernel of that name exists, when an
@@ -9,6 +9,10 @@
  * Same numbers as the cpu backend: each output is its rows summed in row order in float64 and
  * rounded once to float32 (the cpu kernel sums mask * x over all rows in float64; the masked-out
  * rows add zeros).
+ *
+ * Neighbours in `layers/`: `recurrent.ts` (the recurrent layers over the cells of `cells/`),
+ * `recurrent-layer.ts` (their factory), `inputs.ts`, `attention.ts`, the initialisers, and
+ * `custom-objects.ts` (what `load` needs to rebuild them).
  *
  * @example
  * ```ts

@@ -15,6 +15,9 @@
  * - gru (resetAfter true, Keras 2/3 default, cuDNN-compatible): bias [2, 3 units] = input and
  *         recurrent bias; hh = act(x_t K_h + b_in_h + r * (h_{t-1} R_h + b_rec_h))
  * Masked steps (mask 0) keep the previous state and repeat the previous output, as Keras does.
+ *
+ * Neighbours in `recurrence/`: `contract.ts` (what a kernel takes and returns), `reference.ts` (the
+ * ground truth), `select.ts` (the kernel in use); the fast kernel is in `fast/`.
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { CellType } from '../cells/index.js';

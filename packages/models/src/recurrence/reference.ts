@@ -4,6 +4,9 @@
  * kernels are tested against, and matches tfjs-layers' SimpleRNN/LSTM/GRU step for step
  * (`rnn()` in tfjs-layers `layers/recurrent.js`), including masks and `goBackwards`.
  *
+ * Neighbours in `recurrence/`: `contract.ts` (what a kernel takes and returns), `reference.ts` (the
+ * ground truth), `select.ts` (the kernel in use); the fast kernel is in `fast/`.
+ *
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs-core';

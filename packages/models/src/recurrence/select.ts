@@ -2,6 +2,9 @@
  * The dispatcher between recurrent layers and recurrence kernels: every rnnkit recurrent layer
  * calls `runRecurrence`, which runs the kernel selected here.
  *
+ * Neighbours in `recurrence/`: `contract.ts` (what a kernel takes and returns), `reference.ts` (the
+ * ground truth), `select.ts` (the kernel in use); the fast kernel is in `fast/`.
+ *
  * @example
  * ```ts
  * import { getRecurrenceKernel, setRecurrenceKernel } from '@rnnkit/models';

@@ -7,6 +7,9 @@
  * unidirectional, since the backward half would read the very token it is asked to predict.
  * Logits at padded steps are computed but meaningless: the loss masks them.
  *
+ * Neighbours in `topologies/`: the four builders (`many-to-one.ts`, `many-to-many.ts`,
+ * `one-to-many.ts`, `seq2seq.ts`) over one stack of recurrent layers (`stack.ts`).
+ *
  * @example
  * ```ts
  * import { manyToMany } from '@rnnkit/models';

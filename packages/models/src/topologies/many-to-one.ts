@@ -8,6 +8,9 @@
  * `sparseCategoricalCrossentropy` from logits, or by the caller when predicting), `binary` one
  * logit (sigmoid likewise), `regression` linear values, `none` the last hidden state itself.
  *
+ * Neighbours in `topologies/`: the four builders (`many-to-one.ts`, `many-to-many.ts`,
+ * `one-to-many.ts`, `seq2seq.ts`) over one stack of recurrent layers (`stack.ts`).
+ *
  * @example
  * ```ts
  * import { manyToOne } from '@rnnkit/models';

@@ -17,6 +17,9 @@
  * repeatedly `{ logits, state } = step(prevTokens, state, cond)`: one cell step per token. `state`
  * is flat: [h_1, c_1, h_2, c_2, ...] for lstm, [h_1, h_2, ...] otherwise, each [batch, units].
  *
+ * Neighbours in `topologies/`: the four builders (`many-to-one.ts`, `many-to-many.ts`,
+ * `one-to-many.ts`, `seq2seq.ts`) over one stack of recurrent layers (`stack.ts`).
+ *
  * @example
  * ```ts
  * import { oneToMany } from '@rnnkit/models';

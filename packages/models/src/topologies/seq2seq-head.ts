@@ -1,12 +1,16 @@
 /**
  * The output layers of `seq2seq` (the attentional layer and the logits) as a `Dense` whose
  * gradient has no transposed matMul operand: tfjs's Dense multiplies by transposed operands in its
- * backward pass, which leaves XNNPACK's fast path on wasm (13-34x slower, PERF-NOTES.md); over all
+ * backward pass, which leaves XNNPACK's fast path on wasm (13-34x slower: the docs' performance
+ * guide, apps/docs/guide/performance.md); over all
  * target steps of a batch ([batch * tgtTime, 2D] x [2D, D]) that was the largest cost of a
  * seq2seq training step (about 40% of it, measured with `tf.profile` on wasm).
  *
  * Saved exactly as the stock layer (class name `Dense`, the same config and weights), so the
  * model file loads in plain tfjs and Keras; rnnkit rebuilds a seq2seq model from its builder.
+ *
+ * Neighbours in `topologies/`: the four builders (`many-to-one.ts`, `many-to-many.ts`,
+ * `one-to-many.ts`, `seq2seq.ts`) over one stack of recurrent layers (`stack.ts`).
  *
  * @example
  * ```ts

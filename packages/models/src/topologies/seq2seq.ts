@@ -22,6 +22,9 @@
  * `state = enc.state`. `state` is flat: [h_1, c_1, h_2, c_2, ...] (lstm) or [h_1, h_2, ...],
  * each [batch, D].
  *
+ * Neighbours in `topologies/`: the four builders (`many-to-one.ts`, `many-to-many.ts`,
+ * `one-to-many.ts`, `seq2seq.ts`) over one stack of recurrent layers (`stack.ts`).
+ *
  * @example
  * ```ts
  * import { seq2seq } from '@rnnkit/models';

@@ -13,6 +13,9 @@
  * Dropout goes on the outputs of every recurrent layer but the last (as PyTorch's `nn.LSTM`
  * `dropout`), so with `layers: 1` it does nothing; it is active only in training.
  *
+ * Neighbours in `topologies/`: the four builders (`many-to-one.ts`, `many-to-many.ts`,
+ * `one-to-many.ts`, `seq2seq.ts`) over one stack of recurrent layers (`stack.ts`).
+ *
  * @example
  * ```ts
  * const x = tfl.input({ shape: [null, 3] });
