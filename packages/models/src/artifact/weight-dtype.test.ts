@@ -251,6 +251,36 @@ describe('save(..., { weights }) and load', () => {
   });
 });
 
+describe('through an IOHandler (the browser path: IndexedDB, local storage)', () => {
+  it('int8 and float16 artifacts round-trip with their dtype in the carried rnnkit.json', async () => {
+    const model = lm(9);
+    const want = weightsOf(model);
+    for (const weights of ['float16', 'int8'] as const) {
+      let stored: tf.io.ModelArtifacts | undefined;
+      await save(
+        model,
+        {
+          save: async (a) => {
+            stored = a;
+            return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) };
+          },
+        },
+        meta,
+        { weights },
+      );
+      const loaded = await load(tf.io.fromMemory(stored!));
+      expect(loaded.meta.weights).toEqual({ dtype: weights });
+      for (const [name, got] of weightsOf(loaded.model)) {
+        const w = want.get(name)!;
+        const tol = Math.max(...w.map(Math.abs)) / (weights === 'int8' ? 127 : 1024);
+        for (const [i, v] of w.entries()) expect(Math.abs(got[i]! - v)).toBeLessThanOrEqual(tol);
+      }
+      loaded.model.dispose();
+    }
+    model.dispose();
+  });
+});
+
 describe('older and untrusted artifacts', () => {
   it('a float32 artifact without weights in rnnkit.json (written before it) loads unchanged', async () => {
     const model = lm(7);
