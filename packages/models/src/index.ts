@@ -33,6 +33,8 @@ export { save } from './artifact/save.js';
 export type { ArtifactMeta, RnnkitJSON } from './artifact/schema.js';
 export { ARTIFACT_FORMAT_VERSION, parseRnnkitJSON } from './artifact/schema.js';
 export { nodeFileHandler } from './artifact/tfjs-files.js';
+export type { WeightsDType } from './artifact/weight-dtype.js';
+export { WEIGHTS_DTYPES } from './artifact/weight-dtype.js';
 export { DEFAULT_RECURRENT_ACTIVATION } from './cells/activations.js';
 export type { ArrayStep, CellDefinition, TensorStep } from './cells/cell.js';
 export { DEFAULT_RESET_AFTER } from './cells/gru.js';

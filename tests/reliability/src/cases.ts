@@ -23,6 +23,7 @@ import {
   ModelsError,
   manyToMany,
   manyToOne,
+  save,
   statefulLM,
   stream,
 } from '@rnnkit/models';
@@ -95,9 +96,19 @@ const tinyRegressor = (extra: Partial<Parameters<typeof manyToOne>[0]>, features
     ...extra,
   }).model;
 
-/** Copies the saved model, breaks it with `edit`, and loads it. */
-const loadBroken = async (name: string, edit: (dir: string) => void) =>
-  load(await brokenModel(name, edit));
+/** Copies the saved model (stored as `weights`), breaks it with `edit`, and loads it. */
+const loadBroken = async (
+  name: string,
+  edit: (dir: string) => void,
+  weights: 'float32' | 'float16' | 'int8' = 'float32',
+) => load(await brokenModel(name, edit, weights));
+/** rnnkit.json of a folder, edited by `f`. */
+const editRnnkitJson = (dir: string, f: (doc: Record<string, unknown>) => void) => {
+  const path = join(dir, 'rnnkit.json');
+  const doc = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  f(doc);
+  writeFileSync(path, JSON.stringify(doc));
+};
 
 /** Runs the CLI and returns its result (the runner checks exit code and message). */
 const rnnkit = (...args: string[]) => cli(args);
@@ -493,6 +504,102 @@ export const CASES: BadInput[] = [
     outcome: { error: ArtifactError, code: 'MALFORMED' },
   },
   {
+    input: "rnnkit.json weights.dtype 'int4' (not float32, float16 or int8)",
+    where: 'models: load',
+    run: () =>
+      loadBroken('weights-int4', (d) =>
+        editRnnkitJson(d, (doc) => {
+          doc['weights'] = { dtype: 'int4' };
+        }),
+      ),
+    outcome: { error: ArtifactError, code: 'MALFORMED' },
+  },
+  {
+    input: 'rnnkit.json declaring float32 weights over an int8 weights manifest',
+    where: 'models: load',
+    run: () =>
+      loadBroken(
+        'weights-declared',
+        (d) =>
+          editRnnkitJson(d, (doc) => {
+            doc['weights'] = { dtype: 'float32' };
+          }),
+        'int8',
+      ),
+    outcome: { error: ArtifactError, code: 'MALFORMED' },
+  },
+  {
+    input: "model.json weight quantization dtype 'int4'",
+    where: 'models: load',
+    run: () =>
+      loadBroken(
+        'quant-int4',
+        (d) =>
+          editModelJson(d, (j) => {
+            j.weightsManifest[0]!.weights[0]!.quantization = { dtype: 'int4' };
+          }),
+        'int8',
+      ),
+    outcome: { error: ArtifactError, code: 'MALFORMED' },
+  },
+  {
+    input: 'model.json marking a bias (rank 1) int8',
+    where: 'models: load',
+    run: () =>
+      loadBroken(
+        'quant-bias',
+        (d) =>
+          editModelJson(d, (j) => {
+            const bias = j.weightsManifest[0]!.weights.find((w) => w.shape.length === 1)!;
+            bias.quantization = { dtype: 'int8' };
+          }),
+        'int8',
+      ),
+    outcome: { error: ArtifactError, code: 'MALFORMED' },
+  },
+  {
+    input: 'model.json uint8 quantization without its scale and min',
+    where: 'models: load',
+    run: () =>
+      loadBroken('quant-uint8', (d) =>
+        editModelJson(d, (j) => {
+          j.weightsManifest[0]!.weights[0]!.quantization = { dtype: 'uint8' };
+        }),
+      ),
+    outcome: { error: ArtifactError, code: 'MALFORMED' },
+  },
+  {
+    input: 'int8 weights.bin whose first channel scale is NaN',
+    where: 'models: load',
+    run: () =>
+      loadBroken(
+        'scale-nan',
+        (d) => {
+          const j = JSON.parse(readFileSync(join(d, 'model.json'), 'utf8'));
+          const n = (j.weightsManifest[0].weights[0].shape as number[]).reduce((a, b) => a * b, 1);
+          const bin = readFileSync(join(d, 'weights.bin'));
+          bin.writeFloatLE(Number.NaN, n); // weight 0's codes, then its scales
+          writeFileSync(join(d, 'weights.bin'), bin);
+        },
+        'int8',
+      ),
+    outcome: { error: ArtifactError, code: 'MALFORMED' },
+  },
+  {
+    input: "weights: 'bfloat16'",
+    where: 'models: save',
+    run: async () => {
+      const model = tinyLm();
+      const meta = { task: 't', topology: { builder: 'b', args: {} } };
+      try {
+        return await save(model, join(TMP, 'bf16'), meta, { weights: 'bfloat16' as never });
+      } finally {
+        model.dispose();
+      }
+    },
+    outcome: { error: ModelsError, code: 'BAD_OPTION' },
+  },
+  {
     input: 'a path that does not exist',
     where: 'models: load',
     run: () => load(join(TMP, 'no-such-model')),
@@ -727,6 +834,18 @@ export const CASES: BadInput[] = [
     where: 'cli: rnnkit train text --units',
     run: () => rnnkit('train', 'text', '--data', okText(), '--units=-5', '--out', 'o3'),
     outcome: { exit: 2, out: 'o3' },
+  },
+  {
+    input: 'weights int4',
+    where: 'cli: rnnkit train text --weights',
+    run: () => rnnkit('train', 'text', '--data', okText(), '--weights', 'int4', '--out', 'o-w'),
+    outcome: { exit: 2, out: 'o-w' },
+  },
+  {
+    input: 'unit sentence',
+    where: 'cli: rnnkit train text --unit',
+    run: () => rnnkit('train', 'text', '--data', okText(), '--unit', 'sentence', '--out', 'o-u'),
+    outcome: { exit: 2, out: 'o-u' },
   },
   {
     input: 'batch size 0',
