@@ -25,8 +25,5 @@ try {
 } catch (err) {
   if (err instanceof CliError) fail(err.message, err, err.exitCode);
   if (isUserError(err)) fail(err.message, err, 1);
-  if (err instanceof Error && err.name === 'CACError') {
-    fail(`${err.message} (see rnnkit --help)`, err, 2);
-  }
   throw err; // a bug: keep the stack
 }

@@ -13,23 +13,30 @@
  */
 import { resolve } from 'node:path';
 import type { Forecaster } from '@rnnkit/tasks';
+import type { BackendChoice } from '../../backend.js';
 import { CliError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import { lineChart } from '../../plot/svg.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { intFlag, stringFlag } from '../../util/flags.js';
 import { loadModelFolder } from '../../util/load-task.js';
 import { readSeriesInput, type SeriesInput } from '../train/input.js';
 
-export async function forecast(
-  model: string,
-  flags: Record<string, unknown>,
-  io: Io,
-): Promise<void> {
-  const steps = intFlag('steps', flags['steps'], 1) ?? 12;
-  const data = stringFlag('data', flags['data']);
-  const plot = stringFlag('plot', flags['plot']);
-  const task = await loadModelFolder(model, io.cwd);
+/** The flags of `rnnkit forecast`, checked by their parsers (cli.ts). */
+export interface ForecastFlags {
+  steps?: number;
+  /** CSV of values to start from; `-` for standard input. */
+  data?: string;
+  column?: string;
+  target?: string;
+  plot?: string;
+  json?: boolean;
+  backend?: BackendChoice;
+}
+
+export async function forecast(model: string, flags: ForecastFlags, io: Io): Promise<void> {
+  const steps = flags.steps ?? 12;
+  const { data, plot } = flags;
+  const task = await loadModelFolder(model, io, flags.backend);
   try {
     if (task.task !== 'forecasting') {
       throw new CliError(
@@ -45,18 +52,18 @@ export async function forecast(
             {
               data,
               dataset: undefined,
-              column: stringFlag('column', flags['column']),
-              target: stringFlag('target', flags['target']),
+              column: flags.column,
+              target: flags.target,
               textField: undefined,
               labelField: undefined,
             },
-            io.cwd,
+            io,
           );
     const values = f.forecast(
       steps,
       history ? { history: { values: history.values, covariates: history.covariates } } : undefined,
     );
-    if (flags['json']) io.out(JSON.stringify({ forecast: Array.from(values) }));
+    if (flags.json) io.out(JSON.stringify({ forecast: Array.from(values) }));
     else for (const v of values) io.out(String(Number(v.toFixed(6))));
     if (plot !== undefined) {
       // without --data: the tail the artifact keeps (the end of the training series)

@@ -9,7 +9,7 @@ import type { TrainedModel, TrainRun } from './run.js';
 
 export async function trainForecast(run: TrainRun): Promise<TrainedModel> {
   const { settings, report } = run;
-  const input = await readSeriesInput(settings, run.cwd);
+  const input = await readSeriesInput(settings, run);
   report.note(
     `data: ${input.source}, ${input.values.length} time steps, the last share ${settings.valSplit} for validation; backend ${settings.backend}`,
     {

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * await trainOptions({ config: 'run.json', lr: '0.01' }, '/work');
+ * (await trainSettings({ config: 'run.json', lr: 0.01 }, '/work')).model;
  * // { learningRate: 0.01, ...what run.json sets }
  * ```
  */
@@ -12,39 +12,48 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CellType } from '@rnnkit/models';
 import { CliError } from '../../errors.js';
-import { choiceFlag, intFlag, numberFlag, stringFlag } from '../../util/flags.js';
-
-/** The flags a config file may set, by the camelCase names cac gives them. */
-export const CONFIG_KEYS = [
-  'data',
-  'dataset',
-  'column',
-  'target',
-  'textField',
-  'labelField',
-  'cell',
-  'units',
-  'layers',
-  'seqLength',
-  'epochs',
-  'batchSize',
-  'lr',
-  'clip',
-  'seed',
-  'backend',
-  'valSplit',
-  'out',
-  'checkpointEvery',
-  'attentionMap',
-] as const;
+import { choiceFlag, durationFlag, intFlag, numberFlag, stringFlag } from '../../util/flags.js';
 
 /** `@rnnkit/models`'s CELL_TYPES (a test keeps them equal): importing it would load tfjs. */
 export const CELLS: readonly CellType[] = ['rnn', 'lstm', 'gru'];
-export const BACKENDS = ['cpu', 'wasm'] as const;
+/** `auto`: the fastest backend that loads (wasm, else cpu), said in one line. */
+export const BACKENDS = ['auto', 'cpu', 'wasm'] as const;
 /** Held-out share when `--val-split` is not given. */
 export const DEFAULT_VAL_SPLIT = 0.1;
 /** Output folder when `--out` is not given. */
 export const DEFAULT_OUT = 'rnnkit-model';
+
+/**
+ * The options a config file may set, by the camelCase names of their flags, each with the check
+ * of its value (a bad one is a usage error naming the flag). The command line's parsers (cli.ts)
+ * are these same checks, so `--units 0` and `{"units": 0}` say the same thing.
+ */
+export const TRAIN_CHECKS = {
+  data: (v: unknown) => stringFlag('data', v),
+  dataset: (v: unknown) => stringFlag('dataset', v),
+  column: (v: unknown) => stringFlag('column', v),
+  target: (v: unknown) => stringFlag('target', v),
+  textField: (v: unknown) => stringFlag('text-field', v),
+  labelField: (v: unknown) => stringFlag('label-field', v),
+  cell: (v: unknown) => choiceFlag('cell', v, CELLS),
+  units: (v: unknown) => intFlag('units', v, 1),
+  layers: (v: unknown) => intFlag('layers', v, 1),
+  seqLength: (v: unknown) => intFlag('seq-length', v, 1),
+  epochs: (v: unknown) => intFlag('epochs', v, 1),
+  timeBudget: (v: unknown) => durationFlag('time-budget', v),
+  batchSize: (v: unknown) => intFlag('batch-size', v, 1),
+  lr: (v: unknown) => numberFlag('lr', v, 1e-8, 10, 'learning rate'),
+  clip: (v: unknown) => numberFlag('clip', v, 1e-8, 1e6, 'gradient norm'),
+  seed: (v: unknown) => intFlag('seed', v, 0),
+  backend: (v: unknown) => choiceFlag('backend', v, BACKENDS),
+  valSplit: (v: unknown) => numberFlag('val-split', v, 0, 0.9, 'validation share'),
+  out: (v: unknown) => stringFlag('out', v),
+  checkpointEvery: (v: unknown) => intFlag('checkpoint-every', v, 1),
+  attentionMap: (v: unknown) => stringFlag('attention-map', v),
+} as const;
+
+export type ConfigKey = keyof typeof TRAIN_CHECKS;
+export const CONFIG_KEYS = Object.keys(TRAIN_CHECKS) as ConfigKey[];
 
 /** What the train command runs with (model options use the tasks package's names). */
 export interface TrainSettings {
@@ -78,6 +87,7 @@ export interface TrainSettings {
     learningRate?: number;
     clipNorm?: number;
     seed?: number;
+    timeBudgetSeconds?: number;
   };
 }
 
@@ -109,7 +119,10 @@ async function readConfig(path: string, cwd: string): Promise<Record<string, unk
   return doc as Record<string, unknown>;
 }
 
-/** Merges the config file and the flags (flags win) and checks every value. */
+/**
+ * Merges the config file and the flags (flags win) and checks every value: the flags were checked
+ * as they were parsed, the file's values are checked here by the same TRAIN_CHECKS.
+ */
 export async function trainSettings(
   flags: Record<string, unknown>,
   cwd: string,
@@ -117,41 +130,44 @@ export async function trainSettings(
   const file = flags['config'] === undefined ? {} : await readConfig(String(flags['config']), cwd);
   const given = Object.fromEntries(
     CONFIG_KEYS.map((k) => [k, flags[k] !== undefined ? flags[k] : file[k]]),
-  ) as Record<(typeof CONFIG_KEYS)[number], unknown>;
+  ) as Record<ConfigKey, unknown>;
+  const check = <K extends ConfigKey>(key: K) =>
+    TRAIN_CHECKS[key](given[key]) as ReturnType<(typeof TRAIN_CHECKS)[K]>;
   const model: TrainSettings['model'] = {
-    cell: choiceFlag('cell', given.cell, CELLS),
-    units: intFlag('units', given.units, 1),
-    layers: intFlag('layers', given.layers, 1),
-    seqLength: intFlag('seq-length', given.seqLength, 1),
-    epochs: intFlag('epochs', given.epochs, 1),
-    batchSize: intFlag('batch-size', given.batchSize, 1),
-    learningRate: numberFlag('lr', given.lr, 1e-8, 10),
-    clipNorm: numberFlag('clip', given.clip, 1e-8, 1e6),
-    seed: intFlag('seed', given.seed, 0),
+    cell: check('cell'),
+    units: check('units'),
+    layers: check('layers'),
+    seqLength: check('seqLength'),
+    epochs: check('epochs'),
+    batchSize: check('batchSize'),
+    learningRate: check('lr'),
+    clipNorm: check('clip'),
+    seed: check('seed'),
+    timeBudgetSeconds: check('timeBudget'),
   };
-  const data = stringFlag('data', given.data);
-  const dataset = stringFlag('dataset', given.dataset);
+  const data = check('data');
+  const dataset = check('dataset');
   if (data !== undefined && dataset !== undefined) {
     throw new CliError('give --data <file> or --dataset <name>, not both', 2);
   }
   if (data === undefined && dataset === undefined) {
     throw new CliError(
-      'no training data: give --data <file> or --dataset <name> (see rnnkit datasets)',
+      'no training data: give --data <file> (- for stdin) or --dataset <name> (see rnnkit datasets)',
       2,
     );
   }
   return {
     data,
     dataset,
-    column: stringFlag('column', given.column),
-    target: stringFlag('target', given.target),
-    textField: stringFlag('text-field', given.textField),
-    labelField: stringFlag('label-field', given.labelField),
-    out: stringFlag('out', given.out) ?? DEFAULT_OUT,
-    backend: choiceFlag('backend', given.backend, BACKENDS) ?? 'cpu',
-    valSplit: numberFlag('val-split', given.valSplit, 0, 0.9) ?? DEFAULT_VAL_SPLIT,
-    checkpointEvery: intFlag('checkpoint-every', given.checkpointEvery, 1),
-    attentionMap: stringFlag('attention-map', given.attentionMap),
+    column: check('column'),
+    target: check('target'),
+    textField: check('textField'),
+    labelField: check('labelField'),
+    out: check('out') ?? DEFAULT_OUT,
+    backend: check('backend') ?? 'auto',
+    valSplit: check('valSplit') ?? DEFAULT_VAL_SPLIT,
+    checkpointEvery: check('checkpointEvery'),
+    attentionMap: check('attentionMap'),
     given: Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
     model: Object.fromEntries(
       Object.entries(model).filter(([, v]) => v !== undefined),

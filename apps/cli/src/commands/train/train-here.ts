@@ -6,28 +6,31 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TaskHooks } from '@rnnkit/tasks';
-import { setup } from '@rnnkit/training';
+import { useBackend } from '../../backend.js';
 import { CliError } from '../../errors.js';
-import type { Io } from '../../io.js';
+import { type Io, STDIN } from '../../io.js';
 import { lineChart } from '../../plot/svg.js';
 import { terminalChart } from '../../plot/terminal-chart.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { checked, EXIT_INTERRUPTED, SIGNAL_NUMBERS } from './checked.js';
 import { trainClassify } from './classify.js';
 import { trainForecast } from './forecast.js';
-import { checked, EXIT_INTERRUPTED } from './index.js';
 import { trainNames } from './names.js';
 import { type ReportMode, TrainReport } from './report.js';
-import { shown, writeRun } from './resume.js';
+import { readRunStdin, shown, writeRun } from './resume.js';
 import type { TrainedModel } from './run.js';
 import { trainSeq2seq } from './seq2seq.js';
 import { trainText } from './text.js';
 
-/** The training itself (in the worker); `stopRequested` is polled after every step. */
+/**
+ * The training itself (in the worker); `stopRequested` is polled after every step: the number of
+ * the signal that asked to stop (SIGINT 2, SIGTERM 15), or 0.
+ */
 export async function trainHere(
   taskName: string,
   flags: Record<string, unknown>,
   io: Io,
-  stopRequested: () => boolean,
+  stopRequested: () => number,
 ): Promise<void> {
   const { task, settings, out, checkpoint, cwd, resume } = await checked(taskName, flags, io.cwd);
   const mode: ReportMode = flags['json'] ? 'json' : flags['quiet'] ? 'quiet' : 'human';
@@ -38,17 +41,26 @@ export async function trainHere(
     // a fresh run: an old checkpoint (kept by --force) must not be resumed by accident
     await rm(checkpoint, { recursive: true, force: true });
   }
-  // the record first: a run stopped at any point can be resumed (from step 0 if need be)
-  await writeRun(checkpoint, { task, cwd, options: settings.given });
-  await setup({ backend: settings.backend });
+  // the record first: a run stopped at any point can be resumed (from step 0 if need be); data
+  // read from standard input is kept with it, since a resumed run cannot read it again
+  const stdin = resume ? () => readRunStdin(checkpoint) : io.stdin;
+  await writeRun(
+    checkpoint,
+    { task, cwd, options: settings.given },
+    resume || settings.data !== STDIN ? undefined : await io.stdin(),
+  );
+  const chosen = await useBackend(settings.backend);
+  report.note(chosen.line, { type: 'backend', backend: chosen.backend, line: chosen.line });
   const controller = new AbortController();
   const signal = controller.signal;
+  let stopSignal = 0;
   const hooks: TaskHooks = {
     signal,
     logger: () => {},
     onEvent: (e) => {
       report.onEvent(e);
-      if (stopRequested() && !signal.aborted) controller.abort();
+      stopSignal ||= stopRequested();
+      if (stopSignal && !signal.aborted) controller.abort();
     },
     checkpoint: {
       dir: checkpoint,
@@ -56,7 +68,7 @@ export async function trainHere(
       ...(settings.checkpointEvery ? { everySteps: settings.checkpointEvery } : {}),
     },
   };
-  const run = { settings, report, cwd, hooks };
+  const run = { settings: { ...settings, backend: chosen.backend }, report, cwd, stdin, hooks };
   const train =
     task === 'text'
       ? trainText
@@ -92,7 +104,7 @@ export async function trainHere(
     model.dispose();
   }
   const resumeHint = `rnnkit train ${task} --resume ${shown(checkpoint, io.cwd)}`;
-  await finish(out, report, report.stopReason === 'aborted' ? resumeHint : undefined);
+  await finish(out, report, report.stopReason === 'aborted' ? resumeHint : undefined, stopSignal);
   await rm(checkpoint, { recursive: true, force: true }); // done: nothing left to resume
 }
 
@@ -126,6 +138,7 @@ async function finish(
   out: string,
   report: TrainReport,
   resumeHint: string | undefined,
+  stopSignal: number,
 ): Promise<void> {
   const train = report.epochLoss.map((v, i) => [i + 1, v] as const);
   const svg = lineChart({
@@ -150,7 +163,11 @@ async function finish(
       `interrupted at step ${report.steps}: the model so far is saved in ${out}; continue with: ${resumeHint}`,
       { type: 'interrupted', out, step: report.steps, resume: resumeHint },
     );
-    throw new CliError('interrupted (Ctrl-C)', EXIT_INTERRUPTED);
+    const term = stopSignal === SIGNAL_NUMBERS.SIGTERM;
+    throw new CliError(
+      term ? 'interrupted (SIGTERM)' : 'interrupted (Ctrl-C)',
+      term ? 128 + SIGNAL_NUMBERS.SIGTERM : EXIT_INTERRUPTED,
+    );
   }
   report.result(`saved ${out} (rnnkit.json, model.json, weights.bin, loss.svg)`, {
     type: 'saved',
