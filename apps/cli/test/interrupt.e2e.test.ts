@@ -91,7 +91,7 @@ describe('Ctrl-C during rnnkit train, then --resume', () => {
     const bad = runCli(work, ['train', 'text', '--resume', 'lm.checkpoint', '--units', '9']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(
-      /drop --units \(only --epochs, --checkpoint-every and --attention-map may change\)/,
+      /drop --units \(only --epochs, --time-budget, --checkpoint-every and --attention-map may change\)/,
     );
     const r = runCli(work, ['train', 'text', '--resume', 'lm.checkpoint', '--json']);
     expect(r.code).toBe(0);

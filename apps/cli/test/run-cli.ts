@@ -34,3 +34,14 @@ export function writeText(dir: string, name: string, lines = 40): string {
 
 /** Errors for people: no stack trace lines. */
 export const STACK_LINE = /\n\s+at /;
+
+/** Runs a shell command line (pipes, `<` redirections) with `rnnkit` standing for the built CLI. */
+export function shell(cwd: string, line: string, env: NodeJS.ProcessEnv = {}): CliResult {
+  const rnnkit = `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)}`;
+  const r = spawnSync('sh', ['-c', line.replaceAll('rnnkit ', `${rnnkit} `)], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}

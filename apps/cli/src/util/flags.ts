@@ -94,11 +94,9 @@ export function durationFlag(name: string, value: unknown): number | undefined {
   const parts =
     typeof text === 'string' ? [...text.trim().matchAll(/(\d+\.?\d*|\.\d+)([hms]?)/g)] : [];
   const whole = parts.map((p) => p[0]).join('');
-  if (
-    parts.length === 0 ||
-    whole !== String(text).trim() ||
-    parts.slice(0, -1).some((p) => !p[2])
-  ) {
+  // a bare number is seconds; `1h30` is ambiguous, so every part of a longer one has its unit
+  const unitless = parts.length > 1 && parts.some((p) => !p[2]);
+  if (parts.length === 0 || whole !== String(text).trim() || unitless) {
     throw bad(name, undefined, 'a duration such as 90s, 10m or 1h30m', value);
   }
   const seconds = parts.reduce((s, p) => s + Number(p[1]) * SECONDS[p[2] || 's']!, 0);

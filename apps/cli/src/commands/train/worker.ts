@@ -3,7 +3,7 @@
  * posts to the main thread, and stops after the current step once the shared stop slot is set.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { CliError, isUserError } from '../../errors.js';
+import { CliError, inCliWords, isUserError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import { trainHere } from './train-here.js';
 import { COLUMNS, STOP, type WorkerData, type WorkerMessage } from './worker-host.js';
@@ -32,7 +32,7 @@ try {
   const err = e instanceof Error ? e : new Error(String(e));
   post({
     kind: 'error',
-    message: err.message,
+    message: isUserError(e) ? inCliWords(err.message) : err.message,
     exitCode: e instanceof CliError ? e.exitCode : isUserError(e) ? 1 : null,
     stack: err.stack,
   });
