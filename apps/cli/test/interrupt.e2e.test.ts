@@ -63,7 +63,10 @@ describe('Ctrl-C during rnnkit train, then --resume', () => {
   it('stops after the current step, saves the model and a checkpoint, prints how to resume, exits 130', async () => {
     const r = await interrupted();
     expect(r.code).toBe(130);
-    expect(r.stderr.trim()).toBe('rnnkit: interrupted (Ctrl-C)');
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'SIGINT: stopping after this step to save the model and a checkpoint (interrupt again to stop at once, saving nothing)',
+      'rnnkit: interrupted (Ctrl-C)',
+    ]);
     const e = events(r.stdout);
     const done = e.find((x) => x.type === 'done');
     expect(done).toMatchObject({ stopReason: 'aborted' });

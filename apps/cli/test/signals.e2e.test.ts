@@ -1,0 +1,110 @@
+/**
+ * End-to-end: interrupts as `timeout -s INT`, a supervisor or a terminal deliver them. `timeout`
+ * signals the process and then its whole group, microseconds apart: the two deliveries are one
+ * interrupt, so the run saves a resumable checkpoint every time. SIGTERM saves too. The signals
+ * are sent once training has shown progress (never after a fixed delay), so no run depends on how
+ * fast the machine is.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bin, runCli, writeText } from './run-cli.js';
+
+const work = mkdtempSync(join(tmpdir(), 'rnnkit-signals-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+beforeAll(() => writeText(work, 'small.txt'));
+/** Far more epochs than a run lives: every run here ends by a signal. */
+const ARGS = ['--units', '8', '--epochs', '1000', '--seq-length', '16', '--batch-size', '8'];
+
+interface Stopped {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `rnnkit train text` in its own process group, reading `--data` (or `stdin` piped in);
+ * after its second progress event sends `signal` to the process and to its group at once, as
+ * `timeout` does.
+ */
+async function signalled(out: string, signal: NodeJS.Signals, stdin?: string): Promise<Stopped> {
+  const data = stdin === undefined ? 'small.txt' : '-';
+  const child = spawn(
+    process.execPath,
+    [bin, 'train', 'text', '--data', data, ...ARGS, '--json', '--out', out],
+    { cwd: work, detached: true, stdio: ['pipe', 'pipe', 'pipe'] },
+  );
+  child.stdin.end(stdin ?? '');
+  let stdout = '';
+  let stderr = '';
+  let sent = false;
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    if (!sent && (stdout.match(/"type":"progress"/g) ?? []).length >= 2) {
+      sent = true;
+      process.kill(child.pid!, signal);
+      process.kill(-child.pid!, signal); // the group: the same signal again, microseconds later
+    }
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  expect(sent).toBe(true);
+  return { code, stdout, stderr };
+}
+
+/** The step of the run's last checkpoint. */
+const checkpointStep = (out: string) =>
+  (
+    JSON.parse(readFileSync(join(work, `${out}.checkpoint`, 'last', 'manifest.json'), 'utf8')) as {
+      step: number;
+    }
+  ).step;
+
+describe('an interrupt delivered twice at once (timeout -s INT), 10 runs out of 10', () => {
+  it('is one interrupt: every run saves the model and a checkpoint past step 0', async () => {
+    for (let run = 0; run < 10; run++) {
+      const r = await signalled(`run${run}`, 'SIGINT');
+      expect(r.stderr).not.toContain('interrupted twice');
+      expect(r.code).toBe(130);
+      expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('rnnkit: interrupted (Ctrl-C)');
+      expect(checkpointStep(`run${run}`)).toBeGreaterThan(0);
+      expect(existsSync(join(work, `run${run}`, 'weights.bin'))).toBe(true);
+    }
+  });
+
+  it('the checkpoint resumes past step 0', () => {
+    const step = checkpointStep('run9');
+    const r = runCli(work, ['train', 'text', '--resume', 'run9', '--epochs', '2', '--json']);
+    expect(r.code).toBe(0);
+    const events = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(events.find((e) => e['type'] === 'resume')).toMatchObject({ step });
+    expect(events.find((e) => e['type'] === 'progress')).toMatchObject({ step: step + 1 });
+    expect(events.at(-1)).toMatchObject({ type: 'saved' });
+  });
+});
+
+describe('SIGTERM, and data from standard input', () => {
+  it('SIGTERM saves too (exit 143); a run that read stdin resumes from its kept copy', async () => {
+    const text = readFileSync(join(work, 'small.txt'), 'utf8');
+    const r = await signalled('term', 'SIGTERM', text);
+    expect(r.code).toBe(143);
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('rnnkit: interrupted (SIGTERM)');
+    const step = checkpointStep('term');
+    expect(step).toBeGreaterThan(0);
+    // nothing on stdin now: the run reads the copy kept in its checkpoint folder
+    const again = runCli(work, ['train', 'text', '--resume', 'term', '--epochs', '2', '--json']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(
+      `"type":"resume","checkpoint":"${join(work, 'term.checkpoint')}","step":${step}`,
+    );
+    expect(again.stdout).toMatch(/"type":"data","source":"stdin"/);
+    expect(existsSync(join(work, 'term.checkpoint'))).toBe(false);
+  });
+});
