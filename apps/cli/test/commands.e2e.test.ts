@@ -60,7 +60,8 @@ describe('rnnkit --version and --help', () => {
     ['predict', '--file <file>'],
   ])('rnnkit %s --help says that %s takes - for stdin', (cmd, option) => {
     const help = rnnkit(cmd, '--help').stdout.replace(/\s+/g, ' ');
-    expect(help).toMatch(new RegExp(`${option} [^-]*\\(?- for stdin`));
+    const described = help.slice(help.indexOf(option)).split(' --')[0];
+    expect(described).toContain('- for stdin');
   });
 
   it.each([

@@ -50,7 +50,7 @@ export async function evaluate(model: string, flags: EvalFlags, io: Io): Promise
     throw new CliError('eval needs held-out data: give --data <file> (- for stdin)', 2);
   }
   const { steps } = flags;
-  const task = await loadModelFolder(model, io, flags.backend);
+  const { task, backend } = await loadModelFolder(model, io, flags.backend);
   try {
     let metrics: Record<string, number>;
     if (task.task === 'text-generation') {
@@ -71,6 +71,7 @@ export async function evaluate(model: string, flags: EvalFlags, io: Io): Promise
     } else {
       throw new CliError(`eval does not read ${task.task} models yet`, 2);
     }
+    io.err(`${backend.line}\n`); // once computed: a mistake in the data stays one line
     if (flags.json) io.out(JSON.stringify(metrics));
     else {
       io.out(

@@ -36,7 +36,7 @@ export interface ForecastFlags {
 export async function forecast(model: string, flags: ForecastFlags, io: Io): Promise<void> {
   const steps = flags.steps ?? 12;
   const { data, plot } = flags;
-  const task = await loadModelFolder(model, io, flags.backend);
+  const { task, backend } = await loadModelFolder(model, io, flags.backend);
   try {
     if (task.task !== 'forecasting') {
       throw new CliError(
@@ -63,6 +63,7 @@ export async function forecast(model: string, flags: ForecastFlags, io: Io): Pro
       steps,
       history ? { history: { values: history.values, covariates: history.covariates } } : undefined,
     );
+    io.err(`${backend.line}\n`); // once computed: a mistake in --data stays one line
     if (flags.json) io.out(JSON.stringify({ forecast: Array.from(values) }));
     else for (const v of values) io.out(String(Number(v.toFixed(6))));
     if (plot !== undefined) {

@@ -49,7 +49,8 @@ export async function generate(model: string, flags: GenerateFlags, io: Io): Pro
     flags.temperature === 0
       ? { strategy: 'greedy' as const }
       : { temperature: flags.temperature ?? DEFAULT_TEMPERATURE };
-  io.err(`${(await useBackend(flags.backend)).line}\n`);
+  const backend = await useBackend(flags.backend);
+  const say = () => io.err(`${backend.line}\n`);
   const dir = resolve(io.cwd, model);
   const task = await loadingModel(dir, loadTask);
   try {
@@ -62,6 +63,7 @@ export async function generate(model: string, flags: GenerateFlags, io: Io): Pro
           2,
         );
       }
+      say();
       const texts = g.generate(condition, {
         count: flags.count ?? 1,
         ...sampling,
@@ -86,6 +88,7 @@ export async function generate(model: string, flags: GenerateFlags, io: Io): Pro
         2,
       );
     }
+    say();
     io.write(prime);
     generateTokens(lm.model, {
       prompts: [ids],

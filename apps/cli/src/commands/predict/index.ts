@@ -58,9 +58,11 @@ export async function predict(
   flags: PredictFlags,
   io: Io,
 ): Promise<void> {
-  const task = await loadModelFolder(model, io, flags.backend);
+  const { task, backend } = await loadModelFolder(model, io, flags.backend);
+  const say = () => io.err(`${backend.line}\n`);
   try {
     if (task.task === 'forecasting') {
+      say();
       const values = (task as Forecaster).forecast((task as Forecaster).options.horizon);
       if (flags.json) io.out(JSON.stringify({ forecast: Array.from(values) }));
       else for (const v of values) io.out(String(v));
@@ -69,6 +71,7 @@ export async function predict(
     if (task.task === 'seq2seq') {
       const s = task as Seq2SeqTask;
       const sources = await inputsOf(args, flags.file, io);
+      say();
       s.predict(sources).forEach((p, i) => {
         if (flags.json) io.out(JSON.stringify({ source: sources[i], output: p.text }));
         else io.out(`${sources[i]}\t${p.text}`);
@@ -89,6 +92,7 @@ export async function predict(
     }
     const c = task as Classifier;
     const texts = await inputsOf(args, flags.file, io);
+    say();
     const predictions = c.predict(texts);
     predictions.forEach((p, i) => {
       const probability = Math.max(...p.probabilities);

@@ -50,7 +50,8 @@ export async function trainHere(
     resume || settings.data !== STDIN ? undefined : await io.stdin(),
   );
   const chosen = await useBackend(settings.backend);
-  report.note(chosen.line, { type: 'backend', backend: chosen.backend, line: chosen.line });
+  // said once the data is read (the task's first event), so that a data error stays one line
+  let backendSaid = false;
   const controller = new AbortController();
   const signal = controller.signal;
   let stopSignal = 0;
@@ -58,6 +59,10 @@ export async function trainHere(
     signal,
     logger: () => {},
     onEvent: (e) => {
+      if (!backendSaid) {
+        backendSaid = true;
+        report.note(chosen.line, { type: 'backend', backend: chosen.backend, line: chosen.line });
+      }
       report.onEvent(e);
       stopSignal ||= stopRequested();
       if (stopSignal && !signal.aborted) controller.abort();
