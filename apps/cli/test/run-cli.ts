@@ -1,5 +1,5 @@
 /** Spawns the built CLI (`dist/bin.js`) as a user would, in a folder of the test's choosing. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -44,4 +44,50 @@ export function shell(cwd: string, line: string, env: NodeJS.ProcessEnv = {}): C
     env: { ...process.env, ...env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** How `signalledAfter` interrupts a run. */
+export interface SignalPlan {
+  signal: NodeJS.Signals;
+  /** Progress events (`--json`) to wait for before signalling. */
+  afterProgress: number;
+  /** Also signal the run's process group at once, as `timeout` does (the run gets its own). */
+  group?: boolean;
+  /** Written to the run's standard input (else it is closed empty). */
+  stdin?: string;
+}
+
+/**
+ * Runs the CLI with `args` (which should include `--json`), and once it has printed
+ * `afterProgress` progress events sends it `signal`; resolves when it exits. Signalled on
+ * progress, never after a delay, so no run depends on the machine's speed.
+ */
+export async function signalledAfter(
+  cwd: string,
+  args: string[],
+  plan: SignalPlan,
+): Promise<CliResult> {
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd,
+    detached: plan.group ?? false,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  child.stdin.end(plan.stdin ?? '');
+  let stdout = '';
+  let stderr = '';
+  let sent = false;
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    if (!sent && (stdout.match(/"type":"progress"/g) ?? []).length >= plan.afterProgress) {
+      sent = true;
+      process.kill(child.pid!, plan.signal);
+      if (plan.group) process.kill(-child.pid!, plan.signal); // microseconds later
+    }
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (!sent) throw new Error(`rnnkit ${args.join(' ')} ended before it was signalled`);
+  return { code, stdout, stderr };
 }

@@ -5,12 +5,11 @@
  * are sent once training has shown progress (never after a fixed delay), so no run depends on how
  * fast the machine is.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bin, runCli, writeText } from './run-cli.js';
+import { runCli, signalledAfter, writeText } from './run-cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'rnnkit-signals-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -18,43 +17,26 @@ beforeAll(() => writeText(work, 'small.txt'));
 /** Far more epochs than a run lives: every run here ends by a signal. */
 const ARGS = ['--units', '8', '--epochs', '1000', '--seq-length', '16', '--batch-size', '8'];
 
-interface Stopped {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /**
  * Runs `rnnkit train text` in its own process group, reading `--data` (or `stdin` piped in);
  * after its second progress event sends `signal` to the process and to its group at once, as
  * `timeout` does.
  */
-async function signalled(out: string, signal: NodeJS.Signals, stdin?: string): Promise<Stopped> {
-  const data = stdin === undefined ? 'small.txt' : '-';
-  const child = spawn(
-    process.execPath,
-    [bin, 'train', 'text', '--data', data, ...ARGS, '--json', '--out', out],
-    { cwd: work, detached: true, stdio: ['pipe', 'pipe', 'pipe'] },
+const signalled = (out: string, signal: NodeJS.Signals, stdin?: string) =>
+  signalledAfter(
+    work,
+    [
+      'train',
+      'text',
+      '--data',
+      stdin === undefined ? 'small.txt' : '-',
+      ...ARGS,
+      '--json',
+      '--out',
+      out,
+    ],
+    { signal, afterProgress: 2, group: true, ...(stdin === undefined ? {} : { stdin }) },
   );
-  child.stdin.end(stdin ?? '');
-  let stdout = '';
-  let stderr = '';
-  let sent = false;
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString();
-    if (!sent && (stdout.match(/"type":"progress"/g) ?? []).length >= 2) {
-      sent = true;
-      process.kill(child.pid!, signal);
-      process.kill(-child.pid!, signal); // the group: the same signal again, microseconds later
-    }
-  });
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  expect(sent).toBe(true);
-  return { code, stdout, stderr };
-}
 
 /** The step of the run's last checkpoint. */
 const checkpointStep = (out: string) =>
