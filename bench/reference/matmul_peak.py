@@ -1,8 +1,7 @@
 """The machine's matrix-multiply peak in PyTorch: a [1024, 1024] x [1024, 1024] float32 product,
 median of 7 timed runs after 3 warm-up runs; prints `RESULT {json}` with GFLOP/s per run.
 
-  OPENBLAS_NUM_THREADS=2 LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread \\
-    /usr/bin/python3 bench/reference/matmul_peak.py
+  TORCH_THREADS=2 $(node scripts/python-env.mjs) bench/reference/matmul_peak.py
 Exits 0 with "skipped: PyTorch not available" when torch is missing.
 """
 import json
@@ -13,11 +12,12 @@ import time
 
 try:
     import torch
+    from torch_setup import machine, setup_threads
 except ImportError:
     print("skipped: PyTorch not available")
     sys.exit(0)
 
-torch.set_num_threads(1)  # OpenBLAS's own threads (OPENBLAS_NUM_THREADS) do the work
+setup_threads()
 n = 1024
 a = torch.randn(n, n)
 b = torch.randn(n, n)
@@ -29,4 +29,4 @@ for _ in range(7):
     torch.mm(a, b)
     rates.append(2 * n**3 / (time.perf_counter() - t0) / 1e9)
 print("RESULT " + json.dumps({"name": "matmul.torch", "rates": rates, "median": statistics.median(rates),
-                              "openblasThreads": os.environ.get("OPENBLAS_NUM_THREADS")}))
+                              "machine": machine()}))

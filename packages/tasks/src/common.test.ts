@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultsLine, resolveCommon } from './common.js';
-import { forecasting } from './forecasting.js';
+import { forecasting } from './forecasting/index.js';
 import { useCpu } from './test-helpers.js';
 
 const series = Array.from({ length: 120 }, (_, t) => Math.sin(t / 3) + t / 50);

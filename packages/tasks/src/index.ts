@@ -68,17 +68,19 @@ export type {
   ForecastingOptions,
   ForecastingResolved,
   SeriesData,
-} from './forecasting.js';
+  TrainedSeries,
+} from './forecasting/index.js';
 export {
   DEFAULT_FORECAST_PATIENCE,
   DEFAULT_FORECAST_VALIDATION_SHARE,
   DEFAULT_HORIZON,
+  DEFAULT_RANGE_MARGIN,
   FORECAST_DEFAULTS,
   FORECAST_LARGE_STEPS,
   FORECAST_MEDIUM_STEPS,
   forecasting,
   TRANSFORMS,
-} from './forecasting.js';
+} from './forecasting/index.js';
 export type {
   DecodeArgs,
   Seq2SeqExample,

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classification } from './classification.js';
 import type { TaskEvent, TaskHooks } from './common.js';
 import { conditionalGeneration } from './conditional-generation.js';
-import { forecasting } from './forecasting.js';
+import { forecasting } from './forecasting/index.js';
 import { seq2seq } from './seq2seq-task.js';
 import { useCpu } from './test-helpers.js';
 import { textGeneration } from './text-generation.js';

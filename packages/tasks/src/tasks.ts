@@ -23,7 +23,12 @@ import {
   restoreConditionalGeneration,
 } from './conditional-generation.js';
 import { TaskError } from './errors.js';
-import { FORECASTING, type Forecaster, forecasting, restoreForecasting } from './forecasting.js';
+import {
+  FORECASTING,
+  type Forecaster,
+  forecasting,
+  restoreForecasting,
+} from './forecasting/index.js';
 import { restoreSeq2seq, SEQ2SEQ, type Seq2SeqTask, seq2seq } from './seq2seq-task.js';
 import {
   restoreTextGeneration,

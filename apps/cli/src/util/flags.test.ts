@@ -59,4 +59,15 @@ describe('flag checks', () => {
       );
     }
   });
+
+  it('reads durations: 90s, 10m, 1h30m, a bare number of seconds', () => {
+    expect(durationFlag('time-budget', '1m30s')).toBe(90);
+    expect(durationFlag('time-budget', '2.5')).toBe(2.5);
+    expect(durationFlag('time-budget', 45)).toBe(45);
+    for (const bad of ['', '0', '-5s', '10 minutes', 'm', true]) {
+      expect(() => durationFlag('time-budget', bad)).toThrow(
+        /^--time-budget must be a duration such as 90s, 10m or 1h30m, got /,
+      );
+    }
+  });
 });

@@ -100,6 +100,6 @@ export function durationFlag(name: string, value: unknown): number | undefined {
     throw bad(name, undefined, 'a duration such as 90s, 10m or 1h30m', value);
   }
   const seconds = parts.reduce((s, p) => s + Number(p[1]) * SECONDS[p[2] || 's']!, 0);
-  if (!(seconds > 0)) throw bad(name, undefined, 'a duration > 0 such as 90s, 10m or 1h30m', value);
+  if (!(seconds > 0)) throw bad(name, undefined, 'a duration such as 90s, 10m or 1h30m', value);
   return seconds;
 }

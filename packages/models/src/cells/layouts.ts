@@ -101,7 +101,7 @@ export function permuteGateColumns(
   const out = new Float32Array(values.length);
   for (let r = 0; r < rows; r++) {
     for (let j = 0; j < k; j++) {
-      const src = r * cols + perm[j] * units;
+      const src = r * cols + perm[j]! * units;
       out.set(values.subarray(src, src + units), r * cols + j * units);
     }
   }

@@ -23,7 +23,7 @@ export interface DatasetEntry {
 export const DATASETS: readonly DatasetEntry[] = [
   { name: 'moby-dick', task: 'text', load: mobyDick },
   { name: 'sentiment-sentences', task: 'classify', load: () => sentimentSentences() },
-  { name: 'co2', task: 'forecast', load: () => co2() },
+  { name: 'co2', task: 'forecast', load: () => co2({ fillGaps: true }) }, // one step a month
   { name: 'names-by-language', task: 'names', load: () => namesByLanguage() },
   { name: 'cmudict', task: 'seq2seq', load: () => cmuDict() },
 ];

@@ -1,7 +1,10 @@
 /**
  * `rnnkit eval <model> --data <file>`: the task's metrics on held-out data: bits per character
- * (text), accuracy (classify), RMSE of the `--steps`-ahead forecasts (forecast; the values must
- * follow the training series).
+ * (text), accuracy (classify), RMSE of the `--steps`-ahead forecasts (forecast). For a forecaster
+ * it says which values it scores: those after the training series when the data holds its end
+ * (the values before are history only); data that overlaps the training range is refused
+ * (`--allow-overlap` scores it in-sample, with a warning); other data is taken as the values that
+ * follow the training series.
  *
  * @example
  * ```sh
@@ -20,10 +23,12 @@ import {
   readPairsInput,
   readSeriesInput,
   readTextInput,
+  type SeriesInput,
 } from '../train/input.js';
+import { seriesPart } from './series-part.js';
 
 /** Metrics that count things (printed whole). */
-const COUNTS = ['chars', 'examples', 'origins'];
+const COUNTS = ['chars', 'examples', 'origins', 'steps', 'from', 'to'];
 
 /** The flags of `rnnkit eval`, checked by their parsers (cli.ts). */
 export interface EvalFlags {
@@ -32,7 +37,10 @@ export interface EvalFlags {
   target?: string;
   textField?: string;
   labelField?: string;
+  dataset?: string;
   steps?: number;
+  /** forecast: score data that overlaps the training series. */
+  allowOverlap?: boolean;
   json?: boolean;
   backend?: BackendChoice;
 }
@@ -40,14 +48,20 @@ export interface EvalFlags {
 export async function evaluate(model: string, flags: EvalFlags, io: Io): Promise<void> {
   const source: InputSource = {
     data: flags.data,
-    dataset: undefined,
+    dataset: flags.dataset,
     column: flags.column,
     target: flags.target,
     textField: flags.textField,
     labelField: flags.labelField,
   };
-  if (source.data === undefined) {
-    throw new CliError('eval needs held-out data: give --data <file> (- for stdin)', 2);
+  if (source.data === undefined && source.dataset === undefined) {
+    throw new CliError(
+      'eval needs held-out data: give --data <file> (- for stdin) or --dataset <name>',
+      2,
+    );
+  }
+  if (source.data !== undefined && source.dataset !== undefined) {
+    throw new CliError('give --data <file> or --dataset <name>, not both', 2);
   }
   const { steps } = flags;
   const { task, backend } = await loadModelFolder(model, io, flags.backend);
@@ -60,11 +74,8 @@ export async function evaluate(model: string, flags: EvalFlags, io: Io): Promise
       const { examples } = await readLabelledInput(source, io);
       metrics = (task as Classifier).evaluate(examples);
     } else if (task.task === 'forecasting') {
-      const { values, covariates } = await readSeriesInput(source, io);
-      metrics = (task as Forecaster).evaluate(
-        covariates.length ? { values, covariates } : values,
-        steps === undefined ? {} : { steps },
-      );
+      const input = await readSeriesInput(source, io);
+      metrics = evaluateForecaster(task as Forecaster, input, steps, !!flags.allowOverlap, io);
     } else if (task.task === 'seq2seq') {
       const { pairs } = await readPairsInput(source, io);
       metrics = { ...(task as Seq2SeqTask).evaluate(pairs) };
@@ -83,4 +94,53 @@ export async function evaluate(model: string, flags: EvalFlags, io: Io): Promise
   } finally {
     task.dispose();
   }
+}
+
+/**
+ * A forecaster's rolling-origin errors on the part of `input` that follows its training series
+ * (see series-part.ts), saying on stderr which part that is.
+ */
+function evaluateForecaster(
+  f: Forecaster,
+  input: SeriesInput,
+  steps: number | undefined,
+  allowOverlap: boolean,
+  io: Io,
+): Record<string, number> {
+  const { values, covariates } = input;
+  const n = values.length;
+  const part = seriesPart(values, f.trained);
+  const slice = (from: number, to: number) => ({
+    values: values.subarray(from, to),
+    covariates: covariates.map((c) => c.subarray(from, to)),
+  });
+  const args = steps === undefined ? {} : { steps };
+  let from: number;
+  let result: ReturnType<Forecaster['evaluate']>;
+  if (part.kind === 'after') {
+    from = part.from;
+    io.err(
+      `scoring values ${from + 1}..${n} of ${input.source} (${n - from} values after the training series; values 1..${from} end with it and serve as history only)\n`,
+    );
+    result = f.evaluate(slice(from, n), { ...args, history: slice(0, from) });
+  } else if (part.kind === 'overlap') {
+    if (!allowOverlap) {
+      throw new CliError(
+        `${input.source} overlaps the model's training series (${part.why}): nothing after training to score; give values that follow the training series (rnnkit train forecast --hold-out n keeps some out), or --allow-overlap for an in-sample score`,
+        2,
+      );
+    }
+    from = f.tail.length;
+    io.err(
+      `warning: scoring values ${from + 1}..${n} of ${input.source} in-sample (${part.why}): the model was trained on them, so this score is flattering\n`,
+    );
+    result = f.evaluate(slice(from, n), { ...args, history: slice(0, from) });
+  } else {
+    from = 0;
+    io.err(
+      `scoring all ${n} values of ${input.source} as the values that follow the training series (each forecast starts from its end)\n`,
+    );
+    result = f.evaluate(covariates.length ? slice(0, n) : values, args);
+  }
+  return { ...result, steps: steps ?? f.options.horizon, from: from + 1, to: n };
 }

@@ -11,13 +11,15 @@
  * # 416.1
  * ```
  */
-import { resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { Forecaster } from '@rnnkit/tasks';
 import type { BackendChoice } from '../../backend.js';
 import { CliError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import { lineChart } from '../../plot/svg.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { formatValue } from '../../util/format.js';
 import { loadModelFolder } from '../../util/load-task.js';
 import { readSeriesInput, type SeriesInput } from '../train/input.js';
 
@@ -36,6 +38,8 @@ export interface ForecastFlags {
 export async function forecast(model: string, flags: ForecastFlags, io: Io): Promise<void> {
   const steps = flags.steps ?? 12;
   const { data, plot } = flags;
+  // before any work: a plot that cannot be written fails at once
+  if (plot !== undefined) await checkFolder(resolve(io.cwd, plot));
   const { task, backend } = await loadModelFolder(model, io, flags.backend);
   try {
     if (task.task !== 'forecasting') {
@@ -65,31 +69,47 @@ export async function forecast(model: string, flags: ForecastFlags, io: Io): Pro
     );
     io.err(`${backend.line}\n`); // once computed: a mistake in --data stays one line
     if (flags.json) io.out(JSON.stringify({ forecast: Array.from(values) }));
-    else for (const v of values) io.out(String(Number(v.toFixed(6))));
+    else for (const v of values) io.out(formatValue(v));
     if (plot !== undefined) {
+      const path = resolve(io.cwd, plot);
       // without --data: the tail the artifact keeps (the end of the training series)
       const actual = history ? Array.from(history.values) : [...f.tail];
       const predicted = history ? oneStepAhead(f, history, f.tail.length) : [];
+      const series = [
+        { name: 'actual', color: '#1f77b4', points: actual.map((v, i) => [i, v] as const) },
+        { name: 'predicted (1 ahead)', color: '#2ca02c', points: predicted },
+        {
+          name: 'forecast',
+          color: '#ff7f0e',
+          points: Array.from(values, (v, i) => [actual.length + i, v] as const),
+        },
+      ];
       const svg = lineChart({
-        title: `actual vs predicted, and ${steps} steps of forecast`,
+        title: predicted.length
+          ? `actual vs predicted, and ${steps} steps of forecast`
+          : `the series' end and ${steps} steps of forecast`,
         xLabel: 'step',
         yLabel: 'value',
-        series: [
-          { name: 'actual', color: '#1f77b4', points: actual.map((v, i) => [i, v] as const) },
-          { name: 'predicted (1 ahead)', color: '#2ca02c', points: predicted },
-          {
-            name: 'forecast',
-            color: '#ff7f0e',
-            points: Array.from(values, (v, i) => [actual.length + i, v] as const),
-          },
-        ],
+        // the legend lists what is drawn: no one-step-ahead line without --data
+        series: series.filter((s) => s.points.length > 0),
       });
-      const path = resolve(io.cwd, plot);
       await writeFileAtomic(path, svg);
       io.err(`wrote ${path}\n`);
     }
   } finally {
     task.dispose();
+  }
+}
+
+/** The folder of `--plot` must exist: a typo in it is an error, not a new folder. */
+async function checkFolder(path: string): Promise<void> {
+  const dir = dirname(path);
+  const info = await stat(dir).catch(() => null);
+  if (!info?.isDirectory()) {
+    throw new CliError(
+      `--plot ${path}: the folder ${dir} ${info ? 'is not a folder' : 'does not exist'}: create it first or give another path`,
+      2,
+    );
   }
 }
 

@@ -19,6 +19,7 @@ import type { Classifier, Forecaster, Seq2SeqTask } from '@rnnkit/tasks';
 import type { BackendChoice } from '../../backend.js';
 import { CliError } from '../../errors.js';
 import { type Io, STDIN } from '../../io.js';
+import { formatValue } from '../../util/format.js';
 import { loadModelFolder } from '../../util/load-task.js';
 import { readDataText } from '../train/input.js';
 import { writeAttentionMap } from './attention-map.js';
@@ -65,7 +66,7 @@ export async function predict(
       say();
       const values = (task as Forecaster).forecast((task as Forecaster).options.horizon);
       if (flags.json) io.out(JSON.stringify({ forecast: Array.from(values) }));
-      else for (const v of values) io.out(String(v));
+      else for (const v of values) io.out(formatValue(v));
       return;
     }
     if (task.task === 'seq2seq') {

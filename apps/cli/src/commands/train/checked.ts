@@ -9,7 +9,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { CliError } from '../../errors.js';
 import { stringFlag } from '../../util/flags.js';
-import { type TrainSettings, trainSettings } from './options.js';
+import { FORECAST_KEYS, type TrainSettings, trainSettings } from './options.js';
 import { checkpointDirOf, readRun, resumedOptions, shown } from './resume.js';
 
 /** The tasks `rnnkit train` runs, by the name on the command line. */
@@ -28,6 +28,16 @@ export function checkTask(name: string): TrainTask {
     );
   }
   return name as TrainTask;
+}
+
+/** A forecasting option given to another task is a usage error, not silently ignored. */
+function forecastOnly(task: TrainTask, settings: TrainSettings): void {
+  if (task === 'forecast') return;
+  const given = FORECAST_KEYS.find((k) => settings.given[k] !== undefined);
+  if (given !== undefined) {
+    const flag = given.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    throw new CliError(`--${flag} is an option of rnnkit train forecast, not of ${task}`, 2);
+  }
 }
 
 /** What a checked command line runs. */
@@ -59,6 +69,7 @@ export async function checked(
     return { task, settings, out, checkpoint: dir, cwd: record.cwd, resume: true };
   }
   const settings = await trainSettings(flags, cwd);
+  forecastOnly(task, settings);
   const out = resolve(cwd, settings.out);
   const checkpoint = checkpointDirOf(out);
   if (!flags['force']) {

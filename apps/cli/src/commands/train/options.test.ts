@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CELL_TYPES } from '@rnnkit/models';
+import { TRANSFORMS as TASK_TRANSFORMS } from '@rnnkit/tasks';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CELLS, trainSettings } from './options.js';
+import { CELLS, TRANSFORMS, trainSettings } from './options.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnnkit-options-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -11,6 +12,32 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('trainSettings', () => {
   it('offers the cells of @rnnkit/models', () => {
     expect([...CELLS]).toEqual([...CELL_TYPES]);
+    expect([...TRANSFORMS]).toEqual([...TASK_TRANSFORMS]);
+  });
+
+  it('takes the forecasting options from flags and from inline JSON --config', async () => {
+    const s = await trainSettings(
+      {
+        data: 's.csv',
+        config: '{"horizon":5,"season":12,"timeBudget":"10m"}',
+        transform: 'none',
+        dropout: '0.2',
+        rangeMargin: '0.5',
+        holdOut: '120',
+      },
+      dir,
+    );
+    expect(s.forecast).toEqual({ season: 12, horizon: 5, transform: 'none', rangeMargin: 0.5 });
+    expect(s.model).toEqual({ dropout: 0.2, timeBudgetSeconds: 600 });
+    expect(s.holdOut).toBe(120);
+    const t = await trainSettings({ data: 's.csv', timeBudget: '90s' }, dir);
+    expect(t.model.timeBudgetSeconds).toBe(90);
+    await expect(trainSettings({ data: 's.csv', config: '{"horizon":0}' }, dir)).rejects.toThrow(
+      '--horizon must be a whole number >= 1, got 0',
+    );
+    await expect(trainSettings({ data: 's.csv', config: '{"horizon":' }, dir)).rejects.toThrow(
+      /^--config is not valid JSON/,
+    );
   });
 
   it('takes the config file and lets flags override it', async () => {

@@ -14,6 +14,11 @@ import type { CellType } from '@rnnkit/models';
 import { CliError } from '../../errors.js';
 import { choiceFlag, durationFlag, intFlag, numberFlag, stringFlag } from '../../util/flags.js';
 
+/** The flags only `rnnkit train forecast` reads (another task given one is a usage error). */
+export const FORECAST_KEYS = ['season', 'horizon', 'transform', 'rangeMargin', 'holdOut'] as const;
+/** `@rnnkit/tasks`'s TRANSFORMS (a test keeps them equal): importing it would load tfjs. */
+export const TRANSFORMS = ['difference', 'seasonal', 'none'] as const;
+
 /** `@rnnkit/models`'s CELL_TYPES (a test keeps them equal): importing it would load tfjs. */
 export const CELLS: readonly CellType[] = ['rnn', 'lstm', 'gru'];
 /** `auto`: the fastest backend that loads (wasm, else cpu), said in one line. */
@@ -50,6 +55,12 @@ export const TRAIN_CHECKS = {
   out: (v: unknown) => stringFlag('out', v),
   checkpointEvery: (v: unknown) => intFlag('checkpoint-every', v, 1),
   attentionMap: (v: unknown) => stringFlag('attention-map', v),
+  dropout: (v: unknown) => numberFlag('dropout', v, 0, 0.99),
+  season: (v: unknown) => intFlag('season', v, 2),
+  horizon: (v: unknown) => intFlag('horizon', v, 1),
+  transform: (v: unknown) => choiceFlag('transform', v, TRANSFORMS),
+  rangeMargin: (v: unknown) => numberFlag('range-margin', v, 0, 1e6),
+  holdOut: (v: unknown) => intFlag('hold-out', v, 1),
 } as const;
 
 export type ConfigKey = keyof typeof TRAIN_CHECKS;
@@ -87,17 +98,31 @@ export interface TrainSettings {
     learningRate?: number;
     clipNorm?: number;
     seed?: number;
+    dropout?: number;
     timeBudgetSeconds?: number;
   };
+  /** Forecast only: the task's options of the same names. */
+  forecast: {
+    season?: number;
+    horizon?: number;
+    transform?: (typeof TRANSFORMS)[number];
+    rangeMargin?: number;
+  };
+  /** Forecast only: the last this many values are left out of training (for rnnkit eval). */
+  holdOut: number | undefined;
 }
 
+/** `--config`: a JSON file, or the JSON object itself (`--config '{"horizon":5}'`). */
 async function readConfig(path: string, cwd: string): Promise<Record<string, unknown>> {
-  const file = resolve(cwd, path);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new CliError(`cannot read the config file ${file}: check the path`, 2);
+  const inline = path.trimStart().startsWith('{');
+  const file = inline ? '--config' : resolve(cwd, path);
+  let text = path;
+  if (!inline) {
+    try {
+      text = await readFile(file, 'utf8');
+    } catch {
+      throw new CliError(`cannot read the config file ${file}: check the path`, 2);
+    }
   }
   let doc: unknown;
   try {
@@ -143,7 +168,14 @@ export async function trainSettings(
     learningRate: check('lr'),
     clipNorm: check('clip'),
     seed: check('seed'),
+    dropout: check('dropout'),
     timeBudgetSeconds: check('timeBudget'),
+  };
+  const forecast: TrainSettings['forecast'] = {
+    season: check('season'),
+    horizon: check('horizon'),
+    transform: check('transform'),
+    rangeMargin: check('rangeMargin'),
   };
   const data = check('data');
   const dataset = check('dataset');
@@ -168,9 +200,13 @@ export async function trainSettings(
     valSplit: check('valSplit') ?? DEFAULT_VAL_SPLIT,
     checkpointEvery: check('checkpointEvery'),
     attentionMap: check('attentionMap'),
-    given: Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
-    model: Object.fromEntries(
-      Object.entries(model).filter(([, v]) => v !== undefined),
-    ) as TrainSettings['model'],
+    given: definedOnly(given),
+    model: definedOnly(model),
+    forecast: definedOnly(forecast),
+    holdOut: check('holdOut'),
   };
+}
+
+function definedOnly<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

@@ -1,6 +1,6 @@
 /**
  * What `rnnkit train` shows while it runs: for people a progress bar (epoch, step, loss,
- * tokens/s, ETA) and one line per epoch on stderr; with `--json` one JSON object per event on
+ * tokens/s or, forecasting, windows/s, ETA) and one line per epoch on stderr; with `--json` one JSON object per event on
  * stdout and nothing else; with `--quiet` nothing until the result.
  */
 import type { TaskEvent } from '@rnnkit/tasks';
@@ -19,6 +19,8 @@ export function duration(seconds: number): string {
 export class TrainReport {
   private bar: ProgressBar | undefined;
   private totalEpochs = 0;
+  /** What the throughput counts: tokens (text tasks) or windows (forecasting: examples/s). */
+  private rateUnit: 'tokens' | 'windows' = 'tokens';
   /** Loss of every step (a resumed run's include the steps before the checkpoint). */
   stepLoss: number[] = [];
   /** Mean training loss of each finished epoch. */
@@ -55,6 +57,10 @@ export class TrainReport {
     this.totalEpochs = epochs;
   }
 
+  setRateUnit(unit: 'tokens' | 'windows'): void {
+    this.rateUnit = unit;
+  }
+
   onEvent(event: TaskEvent): void {
     switch (event.type) {
       case 'defaults':
@@ -70,9 +76,10 @@ export class TrainReport {
         if (this.mode === 'quiet' || p.totalSteps === undefined) return;
         this.bar ??= new ProgressBar(this.io, p.totalSteps, 'steps');
         const eta = p.etaMs === undefined ? '' : `  ETA ${duration(p.etaMs / 1000)}`;
+        const rate = this.rateUnit === 'windows' ? p.examplesPerSecond : p.tokensPerSecond;
         this.bar.update(
           p.step,
-          `epoch ${p.epoch + 1}/${this.totalEpochs}  loss ${p.loss.toFixed(4)}  ${Math.round(p.tokensPerSecond)} tokens/s${eta}`,
+          `epoch ${p.epoch + 1}/${this.totalEpochs}  loss ${p.loss.toFixed(4)}  ${Math.round(rate)} ${this.rateUnit}/s${eta}`,
         );
         return;
       }

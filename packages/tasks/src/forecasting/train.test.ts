@@ -1,9 +1,9 @@
 import { co2 } from '@rnnkit/datasets';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { forecasting, forecastingDefaults } from './forecasting.js';
-import { loadTask } from './tasks.js';
-import { lines, useCpu, withTempDir } from './test-helpers.js';
+import { loadTask } from '../tasks.js';
+import { lines, useCpu, withTempDir } from '../test-helpers.js';
+import { forecasting, forecastingDefaults } from './index.js';
 
 beforeAll(useCpu);
 
@@ -84,16 +84,44 @@ describe('forecasting', () => {
     );
   });
 
-  it('sizes defaults by series length and rejects what does not fit', async () => {
-    expect(forecastingDefaults(620).line).toBe(
-      'forecast: cell lstm, units 32, seqLength 24, epochs 100, horizon 1 (defaults for 620 time steps)',
+  it('reports validation RMSE and MAE in the data units every epoch, and keeps the last in metrics', async () => {
+    // a series in the thousands: a scaled error would be near 1, the data's near the noise
+    const series = Array.from({ length: 120 }, (_, i) => 5000 + 400 * Math.sin(i / 4));
+    const epochs: Record<string, number>[] = [];
+    const f = await forecasting.train(
+      series,
+      { units: 4, seqLength: 8, epochs: 3, progressEvery: 1000, validationShare: 0.2 },
+      {
+        logger: () => {},
+        onEvent: (e) => {
+          if (e.type === 'epoch' && e.validation) epochs.push(e.validation.metrics);
+        },
+      },
     );
-    expect(() => forecastingDefaults(100, { transform: 'log' as never })).toThrow(
-      "transform must be one of 'difference', 'seasonal', 'none', got \"log\"",
-    );
-    await expect(forecasting.train([1, 2, 3, 4, 5], { seqLength: 4 })).rejects.toThrow(
-      /lower seqLength or give a longer series/,
-    );
-    await expect(forecasting.train([1, 2, Number.NaN, 4, 5])).rejects.toThrow(/value 2 is NaN/);
+    expect(epochs).toHaveLength(3);
+    for (const m of epochs) {
+      expect(Object.keys(m).sort()).toEqual(['loss', 'mae', 'rmse']);
+      expect(m['mae']!).toBeLessThanOrEqual(m['rmse']!);
+    }
+    // the metrics are the errors of forecast() from each validation origin, recomputed here
+    const origins = f.metrics['validationOrigins']!;
+    expect(origins).toBe(24);
+    let se = 0;
+    let ae = 0;
+    for (let t = 96; t < 120; t++) {
+      const p = f.forecast(1, { history: series.slice(0, t) })[0]!;
+      se += (p - series[t]!) ** 2;
+      ae += Math.abs(p - series[t]!);
+    }
+    expect(f.metrics['validationRmse']).toBeCloseTo(Math.sqrt(se / 24), 6);
+    expect(f.metrics['validationMae']).toBeCloseTo(ae / 24, 6);
+    expect(f.metrics['validationFrom']).toBe(96);
+    await withTempDir(async (dir) => {
+      await f.save(dir);
+      const back = await loadTask(dir);
+      expect(back.metrics['validationRmse']).toBe(f.metrics['validationRmse']);
+      back.dispose();
+    });
+    f.dispose();
   });
 });

@@ -1,0 +1,46 @@
+/**
+ * Forecasting (many-to-one regression): the last `seqLength` values of a series (plus optional
+ * covariates) -> the next `horizon` values. By default the model reads and predicts first
+ * differences (y_t - y_{t-1}), so a trending series stays inside the range the scaler saw; the
+ * scaler is fit on the training part only, the validation part is the end of the training series
+ * (chronological: nothing from the future leaks in). Forecasts longer than the horizon are
+ * recursive: predicted values are fed back as inputs, each kept within the range of the values
+ * seen widened by `rangeMargin` (a quarter of its width by default, never below 0 for a series
+ * that never was), so a long forecast cannot drift without bound. The artifact keeps the series
+ * tail, so a loaded forecaster continues the series with `forecast(steps)`.
+ *
+ * @example
+ * ```ts
+ * import { forecasting } from '@rnnkit/tasks';
+ * const f = await forecasting.train(trainValues, { season: 12 }); // monthly CO2
+ * // forecast: cell lstm, units 32, seqLength 24, epochs 100, horizon 1 (defaults for 626 time steps)
+ * f.metrics.validationRmse; // RMSE of the 1-step forecasts on the validation end, in ppm
+ * f.evaluate(testValues, { steps: 12 }).rmse; // 0.97 ppm: RMSE of the 12-step-ahead forecasts
+ * f.forecast(24); // Float64Array(24): the 24 values after the training series
+ * ```
+ */
+import { FORECASTING, forecastingDefaults } from './options.js';
+import { trainForecasting } from './train.js';
+
+export type { ForecastingOptions, ForecastingResolved, SeriesData } from './options.js';
+export {
+  DEFAULT_FORECAST_PATIENCE,
+  DEFAULT_FORECAST_VALIDATION_SHARE,
+  DEFAULT_HORIZON,
+  DEFAULT_RANGE_MARGIN,
+  FORECAST_DEFAULTS,
+  FORECAST_LARGE_STEPS,
+  FORECAST_MEDIUM_STEPS,
+  FORECASTING,
+  forecastingDefaults,
+  TRANSFORMS,
+} from './options.js';
+export type { ForecastArgs, Forecaster, TrainedSeries } from './predict.js';
+export { restoreForecasting } from './predict.js';
+export { trainForecasting } from './train.js';
+
+export const forecasting = {
+  name: FORECASTING,
+  train: trainForecasting,
+  defaults: forecastingDefaults,
+} as const;

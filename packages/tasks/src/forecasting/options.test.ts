@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RANGE_MARGIN, forecasting, forecastingDefaults } from './index.js';
+
+describe('forecasting options', () => {
+  it('sizes defaults by series length and rejects what does not fit', async () => {
+    expect(forecastingDefaults(620).line).toBe(
+      'forecast: cell lstm, units 32, seqLength 24, epochs 100, horizon 1 (defaults for 620 time steps)',
+    );
+    expect(forecastingDefaults(620).resolved.rangeMargin).toBe(DEFAULT_RANGE_MARGIN);
+    expect(() => forecastingDefaults(100, { transform: 'log' as never })).toThrow(
+      "transform must be one of 'difference', 'seasonal', 'none', got \"log\"",
+    );
+    expect(() => forecastingDefaults(100, { rangeMargin: -1 })).toThrow(/rangeMargin/);
+    await expect(forecasting.train([1, 2, 3, 4, 5], { seqLength: 4 })).rejects.toThrow(
+      /lower seqLength or give a longer series/,
+    );
+    await expect(forecasting.train([1, 2, Number.NaN, 4, 5])).rejects.toThrow(/value 2 is NaN/);
+  });
+});

@@ -1,0 +1,152 @@
+/**
+ * The forecasting task's options: what a caller may set, the size-based defaults (each a named
+ * constant), and `forecastingDefaults`, which checks the options and says in one line what was
+ * chosen.
+ *
+ * @example
+ * ```ts
+ * forecastingDefaults(620).line;
+ * // 'forecast: cell lstm, units 32, seqLength 24, epochs 100, horizon 1 (defaults for 620 time steps)'
+ * ```
+ */
+import type { CellType } from '@rnnkit/models';
+import {
+  bySize,
+  COMMON_OPTION_NAMES,
+  type CommonTaskOptions,
+  checkKnown,
+  defaultsLine,
+  describeSize,
+  type ResolvedCommon,
+  resolveCommon,
+} from '../common.js';
+import { checkChoice, checkInt, checkRange } from '../errors.js';
+
+export const FORECASTING = 'forecasting';
+
+/** A series, or a series with covariates (each as long as the series, known in advance). */
+export type SeriesData =
+  | ArrayLike<number>
+  | { values: ArrayLike<number>; covariates?: readonly ArrayLike<number>[] };
+
+export const TRANSFORMS = ['difference', 'seasonal', 'none'] as const;
+
+export interface ForecastingOptions extends CommonTaskOptions {
+  /** Past values the model reads. */
+  seqLength?: number;
+  /** Values predicted at once. Default 1. */
+  horizon?: number;
+  /**
+   * What the model reads and predicts: first differences y_t - y_{t-1} ('difference', the default
+   * without `season`), seasonal differences y_t - y_{t-season} ('seasonal', the default with
+   * `season`: the year-on-year change of a monthly series), or the values, the levels ('none').
+   */
+  transform?: (typeof TRANSFORMS)[number];
+  /** Steps per season (12 for monthly data with a yearly cycle). Default: none. */
+  season?: number;
+  /** Share of the end of the training series held out for early stopping. Default 0.1. */
+  validationShare?: number;
+  /** Validations without improvement before stopping. Default 10. */
+  patience?: number;
+  /**
+   * Every forecast value is kept within the range of the values seen (the training series and the
+   * history it starts from), widened on each side by this share of that range's width; never below
+   * 0 when no value seen was. Default 0.25: a recursive forecast cannot drift without bound.
+   */
+  rangeMargin?: number;
+}
+
+/** Defaults by series length: from FORECAST_LARGE_STEPS steps `large`, from MEDIUM `medium`. */
+export const FORECAST_DEFAULTS = {
+  large: { cell: 'lstm' as CellType, units: 64, seqLength: 48, epochs: 30, batchSize: 64 },
+  medium: { cell: 'lstm' as CellType, units: 32, seqLength: 24, epochs: 100, batchSize: 32 },
+  small: { cell: 'lstm' as CellType, units: 16, seqLength: 12, epochs: 200, batchSize: 16 },
+} as const;
+export const FORECAST_LARGE_STEPS = 5_000;
+export const FORECAST_MEDIUM_STEPS = 200;
+export const DEFAULT_HORIZON = 1;
+export const DEFAULT_FORECAST_VALIDATION_SHARE = 0.1;
+export const DEFAULT_FORECAST_PATIENCE = 10;
+/** Forecasts stay within the seen range widened by a quarter of its width on each side. */
+export const DEFAULT_RANGE_MARGIN = 0.25;
+
+export interface ForecastingResolved extends ResolvedCommon {
+  seqLength: number;
+  horizon: number;
+  transform: (typeof TRANSFORMS)[number];
+  season: number | null;
+  validationShare: number;
+  patience: number;
+  rangeMargin: number;
+}
+
+export const OPTION_NAMES = [
+  ...COMMON_OPTION_NAMES,
+  'seqLength',
+  'horizon',
+  'transform',
+  'season',
+  'validationShare',
+  'patience',
+  'rangeMargin',
+];
+
+/** Options with defaults for a series of `n` steps, and the one-line reason. */
+export function forecastingDefaults(
+  n: number,
+  options: ForecastingOptions = {},
+): { resolved: ForecastingResolved; line: string } {
+  checkKnown(FORECASTING, options, OPTION_NAMES);
+  const sized = bySize(FORECAST_DEFAULTS, n, FORECAST_LARGE_STEPS, FORECAST_MEDIUM_STEPS);
+  const common = resolveCommon(options, sized);
+  const resolved: ForecastingResolved = {
+    ...common,
+    seqLength: checkInt('seqLength', options.seqLength ?? sized.seqLength, 1, 'seqLength: 24'),
+    horizon: checkInt('horizon', options.horizon ?? DEFAULT_HORIZON, 1, 'horizon: 12'),
+    transform: checkChoice(
+      'transform',
+      options.transform ?? (options.season === undefined ? 'difference' : 'seasonal'),
+      TRANSFORMS,
+    ),
+    season:
+      options.season === undefined ? null : checkInt('season', options.season, 2, 'season: 12'),
+    validationShare: checkRange(
+      'validationShare',
+      options.validationShare ?? DEFAULT_FORECAST_VALIDATION_SHARE,
+      0,
+      0.5,
+      'validationShare: 0.1',
+    ),
+    patience: checkInt(
+      'patience',
+      options.patience ?? DEFAULT_FORECAST_PATIENCE,
+      1,
+      'patience: 10',
+    ),
+    rangeMargin: checkRange(
+      'rangeMargin',
+      options.rangeMargin ?? DEFAULT_RANGE_MARGIN,
+      0,
+      1e6,
+      'rangeMargin: 0.25',
+    ),
+  };
+  const line = defaultsLine(
+    'forecast',
+    {
+      cell: common.cell,
+      units: common.units,
+      seqLength: resolved.seqLength,
+      epochs: common.epochs,
+      horizon: resolved.horizon,
+    },
+    options,
+    describeSize(n, 'steps'),
+  );
+  return { resolved, line };
+}
+
+/** How far back the transform looks: 1 for differences, the season, 0 for none. */
+export function lagOf(o: Pick<ForecastingResolved, 'transform' | 'season'>): number {
+  return o.transform === 'difference' ? 1 : o.transform === 'seasonal' ? o.season! : 0;
+}
