@@ -37,8 +37,15 @@ function examples(lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 }
 
-/** Runs the CLI on argv (without `node` and the script); resolves when the command is done. */
-export async function run(argv: string[], io: Io): Promise<void> {
+/** What a test may watch instead of running the command: the command, its arguments and its
+ * options as the command would get them. */
+export type Parsed = (command: Command, args: unknown[], options: Record<string, unknown>) => void;
+
+/**
+ * Runs the CLI on argv (without `node` and the script); resolves when the command is done. With
+ * `parsed` (tests), the command line is parsed and checked, handed to it, and nothing runs.
+ */
+export async function run(argv: string[], io: Io, parsed?: Parsed): Promise<void> {
   const program = new Command('rnnkit');
   let task: Promise<void> | undefined;
   let current = 'rnnkit';
@@ -60,6 +67,12 @@ export async function run(argv: string[], io: Io): Promise<void> {
     .hook('preSubcommand', (_program, sub) => {
       current = `rnnkit ${sub.name()}`;
     });
+  if (parsed) {
+    program.hook('preAction', (_program, command) => {
+      parsed(command, command.processedArgs, command.opts());
+      throw new CommanderError(0, 'rnnkit.parsed', 'parsed, not run');
+    });
+  }
 
   program
     .command('demo')
