@@ -78,8 +78,8 @@ describe('every option of every command', () => {
         if (typeof got === 'number') {
           expect(got, o.long).toBe(7);
           const dash = await parse([...argv, o.long!, '-1']);
-          // -1 is the flag's value: taken (a seed of... no: all numbers here are >= 0) or refused
-          // with the flag's own message, never "unknown option -1"
+          // -1 is the flag's value: taken, or refused with the flag's own message (never
+          // "unknown option -1")
           if (dash instanceof Error) expect(dash.message).toMatch(new RegExp(`^${o.long} `));
           else expect(dash.options[key]).toBe(-1);
           continue;
