@@ -51,11 +51,18 @@ export interface SignalPlan {
   signal: NodeJS.Signals;
   /** Progress events (`--json`) to wait for before signalling. */
   afterProgress: number;
-  /** Also signal the run's process group at once, as `timeout` does (the run gets its own). */
-  group?: boolean;
+  /**
+   * Also signal the run's process group (the run gets its own), as `timeout` does: `at-once`
+   * right after the process (the kernel may merge the two into one), `after-ack` as soon as the
+   * run has said it took the first (so it surely handles two).
+   */
+  group?: 'at-once' | 'after-ack';
   /** Written to the run's standard input (else it is closed empty). */
   stdin?: string;
 }
+
+/** What a run prints when it takes an interrupt (worker-host.ts). */
+const ACKNOWLEDGED = /SIG(INT|TERM): stopping after this step/;
 
 /**
  * Runs the CLI with `args` (which should include `--json`), and once it has printed
@@ -69,25 +76,34 @@ export async function signalledAfter(
 ): Promise<CliResult> {
   const child = spawn(process.execPath, [bin, ...args], {
     cwd,
-    detached: plan.group ?? false,
+    detached: plan.group !== undefined,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   child.stdin.end(plan.stdin ?? '');
   let stdout = '';
   let stderr = '';
   let sent = false;
+  let groupSent = false;
+  const toGroup = () => {
+    groupSent = true;
+    process.kill(-child.pid!, plan.signal);
+  };
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
+    if (plan.group === 'after-ack' && !groupSent && ACKNOWLEDGED.test(stderr)) toGroup();
   });
   child.stdout.on('data', (d: Buffer) => {
     stdout += d.toString();
     if (!sent && (stdout.match(/"type":"progress"/g) ?? []).length >= plan.afterProgress) {
       sent = true;
       process.kill(child.pid!, plan.signal);
-      if (plan.group) process.kill(-child.pid!, plan.signal); // microseconds later
+      if (plan.group === 'at-once') toGroup(); // microseconds later
     }
   });
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   if (!sent) throw new Error(`rnnkit ${args.join(' ')} ended before it was signalled`);
+  if (plan.group !== undefined && !groupSent) {
+    throw new Error(`rnnkit ${args.join(' ')} never said it took the interrupt`);
+  }
   return { code, stdout, stderr };
 }
