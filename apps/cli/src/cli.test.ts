@@ -29,6 +29,7 @@ const COMMANDS = [
   ['forecast', 'm'],
   ['eval', 'm'],
   ['inspect', 'm'],
+  ['export', 'm'],
   ['datasets'],
 ];
 

@@ -5,6 +5,7 @@
  * (exit 2) naming the flag. `-` as a file (`--data -`, `--file -`) is standard input.
  */
 import { readFileSync } from 'node:fs';
+import { TASK_NAMES, TASK_TABLE } from '@rnnkit/tasks/table';
 import { Command, CommanderError, Option } from 'commander';
 import { BACKENDS, TRAIN_CHECKS } from './commands/train/options.js';
 import { CliError } from './errors.js';
@@ -106,9 +107,9 @@ export async function run(argv: string[], io: Io, parsed?: Parsed): Promise<void
   program
     .command('train')
     .description(
-      'Train a model for a task (text, classify, forecast, names, seq2seq) on a file or a dataset',
+      `Train a model for a task (${TASK_NAMES.map((k) => TASK_TABLE[k].name).join(', ')}; older names ${TASK_NAMES.flatMap((k) => TASK_TABLE[k].aliases).join(', ')}) on a file or a dataset`,
     )
-    .argument('<task>', 'text, classify, forecast, names or seq2seq')
+    .argument('<task>', TASK_NAMES.map((k) => TASK_TABLE[k].name).join(', '))
     .addOption(
       opt(
         '--data <file>',
@@ -466,6 +467,31 @@ export async function run(argv: string[], io: Io, parsed?: Parsed): Promise<void
     .addHelpText('after', examples(['rnnkit inspect out/lm', 'rnnkit inspect out/lm --json']))
     .action((model: string, options) => {
       task = import('./commands/inspect/index.js').then((m) => m.inspect(model, options, io));
+    });
+
+  program
+    .command('export')
+    .description('Write a saved model in another format (see --format)')
+    .argument('<model>', 'A model folder saved by rnnkit train')
+    .addOption(
+      opt(
+        '--format <name>',
+        'The format to write (onnx; an unknown name lists them all)',
+        text('format'),
+      ),
+    )
+    .addOption(opt('--out <path>', 'Where to write it (onnx: a .onnx file)', text('out')))
+    .option('--step', 'onnx: the one-step model (state in and out) for generation token by token')
+    .option('--force', 'Replace --out when it exists')
+    .addHelpText(
+      'after',
+      examples([
+        'rnnkit export out/lm --format onnx --out lm.onnx',
+        'rnnkit export out/lm --format onnx --step --out lm-step.onnx',
+      ]),
+    )
+    .action((model: string, options) => {
+      task = import('./commands/export/index.js').then((m) => m.exportModel(model, options, io));
     });
 
   program

@@ -13,11 +13,11 @@
  */
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { lineChart } from '@rnnkit/demo';
 import type { Forecaster } from '@rnnkit/tasks';
 import type { BackendChoice } from '../../backend.js';
 import { CliError } from '../../errors.js';
 import type { Io } from '../../io.js';
-import { lineChart } from '../../plot/svg.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { formatValue } from '../../util/format.js';
 import { loadModelFolder } from '../../util/load-task.js';

@@ -5,11 +5,12 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { lineChart } from '@rnnkit/demo';
 import type { TaskHooks } from '@rnnkit/tasks';
+import type { TaskName } from '@rnnkit/tasks/table';
 import { useBackend } from '../../backend.js';
 import { CliError } from '../../errors.js';
 import { type Io, STDIN } from '../../io.js';
-import { lineChart } from '../../plot/svg.js';
 import { terminalChart } from '../../plot/terminal-chart.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { checked, EXIT_INTERRUPTED, SIGNAL_NUMBERS } from './checked.js';
@@ -18,9 +19,18 @@ import { trainForecast } from './forecast.js';
 import { trainNames } from './names.js';
 import { type ReportMode, TrainReport } from './report.js';
 import { readRunStdin, shown, writeRun } from './resume.js';
-import type { TrainedModel } from './run.js';
+import type { TrainedModel, TrainRun } from './run.js';
 import { trainSeq2seq } from './seq2seq.js';
 import { trainText } from './text.js';
+
+/** Each task's training from the command line (commands/train/<task>.ts), by the task table's key. */
+const TRAINERS: { [N in TaskName]: (run: TrainRun) => Promise<TrainedModel> } = {
+  textGeneration: trainText,
+  classification: trainClassify,
+  forecasting: trainForecast,
+  conditionalGeneration: trainNames,
+  seq2seq: trainSeq2seq,
+};
 
 /**
  * The training itself (in the worker); `stopRequested` is polled after every step: the number of
@@ -32,7 +42,11 @@ export async function trainHere(
   io: Io,
   stopRequested: () => number,
 ): Promise<void> {
-  const { task, settings, out, checkpoint, cwd, resume } = await checked(taskName, flags, io.cwd);
+  const { task, given, settings, out, checkpoint, cwd, resume } = await checked(
+    taskName,
+    flags,
+    io.cwd,
+  );
   const mode: ReportMode = flags['json'] ? 'json' : flags['quiet'] ? 'quiet' : 'human';
   const report = new TrainReport(io, mode);
   if (resume) {
@@ -46,7 +60,7 @@ export async function trainHere(
   const stdin = resume ? () => readRunStdin(checkpoint) : io.stdin;
   await writeRun(
     checkpoint,
-    { task, cwd, options: settings.given },
+    { task: given, cwd, options: settings.given },
     resume || settings.data !== STDIN ? undefined : await io.stdin(),
   );
   const chosen = await useBackend(settings.backend);
@@ -74,16 +88,7 @@ export async function trainHere(
     },
   };
   const run = { settings: { ...settings, backend: chosen.backend }, report, cwd, stdin, hooks };
-  const train =
-    task === 'text'
-      ? trainText
-      : task === 'classify'
-        ? trainClassify
-        : task === 'seq2seq'
-          ? trainSeq2seq
-          : task === 'names'
-            ? trainNames
-            : trainForecast;
+  const train = TRAINERS[task];
   let model: TrainedModel;
   try {
     model = await train(run);
@@ -108,7 +113,7 @@ export async function trainHere(
   } finally {
     model.dispose();
   }
-  const resumeHint = `rnnkit train ${task} --resume ${shown(checkpoint, io.cwd)}`;
+  const resumeHint = `rnnkit train ${given} --resume ${shown(checkpoint, io.cwd)}`;
   await finish(out, report, report.stopReason === 'aborted' ? resumeHint : undefined, stopSignal);
   await rm(checkpoint, { recursive: true, force: true }); // done: nothing left to resume
 }
