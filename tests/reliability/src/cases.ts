@@ -856,7 +856,47 @@ export const CASES: BadInput[] = [
   {
     input: 'temperature 0',
     where: 'cli: rnnkit generate --temperature',
-    run: async () => rnnkit('generate', await savedModel(), '--temperature', '0'),
+    run: async () =>
+      rnnkit(
+        'generate',
+        await savedModel(),
+        '--temperature',
+        '0',
+        '--prime',
+        'he',
+        '--length',
+        '4',
+      ),
+    outcome: {
+      behaviour: 'greedy: the most likely character each time (exit 0)',
+      check: (r) => {
+        expect((r as CliResult).code).toBe(0);
+        expect((r as CliResult).stdout.startsWith('he')).toBe(true);
+      },
+    },
+  },
+  {
+    input: 'temperature -1 (a value starting with -)',
+    where: 'cli: rnnkit generate --temperature',
+    run: async () => rnnkit('generate', await savedModel(), '--temperature', '-1'),
+    outcome: { exit: 2 },
+  },
+  {
+    input: 'learning rate -1 (a value starting with -)',
+    where: 'cli: rnnkit train text --lr',
+    run: () => rnnkit('train', 'text', '--data', okText(), '--lr', '-1', '--out', 'o5'),
+    outcome: { exit: 2, out: 'o5' },
+  },
+  {
+    input: 'output folder in /proc',
+    where: 'cli: rnnkit train text --out',
+    run: () => rnnkit('train', 'text', '--data', okText(), '--out', '/proc/nope'),
+    outcome: { exit: 2 },
+  },
+  {
+    input: 'output folder in /sys',
+    where: 'cli: rnnkit train text --out',
+    run: () => rnnkit('train', 'text', '--data', okText(), '--out', '/sys/nope'),
     outcome: { exit: 2 },
   },
   {

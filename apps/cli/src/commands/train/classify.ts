@@ -8,7 +8,7 @@ import type { TrainedModel, TrainRun } from './run.js';
 
 export async function trainClassify(run: TrainRun): Promise<TrainedModel> {
   const { settings, report } = run;
-  const input = await readLabelledInput(settings, run.cwd);
+  const input = await readLabelledInput(settings, run);
   const labels = new Set(input.examples.map((e) => e.label));
   report.note(
     `data: ${input.source}, ${input.examples.length} examples, ${labels.size} labels, the share ${settings.valSplit} for validation; backend ${settings.backend}`,

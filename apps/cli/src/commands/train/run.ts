@@ -8,6 +8,8 @@ export interface TrainRun {
   report: TrainReport;
   /** Folder relative paths start from. */
   cwd: string;
+  /** Standard input, for `--data -`. */
+  stdin: () => Promise<Uint8Array>;
   /** Passed to the task's `train` as they are. */
   hooks: TaskHooks;
 }

@@ -10,7 +10,7 @@ import type { TrainedModel, TrainRun } from './run.js';
 
 export async function trainText(run: TrainRun): Promise<TrainedModel> {
   const { settings, report } = run;
-  const input = await readTextInput(settings, run.cwd);
+  const input = await readTextInput(settings, run);
   // validation: the last share of the text (the model never reads it while training)
   const cut = Math.round(input.text.length * (1 - settings.valSplit));
   const heldOut = input.text.length - cut >= 2 ? input.text.slice(cut) : '';
