@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { defineConfig } from 'vitepress';
+import { defineConfig, type MarkdownRenderer } from 'vitepress';
 
 type SidebarItem = { text: string; link: string };
 
@@ -14,19 +14,50 @@ function apiSidebar(): SidebarItem[] {
   return items.map(({ text, link }) => ({ text, link: link.replace(/\.md$/, '') }));
 }
 
+/**
+ * The package READMEs (included by `packages/*.md`) end their header with `Docs:
+ * https://rnnkit.dev/packages/<name>` for readers on npm; on this site that line points at the page
+ * the reader is on, on a domain that is not set up, so the site leaves the paragraph out.
+ */
+const DOCS_LINE = /^Docs: https:\/\/rnnkit\.dev\/\S*$/;
+
+function dropDocsLine(md: MarkdownRenderer): void {
+  md.core.ruler.push('rnnkit-drop-docs-line', (state) => {
+    const t = state.tokens;
+    for (let i = 0; i + 2 < t.length; i++) {
+      if (
+        t[i]!.type === 'paragraph_open' &&
+        t[i + 1]!.type === 'inline' &&
+        DOCS_LINE.test(t[i + 1]!.content)
+      ) {
+        t.splice(i, 3);
+        i--;
+      }
+    }
+  });
+}
+
 export default defineConfig({
   title: 'rnnkit',
   description: 'Recurrent sequence models (RNN, LSTM, GRU) on TensorFlow.js, with live demos',
   cleanUrls: false,
   // the favicon as data: keeps the browser from requesting /favicon.ico (a 404 in the test)
   head: [['link', { rel: 'icon', href: 'data:,' }]],
-  markdown: { math: true },
+  // the docs app's own README is for its developers, not a page of the site
+  srcExclude: ['README.md'],
+  // MathJax's SVG with each formula's glyphs defined once and reused (`local`; the plugin's
+  // default, `none`, repeats every glyph's path): the theory page's JavaScript is half as heavy
+  markdown: { math: { svg: { fontCache: 'local' } }, config: dropDocsLine },
+  // no prefetching of the linked pages' JavaScript: a page downloads its own (the home page would
+  // otherwise fetch the theory page's formulas and every linked page as soon as it shows)
+  router: { prefetchLinks: false },
   vite: {
     // the demo workers import tfjs in chunks: ES module workers
     worker: { format: 'es' },
     build: { chunkSizeWarningLimit: 4000 },
   },
   themeConfig: {
+    search: { provider: 'local' },
     nav: [
       { text: 'Guide', link: '/guide/getting-started' },
       { text: 'Tasks', link: '/tasks/' },

@@ -17,9 +17,6 @@ import { charTokenizer, Vocab } from '@rnnkit/vocab';
 import { nextTokenWindows } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
 
-export const DEFAULT_TEXT = ' My name is Ji Myung Hwa.';
-export const DEFAULT_ITERATIONS = 20;
-
 export interface CharStep {
   i: number;
   loss: number;

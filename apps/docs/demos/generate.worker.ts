@@ -3,7 +3,8 @@
  * text with temperature and top-k, and saves the model to IndexedDB and loads it back from there.
  */
 import { type ArtifactMeta, generate, type LoadedModel, load, save } from '@rnnkit/models';
-import { type DemoBackend, pickBackend } from './backend.js';
+import { type BackendChoice, pickBackend } from './backend.js';
+import type { DemoBackend } from './defaults.js';
 
 export type ToGenerator =
   | { type: 'load'; url: string; backend: DemoBackend | null }
@@ -20,39 +21,43 @@ export type ToGenerator =
 export type FromGenerator =
   | {
       type: 'loaded';
-      backend: DemoBackend;
+      choice: BackendChoice;
       source: string;
       vocabSize: number;
       metrics: Record<string, number>;
     }
+  | { type: 'progress'; message: string }
   | { type: 'text'; text: string; ms: number }
   | { type: 'error'; message: string };
 
 /** The worker's global scope, typed by the messages it exchanges. */
 const scope = self as unknown as {
   postMessage(m: FromGenerator): void;
-  onmessage: ((e: MessageEvent<ToGenerator>) => void) | null;
 };
 const post = (m: FromGenerator) => scope.postMessage(m);
 
 let loaded: LoadedModel | null = null;
-let backend: DemoBackend = 'cpu';
+let choice: BackendChoice = { backend: 'cpu', probe: null };
 
 function use(next: LoadedModel, source: string): void {
   loaded?.model.dispose();
   loaded = next;
   post({
     type: 'loaded',
-    backend,
+    choice,
     source,
     vocabSize: next.vocab?.size ?? 0,
     metrics: next.meta.training?.metrics ?? {},
   });
 }
 
-async function handle(msg: ToGenerator): Promise<void> {
+async function run(msg: ToGenerator): Promise<void> {
   if (msg.type === 'load') {
-    backend = await pickBackend(msg.backend);
+    // the shipped model is an LSTM(64): four gate blocks of 64
+    choice = await pickBackend(msg.backend, 256, (b) =>
+      post({ type: 'progress', message: `timing the ${b} backend` }),
+    );
+    post({ type: 'progress', message: `loading the model on ${choice.backend}` });
     use(await load(msg.url), msg.url);
   } else if (msg.type === 'generate') {
     if (!loaded?.vocab) throw new Error('the model is not loaded yet: wait for "loaded"');
@@ -78,8 +83,9 @@ async function handle(msg: ToGenerator): Promise<void> {
   }
 }
 
-scope.onmessage = (e) => {
-  handle(e.data).catch((err: unknown) =>
+/** The demo worker (`demo.worker.ts`) passes each message from the page here. */
+export function handle(data: ToGenerator): void {
+  run(data).catch((err: unknown) =>
     post({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
   );
-};
+}

@@ -1,5 +1,6 @@
 /** The messages between a demo page and its worker (structured-clone plain data only). */
-import type { DemoBackend } from './backend.js';
+import type { BackendChoice } from './backend.js';
+import type { DemoBackend } from './defaults.js';
 
 export type ToWorker =
   | {
@@ -13,7 +14,8 @@ export type ToWorker =
   | { type: 'stop' };
 
 export type FromWorker =
-  | { type: 'backend'; backend: DemoBackend }
+  | { type: 'progress'; message: string }
+  | ({ type: 'backend' } & BackendChoice)
   | { type: 'line'; line: string; loss: number; prediction?: string; target?: string }
   | { type: 'epoch'; epoch: number; loss: number }
   | {

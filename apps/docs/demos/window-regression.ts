@@ -18,7 +18,6 @@ import { type Batch, createTrainer } from '@rnnkit/training';
 import { mulberry32, seriesWindows, shuffledSplit } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
 
-export const DEFAULT_EPOCHS = 1000;
 const WINDOW = 5;
 const COUNT = 100;
 const BATCH_SIZE = 32;

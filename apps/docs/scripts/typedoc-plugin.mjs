@@ -7,7 +7,9 @@
  *    statement; it is moved back to the package's page.
  * 2. The header comment of every other source file (what the file is for, with a runnable
  *    `@example` and its expected output) is followed by `import`s, so TypeDoc keeps it nowhere;
- *    each package page gets them as "Modules", one section per file the index exports from.
+ *    each package page gets them as "Modules", one collapsed section per file the index exports
+ *    from, at the end of the page: the page leads with what users call (functions, then classes,
+ *    `groupOrder` in typedoc.json), and the notes for whoever works on a file come last.
  * 3. Members the typed errors inherit from `Error` are left out.
  * 4. Shape comments such as `[token [batch, 1](, features)]` or a line starting with
  *    `[batch, time, units]: ...` are Markdown links or link definitions to a Markdown renderer:
@@ -62,10 +64,10 @@ function modulesSection(pkg) {
   const parts = [];
   for (const file of files) {
     const header = fileHeader(readFileSync(join(src, `${file}.ts`), 'utf8'));
-    if (header) parts.push(`### ${file}.ts\n\n${header}\n`);
+    if (header) parts.push(`### ${file}.ts\n\n::: details What ${file}.ts is for\n\n${header}\n\n:::\n`);
   }
   if (parts.length === 0) return '';
-  return `## Modules\n\nWhat each source file of the package is for, from its header comment.\n\n${parts.join('\n')}\n`;
+  return `## Modules\n\nWhat each source file of the package is for, from its header comment (notes for\nwhoever changes the package; click to open).\n\n${parts.join('\n')}\n`;
 }
 
 /**
@@ -182,15 +184,8 @@ export function load(app) {
       page.model.kind === ReflectionKind.Module && page.model.name.match(/^@rnnkit\/(\S+)$/);
     if (pkg?.[1]) {
       const modules = modulesSection(pkg[1]);
-      // before the exports (the first "## Classes", "## Functions", ...), after the package's own text
-      const at = contents.search(/^## (?!Example)/m);
-      if (modules) {
-        const section = escapeHtml(modules);
-        contents =
-          at < 0
-            ? `${contents}\n${section}`
-            : `${contents.slice(0, at)}${section}\n${contents.slice(at)}`;
-      }
+      // after the exports: the page leads with the package's own text and what users call
+      if (modules) contents = `${contents}\n${escapeHtml(modules)}`;
     }
     page.contents = dropEmptyHeadings(escapeLinks(contents));
   });

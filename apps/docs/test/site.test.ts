@@ -96,7 +96,7 @@ let server: StaticServer;
 
 beforeAll(async () => {
   buildIfNeeded();
-  mkdirSync(artifacts, { recursive: true });
+  mkdirSync(join(artifacts, 'pages'), { recursive: true });
   server = await serveStatic({ '/': dist });
   browser = await chromium.launch({
     executablePath: chromiumPath(),
@@ -145,27 +145,146 @@ async function startAndWait(page: Page): Promise<void> {
   );
 }
 
-describe('every page', () => {
-  it.each(PAGES)('%s opens cleanly', async (path) => {
-    const { page, errors } = await open(path);
-    try {
-      const h1 = await page.locator('h1').first().textContent();
-      expect(h1).toBeTruthy();
-      const api = path.match(/^\/api\/(\w+)\.html$/);
-      if (api) {
-        // a package's API page: its name, and its exports grouped by kind (Classes, Functions, ...)
-        expect(h1).toMatch(`@rnnkit/${api[1]}`);
-        expect(await page.locator('.vp-doc h2').count()).toBeGreaterThan(1);
-        expect(await page.locator('.vp-doc h3').count()).toBeGreaterThan(5);
-      }
-      // the theme's stylesheet applied: the top bar is fixed, not in the flow of the page
-      expect(await page.$eval('.VPNav', (el) => getComputedStyle(el).position)).toMatch(
-        /fixed|sticky/,
+/** The JavaScript a page may load when it has no demo: the bar of issue 26 for the home and theory pages. */
+const JS_BUDGET = 250 * 1024;
+
+/** Pages (and their anchors) already fetched for the link check, by path. */
+const targets = new Map<string, Promise<{ status: number; ids: Set<string> }>>();
+
+/** The status of `path` on the server and the ids in its HTML (what `#anchor` links can reach). */
+function target(path: string) {
+  let t = targets.get(path);
+  if (!t) {
+    t = fetch(server.origin + path).then(async (r) => {
+      const html = r.ok ? await r.text() : '';
+      return {
+        status: r.status,
+        ids: new Set([...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]!)),
+      };
+    });
+    targets.set(path, t);
+  }
+  return t;
+}
+
+/** Every same-site link of the page that does not resolve: a page that is not 200, or a missing anchor. */
+async function brokenLinks(page: Page): Promise<string[]> {
+  const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href));
+  const broken: string[] = [];
+  for (const href of new Set(hrefs)) {
+    const url = new URL(href);
+    if (url.origin !== server.origin) continue;
+    const { status, ids } = await target(url.pathname);
+    if (status !== 200) broken.push(`${href}: HTTP ${status}`);
+    else if (url.hash && !ids.has(decodeURIComponent(url.hash.slice(1))))
+      broken.push(`${href}: no element with id ${url.hash}`);
+  }
+  return broken;
+}
+
+const VARIANTS = [
+  { name: 'light-1280', colorScheme: 'light', width: 1280, height: 800 },
+  { name: 'dark-1280', colorScheme: 'dark', width: 1280, height: 800 },
+  { name: 'light-390', colorScheme: 'light', width: 390, height: 844 },
+  { name: 'dark-390', colorScheme: 'dark', width: 390, height: 844 },
+] as const;
+
+/** Opens `path` in a fresh context of `variant` and collects errors and the JavaScript it loaded. */
+async function openVariant(path: string, variant: (typeof VARIANTS)[number]) {
+  const context = await browser.newContext({
+    colorScheme: variant.colorScheme,
+    viewport: { width: variant.width, height: variant.height },
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const scripts: Promise<number>[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`);
+    if (new URL(r.url()).pathname.endsWith('.js'))
+      scripts.push(
+        r.body().then(
+          (b) => b.length,
+          () => 0,
+        ),
       );
-      expect(errors).toEqual([]);
+  });
+  await page.goto(server.origin + path, { waitUntil: 'networkidle' });
+  return {
+    page,
+    errors,
+    close: () => context.close(),
+    jsBytes: async () => (await Promise.all(scripts)).reduce((a, b) => a + b, 0),
+  };
+}
+
+const slug = (path: string) => path.replace(/^\/|\.html$/g, '').replace(/\//g, '_') || 'home';
+const jsLoaded: Record<string, number> = {};
+
+describe('every page', () => {
+  afterAll(() => {
+    const lines = Object.entries(jsLoaded).map(([p, b]) => `BENCH docs.js.${slug(p)} ${b} bytes`);
+    console.log(lines.join('\n'));
+  });
+
+  it.each(PAGES)(
+    '%s: no console error, no sideways scroll, links and anchors resolve, light and dark, 1280 and 390 px',
+    async (path) => {
+      for (const variant of VARIANTS) {
+        const { page, errors, close, jsBytes } = await openVariant(path, variant);
+        try {
+          const h1 = await page.locator('h1').first().textContent();
+          expect(h1).toBeTruthy();
+          // the theme's stylesheet applied: the top bar is fixed, not in the flow of the page
+          expect(await page.$eval('.VPNav', (el) => getComputedStyle(el).position)).toMatch(
+            /fixed|sticky/,
+          );
+          expect(
+            await page.evaluate(() => document.documentElement.classList.contains('dark')),
+          ).toBe(variant.colorScheme === 'dark');
+          const overflow = await page.evaluate(
+            () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          );
+          expect(overflow, `${variant.name}: the page scrolls sideways by ${overflow} px`).toBe(0);
+          const api = path.startsWith('/api/');
+          await page.screenshot({
+            path: join(artifacts, 'pages', `${slug(path)}.${variant.name}.png`),
+            fullPage: !api, // an API page is many screens tall: its first screen
+          });
+          if (variant.name === 'light-1280') {
+            expect(await brokenLinks(page)).toEqual([]);
+            jsLoaded[path] = await jsBytes();
+            // no page without a demo downloads tfjs (the worker's chunk is the only one over 1 MB)
+            if (!path.startsWith('/demos/')) expect(jsLoaded[path]).toBeLessThan(1024 * 1024);
+          }
+          expect(errors, variant.name).toEqual([]);
+        } finally {
+          await close();
+        }
+      }
+    },
+  );
+
+  it.each(['/', '/guide/theory.html'])('%s loads under 250 KB of JavaScript', async (path) => {
+    const { close, jsBytes, page } = await openVariant(path, VARIANTS[0]);
+    try {
+      // scrolled to the end, as a reader would: what the links in view prefetch counts too
+      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+      await page.waitForLoadState('networkidle');
+      const bytes = await jsBytes();
+      console.log(`BENCH docs.js.${slug(path)}.scrolled ${bytes} bytes`);
+      expect(bytes).toBeLessThan(JS_BUDGET);
     } finally {
-      await page.close();
+      await close();
     }
+  });
+
+  it('the docs app’s own README is not a page of the site', async () => {
+    expect((await target('/README.html')).status).toBe(404);
   });
 
   it('the theory page renders its maths', async () => {
