@@ -37,6 +37,37 @@ function dropDocsLine(md: MarkdownRenderer): void {
   });
 }
 
+/**
+ * Lighter maths. A lone symbol in running text (`$h_t$`) becomes HTML italics with a subscript.
+ * MathJax marks its output with attributes HTML does not know (`jax`, `display`, `unselectable`
+ * on its `mjx-*` elements). Vue keeps any element with such an attribute as a node built by the
+ * page's JavaScript instead of static HTML, so every formula was shipped twice (in the HTML and
+ * in the page's script). As `data-*` attributes (the display styles are inline anyway) the
+ * formulas are static: the theory page's script gets much lighter.
+ */
+/** A lone symbol with an optional plain subscript: `h`, `W_x`, `h_{t-1}`, `b_{rh}`. */
+const SIMPLE_MATH = /^([A-Za-z])(?:_(?:([A-Za-z0-9])|\{([A-Za-z0-9+-]+)\}))?$/;
+
+function staticMath(md: MarkdownRenderer): void {
+  for (const rule of ['math_inline', 'math_block'] as const) {
+    const render = md.renderer.rules[rule];
+    if (!render) continue;
+    md.renderer.rules[rule] = (...args) => {
+      // a lone symbol in running text as HTML italics: the same look, a fraction of MathJax's SVG
+      const simple = rule === 'math_inline' && SIMPLE_MATH.exec(args[0][args[1]]!.content.trim());
+      if (simple) {
+        const sub = (simple[2] ?? simple[3])?.replace('-', '−');
+        return `<span class="rk-math"><i>${simple[1]}</i>${sub ? `<sub>${sub}</sub>` : ''}</span>`;
+      }
+      return render(...args).replace(
+        /<(mjx-[\w-]+)([^>]*)>/g,
+        (_, tag: string, attrs: string) =>
+          `<${tag}${attrs.replace(/ (jax|display|unselectable)="/g, ' data-$1="')}>`,
+      );
+    };
+  }
+}
+
 export default defineConfig({
   title: 'rnnkit',
   description: 'Recurrent sequence models (RNN, LSTM, GRU) on TensorFlow.js, with live demos',
@@ -47,7 +78,13 @@ export default defineConfig({
   srcExclude: ['README.md'],
   // MathJax's SVG with each formula's glyphs defined once and reused (`local`; the plugin's
   // default, `none`, repeats every glyph's path): the theory page's JavaScript is half as heavy
-  markdown: { math: { svg: { fontCache: 'local' } }, config: dropDocsLine },
+  markdown: {
+    math: { svg: { fontCache: 'local' } },
+    config: (md) => {
+      dropDocsLine(md);
+      staticMath(md);
+    },
+  },
   // no prefetching of the linked pages' JavaScript: a page downloads its own (the home page would
   // otherwise fetch the theory page's formulas and every linked page as soon as it shows)
   router: { prefetchLinks: false },

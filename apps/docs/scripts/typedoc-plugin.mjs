@@ -143,6 +143,40 @@ function dropEmptyHeadings(markdown) {
     .join('\n');
 }
 
+/**
+ * The anchors VitePress gives the page's headings (its slugify: lower case, each run of other
+ * characters a '-', a repeated slug numbered -1, -2, ...) and the explicit `<a id>`s.
+ * @param {string} markdown
+ */
+function pageAnchors(markdown) {
+  const ids = new Set([...markdown.matchAll(/<a id="([^"]+)">/g)].map((m) => m[1]));
+  const seen = new Map();
+  for (const m of markdown.matchAll(/^#{1,6} (.+)$/gm)) {
+    const base = (m[1] ?? '')
+      .replace(/[`*]/g, '')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}_]+/gu, '-')
+      .replace(/^-+|-+$/g, '');
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    ids.add(n === 0 ? base : `${base}-${n}`);
+  }
+  return ids;
+}
+
+/**
+ * typedoc-plugin-markdown numbers a link `#name-1` when another anchor of the page is `name` (a
+ * property's `<a id>`, say), but VitePress numbers only repeated headings: such a link that hits
+ * nothing goes to the heading `#name` when that one exists.
+ * @param {string} markdown
+ */
+function fixNumberedAnchors(markdown) {
+  const ids = pageAnchors(markdown);
+  return markdown.replace(/\]\(#([^)\s]+)-(\d+)\)/g, (whole, base, n) =>
+    !ids.has(`${base}-${n}`) && ids.has(base) ? `](#${base})` : whole,
+  );
+}
+
 /** @param {import('typedoc-plugin-markdown').MarkdownApplication} app */
 export function load(app) {
   // packages mode converts each package as its own project (then merges them): the project is
@@ -187,6 +221,6 @@ export function load(app) {
       // after the exports: the page leads with the package's own text and what users call
       if (modules) contents = `${contents}\n${escapeHtml(modules)}`;
     }
-    page.contents = dropEmptyHeadings(escapeLinks(contents));
+    page.contents = fixNumberedAnchors(dropEmptyHeadings(escapeLinks(contents)));
   });
 }

@@ -370,14 +370,14 @@ describe('demo 1: the character model', () => {
     }
   });
 
-  it('trains the default sentence to convergence on WebGL (SwiftShader), as on cpu within 1e-3', async () => {
-    const { page, errors, lines } = await runDemo1('/demos/char-model.html');
+  it('trains the default sentence to convergence on WebGL (SwiftShader, ?backend=webgl), as on cpu within 1e-3', async () => {
+    const { page, errors, lines } = await runDemo1('/demos/char-model.html?backend=webgl');
     try {
       expect(await page.textContent('[data-out="status"]')).toMatch(/^done/);
       expect(lines[0]).toMatch(/^0 {2}\d+\.\d{4} {2}/);
       expect(lines[19]).toMatch(/^19 {2}\d+\.\d{4} {2}My name is Ji Myung Hwa\.$/);
-      // WebGL first when the worker gets a context
       expect(await page.textContent('[data-out="backend"]')).toBe('webgl');
+      expect(await page.textContent('[data-out="probe"]')).toMatch(/chosen by \?backend=/);
       expectCloseToCpu(lines);
       await page.screenshot({ path: join(artifacts, 'demo-1-char-model.png'), fullPage: true });
       expect(errors).toEqual([]);
@@ -412,7 +412,23 @@ describe('demo 2: the window regression', () => {
       // 20 test windows, two series: 40 points; the loss curve is one path
       expect(await page.locator('[data-out="scatter"] circle').count()).toBe(40);
       expect(await page.locator('[data-out="loss"] path').count()).toBe(1);
-      expect(await page.textContent('[data-out="summary"]')).toMatch(/Total params: 12/);
+      const summary = (await page.textContent('[data-out="summary"]'))!;
+      expect(summary).toMatch(/Total params: 12/);
+      expect(summary).toMatch(/features \(InputLayer\)/); // numbers in, not tokens
+      // the automatic choice: every backend timed by the probe, the fastest kept and named
+      const backend = (await page.textContent('[data-out="backend"]'))!;
+      const probe = (await page.textContent('[data-out="probe"]'))!;
+      const times = Object.fromEntries(
+        [...probe.matchAll(/(webgl|wasm|cpu) (\d+) ms/g)].map((m) => [m[1]!, Number(m[2])]),
+      );
+      expect(Object.keys(times).sort()).toEqual(['cpu', 'wasm', 'webgl']);
+      expect(times[backend]).toBe(Math.min(...Object.values(times)));
+      // round ticks on the loss curve's epoch axis (1 .. 60): 20, 40, 60
+      const ticks = await page.$$eval(
+        '[data-out="loss"] text[text-anchor="middle"][font-size="10"]',
+        (ts) => ts.map((t) => t.textContent),
+      );
+      expect(ticks).toEqual(['20', '40', '60']);
       await page.screenshot({
         path: join(artifacts, 'demo-2-window-regression.png'),
         fullPage: true,
@@ -456,6 +472,12 @@ describe('demo 3: the RNN cell explorer', () => {
       expect(s4.hPrev).toEqual(s3.h); // ... the state carried over,
       expect(s4.h).not.toEqual(s3.h); // ... a different output
       await page.screenshot({ path: join(artifacts, 'demo-3-rnn-cell.png'), fullPage: true });
+      // the weights as a Keras SimpleRNN starts: zero bias
+      expect(s1.b).toEqual([0, 0, 0, 0]);
+      // a letter outside h, e, l, o is left out, and the page says so
+      await page.fill('[data-field="text"]', 'help');
+      expect(await page.textContent('[data-out="left-out"]')).toMatch(/"p", not one of h, e, l, o/);
+      expect(await page.locator('.rk-chars span').count()).toBe(3);
       expect(errors).toEqual([]);
     } finally {
       await page.close();
