@@ -22,6 +22,8 @@ export interface CharStep {
   loss: number;
   /** The argmax character of every step, joined. */
   prediction: string;
+  /** After the update: the probability the model gives the right next character, per position. */
+  targetProbs: number[];
 }
 
 export interface CharModelRun {
@@ -62,10 +64,16 @@ export function createCharModel(args: { text: string; seed: number }): CharModel
     target: vocab.decode(yIds),
     step() {
       const loss = trainer.step({ x, y }); // loss before this update, as the tutorial prints it
-      const best = tf.tidy(() => tf.argMax(model.predict(x) as tf.Tensor, -1)); // [1, time]
+      const [best, right] = tf.tidy(() => {
+        const logits = model.predict(x) as tf.Tensor; // [1, time, V]
+        const p = tf.reshape(tf.softmax(logits, -1), [L, V]);
+        const onTarget = tf.sum(tf.mul(p, tf.oneHot(tf.reshape(y, [L]) as tf.Tensor1D, V)), -1); // [time]
+        return [tf.argMax(logits, -1), onTarget]; // [1, time], [time]
+      });
       const prediction = vocab.decode(best.dataSync());
-      best.dispose();
-      return { i: i++, loss, prediction };
+      const targetProbs = Array.from(right.dataSync());
+      tf.dispose([best, right]);
+      return { i: i++, loss, prediction, targetProbs };
     },
     dispose() {
       tf.dispose([x, y]);

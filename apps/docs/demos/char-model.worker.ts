@@ -32,6 +32,7 @@ async function run(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
         loss: s.loss,
         prediction: s.prediction,
         target: model.target,
+        targetProbs: s.targetProbs,
       });
       await tick();
     }

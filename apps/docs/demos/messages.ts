@@ -16,7 +16,15 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'progress'; message: string }
   | ({ type: 'backend' } & BackendChoice)
-  | { type: 'line'; line: string; loss: number; prediction?: string; target?: string }
+  | {
+      type: 'line';
+      line: string;
+      loss: number;
+      prediction?: string;
+      target?: string;
+      /** Demo 1: the probability of the right next character at each position, after the update. */
+      targetProbs?: number[];
+    }
   | { type: 'epoch'; epoch: number; loss: number }
   | {
       type: 'result';

@@ -239,10 +239,12 @@ describe('every page', () => {
         try {
           const h1 = await page.locator('h1').first().textContent();
           expect(h1).toBeTruthy();
-          // the theme's stylesheet applied: the top bar is fixed, not in the flow of the page
-          expect(await page.$eval('.VPNav', (el) => getComputedStyle(el).position)).toMatch(
-            /fixed|sticky/,
-          );
+          // the theme's stylesheet applied: the top bar is fixed on a wide screen (at 390 px the
+          // theme lets it scroll away)
+          if (variant.width === 1280)
+            expect(await page.$eval('.VPNav', (el) => getComputedStyle(el).position)).toMatch(
+              /fixed|sticky/,
+            );
           expect(
             await page.evaluate(() => document.documentElement.classList.contains('dark')),
           ).toBe(variant.colorScheme === 'dark');
@@ -364,6 +366,15 @@ describe('demo 1: the character model', () => {
       expect(lines[0]).toBe('0  2.6969  Ma .amg .s ya Myungm.aa.');
       expect(lines[6]).toBe('6  0.5707  My name is Ji Myung Hwa.');
       expect(lines[19]).toBe('19  0.0107  My name is Ji Myung Hwa.');
+      // the live loss curve and the heatmap: a row per iteration, a cell per position; after
+      // the last update the right character is the likely one everywhere
+      expect(await page.locator('[data-out="loss"] path').count()).toBe(1);
+      expect(await page.locator('[data-out="probs"] tbody tr').count()).toBe(20);
+      const last = await page.$$eval('[data-out="probs"] tbody tr:last-child td', (tds) =>
+        tds.map((td) => Number((td as HTMLElement).title.split(': ')[1])),
+      );
+      expect(last).toHaveLength(24);
+      for (const p of last) expect(p).toBeGreaterThan(0.5);
       expect(errors).toEqual([]);
     } finally {
       await page.close();
