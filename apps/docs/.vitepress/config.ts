@@ -93,6 +93,45 @@ export default defineConfig({
     worker: { format: 'es' },
     build: { chunkSizeWarningLimit: 4000 },
   },
+  // the theory, getting started and the demos' explanations in Korean, the tutorial's language
+  locales: {
+    root: { label: 'English', lang: 'en' },
+    ko: {
+      label: '한국어',
+      lang: 'ko',
+      link: '/ko/',
+      description: 'TensorFlow.js 위의 순환 신경망(RNN, LSTM, GRU)과 라이브 데모',
+      themeConfig: {
+        nav: [
+          { text: '시작하기', link: '/ko/guide/getting-started' },
+          { text: '이론', link: '/ko/guide/theory' },
+          { text: '데모', link: '/ko/demos/char-model' },
+          { text: 'English', link: '/' },
+        ],
+        sidebar: [
+          {
+            text: '가이드',
+            items: [
+              { text: '시작하기', link: '/ko/guide/getting-started' },
+              { text: '이론: RNN, LSTM, GRU', link: '/ko/guide/theory' },
+            ],
+          },
+          {
+            text: '라이브 데모',
+            items: [
+              { text: '1. 문자 모델', link: '/ko/demos/char-model' },
+              { text: '2. 윈도 회귀', link: '/ko/demos/window-regression' },
+              { text: '3. RNN 셀 들여다보기', link: '/ko/demos/rnn-cell' },
+              { text: '4. 글 생성', link: '/ko/demos/generate' },
+              { text: '5. 게이트 속 (영문)', link: '/demos/cell-explorer' },
+            ],
+          },
+        ],
+        outline: { label: '이 페이지에서' },
+        docFooter: { prev: '이전', next: '다음' },
+      },
+    },
+  },
   themeConfig: {
     search: { provider: 'local' },
     nav: [
@@ -133,6 +172,7 @@ export default defineConfig({
           { text: '2. Window regression', link: '/demos/window-regression' },
           { text: '3. RNN cell explorer', link: '/demos/rnn-cell' },
           { text: '4. Text generation', link: '/demos/generate' },
+          { text: '5. Inside the gates', link: '/demos/cell-explorer' },
         ],
       },
       {

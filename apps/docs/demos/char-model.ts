@@ -11,11 +11,13 @@
  * run.dispose();
  * ```
  */
-import { manyToMany } from '@rnnkit/models';
+import { type CellType, manyToMany } from '@rnnkit/models';
 import { createTrainer } from '@rnnkit/training';
 import { charTokenizer, Vocab } from '@rnnkit/vocab';
 import { nextTokenWindows } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { CellWeights } from './cell-trace.js';
 
 export interface CharStep {
   i: number;
@@ -29,12 +31,29 @@ export interface CharStep {
 export interface CharModelRun {
   /** What a perfect model predicts: the text without its first character. */
   target: string;
+  /** The input text (the sentence without its last character). */
+  input: string;
   /** One Adam update; returns the loss before it and the prediction after it. */
   step(): CharStep;
+  /** The inputs as the recurrent layer reads them: one-hot rows, [time][vocab size]. */
+  oneHots(): number[][];
+  /** The recurrent layer's weights now, as plain arrays in its own layout. */
+  recurrentWeights(): CellWeights;
+  /** The recurrent layer's output h_t at every step now, [time][units], computed by the model. */
+  hSequence(): number[][];
   dispose(): void;
 }
 
-export function createCharModel(args: { text: string; seed: number }): CharModelRun {
+/**
+ * Demo 1's model, and demo 5's: `cell` and `units` default to the tutorial's SimpleRNN with
+ * hidden size = vocabulary size.
+ */
+export function createCharModel(args: {
+  text: string;
+  seed: number;
+  cell?: CellType;
+  units?: number;
+}): CharModelRun {
   const tokenizer = charTokenizer();
   if (tokenizer.tokenize(args.text).length < 2) {
     throw new Error(
@@ -48,9 +67,9 @@ export function createCharModel(args: { text: string; seed: number }): CharModel
   const L = xIds.length; // sequence_length
   const x = tf.tensor2d(xIds, [1, L], 'int32'); // [batch 1, time]: ids, one-hot inside the model
   const y = tf.tensor2d(yIds, [1, L], 'int32'); // [batch 1, time]
-  const { model } = manyToMany({
-    cell: 'rnn',
-    units: V,
+  const { model, recurrent } = manyToMany({
+    cell: args.cell ?? 'rnn',
+    units: args.units ?? V,
     classes: V,
     input: { type: 'oneHot', vocabSize: V },
     seed: args.seed,
@@ -59,9 +78,28 @@ export function createCharModel(args: { text: string; seed: number }): CharModel
     loss: 'sparseCategoricalCrossentropy',
     optimizer: { type: 'adam', learningRate: 0.1 },
   });
+  const layer = recurrent[0]![0]!;
+  const hModel = tfl.model({ inputs: model.inputs, outputs: layer.output as tfl.SymbolicTensor });
   let i = 0;
   return {
     target: vocab.decode(yIds),
+    input: vocab.decode(xIds),
+    oneHots: () =>
+      Array.from(xIds, (id) => Array.from({ length: V }, (_, j) => (j === id ? 1 : 0))),
+    recurrentWeights() {
+      const [kernel, recurrentKernel, bias] = layer.getWeights().map((w) => w.arraySync());
+      return {
+        kernel: kernel as number[][],
+        recurrentKernel: recurrentKernel as number[][],
+        bias: (bias ?? null) as number[] | number[][] | null,
+      };
+    },
+    hSequence() {
+      const hs = tf.tidy(() => hModel.predict(x) as tf.Tensor3D);
+      const out = hs.arraySync()[0]!;
+      hs.dispose();
+      return out;
+    },
     step() {
       const loss = trainer.step({ x, y }); // loss before this update, as the tutorial prints it
       const [best, right] = tf.tidy(() => {

@@ -23,7 +23,7 @@ export function backendFromUrl(search: string): DemoBackend | null {
 }
 
 /** The demos that run in the worker; the first message to the worker names one. */
-export type WorkerDemo = 'char-model' | 'window-regression' | 'generate';
+export type WorkerDemo = 'char-model' | 'window-regression' | 'generate' | 'cell-explorer';
 
 /** Starts the shared demo worker for `demo` (one script, so tfjs is downloaded and cached once). */
 export function startDemoWorker(demo: WorkerDemo): Worker {

@@ -12,6 +12,7 @@ const LOADERS: Record<WorkerDemo, () => Promise<{ handle: Handler }>> = {
   'char-model': () => import('./char-model.worker.js'),
   'window-regression': () => import('./window-regression.worker.js'),
   generate: () => import('./generate.worker.js'),
+  'cell-explorer': () => import('./cell-explorer.worker.js'),
 };
 
 const scope = self as unknown as {

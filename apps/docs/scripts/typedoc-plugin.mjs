@@ -64,7 +64,8 @@ function modulesSection(pkg) {
   const parts = [];
   for (const file of files) {
     const header = fileHeader(readFileSync(join(src, `${file}.ts`), 'utf8'));
-    if (header) parts.push(`### ${file}.ts\n\n::: details What ${file}.ts is for\n\n${header}\n\n:::\n`);
+    if (header)
+      parts.push(`### ${file}.ts\n\n::: details What ${file}.ts is for\n\n${header}\n\n:::\n`);
   }
   if (parts.length === 0) return '';
   return `## Modules\n\nWhat each source file of the package is for, from its header comment (notes for\nwhoever changes the package; click to open).\n\n${parts.join('\n')}\n`;

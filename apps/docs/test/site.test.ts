@@ -89,6 +89,14 @@ const PAGES = [
   '/demos/window-regression.html',
   '/demos/rnn-cell.html',
   '/demos/generate.html',
+  '/demos/cell-explorer.html',
+  '/ko/',
+  '/ko/guide/getting-started.html',
+  '/ko/guide/theory.html',
+  '/ko/demos/char-model.html',
+  '/ko/demos/window-regression.html',
+  '/ko/demos/rnn-cell.html',
+  '/ko/demos/generate.html',
 ];
 
 let browser: Browser;
@@ -271,19 +279,22 @@ describe('every page', () => {
     },
   );
 
-  it.each(['/', '/guide/theory.html'])('%s loads under 250 KB of JavaScript', async (path) => {
-    const { close, jsBytes, page } = await openVariant(path, VARIANTS[0]);
-    try {
-      // scrolled to the end, as a reader would: what the links in view prefetch counts too
-      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
-      await page.waitForLoadState('networkidle');
-      const bytes = await jsBytes();
-      console.log(`BENCH docs.js.${slug(path)}.scrolled ${bytes} bytes`);
-      expect(bytes).toBeLessThan(JS_BUDGET);
-    } finally {
-      await close();
-    }
-  });
+  it.each(['/', '/guide/theory.html', '/ko/guide/theory.html'])(
+    '%s loads under 250 KB of JavaScript',
+    async (path) => {
+      const { close, jsBytes, page } = await openVariant(path, VARIANTS[0]);
+      try {
+        // scrolled to the end, as a reader would: what the links in view prefetch counts too
+        await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+        await page.waitForLoadState('networkidle');
+        const bytes = await jsBytes();
+        console.log(`BENCH docs.js.${slug(path)}.scrolled ${bytes} bytes`);
+        expect(bytes).toBeLessThan(JS_BUDGET);
+      } finally {
+        await close();
+      }
+    },
+  );
 
   it('the docs app’s own README is not a page of the site', async () => {
     expect((await target('/README.html')).status).toBe(404);
@@ -524,6 +535,75 @@ describe('demo 4: text generation', () => {
       await waitIdle(page);
       expect(await page.textContent('[data-out="text"]')).toBe(first); // same weights, same seed
       await page.screenshot({ path: join(artifacts, 'demo-4-generate.png'), fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('demo 5: inside the gates', () => {
+  /** Runs the explorer with `cell` on the cpu backend and returns the open page. */
+  async function explore(cell: string) {
+    const opened = await open('/demos/cell-explorer.html?backend=cpu');
+    const { page } = opened;
+    await page.waitForSelector('[data-action="start"]');
+    await page.selectOption('[data-field="cell"]', cell);
+    await page.fill('[data-field="units"]', '4');
+    await page.fill('[data-field="iterations"]', '30');
+    await page.fill('[data-field="text"]', 'hihello');
+    await startAndWait(page);
+    return opened;
+  }
+
+  /** The values of a heatmap, [unit][step], from the cells' titles. */
+  const heat = (page: Page, gate: string) =>
+    page.$$eval(`[data-out="heat-${gate}"] tbody tr`, (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => Number(td.title.split(': ')[1]))),
+    );
+
+  it('shows every gate and state of an LSTM over time, untrained and trained, as rnnkit computes them', async () => {
+    const { page, errors } = await explore('lstm');
+    try {
+      expect(await page.textContent('[data-out="status"]')).toMatch(/^done/);
+      // the trace's h is the layer's own output
+      expect(Number(await page.textContent('[data-out="maxdiff"]'))).toBeLessThan(1e-4);
+      for (const g of ['i', 'f', 'o', 'c~', 'c', 'h']) {
+        const m = await heat(page, g);
+        expect(m).toHaveLength(4); // units
+        for (const row of m) expect(row).toHaveLength(6); // 'hihell' read, one column per step
+      }
+      for (const g of ['i', 'f', 'o'])
+        for (const v of (await heat(page, g)).flat()) expect(v > 0 && v < 1).toBe(true);
+      const trained = await heat(page, 'h');
+      await page.check('[data-field="untrained"]');
+      expect(await heat(page, 'h')).not.toEqual(trained); // training changed the layer
+      await page.screenshot({ path: join(artifacts, 'demo-5-cell-explorer.png'), fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('a GRU shows z, r, h~ and h; clicking a unit colours the text by that unit’s h', async () => {
+    const { page, errors } = await explore('gru');
+    try {
+      const gates = await page.$$eval('[data-out^="heat-"]', (ts) =>
+        ts.map((t) => (t as HTMLElement).dataset.out),
+      );
+      expect(gates).toEqual(['heat-z', 'heat-r', 'heat-h~', 'heat-h']);
+      const h = await heat(page, 'h');
+      const coloured = () =>
+        page.$$eval('[data-out="colored"] span[data-v]', (ss) =>
+          ss.map((s) => Number((s as HTMLElement).dataset.v)),
+        );
+      await page.click('[data-out="heat-h"] tbody tr:nth-child(3)');
+      const unit2 = await coloured();
+      unit2.forEach((v, t) => {
+        expect(v).toBeCloseTo(h[2]![t]!, 3);
+      });
+      await page.click('[data-out="heat-h"] tbody tr:nth-child(1)');
+      for (const [t, v] of (await coloured()).entries()) expect(v).toBeCloseTo(h[0]![t]!, 3);
       expect(errors).toEqual([]);
     } finally {
       await page.close();
