@@ -2,7 +2,15 @@
  * Demo 4's worker: loads the pretrained char model shipped with the site (over http), generates
  * text with temperature and top-k, and saves the model to IndexedDB and loads it back from there.
  */
-import { type ArtifactMeta, generate, type LoadedModel, load, save } from '@rnnkit/models';
+import {
+  type ArtifactMeta,
+  generate,
+  type LoadedModel,
+  load,
+  type StatefulLM,
+  save,
+  statefulLM,
+} from '@rnnkit/models';
 import { type BackendChoice, pickBackend } from './backend.js';
 import type { DemoBackend } from './defaults.js';
 
@@ -27,6 +35,8 @@ export type FromGenerator =
       metrics: Record<string, number>;
     }
   | { type: 'progress'; message: string }
+  /** One generated character as it is drawn, and the most likely characters it was drawn from. */
+  | { type: 'token'; char: string; top: { char: string; p: number }[] }
   | { type: 'text'; text: string; ms: number }
   | { type: 'error'; message: string };
 
@@ -51,6 +61,22 @@ function use(next: LoadedModel, source: string): void {
   });
 }
 
+/** The 5 most likely next characters and their probabilities at `temperature` (before top-k). */
+function topChars(
+  logits: Float32Array,
+  temperature: number,
+  vocab: { decode(ids: number[]): string },
+): { char: string; p: number }[] {
+  const max = Math.max(...logits);
+  const e = Array.from(logits, (l) => Math.exp((l - max) / temperature));
+  const total = e.reduce((a, b) => a + b, 0);
+  return e
+    .map((v, id) => ({ id, p: v / total }))
+    .sort((a, b) => b.p - a.p)
+    .slice(0, 5)
+    .map(({ id, p }) => ({ char: vocab.decode([id]), p }));
+}
+
 async function run(msg: ToGenerator): Promise<void> {
   if (msg.type === 'load') {
     // the shipped model is an LSTM(64): four gate blocks of 64
@@ -64,7 +90,28 @@ async function run(msg: ToGenerator): Promise<void> {
     const t0 = performance.now();
     const { vocab, model } = loaded;
     const prompt = vocab.encode(msg.prompt.length > 0 ? msg.prompt : ' ');
-    const { generations } = generate(model, {
+    // the stepper, watched: each step's logits are kept so that every drawn character goes to the
+    // page at once (streaming) with the distribution it was drawn from (the bars)
+    const lm = statefulLM(model);
+    let logits: Float32Array = new Float32Array(0);
+    const watched = new Proxy(lm, {
+      get(target, key) {
+        if (key === 'step')
+          return (tokens: ArrayLike<number>) => {
+            logits = target.step(tokens);
+            return logits;
+          };
+        const v = Reflect.get(target, key) as unknown;
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    }) as StatefulLM;
+    const { generations } = generate(watched, {
+      onToken: (_, token) =>
+        post({
+          type: 'token',
+          char: vocab.decode([token]),
+          top: topChars(logits, msg.temperature, vocab),
+        }),
       prompts: [prompt],
       maxLength: msg.maxLength,
       temperature: msg.temperature,
@@ -72,6 +119,7 @@ async function run(msg: ToGenerator): Promise<void> {
       suppress: [vocab.padId, vocab.unkId].filter((i) => i !== undefined),
       seed: msg.seed,
     });
+    lm.dispose();
     const text = msg.prompt + vocab.decode(generations[0]!.tokens);
     post({ type: 'text', text, ms: performance.now() - t0 });
   } else {

@@ -528,6 +528,13 @@ describe('demo 4: text generation', () => {
       const first = (await page.textContent('[data-out="text"]'))!;
       expect(first.startsWith('Call me ')).toBe(true);
       expect(first.length).toBeGreaterThan(200);
+      // streamed with the distribution of each step: five bars, most likely first
+      const ps = await page.$$eval('[data-out="bars"] .rk-bar-p', (es) =>
+        es.map((e) => Number(e.textContent)),
+      );
+      expect(ps).toHaveLength(5);
+      expect([...ps].sort((a, b) => b - a)).toEqual(ps);
+      expect(ps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1.001);
       await page.click('[data-action="roundTrip"]');
       await waitIdle(page);
       expect(await page.textContent('[data-out="source"]')).toBe('indexeddb://rnnkit-demo-char-lm');
@@ -573,8 +580,9 @@ describe('demo 5: inside the gates', () => {
         expect(m).toHaveLength(4); // units
         for (const row of m) expect(row).toHaveLength(6); // 'hihell' read, one column per step
       }
+      // sigmoid gates within [0, 1] (3 decimals shown: a saturated gate reads 1.000)
       for (const g of ['i', 'f', 'o'])
-        for (const v of (await heat(page, g)).flat()) expect(v > 0 && v < 1).toBe(true);
+        for (const v of (await heat(page, g)).flat()) expect(v >= 0 && v <= 1).toBe(true);
       const trained = await heat(page, 'h');
       await page.check('[data-field="untrained"]');
       expect(await heat(page, 'h')).not.toEqual(trained); // training changed the layer
