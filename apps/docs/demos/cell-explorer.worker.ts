@@ -4,9 +4,10 @@
  * untrained, trains it, and traces it again. The trace runs on the layer's own weights; how far
  * its h is from the layer's own output (computed by rnnkit) is sent along.
  */
+
+import { createCharModel } from '@rnnkit/demo/programs';
 import { pickBackend } from './backend.js';
 import { type CellTrace, type TraceCell, traceCell } from './cell-trace.js';
-import { createCharModel } from './char-model.js';
 import type { DemoBackend } from './defaults.js';
 import type { FromWorker } from './messages.js';
 

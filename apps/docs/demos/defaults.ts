@@ -1,6 +1,6 @@
 /**
- * What the demo pages need on the main thread without TensorFlow.js: the demos' defaults, the
- * backend names and `?backend=` from the address. The demo code proper (tfjs, the models) runs in
+ * What the demo pages need on the main thread without TensorFlow.js (beside `@rnnkit/demo`'s
+ * settings and charts): the backend names, `?backend=` from the address and the demo worker. The demo code proper (tfjs, the models) runs in
  * the one demo worker (`demo.worker.ts`), so a page downloads tfjs only when a demo starts.
  */
 
@@ -8,13 +8,6 @@ export type DemoBackend = 'webgl' | 'wasm' | 'cpu';
 
 /** The backends a demo can run on, in the order the probe tries them. */
 export const BACKEND_ORDER: readonly DemoBackend[] = ['webgl', 'wasm', 'cpu'];
-
-/** Demo 1's sentence and iterations (the tutorial's, as `rnnkit demo`). */
-export const DEFAULT_TEXT = ' My name is Ji Myung Hwa.';
-export const DEFAULT_ITERATIONS = 20;
-
-/** Demo 2's epochs (the tutorial's). */
-export const DEFAULT_EPOCHS = 1000;
 
 /** `?backend=webgl|wasm|cpu` from the page URL, or null for the automatic choice. */
 export function backendFromUrl(search: string): DemoBackend | null {

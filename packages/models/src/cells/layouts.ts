@@ -13,6 +13,11 @@
  * - gru:  Keras z, r, h; PyTorch r, z, n(=h) (always reset-after); ONNX z, r, h
  *         (linear_before_reset = 1 for reset-after).
  *
+ * ONNX's bias B [dirs, 2*k*units] is [Wb; Rb], the input then the recurrent bias, each in ONNX
+ * gate order (`onnxBias`). rnnkit's single bias is the input bias (Rb = 0); a reset-after GRU's
+ * [2, 3*units] maps row 0 to Wb and row 1 to Rb, which `linear_before_reset = 1` applies inside
+ * r * (h R_h + Rb_h) exactly as Keras does.
+ *
  * @example
  * ```ts
  * import { CELL_LAYOUTS, gatePermutation } from '@rnnkit/models';
@@ -105,5 +110,23 @@ export function permuteGateColumns(
       out.set(values.subarray(src, src + units), r * cols + j * units);
     }
   }
+  return out;
+}
+
+/**
+ * ONNX's B for one direction, [Wb; Rb] ([2*k*units]) in ONNX gate order, from rnnkit's bias:
+ * [k*units] (Rb = 0), or a reset-after GRU's [2, 3*units] (row 0 Wb, row 1 Rb).
+ */
+export function onnxBias(cell: CellType, bias: Float32Array, units: number): Float32Array {
+  const layout = CELL_LAYOUTS[cell];
+  const cols = layout.gates * units;
+  const rows = bias.length / cols;
+  if (rows !== 1 && !(rows === 2 && cell === 'gru')) {
+    throw new Error(
+      `expected a ${cell} bias of ${cols} values (gru: or 2 x ${cols}), got ${bias.length}`,
+    );
+  }
+  const out = new Float32Array(2 * cols);
+  out.set(permuteGateColumns(bias, rows, units, layout.keras, layout.onnx.gates));
   return out;
 }
