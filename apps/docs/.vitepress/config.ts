@@ -133,6 +133,8 @@ export default defineConfig({
     },
   },
   themeConfig: {
+    // the language menu goes to the other locale's home: most pages exist in English only
+    i18nRouting: false,
     search: { provider: 'local' },
     nav: [
       { text: 'Guide', link: '/guide/getting-started' },
