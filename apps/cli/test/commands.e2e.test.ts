@@ -30,6 +30,7 @@ describe('rnnkit --version and --help', () => {
       'eval <model>',
       'inspect <model>',
       'export <model>',
+      'import <path>',
       'datasets',
     ]) {
       expect(r.stdout).toContain(c);
@@ -45,6 +46,7 @@ describe('rnnkit --version and --help', () => {
     ['eval', '--label-field <name>', 'rnnkit eval out/lm --data held-out.txt'],
     ['datasets', '--json', 'rnnkit datasets'],
     ['export', '--step', 'rnnkit export out/lm --format onnx --out lm.onnx'],
+    ['import', '--format <name>', 'rnnkit import out/lm-torch --out out/lm-ddp'],
     ['demo', '--iterations <n>', 'rnnkit demo --text'],
   ])(
     'rnnkit %s --help shows its options and examples, and runs nothing',
@@ -62,7 +64,7 @@ describe('rnnkit --version and --help', () => {
     const r = rnnkit('trian');
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(
-      'rnnkit: unknown command "trian": the commands are demo, train, generate, predict, forecast, eval, inspect, export, datasets (see rnnkit --help)',
+      'rnnkit: unknown command "trian": the commands are demo, train, generate, predict, forecast, eval, inspect, export, import, datasets (see rnnkit --help)',
     );
   });
 

@@ -11,15 +11,32 @@
  * await formatOf('onnx').exportTo(await load('out/lm'), 'lm.onnx', { step: true });
  * ```
  */
-import type { LoadedModel } from '@rnnkit/models';
+import type { ArtifactMeta, LoadedModel } from '@rnnkit/models';
 import { InteropError } from './errors.js';
+import { importKeras, kerasBytes } from './keras/index.js';
 import { exportArtifactOnnx } from './onnx/index.js';
+import { exportTorch, importTorch, TORCH_FILES, type TorchFiles } from './torch/index.js';
+import type { TorchTrainingData } from './torch/project.js';
 
 export interface ExportOptions {
   /** onnx: write the step model (state in, state out) for generation token by token. */
   step?: boolean;
+  /** torch: the training windows and the run's settings, for train.py. */
+  data?: TorchTrainingData;
   /** Replace an existing output. */
   force?: boolean;
+}
+
+/** What `rnnkit import` may add to a model (the formats that carry it themselves ignore it). */
+export interface ImportOptions {
+  /** keras: the config.json (path) that goes with a .weights.h5 file. */
+  config?: string;
+  /** The task to record ('text-generation', 'forecasting', ...): with vocab or scaler, a task. */
+  task?: string;
+  /** The vocab the model's ids come from (`vocab.toJSON()`). */
+  vocab?: ArtifactMeta['vocab'];
+  /** The scaler of the model's series (`scaler.toJSON()`). */
+  scaler?: ArtifactMeta['scaler'];
 }
 
 export interface InteropFormat {
@@ -34,7 +51,7 @@ export interface InteropFormat {
   /** Writes the model to `out`; returns the names of the files written. */
   exportTo(model: LoadedModel, out: string, options: ExportOptions): Promise<string[]>;
   /** Reads the model at `path` (a folder or file that `detect` accepted). */
-  importFrom?(path: string): Promise<LoadedModel>;
+  importFrom?(path: string, options?: ImportOptions): Promise<LoadedModel>;
 }
 
 async function nodeFs() {
@@ -68,6 +85,82 @@ export async function writeFileAtomic(out: string, body: Uint8Array, force = fal
   }
 }
 
+/** Writes the files into a new folder beside `out`, then swaps it in: all or nothing. */
+export async function writeFolder(
+  out: string,
+  files: TorchFiles,
+  force = false,
+): Promise<string[]> {
+  const { fs, path } = await nodeFs();
+  const exists = await fs.stat(out).then(
+    () => true,
+    () => false,
+  );
+  if (exists && !force) {
+    throw new InteropError('IO', `${out} exists: give another --out, or --force to replace it`);
+  }
+  const tmp = path.join(path.dirname(out), `.${path.basename(out)}.tmp-${process.pid}`);
+  await fs.rm(tmp, { recursive: true, force: true });
+  await fs.mkdir(tmp, { recursive: true });
+  try {
+    for (const [name, body] of Object.entries(files)) {
+      if (name.includes('/') || name.includes('\\') || name.startsWith('.')) {
+        throw new InteropError('UNSAFE', `refusing to write '${name}' outside ${out}`);
+      }
+      await fs.writeFile(path.join(tmp, name), body);
+    }
+    if (exists) await fs.rm(out, { recursive: true, force: true });
+    await fs.rename(tmp, out);
+  } catch (e) {
+    await fs.rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  return Object.keys(files);
+}
+
+const torch: InteropFormat = {
+  name: 'torch',
+  writes:
+    'a PyTorch project: model.py (nn.Module), weights.safetensors, rnnkit.json, architecture.json, README.md; with --data also data.safetensors and train.py (DDP under torchrun)',
+  reads:
+    'a folder exported with --format torch (weights.safetensors as PyTorch saved it), or a .safetensors file beside its architecture.json',
+  detect: (p, entries) =>
+    entries === null ? p.endsWith('.safetensors') : entries.includes(TORCH_FILES.architecture),
+  async exportTo(loaded, out, options) {
+    const files = await exportTorch(
+      loaded.model,
+      loaded.meta,
+      options.data ? { data: options.data } : {},
+    );
+    return writeFolder(out, files, options.force);
+  },
+  async importFrom(p) {
+    const { fs, path } = await nodeFs();
+    const isFile = (await fs.stat(p)).isFile();
+    const dir = isFile ? path.dirname(p) : p;
+    const weightsPath = isFile ? p : path.join(dir, TORCH_FILES.weights);
+    const read = (name: string) => fs.readFile(path.join(dir, name), 'utf8').catch(() => undefined);
+    const files: TorchFiles = {
+      [TORCH_FILES.weights]: new Uint8Array(
+        await fs.readFile(weightsPath).catch(() => {
+          throw new InteropError('IO', `cannot read ${weightsPath}: check the path`);
+        }),
+      ),
+    };
+    const architecture = await read(TORCH_FILES.architecture);
+    if (architecture === undefined) {
+      throw new InteropError(
+        'BAD_OPTION',
+        `${dir} has no ${TORCH_FILES.architecture}: import reads weights beside the files rnnkit export --format torch wrote`,
+      );
+    }
+    files[TORCH_FILES.architecture] = architecture;
+    const meta = await read(TORCH_FILES.meta);
+    if (meta !== undefined) files[TORCH_FILES.meta] = meta;
+    return importTorch(files);
+  },
+};
+
 const onnx: InteropFormat = {
   name: 'onnx',
   writes:
@@ -89,8 +182,39 @@ const onnx: InteropFormat = {
   },
 };
 
+const keras: InteropFormat = {
+  name: 'keras',
+  writes:
+    'a Keras 3 .keras file (config.json, metadata.json, model.weights.h5) that keras.saving.load_model opens',
+  reads:
+    'a Keras .keras or legacy .h5 file, a .weights.h5 with --config config.json, or a TensorFlow.js converter model.json (its shards beside it)',
+  detect: (p, entries) => entries === null && /\.(keras|h5|json)$/i.test(p),
+  async exportTo(loaded, out, options) {
+    const { path } = await nodeFs();
+    // built (and refused, if it must be) before anything is written
+    await writeFileAtomic(out, await kerasBytes(loaded.model), options.force ?? false);
+    return [path.basename(out)];
+  },
+  async importFrom(p, options = {}) {
+    const { fs } = await nodeFs();
+    const config =
+      options.config === undefined
+        ? undefined
+        : await fs.readFile(options.config, 'utf8').catch(() => {
+            throw new InteropError('IO', `cannot read --config ${options.config}: check the path`);
+          });
+    const { model, meta } = await importKeras(p, {
+      ...(config !== undefined ? { config } : {}),
+      ...(options.task !== undefined ? { task: options.task } : {}),
+      ...(options.vocab !== undefined ? { vocab: options.vocab } : {}),
+      ...(options.scaler !== undefined ? { scaler: options.scaler } : {}),
+    });
+    return { model, meta, vocab: null, scaler: null };
+  },
+};
+
 /** Every format, by name. The only list: help text and errors come from it. */
-export const FORMATS: readonly InteropFormat[] = [onnx];
+export const FORMATS: readonly InteropFormat[] = [torch, onnx, keras];
 
 /** The format of a name, or BAD_OPTION listing them. */
 export function formatOf(name: string | undefined): InteropFormat {

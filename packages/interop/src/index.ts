@@ -9,9 +9,30 @@
  */
 export type { InteropErrorCode } from './errors.js';
 export { InteropError } from './errors.js';
-// the formats table (rnnkit import / export)
-export type { ExportOptions, InteropFormat } from './formats.js';
-export { detectFormat, FORMATS, formatOf, writeFileAtomic } from './formats.js';
+// The formats of rnnkit export / rnnkit import (Node: they read and write files)
+export type { ExportOptions, ImportOptions, InteropFormat } from './formats.js';
+export { detectFormat, FORMATS, formatOf, writeFileAtomic, writeFolder } from './formats.js';
+// Keras 3: .keras files (config.json + model.weights.h5) in and out
+export type {
+  ImportedModel,
+  ImportKerasOptions,
+  KerasArchive,
+  KerasGraph,
+  KerasLayer,
+  KerasSource,
+  TensorRef as KerasTensorRef,
+} from './keras/index.js';
+export {
+  exportKeras,
+  importKeras,
+  KERAS_VERSION,
+  kerasBytes,
+  readKerasArchive,
+  readKerasConfig,
+  SUPPORTED_LAYERS,
+  toKeras,
+  writeKerasArchive,
+} from './keras/index.js';
 export type {
   BidirectionalMerge,
   GraphLayer,
@@ -40,3 +61,26 @@ export {
   onnxMetadata,
   readOnnxMetadata,
 } from './onnx/index.js';
+// PyTorch: safetensors weights and a generated project (model.py, train.py under torchrun)
+export type {
+  Safetensors,
+  TensorArray,
+  TorchArchitecture,
+  TorchFiles,
+  TorchLoss,
+  TorchPlan,
+  TorchTrainingData,
+} from './torch/index.js';
+export {
+  exportTorch,
+  importTorch,
+  modelPy,
+  readSafetensors,
+  TORCH_FILES,
+  TRAIN_FILES,
+  torchPlan,
+  torchStateDict,
+  trainPy,
+  weightsFromTorch,
+  writeSafetensors,
+} from './torch/index.js';

@@ -1,4 +1,9 @@
-/** Base class of every error thrown by `@rnnkit/models`; `code` is stable for programs to match. */
+/**
+ * Base class of every error thrown by `@rnnkit/models`; `code` is stable for programs to match.
+ *
+ * Neighbours: the folders `cells/`, `layers/`, `topologies/`, `generation/`, `recurrence/`,
+ * `artifact/` and `fast/` (see CONTRIBUTING.md).
+ */
 export class ModelsError extends Error {
   readonly code: string;
   constructor(code: string, message: string) {

@@ -6,6 +6,9 @@
  * version each throw an `ArtifactError` naming the file and the fix. It never returns a
  * half-loaded model: on any failure, whatever was built is disposed.
  *
+ * Neighbours in `artifact/`: `save.ts` and `load.ts` (the folder a model is saved as), `schema.ts`
+ * (`rnnkit.json`), `tfjs-files.ts` and `file-system.ts` (where the files go), `errors.ts`.
+ *
  * @example
  * ```ts
  * import { generate, load } from '@rnnkit/models';
@@ -19,7 +22,7 @@ import { Vocab } from '@rnnkit/vocab';
 import { type Scaler, scalerFromJSON } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { customObjects } from '../custom-objects.js';
+import { customObjects } from '../layers/custom-objects.js';
 import { ArtifactError } from './errors.js';
 import { errnoOf, findBackups, joinPath, listFolder, nodeFileSystem } from './file-system.js';
 import {

@@ -7,6 +7,9 @@
  * through tfjs's IO routers, with the `rnnkit.json` document carried in model.json's
  * `userDefinedMetadata.rnnkit`.
  *
+ * Neighbours in `artifact/`: `save.ts` and `load.ts` (the folder a model is saved as), `schema.ts`
+ * (`rnnkit.json`), `tfjs-files.ts` and `file-system.ts` (where the files go), `errors.ts`.
+ *
  * @example
  * ```ts
  * import { manyToMany, save } from '@rnnkit/models';

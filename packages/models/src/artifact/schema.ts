@@ -13,6 +13,9 @@
  * To add v2: bump `ARTIFACT_FORMAT_VERSION`, append the v1 -> v2 function to `MIGRATIONS`, update
  * `validate`, and keep a v1 fixture in the tests.
  *
+ * Neighbours in `artifact/`: `save.ts` and `load.ts` (the folder a model is saved as), `schema.ts`
+ * (`rnnkit.json`), `tfjs-files.ts` and `file-system.ts` (where the files go), `errors.ts`.
+ *
  * @example
  * ```ts
  * import { parseRnnkitJSON } from '@rnnkit/models';

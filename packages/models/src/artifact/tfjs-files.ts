@@ -6,6 +6,9 @@
  * native binary): `tfl.loadLayersModel(nodeFileHandler('out/model'))` loads a saved folder with
  * the stock classes, `model.save(nodeFileHandler('out/model'))` writes one atomically.
  *
+ * Neighbours in `artifact/`: `save.ts` and `load.ts` (the folder a model is saved as), `schema.ts`
+ * (`rnnkit.json`), `tfjs-files.ts` and `file-system.ts` (where the files go), `errors.ts`.
+ *
  * @example
  * ```ts
  * import * as tfl from '@tensorflow/tfjs-layers';

@@ -16,7 +16,7 @@
  * ```
  */
 import { CLASSIFICATION, classificationDefaults } from './options.js';
-import { trainClassification } from './train.js';
+import { splitExamples, trainClassification } from './train.js';
 
 export type { ClassificationOptions, ClassificationResolved, LabelledExample } from './options.js';
 export {
@@ -37,11 +37,13 @@ export {
 } from './options.js';
 export type { Classifier, Prediction } from './predict.js';
 export { restoreClassification } from './predict.js';
-export { trainClassification } from './train.js';
+export { splitExamples, trainClassification } from './train.js';
 
 /** The task: `classification.train(examples, options, hooks)`; `defaults(examples, options)`. */
 export const classification = {
   name: CLASSIFICATION,
   train: trainClassification,
   defaults: classificationDefaults,
+  /** The training/validation split of a run (see `splitExamples`). */
+  split: splitExamples,
 } as const;

@@ -20,6 +20,23 @@ import {
 } from './options.js';
 import { type Classifier, classifier } from './predict.js';
 
+/**
+ * The seeded split of a run: `val` the first `floor(share * n)` examples of a seeded shuffle,
+ * `train` the rest (what `train` uses, and what `rnnkit export --format torch --data` writes).
+ */
+export function splitExamples<T>(
+  data: readonly T[],
+  validationShare: number,
+  seed: number,
+): { train: T[]; val: T[] } {
+  const order = shuffled(data.length, seed);
+  const nVal = Math.floor(validationShare * data.length);
+  return {
+    val: [...order.subarray(0, nVal)].map((i) => data[i]!),
+    train: [...order.subarray(nVal)].map((i) => data[i]!),
+  };
+}
+
 /** Trains a text classifier. */
 export async function trainClassification(
   data: readonly LabelledExample[],
@@ -39,10 +56,8 @@ export async function trainClassification(
     );
   }
   announce(hooks, line, { ...o });
-  const order = shuffled(data.length, o.seed);
-  const nVal = Math.floor(o.validationShare * data.length);
-  const valRows = [...order.subarray(0, nVal)].map((i) => data[i]!);
-  const trainRows = [...order.subarray(nVal)].map((i) => data[i]!);
+  const { train: trainRows, val: valRows } = splitExamples(data, o.validationShare, o.seed);
+  const nVal = valRows.length;
   const vocab = Vocab.fromTexts(
     trainRows.map((e) => e.text),
     {

@@ -20,7 +20,7 @@
  * ```
  */
 import { FORECASTING, forecastingDefaults } from './options.js';
-import { trainForecasting } from './train.js';
+import { trainForecasting, trainingWindows } from './train.js';
 
 export type { ForecastingOptions, ForecastingResolved, SeriesData } from './options.js';
 export {
@@ -37,10 +37,12 @@ export {
 } from './options.js';
 export type { ForecastArgs, Forecaster, TrainedSeries } from './predict.js';
 export { restoreForecasting } from './predict.js';
-export { trainForecasting } from './train.js';
+export { trainForecasting, trainingWindows as forecastingWindows } from './train.js';
 
 export const forecasting = {
   name: FORECASTING,
   train: trainForecasting,
   defaults: forecastingDefaults,
+  /** A run's training and validation windows (see `forecastingWindows`). */
+  windows: trainingWindows,
 } as const;

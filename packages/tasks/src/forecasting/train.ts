@@ -15,25 +15,26 @@ import { manyToOne } from '@rnnkit/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { announce, runTraining, type TaskHooks } from '../common.js';
 import { TaskError } from '../errors.js';
-import { type ForecastingOptions, forecastingDefaults, lagOf, type SeriesData } from './options.js';
+import {
+  type ForecastingOptions,
+  type ForecastingResolved,
+  forecastingDefaults,
+  lagOf,
+  type SeriesData,
+} from './options.js';
 import { builderArgs, type Forecaster, forecaster, rollingErrors } from './predict.js';
 import { columnsOf, seriesState, windows } from './windows.js';
 
-/** Trains a forecaster on a series (the held-out part stays out: pass it to `evaluate`). */
-export async function trainForecasting(
-  data: SeriesData,
-  options: ForecastingOptions = {},
-  hooks: TaskHooks = {},
-): Promise<Forecaster> {
-  const series = columnsOf(data, 'forecasting data');
-  const { values, covariates } = series;
-  const { resolved: o, line } = forecastingDefaults(values.length, options);
-  if (o.transform === 'seasonal' && o.season === null) {
-    throw new TaskError(
-      'BAD_OPTION',
-      "transform 'seasonal' needs the season length: give season, e.g. season: 12 for monthly data",
-    );
-  }
+/**
+ * The windows a forecaster trains on (x [n, seqLength, F], y [n, horizon], scaled) and validates
+ * on, with the scaling fit on the training part: what `train` uses, and what `rnnkit export
+ * --format torch --data` writes for PyTorch. The caller disposes the tensors.
+ */
+export function trainingWindows(
+  values: readonly number[],
+  covariates: readonly (readonly number[])[],
+  o: ForecastingResolved,
+) {
   const first = lagOf(o); // first step with a target
   const need = first + o.seqLength + o.horizon;
   if (values.length < need + 1) {
@@ -42,7 +43,6 @@ export async function trainForecasting(
       `the series has ${values.length} values, but seqLength ${o.seqLength} + horizon ${o.horizon}${first ? ` + ${first} (differences)` : ''} needs more than ${need}: lower seqLength or give a longer series`,
     );
   }
-  announce(hooks, line, { ...o });
   // chronological: train on steps [0, cut), validate on windows whose targets lie in [cut, n)
   const nVal = Math.floor(o.validationShare * values.length);
   const cut = values.length - nVal;
@@ -61,6 +61,26 @@ export async function trainForecasting(
       `no training window fits before the validation part (${cut} values): lower validationShare or seqLength`,
     );
   }
+  return { first, cut, valFrom, state, train, val };
+}
+
+/** Trains a forecaster on a series (the held-out part stays out: pass it to `evaluate`). */
+export async function trainForecasting(
+  data: SeriesData,
+  options: ForecastingOptions = {},
+  hooks: TaskHooks = {},
+): Promise<Forecaster> {
+  const series = columnsOf(data, 'forecasting data');
+  const { values, covariates } = series;
+  const { resolved: o, line } = forecastingDefaults(values.length, options);
+  if (o.transform === 'seasonal' && o.season === null) {
+    throw new TaskError(
+      'BAD_OPTION',
+      "transform 'seasonal' needs the season length: give season, e.g. season: 12 for monthly data",
+    );
+  }
+  const { valFrom, state, train, val } = trainingWindows(values, covariates, o);
+  announce(hooks, line, { ...o });
   const { model } = manyToOne(builderArgs(o, 1 + covariates.length));
   const f = forecaster(model, o, state, {});
   /** Validation errors in the data's units, of the weights the model has now. */
