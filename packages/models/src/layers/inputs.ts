@@ -112,11 +112,6 @@ export interface SequenceInput {
  * Builds the input layer for `spec` on a fresh model input named `name`; pass `layer` to reuse
  * an existing table (a step model sharing the training model's embedding).
  */
-/** The input layer's name: `features` for numbers, `tokens` for token ids. */
-export function inputName(spec: InputSpec): 'features' | 'tokens' {
-  return spec.type === 'features' ? 'features' : 'tokens';
-}
-
 export function sequenceInput(
   spec: InputSpec,
   seqLength: number | null,

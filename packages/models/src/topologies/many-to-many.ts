@@ -21,7 +21,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { checkInt } from '../errors.js';
 import { initializeWeights } from '../layers/init-weights.js';
-import { type InputSpec, inputName, sequenceInput } from '../layers/inputs.js';
+import { type InputSpec, sequenceInput } from '../layers/inputs.js';
 import { type CommonArgs, commonOptions, recurrentStack } from './stack.js';
 
 export interface ManyToManyArgs extends CommonArgs {
@@ -58,11 +58,7 @@ export function manyToMany(args: ManyToManyArgs): ManyToManyModel {
     1,
     'the output needs at least one class, e.g. classes: vocab.size',
   );
-  const { input, x, layer } = sequenceInput(
-    args.input,
-    args.seqLength ?? null,
-    inputName(args.input),
-  );
+  const { input, x, layer } = sequenceInput(args.input, args.seqLength ?? null, 'tokens');
   const stack = recurrentStack(x, {
     ...o,
     bidirectional: args.bidirectional ?? false,

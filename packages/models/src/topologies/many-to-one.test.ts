@@ -30,15 +30,6 @@ describe('manyToOne shapes', () => {
     }
   }
 
-  it('names its input layer for what goes in: features (numbers) or tokens (ids)', () => {
-    for (const input of inputKinds(5)) {
-      const { model } = manyToOne({ cell: 'lstm', units: 1, input, head: { type: 'none' } });
-      // tfjs adds _<n> to a name already used in this process
-      expect(model.inputs[0]!.name).toMatch(input.type === 'features' ? /^features/ : /^tokens/);
-      model.dispose();
-    }
-  });
-
   it('doubles the width of the last state when bidirectional (head none)', () => {
     const { model } = manyToOne({
       units: 4,
