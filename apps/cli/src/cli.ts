@@ -47,7 +47,10 @@ export async function run(argv: string[], io: Io): Promise<void> {
     .option('--cell <cell>', 'Recurrent cell: lstm, gru or rnn')
     .option('--units <n>', 'Hidden size of each recurrent layer')
     .option('--layers <n>', 'Stacked recurrent layers')
-    .option('--seq-length <n>', 'Window length (characters, or past values a forecast reads)')
+    .option(
+      '--seq-length <n>',
+      'Window length (characters or words, or past values a forecast reads)',
+    )
     .option('--epochs <n>', 'Passes over the training data')
     .option('--batch-size <n>', 'Examples per update')
     .option('--lr <rate>', "Adam's learning rate")
@@ -69,6 +72,15 @@ export async function run(argv: string[], io: Io): Promise<void> {
       "forecast: forecasts stay within the series' range widened by this share of it (default 0.25)",
     )
     .option('--hold-out <n>', 'forecast: leave the last n values out of training (for rnnkit eval)')
+    .option('--unit <unit>', 'text: what a token is: char (default) or word')
+    .option(
+      '--max-vocab <n>',
+      'text --unit word: most words in the vocab (rarer ones become <unk>)',
+    )
+    .option(
+      '--weights <dtype>',
+      'How the saved model stores its weights: float32 (default), float16 (half the size; plain tfjs loads it) or int8 (about a quarter; rnnkit loads it)',
+    )
     .option('--config <file|json>', 'JSON file of options, or the JSON itself (flags override it)')
     .option('--force', 'Overwrite the --out folder (and its .checkpoint) when it exists')
     .option(
@@ -84,6 +96,7 @@ export async function run(argv: string[], io: Io): Promise<void> {
     )
     .example('rnnkit train text --data book.txt --epochs 3 --out out/lm')
     .example('rnnkit train text --dataset moby-dick --units 256 --seq-length 100')
+    .example('rnnkit train text --dataset moby-dick --unit word --max-vocab 8000 --weights float16')
     .example('rnnkit train text --config run.json --lr 0.001 --json > events.jsonl')
     .example('rnnkit train text --resume out/lm.checkpoint   # after Ctrl-C')
     .example('rnnkit train classify --data reviews.jsonl --text-field review --label-field stars')
@@ -100,8 +113,11 @@ export async function run(argv: string[], io: Io): Promise<void> {
 
   cli
     .command('generate <model>', 'Generate text (streamed to stdout), or names for a --condition')
-    .option('--prime <text>', 'Text to start from (default a newline)')
-    .option('--length <n>', 'Characters to generate (default 200)')
+    .option(
+      '--prime <text>',
+      'Text to start from (default a newline; a word model: its most frequent word)',
+    )
+    .option('--length <n>', 'Characters (or words, for a word model) to generate (default 200)')
     .option('--temperature <t>', '< 1 sharper, > 1 more random (default 1)')
     .option('--top-k <k>', 'Draw only among the k most likely characters')
     .option('--top-p <p>', 'Draw only from the nucleus of probability p')
@@ -123,13 +139,19 @@ export async function run(argv: string[], io: Io): Promise<void> {
     .option('--file <file>', 'Texts to classify, one per line (default: the arguments, else stdin)')
     .option('--json', 'One JSON object per prediction')
     .option('--attention-map <file>', 'seq2seq: write the attention of the first input as SVG')
+    .option(
+      '--stream',
+      'A model on features: read one row per stdin line, print one prediction per line as they come',
+    )
     .example('rnnkit predict out/sentiment "a lovely film" "dull and long"')
     .example('rnnkit predict out/g2p cat --attention-map cat.svg')
     .example('cat reviews.txt | rnnkit predict out/sentiment --json')
     .action((model: string, inputs: string[], options) => {
-      task = import('./commands/predict/index.js').then((m) =>
-        m.predict(model, inputs.map(String), options, io),
-      );
+      task = options.stream
+        ? import('./commands/predict/stream.js').then((m) => m.predictStream(model, options, io))
+        : import('./commands/predict/index.js').then((m) =>
+            m.predict(model, inputs.map(String), options, io),
+          );
     });
 
   cli

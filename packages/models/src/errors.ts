@@ -13,6 +13,13 @@ export class ModelsError extends Error {
   }
 }
 
+/** Throws `BAD_OPTION` unless `value` is a rate in [0, 1) (a dropout fraction). */
+export function checkRate(name: string, value: number, hint: string): void {
+  if (!(typeof value === 'number' && Number.isFinite(value) && value >= 0 && value < 1)) {
+    throw new ModelsError('BAD_OPTION', `${name} must be in [0, 1), got ${value}: ${hint}`);
+  }
+}
+
 /** Throws a `BAD_OPTION` error unless `value` is an integer >= `min`. */
 export function checkInt(name: string, value: number, min: number, hint: string): void {
   if (!Number.isInteger(value) || value < min) {

@@ -33,6 +33,8 @@ export { save } from './artifact/save.js';
 export type { ArtifactMeta, RnnkitJSON } from './artifact/schema.js';
 export { ARTIFACT_FORMAT_VERSION, parseRnnkitJSON } from './artifact/schema.js';
 export { nodeFileHandler } from './artifact/tfjs-files.js';
+export type { WeightsDType } from './artifact/weight-dtype.js';
+export { WEIGHTS_DTYPES } from './artifact/weight-dtype.js';
 export { DEFAULT_RECURRENT_ACTIVATION } from './cells/activations.js';
 export type { ArrayStep, CellDefinition, TensorStep } from './cells/cell.js';
 export { DEFAULT_RESET_AFTER } from './cells/gru.js';
@@ -81,7 +83,7 @@ export {
 export { initializeWeights } from './layers/init-weights.js';
 export { glorotUniform, orthogonal } from './layers/initializers.js';
 export type { InputSpec } from './layers/inputs.js';
-export { EMBEDDING_INIT_LIMIT, INPUT_TYPES } from './layers/inputs.js';
+export { EMBEDDING_INIT_LIMIT, GivenMask, INPUT_TYPES } from './layers/inputs.js';
 export type { GRUArgs, LSTMArgs, SimpleRNNArgs } from './layers/recurrent.js';
 export { GRU, LSTM, RecurrentLayer, SimpleRNN } from './layers/recurrent.js';
 export type { RecurrentLayerArgs } from './layers/recurrent-layer.js';
@@ -110,3 +112,5 @@ export {
   DEFAULT_SEED,
   ReverseTime,
 } from './topologies/stack.js';
+export type { Stream, StreamState } from './topologies/stream.js';
+export { stream } from './topologies/stream.js';

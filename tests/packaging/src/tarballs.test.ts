@@ -88,9 +88,8 @@ beforeAll(() => {
   }
 });
 
-/** Entries beyond the root, per library: `@rnnkit/models/kernels` (the kernel internals). */
-// @rnnkit/models/kernels: the kernel internals for benches and power users; @rnnkit/tasks/table:
-// the task table without tfjs, for the CLI's usage checks
+// Entries beyond the root, per library: @rnnkit/models/kernels (the kernel internals, for benches
+// and power users), @rnnkit/tasks/table (the task table without tfjs, for the CLI's usage checks)
 const SUBPATHS: Record<string, string[]> = { models: ['./kernels'], tasks: ['./table'] };
 
 describe.each(LIBRARIES)('$npmName tarball', (lib) => {

@@ -8,7 +8,7 @@
  * [units, k*units], bias b [k*units] (GRU resetAfter: [2, k*units], input row then recurrent
  * row), the k gate blocks side by side in `layout.keras` order.
  */
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { RNNCell } from '@tensorflow/tfjs-layers/dist/layers/recurrent.js';
 
 /** A gate by its Keras letter (the candidate is c for lstm and h for gru and rnn). */
@@ -75,6 +75,11 @@ export interface TensorStep {
   /** gru resetAfter: the recurrent bias, [k*units] or [1, k*units]; null without a bias. */
   recurrentBias: tf.Tensor | null;
   resetAfter: boolean;
+  /**
+   * Recurrent dropout (training): one [batch, units] mask per gate block of R, applied to h_{t-1}
+   * in that gate's recurrent product only (Keras 3). Absent: h_{t-1} R unscaled.
+   */
+  recurrentMasks?: tf.Tensor2D[];
   act: (x: tf.Tensor) => tf.Tensor;
   rec: (x: tf.Tensor) => tf.Tensor;
 }
@@ -101,4 +106,25 @@ export interface CellDefinition<
   stepArrays(s: ArrayStep): void;
   /** One step on tensors: [h_t, c_t]. */
   stepTensors(s: TensorStep): [tf.Tensor2D, tf.Tensor2D];
+}
+
+/**
+ * h R [batch, k*units] for gate blocks `R` [units, k*units], gate g's block reading h * masks[g]
+ * when recurrent dropout masks are given (Keras 3's per-gate recurrent dropout).
+ */
+export function recurrentProduct(
+  h: tf.Tensor2D,
+  R: tf.Tensor2D,
+  masks: readonly tf.Tensor2D[] | undefined,
+): tf.Tensor2D {
+  if (masks === undefined) return tf.matMul(h, R);
+  // slices, not tf.split: tfjs's split gradient fails when a block gets no gradient
+  const [units, width] = R.shape;
+  const n = width / masks.length;
+  return tf.concat(
+    masks.map((m, g) =>
+      tf.matMul(tf.mul(h, m) as tf.Tensor2D, tf.slice(R, [0, g * n], [units, n])),
+    ),
+    1,
+  ) as tf.Tensor2D;
 }

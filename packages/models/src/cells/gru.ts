@@ -19,7 +19,7 @@ import type { GRUCell } from '@tensorflow/tfjs-layers/dist/layers/recurrent.js';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
 import { ModelsError } from '../errors.js';
 import { stockCellClass } from './block-cell.js';
-import type { CellDefinition } from './cell.js';
+import { type CellDefinition, recurrentProduct } from './cell.js';
 
 /** Keras 2/3's GRU default (tfjs-layers' stock GRU cannot build it). */
 export const DEFAULT_RESET_AFTER = true;
@@ -149,11 +149,13 @@ export const gru: CellDefinition<'gru'> = {
       }
     }
   },
-  stepTensors({ units, xz, h, c, recurrentKernel: R, recurrentBias, resetAfter, act, rec }) {
+  stepTensors(s) {
+    const { units, xz, h, c, recurrentKernel: R, recurrentBias, resetAfter, act, rec } = s;
+    const masks = s.recurrentMasks;
     const [xz_, xr, xh] = tf.split(xz, 3, 1) as [tf.Tensor, tf.Tensor, tf.Tensor];
     if (resetAfter) {
       // Keras 2/3 and cuDNN: the reset gate scales the recurrent projection, bias included.
-      let inner: tf.Tensor = tf.matMul(h, R); // [batch, 3 units], gates z r h
+      let inner: tf.Tensor = recurrentProduct(h, R, masks); // [batch, 3 units], gates z r h
       if (recurrentBias != null) inner = tf.add(inner, recurrentBias);
       const [rz, rr, rh] = tf.split(inner, 3, 1) as [tf.Tensor, tf.Tensor, tf.Tensor];
       const zg = rec(tf.add(xz_, rz));
@@ -163,10 +165,14 @@ export const gru: CellDefinition<'gru'> = {
     }
     // Keras 1 / tfjs-layers: the reset gate scales h_{t-1} before the recurrent matMul.
     const [Rzr, Rh] = tf.split(R, [2 * units, units], 1) as [tf.Tensor2D, tf.Tensor2D];
-    const [rz, rr] = tf.split(tf.matMul(h, Rzr), 2, 1) as [tf.Tensor, tf.Tensor];
+    const [rz, rr] = tf.split(recurrentProduct(h, Rzr, masks?.slice(0, 2)), 2, 1) as [
+      tf.Tensor,
+      tf.Tensor,
+    ];
     const zg = rec(tf.add(xz_, rz));
     const r = rec(tf.add(xr, rr));
-    const hh = act(tf.add(xh, tf.matMul(tf.mul(r, h) as tf.Tensor2D, Rh)));
+    const hForH = masks === undefined ? h : tf.mul(h, masks[2] as tf.Tensor2D);
+    const hh = act(tf.add(xh, tf.matMul(tf.mul(r, hForH) as tf.Tensor2D, Rh)));
     return [tf.add(tf.mul(zg, h), tf.mul(tf.sub(1, zg), hh)) as tf.Tensor2D, c];
   },
 };

@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { LSTMCell } from '@tensorflow/tfjs-layers/dist/layers/recurrent.js';
 import { stockCellClass } from './block-cell.js';
-import type { CellDefinition } from './cell.js';
+import { type CellDefinition, recurrentProduct } from './cell.js';
 
 export const lstm: CellDefinition<'lstm'> = {
   name: 'lstm',
@@ -51,8 +51,9 @@ export const lstm: CellDefinition<'lstm'> = {
       }
     }
   },
-  stepTensors({ xz, h, c, recurrentKernel, act, rec }) {
-    const z = tf.add(xz, tf.matMul(h, recurrentKernel)); // [batch, 4 units], gates i f c o
+  stepTensors({ xz, h, c, recurrentKernel, recurrentMasks, act, rec }) {
+    // [batch, 4 units], gates i f c o
+    const z = tf.add(xz, recurrentProduct(h, recurrentKernel, recurrentMasks));
     const [zi, zf, zc, zo] = tf.split(z, 4, 1) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
     const cNext = tf.add(tf.mul(rec(zf), c), tf.mul(rec(zi), act(zc))) as tf.Tensor2D;
     return [tf.mul(rec(zo), act(cNext)) as tf.Tensor2D, cNext];

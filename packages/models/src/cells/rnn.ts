@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { SimpleRNNCell } from '@tensorflow/tfjs-layers/dist/layers/recurrent.js';
 import { stockCellClass } from './block-cell.js';
-import type { CellDefinition } from './cell.js';
+import { type CellDefinition, recurrentProduct } from './cell.js';
 
 export const rnn: CellDefinition<'rnn'> = {
   name: 'rnn',
@@ -35,8 +35,8 @@ export const rnn: CellDefinition<'rnn'> = {
   stepArrays({ units: u, n, z, hz, h, act }) {
     for (let i = 0; i < n * u; i++) h[i] = act(z[i]! + hz[i]!);
   },
-  stepTensors: ({ xz, h, c, recurrentKernel, act }) => [
-    act(tf.add(xz, tf.matMul(h, recurrentKernel))) as tf.Tensor2D,
+  stepTensors: ({ xz, h, c, recurrentKernel, recurrentMasks, act }) => [
+    act(tf.add(xz, recurrentProduct(h, recurrentKernel, recurrentMasks))) as tf.Tensor2D,
     c,
   ],
 };

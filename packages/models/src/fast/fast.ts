@@ -172,8 +172,15 @@ const FAST_CELLS: readonly string[] = ['rnn', 'lstm', 'gru'];
  */
 export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): RecurrenceOutputs => {
   const { cell, x, kernel, recurrentKernel, bias, h0 } = inputs;
-  // a cell added with registerCell: its own tensor step, through the reference kernel
-  if (!FAST_CELLS.includes(cell)) return referenceRecurrence(inputs);
+  // a cell added with registerCell, or Keras's per-gate dropout masks (training with
+  // recurrentDropout > 0): the reference kernel's tensor steps
+  if (
+    !FAST_CELLS.includes(cell) ||
+    inputs.inputDropout !== undefined ||
+    inputs.recurrentDropout !== undefined
+  ) {
+    return referenceRecurrence(inputs);
+  }
   // Same shape checks and errors as the reference kernel.
   const [batch, time, features, units] = checkRecurrenceInputs(inputs);
   if (time === 0) {

@@ -14,6 +14,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { BroadcastTime } from '../topologies/one-to-many.js';
 import { ReverseTime } from '../topologies/stack.js';
 import { AdditiveAttention, DotAttention, PaddingMask } from './attention.js';
+import { GivenMask } from './inputs.js';
 import { GRU, LSTM, SimpleRNN } from './recurrent.js';
 import { sequentialEntry } from './sequential-from-config.js';
 
@@ -48,6 +49,13 @@ for (const cls of [SimpleRNN, LSTM, GRU]) registerCustomObject(cls);
 
 // The topologies' own layers, saved as 'rnnkit>ReverseTime' and so on: models that use them
 // (bidirectional sequences, the condition at every step, attention) need rnnkit to load.
-for (const cls of [ReverseTime, BroadcastTime, DotAttention, AdditiveAttention, PaddingMask]) {
+for (const cls of [
+  ReverseTime,
+  BroadcastTime,
+  DotAttention,
+  AdditiveAttention,
+  PaddingMask,
+  GivenMask,
+]) {
   registerCustomObject(cls);
 }

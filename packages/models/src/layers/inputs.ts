@@ -57,6 +57,16 @@ export type InputSpec =
       type: 'features';
       /** Width of x_t. */
       features: number;
+      /**
+       * Padding value, as Keras's `Masking`: a step whose every feature equals it is masked (it
+       * keeps the state, so padding before or after a sequence does not change its outputs).
+       */
+      maskValue?: number;
+      /**
+       * Take an explicit mask: the model gets a second input `<name>_mask` [batch, time] (1 for a
+       * real step, 0 for padding) after the features. Default false.
+       */
+      mask?: boolean;
     };
 
 /** The three input kinds, for messages. */
@@ -86,6 +96,18 @@ export function checkInputSpec(input: InputSpec, what = 'input'): void {
   }
   if (input.type === 'features') {
     checkInt(`${what}.features`, input.features, 1, 'give the number of values per time step');
+    if (input.maskValue !== undefined && !Number.isFinite(input.maskValue)) {
+      throw new ModelsError(
+        'BAD_OPTION',
+        `${what}.maskValue must be a finite number, got ${input.maskValue}: give the padding value, e.g. maskValue: 0`,
+      );
+    }
+    if (input.mask !== undefined && typeof input.mask !== 'boolean') {
+      throw new ModelsError(
+        'BAD_OPTION',
+        `${what}.mask must be true or false, got ${JSON.stringify(input.mask)}: mask: true adds a [batch, time] mask input`,
+      );
+    }
     return;
   }
   checkInt(`${what}.vocabSize`, input.vocabSize, 1, 'give the number of token ids (vocab.size)');
@@ -99,9 +121,21 @@ export function masksZero(input: InputSpec): boolean {
   return input.type !== 'features' && input.maskZero === true;
 }
 
+/** Throws `BAD_OPTION` for a features spec with `mask: true` where `topology` takes no mask input. */
+export function noMaskInput(spec: InputSpec, topology: string): void {
+  if (spec.type === 'features' && spec.mask === true) {
+    throw new ModelsError(
+      'BAD_OPTION',
+      `${topology} takes no explicit mask input (mask: true): pad with a maskValue instead, e.g. { type: 'features', features: ${spec.features}, maskValue: 0 }`,
+    );
+  }
+}
+
 export interface SequenceInput {
   /** The model input: ids [batch, time] (int32) or features [batch, time, features]. */
   input: tfl.SymbolicTensor;
+  /** The explicit mask input [batch, time] of a features spec with `mask: true`, else null. */
+  maskInput: tfl.SymbolicTensor | null;
   /** x_t for every step: [batch, time, inputWidth]. */
   x: tfl.SymbolicTensor;
   /** The embedding layer (`${name}_embedding` or `${name}_one_hot`), null for features. */
@@ -121,12 +155,56 @@ export function sequenceInput(
   checkInputSpec(spec);
   if (spec.type === 'features') {
     const input = tfl.input({ shape: [seqLength, spec.features], name });
-    return { input, x: input, layer: null };
+    let x = input;
+    if (spec.maskValue !== undefined) {
+      const masking = tfl.layers.masking({ maskValue: spec.maskValue, name: `${name}_masking` });
+      x = masking.apply(x) as tfl.SymbolicTensor;
+    }
+    if (spec.mask !== true) return { input, maskInput: null, x, layer: null };
+    const maskInput = tfl.input({ shape: [seqLength], name: `${name}_mask` });
+    const given = new GivenMask({ name: `${name}_given_mask` }).apply([x, maskInput]);
+    return { input, maskInput, x: given as tfl.SymbolicTensor, layer: null };
   }
   const input = tfl.input({ shape: [seqLength], dtype: 'int32', name });
   const layer = shared ?? tokenLayer(spec, name);
-  return { input, x: layer.apply(input) as tfl.SymbolicTensor, layer };
+  return { input, maskInput: null, x: layer.apply(input) as tfl.SymbolicTensor, layer };
 }
+
+/**
+ * [x [batch, time, features], mask [batch, time]] -> x, masked by the mask (1 real, 0 padding;
+ * combined with any mask x already carries, as Keras combines masks): how a features input
+ * takes an explicit mask. Padded steps of x pass unchanged; the recurrent layers keep the state
+ * there. Saved as `rnnkit>GivenMask`.
+ */
+export class GivenMask extends tfl.layers.Layer {
+  static className = 'rnnkit>GivenMask';
+
+  constructor(args: { name?: string } = {}) {
+    super(args);
+    this.supportsMasking = true;
+  }
+
+  override computeOutputShape(shape: tfl.Shape | tfl.Shape[]): tfl.Shape {
+    return (Array.isArray(shape[0]) ? shape[0] : shape) as tfl.Shape;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const x = Array.isArray(inputs) ? (inputs[0] as tf.Tensor) : inputs;
+    return tf.clone(x);
+  }
+
+  override computeMask(
+    inputs: tf.Tensor | tf.Tensor[],
+    mask?: tf.Tensor | tf.Tensor[],
+  ): tf.Tensor | tf.Tensor[] {
+    return tf.tidy(() => {
+      const given = tf.notEqual((inputs as tf.Tensor[])[1] as tf.Tensor, 0);
+      const carried = Array.isArray(mask) ? mask[0] : mask;
+      return carried == null ? given : tf.logicalAnd(given, tf.cast(carried, 'bool'));
+    });
+  }
+}
+tf.serialization.registerClass(GivenMask);
 
 /** The embedding layer of a token input spec (one-hot: frozen identity table). */
 export function tokenLayer(

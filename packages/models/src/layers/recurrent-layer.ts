@@ -59,6 +59,12 @@ export interface RecurrentLayerArgs {
   inputShape?: [number | null, number];
   /** Layer name, unique within the model. */
   name: string;
+  /** Fraction of x_t dropped in training, in [0, 1) (Keras's `dropout`). Default 0. */
+  dropout?: number;
+  /** Fraction of h_{t-1} dropped in training, in [0, 1) (Keras's `recurrent_dropout`). Default 0. */
+  recurrentDropout?: number;
+  /** Seed of the dropout masks. Default 0. */
+  seed?: number;
 }
 
 /**
@@ -75,6 +81,9 @@ export function recurrentLayer(args: RecurrentLayerArgs): RecurrentLayer {
     activation: args.activation ?? 'tanh',
     useBias: args.useBias ?? true,
     name: args.name,
+    ...(args.dropout !== undefined ? { dropout: args.dropout } : {}),
+    ...(args.recurrentDropout !== undefined ? { recurrentDropout: args.recurrentDropout } : {}),
+    ...(args.seed !== undefined ? { seed: args.seed } : {}),
     // initializeWeights() sets the real values from the model seed; zeros here skip tfjs's
     // orthogonal initialiser, which is slow and needs chained ops that tfjs-core alone lacks.
     kernelInitializer: 'zeros' as const,

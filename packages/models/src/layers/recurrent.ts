@@ -30,6 +30,8 @@
  * lstm.getClassName(); // 'LSTM'
  * ```
  */
+
+import { mulberry32 } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
@@ -40,7 +42,8 @@ import {
 } from '../cells/activations.js';
 import { DEFAULT_RESET_AFTER } from '../cells/gru.js';
 import { type AnyCell, CELLS, type CellType, cellOf } from '../cells/index.js';
-import { ModelsError } from '../errors.js';
+import { checkRate, ModelsError } from '../errors.js';
+import { subSeed } from '../random.js';
 import type { Cell, RecurrenceInputs } from '../recurrence/contract.js';
 import { runRecurrence } from '../recurrence/select.js';
 import { orthogonal } from './initializers.js';
@@ -80,10 +83,19 @@ type MaskOutputArgs = {
  */
 export type RecurrenceSeam = Pick<RecurrenceInputs, 'ids' | 'head'>;
 
-/** Options shared by the three layers: tfjs-layers' own, minus `cell`. */
-export type SimpleRNNArgs = Omit<tfl.SimpleRNNLayerArgs, 'cell'> & MaskOutputArgs;
-export type LSTMArgs = Omit<tfl.LSTMLayerArgs, 'cell'> & MaskOutputArgs;
-export interface GRUArgs extends Omit<tfl.GRULayerArgs, 'cell'>, MaskOutputArgs {
+/** What rnnkit adds to every recurrent layer's options. */
+type DropoutSeedArgs = {
+  /**
+   * Seed of the `dropout` and `recurrentDropout` masks (Keras's `seed`): the same seed draws the
+   * same masks on every backend. Default 0.
+   */
+  seed?: number;
+};
+
+/** Options shared by the three layers: tfjs-layers' own, minus `cell`, plus the dropout seed. */
+export type SimpleRNNArgs = Omit<tfl.SimpleRNNLayerArgs, 'cell'> & MaskOutputArgs & DropoutSeedArgs;
+export type LSTMArgs = Omit<tfl.LSTMLayerArgs, 'cell'> & MaskOutputArgs & DropoutSeedArgs;
+export interface GRUArgs extends Omit<tfl.GRULayerArgs, 'cell'>, MaskOutputArgs, DropoutSeedArgs {
   /**
    * Apply the reset gate after the recurrent matMul, with separate input and recurrent biases
    * (bias [2, 3*units]): Keras 2/3's default and cuDNN's/PyTorch's GRU. False is Keras 1's and
@@ -132,16 +144,89 @@ function fastOrthogonal(original: InitializerLike): InitializerLike {
   };
 }
 
+/**
+ * Keras's dropout masks of one sequence batch (`DropoutRNNCell`): values 0 (probability `rate`)
+ * or 1 / (1 - rate), drawn from `rand`; `count` masks of [batch, width] as [count, batch, width].
+ */
+function dropoutMasks(
+  rand: () => number,
+  rate: number,
+  count: number,
+  batch: number,
+  width: number,
+): tf.Tensor3D {
+  const keep = 1 / (1 - rate);
+  const values = new Float32Array(count * batch * width);
+  for (let i = 0; i < values.length; i++) values[i] = rand() >= rate ? keep : 0;
+  return tf.tensor3d(values, [count, batch, width]);
+}
+
 /** The base of rnnkit's recurrent layers: tfjs's `RNN` with the time loop of `runRecurrence`. */
 export abstract class RecurrentLayer extends tfl.RNN {
   /** See `MaskOutputArgs.zeroOutputForMask`. */
   readonly zeroOutputForMask: boolean;
+  /** Seed of the dropout masks; each training call draws the next masks from it. */
+  readonly seed: number;
+  private dropoutCalls = 0;
 
-  constructor(args: tfl.RNNLayerArgs & MaskOutputArgs) {
+  constructor(
+    args: tfl.RNNLayerArgs &
+      MaskOutputArgs &
+      DropoutSeedArgs & { dropout?: number; recurrentDropout?: number },
+  ) {
+    const layer = `${args.name ?? 'recurrent layer'}`;
+    checkRate(
+      `${layer}: dropout`,
+      args.dropout ?? 0,
+      'the fraction of x_t dropped in training, e.g. dropout: 0.2',
+    );
+    checkRate(
+      `${layer}: recurrentDropout`,
+      args.recurrentDropout ?? 0,
+      'the fraction of h_{t-1} dropped in training, e.g. recurrentDropout: 0.2',
+    );
     super(args);
     this.zeroOutputForMask = args.zeroOutputForMask ?? false;
+    this.seed = args.seed ?? 0;
   }
 
+  /**
+   * The stock config, plus the dropout masks' `seed` when a dropout rate is set (Keras's key) and
+   * `zeroOutputForMask` when set: written only then, so other models' saved configs stay as they
+   * were.
+   */
+  override getConfig(): tf.serialization.ConfigDict {
+    const config = super.getConfig();
+    const cell = this.cellFields;
+    return {
+      ...config,
+      ...(cell.dropout > 0 || cell.recurrentDropout > 0 ? { seed: this.seed } : {}),
+      ...(this.zeroOutputForMask ? { zeroOutputForMask: true } : {}),
+    };
+  }
+
+  /**
+   * Keras 3's dropout for one training call (`DropoutRNNCell`, one mask per sequence, the same at
+   * every step): with recurrentDropout, one input and one recurrent mask per gate (Keras's
+   * implementation 1); with input dropout alone, one mask shared by the gates, applied to x here.
+   */
+  private dropout(
+    x: tf.Tensor3D,
+  ): Pick<RecurrenceInputs, 'x' | 'inputDropout' | 'recurrentDropout'> {
+    const { dropout, recurrentDropout, units } = this.cellFields;
+    const rand = mulberry32(subSeed(this.seed, this.dropoutCalls++));
+    const [batch, , features] = x.shape;
+    if (recurrentDropout > 0) {
+      const k = cellOf(this.cellType).layout.gates;
+      return {
+        x,
+        ...(dropout > 0 ? { inputDropout: dropoutMasks(rand, dropout, k, batch, features) } : {}),
+        recurrentDropout: dropoutMasks(rand, recurrentDropout, k, batch, units),
+      };
+    }
+    const mask = tf.reshape(dropoutMasks(rand, dropout, 1, batch, features), [batch, 1, features]);
+    return { x: tf.mul(x, mask) as tf.Tensor3D };
+  }
   /** Builds the weights as stock does, with an `Orthogonal` recurrent kernel made in JS. */
   override build(inputShape: Shape | Shape[]): void {
     ensureWasmSegmentSum(); // so an Embedding before this layer trains on wasm too
@@ -225,12 +310,8 @@ export abstract class RecurrentLayer extends tfl.RNN {
       }
       const training = kwargs?.training === true;
       const cell = this.cellFields;
-      if (training && (cell.dropout > 0 || cell.recurrentDropout > 0)) {
-        throw new ModelsError(
-          'UNSUPPORTED',
-          `${this.getClassName()} '${this.name}': dropout and recurrentDropout are not supported in training (got ${cell.dropout}, ${cell.recurrentDropout}): put a Dropout layer between recurrent layers instead`,
-        );
-      }
+      const dropped =
+        training && (cell.dropout > 0 || cell.recurrentDropout > 0) ? this.dropout(x) : { x };
       const numStates = cellOf(this.cellType).layout.states.length;
       const batch = x.shape[0];
       if (initialState == null) {
@@ -249,9 +330,10 @@ export abstract class RecurrentLayer extends tfl.RNN {
       const seam = kwargs as RecurrenceSeam | undefined;
       const out = runRecurrence({
         ...this.recurrenceOptions(),
-        ...(seam?.ids != null ? { ids: seam.ids } : {}),
+        // the ids of a one-hot x, unless dropout scaled x
+        ...(seam?.ids != null && dropped.x === x ? { ids: seam.ids } : {}),
         ...(seam?.head != null ? { head: seam.head } : {}),
-        x,
+        ...dropped,
         h0: initialState[0] as tf.Tensor2D,
         ...(numStates === 2 ? { c0: initialState[1] as tf.Tensor2D } : {}),
         ...(mask0 != null
@@ -270,10 +352,21 @@ export abstract class RecurrentLayer extends tfl.RNN {
     });
   }
 
-  override getConfig(): tf.serialization.ConfigDict {
-    const config = super.getConfig();
-    // written only when set, so the saved configs of other models stay as they were
-    return this.zeroOutputForMask ? { ...config, zeroOutputForMask: true } : config;
+  /**
+   * Runs x [batch, time, features] from `states` ([h] or [h, c], each [batch, units]) at
+   * inference (no dropout, no mask) and returns the final states: one step of a stream
+   * (`topologies/stream.ts`) is this on [batch, 1, features].
+   */
+  runFrom(x: tf.Tensor3D, states: readonly tf.Tensor2D[]): tf.Tensor2D[] {
+    return tf.tidy(() => {
+      const out = runRecurrence({
+        ...this.recurrenceOptions(),
+        x,
+        h0: states[0] as tf.Tensor2D,
+        ...(states.length === 2 ? { c0: states[1] as tf.Tensor2D } : {}),
+      });
+      return out.c ? [out.h, out.c] : [out.h];
+    });
   }
 
   /** Stock layers are rebuilt from their flat config (no nested `cell`). */

@@ -15,6 +15,9 @@
  * - gru (resetAfter true, Keras 2/3 default, cuDNN-compatible): bias [2, 3 units] = input and
  *         recurrent bias; hh = act(x_t K_h + b_in_h + r * (h_{t-1} R_h + b_rec_h))
  * Masked steps (mask 0) keep the previous state and repeat the previous output, as Keras does.
+ * Per-gate dropout (Keras 3's implementation 1, used when recurrentDropout > 0): gate g reads
+ * x_t * inputDropout[g] in its input product and h_{t-1} * recurrentDropout[g] in its recurrent
+ * product; the state carried to the next step is not scaled.
  *
  * Neighbours in `recurrence/`: `contract.ts` (what a kernel takes and returns), `reference.ts` (the
  * ground truth), `select.ts` (the kernel in use); the fast kernel is in `fast/`.
@@ -57,6 +60,14 @@ export interface RecurrenceInputs {
   ids?: Int32Array;
   /** A fused softmax head for this run's outputs (see {@link HeadOffer}); kernels may ignore it. */
   head?: HeadOffer;
+  /**
+   * Training only: Keras's per-gate input dropout masks [k, batch, features], one per gate, fixed
+   * over the sequence (values 0 or 1 / (1 - rate)). A single mask shared by the gates is applied
+   * to x by the layer instead.
+   */
+  inputDropout?: tf.Tensor3D;
+  /** Training only: per-gate recurrent dropout masks [k, batch, units], fixed over the sequence. */
+  recurrentDropout?: tf.Tensor3D;
 }
 
 /** The head's weights and a thread's labels (structured-clonable: sent to the worker). */

@@ -102,8 +102,23 @@ function makeStep(inputs: RecurrenceInputs, units: number): Step {
   const recurrentBias =
     resetAfter && inputs.bias != null ? tf.slice(inputs.bias, [1, 0], [1, k * units]) : null;
   const recurrentKernel = inputs.recurrentKernel; // [units, k*units]
+  const recurrentMasks =
+    inputs.recurrentDropout === undefined
+      ? undefined
+      : (tf.unstack(inputs.recurrentDropout) as tf.Tensor2D[]);
   return (xz, h, c) =>
-    def.stepTensors({ units, xz, h, c, recurrentKernel, recurrentBias, resetAfter, act, rec });
+    def.stepTensors({
+      units,
+      xz,
+      h,
+      c,
+      recurrentKernel,
+      recurrentBias,
+      resetAfter,
+      ...(recurrentMasks === undefined ? {} : { recurrentMasks }),
+      act,
+      rec,
+    });
 }
 
 /**
@@ -114,6 +129,33 @@ export const referenceRecurrence: RecurrenceKernel = (inputs): RecurrenceOutputs
   const [sequence, h, c] = tf.tidy(() => run(inputs));
   return c == null ? { sequence, h } : { sequence, h, c };
 };
+
+/**
+ * x K for every step [batch*time, k*units]; with per-gate input dropout masks, gate g's block
+ * reads x * inputDropout[g] (the mask of each sequence, the same at every step).
+ */
+function inputProduct(
+  inputs: RecurrenceInputs,
+  batch: number,
+  time: number,
+  features: number,
+  k: number,
+): tf.Tensor2D {
+  const flat = (x: tf.Tensor) => tf.reshape(x, [batch * time, features]) as tf.Tensor2D;
+  const masks = inputs.inputDropout;
+  if (masks === undefined) return tf.matMul(flat(inputs.x), inputs.kernel);
+  const n = inputs.kernel.shape[1] / k;
+  return tf.concat(
+    Array.from({ length: k }, (_, g) => {
+      const m = tf.reshape(tf.slice(masks, [g, 0, 0], [1, batch, features]), [batch, 1, features]);
+      return tf.matMul(
+        flat(tf.mul(inputs.x, m)),
+        tf.slice(inputs.kernel, [0, g * n], [features, n]),
+      );
+    }),
+    1,
+  ) as tf.Tensor2D;
+}
 
 /** [sequence [batch, time, units], h [batch, units], c [batch, units] (lstm only)] */
 function run(inputs: RecurrenceInputs): [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D?] {
@@ -128,7 +170,7 @@ function run(inputs: RecurrenceInputs): [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D?]
   const hasC = cellOf(inputs.cell).layout.states.length === 2;
   const { bias } = inputs;
   // [batch*time, k*units]
-  let proj: tf.Tensor = tf.matMul(tf.reshape(inputs.x, [batch * time, features]), inputs.kernel);
+  let proj: tf.Tensor = inputProduct(inputs, batch, time, features, k);
   if (bias != null) {
     const inputBias =
       bias.rank === 2 ? tf.reshape(tf.slice(bias, [0, 0], [1, k * units]), [k * units]) : bias;

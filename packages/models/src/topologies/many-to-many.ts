@@ -58,7 +58,11 @@ export function manyToMany(args: ManyToManyArgs): ManyToManyModel {
     1,
     'the output needs at least one class, e.g. classes: vocab.size',
   );
-  const { input, x, layer } = sequenceInput(args.input, args.seqLength ?? null, 'tokens');
+  const { input, maskInput, x, layer } = sequenceInput(
+    args.input,
+    args.seqLength ?? null,
+    'tokens',
+  );
   const stack = recurrentStack(x, {
     ...o,
     bidirectional: args.bidirectional ?? false,
@@ -68,7 +72,11 @@ export function manyToMany(args: ManyToManyArgs): ManyToManyModel {
   });
   const logits = tfl.layers.dense({ units: args.classes, name: 'logits' }); // per step, last axis
   const y = logits.apply(stack.output) as tfl.SymbolicTensor; // [batch, time, classes]
-  const model = tfl.model({ inputs: input, outputs: y, name: 'many_to_many' });
+  const model = tfl.model({
+    inputs: maskInput === null ? input : [input, maskInput],
+    outputs: y,
+    name: 'many_to_many',
+  });
   initializeWeights(model, o.seed);
   return { model, embedding: layer, recurrent: stack.layers, logits };
 }

@@ -66,7 +66,7 @@ export function manyToOne(args: ManyToOneArgs): ManyToOneModel {
       `head.type must be one of ${HEAD_TYPES.map((h) => `'${h}'`).join(', ')}, got ${JSON.stringify(head?.type)}: e.g. head: { type: 'classes', classes: 3 }`,
     );
   }
-  const { input, x } = sequenceInput(args.input, args.seqLength ?? null, 'tokens');
+  const { input, maskInput, x } = sequenceInput(args.input, args.seqLength ?? null, 'tokens');
   const stack = recurrentStack(x, {
     ...o,
     bidirectional: args.bidirectional ?? false,
@@ -90,7 +90,11 @@ export function manyToOne(args: ManyToOneArgs): ManyToOneModel {
   } else if (head.type === 'binary') {
     y = tfl.layers.dense({ units: 1, name: 'logits' }).apply(y) as tfl.SymbolicTensor;
   }
-  const model = tfl.model({ inputs: input, outputs: y, name: 'many_to_one' });
+  const model = tfl.model({
+    inputs: maskInput === null ? input : [input, maskInput],
+    outputs: y,
+    name: 'many_to_one',
+  });
   initializeWeights(model, o.seed);
   return { model, recurrent: stack.layers };
 }

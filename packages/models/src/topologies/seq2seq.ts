@@ -43,7 +43,7 @@ import type { CellType } from '../cells/index.js';
 import { checkInt } from '../errors.js';
 import { type AttentionType, attentionLayer, PaddingMask } from '../layers/attention.js';
 import { initializeWeights } from '../layers/init-weights.js';
-import { type InputSpec, masksZero, sequenceInput } from '../layers/inputs.js';
+import { type InputSpec, masksZero, noMaskInput, sequenceInput } from '../layers/inputs.js';
 import type { RecurrentModel } from './many-to-many.js';
 import { seq2seqDense } from './seq2seq-head.js';
 import {
@@ -159,6 +159,8 @@ export function seq2seq(args: Seq2SeqArgs): Seq2SeqModel {
   checkInt('attentionUnits', attentionUnits, 1, 'give the width of the additive score, e.g. 32');
   const attention = attentionLayer(attentionType, attentionUnits);
 
+  noMaskInput(args.source, 'seq2seq');
+  noMaskInput(args.target, 'seq2seq');
   const src = sequenceInput(args.source, args.sourceLength ?? null, 'source');
   const tgt = sequenceInput(args.target, args.targetLength ?? null, 'target');
   const enc = recurrentStack(src.x, {

@@ -29,8 +29,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { DEFAULT_RESET_AFTER } from '../cells/gru.js';
 import { CELL_TYPES, type CellType, cellOf } from '../cells/index.js';
-import { checkInt, ModelsError } from '../errors.js';
+import { checkInt, checkRate, ModelsError } from '../errors.js';
 import { recurrentLayer } from '../layers/recurrent-layer.js';
+import { subSeed } from '../random.js';
 
 /** Default recurrent cell of every builder. */
 export const DEFAULT_CELL: CellType = 'lstm';
@@ -51,6 +52,16 @@ export interface CommonArgs {
   layers?: number;
   /** Dropout rate in [0, 1) on the outputs of every recurrent layer but the last, in training. Default 0. */
   dropout?: number;
+  /**
+   * Fraction of each recurrent layer's input x_t dropped in training (Keras's per-layer
+   * `dropout`: one mask per sequence), in [0, 1). Default 0.
+   */
+  inputDropout?: number;
+  /**
+   * Fraction of h_{t-1} dropped in each recurrent layer's recurrent products in training (Keras's
+   * `recurrent_dropout`: one mask per sequence and gate), in [0, 1). Default 0.
+   */
+  recurrentDropout?: number;
   /** Seed of the weight initialisation: the same seed gives the same weights on every backend. Default 0. */
   seed?: number;
   /**
@@ -68,6 +79,8 @@ export interface CommonOptions {
   dropout: number;
   seed: number;
   resetAfter: boolean;
+  inputDropout: number;
+  recurrentDropout: number;
 }
 
 /** Checks the common options; throws `BAD_OPTION` with the valid choices. */
@@ -93,7 +106,20 @@ export function commonOptions(args: CommonArgs): CommonOptions {
       `resetAfter must be true or false, got ${JSON.stringify(resetAfter)}: e.g. resetAfter: false for stock tfjs's GRU`,
     );
   }
-  return { cell, units: args.units, layers, dropout, seed, resetAfter };
+  const inputDropout = args.inputDropout ?? 0;
+  checkRate('inputDropout', inputDropout, 'the fraction of x_t dropped in training, e.g. 0.2');
+  const recurrentDropout = args.recurrentDropout ?? 0;
+  checkRate('recurrentDropout', recurrentDropout, 'the fraction of h_{t-1} dropped, e.g. 0.2');
+  return {
+    cell,
+    units: args.units,
+    layers,
+    dropout,
+    seed,
+    resetAfter,
+    inputDropout,
+    recurrentDropout,
+  };
 }
 
 /** Throws `BAD_OPTION` unless `cell` is one of `CELL_TYPES`. */
@@ -174,6 +200,12 @@ export interface StackArgs {
   name: string;
   /** GRU only (see {@link CommonArgs.resetAfter}). Default true. */
   resetAfter?: boolean;
+  /** See {@link CommonArgs.inputDropout}. Default 0. */
+  inputDropout?: number;
+  /** See {@link CommonArgs.recurrentDropout}. Default 0. */
+  recurrentDropout?: number;
+  /** Seed of the layers' dropout masks (each layer derives its own). Default 0. */
+  seed?: number;
 }
 
 export interface Stack {
@@ -212,6 +244,11 @@ export function recurrentStack(x: tfl.SymbolicTensor, a: StackArgs): Stack {
         ...(a.resetAfter === undefined ? {} : { resetAfter: a.resetAfter }),
         // padded steps of a bidirectional sequence are 0, as in Keras's Bidirectional
         ...(a.bidirectional && returnSequences ? { zeroOutputForMask: true } : {}),
+        ...(a.inputDropout ? { dropout: a.inputDropout } : {}),
+        ...(a.recurrentDropout ? { recurrentDropout: a.recurrentDropout } : {}),
+        ...(a.inputDropout || a.recurrentDropout
+          ? { seed: subSeed(a.seed ?? 0, 2 * l + (goBackwards ? 1 : 0)) }
+          : {}),
       });
       const init = a.initialState?.[l - 1];
       const out = layer.apply(y, init ? { initialState: init } : undefined);

@@ -29,7 +29,7 @@ export async function generate(
   flags: Record<string, unknown>,
   io: Io,
 ): Promise<void> {
-  const prime = stringFlag('prime', flags['prime']) ?? '\n';
+  const primeFlag = stringFlag('prime', flags['prime']);
   const length = intFlag('length', flags['length'], 0) ?? DEFAULT_GENERATE_LENGTH;
   const temperature = numberFlag('temperature', flags['temperature'], 1e-6, 100);
   const topK = intFlag('top-k', flags['topK'], 1);
@@ -66,14 +66,21 @@ export async function generate(
       );
     }
     const lm = task as TextGenerator;
+    const words = lm.options.unit === 'word';
+    // a word model starts from its most frequent word by default (a newline is no word)
+    const prime = primeFlag ?? (words ? lm.vocab.tokenOf(lm.vocab.specials.length)! : '\n');
     const ids = lm.vocab.encode(prime);
     if (ids.length === 0) {
       throw new CliError(
-        `--prime ${JSON.stringify(prime)} has no character the model knows: use characters of its training text`,
+        `--prime ${JSON.stringify(prime)} has no ${words ? 'word' : 'character'} the model knows: use ${words ? 'words' : 'characters'} of its training text`,
         2,
       );
     }
     io.write(prime);
+    // each token is printed as what the tokenizer's detokenize adds to the text so far (a word
+    // model's words joined by single spaces, a char model's characters as they are)
+    const all = Array.from(ids);
+    let shown = lm.vocab.decode(all, { skipSpecials: true });
     generateTokens(lm.model, {
       prompts: [ids],
       maxLength: length,
@@ -82,7 +89,12 @@ export async function generate(
       ...(topP !== undefined ? { topP } : {}),
       suppress: [lm.vocab.padId, lm.vocab.unkId].filter((i) => i !== undefined),
       seed,
-      onToken: (_row, token) => io.write(lm.vocab.decode([token], { skipSpecials: true })),
+      onToken: (_row, token) => {
+        all.push(token);
+        const text = lm.vocab.decode(all, { skipSpecials: true });
+        io.write(text.slice(shown.length));
+        shown = text;
+      },
     });
     io.write('\n');
   } finally {

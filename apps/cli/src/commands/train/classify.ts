@@ -24,5 +24,5 @@ export async function trainClassify(run: TrainRun): Promise<TrainedModel> {
   const options = { ...settings.model, validationShare: settings.valSplit, progressEvery: 1 };
   report.setEpochs(classification.defaults(input.examples, options).resolved.epochs);
   const c = await classification.train(input.examples, options, run.hooks);
-  return { save: (dir) => c.save(dir), dispose: () => c.dispose() };
+  return { save: (dir, options) => c.save(dir, options), dispose: () => c.dispose() };
 }

@@ -59,7 +59,7 @@ export async function trainForecast(run: TrainRun): Promise<TrainedModel> {
   );
   return {
     afterTraining: () => reportValidation(run, f),
-    save: (dir) => f.save(dir),
+    save: (dir, options) => f.save(dir, options),
     dispose: () => f.dispose(),
   };
 }

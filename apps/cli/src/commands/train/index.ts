@@ -22,7 +22,7 @@ import { TASK_NAMES, TASK_TABLE, type TaskName, taskNamed } from '@rnnkit/tasks/
 import { CliError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import { stringFlag } from '../../util/flags.js';
-import { FORECAST_KEYS, type TrainSettings, trainSettings } from './options.js';
+import { FORECAST_KEYS, TEXT_KEYS, type TrainSettings, trainSettings } from './options.js';
 import { checkpointDirOf, readRun, resumedOptions, shown } from './resume.js';
 
 /**
@@ -50,15 +50,20 @@ export function checkTask(name: string): TaskName {
 }
 
 /**
- * A forecasting option given to another task is a usage error, not silently ignored; `name` is
+ * A forecasting (or text) option given to another task is a usage error, not silently ignored; `name` is
  * the task as the command line gave it.
  */
-function forecastOnly(task: TaskName, name: string, settings: TrainSettings): void {
-  if (task === 'forecasting') return;
-  const given = FORECAST_KEYS.find((k) => settings.given[k] !== undefined);
-  if (given !== undefined) {
-    const flag = given.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-    throw new CliError(`--${flag} is an option of rnnkit train forecast, not of ${name}`, 2);
+function ownTaskOnly(task: TaskName, name: string, settings: TrainSettings): void {
+  for (const [owner, keys, command] of [
+    ['forecasting', FORECAST_KEYS, 'forecast'],
+    ['textGeneration', TEXT_KEYS, 'text'],
+  ] as const) {
+    if (task === owner) continue;
+    const given = keys.find((k) => settings.given[k] !== undefined);
+    if (given !== undefined) {
+      const flag = given.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      throw new CliError(`--${flag} is an option of rnnkit train ${command}, not of ${name}`, 2);
+    }
   }
 }
 
@@ -94,7 +99,7 @@ export async function checked(
     return { task, given, settings, out, checkpoint: dir, cwd: record.cwd, resume: true };
   }
   const settings = await trainSettings(flags, cwd);
-  forecastOnly(task, given, settings);
+  ownTaskOnly(task, given, settings);
   const out = resolve(cwd, settings.out);
   const checkpoint = checkpointDirOf(out);
   if (!flags['force']) {

@@ -47,7 +47,7 @@ export async function trainNames(run: TrainRun): Promise<TrainedModel> {
         { type: 'validation', metrics: m },
       );
     },
-    save: (dir) => g.save(dir),
+    save: (dir, options) => g.save(dir, options),
     dispose: () => g.dispose(),
   };
 }

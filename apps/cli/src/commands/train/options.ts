@@ -43,12 +43,22 @@ export const CONFIG_KEYS = [
   'transform',
   'rangeMargin',
   'holdOut',
+  'unit',
+  'maxVocab',
+  'weights',
 ] as const;
 
 /** The flags only `rnnkit train forecast` reads (another task given one is a usage error). */
 export const FORECAST_KEYS = ['season', 'horizon', 'transform', 'rangeMargin', 'holdOut'] as const;
 /** `@rnnkit/tasks`'s TRANSFORMS (a test keeps them equal): importing it would load tfjs. */
 export const TRANSFORMS = ['difference', 'seasonal', 'none'] as const;
+
+/** The flags only `rnnkit train text` reads. */
+export const TEXT_KEYS = ['unit', 'maxVocab'] as const;
+/** `@rnnkit/tasks`'s TEXT_UNITS (a test keeps them equal): importing it would load tfjs. */
+export const TEXT_UNITS = ['char', 'word'] as const;
+/** `@rnnkit/models`'s WEIGHTS_DTYPES (a test keeps them equal): importing it would load tfjs. */
+export const WEIGHTS_DTYPES = ['float32', 'float16', 'int8'] as const;
 
 /** `@rnnkit/models`'s CELL_TYPES (a test keeps them equal): importing it would load tfjs. */
 export const CELLS: readonly CellType[] = ['rnn', 'lstm', 'gru'];
@@ -102,6 +112,10 @@ export interface TrainSettings {
   };
   /** Forecast only: the last this many values are left out of training (for rnnkit eval). */
   holdOut: number | undefined;
+  /** Text only: the task's options of the same names. */
+  text: { unit?: (typeof TEXT_UNITS)[number]; maxVocab?: number };
+  /** How the saved model stores its weights (default float32). */
+  weights: (typeof WEIGHTS_DTYPES)[number] | undefined;
 }
 
 /** `--config`: a JSON file, or the JSON object itself (`--config '{"horizon":5}'`). */
@@ -191,6 +205,11 @@ export async function trainSettings(
     model: definedOnly(model),
     forecast: definedOnly(forecast),
     holdOut: intFlag('hold-out', given.holdOut, 1),
+    text: definedOnly({
+      unit: choiceFlag('unit', given.unit, TEXT_UNITS),
+      maxVocab: intFlag('max-vocab', given.maxVocab, 3),
+    }),
+    weights: choiceFlag('weights', given.weights, WEIGHTS_DTYPES),
   };
 }
 

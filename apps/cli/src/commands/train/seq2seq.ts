@@ -58,7 +58,7 @@ export async function trainSeq2seq(run: TrainRun): Promise<TrainedModel> {
         { type: 'validation', metrics: m },
       );
     },
-    save: (dir) => s.save(dir),
+    save: (dir, options) => s.save(dir, options),
     dispose: () => s.dispose(),
   };
 }

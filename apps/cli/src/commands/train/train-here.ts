@@ -89,7 +89,7 @@ export async function trainHere(
     const warn = console.warn;
     console.warn = () => {};
     try {
-      await model.save(out);
+      await model.save(out, settings.weights ? { weights: settings.weights } : {});
     } finally {
       console.warn = warn;
     }
