@@ -60,6 +60,11 @@ export interface RecurrentLayerArgs {
   recurrentActivation?: 'sigmoid' | 'hardSigmoid';
   /** Add the bias b. Default true. */
   useBias?: boolean;
+  /**
+   * With returnSequences and a mask, output 0 at masked steps instead of repeating the previous
+   * output (Keras's `zero_output_for_mask`, which Keras's Bidirectional forces on). Default false.
+   */
+  zeroOutputForMask?: boolean;
   /** [time, features] of the input when this is the first layer; time may be null (any length). */
   inputShape?: [number | null, number];
   /** Layer name, unique within the model. */
@@ -85,6 +90,7 @@ export function recurrentLayer(args: RecurrentLayerArgs): RecurrentLayer {
     kernelInitializer: 'zeros' as const,
     recurrentInitializer: 'zeros' as const,
     ...(args.inputShape ? { inputShape: args.inputShape } : {}),
+    ...(args.zeroOutputForMask ? { zeroOutputForMask: true } : {}),
   };
   const recurrentActivation = args.recurrentActivation ?? DEFAULT_RECURRENT_ACTIVATION;
   switch (args.cell) {

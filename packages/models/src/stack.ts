@@ -205,6 +205,8 @@ export function recurrentStack(x: tfl.SymbolicTensor, a: StackArgs): Stack {
         goBackwards,
         name: goBackwards ? `${name}_backward` : name,
         ...(a.resetAfter === undefined ? {} : { resetAfter: a.resetAfter }),
+        // padded steps of a bidirectional sequence are 0, as in Keras's Bidirectional
+        ...(a.bidirectional && returnSequences ? { zeroOutputForMask: true } : {}),
       });
       const init = a.initialState?.[l - 1];
       const out = layer.apply(y, init ? { initialState: init } : undefined);

@@ -54,10 +54,20 @@ interface CellFields {
   resetAfter?: boolean;
 }
 
+/** An option of all three layers that tfjs-layers lacks. */
+interface MaskOutputArgs {
+  /**
+   * Keras's `zero_output_for_mask`: with returnSequences and a mask, masked steps output 0
+   * instead of repeating the previous output (Keras forces it on inside `Bidirectional`).
+   * Default false.
+   */
+  zeroOutputForMask?: boolean;
+}
+
 /** Options shared by the three layers: tfjs-layers' own, minus `cell`. */
-export type SimpleRNNArgs = Omit<tfl.SimpleRNNLayerArgs, 'cell'>;
-export type LSTMArgs = Omit<tfl.LSTMLayerArgs, 'cell'>;
-export interface GRUArgs extends Omit<tfl.GRULayerArgs, 'cell'> {
+export type SimpleRNNArgs = Omit<tfl.SimpleRNNLayerArgs, 'cell'> & MaskOutputArgs;
+export type LSTMArgs = Omit<tfl.LSTMLayerArgs, 'cell'> & MaskOutputArgs;
+export interface GRUArgs extends Omit<tfl.GRULayerArgs, 'cell'>, MaskOutputArgs {
   /**
    * Apply the reset gate after the recurrent matMul, with separate input and recurrent biases
    * (bias [2, 3*units]): Keras 2/3's default and cuDNN's/PyTorch's GRU. False is Keras 1's and
@@ -187,6 +197,14 @@ function fastOrthogonal(original: InitializerLike): InitializerLike {
 
 /** The base of rnnkit's recurrent layers: tfjs's `RNN` with the time loop of `runRecurrence`. */
 export abstract class RecurrentLayer extends tfl.RNN {
+  /** See `MaskOutputArgs.zeroOutputForMask`. */
+  readonly zeroOutputForMask: boolean;
+
+  constructor(args: tfl.RNNLayerArgs & MaskOutputArgs) {
+    super(args);
+    this.zeroOutputForMask = args.zeroOutputForMask ?? false;
+  }
+
   /** Builds the weights as stock does, with an `Orthogonal` recurrent kernel made in JS. */
   override build(inputShape: Shape | Shape[]): void {
     ensureWasmSegmentSum(); // so an Embedding before this layer trains on wasm too
@@ -297,9 +315,20 @@ export abstract class RecurrentLayer extends tfl.RNN {
       });
       const states = out.c ? [out.h, out.c] : [out.h];
       if (this.stateful) this.resetStates(states, training);
-      const output = this.returnSequences ? out.sequence : out.h;
+      let output = this.returnSequences ? out.sequence : out.h;
+      if (this.zeroOutputForMask && this.returnSequences && mask0 != null) {
+        // the sequence is in processing order: a go_backwards layer's mask reversed
+        const m = tf.reshape(tf.cast(mask0, 'float32'), [batch, x.shape[1], 1]);
+        output = tf.mul(output, this.goBackwards ? tf.reverse(m, 1) : m);
+      }
       return this.returnState ? [output, ...states] : output;
     });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    const config = super.getConfig();
+    // written only when set, so the saved configs of other models stay as they were
+    return this.zeroOutputForMask ? { ...config, zeroOutputForMask: true } : config;
   }
 
   /** Stock layers are rebuilt from their flat config (no nested `cell`). */
