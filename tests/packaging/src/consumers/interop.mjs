@@ -1,12 +1,15 @@
-// @rnnkit/interop: a GRU model out to PyTorch's files and back with the same outputs, and out to
-// ONNX (full and step models) with its metadata read back from the bytes. No Python, no runtime.
+// @rnnkit/interop: a GRU model out to PyTorch's files and to a Keras 3 .keras (HDF5 weights through
+// h5wasm's WebAssembly, as installed) and back with the same outputs, and out to ONNX (full and
+// step models) with its metadata read back from the bytes. No Python, no ONNX runtime.
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import {
   exportOnnx,
   exportTorch,
+  importKeras,
   importTorch,
+  kerasBytes,
   onnxMetadata,
   readOnnxMetadata,
   readSafetensors,
@@ -59,6 +62,11 @@ assert.ok(
   'the imported weights are the ones in the file',
 );
 
+const keras = await kerasBytes(model);
+const fromKeras = await importKeras({ bytes: keras, name: 'model.keras' });
+const kerasOut = Array.from(fromKeras.model.predict(x).dataSync());
+assert.deepEqual(kerasOut, before, 'importKeras(kerasBytes(model)) predicts exactly the same');
+
 const bytes = exportOnnx(model, { metadata: onnxMetadata(meta) });
 assert.ok(bytes instanceof Uint8Array && bytes.length > 100);
 const read = readOnnxMetadata(bytes);
@@ -68,5 +76,5 @@ const step = exportOnnx(model, { step: true });
 assert.ok(step.length > 100);
 assert.throws(() => readOnnxMetadata(Uint8Array.of(0xff, 0xff, 0xff)), { name: 'InteropError' });
 console.log(
-  `interop ok: torch round trip [${after.map((v) => v.toFixed(4)).join(', ')}] (${names.length} tensors), onnx ${bytes.length} bytes (step ${step.length}), metadata ${Object.keys(read).sort().join(', ')}`,
+  `interop ok: torch round trip [${after.map((v) => v.toFixed(4)).join(', ')}] (${names.length} tensors), keras ${keras.length} bytes round trip, onnx ${bytes.length} bytes (step ${step.length}), metadata ${Object.keys(read).sort().join(', ')}`,
 );
