@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { referenceRecurrence } from '../kernels/reference.js';
+import { referenceRecurrence } from '../recurrence/reference.js';
 import { GRU, LSTM, SimpleRNN } from './recurrent.js';
 import {
   BACKENDS,

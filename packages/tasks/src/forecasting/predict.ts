@@ -13,6 +13,7 @@
 import { type LoadedModel, type ManyToOneArgs, save } from '@rnnkit/models';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { artifactOptions, type TaskSaveOptions } from '../common.js';
 import { checkInt, TaskError } from '../errors.js';
 import {
   DEFAULT_RANGE_MARGIN,
@@ -84,7 +85,7 @@ export interface Forecaster {
    * and never below 0 when none of those values is.
    */
   bounds(history?: readonly number[]): [number, number];
-  save(dir: string): Promise<void>;
+  save(dir: string, options?: TaskSaveOptions): Promise<void>;
   dispose(): void;
 }
 
@@ -293,15 +294,20 @@ export function forecaster(
       task.metrics = { ...task.metrics, ...m, steps };
       return m;
     },
-    async save(dir) {
-      await save(model, dir, {
-        task: FORECASTING,
-        topology: {
-          builder: 'manyToOne',
-          args: builderArgs(o, F) as unknown as Record<string, unknown>,
+    async save(dir, saveOptions = {}) {
+      await save(
+        model,
+        dir,
+        {
+          task: FORECASTING,
+          topology: {
+            builder: 'manyToOne',
+            args: builderArgs(o, F) as unknown as Record<string, unknown>,
+          },
+          training: { config: { ...o, series: { ...seriesState } }, metrics: task.metrics },
         },
-        training: { config: { ...o, series: { ...seriesState } }, metrics: task.metrics },
-      });
+        artifactOptions(saveOptions),
+      );
     },
     dispose() {
       model.dispose();

@@ -47,7 +47,7 @@ export async function exportModel(
       throw new CliError(`--data is for --format torch (its train.py), not ${format.name}`, 2);
     }
     const data = withData
-      ? await (await import('./torch-data.js')).torchTrainingData(loaded, flags, io.cwd)
+      ? await (await import('./torch-data.js')).torchTrainingData(loaded, flags, io)
       : undefined;
     const target = resolve(io.cwd, out);
     const written = await format.exportTo(loaded, target, {

@@ -15,25 +15,32 @@ import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { lineChart } from '@rnnkit/demo';
 import type { Forecaster } from '@rnnkit/tasks';
+import type { BackendChoice } from '../../backend.js';
 import { CliError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { intFlag, stringFlag } from '../../util/flags.js';
 import { formatValue } from '../../util/format.js';
 import { loadModelFolder } from '../../util/load-task.js';
 import { readSeriesInput, type SeriesInput } from '../train/input.js';
 
-export async function forecast(
-  model: string,
-  flags: Record<string, unknown>,
-  io: Io,
-): Promise<void> {
-  const steps = intFlag('steps', flags['steps'], 1) ?? 12;
-  const data = stringFlag('data', flags['data']);
-  const plot = stringFlag('plot', flags['plot']);
+/** The flags of `rnnkit forecast`, checked by their parsers (cli.ts). */
+export interface ForecastFlags {
+  steps?: number;
+  /** CSV of values to start from; `-` for standard input. */
+  data?: string;
+  column?: string;
+  target?: string;
+  plot?: string;
+  json?: boolean;
+  backend?: BackendChoice;
+}
+
+export async function forecast(model: string, flags: ForecastFlags, io: Io): Promise<void> {
+  const steps = flags.steps ?? 12;
+  const { data, plot } = flags;
   // before any work: a plot that cannot be written fails at once
   if (plot !== undefined) await checkFolder(resolve(io.cwd, plot));
-  const task = await loadModelFolder(model, io.cwd);
+  const { task, backend } = await loadModelFolder(model, io, flags.backend);
   try {
     if (task.task !== 'forecasting') {
       throw new CliError(
@@ -49,18 +56,19 @@ export async function forecast(
             {
               data,
               dataset: undefined,
-              column: stringFlag('column', flags['column']),
-              target: stringFlag('target', flags['target']),
+              column: flags.column,
+              target: flags.target,
               textField: undefined,
               labelField: undefined,
             },
-            io.cwd,
+            io,
           );
     const values = f.forecast(
       steps,
       history ? { history: { values: history.values, covariates: history.covariates } } : undefined,
     );
-    if (flags['json']) io.out(JSON.stringify({ forecast: Array.from(values) }));
+    io.err(`${backend.line}\n`); // once computed: a mistake in --data stays one line
+    if (flags.json) io.out(JSON.stringify({ forecast: Array.from(values) }));
     else for (const v of values) io.out(formatValue(v));
     if (plot !== undefined) {
       const path = resolve(io.cwd, plot);

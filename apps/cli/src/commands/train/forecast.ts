@@ -12,7 +12,7 @@ import type { TrainedModel, TrainRun } from './run.js';
 
 export async function trainForecast(run: TrainRun): Promise<TrainedModel> {
   const { settings, report } = run;
-  const input = await readSeriesInput(settings, run.cwd);
+  const input = await readSeriesInput(settings, run);
   const holdOut = settings.holdOut ?? 0;
   if (holdOut >= input.values.length) {
     throw new CliError(
@@ -59,7 +59,7 @@ export async function trainForecast(run: TrainRun): Promise<TrainedModel> {
   );
   return {
     afterTraining: () => reportValidation(run, f),
-    save: (dir) => f.save(dir),
+    save: (dir, options) => f.save(dir, options),
     dispose: () => f.dispose(),
   };
 }

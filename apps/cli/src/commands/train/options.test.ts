@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CELL_TYPES } from '@rnnkit/models';
-import { TRANSFORMS as TASK_TRANSFORMS } from '@rnnkit/tasks';
+import { CELL_TYPES, WEIGHTS_DTYPES as MODEL_WEIGHTS } from '@rnnkit/models';
+import { TRANSFORMS as TASK_TRANSFORMS, TEXT_UNITS as TASK_UNITS } from '@rnnkit/tasks';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CELLS, TRANSFORMS, trainSettings } from './options.js';
+import { CELLS, TEXT_UNITS, TRANSFORMS, trainSettings, WEIGHTS_DTYPES } from './options.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnnkit-options-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -13,6 +13,8 @@ describe('trainSettings', () => {
   it('offers the cells of @rnnkit/models', () => {
     expect([...CELLS]).toEqual([...CELL_TYPES]);
     expect([...TRANSFORMS]).toEqual([...TASK_TRANSFORMS]);
+    expect([...TEXT_UNITS]).toEqual([...TASK_UNITS]);
+    expect([...WEIGHTS_DTYPES]).toEqual([...MODEL_WEIGHTS]);
   });
 
   it('takes the forecasting options from flags and from inline JSON --config', async () => {
@@ -50,9 +52,9 @@ describe('trainSettings', () => {
   });
 
   it('rejects unknown config keys, listing the known ones', async () => {
-    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ data: 'a.txt', unit: 8 }));
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ data: 'a.txt', units2: 8 }));
     await expect(trainSettings({ config: 'bad.json' }, dir)).rejects.toThrow(
-      /unknown key "unit": the keys are data, dataset, column/,
+      /unknown key "units2": the keys are data, dataset, column/,
     );
   });
 });
