@@ -27,9 +27,15 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Every publishable package, in dependency order (a package's dependencies come before it). */
-export const LIBRARIES = ['vocab', 'windowing', 'models', 'training', 'datasets', 'tasks'].map(
-  (name) => ({ name, npmName: `@rnnkit/${name}`, dir: join(ROOT, 'packages', name) }),
-);
+export const LIBRARIES = [
+  'vocab',
+  'windowing',
+  'models',
+  'training',
+  'datasets',
+  'tasks',
+  'interop',
+].map((name) => ({ name, npmName: `@rnnkit/${name}`, dir: join(ROOT, 'packages', name) }));
 
 /** The tfjs version every library is tested with (their peer range is ~4.22.0). */
 export const TFJS_VERSION = '4.22.0';
@@ -150,7 +156,9 @@ export async function npmInstall(dir, dependencies, tarballs, env = plainEnv()) 
 
 /**
  * Bytes of every file under `dir` (apparent sizes, symlinks not followed), like `du -sb`;
- * `skip` names folders not to enter (a package's nested `node_modules`, counted on its own).
+ * `skip` names a folder directly in `dir` not to enter (a package's own `node_modules`, whose
+ * packages the lockfile lists and are counted on their own). A folder of that name deeper down
+ * is counted: npm does not list it (protobufjs ships `cli/node_modules` inside its tarball).
  *
  * @param {string} dir
  * @param {string} [skip]
@@ -160,7 +168,7 @@ export function treeBytes(dir, skip) {
   let total = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) total += entry.name === skip ? 0 : treeBytes(path, skip);
+    if (entry.isDirectory()) total += entry.name === skip ? 0 : treeBytes(path);
     else if (entry.isFile()) total += statSync(path).size;
   }
   return total;

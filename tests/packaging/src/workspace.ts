@@ -5,7 +5,7 @@
  * @example
  * ```ts
  * import { LIBRARIES, run } from './workspace.js';
- * LIBRARIES.map((l) => l.name); // ['vocab', 'windowing', 'models', 'training', 'datasets', 'tasks']
+ * LIBRARIES.map((l) => l.name); // ['vocab', 'windowing', 'models', 'training', 'datasets', 'tasks', 'interop']
  * run('node', ['--version']).stdout; // 'v20.20.2\n'
  * ```
  */
