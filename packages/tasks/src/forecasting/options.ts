@@ -21,6 +21,13 @@ import {
   resolveCommon,
 } from '../common.js';
 import { checkChoice, checkInt, checkRange } from '../errors.js';
+import {
+  checkQuantiles,
+  DEFAULT_QUANTILES,
+  DEFAULT_SAMPLES,
+  INTERVALS,
+  type IntervalsKind,
+} from './intervals.js';
 
 export const FORECASTING = 'forecasting';
 
@@ -28,6 +35,15 @@ export const FORECASTING = 'forecasting';
 export type SeriesData =
   | ArrayLike<number>
   | { values: ArrayLike<number>; covariates?: readonly ArrayLike<number>[] };
+
+/**
+ * Many series for one global model: a list of series (ids '0', '1', ... unless given), or series
+ * by id. Each is scaled by itself; windows are drawn across all of them.
+ */
+export type ManySeries =
+  | readonly ArrayLike<number>[]
+  | { series: readonly ArrayLike<number>[]; ids?: readonly string[] }
+  | Readonly<Record<string, ArrayLike<number>>>;
 
 export const TRANSFORMS = ['difference', 'seasonal', 'none'] as const;
 
@@ -54,6 +70,21 @@ export interface ForecastingOptions extends CommonTaskOptions {
    * 0 when no value seen was. Default 0.25: a recursive forecast cannot drift without bound.
    */
   rangeMargin?: number;
+  /**
+   * Forecast intervals: 'quantile' learns the `quantiles` (pinball loss, one head), 'gaussian' a
+   * mean and a scale (negative log-likelihood); 'none' (the default) a point (squared error).
+   */
+  intervals?: IntervalsKind;
+  /** Quantiles learnt and reported, rising, in (0, 1). Default [0.1, 0.5, 0.9]: an 80% band. */
+  quantiles?: readonly number[];
+  /** Sampled paths a band past the horizon is drawn from (seeded by `seed`). Default 200. */
+  samples?: number;
+  /**
+   * Many series: a learned embedding of each series' id (a one-hot id input, which the first
+   * layer's kernel maps to a learned vector). Default false: the series share one model that
+   * tells them apart only by their recent values. A series forecast without an id gets none.
+   */
+  seriesEmbedding?: boolean;
 }
 
 /** Defaults by series length: from FORECAST_LARGE_STEPS steps `large`, from MEDIUM `medium`. */
@@ -78,6 +109,10 @@ export interface ForecastingResolved extends ResolvedCommon {
   validationShare: number;
   patience: number;
   rangeMargin: number;
+  intervals: IntervalsKind;
+  quantiles: number[];
+  samples: number;
+  seriesEmbedding: boolean;
 }
 
 export const OPTION_NAMES = [
@@ -89,6 +124,10 @@ export const OPTION_NAMES = [
   'validationShare',
   'patience',
   'rangeMargin',
+  'intervals',
+  'quantiles',
+  'samples',
+  'seriesEmbedding',
 ];
 
 /** Options with defaults for a series of `n` steps, and the one-line reason. */
@@ -130,6 +169,10 @@ export function forecastingDefaults(
       1e6,
       'rangeMargin: 0.25',
     ),
+    intervals: checkChoice('intervals', options.intervals ?? 'none', INTERVALS),
+    quantiles: checkQuantiles(options.quantiles ?? [...DEFAULT_QUANTILES]),
+    samples: checkInt('samples', options.samples ?? DEFAULT_SAMPLES, 2, 'samples: 200'),
+    seriesEmbedding: !!options.seriesEmbedding,
   };
   const line = defaultsLine(
     'forecast',
