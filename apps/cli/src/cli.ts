@@ -69,6 +69,19 @@ export async function run(argv: string[], io: Io): Promise<void> {
       "forecast: forecasts stay within the series' range widened by this share of it (default 0.25)",
     )
     .option('--hold-out <n>', 'forecast: leave the last n values out of training (for rnnkit eval)')
+    .option(
+      '--intervals <kind>',
+      'forecast: learn a band: quantile (pinball loss over --quantiles) or gaussian (mean and scale); default none',
+    )
+    .option(
+      '--quantiles <list>',
+      'forecast: the quantiles learnt (default 0.1,0.5,0.9: an 80% band)',
+    )
+    .option(
+      '--id-column <name>',
+      "forecast: a long CSV of many series: the column naming each row's series (one global model)",
+    )
+    .option('--series-embedding', 'forecast (--id-column): learn an embedding of each series id')
     .option('--config <file|json>', 'JSON file of options, or the JSON itself (flags override it)')
     .option('--force', 'Overwrite the --out folder (and its .checkpoint) when it exists')
     .option(
@@ -91,6 +104,9 @@ export async function run(argv: string[], io: Io): Promise<void> {
     .example('rnnkit train seq2seq --data pairs.tsv --seq-length 20')
     .example('rnnkit train forecast --data sales.csv --column sales --seq-length 12')
     .example('rnnkit train forecast --data weather.csv --column temp,wind --target temp')
+    .example(
+      'rnnkit train forecast --data stores.csv --id-column store --column sales --season 12 --intervals quantile',
+    )
     .example(
       'rnnkit train forecast --dataset co2 --season 12 --hold-out 120 --config \'{"horizon":1}\'',
     )
@@ -138,10 +154,12 @@ export async function run(argv: string[], io: Io): Promise<void> {
     .option('--data <file>', 'CSV of values to start from (default: the tail the model keeps)')
     .option('--column <names>', 'CSV: the series column, or the input columns (with --target)')
     .option('--target <name>', 'CSV: the column the model predicts')
-    .option('--plot <file>', 'Write the history and the forecast as an SVG chart')
+    .option('--plot <file>', 'Write the history and the forecast (and its band) as an SVG chart')
+    .option('--id <id>', 'A global model: the series to continue, by id')
     .option('--json', 'Print one JSON object')
     .example('rnnkit forecast out/co2 --steps 24 --plot co2.svg')
     .example('rnnkit forecast out/sales --data recent.csv --column sales --steps 6')
+    .example('rnnkit forecast out/stores --id store-7 --steps 12 --json')
     .action((model: string, options) => {
       task = import('./commands/forecast/index.js').then((m) => m.forecast(model, options, io));
     });

@@ -7,10 +7,11 @@
 import { type Forecaster, forecasting } from '@rnnkit/tasks';
 import { CliError } from '../../errors.js';
 import { formatValue } from '../../util/format.js';
-import { readSeriesInput } from './input.js';
+import { readManySeriesInput, readSeriesInput } from './input.js';
 import type { TrainedModel, TrainRun } from './run.js';
 
 export async function trainForecast(run: TrainRun): Promise<TrainedModel> {
+  if (run.settings.idColumn !== undefined) return trainGlobal(run, run.settings.idColumn);
   const { settings, report } = run;
   const input = await readSeriesInput(settings, run.cwd);
   const holdOut = settings.holdOut ?? 0;
@@ -57,6 +58,45 @@ export async function trainForecast(run: TrainRun): Promise<TrainedModel> {
     options,
     run.hooks,
   );
+  return {
+    afterTraining: () => reportValidation(run, f),
+    save: (dir) => f.save(dir),
+    dispose: () => f.dispose(),
+  };
+}
+
+/**
+ * `--id-column`: one global model over the series of a long CSV; `--hold-out n` leaves the last n
+ * values of every series out.
+ */
+async function trainGlobal(run: TrainRun, idColumn: string): Promise<TrainedModel> {
+  const { settings, report } = run;
+  const input = await readManySeriesInput(settings, idColumn, run.cwd);
+  const holdOut = settings.holdOut ?? 0;
+  const series = input.series.map((v) => v.subarray(0, Math.max(0, v.length - holdOut)));
+  const n = series.reduce((a, v) => a + v.length, 0);
+  const kept = holdOut ? `, the last ${holdOut} of each held out` : '';
+  report.note(
+    `data: ${input.source}${kept}, the last share ${settings.valSplit} of each for validation; backend ${settings.backend}`,
+    {
+      type: 'data',
+      source: input.source,
+      series: input.ids.length,
+      steps: n,
+      holdOut,
+      valSplit: settings.valSplit,
+      backend: settings.backend,
+    },
+  );
+  const options = {
+    ...settings.model,
+    ...settings.forecast,
+    validationShare: settings.valSplit,
+    progressEvery: 1,
+  };
+  report.setEpochs(forecasting.defaults(n, options).resolved.epochs);
+  report.setRateUnit('windows');
+  const f = await forecasting.train({ series, ids: input.ids }, options, run.hooks);
   return {
     afterTraining: () => reportValidation(run, f),
     save: (dir) => f.save(dir),

@@ -43,12 +43,28 @@ export const CONFIG_KEYS = [
   'transform',
   'rangeMargin',
   'holdOut',
+  'intervals',
+  'quantiles',
+  'seriesEmbedding',
+  'idColumn',
 ] as const;
 
 /** The flags only `rnnkit train forecast` reads (another task given one is a usage error). */
-export const FORECAST_KEYS = ['season', 'horizon', 'transform', 'rangeMargin', 'holdOut'] as const;
+export const FORECAST_KEYS = [
+  'season',
+  'horizon',
+  'transform',
+  'rangeMargin',
+  'holdOut',
+  'intervals',
+  'quantiles',
+  'seriesEmbedding',
+  'idColumn',
+] as const;
 /** `@rnnkit/tasks`'s TRANSFORMS (a test keeps them equal): importing it would load tfjs. */
 export const TRANSFORMS = ['difference', 'seasonal', 'none'] as const;
+/** `@rnnkit/tasks`'s INTERVALS (a test keeps them equal): importing it would load tfjs. */
+export const INTERVALS = ['none', 'quantile', 'gaussian'] as const;
 
 /** `@rnnkit/models`'s CELL_TYPES (a test keeps them equal): importing it would load tfjs. */
 export const CELLS: readonly CellType[] = ['rnn', 'lstm', 'gru'];
@@ -99,9 +115,14 @@ export interface TrainSettings {
     horizon?: number;
     transform?: (typeof TRANSFORMS)[number];
     rangeMargin?: number;
+    intervals?: (typeof INTERVALS)[number];
+    quantiles?: number[];
+    seriesEmbedding?: boolean;
   };
   /** Forecast only: the last this many values are left out of training (for rnnkit eval). */
   holdOut: number | undefined;
+  /** Forecast only: a long CSV of many series, this column naming each row's series. */
+  idColumn: string | undefined;
 }
 
 /** `--config`: a JSON file, or the JSON object itself (`--config '{"horizon":5}'`). */
@@ -163,6 +184,9 @@ export async function trainSettings(
     horizon: intFlag('horizon', given.horizon, 1),
     transform: choiceFlag('transform', given.transform, TRANSFORMS),
     rangeMargin: numberFlag('range-margin', given.rangeMargin, 0, 1e6),
+    intervals: choiceFlag('intervals', given.intervals, INTERVALS),
+    quantiles: quantilesFlag(given.quantiles),
+    seriesEmbedding: given.seriesEmbedding === undefined ? undefined : !!given.seriesEmbedding,
   };
   const data = stringFlag('data', given.data);
   const dataset = stringFlag('dataset', given.dataset);
@@ -191,7 +215,24 @@ export async function trainSettings(
     model: definedOnly(model),
     forecast: definedOnly(forecast),
     holdOut: intFlag('hold-out', given.holdOut, 1),
+    idColumn: stringFlag('id-column', given.idColumn),
   };
+}
+
+/** `--quantiles 0.1,0.5,0.9` (or a JSON list in a config): rising numbers in (0, 1). */
+function quantilesFlag(value: unknown): number[] | undefined {
+  if (value === undefined) return undefined;
+  const list = Array.isArray(value) ? value : String(value).split(',');
+  const qs = list.map((v) => Number(String(v).trim()));
+  qs.forEach((q, i) => {
+    if (!(q > 0 && q < 1) || (i > 0 && q <= qs[i - 1]!)) {
+      throw new CliError(
+        `--quantiles ${list.join(',')}: expected rising numbers strictly between 0 and 1, e.g. --quantiles 0.1,0.5,0.9`,
+        2,
+      );
+    }
+  });
+  return qs;
 }
 
 function definedOnly<T extends object>(o: T): T {
