@@ -109,6 +109,9 @@ describe('rnnkit global forecaster (--id-column)', () => {
     const fb = (JSON.parse(b.stdout) as { forecast: number[] }).forecast;
     // series b lives near 100, a near 0: each is forecast at its own level
     for (const v of fb) expect(Math.abs(v - 100)).toBeLessThan(5);
+  });
+
+  it('forecasts a new series from --data, and refuses an unknown --id or none, in one line', () => {
     const n = rnnkit('forecast', 'g', '--data', 'fresh.csv', '--steps', '3');
     expect(n.code).toBe(0);
     for (const v of n.stdout.trimEnd().split('\n').map(Number))

@@ -130,17 +130,26 @@ export const OPTION_NAMES = [
   'seriesEmbedding',
 ];
 
-/** Options with defaults for a series of `n` steps, and the one-line reason. */
+/**
+ * Options with defaults for `n` time steps, and the one-line reason. Many series (`series`: how
+ * many, and the shortest's length): the model's size and epochs follow all `n` steps, the window
+ * (`seqLength`) the shortest series, which must hold many windows of it.
+ */
 export function forecastingDefaults(
   n: number,
   options: ForecastingOptions = {},
+  series?: { count: number; shortest: number },
 ): { resolved: ForecastingResolved; line: string } {
   checkKnown(FORECASTING, options, OPTION_NAMES);
   const sized = bySize(FORECAST_DEFAULTS, n, FORECAST_LARGE_STEPS, FORECAST_MEDIUM_STEPS);
+  const window = series
+    ? bySize(FORECAST_DEFAULTS, series.shortest, FORECAST_LARGE_STEPS, FORECAST_MEDIUM_STEPS)
+        .seqLength
+    : sized.seqLength;
   const common = resolveCommon(options, sized);
   const resolved: ForecastingResolved = {
     ...common,
-    seqLength: checkInt('seqLength', options.seqLength ?? sized.seqLength, 1, 'seqLength: 24'),
+    seqLength: checkInt('seqLength', options.seqLength ?? window, 1, 'seqLength: 24'),
     horizon: checkInt('horizon', options.horizon ?? DEFAULT_HORIZON, 1, 'horizon: 12'),
     transform: checkChoice(
       'transform',
@@ -184,7 +193,7 @@ export function forecastingDefaults(
       horizon: resolved.horizon,
     },
     options,
-    describeSize(n, 'steps'),
+    `${describeSize(n, 'steps')}${series ? ` in ${series.count} series, the shortest ${series.shortest}` : ''}`,
   );
   return { resolved, line };
 }

@@ -87,6 +87,8 @@ export interface Forecaster {
   readonly tail: readonly number[];
   /** The ids of the series a global model was trained on; null for one series. */
   readonly ids: readonly string[] | null;
+  /** The tail kept of the series `id` names (a global model), as `tail` is of one series. */
+  tailOf(id: string): readonly number[];
   /** The training series' length, ends and range (for telling held-out data from training data). */
   readonly trained: TrainedSeries;
   metrics: Record<string, number>;
@@ -428,6 +430,9 @@ export function forecaster(
       max: state.max,
     },
     metrics,
+    tailOf(id) {
+      return which({ id }, 'history').h.values;
+    },
     forecast(steps, args = {}) {
       checkInt('steps', steps, 1, 'forecast(12)');
       return Float64Array.from(forecastRows(model, o, [rowFor(steps, args)], steps)[0]!);

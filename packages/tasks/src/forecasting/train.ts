@@ -45,7 +45,12 @@ export async function trainForecasting(
     throw new TaskError('BAD_DATA', 'no series given: give at least one series of numbers');
   }
   const total = all.reduce((a, s) => a + s.values.length, 0);
-  const { resolved: o, line } = forecastingDefaults(total, options);
+  const shortest = Math.min(...all.map((s) => s.values.length));
+  const { resolved: o, line } = forecastingDefaults(
+    total,
+    options,
+    ids ? { count: ids.length, shortest } : undefined,
+  );
   if (o.transform === 'seasonal' && o.season === null) {
     throw new TaskError(
       'BAD_OPTION',
