@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CELL_TYPES } from '@rnnkit/models';
-import { TRANSFORMS as TASK_TRANSFORMS } from '@rnnkit/tasks';
+import { INTERVALS as TASK_INTERVALS, TRANSFORMS as TASK_TRANSFORMS } from '@rnnkit/tasks';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CELLS, TRANSFORMS, trainSettings } from './options.js';
+import { CELLS, INTERVALS, TRANSFORMS, trainSettings } from './options.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnnkit-options-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -13,6 +13,31 @@ describe('trainSettings', () => {
   it('offers the cells of @rnnkit/models', () => {
     expect([...CELLS]).toEqual([...CELL_TYPES]);
     expect([...TRANSFORMS]).toEqual([...TASK_TRANSFORMS]);
+    expect([...INTERVALS]).toEqual([...TASK_INTERVALS]);
+  });
+
+  it('takes --intervals, --quantiles (a list or JSON), --series-embedding and --id-column', async () => {
+    const s = await trainSettings(
+      {
+        data: 's.csv',
+        intervals: 'gaussian',
+        quantiles: '0.05, 0.5,0.95',
+        seriesEmbedding: true,
+        idColumn: 'store',
+      },
+      dir,
+    );
+    expect(s.forecast).toEqual({
+      intervals: 'gaussian',
+      quantiles: [0.05, 0.5, 0.95],
+      seriesEmbedding: true,
+    });
+    expect(s.idColumn).toBe('store');
+    const c = await trainSettings({ data: 's.csv', config: '{"quantiles":[0.2,0.8]}' }, dir);
+    expect(c.forecast.quantiles).toEqual([0.2, 0.8]);
+    await expect(trainSettings({ data: 's.csv', quantiles: '0.5,0.5' }, dir)).rejects.toThrow(
+      '--quantiles 0.5,0.5: expected rising numbers strictly between 0 and 1',
+    );
   });
 
   it('takes the forecasting options from flags and from inline JSON --config', async () => {
