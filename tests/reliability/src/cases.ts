@@ -668,45 +668,6 @@ export const CASES: BadInput[] = [
     outcome: { exit: 1, out: 'o1' },
   },
   {
-    input: 'quantiles out of (0, 1): 0,0.5',
-    where: 'cli: rnnkit train forecast --quantiles',
-    run: () =>
-      rnnkit('train', 'forecast', '--data', okSeries(), '--quantiles', '0,0.5', '--out', 'oq1'),
-    outcome: { exit: 2, out: 'oq1' },
-  },
-  {
-    input: 'quantiles not rising: 0.9,0.1',
-    where: 'cli: rnnkit train forecast --quantiles',
-    run: () =>
-      rnnkit('train', 'forecast', '--data', okSeries(), '--quantiles', '0.9,0.1', '--out', 'oq2'),
-    outcome: { exit: 2, out: 'oq2' },
-  },
-  {
-    input: 'a series id the global model does not know',
-    where: 'cli: rnnkit forecast --id',
-    run: async () => {
-      const long = ['a', 'b'].flatMap((id) =>
-        Array.from({ length: 30 }, (_, i) => `${id},${i % 7}`),
-      );
-      const data = file('cli/long.csv', `id,y\n${long.join('\n')}\n`);
-      const tiny = ['--units', '2', '--epochs', '1', '--seq-length', '4', '--force'];
-      const t = await rnnkit(
-        'train',
-        'forecast',
-        '--data',
-        data,
-        '--id-column',
-        'id',
-        ...tiny,
-        '--out',
-        'og',
-      );
-      if (t.code !== 0) throw new Error(`training the global model failed: ${t.stderr}`);
-      return rnnkit('forecast', 'og', '--id', 'zz', '--steps', '2');
-    },
-    outcome: { exit: 1 },
-  },
-  {
     input: 'JSONL with a bad line',
     where: 'cli: rnnkit train classify --data',
     run: () =>
@@ -760,6 +721,45 @@ export const CASES: BadInput[] = [
         file('cli/run.json', '{"epochs": 3,'),
       ),
     outcome: { exit: 2 },
+  },
+  {
+    input: 'quantiles out of (0, 1): 0,0.5',
+    where: 'cli: rnnkit train forecast --quantiles',
+    run: () =>
+      rnnkit('train', 'forecast', '--data', okSeries(), '--quantiles', '0,0.5', '--out', 'oq1'),
+    outcome: { exit: 2, out: 'oq1' },
+  },
+  {
+    input: 'quantiles not rising: 0.9,0.1',
+    where: 'cli: rnnkit train forecast --quantiles',
+    run: () =>
+      rnnkit('train', 'forecast', '--data', okSeries(), '--quantiles', '0.9,0.1', '--out', 'oq2'),
+    outcome: { exit: 2, out: 'oq2' },
+  },
+  {
+    input: 'a series id the global model does not know',
+    where: 'cli: rnnkit forecast --id',
+    run: async () => {
+      const long = ['a', 'b'].flatMap((id) =>
+        Array.from({ length: 30 }, (_, i) => `${id},${i % 7}`),
+      );
+      const data = file('cli/long.csv', `id,y\n${long.join('\n')}\n`);
+      const tiny = ['--units', '2', '--epochs', '1', '--seq-length', '4', '--force'];
+      const t = await rnnkit(
+        'train',
+        'forecast',
+        '--data',
+        data,
+        '--id-column',
+        'id',
+        ...tiny,
+        '--out',
+        'og',
+      );
+      if (t.code !== 0) throw new Error(`training the global model failed: ${t.stderr}`);
+      return rnnkit('forecast', 'og', '--id', 'zz', '--steps', '2');
+    },
+    outcome: { exit: 1 },
   },
 ];
 
