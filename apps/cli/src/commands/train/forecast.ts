@@ -45,6 +45,16 @@ export async function trainForecast(run: TrainRun): Promise<TrainedModel> {
       2,
     );
   }
+  return trainOn(run, n, covariates.length ? { values, covariates } : values);
+}
+
+/** Trains on `data` (n time steps in all) with the command line's options. */
+async function trainOn(
+  run: TrainRun,
+  n: number,
+  data: Parameters<typeof forecasting.train>[0],
+): Promise<TrainedModel> {
+  const { settings, report } = run;
   const options = {
     ...settings.model,
     ...settings.forecast,
@@ -53,11 +63,7 @@ export async function trainForecast(run: TrainRun): Promise<TrainedModel> {
   };
   report.setEpochs(forecasting.defaults(n, options).resolved.epochs);
   report.setRateUnit('windows');
-  const f = await forecasting.train(
-    covariates.length ? { values, covariates } : values,
-    options,
-    run.hooks,
-  );
+  const f = await forecasting.train(data, options, run.hooks);
   return {
     afterTraining: () => reportValidation(run, f),
     save: (dir) => f.save(dir),
@@ -88,20 +94,7 @@ async function trainGlobal(run: TrainRun, idColumn: string): Promise<TrainedMode
       backend: settings.backend,
     },
   );
-  const options = {
-    ...settings.model,
-    ...settings.forecast,
-    validationShare: settings.valSplit,
-    progressEvery: 1,
-  };
-  report.setEpochs(forecasting.defaults(n, options).resolved.epochs);
-  report.setRateUnit('windows');
-  const f = await forecasting.train({ series, ids: input.ids }, options, run.hooks);
-  return {
-    afterTraining: () => reportValidation(run, f),
-    save: (dir) => f.save(dir),
-    dispose: () => f.dispose(),
-  };
+  return trainOn(run, n, { series, ids: input.ids });
 }
 
 /** The validation error of the weights kept, in the data's units, and the forecasts' range. */
