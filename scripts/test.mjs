@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // The repository's one test command (README, CI): build, lint, type-check and test every package
 // through turbo, two tasks at a time (a 2-core machine: suites time out when every package runs
-// at once), then print one summary line over every package's vitest JSON report, in the plain form
-// CI reads: "tests: N passed, N failed". Exits non-zero when anything failed.
+// at once), then the README's quick start and the packaging tests again on each other supported
+// Node (scripts/node-versions.mjs: 22, 24 and 26), then print one summary line over every vitest JSON
+// report, in the plain form CI reads: "tests: N passed, N failed". Exits non-zero when anything
+// failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { testNodeVersions } from './node-versions.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 // every workspace package (packages/*, apps/*, tests/*, bench) writes its vitest report to
@@ -31,13 +34,25 @@ const r = spawnSync(
   },
 );
 let status = r.status ?? 1;
+// the other Node versions: after the turbo run, which built every package they pack and install
+const nodeFailures = testNodeVersions();
+if (nodeFailures.length > 0) {
+  console.error(`\nnode versions failed: ${nodeFailures.join('; ')}`);
+  status = status || 1;
+}
 
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-for (const dir of reportDirs) {
-  const file = join(dir, 'report.json');
-  if (!existsSync(file)) continue;
+// report.json of each package, and report-node<major>.json of the packaging tests on other Nodes
+const reports = reportDirs
+  .filter((dir) => existsSync(dir))
+  .flatMap((dir) =>
+    readdirSync(dir)
+      .filter((f) => /^report.*\.json$/.test(f))
+      .map((f) => join(dir, f)),
+  );
+for (const file of reports) {
   const report = JSON.parse(readFileSync(file, 'utf8'));
   passed += report.numPassedTests;
   failed += report.numFailedTests;

@@ -6,34 +6,17 @@
 // and batched generation (32 prompts). Medians of 3 interleaved rounds;
 // also CPU-time chars/s, steadier than wall time when other processes share the 2 cores.
 // Run: node bench/packages/models.bench.mjs   (after `npx tsc -p tsconfig.build.json` in packages/models)
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { generate, manyToMany, statefulLM } from '@rnnkit/models';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { generate, statefulLM } from '@rnnkit/models';
 import * as tf from '@tensorflow/tfjs-core';
+import { useWasm, VOCAB, w3Model } from './w3-model.mjs';
 
-const VOCAB = 65;
-const UNITS = 256;
 const CHARS = 1000;
 const WINDOW = 64;
 const WINDOW_TOKENS = 40; // the window re-run is slow: time this many tokens and scale
 const ROUNDS = 3;
 
-const wasmDir = dirname(
-  createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json'),
-);
-setWasmPaths(`${join(wasmDir, 'dist')}/`);
-tf.env().set('PROD', true);
-await tf.setBackend('wasm');
-await tf.ready();
-
-const { model } = manyToMany({
-  cell: 'lstm',
-  units: UNITS,
-  classes: VOCAB,
-  input: { type: 'oneHot', vocabSize: VOCAB },
-  seed: 1,
-});
+await useWasm();
+const model = w3Model();
 const idsInput = model.inputs[0].shape.length === 2; // ids [batch, time] (else one-hot vectors)
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const now = () => Number(process.hrtime.bigint()) / 1e9;

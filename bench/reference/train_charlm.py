@@ -12,7 +12,7 @@ clip_grad_norm_, printing one JSON line: {"loss_torch": mean loss over the last 
 Writes torch_losses.json (the loss of every step) beside the inputs.
 
 Without PyTorch it prints "skipped: PyTorch not available" and exits 0.
-Run (fastest here, see PERF-NOTES):
+Run (the fastest setup, as bench/speed/README.md runs PyTorch):
   OPENBLAS_NUM_THREADS=2 LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread \
     /usr/bin/python3 bench/reference/train_charlm.py /tmp/rnnkit-training-ref-XXXX
 """
@@ -30,7 +30,7 @@ except ImportError:
 
 
 def main(folder):
-    torch.set_num_threads(1)  # one torch pool; OpenBLAS uses the 2 cores (PERF-NOTES)
+    torch.set_num_threads(1)  # one torch pool; OpenBLAS uses the 2 cores
     meta = json.load(open(os.path.join(folder, "meta.json")))
     V, U, T, B, S = meta["vocabSize"], meta["units"], meta["seqLength"], meta["batchSize"], meta["steps"]
     windows = np.fromfile(os.path.join(folder, "batches.bin"), dtype="<i4").reshape(S, B, T + 1)

@@ -10,10 +10,7 @@
 //   BENCH soak.train.rss_growth_mb, soak.train.tensor_drift, soak.generate.rss_growth_mb,
 //   soak.generate.tensor_drift, soak.train.seconds, soak.generate.seconds
 // Target: rss growth within 50 MB, tensor drift 0. Exits 1 when a target is missed.
-// Measured here (wasm, nice -n 10, 2 cores at load average ~25 from other jobs): training
-//   20 000 steps in 1505 s, RSS 155.0-158.1 MB at every sample, rss_growth_mb 3.1, tensors 21 at
-//   every sample (drift 0); generation 100 000 chars in 134.5 s, RSS 155.3-156.3 MB,
-//   rss_growth_mb 0.4, tensors 6 (drift 0).
+// Last figures: bench/soak/README.md.
 // Env: SOAK_STEPS (default 20000), SOAK_CHARS (default 100000), SOAK_BACKEND (default wasm).
 // Run: pnpm bench:soak   (builds, then: nice -n 10 node --expose-gc bench/soak/soak.mjs)
 import { generate, manyToMany } from '@rnnkit/models';

@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { denseSoftmaxCrossEntropy, fastRecurrence } from '@rnnkit/models';
+import { mulberry32 } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -9,7 +10,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 /** Quick mode (BENCH_QUICK=1): fewer steps and runs, for iterating; figures are rougher. */
 export const QUICK = process.env.BENCH_QUICK === '1';
 
-/** Selects the wasm backend (XNNPACK + SIMD, one thread under Node: PERF-NOTES.md). */
+/** Selects the wasm backend (XNNPACK + SIMD; tfjs runs it on one thread under Node). */
 export async function useWasm() {
   tf.env().set('PROD', true);
   const dir = dirname(
@@ -20,20 +21,9 @@ export async function useWasm() {
   await tf.ready();
 }
 
-/** mulberry32: seeded uniform [0, 1). */
-export function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Glorot-uniform [rows, cols] as a tf.Variable (fast to make, unlike tfjs's orthogonal). */
 export function glorotVar(rows, cols, seed) {
-  const r = prng(seed);
+  const r = mulberry32(seed);
   const lim = Math.sqrt(6 / (rows + cols));
   const v = new Float32Array(rows * cols).map(() => (r() * 2 - 1) * lim);
   return tf.variable(tf.tensor2d(v, [rows, cols]));

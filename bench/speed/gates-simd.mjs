@@ -8,6 +8,8 @@
 // one unit of one row), .forward_speedup, .backward_speedup and .speedup (forward + backward).
 // Needs packages/models/dist (npx tsc -p tsconfig.build.json in packages/models).
 // Usage: node bench/speed/gates-simd.mjs [rounds]
+
+import { mulberry32 } from '@rnnkit/windowing';
 import {
   activationFn,
   activationGradFromOutput,
@@ -15,7 +17,7 @@ import {
   lstmForwardStep,
 } from '../../packages/models/dist/kernels/fast-gates.js';
 import { simdLstm } from '../../packages/models/dist/kernels/gates-simd.js';
-import { median, prng } from './common.mjs';
+import { median } from './common.mjs';
 
 const [rounds = 25] = process.argv.slice(2).map(Number);
 const CASES = [
@@ -38,7 +40,7 @@ const cpuMs = () => {
 
 for (const [batch, units] of CASES) {
   const n = batch * units;
-  const r = prng(batch * 1000 + units);
+  const r = mulberry32(batch * 1000 + units);
   const fill = (len, s) => new Float32Array(len).map(() => (r() * 2 - 1) * s);
   const s = { batch, units, act, rec, dAct, dRec };
   // the kernel's buffers: gates written over xp, dZ over gates (as fast-core.ts may alias them)

@@ -11,8 +11,9 @@
 // (threads held to 1, so both paths use one core.)
 import { denseMeanSquaredError, fastRecurrence, setRecurrenceThreads } from '@rnnkit/models';
 import { createOptimizer, createTrainer } from '@rnnkit/training';
+import { mulberry32 } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
-import { glorotVar, median, prng, useWasm, w1Fast } from './common.mjs';
+import { glorotVar, median, useWasm, w1Fast } from './common.mjs';
 import { W1, W2, w1Ids, w1Trainer, w2Model } from './workloads.mjs';
 
 const [which = 'w1', ...rest] = process.argv.slice(2);
@@ -58,7 +59,7 @@ if (which === 'w1') {
 } else {
   [stepsArg = '60', roundsArg = '5'] = rest;
   const { units, batch, window } = W2;
-  const rand = prng(5);
+  const rand = mulberry32(5);
   const makeBatch = () => ({
     x: tf.tensor3d(
       new Float32Array(batch * window).map(() => rand()),

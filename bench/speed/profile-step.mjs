@@ -11,8 +11,9 @@ import {
   fastRecurrence,
 } from '@rnnkit/models';
 import { createOptimizer } from '@rnnkit/training';
+import { mulberry32 } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
-import { glorotVar, prng, useWasm } from './common.mjs';
+import { glorotVar, useWasm } from './common.mjs';
 
 const [which = 'w2', stepsArg = '200', optArg = 'adam'] = process.argv.slice(2);
 const steps = Number(stepsArg);
@@ -57,7 +58,7 @@ let vars;
 if (which === 'w2') {
   const units = 32;
   const batch = 32;
-  const rand = prng(5);
+  const rand = mulberry32(5);
   vars = [
     glorotVar(1, 128, 1),
     glorotVar(units, 128, 2),
@@ -87,7 +88,7 @@ if (which === 'w2') {
   const units = 64;
   const batch = 32;
   const T = 64;
-  const rand = prng(1);
+  const rand = mulberry32(1);
   vars = [
     glorotVar(65, 256, 2),
     glorotVar(units, 256, 3),

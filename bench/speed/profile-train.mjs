@@ -3,8 +3,9 @@
 // CPU ms per step by phase and kernel dispatches. Usage: node bench/speed/profile-train.mjs [steps]
 import { manyToOne } from '@rnnkit/models';
 import { createTrainer } from '@rnnkit/training';
+import { mulberry32 } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
-import { prng, useWasm } from './common.mjs';
+import { useWasm } from './common.mjs';
 
 const steps = Number(process.argv[2] ?? 300);
 await useWasm();
@@ -24,7 +25,7 @@ const trainer = createTrainer(model, {
   loss: 'meanSquaredError',
   optimizer: { type: 'adam', learningRate: 1e-3, fused: process.env.FUSED !== '0' },
 });
-const rand = prng(5);
+const rand = mulberry32(5);
 // CPU time inside the optimizer update, to split the step
 let optMs = 0;
 const opt = trainer.optimizer;

@@ -4,8 +4,9 @@
 // Usage: node bench/speed/profile-w1.mjs <lstm|gru|rnn> <units> [steps] [threads 1|2|auto]
 import { setRecurrenceThreads } from '@rnnkit/models';
 import { createOptimizer } from '@rnnkit/training';
+import { mulberry32 } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
-import { median, prng, useWasm, w1Fast } from './common.mjs';
+import { median, useWasm, w1Fast } from './common.mjs';
 
 const [cell = 'lstm', unitsArg = '256', stepsArg = '12', threads = 'auto'] = process.argv.slice(2);
 setRecurrenceThreads(threads === 'auto' ? 'auto' : Number(threads));
@@ -13,7 +14,7 @@ const units = Number(unitsArg);
 const steps = Number(stepsArg);
 const [vocab, seqLength, batch] = [65, 64, 32];
 await useWasm();
-const rand = prng(1);
+const rand = mulberry32(1);
 const ids = new Int32Array(batch * seqLength).map(() => Math.floor(rand() * vocab));
 const x = tf.oneHot(tf.tensor2d(ids, [batch, seqLength], 'int32'), vocab);
 const y = tf.oneHot(tf.tensor1d(ids, 'int32'), vocab);

@@ -10,7 +10,8 @@
 const [roundsArg, shapesArg] = process.argv.slice(2);
 const { transposeJs } = await import('../../packages/models/dist/kernels/fast-linalg.js');
 const { simdTranspose } = await import('../../packages/models/dist/kernels/gates-simd.js');
-const { median, prng } = await import('./common.mjs');
+const { median } = await import('./common.mjs');
+const { mulberry32 } = await import('@rnnkit/windowing');
 
 const rounds = Number(roundsArg ?? 15);
 const SHAPES = (shapesArg ?? '1024x1024,2048x1024,1024x256,256x1024,2048x256,2048x64')
@@ -28,7 +29,7 @@ const cpuNs = () => {
 
 for (const [rows, cols] of SHAPES) {
   const n = rows * cols;
-  const r = prng(rows * 7 + cols);
+  const r = mulberry32(rows * 7 + cols);
   const src = new Float32Array(n).map(() => r() * 2 - 1);
   const a = new Float32Array(n);
   const b = new Float32Array(n);

@@ -4,9 +4,10 @@
 // (createOptimizer: tfjs's Adam numbers in one JS pass per variable).
 import { denseMeanSquaredError, fastRecurrence } from '@rnnkit/models';
 import { createOptimizer } from '@rnnkit/training';
+import { mulberry32 } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { glorotVar, measure, prng, QUICK, report, useWasm } from './common.mjs';
+import { glorotVar, measure, QUICK, report, useWasm } from './common.mjs';
 import { w2Windows } from './workloads.mjs';
 
 const [variant = 'fast'] = process.argv.slice(2);
@@ -18,7 +19,7 @@ const batch = 32;
 await useWasm();
 // The same noisy sine as bench/reference/speed_w2.py (and the user path's).
 const { xs, ys } = w2Windows();
-const rand = prng(5);
+const rand = mulberry32(5);
 
 let epoch;
 if (variant === 'fast') {

@@ -5,15 +5,16 @@
 // h_{t-1} [1, units] x [R | W_dense] [units, 4 units + vocab], which gives both the recurrent part
 // of step t and the logits of step t-1 (that pick the character fed to step t); the input
 // projection of a one-hot character is a row of K, read in JS; gates and sampling in JS.
+import { mulberry32 } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { glorotVar, measure, prng, QUICK, report, useWasm } from './common.mjs';
+import { glorotVar, measure, QUICK, report, useWasm } from './common.mjs';
 
 const [variant = 'fast'] = process.argv.slice(2);
 const vocab = 65;
 const units = 256;
 const chars = QUICK ? 300 : 1000;
-const rand = prng(9);
+const rand = mulberry32(9);
 
 await useWasm();
 

@@ -1,20 +1,21 @@
 // The data of the speed workloads as plain arrays (read by api.mjs, profile-api.mjs and the
 // hand-wired and stock loops of w1.mjs and w2.mjs, so every path trains on the same batches), and
 // their models built the way a user builds them (topology + createTrainer).
+
 import { manyToMany, manyToOne } from '@rnnkit/models';
 import { createTrainer } from '@rnnkit/training';
-import { prng } from './common.mjs';
+import { mulberry32 } from '@rnnkit/windowing';
 
 /** W1's shapes: vocab 65, seqLength 64, batch 32; `embedDims`: the embedding-input variant's width. */
 export const W1 = { vocab: 65, seqLength: 64, batch: 32, embedDims: 64 };
 
 /**
- * W1's fixed batches of random char ids (speed only: the values do not matter), from prng(1): per
+ * W1's fixed batches of random char ids (speed only: the values do not matter), from mulberry32(1): per
  * batch x and y = x shifted by one, Int32Array [batch * seqLength].
  */
 export function w1Ids(count = 4) {
   const { vocab, seqLength, batch } = W1;
-  const rand = prng(1);
+  const rand = mulberry32(1);
   return Array.from({ length: count }, () => {
     const ids = new Int32Array(batch * (seqLength + 1)).map(() => Math.floor(rand() * vocab));
     const x = new Int32Array(batch * seqLength);

@@ -1,6 +1,7 @@
 /**
  * Every `rnnkit` command, registered in one place; each action loads its command module lazily.
  */
+import { TASK_NAMES, TASK_TABLE } from '@rnnkit/tasks/table';
 import { cac } from 'cac';
 import { CliError } from './errors.js';
 import type { Io } from './io.js';
@@ -30,7 +31,7 @@ export async function run(argv: string[], io: Io): Promise<void> {
   cli
     .command(
       'train <task>',
-      'Train a model for a task (text, classify, forecast, names, seq2seq) on a file or a dataset',
+      `Train a model for a task (${TASK_NAMES.map((k) => TASK_TABLE[k].name).join(', ')}; older names ${TASK_NAMES.flatMap((k) => TASK_TABLE[k].aliases).join(', ')}) on a file or a dataset`,
     )
     .option(
       '--data <file>',
@@ -192,6 +193,41 @@ export async function run(argv: string[], io: Io): Promise<void> {
     .example('rnnkit inspect out/lm --json')
     .action((model: string, options) => {
       task = import('./commands/inspect/index.js').then((m) => m.inspect(model, options, io));
+    });
+
+  cli
+    .command('export <model>', 'Write a saved model in another format (see --format)')
+    .option(
+      '--format <name>',
+      'The format to write: onnx or torch (an unknown name lists them all)',
+    )
+    .option('--out <path>', 'Where to write it (onnx: a .onnx file; torch: a folder)')
+    .option('--step', 'onnx: the one-step model (state in and out) for generation token by token')
+    .option(
+      '--data <file>',
+      'torch: also the training windows and train.py (train flags: --dataset, --column, ...)',
+    )
+    .option('--dataset <name>', 'torch: a bundled dataset instead of --data')
+    .option('--column <names>', 'torch --data: as for rnnkit train')
+    .option('--target <name>', 'torch --data: as for rnnkit train')
+    .option('--text-field <name>', 'torch --data: as for rnnkit train')
+    .option('--label-field <name>', 'torch --data: as for rnnkit train')
+    .option('--val-split <share>', 'torch --data: the held-out share the run used (default 0.1)')
+    .option('--force', 'Replace --out when it exists')
+    .example('rnnkit export out/lm --format onnx --out lm.onnx')
+    .example('rnnkit export out/lm --format onnx --step --out lm-step.onnx')
+    .example('rnnkit export out/lm --format torch --out out/lm-torch --data book.txt')
+    .action((model: string, options) => {
+      task = import('./commands/export/index.js').then((m) => m.exportModel(model, options, io));
+    });
+
+  cli
+    .command('import <path>', 'Turn a model of another format into an rnnkit model folder')
+    .option('--out <dir>', 'Folder the rnnkit model is saved into')
+    .option('--format <name>', 'The input format (default: recognised from the path)')
+    .example('rnnkit import out/lm-torch --out out/lm-ddp')
+    .action((path: string, options) => {
+      task = import('./commands/import/index.js').then((m) => m.importModel(path, options, io));
     });
 
   cli

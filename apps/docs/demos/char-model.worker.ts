@@ -1,6 +1,7 @@
 /** Demo 1's worker: trains the char model one iteration at a time and posts each line. */
+import { formatStep } from '@rnnkit/demo';
+import { createCharModel } from '@rnnkit/demo/programs';
 import { pickBackend } from './backend.js';
-import { createCharModel, formatStep } from './char-model.js';
 import type { FromWorker, ToWorker } from './messages.js';
 
 /** The worker's global scope, typed by the messages it exchanges (the DOM lib types `self` as a window). */

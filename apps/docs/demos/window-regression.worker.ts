@@ -1,7 +1,8 @@
 /** Demo 2's worker: trains the LSTM(1) epoch by epoch, posts the losses, then the test plots' data. */
+import { DEFAULT_EPOCHS } from '@rnnkit/demo';
+import { createWindowRegression } from '@rnnkit/demo/programs';
 import { pickBackend } from './backend.js';
 import type { FromWorker, ToWorker } from './messages.js';
-import { createWindowRegression, DEFAULT_EPOCHS } from './window-regression.js';
 
 /** The worker's global scope, typed by the messages it exchanges (the DOM lib types `self` as a window). */
 const scope = self as unknown as {

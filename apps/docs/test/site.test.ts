@@ -70,6 +70,7 @@ const PAGES = [
   '/guide/theory.html',
   '/guide/artifact.html',
   '/guide/backends.html',
+  '/guide/onnx.html',
   '/guide/performance.html',
   '/tasks/',
   '/tasks/text-generation.html',
@@ -290,9 +291,9 @@ describe('demo 2: the window regression', () => {
     try {
       await startAndWait(page);
       expect(await page.textContent('[data-out="status"]')).toMatch(/^done/);
-      // 20 test windows, two series: 40 points; the loss curve is one path
+      // 20 test windows, two series: 40 points; the loss curve is one polyline
       expect(await page.locator('[data-out="scatter"] circle').count()).toBe(40);
-      expect(await page.locator('[data-out="loss"] path').count()).toBe(1);
+      expect(await page.locator('[data-out="loss"] polyline').count()).toBe(1);
       expect(await page.textContent('[data-out="summary"]')).toMatch(/Total params: 12/);
       await page.screenshot({
         path: join(artifacts, 'demo-2-window-regression.png'),

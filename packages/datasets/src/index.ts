@@ -1,7 +1,8 @@
 /**
- * `@rnnkit/datasets`: real data sets read from the npm packages that ship them (Moby-Dick, UCI
- * sentiment sentences, Mauna Loa CO2, first names by language, CMUdict), each with its source and
- * licence, and readers for your own text, CSV, TSV and JSONL files with typed errors.
+ * `@rnnkit/datasets`: real data sets, shipped in the package or read from the npm packages that
+ * ship them (Moby-Dick, UCI sentiment sentences, Mauna Loa CO2, first names by language,
+ * CMUdict), each with its source and licence, and readers for your own text, CSV, TSV and JSONL
+ * files with typed errors.
  *
  * @example
  * ```ts

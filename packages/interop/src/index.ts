@@ -9,11 +9,57 @@
  */
 export type { InteropErrorCode } from './errors.js';
 export { InteropError } from './errors.js';
+// the formats table (rnnkit import / export; Node: they read and write files)
+export type { ExportOptions, InteropFormat } from './formats.js';
+export { detectFormat, FORMATS, formatOf, writeFileAtomic, writeFolder } from './formats.js';
 export type {
   BidirectionalMerge,
   GraphLayer,
   LogicalLayer,
   ModelGraph,
+  TensorRef,
   WeightArray,
 } from './model-graph.js';
 export { describeModel, logicalLayers, RECURRENT_CLASSES, weightOf } from './model-graph.js';
+// ONNX
+export type {
+  ArtifactFacts,
+  OnnxExportOptions,
+  OnnxGenerateArgs,
+  StepSession,
+  StepStateSpec,
+  TensorClass,
+} from './onnx/index.js';
+export {
+  DEFAULT_OPSET,
+  exportArtifactOnnx,
+  exportOnnx,
+  MAX_OPSET,
+  ONNX_LAYER_CLASSES,
+  onnxGenerate,
+  onnxMetadata,
+  readOnnxMetadata,
+} from './onnx/index.js';
+// PyTorch: safetensors weights and a generated project (model.py, train.py under torchrun)
+export type {
+  Safetensors,
+  TensorArray,
+  TorchArchitecture,
+  TorchFiles,
+  TorchLoss,
+  TorchPlan,
+  TorchTrainingData,
+} from './torch/index.js';
+export {
+  exportTorch,
+  importTorch,
+  modelPy,
+  readSafetensors,
+  TORCH_FILES,
+  TRAIN_FILES,
+  torchPlan,
+  torchStateDict,
+  trainPy,
+  weightsFromTorch,
+  writeSafetensors,
+} from './torch/index.js';

@@ -1,4 +1,4 @@
-import { manyToMany, manyToOne } from '@rnnkit/models';
+import { manyToMany, manyToOne, oneToMany } from '@rnnkit/models';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,35 @@ describe('describeModel', () => {
     expect(g.outputs).toEqual(['logits']);
     expect(() => weightOf(emb, 'bias')).toThrow(/has no weight 'bias': it has embeddings/);
     model.dispose();
+  });
+});
+
+describe('describeModel wiring', () => {
+  it("reads each model's own wiring, with tensor indices, for layers shared with another model", () => {
+    const net = oneToMany({
+      cell: 'lstm',
+      units: 3,
+      classes: 5,
+      condition: { type: 'class', classes: 2 },
+      input: { type: 'embedding', vocabSize: 5, dims: 2 },
+      seed: 0,
+    });
+    const step = describeModel(net.stepModel);
+    const lstm = step.layers.find((l) => l.name === 'decoder_1')!;
+    // in the step model the state inputs feed it, not the condition layers of the training model
+    expect(lstm.inputTensors).toEqual([
+      { layer: 'tokens_embedding', index: 0 },
+      { layer: 'state_h_1', index: 0 },
+      { layer: 'state_c_1', index: 0 },
+    ]);
+    expect(step.outputTensors).toEqual([
+      { layer: 'logits', index: 0 },
+      { layer: 'decoder_1', index: 1 },
+      { layer: 'decoder_1', index: 2 },
+    ]);
+    const train = describeModel(net.model).layers.find((l) => l.name === 'decoder_1')!;
+    expect(train.inputs).toEqual(['tokens_embedding', 'condition_h_1', 'condition_c_1']);
+    net.dispose();
   });
 });
 

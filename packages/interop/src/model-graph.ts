@@ -36,8 +36,19 @@ export interface GraphLayer {
   config: Record<string, unknown>;
   /** Names of the layers whose outputs feed this one, in order (empty for an input). */
   inputs: string[];
+  /**
+   * The tensors that feed this layer, in order: a layer and which of its outputs (a recurrent
+   * layer with `return_state` has [output, h(, c)]); a recurrent layer's initial states follow x.
+   */
+  inputTensors: TensorRef[];
   /** Weights by short name: kernel, recurrent_kernel, bias, embeddings, ... */
   weights: Record<string, WeightArray>;
+}
+
+/** One output of a layer: `index` is its position in the layer's outputs. */
+export interface TensorRef {
+  layer: string;
+  index: number;
 }
 
 export interface ModelGraph {
@@ -47,6 +58,8 @@ export interface ModelGraph {
   /** Names of the model's input and output layers. */
   inputs: string[];
   outputs: string[];
+  /** The model's outputs as tensors, in order (a step model returns states too). */
+  outputTensors: TensorRef[];
 }
 
 /** The recurrent layer classes rnnkit saves, and the cell each runs. */
@@ -70,9 +83,16 @@ type Json = Record<string, unknown>;
 
 /** Reads a model's layers, wiring and weights (copies: the model may be disposed after). */
 export function describeModel(model: tfl.LayersModel): ModelGraph {
-  const json = model.toJSON(null, false) as unknown as { config: { layers: Json[] } };
+  const json = model.toJSON(null, false) as unknown as {
+    config: { layers: Json[]; output_layers: [string, number, number][] };
+  };
   const saved = new Map<string, Json>();
   for (const l of json.config.layers) saved.set(l['name'] as string, l);
+  // the saved wiring is this model's own (a shared layer's first node may belong to another model)
+  const wiring = (s: Json | undefined): TensorRef[] =>
+    ((s?.['inbound_nodes'] as [string, number, number][][] | undefined)?.[0] ?? []).map(
+      ([layer, , index]) => ({ layer, index }),
+    );
   const layers = model.layers.map((layer): GraphLayer => {
     const s = saved.get(layer.name);
     const weights: Record<string, WeightArray> = {};
@@ -87,7 +107,8 @@ export function describeModel(model: tfl.LayersModel): ModelGraph {
       name: layer.name,
       className: (s?.['class_name'] as string | undefined) ?? layer.getClassName(),
       config: ((s?.['config'] as Json | undefined) ?? {}) as Json,
-      inputs: layer.inboundNodes[0]?.inboundLayers.map((l) => l.name) ?? [],
+      inputs: s ? wiring(s).map((t) => t.layer) : [],
+      inputTensors: wiring(s),
       weights,
     };
   });
@@ -96,6 +117,7 @@ export function describeModel(model: tfl.LayersModel): ModelGraph {
     layers,
     inputs: model.inputLayers.map((l) => l.name),
     outputs: model.outputLayers.map((l) => l.name),
+    outputTensors: json.config.output_layers.map(([layer, , index]) => ({ layer, index })),
   };
 }
 
@@ -153,10 +175,24 @@ export function logicalLayers(graph: ModelGraph): LogicalLayer[] {
       merge: mode,
     });
   }
+  // a bidirectional layer takes the place of the later of its two halves, so that whatever reads
+  // either half's state (a `return_state` stack concatenates them) comes after it
+  const halves = new Map<string, LogicalLayer>();
+  for (const bi of bidirectional.values()) {
+    if (bi.kind !== 'recurrent') continue;
+    halves.set(bi.forward.name, bi);
+    halves.set(bi.backward!.name, bi);
+  }
+  const placed = new Set<LogicalLayer>();
+  const seen = new Set<string>();
   for (const layer of graph.layers) {
-    const bi = bidirectional.get(layer.name);
-    if (bi) {
-      out.push(bi);
+    const bi = halves.get(layer.name);
+    if (bi && bi.kind === 'recurrent') {
+      seen.add(layer.name);
+      if (seen.has(bi.forward.name) && seen.has(bi.backward!.name) && !placed.has(bi)) {
+        placed.add(bi);
+        out.push(bi);
+      }
       continue;
     }
     if (folded.has(layer.name)) continue;

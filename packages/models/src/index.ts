@@ -53,7 +53,12 @@ export {
   logSoftmax,
 } from './beam-search.js';
 export type { CellLayout, GateName } from './cells/layouts.js';
-export { CELL_LAYOUTS, gatePermutation, permuteGateColumns } from './cells/layouts.js';
+export {
+  CELL_LAYOUTS,
+  gatePermutation,
+  onnxBias,
+  permuteGateColumns,
+} from './cells/layouts.js';
 export type { CellType, RecurrentLayerArgs } from './cells.js';
 export {
   CELL_TYPES,

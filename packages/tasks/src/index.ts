@@ -3,6 +3,10 @@
  * (every default overridable, the choice logged in one line), evaluates on held-out data, predicts
  * or generates, saves an artifact with its metrics, and `loadTask(dir)` restores it.
  *
+ * Inside: task-table.ts lists the tasks and their names, tasks.ts binds them to their code
+ * (`TASKS`, `pipeline`, `loadTask`), each task is a folder (`<task>/options.ts`, `train.ts`,
+ * `predict.ts`), and common.ts holds what they share (hooks, common options, the training run).
+ *
  * @example
  * ```ts
  * import { loadTask, pipeline } from '@rnnkit/tasks';
@@ -20,7 +24,7 @@ export type {
   Classifier,
   LabelledExample,
   Prediction,
-} from './classification.js';
+} from './classification/index.js';
 export {
   CLASSIFY_DEFAULTS,
   CLASSIFY_INPUTS,
@@ -34,7 +38,7 @@ export {
   MAX_DEFAULT_SEQ_LENGTH,
   SEQ_LENGTH_QUANTILE,
   TOKENIZERS,
-} from './classification.js';
+} from './classification/index.js';
 export type { CommonTaskOptions, TaskCheckpoint, TaskEvent, TaskHooks } from './common.js';
 export {
   DEFAULT_CLIP_NORM,
@@ -50,7 +54,7 @@ export type {
   ConditionalGenerationResolved,
   ConditionalGenerator,
   GenerateSequenceArgs,
-} from './conditional-generation.js';
+} from './conditional-generation/index.js';
 export {
   CONDITIONAL_DEFAULTS,
   CONDITIONAL_LARGE_EXAMPLES,
@@ -58,7 +62,7 @@ export {
   conditionalGeneration,
   DEFAULT_MAX_PER_CONDITION,
   DEFAULT_MAX_TEXT_LENGTH,
-} from './conditional-generation.js';
+} from './conditional-generation/index.js';
 export { editDistance } from './edit-distance.js';
 export type { TaskErrorCode } from './errors.js';
 export { TaskError } from './errors.js';
@@ -101,7 +105,7 @@ export type {
   Seq2SeqResolved,
   Seq2SeqTask,
   Sequence,
-} from './seq2seq-task.js';
+} from './seq2seq/index.js';
 export {
   DEFAULT_MAX_SEQUENCE_LENGTH,
   DEFAULT_SEQ2SEQ_ATTENTION,
@@ -109,16 +113,18 @@ export {
   SEQ2SEQ_LARGE_EXAMPLES,
   SEQ2SEQ_MEDIUM_EXAMPLES,
   seq2seq,
-} from './seq2seq-task.js';
-export type { LoadedTask, TaskName } from './tasks.js';
-export { ARTIFACT_TASKS, loadTask, pipeline, TASK_NAMES, TASKS } from './tasks.js';
+} from './seq2seq/index.js';
+export type { TaskFileName, TaskName, TaskRow } from './task-table.js';
+export { ARTIFACT_TASKS, TASK_NAMES, TASK_TABLE, taskNamed } from './task-table.js';
+export type { LoadedTask, TaskEntry } from './tasks.js';
+export { loadTask, pipeline, TASKS } from './tasks.js';
 export type {
   GenerateTextArgs,
   TextGenerationOptions,
   TextGenerationResolved,
   TextGenerator,
   TextMetrics,
-} from './text-generation.js';
+} from './text-generation/index.js';
 export {
   DEFAULT_GENERATE_LENGTH,
   DEFAULT_TEMPERATURE,
@@ -126,4 +132,4 @@ export {
   TEXT_LARGE_CHARS,
   TEXT_MEDIUM_CHARS,
   textGeneration,
-} from './text-generation.js';
+} from './text-generation/index.js';

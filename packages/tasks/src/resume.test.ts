@@ -10,13 +10,13 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classification } from './classification.js';
+import { classification } from './classification/index.js';
 import type { TaskEvent, TaskHooks } from './common.js';
-import { conditionalGeneration } from './conditional-generation.js';
+import { conditionalGeneration } from './conditional-generation/index.js';
 import { forecasting } from './forecasting/index.js';
-import { seq2seq } from './seq2seq-task.js';
+import { seq2seq } from './seq2seq/index.js';
 import { useCpu } from './test-helpers.js';
-import { textGeneration } from './text-generation.js';
+import { textGeneration } from './text-generation/index.js';
 
 let work: string;
 beforeAll(async () => {

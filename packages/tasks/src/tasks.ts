@@ -1,104 +1,87 @@
 /**
- * The table of tasks (transformers.js's `pipeline` over a task table), and `loadTask`, which reads
- * an artifact's `rnnkit.json` and restores the task that saved it.
+ * `TASKS` binds each row of the task table (task-table.ts) to its folder's `train`, `defaults` and
+ * `restore`; `pipeline` (transformers.js's, over that table) and `loadTask`, which reads an
+ * artifact's `rnnkit.json` and restores the task that saved it, derive from it.
  *
  * @example
  * ```ts
  * import { pipeline } from '@rnnkit/tasks';
- * pipeline('forecast' as never);
- * // TaskError UNKNOWN_TASK: unknown task "forecast": expected one of textGeneration, ...
+ * pipeline('forecast' as never); // the CLI's older name: the forecasting task
+ * pipeline('translation' as never);
+ * // TaskError UNKNOWN_TASK: unknown task "translation": expected one of textGeneration, ...
  * ```
  */
-import { type ArtifactOptions, load } from '@rnnkit/models';
+import { type ArtifactOptions, type LoadedModel, load } from '@rnnkit/models';
+import { classification, restoreClassification } from './classification/index.js';
 import {
-  CLASSIFICATION,
-  type Classifier,
-  classification,
-  restoreClassification,
-} from './classification.js';
-import {
-  CONDITIONAL_GENERATION,
-  type ConditionalGenerator,
   conditionalGeneration,
   restoreConditionalGeneration,
-} from './conditional-generation.js';
+} from './conditional-generation/index.js';
 import { TaskError } from './errors.js';
+import { forecasting, restoreForecasting } from './forecasting/index.js';
+import { restoreSeq2seq, seq2seq } from './seq2seq/index.js';
 import {
-  FORECASTING,
-  type Forecaster,
-  forecasting,
-  restoreForecasting,
-} from './forecasting/index.js';
-import { restoreSeq2seq, SEQ2SEQ, type Seq2SeqTask, seq2seq } from './seq2seq-task.js';
-import {
-  restoreTextGeneration,
-  TEXT_GENERATION,
-  type TextGenerator,
-  textGeneration,
-} from './text-generation.js';
+  ARTIFACT_TASKS,
+  TASK_NAMES,
+  type TASK_TABLE,
+  type TaskName,
+  taskNamed,
+} from './task-table.js';
+import { restoreTextGeneration, textGeneration } from './text-generation/index.js';
 
-/** Every task, by the name `pipeline` takes. */
+/** What a task is in code: a row of the table with its training and its restore. */
+export interface TaskEntry<FileName extends string = string> {
+  /** Its name in files and on the command line (the table's `name`). */
+  readonly name: FileName;
+  // the task's own signatures (`never` in: each task takes its own data and options)
+  readonly train: (data: never, options?: never, hooks?: never) => Promise<unknown>;
+  readonly defaults: (size: never, options?: never) => { resolved: unknown; line: string };
+  /** The task from an artifact `load`ed from a folder its `save` wrote. */
+  readonly restore: (loaded: LoadedModel) => unknown;
+}
+
+/** Every task, by the name `pipeline` takes: the table's rows with their code. */
 export const TASKS = {
-  textGeneration,
-  classification,
-  forecasting,
-  conditionalGeneration,
-  seq2seq,
-} as const;
+  textGeneration: { ...textGeneration, restore: restoreTextGeneration },
+  classification: { ...classification, restore: restoreClassification },
+  forecasting: { ...forecasting, restore: restoreForecasting },
+  conditionalGeneration: { ...conditionalGeneration, restore: restoreConditionalGeneration },
+  seq2seq: { ...seq2seq, restore: restoreSeq2seq },
+} as const satisfies { [N in TaskName]: TaskEntry<(typeof TASK_TABLE)[N]['name']> };
 
-export type TaskName = keyof typeof TASKS;
-export const TASK_NAMES = Object.keys(TASKS) as TaskName[];
+export type { TaskName } from './task-table.js';
+export { ARTIFACT_TASKS, TASK_NAMES } from './task-table.js';
 
-/** The task of a name: `pipeline('classification').train(data, options, hooks)`. */
+/** Any restored task. */
+export type LoadedTask = ReturnType<(typeof TASKS)[TaskName]['restore']>;
+
+/**
+ * The task of a name: `pipeline('classification').train(data, options, hooks)`. The task's name
+ * in files (`'conditional-generation'`) and its older names (the table's aliases) work too.
+ */
 export function pipeline<N extends TaskName>(name: N): (typeof TASKS)[N] {
-  const task = (TASKS as Record<string, unknown>)[name];
-  if (task === undefined) {
+  const key = typeof name === 'string' ? taskNamed(name) : undefined;
+  if (key === undefined) {
     throw new TaskError(
       'UNKNOWN_TASK',
       `unknown task ${JSON.stringify(name)}: expected one of ${TASK_NAMES.join(', ')}`,
     );
   }
-  return task as (typeof TASKS)[N];
+  return TASKS[key] as (typeof TASKS)[N];
 }
-
-/** The task names written into rnnkit.json. */
-export const ARTIFACT_TASKS = [
-  TEXT_GENERATION,
-  CLASSIFICATION,
-  FORECASTING,
-  CONDITIONAL_GENERATION,
-  SEQ2SEQ,
-] as const;
-
-/** Any restored task. */
-export type LoadedTask =
-  | TextGenerator
-  | Classifier
-  | Forecaster
-  | ConditionalGenerator
-  | Seq2SeqTask;
 
 /** Loads an artifact written by a task's `save(dir)` and restores that task. */
 export async function loadTask(dir: string, options: ArtifactOptions = {}): Promise<LoadedTask> {
   const loaded = await load(dir, options);
   try {
-    switch (loaded.meta.task) {
-      case TEXT_GENERATION:
-        return restoreTextGeneration(loaded);
-      case CLASSIFICATION:
-        return restoreClassification(loaded);
-      case FORECASTING:
-        return restoreForecasting(loaded);
-      case CONDITIONAL_GENERATION:
-        return restoreConditionalGeneration(loaded);
-      case SEQ2SEQ:
-        return restoreSeq2seq(loaded);
-      default:
-        throw new TaskError(
-          'BAD_ARTIFACT',
-          `${dir} holds a model of task ${JSON.stringify(loaded.meta.task)}, which @rnnkit/tasks does not know: expected one of ${ARTIFACT_TASKS.join(', ')}`,
-        );
+    const key = taskNamed(loaded.meta.task);
+    if (key === undefined) {
+      throw new TaskError(
+        'BAD_ARTIFACT',
+        `${dir} holds a model of task ${JSON.stringify(loaded.meta.task)}, which @rnnkit/tasks does not know: expected one of ${ARTIFACT_TASKS.join(', ')}`,
+      );
     }
+    return TASKS[key].restore(loaded);
   } catch (e) {
     loaded.model.dispose();
     throw e;

@@ -1,8 +1,8 @@
 /**
  * Backend selection: `setup({ backend })` loads the tfjs backend package on demand, initialises it
- * and makes it current. `auto` picks the fastest one available, by the measurements in
- * PERF-NOTES.md: in Node `wasm` (SIMD; about 4x `cpu` when training a char LSTM), in browsers
- * `webgpu` when `navigator.gpu` exists, then `webgl`, then `wasm`, then `cpu`. The choice is logged.
+ * and makes it current. `auto` picks the fastest one available: in Node `wasm` (SIMD; about 4x
+ * `cpu` when training a char LSTM), in browsers `webgpu` when `navigator.gpu` exists, then
+ * `webgl`, then `wasm`, then `cpu`. The choice is logged.
  *
  * The backend packages are optional peer dependencies: install the ones you use. They are loaded
  * with dynamic `import()`; a bundler that cannot see those imports needs the backend imported by
@@ -108,7 +108,7 @@ function autoOrder(): { order: BackendName[]; why: string } {
   if (isNode()) {
     return {
       order: ['wasm', 'cpu'],
-      why: 'fastest measured in Node; cpu is about 4x slower (PERF-NOTES)',
+      why: 'fastest measured in Node; cpu is about 4x slower',
     };
   }
   const gpu = typeof navigator !== 'undefined' && 'gpu' in navigator;

@@ -55,12 +55,17 @@ export interface EpochPlan {
   dispose(): void;
 }
 
-/** A 32-bit seed for (seed, epoch): each epoch's shuffle is independent of the others run. */
-export function epochSeed(seed: number, epoch: number): number {
-  let h = (seed ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0;
+/** A 32-bit hash of (a, b) (murmur3's finaliser): independent seeds for epochs, steps and layers. */
+export function mixSeeds(a: number, b: number): number {
+  let h = (a ^ Math.imul(b + 1, 0x9e3779b1)) >>> 0;
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
   return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** A 32-bit seed for (seed, epoch): each epoch's shuffle is independent of the others run. */
+export function epochSeed(seed: number, epoch: number): number {
+  return mixSeeds(seed, epoch);
 }
 
 function isTensor(v: unknown): v is tf.Tensor {

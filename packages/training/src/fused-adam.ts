@@ -4,7 +4,8 @@
  *
  * tfjs's Adam dispatches 13 kernels per variable and 4 more per update (`mul`, `add`, `square`,
  * `div`, `sqrt`, `assign`...); for the small models rnnkit trains that dispatch costs more than the
- * arithmetic (1.1 ms of a 4.6 ms W2 step, measured with bench/speed/profile-step.mjs). Here each
+ * arithmetic (about a quarter of a W2 step: bench/speed/profile-step.mjs, figures in
+ * bench/speed/README.md). Here each
  * variable costs one gradient read and one tensor write. The moments live in JS arrays and reach
  * the optimizer's slot variables only when someone reads them (`getWeights`, which checkpoints use),
  * so the saved state is the one tfjs's Adam would have: same slot names, order and values.
@@ -14,8 +15,9 @@
  * float32 result (float64 has more than 2 x 24 + 2 bits). So replaying tfjs's op sequence with a
  * `fround` after each op reproduces the cpu backend (JS doubles stored to Float32Array) and wasm
  * (IEEE float32 ops) exactly; where WebAssembly SIMD runs, the pass is a small wasm module of
- * those float32 ops instead, same bits, several times faster (`adam-pass.ts`). On other backends (webgl, webgpu) data lives on the GPU and a JS pass
- * would cost readbacks: there the ops run as tfjs's Adam does.
+ * those float32 ops instead, same bits, several times faster (`adam-pass.ts`). On other backends
+ * (webgl, webgpu) data lives on the GPU and a JS pass would cost readbacks: there the ops run as
+ * tfjs's Adam does.
  *
  * @example
  * ```ts

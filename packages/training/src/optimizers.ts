@@ -87,24 +87,21 @@ function lrOf(config: OptimizerConfig): number {
 export function createOptimizer(config: OptimizerConfig): tf.Optimizer {
   const lr = lrOf(config);
   switch (config.type) {
-    case 'adam': {
-      const opt = new FusedAdamOptimizer(
-        lr,
-        checkNumber('beta1', config.beta1 ?? 0.9, 0, 1),
-        checkNumber('beta2', config.beta2 ?? 0.999, 0, 1),
-        checkNumber('epsilon', config.epsilon ?? KERAS_EPSILON, 0),
-      );
-      opt.fused = config.fused ?? true;
-      return opt;
-    }
+    case 'adam':
     case 'adamw': {
-      const opt = new AdamWOptimizer(
-        lr,
-        checkNumber('beta1', config.beta1 ?? 0.9, 0, 1),
-        checkNumber('beta2', config.beta2 ?? 0.999, 0, 1),
-        checkNumber('epsilon', config.epsilon ?? KERAS_EPSILON, 0),
-        checkNumber('weightDecay', config.weightDecay ?? DEFAULT_WEIGHT_DECAY, 0),
-      );
+      const beta1 = checkNumber('beta1', config.beta1 ?? 0.9, 0, 1);
+      const beta2 = checkNumber('beta2', config.beta2 ?? 0.999, 0, 1);
+      const epsilon = checkNumber('epsilon', config.epsilon ?? KERAS_EPSILON, 0);
+      const opt =
+        config.type === 'adam'
+          ? new FusedAdamOptimizer(lr, beta1, beta2, epsilon)
+          : new AdamWOptimizer(
+              lr,
+              beta1,
+              beta2,
+              epsilon,
+              checkNumber('weightDecay', config.weightDecay ?? DEFAULT_WEIGHT_DECAY, 0),
+            );
       opt.fused = config.fused ?? true;
       return opt;
     }

@@ -20,6 +20,7 @@ import { fusedHeadLoss } from '@rnnkit/models';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { clipByGlobalNorm, clipByValue, type NamedTensor } from './clipping.js';
+import { mixSeeds } from './data.js';
 import { checkInt, checkNumber, DivergenceError, TrainingError } from './errors.js';
 import { LOSSES, type LossFn, type LossName } from './losses.js';
 import {
@@ -131,14 +132,6 @@ export interface Trainer {
 /** Layers whose randomness comes from a `seed` field. */
 const DROPOUT_LAYERS = new Set(['Dropout', 'SpatialDropout1D']);
 
-/** A 32-bit hash of (a, b) (murmur3's finaliser): independent seeds for steps and layers. */
-function mix(a: number, b: number): number {
-  let h = (a ^ Math.imul(b + 1, 0x9e3779b1)) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
 /** The loss function of a name or function, with a message listing the names. */
 export function resolveLoss(loss: LossName | LossFn): LossFn {
   const fn = typeof loss === 'function' ? loss : LOSSES[loss];
@@ -202,7 +195,7 @@ export function createTrainer(model: tfl.LayersModel, args: TrainerArgs): Traine
   const seedDropout = (): void => {
     if (seed === undefined) return;
     dropouts.forEach((layer, j) => {
-      layer.seed = mix(mix(seed, steps), j);
+      layer.seed = mixSeeds(mixSeeds(seed, steps), j);
     });
   };
   const fused =

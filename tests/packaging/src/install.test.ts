@@ -2,14 +2,14 @@
  * The packages as `npm install` gives them to a user (see `setup.ts`): each one imported by name
  * from a project outside the workspace does real work (`consumers/<name>.mjs`), exposes exactly
  * the runtime names its `src/index.ts` exports, and nothing deeper; `@rnnkit/vocab` installs alone
- * without tfjs.
+ * without tfjs; each package alone pulls only a few packages besides tfjs.
  */
 import { copyFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { declaredExports, LIBRARIES, run } from './workspace.js';
 
-const { fullProject, vocabProject } = inject('packaging');
+const { fullProject, vocabProject, footprints } = inject('packaging');
 
 /** Runs a script from `consumers/` inside the consumer project, so imports resolve there. */
 function consume(project: string, name: string): string {
@@ -18,6 +18,19 @@ function consume(project: string, name: string): string {
   copyFileSync(new URL('./consumers/tiny-lm.mjs', import.meta.url), join(project, 'tiny-lm.mjs'));
   return run(process.execPath, [file], { cwd: project, timeoutMs: 120_000 }).stdout.trim();
 }
+
+describe('the Node under test', () => {
+  // scripts/node-versions.mjs reruns this suite with another Node first on PATH: the consumer
+  // scripts (process.execPath) and npm must both run on it, or that run tests the wrong Node
+  it('runs npm and the installed packages on the Node running this suite', () => {
+    const npm = JSON.parse(run('npm', ['version', '--json'], { cwd: fullProject }).stdout) as {
+      node: string;
+    };
+    expect(npm.node).toBe(process.versions.node);
+    const installed = run(process.execPath, ['-p', 'process.version'], { cwd: fullProject });
+    expect(installed.stdout.trim()).toBe(process.version);
+  });
+});
 
 describe('each package, installed from its tarball, does real work', () => {
   for (const lib of LIBRARIES) {
@@ -90,4 +103,51 @@ describe('@rnnkit/vocab alone', () => {
   it('works there', () => {
     expect(consume(vocabProject, 'vocab')).toMatch(/^vocab ok: /);
   });
+});
+
+/**
+ * Each package installed alone from its tarball: how many packages npm puts in node_modules
+ * besides tfjs (`npm-project.mjs`'s `installFootprint`), and which. The bounds leave a little
+ * room; a new dependency that brings its own tree fails them.
+ */
+describe('install footprint', () => {
+  // the tarball's own @rnnkit/* dependencies, and for datasets the packages its data come from
+  const EXPECTED: Record<string, string[]> = {
+    vocab: ['@rnnkit/vocab'],
+    windowing: ['@rnnkit/windowing'],
+    models: ['@rnnkit/models', '@rnnkit/vocab', '@rnnkit/windowing'],
+    training: ['@rnnkit/models', '@rnnkit/training', '@rnnkit/vocab', '@rnnkit/windowing'],
+    datasets: [
+      '@rnnkit/datasets',
+      'cmu-pronouncing-dictionary',
+      'gender-detection-from-name',
+      'sentiment',
+    ],
+    tasks: [
+      '@rnnkit/models',
+      '@rnnkit/tasks',
+      '@rnnkit/training',
+      '@rnnkit/vocab',
+      '@rnnkit/windowing',
+    ],
+  };
+
+  it('npm install of @rnnkit/datasets pulls at most 10 packages besides tfjs, and no tfjs', () => {
+    const f = footprints['datasets'];
+    expect(f?.packages).toBeLessThanOrEqual(10);
+    expect(f?.tfjsPackages).toBe(0);
+    expect(f?.names.some((n) => n.startsWith('@stdlib/'))).toBe(false);
+  });
+
+  for (const lib of LIBRARIES) {
+    it(`${lib.npmName} pulls only its own packages besides tfjs`, () => {
+      const f = footprints[lib.name];
+      expect(f?.names.map((n) => n.slice(0, n.lastIndexOf('@')))).toEqual(EXPECTED[lib.name]);
+      expect(f?.packages).toBeLessThanOrEqual(10);
+      // vocab uses no tfjs; windowing only tfjs-core; the rest tfjs-core and tfjs-layers, which
+      // npm installs with their own dependencies (about a dozen packages)
+      if (lib.name === 'vocab' || lib.name === 'datasets') expect(f?.tfjsPackages).toBe(0);
+      else expect(f?.tfjsPackages).toBeLessThanOrEqual(15);
+    });
+  }
 });

@@ -2,14 +2,15 @@
  * Each package's README as a user reads it on npm: it says how to install the package, links its
  * docs page, and its `## Example` runs, against the installed tarballs, printing exactly the
  * `Output` block below it (figures that depend on the machine, such as tokens per second, are
- * masked on both sides; see `TRAINS` for the examples that train).
+ * masked on both sides; see `TRAINS` for the examples that train), and its install footprint is
+ * the one measured.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { LIBRARIES, run } from './workspace.js';
 
-const { fullProject, tmp } = inject('packaging');
+const { fullProject, tmp, footprints } = inject('packaging');
 
 /** The first fenced block of `lang` after `start` in `text`, and where it ends. */
 function fenced(text: string, start: number, lang: string): { code: string; end: number } | null {
@@ -74,6 +75,17 @@ describe.each(LIBRARIES)('$npmName README', (lib) => {
     expect(readme).toMatch(/^## Install$/m);
     expect(readme).toContain(`npm install ${lib.npmName}`);
     expect(readme).toContain(`https://rnnkit.dev/packages/${lib.name}`);
+  });
+
+  it('states the install footprint measured for its tarball (packages exactly, bytes within 25%)', () => {
+    // e.g. "Install footprint: 4 packages, 7.8 MB, no tfjs"
+    const m = /^Install footprint: (\d+) packages?(?: \([^)]*\))?, ([\d.]+) (kB|MB)/m.exec(readme);
+    expect(m, 'an "Install footprint: N packages, X MB" line in ## Install').not.toBeNull();
+    const measured = footprints[lib.name];
+    expect(Number(m?.[1])).toBe(measured?.packages);
+    const stated = Number(m?.[2]) * (m?.[3] === 'MB' ? 1e6 : 1e3);
+    // stale? `pnpm bench install` prints install.<package>.packages and .bytes
+    expect(Math.abs(stated / (measured?.bytes ?? 1) - 1)).toBeLessThan(0.25);
   });
 
   it('runs its example against the installed tarball and prints the Output shown', () => {

@@ -9,7 +9,22 @@ import { join, posix } from 'node:path';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { NODE_VERSIONS } from '../../../scripts/node-versions.mjs';
 import { LIBRARIES, run } from './workspace.js';
+
+/** Whether `range` (clauses `^X.Y.Z` or `>=X.Y.Z` joined by `||`) admits `version`. */
+function admits(range: string, version: string): boolean {
+  const num = (v: string) => v.split('.').map(Number) as [number, number, number];
+  const cmp = (a: number[], b: number[]) => a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!;
+  const v = num(version);
+  return range.split('||').some((clause) => {
+    const m = /^\s*(\^|>=)(\d+\.\d+\.\d+)\s*$/.exec(clause);
+    if (m === null)
+      throw new Error(`engines.node clause ${JSON.stringify(clause)}: not ^X.Y.Z or >=X.Y.Z`);
+    const min = num(m[2]!);
+    return cmp(v, min) >= 0 && (m[1] === '>=' || v[0] === min[0]);
+  });
+}
 
 const { tmp, tarballs, attw } = inject('packaging');
 
@@ -78,7 +93,9 @@ describe.each(LIBRARIES)('$npmName tarball', (lib) => {
 
   it('has its entry points, types first, README and LICENSE', () => {
     const { files, manifest } = get();
-    expect(Object.keys(manifest.exports)).toEqual(['.', './package.json']);
+    // @rnnkit/tasks/table: the task table without tfjs, for the CLI's usage checks
+    const subpaths = lib.name === 'tasks' ? ['./table'] : [];
+    expect(Object.keys(manifest.exports)).toEqual(['.', ...subpaths, './package.json']);
     expect(Object.keys(manifest.exports['.'] as object)[0]).toBe('types');
     expect(manifest.exports['.']).toEqual({
       types: './dist/index.d.ts',
@@ -88,7 +105,11 @@ describe.each(LIBRARIES)('$npmName tarball', (lib) => {
       expect(files, f).toContain(f);
     }
     expect(manifest.license).toBe('MIT');
-    expect(manifest.engines?.node).toMatch(/^>=20/);
+    // every Node the tests run on: this one, and the others of scripts/node-versions.mjs
+    for (const v of [process.versions.node, ...NODE_VERSIONS]) {
+      expect(admits(manifest.engines?.node ?? '', v), `engines.node admits ${v}`).toBe(true);
+    }
+    expect(admits(manifest.engines?.node ?? '', '23.11.0'), 'no odd-numbered line').toBe(false);
   });
 
   it('sideEffects lists exactly the modules that register something with tfjs when imported', () => {

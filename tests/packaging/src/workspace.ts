@@ -9,21 +9,21 @@
  * run('node', ['--version']).stdout; // 'v20.20.2\n'
  * ```
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { type Footprint, ROOT } from './npm-project.mjs';
 
-/** The repository root (this file is tests/packaging/src/workspace.ts). */
-export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** Every publishable package, in dependency order (a package's dependencies come before it). */
-export const LIBRARIES = ['vocab', 'windowing', 'models', 'training', 'datasets', 'tasks'].map(
-  (name) => ({ name, npmName: `@rnnkit/${name}`, dir: join(ROOT, 'packages', name) }),
-);
-
-/** The tfjs version every library is tested with (their peer range is ~4.22.0). */
-export const TFJS_VERSION = '4.22.0';
+// the packing, installing and measuring half lives in plain JavaScript, shared with `pnpm bench`
+export {
+  type Footprint,
+  LIBRARIES,
+  pnpm,
+  ROOT,
+  runAsync,
+  TFJS_VERSION,
+  treeBytes,
+} from './npm-project.mjs';
 
 /** What `provide()` hands from the global setup to the test files. */
 export interface PackagingContext {
@@ -35,21 +35,10 @@ export interface PackagingContext {
   fullProject: string;
   /** A project with only @rnnkit/vocab installed. */
   vocabProject: string;
+  /** Library name -> what `npm install` of its tarball alone puts in a fresh project. */
+  footprints: Record<string, Footprint>;
   /** arethetypeswrong on each tarball (run by the setup, beside `npm install`). */
   attw: Record<string, RunResult & { code: number | null }>;
-}
-
-/**
- * How to run pnpm: `pnpm` when it is on PATH (a global install, or the bin folder `npx -y pnpm`
- * puts there for the README's commands), else `npx -y pnpm@<packageManager's version>`.
- */
-export function pnpm(args: readonly string[]): [string, string[]] {
-  if (spawnSync('pnpm', ['--version'], { encoding: 'utf8' }).status === 0)
-    return ['pnpm', [...args]];
-  const { packageManager } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-    packageManager: string;
-  };
-  return ['npx', ['-y', packageManager, ...args]];
 }
 
 export interface RunResult {
@@ -80,41 +69,6 @@ export function run(
     );
   }
   return { stdout: r.stdout, stderr: r.stderr };
-}
-
-/**
- * `run` for commands that should run side by side (arethetypeswrong while npm installs): resolves
- * with the exit code and both outputs, never rejects for a failing command.
- */
-export function runAsync(
-  cmd: string,
-  args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<RunResult & { code: number | null }> {
-  return new Promise((ok) => {
-    const child = spawn(cmd, args, {
-      cwd: options.cwd ?? ROOT,
-      env: options.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', (e) => ok({ code: null, stdout, stderr: `${stderr}${e.message}` }));
-    child.on('close', (code) => ok({ code, stdout, stderr }));
-  });
-}
-
-/** Bytes of every file under `dir` (apparent sizes, symlinks not followed), like `du -sb`. */
-export function treeBytes(dir: string): number {
-  let total = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) total += treeBytes(path);
-    else if (entry.isFile()) total += statSync(path).size;
-  }
-  return total;
 }
 
 /**

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CELL_LAYOUTS, gatePermutation, permuteGateColumns } from './layouts.js';
+import { CELL_LAYOUTS, gatePermutation, onnxBias, permuteGateColumns } from './layouts.js';
 
 describe('CELL_LAYOUTS', () => {
   it('names the same gates in every order, as many as the cell has', () => {
@@ -48,5 +48,21 @@ describe('permuteGateColumns', () => {
     expect(() =>
       permuteGateColumns(new Float32Array(5), 1, 2, ['z', 'r', 'h'], ['r', 'z', 'h']),
     ).toThrow(/expected 1 x 6 values, got 5/);
+  });
+});
+
+describe('onnxBias', () => {
+  it('puts the bias in Wb (ONNX gate order) and zeros in Rb', () => {
+    // lstm, units 1: Keras [i f c o] -> ONNX [i o f c], then Rb = 0
+    expect([...onnxBias('lstm', Float32Array.of(1, 2, 3, 4), 1)]).toEqual([1, 4, 2, 3, 0, 0, 0, 0]);
+  });
+
+  it("maps a reset-after GRU's [2, 3*units]: row 0 to Wb, row 1 to Rb", () => {
+    const b = Float32Array.of(1, 2, 3, 4, 5, 6); // units 1: input z r h, recurrent z r h
+    expect([...onnxBias('gru', b, 1)]).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('refuses a bias of the wrong size', () => {
+    expect(() => onnxBias('rnn', new Float32Array(4), 2)).toThrow(/expected a rnn bias of 2/);
   });
 });

@@ -13,6 +13,11 @@
  * - gru:  Keras z, r, h; PyTorch r, z, n(=h) (always reset-after); ONNX z, r, h
  *         (linear_before_reset = 1 for reset-after).
  *
+ * ONNX's bias B [dirs, 2*k*units] is [Wb; Rb], the input then the recurrent bias, each in ONNX
+ * gate order (`onnxBias`). rnnkit's single bias is the input bias (Rb = 0); a reset-after GRU's
+ * [2, 3*units] maps row 0 to Wb and row 1 to Rb, which `linear_before_reset = 1` applies inside
+ * r * (h R_h + Rb_h) exactly as Keras does.
+ *
  * @example
  * ```ts
  * import { CELL_LAYOUTS, gatePermutation } from '@rnnkit/models';
@@ -35,6 +40,12 @@ export interface CellLayout {
   /** PyTorch's module and its order of the same blocks. */
   torch: readonly GateName[];
   torchModule: 'RNN' | 'LSTM' | 'GRU';
+  /**
+   * How PyTorch's two biases (`bias_ih`, `bias_hh`) map: 'sum', they add to rnnkit's one bias
+   * (export writes it as bias_ih with a zero bias_hh, import adds them); 'rows', rnnkit's bias
+   * [2, k*units] holds them as its two rows (the reset-after GRU, where they do not commute).
+   */
+  torchBias: 'sum' | 'rows';
   /** ONNX's operator and its order of the blocks. */
   onnx: { op: 'RNN' | 'LSTM' | 'GRU'; gates: readonly GateName[] };
 }
@@ -46,6 +57,7 @@ export const CELL_LAYOUTS: Readonly<Record<CellType, CellLayout>> = {
     keras: ['h'],
     torch: ['h'],
     torchModule: 'RNN',
+    torchBias: 'sum',
     onnx: { op: 'RNN', gates: ['h'] },
   },
   lstm: {
@@ -54,6 +66,7 @@ export const CELL_LAYOUTS: Readonly<Record<CellType, CellLayout>> = {
     keras: ['i', 'f', 'c', 'o'],
     torch: ['i', 'f', 'c', 'o'],
     torchModule: 'LSTM',
+    torchBias: 'sum',
     onnx: { op: 'LSTM', gates: ['i', 'o', 'f', 'c'] },
   },
   gru: {
@@ -62,6 +75,7 @@ export const CELL_LAYOUTS: Readonly<Record<CellType, CellLayout>> = {
     keras: ['z', 'r', 'h'],
     torch: ['r', 'z', 'h'],
     torchModule: 'GRU',
+    torchBias: 'rows',
     onnx: { op: 'GRU', gates: ['z', 'r', 'h'] },
   },
 };
@@ -105,5 +119,23 @@ export function permuteGateColumns(
       out.set(values.subarray(src, src + units), r * cols + j * units);
     }
   }
+  return out;
+}
+
+/**
+ * ONNX's B for one direction, [Wb; Rb] ([2*k*units]) in ONNX gate order, from rnnkit's bias:
+ * [k*units] (Rb = 0), or a reset-after GRU's [2, 3*units] (row 0 Wb, row 1 Rb).
+ */
+export function onnxBias(cell: CellType, bias: Float32Array, units: number): Float32Array {
+  const layout = CELL_LAYOUTS[cell];
+  const cols = layout.gates * units;
+  const rows = bias.length / cols;
+  if (rows !== 1 && !(rows === 2 && cell === 'gru')) {
+    throw new Error(
+      `expected a ${cell} bias of ${cols} values (gru: or 2 x ${cols}), got ${bias.length}`,
+    );
+  }
+  const out = new Float32Array(2 * cols);
+  out.set(permuteGateColumns(bias, rows, units, layout.keras, layout.onnx.gates));
   return out;
 }

@@ -20,7 +20,7 @@
  * ```
  */
 import { FORECASTING, forecastingDefaults } from './options.js';
-import { trainForecasting } from './train.js';
+import { trainForecasting, trainingWindows } from './train.js';
 
 export type { IntervalsKind } from './intervals.js';
 export {
@@ -58,10 +58,12 @@ export type {
   TrainedSeries,
 } from './predict.js';
 export { restoreForecasting } from './predict.js';
-export { trainForecasting } from './train.js';
+export { trainForecasting, trainingWindows as forecastingWindows } from './train.js';
 
 export const forecasting = {
   name: FORECASTING,
   train: trainForecasting,
   defaults: forecastingDefaults,
+  /** A run's training and validation windows (see `forecastingWindows`). */
+  windows: trainingWindows,
 } as const;

@@ -21,6 +21,7 @@ import {
   resolveCommon,
 } from '../common.js';
 import { checkChoice, checkInt, checkRange } from '../errors.js';
+import { TASK_TABLE } from '../task-table.js';
 import {
   checkQuantiles,
   DEFAULT_QUANTILES,
@@ -29,7 +30,8 @@ import {
   type IntervalsKind,
 } from './intervals.js';
 
-export const FORECASTING = 'forecasting';
+/** The task's name in files and on the command line (its row of the task table). */
+export const FORECASTING = TASK_TABLE.forecasting.name;
 
 /** A series, or a series with covariates (each as long as the series, known in advance). */
 export type SeriesData =

@@ -18,13 +18,53 @@ import { TaskError } from '../errors.js';
 import { headLoss } from './intervals.js';
 import {
   type ForecastingOptions,
+  type ForecastingResolved,
   forecastingDefaults,
   lagOf,
   type ManySeries,
   type SeriesData,
 } from './options.js';
 import { builderArgs, type Forecaster, forecaster, rollingErrors } from './predict.js';
-import { columnsOf, manyOf, seriesState, windowsOf } from './windows.js';
+import { columnsOf, manyOf, seriesState, windows, windowsOf } from './windows.js';
+
+/**
+ * The windows a forecaster trains on (x [n, seqLength, F], y [n, horizon], scaled) and validates
+ * on, with the scaling fit on the training part: what `train` uses, and what `rnnkit export
+ * --format torch --data` writes for PyTorch. The caller disposes the tensors.
+ */
+export function trainingWindows(
+  values: readonly number[],
+  covariates: readonly (readonly number[])[],
+  o: ForecastingResolved,
+) {
+  const first = lagOf(o); // first step with a target
+  const need = first + o.seqLength + o.horizon;
+  if (values.length < need + 1) {
+    throw new TaskError(
+      'BAD_DATA',
+      `the series has ${values.length} values, but seqLength ${o.seqLength} + horizon ${o.horizon}${first ? ` + ${first} (differences)` : ''} needs more than ${need}: lower seqLength or give a longer series`,
+    );
+  }
+  // chronological: train on steps [0, cut), validate on windows whose targets lie in [cut, n)
+  const nVal = Math.floor(o.validationShare * values.length);
+  const cut = values.length - nVal;
+  const state = seriesState(values, covariates, cut, o);
+  // origin t: inputs steps [t - seqLength, t), targets [t, t + horizon)
+  const train = windows(values, covariates, first + o.seqLength, cut - o.horizon + 1, o, state);
+  const valFrom = Math.max(first + o.seqLength, cut);
+  const val =
+    nVal >= o.horizon
+      ? windows(values, covariates, valFrom, values.length - o.horizon + 1, o, state)
+      : null;
+  if (!train) {
+    tf.dispose(val ? [val.x, val.y] : []);
+    throw new TaskError(
+      'BAD_DATA',
+      `no training window fits before the validation part (${cut} values): lower validationShare or seqLength`,
+    );
+  }
+  return { first, cut, valFrom, state, train, val };
+}
 
 /**
  * Trains a forecaster on a series, or one global model on many series (a list of series, or

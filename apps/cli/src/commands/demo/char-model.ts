@@ -1,17 +1,14 @@
 /**
- * Program 1 of the tutorial: a character model that learns to predict the next character of one
- * sentence. One-hot input, a SimpleRNN with hidden size = vocab size, a dense layer per step,
- * sequence loss, Adam at 0.1; one line per iteration: `i  loss  prediction`.
+ * Program 1 of the tutorial in the terminal: `@rnnkit/demo`'s char model (a SimpleRNN learns the
+ * next character of one sentence), run for `--iterations` with one line per iteration:
+ * `i  loss  prediction`. index.ts runs it; the docs' demo runs the same program in the browser.
  */
-import { manyToMany } from '@rnnkit/models';
-import { createTrainer } from '@rnnkit/training';
-import { charTokenizer, Vocab } from '@rnnkit/vocab';
-import { nextTokenWindows } from '@rnnkit/windowing';
-import * as tf from '@tensorflow/tfjs-core';
+import { type CharStep, formatStep } from '@rnnkit/demo';
+import { createCharModel } from '@rnnkit/demo/programs';
+import { charTokenizer } from '@rnnkit/vocab';
 import { CliError } from '../../errors.js';
 
-export const DEFAULT_TEXT = ' My name is Ji Myung Hwa.';
-export const DEFAULT_ITERATIONS = 20;
+export { DEFAULT_ITERATIONS, DEFAULT_TEXT } from '@rnnkit/demo';
 
 export interface CharModelArgs {
   text: string;
@@ -29,47 +26,26 @@ export interface CharModelResult {
 }
 
 export function runCharModel(args: CharModelArgs): CharModelResult {
-  const tokenizer = charTokenizer();
-  if (tokenizer.tokenize(args.text).length < 2) {
+  if (charTokenizer().tokenize(args.text).length < 2) {
     throw new CliError(
       `--text needs at least 2 characters to predict a next one, got ${JSON.stringify(args.text)}: try --text "hihello"`,
       2,
     );
   }
-  const vocab = Vocab.fromTexts([args.text], { tokenizer, specials: [] }); // idx2char
-  const V = vocab.size; // dic_size = hidden_size = num_classes
-  const ids = vocab.encode(args.text);
-  const { x: xIds, y: yIds } = nextTokenWindows(ids, { seqLength: ids.length - 1 }).get(0); // x = ids[:-1], y = ids[1:]
-  const L = xIds.length; // sequence_length
-  const x = tf.tensor2d(xIds, [1, L], 'int32'); // [batch 1, time]: ids, one-hot inside the model
-  const y = tf.tensor2d(yIds, [1, L], 'int32'); // [batch 1, time]
-  const { model } = manyToMany({
-    cell: 'rnn',
-    units: V,
-    classes: V,
-    input: { type: 'oneHot', vocabSize: V },
-    seed: args.seed,
-  });
-  const trainer = createTrainer(model, {
-    loss: 'sparseCategoricalCrossentropy',
-    optimizer: { type: 'adam', learningRate: 0.1 },
-  });
-  const losses: number[] = [];
-  const predictions: string[] = [];
+  const run = createCharModel({ text: args.text, seed: args.seed });
+  const steps: CharStep[] = [];
   try {
     for (let i = 0; i < args.iterations; i++) {
-      const loss = trainer.step({ x, y }); // loss before this update, as the tutorial prints it
-      const best = tf.tidy(() => tf.argMax(model.predict(x) as tf.Tensor, -1)); // [1, time]
-      const prediction = vocab.decode(best.dataSync());
-      best.dispose();
-      losses.push(loss);
-      predictions.push(prediction);
-      args.onLine(`${i}  ${loss.toFixed(4)}  ${prediction}`);
+      const s = run.step();
+      steps.push(s);
+      args.onLine(formatStep(s));
     }
   } finally {
-    tf.dispose([x, y]);
-    trainer.dispose();
-    model.dispose();
+    run.dispose();
   }
-  return { losses, predictions, target: vocab.decode(yIds) };
+  return {
+    losses: steps.map((s) => s.loss),
+    predictions: steps.map((s) => s.prediction),
+    target: run.target,
+  };
 }

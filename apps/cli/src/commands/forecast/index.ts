@@ -15,10 +15,10 @@
  */
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { lineChart } from '@rnnkit/demo';
 import type { Forecaster } from '@rnnkit/tasks';
 import { CliError } from '../../errors.js';
 import type { Io } from '../../io.js';
-import { lineChart } from '../../plot/svg.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { intFlag, stringFlag } from '../../util/flags.js';
 import { formatValue } from '../../util/format.js';

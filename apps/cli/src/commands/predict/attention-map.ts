@@ -8,10 +8,11 @@
  * await writeAttentionMap(task, 'cat', 'att.svg'); // rows K AE1 T <eos>, columns c a t
  * ```
  */
+
+import { heatMap } from '@rnnkit/demo';
 import type { Seq2SeqTask } from '@rnnkit/tasks';
 import * as tf from '@tensorflow/tfjs-core';
 import { CliError } from '../../errors.js';
-import { heatMap } from '../../plot/svg.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 
 export interface AttentionMap {

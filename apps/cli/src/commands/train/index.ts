@@ -18,42 +18,55 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { TASK_NAMES, TASK_TABLE, type TaskName, taskNamed } from '@rnnkit/tasks/table';
 import { CliError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import { stringFlag } from '../../util/flags.js';
 import { FORECAST_KEYS, type TrainSettings, trainSettings } from './options.js';
 import { checkpointDirOf, readRun, resumedOptions, shown } from './resume.js';
 
-/** The tasks `rnnkit train` runs, by the name on the command line. */
-export const TRAIN_TASKS = ['text', 'classify', 'forecast', 'names', 'seq2seq'] as const;
-export type TrainTask = (typeof TRAIN_TASKS)[number];
+/**
+ * The tasks `rnnkit train` runs, by their names on the command line (the task table's: the
+ * kebab-case name, then the older names it still takes).
+ */
+export const TRAIN_TASKS: readonly string[] = TASK_NAMES.flatMap((key) => [
+  TASK_TABLE[key].name,
+  ...TASK_TABLE[key].aliases,
+]);
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells expect. */
 export const EXIT_INTERRUPTED = 130;
 
-export function checkTask(name: string): TrainTask {
-  if (!(TRAIN_TASKS as readonly string[]).includes(name)) {
+/** The task a command-line name stands for. */
+export function checkTask(name: string): TaskName {
+  const task = taskNamed(name);
+  if (task === undefined || !TRAIN_TASKS.includes(name)) {
     throw new CliError(
-      `unknown task ${JSON.stringify(name)}: the tasks are ${TRAIN_TASKS.join(', ')} (see rnnkit train --help)`,
+      `unknown task ${JSON.stringify(name)}: the tasks are ${TASK_NAMES.map((k) => TASK_TABLE[k].name).join(', ')} (see rnnkit train --help)`,
       2,
     );
   }
-  return name as TrainTask;
+  return task;
 }
 
-/** A forecasting option given to another task is a usage error, not silently ignored. */
-function forecastOnly(task: TrainTask, settings: TrainSettings): void {
-  if (task === 'forecast') return;
+/**
+ * A forecasting option given to another task is a usage error, not silently ignored; `name` is
+ * the task as the command line gave it.
+ */
+function forecastOnly(task: TaskName, name: string, settings: TrainSettings): void {
+  if (task === 'forecasting') return;
   const given = FORECAST_KEYS.find((k) => settings.given[k] !== undefined);
   if (given !== undefined) {
     const flag = given.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-    throw new CliError(`--${flag} is an option of rnnkit train forecast, not of ${task}`, 2);
+    throw new CliError(`--${flag} is an option of rnnkit train forecast, not of ${name}`, 2);
   }
 }
 
 /** What a checked command line runs. */
 export interface CheckedTrain {
-  task: TrainTask;
+  task: TaskName;
+  /** The task's name as given on the command line (what hints to run again repeat). */
+  given: string;
   settings: TrainSettings;
   /** The model folder, and the run's checkpoint folder beside it. */
   out: string;
@@ -71,22 +84,23 @@ export async function checked(
   cwd: string,
 ): Promise<CheckedTrain> {
   const task = checkTask(taskName);
+  const given = taskName;
   if (flags['resume'] !== undefined) {
-    const given = stringFlag('resume', flags['resume'])!;
-    const { dir, record } = await readRun(resolve(cwd, given));
-    const options = resumedOptions(record, task, flags, given);
+    const resumeFlag = stringFlag('resume', flags['resume'])!;
+    const { dir, record } = await readRun(resolve(cwd, resumeFlag));
+    const options = resumedOptions(record, taskName, flags, resumeFlag);
     const settings = await trainSettings(options, record.cwd);
     const out = resolve(record.cwd, settings.out);
-    return { task, settings, out, checkpoint: dir, cwd: record.cwd, resume: true };
+    return { task, given, settings, out, checkpoint: dir, cwd: record.cwd, resume: true };
   }
   const settings = await trainSettings(flags, cwd);
-  forecastOnly(task, settings);
+  forecastOnly(task, given, settings);
   const out = resolve(cwd, settings.out);
   const checkpoint = checkpointDirOf(out);
   if (!flags['force']) {
     if (existsSync(checkpoint)) {
       throw new CliError(
-        `${checkpoint} holds the checkpoint of an interrupted run: continue it with rnnkit train ${task} --resume ${shown(checkpoint, cwd)}, or --force to start over`,
+        `${checkpoint} holds the checkpoint of an interrupted run: continue it with rnnkit train ${given} --resume ${shown(checkpoint, cwd)}, or --force to start over`,
         2,
       );
     }
@@ -97,7 +111,7 @@ export async function checked(
       );
     }
   }
-  return { task, settings, out, checkpoint, cwd, resume: false };
+  return { task, given, settings, out, checkpoint, cwd, resume: false };
 }
 
 /**

@@ -17,6 +17,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
+import { taskNamed } from '@rnnkit/tasks/table';
 import { CliError } from '../../errors.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { CONFIG_KEYS } from './options.js';
@@ -99,7 +100,8 @@ export function resumedOptions(
   flags: Record<string, unknown>,
   resumeFlag: string,
 ): Record<string, unknown> {
-  if (record.task !== task) {
+  // the same task by another of its names (`text` and `text-generation`) is the same run
+  if (taskNamed(record.task) !== taskNamed(task)) {
     throw new CliError(
       `that checkpoint is of rnnkit train ${record.task}, not ${task}: run rnnkit train ${record.task} --resume ${resumeFlag}`,
       2,

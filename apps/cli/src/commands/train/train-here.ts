@@ -5,11 +5,12 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { lineChart } from '@rnnkit/demo';
 import type { TaskHooks } from '@rnnkit/tasks';
+import type { TaskName } from '@rnnkit/tasks/table';
 import { setup } from '@rnnkit/training';
 import { CliError } from '../../errors.js';
 import type { Io } from '../../io.js';
-import { lineChart } from '../../plot/svg.js';
 import { terminalChart } from '../../plot/terminal-chart.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { trainClassify } from './classify.js';
@@ -18,9 +19,18 @@ import { checked, EXIT_INTERRUPTED } from './index.js';
 import { trainNames } from './names.js';
 import { type ReportMode, TrainReport } from './report.js';
 import { shown, writeRun } from './resume.js';
-import type { TrainedModel } from './run.js';
+import type { TrainedModel, TrainRun } from './run.js';
 import { trainSeq2seq } from './seq2seq.js';
 import { trainText } from './text.js';
+
+/** Each task's training from the command line (commands/train/<task>.ts), by the task table's key. */
+const TRAINERS: { [N in TaskName]: (run: TrainRun) => Promise<TrainedModel> } = {
+  textGeneration: trainText,
+  classification: trainClassify,
+  forecasting: trainForecast,
+  conditionalGeneration: trainNames,
+  seq2seq: trainSeq2seq,
+};
 
 /** The training itself (in the worker); `stopRequested` is polled after every step. */
 export async function trainHere(
@@ -29,7 +39,11 @@ export async function trainHere(
   io: Io,
   stopRequested: () => boolean,
 ): Promise<void> {
-  const { task, settings, out, checkpoint, cwd, resume } = await checked(taskName, flags, io.cwd);
+  const { task, given, settings, out, checkpoint, cwd, resume } = await checked(
+    taskName,
+    flags,
+    io.cwd,
+  );
   const mode: ReportMode = flags['json'] ? 'json' : flags['quiet'] ? 'quiet' : 'human';
   const report = new TrainReport(io, mode);
   if (resume) {
@@ -39,7 +53,7 @@ export async function trainHere(
     await rm(checkpoint, { recursive: true, force: true });
   }
   // the record first: a run stopped at any point can be resumed (from step 0 if need be)
-  await writeRun(checkpoint, { task, cwd, options: settings.given });
+  await writeRun(checkpoint, { task: given, cwd, options: settings.given });
   await setup({ backend: settings.backend });
   const controller = new AbortController();
   const signal = controller.signal;
@@ -57,16 +71,7 @@ export async function trainHere(
     },
   };
   const run = { settings, report, cwd, hooks };
-  const train =
-    task === 'text'
-      ? trainText
-      : task === 'classify'
-        ? trainClassify
-        : task === 'seq2seq'
-          ? trainSeq2seq
-          : task === 'names'
-            ? trainNames
-            : trainForecast;
+  const train = TRAINERS[task];
   let model: TrainedModel;
   try {
     model = await train(run);
@@ -91,7 +96,7 @@ export async function trainHere(
   } finally {
     model.dispose();
   }
-  const resumeHint = `rnnkit train ${task} --resume ${shown(checkpoint, io.cwd)}`;
+  const resumeHint = `rnnkit train ${given} --resume ${shown(checkpoint, io.cwd)}`;
   await finish(out, report, report.stopReason === 'aborted' ? resumeHint : undefined);
   await rm(checkpoint, { recursive: true, force: true }); // done: nothing left to resume
 }

@@ -1,0 +1,35 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createCharModel, DemoInputError } from './char-model.js';
+import { DEFAULT_TEXT, formatStep } from './tutorial.js';
+
+beforeAll(async () => {
+  tf.env().set('PROD', true);
+  await tf.setBackend('cpu');
+});
+
+describe('createCharModel (program 1)', () => {
+  it('learns the sentence step by step, the same for a seed, and leaks nothing', () => {
+    const before = tf.memory().numTensors;
+    const lines = (seed: number) => {
+      const run = createCharModel({ text: DEFAULT_TEXT, seed });
+      const out = Array.from({ length: 20 }, () => formatStep(run.step()));
+      expect(run.target).toBe('My name is Ji Myung Hwa.');
+      run.dispose();
+      return out;
+    };
+    const a = lines(0);
+    expect(a[0]).toMatch(/^0 {2}\d\.\d{4} {2}.{24}$/);
+    expect(a[19]).toMatch(/^19 {2}\d\.\d{4} {2}My name is Ji Myung Hwa\.$/);
+    expect(lines(0)).toEqual(a);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses a sentence of fewer than 2 characters with a DemoInputError', () => {
+    expect(() => createCharModel({ text: 'a', seed: 0 })).toThrow(DemoInputError);
+    expect(() => createCharModel({ text: 'a', seed: 0 })).toThrow(
+      'the sentence needs at least 2 characters to predict a next one, got "a": try "hihello"',
+    );
+  });
+});

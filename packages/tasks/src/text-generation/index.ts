@@ -1,0 +1,39 @@
+/**
+ * Text generation: a character language model (many-to-many, aligned). Trains on a text, reports
+ * bits per character on held-out text, and generates from a prime with temperature, top-k and
+ * top-p sampling. Its neighbours: options.ts (the options and their size-based defaults),
+ * train.ts (the windows and the training run), predict.ts (evaluate, generate, save, restore).
+ *
+ * @example
+ * ```ts
+ * import { textGeneration } from '@rnnkit/tasks';
+ * const lm = await textGeneration.train(book, { epochs: 1 });
+ * // logs: text: cell lstm, units 256, seqLength 64, epochs 1 (set) (defaults for 1.1 MB of text)
+ * lm.evaluate(heldOut).bitsPerChar; // 2.2455 on the last 5% of Moby-Dick (bench/quality/text.mjs)
+ * lm.generate({ prime: 'The whale', length: 40, temperature: 0.8, seed: 1 }); // 'The whale ...'
+ * await lm.save('out/moby');
+ * ```
+ */
+import { TEXT_GENERATION, textDefaults } from './options.js';
+import { trainTextGeneration } from './train.js';
+
+export type { TextGenerationOptions, TextGenerationResolved } from './options.js';
+export {
+  DEFAULT_GENERATE_LENGTH,
+  DEFAULT_TEMPERATURE,
+  TEXT_DEFAULTS,
+  TEXT_GENERATION,
+  TEXT_LARGE_CHARS,
+  TEXT_MEDIUM_CHARS,
+  textDefaults,
+} from './options.js';
+export type { GenerateTextArgs, TextGenerator, TextMetrics } from './predict.js';
+export { restoreTextGeneration } from './predict.js';
+export { trainTextGeneration } from './train.js';
+
+/** The task: `textGeneration.train(text, options, hooks)`; `defaults(chars, options)`. */
+export const textGeneration = {
+  name: TEXT_GENERATION,
+  train: trainTextGeneration,
+  defaults: textDefaults,
+} as const;

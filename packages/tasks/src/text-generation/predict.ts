@@ -1,0 +1,155 @@
+/**
+ * Text generation's trained task: what a trained or restored language model does: bits per char on
+ * held-out text, generation from a prime, save; and `restoreTextGeneration` for `loadTask`. Beside
+ * it: options.ts (the options and defaults), train.ts (how it was trained).
+ */
+import { generate as generateTokens, type LoadedModel, save } from '@rnnkit/models';
+import { sparseCategoricalCrossentropy } from '@rnnkit/training';
+import type { Vocab } from '@rnnkit/vocab';
+import { nextTokenWindows } from '@rnnkit/windowing';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { checkInt, TaskError } from '../errors.js';
+import {
+  builderArgs,
+  DEFAULT_GENERATE_LENGTH,
+  DEFAULT_TEMPERATURE,
+  TEXT_GENERATION,
+  type TextGenerationResolved,
+} from './options.js';
+
+export interface GenerateTextArgs {
+  /** Text to start from (at least one character). Default '\n'. */
+  prime?: string;
+  /** Characters to generate. Default 200. */
+  length?: number;
+  /** < 1 sharper, > 1 more random. Default 1. */
+  temperature?: number;
+  /** Draw only among the k most likely characters. */
+  topK?: number;
+  /** Draw only from the nucleus of probability p. */
+  topP?: number;
+  /** 'greedy' always takes the most likely character. Default 'sample'. */
+  strategy?: 'greedy' | 'sample';
+  /** Seed of the draws: the same seed gives the same text. Default 0. */
+  seed?: number;
+}
+
+export interface TextMetrics extends Record<string, number> {
+  /** Mean negative log2-likelihood per held-out character. */
+  bitsPerChar: number;
+  /** Characters scored. */
+  chars: number;
+}
+
+export interface TextGenerator {
+  readonly task: typeof TEXT_GENERATION;
+  readonly options: TextGenerationResolved;
+  readonly vocab: Vocab;
+  readonly model: tfl.LayersModel;
+  /** Metrics of the last `evaluate` (saved into rnnkit.json). */
+  metrics: Record<string, number>;
+  /** Bits per character on held-out text. */
+  evaluate(heldOut: string): TextMetrics;
+  /** Text after `prime` (the prime itself not included). */
+  generate(args?: GenerateTextArgs): string;
+  /** Writes the artifact (model.json, weights.bin, rnnkit.json with the metrics). */
+  save(dir: string): Promise<void>;
+  dispose(): void;
+}
+
+export function textGenerator(
+  model: tfl.LayersModel,
+  vocab: Vocab,
+  options: TextGenerationResolved,
+  metrics: Record<string, number>,
+): TextGenerator {
+  const task: TextGenerator = {
+    task: TEXT_GENERATION,
+    options,
+    vocab,
+    model,
+    metrics,
+    evaluate(heldOut) {
+      const ids = vocab.encode(heldOut);
+      if (ids.length < 2) {
+        throw new TaskError(
+          'BAD_DATA',
+          `held-out text has ${ids.length} characters, expected at least 2`,
+        );
+      }
+      const L = Math.min(options.seqLength, ids.length - 1);
+      const windows = nextTokenWindows(ids, { seqLength: L, stride: L, lastWindow: 'pad' });
+      let nats = 0;
+      let chars = 0;
+      const B = 64;
+      for (let s = 0; s < windows.length; s += B) {
+        const idx = Int32Array.from({ length: Math.min(B, windows.length - s) }, (_, i) => s + i);
+        const b = windows.batch(idx);
+        const [rows, T] = b.shapes.x as [number, number];
+        let real = 0;
+        for (const m of b.mask) real += m;
+        const loss = tf.tidy(() => {
+          const x = tf.tensor2d(b.x, [rows, T], 'int32');
+          const y = tf.tensor2d(b.y, [rows, T], 'int32');
+          const mask = tf.tensor2d(Float32Array.from(b.mask), [rows, T]);
+          const logits = model.predict(x) as tf.Tensor; // [rows, T, vocab]
+          return sparseCategoricalCrossentropy(logits, y, mask); // mean nats per real char
+        });
+        nats += loss.dataSync()[0]! * real;
+        loss.dispose();
+        chars += real;
+      }
+      const m: TextMetrics = { bitsPerChar: nats / chars / Math.LN2, chars };
+      task.metrics = { ...m };
+      return m;
+    },
+    generate(args = {}) {
+      const prime = args.prime ?? '\n';
+      const ids = vocab.encode(prime);
+      if (ids.length === 0) {
+        throw new TaskError('BAD_OPTION', 'prime must have at least one character, e.g. "The "');
+      }
+      const length = checkInt('length', args.length ?? DEFAULT_GENERATE_LENGTH, 0, 'length: 200');
+      const { generations } = generateTokens(model, {
+        prompts: [ids],
+        maxLength: length,
+        temperature: args.temperature ?? DEFAULT_TEMPERATURE,
+        ...(args.topK !== undefined ? { topK: args.topK } : {}),
+        ...(args.topP !== undefined ? { topP: args.topP } : {}),
+        ...(args.strategy !== undefined ? { strategy: args.strategy } : {}),
+        // padding (the last window's tail) and unknown characters are not text to generate
+        suppress: [vocab.padId, vocab.unkId].filter((i) => i !== undefined),
+        seed: args.seed ?? 0,
+      });
+      return vocab.decode(generations[0]!.tokens);
+    },
+    async save(dir) {
+      await save(model, dir, {
+        task: TEXT_GENERATION,
+        topology: {
+          builder: 'manyToMany',
+          args: builderArgs(options, vocab.size) as unknown as Record<string, unknown>,
+        },
+        vocab: vocab.toJSON(),
+        training: { config: { ...options }, metrics: task.metrics },
+      });
+    },
+    dispose() {
+      model.dispose();
+    },
+  };
+  return task;
+}
+
+/** The task from a loaded artifact. */
+export function restoreTextGeneration(loaded: LoadedModel): TextGenerator {
+  if (!loaded.vocab) {
+    throw new TaskError(
+      'BAD_ARTIFACT',
+      'a text-generation artifact must hold its vocab: save it again',
+    );
+  }
+  const config = loaded.meta.training?.config as unknown as TextGenerationResolved;
+  return textGenerator(loaded.model, loaded.vocab, config, loaded.meta.training?.metrics ?? {});
+}
