@@ -52,4 +52,6 @@ bench('global.train_seconds', Number(globalS), 's');
 bench('global.separate_train_seconds', Number(separateS), 's');
 h.report('global');
 const met = global < naive && global < mean(separate);
-console.error(`# ${ids.length} series; bar: rmse < naive and < separate: ${met ? 'met' : 'NOT met'}`);
+console.error(
+  `# ${ids.length} series; bar: rmse < naive and < separate: ${met ? 'met' : 'NOT met'}`,
+);
