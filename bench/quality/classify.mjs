@@ -4,6 +4,7 @@
 import { sentimentSentences } from '@rnnkit/datasets';
 import { classification } from '@rnnkit/tasks';
 import { BUDGET_S, bench, hooks, init, seconds, seededSplit } from './common.mjs';
+import { weightDeltas } from './weights.mjs';
 
 const SEED = 42;
 await init('classify');
@@ -55,4 +56,5 @@ bench('classify.train_seconds', Number(trainS), 's');
 console.error(
   `# bar: accuracy >= 0.78: ${accuracy >= 0.78 ? 'met' : 'NOT met'} (baseline ${baseline.toFixed(3)})`,
 );
+await weightDeltas('classify', clf, (t) => t.evaluate(test).accuracy);
 clf.dispose();

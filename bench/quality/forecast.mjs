@@ -11,6 +11,7 @@ import { co2 } from '@rnnkit/datasets';
 import { forecasting } from '@rnnkit/tasks';
 import { BUDGET_S, bench, hooks, init, OPTIONS, seconds } from './common.mjs';
 import { seattleHighs } from './vega.mjs';
+import { weightDeltas } from './weights.mjs';
 
 const H = 12;
 await init('forecast');
@@ -43,6 +44,7 @@ bench('forecast.rmse', m.rmse, 'ppm');
 bench('forecast.baseline_rmse', baseline, 'ppm');
 bench('forecast.train_seconds', Number(trainS), 's');
 console.error(`# ${n} origins; bar: rmse < baseline: ${m.rmse < baseline ? 'met' : 'NOT met'}`);
+await weightDeltas('forecast', f, (t) => t.evaluate(test, { steps: H }).rmse);
 f.dispose();
 
 const band = await forecasting.train(train, { ...options, intervals: 'quantile' }, hooks());

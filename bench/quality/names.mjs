@@ -9,6 +9,7 @@
 import { namesByLanguage } from '@rnnkit/datasets';
 import { conditionalGeneration } from '@rnnkit/tasks';
 import { BUDGET_S, bench, hooks, init, seconds, seededSplit } from './common.mjs';
+import { weightDeltas } from './weights.mjs';
 
 const SEED = 42;
 const PER_LANGUAGE = Number(process.env.RNNKIT_QUALITY_NAMES_PER_LANGUAGE ?? 200);
@@ -98,4 +99,5 @@ bench('names.train_seconds', Number(trainS), 's');
 console.error(
   `# bars: novel_share >= 0.8: ${novel >= 0.8 ? 'met' : 'NOT met'}; ratio >= 0.8: ${ratio >= 0.8 ? 'met' : 'NOT met'}`,
 );
+await weightDeltas('names', gen, (t) => t.evaluate(test).bitsPerChar);
 gen.dispose();

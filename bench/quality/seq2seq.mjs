@@ -5,6 +5,7 @@
 import { cmuDict } from '@rnnkit/datasets';
 import { seq2seq } from '@rnnkit/tasks';
 import { BUDGET_S, bench, hooks, init, OPTIONS, seconds, seededSplit } from './common.mjs';
+import { weightDeltas } from './weights.mjs';
 
 const SEED = 42;
 const EVAL = Number(process.env.RNNKIT_QUALITY_SEQ2SEQ_EVAL ?? 1000);
@@ -40,4 +41,5 @@ bench('seq2seq.train_seconds', Number(trainS), 's');
 console.error(
   `# bars: per <= 0.15: ${beam.tokenErrorRate <= 0.15 ? 'met' : 'NOT met'}; word_accuracy >= 0.40: ${beam.wordAccuracy >= 0.4 ? 'met' : 'NOT met'}`,
 );
+await weightDeltas('seq2seq', g2p, (t) => t.evaluate(sample, { beamWidth: 4 }).tokenErrorRate);
 g2p.dispose();

@@ -3,6 +3,7 @@
 import { mobyDick, splitText } from '@rnnkit/datasets';
 import { textGeneration } from '@rnnkit/tasks';
 import { BUDGET_S, bench, hooks, init, OPTIONS, seconds } from './common.mjs';
+import { weightDeltas } from './weights.mjs';
 
 await init('text');
 const book = await mobyDick();
@@ -19,4 +20,5 @@ console.error(
 bench('text.bpc', bitsPerChar);
 bench('text.train_seconds', Number(trainS), 's');
 console.error(`# bar: bpc <= 2.3: ${bitsPerChar <= 2.3 ? 'met' : 'NOT met'}`);
+await weightDeltas('text', lm, (t) => t.evaluate(test).bitsPerChar);
 lm.dispose();

@@ -1,7 +1,7 @@
 // Shared helpers of the speed suite: backend setup, seeded data, timing, result lines.
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { denseSoftmaxCrossEntropy, fastRecurrence } from '@rnnkit/models';
+import { denseSoftmaxCrossEntropy, fastRecurrence } from '@rnnkit/models/kernels';
 import { mulberry32 } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -106,7 +106,7 @@ export function w1Fast({ cell, units, vocab, batch, seqLength }) {
       ...(cell === 'lstm' ? { c0: h0 } : {}),
       ...(cell === 'gru' ? { resetAfter: false } : {}),
     });
-    // dense softmax + cross-entropy as one op (models/src/kernels/fast-dense.ts)
+    // dense softmax + cross-entropy as one op (models/src/fast/fast-dense.ts)
     const hs = tf.reshape(out.sequence, [batch * seqLength, units]);
     return denseSoftmaxCrossEntropy(hs, wd, bd, y);
   };

@@ -15,8 +15,8 @@ import {
   activationGradFromOutput,
   lstmBackwardStep,
   lstmForwardStep,
-} from '../../packages/models/dist/kernels/fast-gates.js';
-import { simdLstm } from '../../packages/models/dist/kernels/gates-simd.js';
+} from '../../packages/models/dist/fast/fast-gates.js';
+import { simdLstm } from '../../packages/models/dist/fast/gates-simd.js';
 import { median } from './common.mjs';
 
 const [rounds = 25] = process.argv.slice(2).map(Number);

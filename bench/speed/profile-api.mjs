@@ -9,7 +9,8 @@
 // Usage: node bench/speed/profile-api.mjs w1 <lstm|gru|rnn> <units> [steps] [rounds]
 //        node bench/speed/profile-api.mjs w2 [steps] [rounds]
 // (threads held to 1, so both paths use one core.)
-import { denseMeanSquaredError, fastRecurrence, setRecurrenceThreads } from '@rnnkit/models';
+import { setRecurrenceThreads } from '@rnnkit/models';
+import { denseMeanSquaredError, fastRecurrence } from '@rnnkit/models/kernels';
 import { createOptimizer, createTrainer } from '@rnnkit/training';
 import { mulberry32 } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';

@@ -9,7 +9,7 @@ import {
   denseMeanSquaredError,
   denseSoftmaxCrossEntropy,
   fastRecurrence,
-} from '@rnnkit/models';
+} from '@rnnkit/models/kernels';
 import { createOptimizer } from '@rnnkit/training';
 import { mulberry32 } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';

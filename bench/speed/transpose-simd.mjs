@@ -8,8 +8,8 @@
 // Needs packages/models/dist (npx tsc -p tsconfig.build.json in packages/models).
 // Usage: node bench/speed/transpose-simd.mjs [rounds] [shapes, e.g. 1024x1024,64x64]
 const [roundsArg, shapesArg] = process.argv.slice(2);
-const { transposeJs } = await import('../../packages/models/dist/kernels/fast-linalg.js');
-const { simdTranspose } = await import('../../packages/models/dist/kernels/gates-simd.js');
+const { transposeJs } = await import('../../packages/models/dist/fast/fast-linalg.js');
+const { simdTranspose } = await import('../../packages/models/dist/fast/gates-simd.js');
 const { median } = await import('./common.mjs');
 const { mulberry32 } = await import('@rnnkit/windowing');
 

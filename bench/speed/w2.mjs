@@ -2,7 +2,7 @@
 // LSTM(32) -> dense(1), MSE, Adam, batch 32. Usage: node w2.mjs <fast|stock>; epochs per second.
 // fast: the dense head and MSE as one op (denseMeanSquaredError), rnnkit's fused Adam
 // (createOptimizer: tfjs's Adam numbers in one JS pass per variable).
-import { denseMeanSquaredError, fastRecurrence } from '@rnnkit/models';
+import { denseMeanSquaredError, fastRecurrence } from '@rnnkit/models/kernels';
 import { createOptimizer } from '@rnnkit/training';
 import { mulberry32 } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';

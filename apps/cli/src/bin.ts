@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** Entry point of the `rnnkit` command: the only place that calls process.exit. */
 import { run } from './cli.js';
-import { CliError, isUserError } from './errors.js';
+import { CliError, inCliWords, isUserError } from './errors.js';
 import { processIo } from './io.js';
 
 const argv = process.argv.slice(2);
@@ -24,9 +24,6 @@ try {
   await run(argv, processIo());
 } catch (err) {
   if (err instanceof CliError) fail(err.message, err, err.exitCode);
-  if (isUserError(err)) fail(err.message, err, 1);
-  if (err instanceof Error && err.name === 'CACError') {
-    fail(`${err.message} (see rnnkit --help)`, err, 2);
-  }
+  if (isUserError(err)) fail(inCliWords(err.message), err, 1);
   throw err; // a bug: keep the stack
 }

@@ -164,6 +164,8 @@ describe('rnnkit predict and eval on a classifier', () => {
     );
     const e = rnnkit('eval', 'c');
     expect(e.code).toBe(2);
-    expect(e.stderr.trim()).toBe('rnnkit: eval needs held-out data: give --data <file>');
+    expect(e.stderr.trim()).toBe(
+      'rnnkit: eval needs held-out data: give --data <file> (- for stdin) or --dataset <name>',
+    );
   });
 });

@@ -71,7 +71,7 @@ describe('rnnkit demo', () => {
   it('rejects a bad option value with exit code 2 and no stack trace', () => {
     const r = rnnkit('demo', '--iterations', '0');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--iterations must be a whole number >= 1, got 0');
+    expect(r.stderr).toBe('rnnkit: --iterations must be a whole number >= 1, got "0"\n');
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });

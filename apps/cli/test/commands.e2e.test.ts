@@ -1,7 +1,8 @@
 /**
- * End-to-end: --version, --help on every command, unknown commands, `rnnkit datasets`.
+ * End-to-end: --version, --help and `help <command>` on every command, unknown commands and
+ * options, `rnnkit datasets`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,29 +13,57 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const rnnkit = (...args: string[]) => runCli(work, args);
 
 describe('rnnkit --version and --help', () => {
-  it('prints the version', () => {
-    const r = rnnkit('--version');
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^rnnkit\/0\.1\.0 /);
+  it('prints the version of apps/cli/package.json', () => {
+    const { version } = JSON.parse(
+      readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+    ) as { version: string };
+    for (const flag of ['--version', '-v']) {
+      const r = rnnkit(flag);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(`rnnkit ${version}\n`);
+    }
   });
 
   it('lists every command in the top-level help', () => {
     const r = rnnkit('--help');
     expect(r.code).toBe(0);
     for (const c of [
-      'demo',
-      'train <task>',
-      'generate <model>',
-      'predict <model>',
-      'forecast <model>',
-      'eval <model>',
-      'inspect <model>',
-      'export <model>',
-      'import <path>',
-      'datasets',
+      'demo [options]',
+      'train [options] <task>',
+      'generate [options] <model>',
+      'predict [options] <model> [inputs...]',
+      'forecast [options] <model>',
+      'eval [options] <model>',
+      'inspect [options] <model>',
+      'export [options] <model>',
+      'import [options] <path>',
+      'datasets [options]',
+      'help [command]',
     ]) {
       expect(r.stdout).toContain(c);
     }
+  });
+
+  it('rnnkit help <command> prints the same as rnnkit <command> --help', () => {
+    for (const cmd of ['train', 'generate', 'predict', 'eval']) {
+      const a = rnnkit('help', cmd);
+      const b = rnnkit(cmd, '--help');
+      expect(a.code).toBe(0);
+      expect(a.stdout).toContain(`Usage: rnnkit ${cmd} [options]`);
+      expect(a.stdout).toBe(b.stdout);
+    }
+    expect(rnnkit('help').stdout).toBe(rnnkit('--help').stdout);
+  });
+
+  it.each([
+    ['train', '--data <file>'],
+    ['eval', '--data <file>'],
+    ['forecast', '--data <file>'],
+    ['predict', '--file <file>'],
+  ])('rnnkit %s --help says that %s takes - for stdin', (cmd, option) => {
+    const help = rnnkit(cmd, '--help').stdout.replace(/\s+/g, ' ');
+    const described = help.slice(help.indexOf(option)).split(' --')[0];
+    expect(described).toContain('- for stdin');
   });
 
   it.each([
@@ -71,8 +100,18 @@ describe('rnnkit --version and --help', () => {
   it('rejects a missing argument with exit 2 and no stack trace', () => {
     const r = rnnkit('inspect');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('missing required args for command `inspect <model>`');
+    expect(r.stderr).toBe(
+      "rnnkit: missing required argument 'model' (see rnnkit inspect --help)\n",
+    );
     expect(r.stderr).not.toMatch(STACK_LINE);
+  });
+
+  it('names an unknown option in one line, with the likely one', () => {
+    const r = rnnkit('train', 'text', '--unitz', '3');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      "rnnkit: unknown option '--unitz' (did you mean --units?) (see rnnkit train --help)\n",
+    );
   });
 });
 

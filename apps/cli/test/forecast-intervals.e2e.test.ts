@@ -73,9 +73,9 @@ describe('rnnkit forecast intervals', () => {
       [
         '--quantiles',
         '0.1,1.5',
-        /--quantiles 0\.1,1\.5: expected rising numbers strictly between 0 and 1/,
+        /--quantiles must be rising numbers strictly between 0 and 1 .*, got "0\.1,1\.5"$/m,
       ],
-      ['--quantiles', '0.9,0.1', /--quantiles 0\.9,0\.1: expected rising numbers/],
+      ['--quantiles', '0.9,0.1', /--quantiles must be rising numbers .*, got "0\.9,0\.1"$/m],
       ['--intervals', 'beta', /--intervals/],
     ] as const) {
       const r = rnnkit('train', 'forecast', '--data', 'series.csv', flag, value, '--out', 'never');

@@ -115,7 +115,7 @@ describe('rnnkit train forecast', () => {
       [],
       'short.csv',
       1,
-      /the series has 5 values, but seqLength 12 .*: lower seqLength or give a longer series$/,
+      /the series has 5 values, but --seq-length 12 .*: lower --seq-length or give a longer series$/,
     ],
     [[], 'empty.csv', 1, /empty\.csv is empty: give a CSV file with a header row and values$/],
     [[], 'nowhere.csv', 1, /cannot read ".*nowhere\.csv": no such file/],

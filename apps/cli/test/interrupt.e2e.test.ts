@@ -3,12 +3,11 @@
  * trained so far and a checkpoint, says how to resume, and exits 130; `--resume` then ends with the
  * same losses, validation and weights as an uninterrupted run.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bin, runCli, writeText } from './run-cli.js';
+import { runCli, signalledAfter, writeText } from './run-cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'rnnkit-sigint-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -33,37 +32,20 @@ beforeAll(() => {
 });
 
 /** Starts `rnnkit train`, sends SIGINT after the third progress event; resolves at exit. */
-async function interrupted(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(
-    process.execPath,
-    [bin, 'train', 'text', ...ARGS, ...SMALL_BATCH, '--out', 'lm'],
-    {
-      cwd: work,
-    },
-  );
-  let stdout = '';
-  let stderr = '';
-  let sent = false;
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
+const interrupted = () =>
+  signalledAfter(work, ['train', 'text', ...ARGS, ...SMALL_BATCH, '--out', 'lm'], {
+    signal: 'SIGINT',
+    afterProgress: 3,
   });
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString();
-    if (!sent && (stdout.match(/"type":"progress"/g) ?? []).length >= 3) {
-      sent = true;
-      child.kill('SIGINT');
-    }
-  });
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  expect(sent).toBe(true);
-  return { code, stdout, stderr };
-}
 
 describe('Ctrl-C during rnnkit train, then --resume', () => {
   it('stops after the current step, saves the model and a checkpoint, prints how to resume, exits 130', async () => {
     const r = await interrupted();
     expect(r.code).toBe(130);
-    expect(r.stderr.trim()).toBe('rnnkit: interrupted (Ctrl-C)');
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'SIGINT: stopping after this step to save the model and a checkpoint (interrupt again to stop at once, saving nothing)',
+      'rnnkit: interrupted (Ctrl-C)',
+    ]);
     const e = events(r.stdout);
     const done = e.find((x) => x.type === 'done');
     expect(done).toMatchObject({ stopReason: 'aborted' });
@@ -91,7 +73,7 @@ describe('Ctrl-C during rnnkit train, then --resume', () => {
     const bad = runCli(work, ['train', 'text', '--resume', 'lm.checkpoint', '--units', '9']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(
-      /drop --units \(only --epochs, --checkpoint-every and --attention-map may change\)/,
+      /drop --units \(only --epochs, --time-budget, --checkpoint-every and --attention-map may change\)/,
     );
     const r = runCli(work, ['train', 'text', '--resume', 'lm.checkpoint', '--json']);
     expect(r.code).toBe(0);

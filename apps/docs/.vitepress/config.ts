@@ -44,6 +44,7 @@ export default defineConfig({
           { text: 'Theory: RNN, LSTM, GRU', link: '/guide/theory' },
           { text: 'The model artifact', link: '/guide/artifact' },
           { text: 'Choosing a backend', link: '/guide/backends' },
+          { text: 'Bring a Keras model', link: '/guide/keras' },
           { text: 'Outgrow one machine (PyTorch)', link: '/guide/pytorch' },
           { text: 'Deploy with ONNX Runtime', link: '/guide/onnx' },
           { text: 'Performance', link: '/guide/performance' },

@@ -9,11 +9,11 @@
  * import { load } from '@rnnkit/models';
  * import { formatOf } from '@rnnkit/interop';
  * await formatOf('onnx').exportTo(await load('out/lm'), 'lm.onnx', { step: true });
- * await formatOf('torch').exportTo(await load('out/lm'), 'out/lm-torch', {});
  * ```
  */
-import type { LoadedModel } from '@rnnkit/models';
+import type { ArtifactMeta, LoadedModel } from '@rnnkit/models';
 import { InteropError } from './errors.js';
+import { importKeras, kerasBytes } from './keras/index.js';
 import { exportArtifactOnnx } from './onnx/index.js';
 import { exportTorch, importTorch, TORCH_FILES, type TorchFiles } from './torch/index.js';
 import type { TorchTrainingData } from './torch/project.js';
@@ -25,6 +25,18 @@ export interface ExportOptions {
   data?: TorchTrainingData;
   /** Replace an existing output. */
   force?: boolean;
+}
+
+/** What `rnnkit import` may add to a model (the formats that carry it themselves ignore it). */
+export interface ImportOptions {
+  /** keras: the config.json (path) that goes with a .weights.h5 file. */
+  config?: string;
+  /** The task to record ('text-generation', 'forecasting', ...): with vocab or scaler, a task. */
+  task?: string;
+  /** The vocab the model's ids come from (`vocab.toJSON()`). */
+  vocab?: ArtifactMeta['vocab'];
+  /** The scaler of the model's series (`scaler.toJSON()`). */
+  scaler?: ArtifactMeta['scaler'];
 }
 
 export interface InteropFormat {
@@ -39,7 +51,7 @@ export interface InteropFormat {
   /** Writes the model to `out`; returns the names of the files written. */
   exportTo(model: LoadedModel, out: string, options: ExportOptions): Promise<string[]>;
   /** Reads the model at `path` (a folder or file that `detect` accepted). */
-  importFrom?(path: string): Promise<LoadedModel>;
+  importFrom?(path: string, options?: ImportOptions): Promise<LoadedModel>;
 }
 
 async function nodeFs() {
@@ -72,27 +84,6 @@ export async function writeFileAtomic(out: string, body: Uint8Array, force = fal
     throw new InteropError('IO', `cannot write ${out}: ${(e as Error).message}`);
   }
 }
-
-const onnx: InteropFormat = {
-  name: 'onnx',
-  writes:
-    'one .onnx file (opset 17, float32, native LSTM/GRU/RNN operators, the vocab or scaler in its metadata); with --step the one-step model with the state as inputs and outputs, for generation on any ONNX runtime (seq2seq: <out>.encoder.onnx and <out>.decoder-step.onnx; one-to-many: <out>.state.onnx and <out>.step.onnx)',
-  detect: () => false, // export only
-  async exportTo(loaded, out, options) {
-    // built (and refused, if it must be) before anything is written
-    const parts = exportArtifactOnnx(loaded, { step: options.step ?? false });
-    const { path } = await nodeFs();
-    // one file, or one per part beside it: g2p.onnx -> g2p.encoder.onnx, g2p.decoder-step.onnx
-    const stem = out.replace(/\.onnx$/i, '');
-    const files = Object.entries(parts).map(([part, bytes]) => ({
-      file: part === '' ? out : `${stem}.${part}.onnx`,
-      bytes,
-    }));
-    if (!options.force) for (const f of files) await refuseExisting(f.file);
-    for (const f of files) await writeFileAtomic(f.file, f.bytes, true);
-    return files.map((f) => path.basename(f.file));
-  },
-};
 
 /** Writes the files into a new folder beside `out`, then swaps it in: all or nothing. */
 export async function writeFolder(
@@ -170,8 +161,60 @@ const torch: InteropFormat = {
   },
 };
 
+const onnx: InteropFormat = {
+  name: 'onnx',
+  writes:
+    'one .onnx file (opset 17, float32, native LSTM/GRU/RNN operators, the vocab or scaler in its metadata); with --step the one-step model with the state as inputs and outputs, for generation on any ONNX runtime (seq2seq: <out>.encoder.onnx and <out>.decoder-step.onnx; one-to-many: <out>.state.onnx and <out>.step.onnx)',
+  detect: () => false, // export only
+  async exportTo(loaded, out, options) {
+    // built (and refused, if it must be) before anything is written
+    const parts = exportArtifactOnnx(loaded, { step: options.step ?? false });
+    const { path } = await nodeFs();
+    // one file, or one per part beside it: g2p.onnx -> g2p.encoder.onnx, g2p.decoder-step.onnx
+    const stem = out.replace(/\.onnx$/i, '');
+    const files = Object.entries(parts).map(([part, bytes]) => ({
+      file: part === '' ? out : `${stem}.${part}.onnx`,
+      bytes,
+    }));
+    if (!options.force) for (const f of files) await refuseExisting(f.file);
+    for (const f of files) await writeFileAtomic(f.file, f.bytes, true);
+    return files.map((f) => path.basename(f.file));
+  },
+};
+
+const keras: InteropFormat = {
+  name: 'keras',
+  writes:
+    'a Keras 3 .keras file (config.json, metadata.json, model.weights.h5) that keras.saving.load_model opens',
+  reads:
+    'a Keras .keras or legacy .h5 file, a .weights.h5 with --config config.json, or a TensorFlow.js converter model.json (its shards beside it)',
+  detect: (p, entries) => entries === null && /\.(keras|h5|json)$/i.test(p),
+  async exportTo(loaded, out, options) {
+    const { path } = await nodeFs();
+    // built (and refused, if it must be) before anything is written
+    await writeFileAtomic(out, await kerasBytes(loaded.model), options.force ?? false);
+    return [path.basename(out)];
+  },
+  async importFrom(p, options = {}) {
+    const { fs } = await nodeFs();
+    const config =
+      options.config === undefined
+        ? undefined
+        : await fs.readFile(options.config, 'utf8').catch(() => {
+            throw new InteropError('IO', `cannot read --config ${options.config}: check the path`);
+          });
+    const { model, meta } = await importKeras(p, {
+      ...(config !== undefined ? { config } : {}),
+      ...(options.task !== undefined ? { task: options.task } : {}),
+      ...(options.vocab !== undefined ? { vocab: options.vocab } : {}),
+      ...(options.scaler !== undefined ? { scaler: options.scaler } : {}),
+    });
+    return { model, meta, vocab: null, scaler: null };
+  },
+};
+
 /** Every format, by name. The only list: help text and errors come from it. */
-export const FORMATS: readonly InteropFormat[] = [onnx, torch];
+export const FORMATS: readonly InteropFormat[] = [torch, onnx, keras];
 
 /** The format of a name, or BAD_OPTION listing them. */
 export function formatOf(name: string | undefined): InteropFormat {

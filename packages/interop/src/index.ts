@@ -9,9 +9,30 @@
  */
 export type { InteropErrorCode } from './errors.js';
 export { InteropError } from './errors.js';
-// the formats table (rnnkit import / export; Node: they read and write files)
-export type { ExportOptions, InteropFormat } from './formats.js';
+// The formats of rnnkit export / rnnkit import (Node: they read and write files)
+export type { ExportOptions, ImportOptions, InteropFormat } from './formats.js';
 export { detectFormat, FORMATS, formatOf, writeFileAtomic, writeFolder } from './formats.js';
+// Keras 3: .keras files (config.json + model.weights.h5) in and out
+export type {
+  ImportedModel,
+  ImportKerasOptions,
+  KerasArchive,
+  KerasGraph,
+  KerasLayer,
+  KerasSource,
+  TensorRef as KerasTensorRef,
+} from './keras/index.js';
+export {
+  exportKeras,
+  importKeras,
+  KERAS_VERSION,
+  kerasBytes,
+  readKerasArchive,
+  readKerasConfig,
+  SUPPORTED_LAYERS,
+  toKeras,
+  writeKerasArchive,
+} from './keras/index.js';
 export type {
   BidirectionalMerge,
   GraphLayer,

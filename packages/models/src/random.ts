@@ -2,6 +2,9 @@
  * Seeded random numbers on plain arrays, so that weight initialisation is the same on every backend
  * and does not depend on tfjs's global RNG. The uniform source is `mulberry32` from
  * `@rnnkit/windowing`.
+ *
+ * Neighbours: the folders `cells/`, `layers/`, `topologies/`, `generation/`, `recurrence/`,
+ * `artifact/` and `fast/` (see CONTRIBUTING.md).
  */
 
 /** Standard normal samples by Box-Muller. */

@@ -2,8 +2,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { CellType } from './cells.js';
-import type { InputSpec } from './inputs.js';
+import type { CellType } from './cells/index.js';
+import type { InputSpec } from './layers/inputs.js';
 
 export const CELLS: readonly CellType[] = ['rnn', 'lstm', 'gru'];
 

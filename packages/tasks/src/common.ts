@@ -9,8 +9,8 @@
  * line; // 'text: cell lstm, units 256 (defaults for 1.1 MB of text)'
  * ```
  */
-import type { CellType } from '@rnnkit/models';
-import { CELL_TYPES } from '@rnnkit/models';
+import type { ArtifactOptions, CellType, WeightsDType } from '@rnnkit/models';
+import { CELL_TYPES, WEIGHTS_DTYPES } from '@rnnkit/models';
 import {
   type CheckpointArgs,
   type CheckpointFs,
@@ -98,6 +98,24 @@ export interface CommonTaskOptions {
   timeBudgetSeconds?: number;
   /** A progress line every this many steps. */
   progressEvery?: number;
+}
+
+/** Options of every task's `save(dir, options)`. */
+export interface TaskSaveOptions {
+  /**
+   * How the weights are stored: `'float32'` (default), `'float16'` (half the bytes; stock
+   * `tf.loadLayersModel` still loads it) or `'int8'` (about a quarter, one scale per output
+   * channel; `loadTask` reads it). rnnkit.json records the choice.
+   */
+  weights?: WeightsDType;
+}
+
+/** The artifact options of a task's save options, checked. */
+export function artifactOptions(options: TaskSaveOptions = {}): ArtifactOptions {
+  checkKnown('save', options, ['weights']);
+  return options.weights === undefined
+    ? {}
+    : { weights: checkChoice('weights', options.weights, WEIGHTS_DTYPES) };
 }
 
 /** Defaults every task shares. */
@@ -206,14 +224,15 @@ export const COMMON_OPTION_NAMES = [
   'progressEvery',
 ] as const;
 
-/** A human size: '1.1 MB of text', '2 400 examples'. */
-export function describeSize(n: number, unit: 'chars' | 'examples' | 'steps'): string {
+/** A human size: '1.1 MB of text', '215 k words', '2 400 examples'. */
+export function describeSize(n: number, unit: 'chars' | 'words' | 'examples' | 'steps'): string {
   if (unit === 'chars') {
     if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB of text`;
     if (n >= 1e3) return `${(n / 1e3).toFixed(0)} kB of text`;
     return `${n} chars of text`;
   }
-  return `${n} ${unit === 'steps' ? 'time steps' : 'examples'}`;
+  if (unit === 'words' && n >= 1e3) return `${(n / 1e3).toFixed(0)} k words`;
+  return `${n} ${unit === 'steps' ? 'time steps' : unit}`;
 }
 
 /**
@@ -245,7 +264,7 @@ export interface RunArgs {
   /** Learning-rate schedule over the updates, from `common.learningRate`. Default constant. */
   schedule?: ScheduleConfig;
   validation?: TrainData;
-  metrics?: ('accuracy' | 'bitsPerChar' | 'rmse')[];
+  metrics?: ('accuracy' | 'bitsPerChar' | 'perplexity' | 'rmse')[];
   /** Stop early when the validation loss has not improved for this many evaluations. */
   patience?: number;
 }

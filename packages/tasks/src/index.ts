@@ -39,7 +39,13 @@ export {
   SEQ_LENGTH_QUANTILE,
   TOKENIZERS,
 } from './classification/index.js';
-export type { CommonTaskOptions, TaskCheckpoint, TaskEvent, TaskHooks } from './common.js';
+export type {
+  CommonTaskOptions,
+  TaskCheckpoint,
+  TaskEvent,
+  TaskHooks,
+  TaskSaveOptions,
+} from './common.js';
 export {
   DEFAULT_CLIP_NORM,
   DEFAULT_DROPOUT,
@@ -119,11 +125,14 @@ export { ARTIFACT_TASKS, TASK_NAMES, TASK_TABLE, taskNamed } from './task-table.
 export type { LoadedTask, TaskEntry } from './tasks.js';
 export { loadTask, pipeline, TASKS } from './tasks.js';
 export type {
+  CharMetrics,
   GenerateTextArgs,
   TextGenerationOptions,
   TextGenerationResolved,
   TextGenerator,
   TextMetrics,
+  TextUnit,
+  WordMetrics,
 } from './text-generation/index.js';
 export {
   DEFAULT_GENERATE_LENGTH,
@@ -131,5 +140,9 @@ export {
   TEXT_DEFAULTS,
   TEXT_LARGE_CHARS,
   TEXT_MEDIUM_CHARS,
+  TEXT_UNITS,
   textGeneration,
+  WORD_DEFAULTS,
+  WORD_LARGE_WORDS,
+  WORD_MEDIUM_WORDS,
 } from './text-generation/index.js';

@@ -23,6 +23,16 @@
  * w; // Float32Array [0.9, -2.1]: the first Adam step moves each weight by lr
  * ```
  */
+import {
+  F32X4,
+  I32_ADD,
+  instantiateWasm,
+  localGet,
+  localSet,
+  V128_LOAD,
+  V128_STORE,
+  wasmModuleBytes,
+} from '@rnnkit/models/kernels';
 
 /** The float32 scalars of one update, rounded as tfjs rounds them. */
 export interface AdamScalars {
@@ -77,18 +87,6 @@ export const adamPassJs: AdamPass = (w, g, m, v, out, c) => {
   }
 };
 
-/** Unsigned LEB128, as WebAssembly encodes counts, sizes and opcodes. */
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
-
 /**
  * The module's bytes: memory 0 (exported as `memory`) and
  * `adam(w, g, m, v, bytes, b1, b2, omb1, omb2, omab1, omab2, eps, negLr, keep)`, byte offsets of
@@ -99,16 +97,11 @@ function leb(n: number): number[] {
  * keep is 1).
  */
 function moduleBytes(): Uint8Array<ArrayBuffer> {
-  const get = (i: number) => [0x20, i];
-  const set = (i: number) => [0x21, i];
-  const simd = (code: number) => [0xfd, ...leb(code)];
-  const load = [...simd(0x00), 4, 0]; // v128.load, align 16, offset 0
-  const store = [...simd(0x0b), 4, 0];
-  // f32x4 splat, sqrt, add, mul, div
-  const [splat, sqrt, add, mul, div] = [simd(0x13), simd(227), simd(228), simd(230), simd(231)];
+  const [get, set, load, store] = [localGet, localSet, V128_LOAD, V128_STORE];
+  const { splat, sqrt, add, mul, div } = F32X4;
   // params 0-3 w g m v (i32), 4 bytes (i32), 5-13 the scalars (f32); locals 14 i (i32),
   // 15-23 the scalars splatted (v128), 24 g, 25 m, 26 v (v128)
-  const at = (p: number) => [...get(p), ...get(14), 0x6a]; // i32.add: p + i
+  const at = (p: number) => [...get(p), ...get(14), I32_ADD]; // p + i
   // biome-ignore format: one line per step of the update
   const body = [
     ...[5, 6, 7, 8, 9, 10, 11, 12, 13].flatMap((p) => [...get(p), ...splat, ...set(p + 10)]),
@@ -130,17 +123,12 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
     0x0c, 0, 0x0b, 0x0b, 0x0b, // br loop, end loop, end block, end func
   ];
   const func = [2, 1, 0x7f, 12, 0x7b, ...body]; // locals: 1 i32, 12 v128
-  const section = (id: number, bytes: number[]) => [id, ...leb(bytes.length), ...bytes];
-  const name = (s: string) => [...leb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
   const params = [...Array(5).fill(0x7f), ...Array(9).fill(0x7d)]; // 5 i32, 9 f32
-  return Uint8Array.from([
-    ...[0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0], // magic, version 1
-    ...section(1, [1, 0x60, params.length, ...params, 0]), // one type: (params) -> ()
-    ...section(3, [1, 0]), // one function of type 0
-    ...section(5, [1, 0, 1]), // one memory, 1 page to start
-    ...section(7, [2, ...name('memory'), 2, 0, ...name('adam'), 0, 0]),
-    ...section(10, [1, ...leb(func.length), ...func]),
-  ]);
+  return wasmModuleBytes({
+    types: [[params, []]],
+    functions: [{ type: 0, body: func }],
+    exports: [['adam', 0]],
+  });
 }
 
 interface AdamModule {
@@ -153,15 +141,7 @@ let simdModule: AdamModule | null | undefined;
 /** The module, or null where WebAssembly (or its SIMD) is not available. */
 function adamModule(): AdamModule | null {
   if (simdModule !== undefined) return simdModule;
-  try {
-    const bytes = moduleBytes();
-    simdModule = WebAssembly.validate(bytes)
-      ? (new WebAssembly.Instance(new WebAssembly.Module(bytes), {})
-          .exports as unknown as AdamModule)
-      : null;
-  } catch {
-    simdModule = null;
-  }
+  simdModule = instantiateWasm<AdamModule>(moduleBytes());
   return simdModule;
 }
 

@@ -70,6 +70,22 @@ console.log(JSON.stringify(codes));`;
     expect(JSON.parse(out.stdout)).toEqual(Array(3).fill('ERR_PACKAGE_PATH_NOT_EXPORTED'));
   });
 
+  it('@rnnkit/models/kernels carries the kernel internals, which the root no longer exports', () => {
+    const script = `const kernels = await import('@rnnkit/models/kernels');
+const root = await import('@rnnkit/models');
+console.log(JSON.stringify({
+  kernels: ['fastRecurrence', 'denseMatMul', 'denseMeanSquaredError', 'denseSoftmaxCrossEntropy', 'ensureWasmSegmentSum'].map((k) => typeof kernels[k]),
+  root: ['fastRecurrence', 'denseMatMul'].map((k) => typeof root[k]),
+}));`;
+    const out = run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: fullProject,
+    });
+    expect(JSON.parse(out.stdout)).toEqual({
+      kernels: Array(5).fill('function'),
+      root: ['undefined', 'undefined'],
+    });
+  });
+
   it('package.json is importable (tools read the version through it)', () => {
     const script = `import { createRequire } from 'node:module';
 const require = createRequire(process.cwd() + '/');

@@ -88,19 +88,28 @@ beforeAll(() => {
   }
 });
 
+// Entries beyond the root, per library: @rnnkit/models/kernels (the kernel internals, for benches
+// and power users), @rnnkit/tasks/table (the task table without tfjs, for the CLI's usage checks)
+const SUBPATHS: Record<string, string[]> = { models: ['./kernels'], tasks: ['./table'] };
+
 describe.each(LIBRARIES)('$npmName tarball', (lib) => {
   const get = () => unpacked[lib.name] ?? { dir: '', files: [], manifest: {} as Manifest };
 
   it('has its entry points, types first, README and LICENSE', () => {
     const { files, manifest } = get();
-    // @rnnkit/tasks/table: the task table without tfjs, for the CLI's usage checks
-    const subpaths = lib.name === 'tasks' ? ['./table'] : [];
+    const subpaths = SUBPATHS[lib.name] ?? [];
     expect(Object.keys(manifest.exports)).toEqual(['.', ...subpaths, './package.json']);
     expect(Object.keys(manifest.exports['.'] as object)[0]).toBe('types');
     expect(manifest.exports['.']).toEqual({
       types: './dist/index.d.ts',
       import: './dist/index.js',
     });
+    for (const sub of subpaths) {
+      expect(manifest.exports[sub]).toEqual({
+        types: `./dist/${sub.slice(2)}.d.ts`,
+        import: `./dist/${sub.slice(2)}.js`,
+      });
+    }
     for (const f of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts']) {
       expect(files, f).toContain(f);
     }

@@ -23,7 +23,9 @@ import {
   ModelsError,
   manyToMany,
   manyToOne,
+  save,
   statefulLM,
+  stream,
 } from '@rnnkit/models';
 import {
   createOptimizer,
@@ -87,9 +89,28 @@ const vocabText = () => JSON.stringify(vocab().toJSON());
 const tinyLm = () =>
   manyToMany({ cell: 'lstm', units: 4, classes: 5, input: { type: 'oneHot', vocabSize: 5 } }).model;
 
-/** Copies the saved model, breaks it with `edit`, and loads it. */
-const loadBroken = async (name: string, edit: (dir: string) => void) =>
-  load(await brokenModel(name, edit));
+/** A small manyToOne regressor on one-step features with `extra` options. */
+const tinyRegressor = (extra: Partial<Parameters<typeof manyToOne>[0]>, features = 1) =>
+  manyToOne({
+    units: 2,
+    input: { type: 'features', features },
+    head: { type: 'regression' },
+    ...extra,
+  }).model;
+
+/** Copies the saved model (stored as `weights`), breaks it with `edit`, and loads it. */
+const loadBroken = async (
+  name: string,
+  edit: (dir: string) => void,
+  weights: 'float32' | 'float16' | 'int8' = 'float32',
+) => load(await brokenModel(name, edit, weights));
+/** rnnkit.json of a folder, edited by `f`. */
+const editRnnkitJson = (dir: string, f: (doc: Record<string, unknown>) => void) => {
+  const path = join(dir, 'rnnkit.json');
+  const doc = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  f(doc);
+  writeFileSync(path, JSON.stringify(doc));
+};
 
 /** Runs the CLI and returns its result (the runner checks exit code and message). */
 const rnnkit = (...args: string[]) => cli(args);
@@ -328,6 +349,46 @@ export const CASES: BadInput[] = [
     },
     outcome: { error: ModelsError, code: 'BAD_OPTION' },
   },
+  {
+    input: 'a stream row of 2 values for a model of 3 features',
+    where: 'models: stream(model).push',
+    run: () => {
+      const model = tinyRegressor({}, 3);
+      const s = stream(model);
+      try {
+        return s.push([1, 2]);
+      } finally {
+        s.dispose();
+        model.dispose();
+      }
+    },
+    outcome: { error: ModelsError, code: 'BAD_INPUT' },
+  },
+  {
+    input: 'a bidirectional model to stream',
+    where: 'models: stream',
+    run: () => {
+      const model = tinyRegressor({ bidirectional: true });
+      try {
+        return stream(model);
+      } finally {
+        model.dispose();
+      }
+    },
+    outcome: { error: ModelsError, code: 'UNSUPPORTED_MODEL' },
+  },
+  {
+    input: 'recurrentDropout 1',
+    where: 'models: manyToOne',
+    run: () => tinyRegressor({ recurrentDropout: 1 }),
+    outcome: { error: ModelsError, code: 'BAD_OPTION' },
+  },
+  {
+    input: 'inputDropout -0.1',
+    where: 'models: manyToOne',
+    run: () => tinyRegressor({ inputDropout: -0.1 }),
+    outcome: { error: ModelsError, code: 'BAD_OPTION' },
+  },
   // ---- models: artifacts ----
   {
     input: 'model folder without weights.bin',
@@ -443,6 +504,102 @@ export const CASES: BadInput[] = [
         }),
       ),
     outcome: { error: ArtifactError, code: 'MALFORMED' },
+  },
+  {
+    input: "rnnkit.json weights.dtype 'int4' (not float32, float16 or int8)",
+    where: 'models: load',
+    run: () =>
+      loadBroken('weights-int4', (d) =>
+        editRnnkitJson(d, (doc) => {
+          doc['weights'] = { dtype: 'int4' };
+        }),
+      ),
+    outcome: { error: ArtifactError, code: 'MALFORMED' },
+  },
+  {
+    input: 'rnnkit.json declaring float32 weights over an int8 weights manifest',
+    where: 'models: load',
+    run: () =>
+      loadBroken(
+        'weights-declared',
+        (d) =>
+          editRnnkitJson(d, (doc) => {
+            doc['weights'] = { dtype: 'float32' };
+          }),
+        'int8',
+      ),
+    outcome: { error: ArtifactError, code: 'MALFORMED' },
+  },
+  {
+    input: "model.json weight quantization dtype 'int4'",
+    where: 'models: load',
+    run: () =>
+      loadBroken(
+        'quant-int4',
+        (d) =>
+          editModelJson(d, (j) => {
+            j.weightsManifest[0]!.weights[0]!.quantization = { dtype: 'int4' };
+          }),
+        'int8',
+      ),
+    outcome: { error: ArtifactError, code: 'MALFORMED' },
+  },
+  {
+    input: 'model.json marking a bias (rank 1) int8',
+    where: 'models: load',
+    run: () =>
+      loadBroken(
+        'quant-bias',
+        (d) =>
+          editModelJson(d, (j) => {
+            const bias = j.weightsManifest[0]!.weights.find((w) => w.shape.length === 1)!;
+            bias.quantization = { dtype: 'int8' };
+          }),
+        'int8',
+      ),
+    outcome: { error: ArtifactError, code: 'MALFORMED' },
+  },
+  {
+    input: 'model.json uint8 quantization without its scale and min',
+    where: 'models: load',
+    run: () =>
+      loadBroken('quant-uint8', (d) =>
+        editModelJson(d, (j) => {
+          j.weightsManifest[0]!.weights[0]!.quantization = { dtype: 'uint8' };
+        }),
+      ),
+    outcome: { error: ArtifactError, code: 'MALFORMED' },
+  },
+  {
+    input: 'int8 weights.bin whose first channel scale is NaN',
+    where: 'models: load',
+    run: () =>
+      loadBroken(
+        'scale-nan',
+        (d) => {
+          const j = JSON.parse(readFileSync(join(d, 'model.json'), 'utf8'));
+          const n = (j.weightsManifest[0].weights[0].shape as number[]).reduce((a, b) => a * b, 1);
+          const bin = readFileSync(join(d, 'weights.bin'));
+          bin.writeFloatLE(Number.NaN, n); // weight 0's codes, then its scales
+          writeFileSync(join(d, 'weights.bin'), bin);
+        },
+        'int8',
+      ),
+    outcome: { error: ArtifactError, code: 'MALFORMED' },
+  },
+  {
+    input: "weights: 'bfloat16'",
+    where: 'models: save',
+    run: async () => {
+      const model = tinyLm();
+      const meta = { task: 't', topology: { builder: 'b', args: {} } };
+      try {
+        return await save(model, join(TMP, 'bf16'), meta, { weights: 'bfloat16' as never });
+      } finally {
+        model.dispose();
+      }
+    },
+    outcome: { error: ModelsError, code: 'BAD_OPTION' },
   },
   {
     input: 'a path that does not exist',
@@ -681,6 +838,18 @@ export const CASES: BadInput[] = [
     outcome: { exit: 2, out: 'o3' },
   },
   {
+    input: 'weights int4',
+    where: 'cli: rnnkit train text --weights',
+    run: () => rnnkit('train', 'text', '--data', okText(), '--weights', 'int4', '--out', 'o-w'),
+    outcome: { exit: 2, out: 'o-w' },
+  },
+  {
+    input: 'unit sentence',
+    where: 'cli: rnnkit train text --unit',
+    run: () => rnnkit('train', 'text', '--data', okText(), '--unit', 'sentence', '--out', 'o-u'),
+    outcome: { exit: 2, out: 'o-u' },
+  },
+  {
     input: 'batch size 0',
     where: 'cli: rnnkit train text --batch-size',
     run: () => rnnkit('train', 'text', '--data', okText(), '--batch-size', '0', '--out', 'o4'),
@@ -689,7 +858,47 @@ export const CASES: BadInput[] = [
   {
     input: 'temperature 0',
     where: 'cli: rnnkit generate --temperature',
-    run: async () => rnnkit('generate', await savedModel(), '--temperature', '0'),
+    run: async () =>
+      rnnkit(
+        'generate',
+        await savedModel(),
+        '--temperature',
+        '0',
+        '--prime',
+        'he',
+        '--length',
+        '4',
+      ),
+    outcome: {
+      behaviour: 'greedy: the most likely character each time (exit 0)',
+      check: (r) => {
+        expect((r as CliResult).code).toBe(0);
+        expect((r as CliResult).stdout.startsWith('he')).toBe(true);
+      },
+    },
+  },
+  {
+    input: 'temperature -1 (a value starting with -)',
+    where: 'cli: rnnkit generate --temperature',
+    run: async () => rnnkit('generate', await savedModel(), '--temperature', '-1'),
+    outcome: { exit: 2 },
+  },
+  {
+    input: 'learning rate -1 (a value starting with -)',
+    where: 'cli: rnnkit train text --lr',
+    run: () => rnnkit('train', 'text', '--data', okText(), '--lr', '-1', '--out', 'o5'),
+    outcome: { exit: 2, out: 'o5' },
+  },
+  {
+    input: 'output folder in /proc',
+    where: 'cli: rnnkit train text --out',
+    run: () => rnnkit('train', 'text', '--data', okText(), '--out', '/proc/nope'),
+    outcome: { exit: 2 },
+  },
+  {
+    input: 'output folder in /sys',
+    where: 'cli: rnnkit train text --out',
+    run: () => rnnkit('train', 'text', '--data', okText(), '--out', '/sys/nope'),
     outcome: { exit: 2 },
   },
   {

@@ -44,34 +44,50 @@ export const VOCAB_TEXT = 'hello world, hello rnn';
 export const vocab = (): Vocab =>
   Vocab.fromTexts([VOCAB_TEXT], { tokenizer: charTokenizer(), specials: ['<pad>', '<unk>'] });
 
-let saved: Promise<string> | undefined;
-/** A tiny char LSTM saved once per process by `save()`; copy it before breaking it. */
-export function savedModel(): Promise<string> {
-  saved ??= (async () => {
-    const v = vocab();
-    const dir = join(TMP, 'model-original');
-    const { model } = manyToMany({
-      cell: 'lstm',
-      units: 4,
-      classes: v.size,
-      input: { type: 'oneHot', vocabSize: v.size },
-      seed: 0,
-    });
-    await save(model, dir, {
-      task: 'text-generation',
-      topology: { builder: 'manyToMany', args: { units: 4 } },
-      vocab: v.toJSON(),
-    });
-    model.dispose();
-    return dir;
-  })();
-  return saved;
+const saved = new Map<string, Promise<string>>();
+/**
+ * A tiny char LSTM saved once per process by `save()` (its weights stored as `weights`: float32,
+ * or the smaller float16 / int8); copy it before breaking it.
+ */
+export function savedModel(weights: 'float32' | 'float16' | 'int8' = 'float32'): Promise<string> {
+  let dir = saved.get(weights);
+  if (dir === undefined) {
+    dir = (async () => {
+      const v = vocab();
+      const at = join(TMP, weights === 'float32' ? 'model-original' : `model-${weights}`);
+      const { model } = manyToMany({
+        cell: 'lstm',
+        units: 4,
+        classes: v.size,
+        input: { type: 'oneHot', vocabSize: v.size },
+        seed: 0,
+      });
+      await save(
+        model,
+        at,
+        {
+          task: 'text-generation',
+          topology: { builder: 'manyToMany', args: { units: 4 } },
+          vocab: v.toJSON(),
+        },
+        { weights },
+      );
+      model.dispose();
+      return at;
+    })();
+    saved.set(weights, dir);
+  }
+  return dir;
 }
 
-/** A fresh copy of the saved model, `edit` applied to it; returns its folder. */
-export async function brokenModel(name: string, edit: (dir: string) => void): Promise<string> {
+/** A fresh copy of the saved model (stored as `weights`), `edit` applied to it; its folder. */
+export async function brokenModel(
+  name: string,
+  edit: (dir: string) => void,
+  weights: 'float32' | 'float16' | 'int8' = 'float32',
+): Promise<string> {
   const dir = join(TMP, name);
-  cpSync(await savedModel(), dir, { recursive: true });
+  cpSync(await savedModel(weights), dir, { recursive: true });
   edit(dir);
   return dir;
 }
@@ -88,7 +104,7 @@ export interface ModelJson {
   modelTopology: unknown;
   weightsManifest: {
     paths: string[];
-    weights: { name: string; shape: number[]; dtype: string }[];
+    weights: { name: string; shape: number[]; dtype: string; quantization?: unknown }[];
   }[];
   [key: string]: unknown;
 }

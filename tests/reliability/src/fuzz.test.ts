@@ -250,24 +250,29 @@ describe("the CLI's --data readers (rnnkit train)", () => {
         for (const name of ['fuzz.txt', 'fuzz.csv', 'fuzz.jsonl', 'fuzz.tsv']) {
           writeFileSync(join(TMP, name), data);
         }
+        // the files by name, and the same bytes as standard input (--data -)
+        const bytesOf = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+        const files = { cwd: TMP, stdin: async () => bytesOf };
+        const piped = await typedAsync(allowed, () => readTextInput(flags({ data: '-' }), files));
+        if (piped) expect(piped.source).toBe('stdin');
         const text = await typedAsync(allowed, () =>
-          readTextInput(flags({ data: 'fuzz.txt' }), TMP),
+          readTextInput(flags({ data: 'fuzz.txt' }), files),
         );
         if (text) expect(text.text.trim().length).toBeGreaterThan(0);
         const series = await typedAsync(allowed, () =>
-          readSeriesInput(flags({ data: 'fuzz.csv' }), TMP),
+          readSeriesInput(flags({ data: 'fuzz.csv' }), files),
         );
         if (series) expect(series.values).toBeInstanceOf(Float64Array);
         const jsonl = await typedAsync(allowed, () =>
-          readLabelledInput(flags({ data: 'fuzz.jsonl' }), TMP),
+          readLabelledInput(flags({ data: 'fuzz.jsonl' }), files),
         );
         if (jsonl) expect(jsonl.examples.length).toBeGreaterThan(0);
         const csv = await typedAsync(allowed, () =>
-          readLabelledInput(flags({ data: 'fuzz.csv', column: 'a', target: 'b' }), TMP),
+          readLabelledInput(flags({ data: 'fuzz.csv', column: 'a', target: 'b' }), files),
         );
         if (csv) for (const e of csv.examples) expect(typeof e.text).toBe('string');
         const pairs = await typedAsync(allowed, () =>
-          readPairsInput(flags({ data: 'fuzz.tsv' }), TMP),
+          readPairsInput(flags({ data: 'fuzz.tsv' }), files),
         );
         if (pairs) expect(pairs.pairs.length).toBeGreaterThan(0);
       }),

@@ -7,6 +7,9 @@
  * newer rnnkit), `WRITE_FAILED` (saving failed; the previous artifact is unchanged),
  * `NOT_AN_ARTIFACT` (refusing to replace a folder that holds other files), `NO_HANDLER` (no tfjs
  * IO handler for a URL).
+ *
+ * Neighbours in `artifact/`: `save.ts` and `load.ts` (the folder a model is saved as), `schema.ts`
+ * (`rnnkit.json`), `tfjs-files.ts` and `file-system.ts` (where the files go), `errors.ts`.
  */
 import { ModelsError } from '../errors.js';
 

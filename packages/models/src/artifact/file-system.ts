@@ -7,6 +7,9 @@
  * `writeFolderAtomic` writes a whole folder so that a reader sees either the previous folder or the
  * new one, never a mix: it writes every file into a fresh sibling folder, then swaps it in with two
  * renames (old -> backup, new -> target), rolls back if the second fails, and removes the backup.
+ *
+ * Neighbours in `artifact/`: `save.ts` and `load.ts` (the folder a model is saved as), `schema.ts`
+ * (`rnnkit.json`), `tfjs-files.ts` and `file-system.ts` (where the files go), `errors.ts`.
  */
 import { ArtifactError } from './errors.js';
 

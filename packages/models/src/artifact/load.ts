@@ -6,6 +6,9 @@
  * version each throw an `ArtifactError` naming the file and the fix. It never returns a
  * half-loaded model: on any failure, whatever was built is disposed.
  *
+ * Neighbours in `artifact/`: `save.ts` and `load.ts` (the folder a model is saved as), `schema.ts`
+ * (`rnnkit.json`), `tfjs-files.ts` and `file-system.ts` (where the files go), `errors.ts`.
+ *
  * @example
  * ```ts
  * import { generate, load } from '@rnnkit/models';
@@ -19,7 +22,7 @@ import { Vocab } from '@rnnkit/vocab';
 import { type Scaler, scalerFromJSON } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { customObjects } from '../custom-objects.js';
+import { customObjects } from '../layers/custom-objects.js';
 import { ArtifactError } from './errors.js';
 import { errnoOf, findBackups, joinPath, listFolder, nodeFileSystem } from './file-system.js';
 import {
@@ -31,6 +34,7 @@ import {
 } from './save.js';
 import { parseRnnkitJSON, type RnnkitJSON } from './schema.js';
 import { checkWeightBytes, MODEL_JSON, RNNKIT_JSON, readTfjsFolder } from './tfjs-files.js';
+import { decodeInt8Weights, manifestDType } from './weight-dtype.js';
 
 export interface LoadedModel {
   model: tfl.LayersModel;
@@ -131,7 +135,13 @@ export async function buildModel(a: tf.io.ModelArtifacts, file: string): Promise
         `${file}: the weights do not fit the model's layers: ${problems.slice(0, 4).join('; ')}${problems.length > 4 ? `; and ${problems.length - 4} more` : ''}. model.json was edited or comes from another model: save the model again`,
       );
     }
-    const named = tf.io.decodeWeights(a.weightData ?? new ArrayBuffer(0), specs);
+    // int8 entries to float32 first; tfjs decodes float32 and its own float16/uint8 quantization
+    const plain = decodeInt8Weights(
+      specs,
+      tf.io.CompositeArrayBuffer.join(a.weightData ?? new ArrayBuffer(0)),
+      file,
+    );
+    const named = tf.io.decodeWeights(plain.data, plain.specs);
     try {
       model.loadWeights(named, true);
     } finally {
@@ -141,6 +151,23 @@ export async function buildModel(a: tf.io.ModelArtifacts, file: string): Promise
   } catch (e) {
     model.dispose();
     throw e;
+  }
+}
+
+/** Refuses weights stored otherwise than rnnkit.json declares (one file edited or swapped). */
+function checkDeclared(
+  meta: RnnkitJSON,
+  specs: readonly tf.io.WeightsManifestEntry[],
+  file: string,
+) {
+  const declared = meta.weights?.dtype ?? 'float32';
+  const held = manifestDType(specs);
+  if (held !== 'float32' && held !== declared) {
+    throw new ArtifactError(
+      'MALFORMED',
+      file,
+      `${file} declares weights.dtype '${declared}' but model.json's manifest holds ${held} weights: the files come from different saves; copy the whole folder or save the model again`,
+    );
   }
 }
 
@@ -202,6 +229,7 @@ async function loadFolder(dir: string, options: ArtifactOptions): Promise<Loaded
   }
   const meta = parseRnnkitJSON(decodeText(bytes), file);
   const artifacts = await readTfjsFolder(fs, dir);
+  checkDeclared(meta, artifacts.weightSpecs ?? [], file);
   const { vocab, scaler } = extras(meta, file);
   const model = await buildModel(artifacts, joinPath(dir, MODEL_JSON));
   return { model, meta, vocab, scaler };
@@ -253,6 +281,7 @@ async function loadRouted(source: ArtifactLocation): Promise<LoadedModel> {
     );
   }
   const meta = parseRnnkitJSON(typeof doc === 'string' ? doc : JSON.stringify(doc), file);
+  checkDeclared(meta, a.weightSpecs, file);
   const { vocab, scaler } = extras(meta, file);
   const model = await buildModel(a, name);
   return { model, meta, vocab, scaler };

@@ -5,7 +5,11 @@
  * first, then swapped in, so a failure or crash leaves the previous artifact intact. Any other URL
  * (`indexeddb://`, `localstorage://`, `http(s)://`, `downloads://`) or a tfjs `IOHandler` goes
  * through tfjs's IO routers, with the `rnnkit.json` document carried in model.json's
- * `userDefinedMetadata.rnnkit`.
+ * `userDefinedMetadata.rnnkit`. `{ weights: 'float16' | 'int8' }` stores the weights smaller
+ * (weight-dtype.ts); rnnkit.json's `weights.dtype` records the choice and `load` reads it back.
+ *
+ * Neighbours in `artifact/`: `save.ts` and `load.ts` (the folder a model is saved as), `schema.ts`
+ * (`rnnkit.json`), `tfjs-files.ts` and `file-system.ts` (where the files go), `errors.ts`.
  *
  * @example
  * ```ts
@@ -29,6 +33,7 @@ import {
   RNNKIT_JSON,
   WEIGHTS_BIN,
 } from './tfjs-files.js';
+import { checkWeightsDType, encodeWeights, type WeightsDType } from './weight-dtype.js';
 
 /** A folder path, a `file://` URL, any tfjs URL, or a tfjs IOHandler. */
 export type ArtifactLocation = string | tf.io.IOHandler;
@@ -36,6 +41,12 @@ export type ArtifactLocation = string | tf.io.IOHandler;
 export interface ArtifactOptions {
   /** The file-system seam for folder paths. Default: Node's fs/promises. */
   fs?: ArtifactFileSystem;
+  /**
+   * How `save` stores the float weights (see weight-dtype.ts): `'float32'` (default, as tfjs
+   * does), `'float16'` (half the bytes; stock tfjs still loads it) or `'int8'` (a quarter, one
+   * scale per output channel; only rnnkit's `load` reads it). `load` reads all three.
+   */
+  weights?: WeightsDType;
 }
 
 /** Key of the rnnkit document in model.json's `userDefinedMetadata` (URL and IOHandler targets). */
@@ -69,6 +80,14 @@ export function routedHandler(location: ArtifactLocation, kind: 'save' | 'load')
   return h;
 }
 
+/** The artifacts with their float weights stored as `dtype`. */
+function storedAs(a: tf.io.ModelArtifacts, dtype: WeightsDType): tf.io.ModelArtifacts {
+  if (dtype === 'float32' || a.weightSpecs === undefined || a.weightData === undefined) return a;
+  const data = tf.io.CompositeArrayBuffer.join(a.weightData);
+  const stored = encodeWeights(a.weightSpecs, data, dtype);
+  return { ...a, weightSpecs: stored.specs, weightData: stored.data };
+}
+
 function layersModel(model: tfl.LayersModel | { model: tfl.LayersModel }): tfl.LayersModel {
   return 'predict' in model ? model : model.model;
 }
@@ -80,7 +99,8 @@ export async function save(
   meta: ArtifactMeta,
   options: ArtifactOptions = {},
 ): Promise<RnnkitJSON> {
-  const doc = rnnkitJSON(meta, tf.version_core);
+  const dtype = checkWeightsDType(options.weights ?? 'float32');
+  const doc = rnnkitJSON(meta, tf.version_core, dtype);
   // round trip now: a meta that is not plain JSON fails here, not when loading
   const text = JSON.stringify(doc, null, 2);
   parseRnnkitJSON(text, `${RNNKIT_JSON} (the meta given to save)`);
@@ -91,7 +111,7 @@ export async function save(
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) };
     }),
   );
-  const a = artifacts!;
+  const a = storedAs(artifacts!, dtype);
   const dir = folderOf(target);
   if (dir === null) {
     const handler = routedHandler(target, 'save');

@@ -8,10 +8,15 @@
  * - v0 (the pre-release demo's `meta.json` layout): `{ version: 0, task, builder, args, vocab?,
  *   scaler?, config?, metrics? }`, everything flat.
  * - v1: `{ format: 'rnnkit-model', formatVersion: 1, task, topology: { builder, args }, vocab?,
- *   scaler?, training?: { config, metrics }, createdWith: { library, tfjs } }`.
+ *   scaler?, training?: { config, metrics }, weights?: { dtype }, createdWith: { library, tfjs } }`.
+ *   `weights.dtype` (`'float32'`, `'float16'` or `'int8'`, see weight-dtype.ts) says how
+ *   weights.bin stores the float weights; absent means float32 (every file written before it).
  *
  * To add v2: bump `ARTIFACT_FORMAT_VERSION`, append the v1 -> v2 function to `MIGRATIONS`, update
  * `validate`, and keep a v1 fixture in the tests.
+ *
+ * Neighbours in `artifact/`: `save.ts` and `load.ts` (the folder a model is saved as), `schema.ts`
+ * (`rnnkit.json`), `tfjs-files.ts` and `file-system.ts` (where the files go), `errors.ts`.
  *
  * @example
  * ```ts
@@ -23,6 +28,7 @@
 import type { VocabJSON } from '@rnnkit/vocab';
 import type { ScalerJSON } from '@rnnkit/windowing';
 import { ArtifactError } from './errors.js';
+import { WEIGHTS_DTYPES, type WeightsDType } from './weight-dtype.js';
 
 /** The version `save()` writes; `load()` reads this one and every earlier one. */
 export const ARTIFACT_FORMAT_VERSION = 1;
@@ -46,6 +52,8 @@ export interface ArtifactMeta {
 export interface RnnkitJSON extends ArtifactMeta {
   format: 'rnnkit-model';
   formatVersion: number;
+  /** How weights.bin stores the float weights (absent: float32). */
+  weights?: { dtype: WeightsDType };
   /** What wrote the file (for bug reports; not read back). */
   createdWith: { library: string; tfjs: string };
 }
@@ -110,6 +118,13 @@ function validate(doc: Doc, file: string): RnnkitJSON {
   if (tr !== undefined && !(isObject(tr) && isObject(tr['config']) && isObject(tr['metrics']))) {
     throw malformed(file, 'expected training: { config: object, metrics: object }');
   }
+  const w = doc['weights'];
+  if (w !== undefined && !(isObject(w) && WEIGHTS_DTYPES.includes(w['dtype'] as WeightsDType))) {
+    throw malformed(
+      file,
+      `expected weights: { dtype: ${WEIGHTS_DTYPES.map((d) => `'${d}'`).join(' | ')} }, got ${JSON.stringify(w)}`,
+    );
+  }
   return doc as unknown as RnnkitJSON;
 }
 
@@ -135,8 +150,12 @@ export function parseRnnkitJSON(text: string, file: string): RnnkitJSON {
   return validate(d, file);
 }
 
-/** The v1 document `save()` writes. */
-export function rnnkitJSON(meta: ArtifactMeta, tfjsVersion: string): RnnkitJSON {
+/** The v1 document `save()` writes for weights stored as `dtype`. */
+export function rnnkitJSON(
+  meta: ArtifactMeta,
+  tfjsVersion: string,
+  dtype: WeightsDType = 'float32',
+): RnnkitJSON {
   return {
     format: FORMAT,
     formatVersion: ARTIFACT_FORMAT_VERSION,
@@ -145,6 +164,7 @@ export function rnnkitJSON(meta: ArtifactMeta, tfjsVersion: string): RnnkitJSON 
     ...(meta.vocab !== undefined ? { vocab: meta.vocab } : {}),
     ...(meta.scaler !== undefined ? { scaler: meta.scaler } : {}),
     ...(meta.training !== undefined ? { training: meta.training } : {}),
+    weights: { dtype },
     createdWith: { library: '@rnnkit/models', tfjs: tfjsVersion },
   };
 }

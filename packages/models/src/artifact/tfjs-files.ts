@@ -6,6 +6,9 @@
  * native binary): `tfl.loadLayersModel(nodeFileHandler('out/model'))` loads a saved folder with
  * the stock classes, `model.save(nodeFileHandler('out/model'))` writes one atomically.
  *
+ * Neighbours in `artifact/`: `save.ts` and `load.ts` (the folder a model is saved as), `schema.ts`
+ * (`rnnkit.json`), `tfjs-files.ts` and `file-system.ts` (where the files go), `errors.ts`.
+ *
  * @example
  * ```ts
  * import * as tfl from '@tensorflow/tfjs-layers';
@@ -22,6 +25,7 @@ import {
   nodeFileSystem,
   writeFolderAtomic,
 } from './file-system.js';
+import { entryBytes } from './weight-dtype.js';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -29,33 +33,23 @@ export const RNNKIT_JSON = 'rnnkit.json';
 /** What a saved folder may hold (anything else makes `save` refuse to replace it). */
 export const ARTIFACT_FILES: ReadonlySet<string> = new Set([MODEL_JSON, WEIGHTS_BIN, RNNKIT_JSON]);
 
-const DTYPE_BYTES: Record<string, number> = {
-  float32: 4,
-  int32: 4,
-  bool: 1,
-  uint8: 1,
-  uint16: 2,
-  float16: 2,
-};
-
 /** Bytes the manifest entries need in the weights file. */
 export function expectedBytes(specs: readonly tf.io.WeightsManifestEntry[], file: string): number {
   let total = 0;
   for (const s of specs) {
-    const dtype = s.quantization?.dtype ?? s.dtype;
-    const bytes = DTYPE_BYTES[dtype];
     // a shape from an untrusted file: non-negative integers only, so the byte count below is
     // exact (a negative or fractional dim could make a huge weight look small)
     const dimsOk =
       Array.isArray(s.shape) && s.shape.every((d) => Number.isSafeInteger(d) && d >= 0);
-    if (bytes === undefined || !dimsOk) {
+    const bytes = dimsOk ? entryBytes(s) : undefined;
+    if (bytes === undefined) {
       throw new ArtifactError(
         'MALFORMED',
         file,
-        `${file}: weight '${s.name}' has dtype '${dtype}' / shape ${JSON.stringify(s.shape)}, which a weights file cannot hold here: save the model again with save()`,
+        `${file}: weight '${s.name}' has dtype '${s.dtype}', quantization ${JSON.stringify(s.quantization) ?? 'none'} and shape ${JSON.stringify(s.shape)}, which a weights file cannot hold here: save the model again with save()`,
       );
     }
-    total += s.shape.reduce((a, b) => a * b, 1) * bytes;
+    total += bytes;
   }
   return total;
 }

@@ -1,6 +1,7 @@
 /**
  * How each cell lays out its weights, and the order in which Keras, PyTorch and ONNX stack the
- * same gates: the one place every format converter reads a cell's layout from.
+ * same gates, gathered from the cells' own files (`rnn.ts`, `lstm.ts`, `gru.ts`): the table every
+ * format converter reads a cell's layout from.
  *
  * rnnkit stores a cell as Keras and tfjs do: kernel [features, k*units], recurrent_kernel
  * [units, k*units] and bias [k*units] (GRU resetAfter: [2, 3*units], input then recurrent bias),
@@ -25,60 +26,15 @@
  * gatePermutation(CELL_LAYOUTS.lstm.keras, CELL_LAYOUTS.lstm.onnx.gates); // [0, 3, 1, 2]
  * ```
  */
-import type { CellType } from '../cells.js';
+import type { CellLayout, GateName } from './cell.js';
+import { CELL_TYPES, CELLS, type CellType } from './index.js';
 
-/** A gate by its Keras letter (the candidate is c for lstm and h for gru and rnn). */
-export type GateName = 'i' | 'f' | 'c' | 'o' | 'z' | 'r' | 'h';
+export type { CellLayout, GateName } from './cell.js';
 
-export interface CellLayout {
-  /** Gate blocks k: kernel [features, k*units], recurrent_kernel [units, k*units]. */
-  gates: number;
-  /** State tensors carried between steps, in the order layers return them. */
-  states: readonly ('h' | 'c')[];
-  /** rnnkit's (= Keras's and tfjs's) order of the gate blocks. */
-  keras: readonly GateName[];
-  /** PyTorch's module and its order of the same blocks. */
-  torch: readonly GateName[];
-  torchModule: 'RNN' | 'LSTM' | 'GRU';
-  /**
-   * How PyTorch's two biases (`bias_ih`, `bias_hh`) map: 'sum', they add to rnnkit's one bias
-   * (export writes it as bias_ih with a zero bias_hh, import adds them); 'rows', rnnkit's bias
-   * [2, k*units] holds them as its two rows (the reset-after GRU, where they do not commute).
-   */
-  torchBias: 'sum' | 'rows';
-  /** ONNX's operator and its order of the blocks. */
-  onnx: { op: 'RNN' | 'LSTM' | 'GRU'; gates: readonly GateName[] };
-}
-
-export const CELL_LAYOUTS: Readonly<Record<CellType, CellLayout>> = {
-  rnn: {
-    gates: 1,
-    states: ['h'],
-    keras: ['h'],
-    torch: ['h'],
-    torchModule: 'RNN',
-    torchBias: 'sum',
-    onnx: { op: 'RNN', gates: ['h'] },
-  },
-  lstm: {
-    gates: 4,
-    states: ['h', 'c'],
-    keras: ['i', 'f', 'c', 'o'],
-    torch: ['i', 'f', 'c', 'o'],
-    torchModule: 'LSTM',
-    torchBias: 'sum',
-    onnx: { op: 'LSTM', gates: ['i', 'o', 'f', 'c'] },
-  },
-  gru: {
-    gates: 3,
-    states: ['h'],
-    keras: ['z', 'r', 'h'],
-    torch: ['r', 'z', 'h'],
-    torchModule: 'GRU',
-    torchBias: 'rows',
-    onnx: { op: 'GRU', gates: ['z', 'r', 'h'] },
-  },
-};
+/** Each built-in cell's layout, as its file in `cells/` defines it. */
+export const CELL_LAYOUTS: Readonly<Record<CellType, CellLayout>> = Object.fromEntries(
+  CELL_TYPES.map((c) => [c, CELLS[c].layout]),
+) as Record<CellType, CellLayout>;
 
 /**
  * For each block of the `to` order, the index of the same gate in the `from` order: block j of

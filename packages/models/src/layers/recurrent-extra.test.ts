@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { referenceRecurrence } from '../kernels/reference.js';
+import { referenceRecurrence } from '../recurrence/reference.js';
 import { GRU, LSTM, SimpleRNN } from './recurrent.js';
 import {
   BACKENDS,
@@ -247,5 +247,41 @@ describe('properties of the reference recurrence', () => {
       ),
       { numRuns: 25, seed: 7 },
     );
+  });
+});
+
+describe('zeroOutputForMask (Keras zero_output_for_mask)', () => {
+  beforeAll(() => useBackend('cpu'));
+
+  it('zeroes the masked steps of the sequence, in processing order, and leaves the rest', () => {
+    for (const goBackwards of [false, true]) {
+      const x = tf.randomNormal([2, 4, 3], 0, 1, 'float32', 3);
+      const mask = tf.tensor2d([
+        [1, 1, 0, 0],
+        [0, 1, 1, 1],
+      ]);
+      const plain = new LSTM({ units: 2, returnSequences: true, goBackwards });
+      const zeroed = new LSTM({
+        units: 2,
+        returnSequences: true,
+        goBackwards,
+        zeroOutputForMask: true,
+      });
+      plain.build([2, 4, 3]);
+      zeroed.build([2, 4, 3]);
+      zeroed.setWeights(plain.getWeights());
+      const a = (plain.call(x, { mask }) as tf.Tensor).arraySync() as number[][][];
+      const b = (zeroed.call(x, { mask }) as tf.Tensor).arraySync() as number[][][];
+      const m = mask.arraySync();
+      for (let i = 0; i < 2; i++) {
+        for (let t = 0; t < 4; t++) {
+          const real = m[i]![goBackwards ? 3 - t : t] === 1;
+          expect(b[i]![t]!.map((v) => v + 0)).toEqual(real ? a[i]![t] : [0, 0]); // -0 -> 0
+        }
+      }
+      expect(zeroed.getConfig()['zeroOutputForMask']).toBe(true);
+      expect(plain.getConfig()['zeroOutputForMask']).toBeUndefined();
+      tf.dispose([x, mask]);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { customObjects } from '../custom-objects.js';
+import { customObjects } from './custom-objects.js';
 import { GRU, LSTM, type RecurrentLayer, SimpleRNN } from './recurrent.js';
 import {
   BACKENDS,

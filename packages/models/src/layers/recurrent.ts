@@ -14,6 +14,10 @@
  * `resetAfter: true`. The stock `orthogonal` recurrent initializer is computed in JS (tfjs's
  * needs chained ops that tfjs-core alone lacks, and is very slow on the cpu backend).
  *
+ * Neighbours in `layers/`: `recurrent.ts` (the recurrent layers over the cells of `cells/`),
+ * `recurrent-layer.ts` (their factory), `inputs.ts`, `attention.ts`, the initialisers, and
+ * `custom-objects.ts` (what `load` needs to rebuild them).
+ *
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs-core';
@@ -26,18 +30,24 @@
  * lstm.getClassName(); // 'LSTM'
  * ```
  */
+
+import { mulberry32 } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { GRUCell } from '@tensorflow/tfjs-layers/dist/layers/recurrent.js';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
-import { ModelsError } from '../errors.js';
-import { orthogonal } from '../initializers.js';
-import { runRecurrence } from '../kernels/index.js';
-import type { Cell, RecurrenceInputs } from '../kernels/recurrence.js';
-import { ensureWasmSegmentSum } from '../kernels/segment-sum.js';
-
-/** Keras's default gate activation; tfjs-layers' is `hardSigmoid`. */
-export const KERAS_RECURRENT_ACTIVATION = 'sigmoid';
+import {
+  DEFAULT_RECURRENT_ACTIVATION,
+  GATE_ACTIVATIONS,
+  OUTPUT_ACTIVATIONS,
+} from '../cells/activations.js';
+import { DEFAULT_RESET_AFTER } from '../cells/gru.js';
+import { type AnyCell, CELLS, type CellType, cellOf } from '../cells/index.js';
+import { checkRate, ModelsError } from '../errors.js';
+import { subSeed } from '../random.js';
+import type { Cell, RecurrenceInputs } from '../recurrence/contract.js';
+import { runRecurrence } from '../recurrence/select.js';
+import { orthogonal } from './initializers.js';
+import { ensureWasmSegmentSum } from './segment-sum.js';
 
 type Shape = (number | null)[];
 
@@ -54,10 +64,38 @@ interface CellFields {
   resetAfter?: boolean;
 }
 
-/** Options shared by the three layers: tfjs-layers' own, minus `cell`. */
-export type SimpleRNNArgs = Omit<tfl.SimpleRNNLayerArgs, 'cell'>;
-export type LSTMArgs = Omit<tfl.LSTMLayerArgs, 'cell'>;
-export interface GRUArgs extends Omit<tfl.GRULayerArgs, 'cell'> {
+/** An option of all three layers that tfjs-layers lacks. */
+// a type, not an interface: the layer args stay assignable to Record<string, unknown>
+type MaskOutputArgs = {
+  /**
+   * Keras's `zero_output_for_mask`: with returnSequences and a mask, masked steps output 0
+   * instead of repeating the previous output (Keras forces it on inside `Bidirectional`).
+   * Default false.
+   */
+  zeroOutputForMask?: boolean;
+};
+
+/**
+ * What a caller may pass a recurrent layer's `apply` besides tfjs's options, handed on as the
+ * fields of the same name of the kernel's inputs (`RecurrenceInputs`): the ids its x is the
+ * one-hot of, and a fused softmax head for its outputs. The fused loss (`fast/fused-head.ts`)
+ * gives them; no other caller needs to.
+ */
+export type RecurrenceSeam = Pick<RecurrenceInputs, 'ids' | 'head'>;
+
+/** What rnnkit adds to every recurrent layer's options. */
+type DropoutSeedArgs = {
+  /**
+   * Seed of the `dropout` and `recurrentDropout` masks (Keras's `seed`): the same seed draws the
+   * same masks on every backend. Default 0.
+   */
+  seed?: number;
+};
+
+/** Options shared by the three layers: tfjs-layers' own, minus `cell`, plus the dropout seed. */
+export type SimpleRNNArgs = Omit<tfl.SimpleRNNLayerArgs, 'cell'> & MaskOutputArgs & DropoutSeedArgs;
+export type LSTMArgs = Omit<tfl.LSTMLayerArgs, 'cell'> & MaskOutputArgs & DropoutSeedArgs;
+export interface GRUArgs extends Omit<tfl.GRULayerArgs, 'cell'>, MaskOutputArgs, DropoutSeedArgs {
   /**
    * Apply the reset gate after the recurrent matMul, with separate input and recurrent biases
    * (bias [2, 3*units]): Keras 2/3's default and cuDNN's/PyTorch's GRU. False is Keras 1's and
@@ -65,9 +103,6 @@ export interface GRUArgs extends Omit<tfl.GRULayerArgs, 'cell'> {
    */
   resetAfter?: boolean;
 }
-
-const ACTIVATIONS = ['tanh', 'relu', 'linear'] as const;
-const RECURRENT_ACTIVATIONS = ['sigmoid', 'hardSigmoid'] as const;
 
 function pick<T extends string>(
   what: string,
@@ -80,82 +115,6 @@ function pick<T extends string>(
     'UNSUPPORTED',
     `${layer}: ${what} '${name}' is not supported by rnnkit's recurrent layers: use one of ${allowed.join(', ')}`,
   );
-}
-
-/** A stock tfjs-layers class by its registered name (tfjs-core's serialization registry). */
-function stockClass(name: string): unknown {
-  const entry = tf.serialization.SerializationMap.getMap().classNameMap[name];
-  if (entry == null) throw new Error(`tfjs-layers did not register ${name}`);
-  return entry[0];
-}
-
-const StockGRUCell = stockClass('GRUCell') as typeof GRUCell;
-
-/**
- * tfjs-layers' GRU cell plus `resetAfter: true`, which the stock constructor rejects: the same
- * initialisers, regularisers, constraints and config, with the bias built as Keras's [2, 3*units]
- * (row 0 input bias, row 1 recurrent bias). Its per-step `call()` is never used: the layer runs
- * the whole sequence through `runRecurrence`.
- */
-class ResetAfterGRUCell extends StockGRUCell {
-  readonly resetAfter: boolean;
-  constructor(args: tfl.GRUCellLayerArgs) {
-    super({ ...args, resetAfter: false });
-    this.resetAfter = args.resetAfter ?? true;
-  }
-  override build(inputShape: Shape | Shape[]): void {
-    if (!this.resetAfter) {
-      super.build(inputShape);
-      return;
-    }
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
-    const inputDim = shape[shape.length - 1] as number;
-    const u = this.units;
-    this.kernel = this.addWeight(
-      'kernel',
-      [inputDim, 3 * u],
-      undefined,
-      this.kernelInitializer,
-      this.kernelRegularizer,
-      true,
-      this.kernelConstraint,
-    );
-    this.recurrentKernel = this.addWeight(
-      'recurrent_kernel',
-      [u, 3 * u],
-      undefined,
-      this.recurrentInitializer,
-      this.recurrentRegularizer,
-      true,
-      this.recurrentConstraint,
-    );
-    // tfjs's typings say LayerVariable, but the stock cells keep null here when useBias is false
-    this.bias = (
-      this.useBias
-        ? this.addWeight(
-            'bias',
-            [2, 3 * u],
-            undefined,
-            this.biasInitializer,
-            this.biasRegularizer,
-            true,
-            this.biasConstraint,
-          )
-        : null
-    ) as tfl.LayerVariable;
-    this.built = true;
-  }
-  /** The stock per-step call computes the reset-before GRU: refuse rather than be wrong. */
-  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
-    if (!this.resetAfter) return super.call(inputs, kwargs);
-    throw new ModelsError(
-      'UNSUPPORTED',
-      `GRU cell '${this.name}' with resetAfter: true has no per-step call: run the GRU layer over the sequence (runRecurrence)`,
-    );
-  }
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), resetAfter: this.resetAfter };
-  }
 }
 
 /** What tfjs's `addWeight` needs of an initializer. */
@@ -185,8 +144,89 @@ function fastOrthogonal(original: InitializerLike): InitializerLike {
   };
 }
 
+/**
+ * Keras's dropout masks of one sequence batch (`DropoutRNNCell`): values 0 (probability `rate`)
+ * or 1 / (1 - rate), drawn from `rand`; `count` masks of [batch, width] as [count, batch, width].
+ */
+function dropoutMasks(
+  rand: () => number,
+  rate: number,
+  count: number,
+  batch: number,
+  width: number,
+): tf.Tensor3D {
+  const keep = 1 / (1 - rate);
+  const values = new Float32Array(count * batch * width);
+  for (let i = 0; i < values.length; i++) values[i] = rand() >= rate ? keep : 0;
+  return tf.tensor3d(values, [count, batch, width]);
+}
+
 /** The base of rnnkit's recurrent layers: tfjs's `RNN` with the time loop of `runRecurrence`. */
 export abstract class RecurrentLayer extends tfl.RNN {
+  /** See `MaskOutputArgs.zeroOutputForMask`. */
+  readonly zeroOutputForMask: boolean;
+  /** Seed of the dropout masks; each training call draws the next masks from it. */
+  readonly seed: number;
+  private dropoutCalls = 0;
+
+  constructor(
+    args: tfl.RNNLayerArgs &
+      MaskOutputArgs &
+      DropoutSeedArgs & { dropout?: number; recurrentDropout?: number },
+  ) {
+    const layer = `${args.name ?? 'recurrent layer'}`;
+    checkRate(
+      `${layer}: dropout`,
+      args.dropout ?? 0,
+      'the fraction of x_t dropped in training, e.g. dropout: 0.2',
+    );
+    checkRate(
+      `${layer}: recurrentDropout`,
+      args.recurrentDropout ?? 0,
+      'the fraction of h_{t-1} dropped in training, e.g. recurrentDropout: 0.2',
+    );
+    super(args);
+    this.zeroOutputForMask = args.zeroOutputForMask ?? false;
+    this.seed = args.seed ?? 0;
+  }
+
+  /**
+   * The stock config, plus the dropout masks' `seed` when a dropout rate is set (Keras's key) and
+   * `zeroOutputForMask` when set: written only then, so other models' saved configs stay as they
+   * were.
+   */
+  override getConfig(): tf.serialization.ConfigDict {
+    const config = super.getConfig();
+    const cell = this.cellFields;
+    return {
+      ...config,
+      ...(cell.dropout > 0 || cell.recurrentDropout > 0 ? { seed: this.seed } : {}),
+      ...(this.zeroOutputForMask ? { zeroOutputForMask: true } : {}),
+    };
+  }
+
+  /**
+   * Keras 3's dropout for one training call (`DropoutRNNCell`, one mask per sequence, the same at
+   * every step): with recurrentDropout, one input and one recurrent mask per gate (Keras's
+   * implementation 1); with input dropout alone, one mask shared by the gates, applied to x here.
+   */
+  private dropout(
+    x: tf.Tensor3D,
+  ): Pick<RecurrenceInputs, 'x' | 'inputDropout' | 'recurrentDropout'> {
+    const { dropout, recurrentDropout, units } = this.cellFields;
+    const rand = mulberry32(subSeed(this.seed, this.dropoutCalls++));
+    const [batch, , features] = x.shape;
+    if (recurrentDropout > 0) {
+      const k = cellOf(this.cellType).layout.gates;
+      return {
+        x,
+        ...(dropout > 0 ? { inputDropout: dropoutMasks(rand, dropout, k, batch, features) } : {}),
+        recurrentDropout: dropoutMasks(rand, recurrentDropout, k, batch, units),
+      };
+    }
+    const mask = tf.reshape(dropoutMasks(rand, dropout, 1, batch, features), [batch, 1, features]);
+    return { x: tf.mul(x, mask) as tf.Tensor3D };
+  }
   /** Builds the weights as stock does, with an `Orthogonal` recurrent kernel made in JS. */
   override build(inputShape: Shape | Shape[]): void {
     ensureWasmSegmentSum(); // so an Embedding before this layer trains on wasm too
@@ -213,7 +253,12 @@ export abstract class RecurrentLayer extends tfl.RNN {
   protected recurrenceOptions(): Omit<RecurrenceInputs, 'x' | 'h0' | 'c0' | 'mask'> {
     const cell = this.cellFields;
     const layer = `${this.getClassName()} '${this.name}'`;
-    const activation = pick('activation', cell.activation?.getClassName(), ACTIVATIONS, layer);
+    const activation = pick(
+      'activation',
+      cell.activation?.getClassName(),
+      OUTPUT_ACTIVATIONS,
+      layer,
+    );
     return {
       cell: this.cellType,
       kernel: cell.kernel.read() as tf.Tensor2D,
@@ -226,12 +271,12 @@ export abstract class RecurrentLayer extends tfl.RNN {
             recurrentActivation: pick(
               'recurrentActivation',
               cell.recurrentActivation.getClassName(),
-              RECURRENT_ACTIVATIONS,
+              GATE_ACTIVATIONS,
               layer,
             ),
           }
         : {}),
-      ...(this.cellType === 'gru' ? { resetAfter: cell.resetAfter ?? false } : {}),
+      ...(cellOf(this.cellType).resetAfter ? { resetAfter: cell.resetAfter ?? false } : {}),
     };
   }
 
@@ -265,13 +310,9 @@ export abstract class RecurrentLayer extends tfl.RNN {
       }
       const training = kwargs?.training === true;
       const cell = this.cellFields;
-      if (training && (cell.dropout > 0 || cell.recurrentDropout > 0)) {
-        throw new ModelsError(
-          'UNSUPPORTED',
-          `${this.getClassName()} '${this.name}': dropout and recurrentDropout are not supported in training (got ${cell.dropout}, ${cell.recurrentDropout}): put a Dropout layer between recurrent layers instead`,
-        );
-      }
-      const numStates = this.cellType === 'lstm' ? 2 : 1;
+      const dropped =
+        training && (cell.dropout > 0 || cell.recurrentDropout > 0) ? this.dropout(x) : { x };
+      const numStates = cellOf(this.cellType).layout.states.length;
       const batch = x.shape[0];
       if (initialState == null) {
         initialState = this.stateful
@@ -286,9 +327,13 @@ export abstract class RecurrentLayer extends tfl.RNN {
       }
       const mask = kwargs?.mask as tf.Tensor | tf.Tensor[] | null | undefined;
       const mask0 = Array.isArray(mask) ? mask[0] : mask;
+      const seam = kwargs as RecurrenceSeam | undefined;
       const out = runRecurrence({
         ...this.recurrenceOptions(),
-        x,
+        // the ids of a one-hot x, unless dropout scaled x
+        ...(seam?.ids != null && dropped.x === x ? { ids: seam.ids } : {}),
+        ...(seam?.head != null ? { head: seam.head } : {}),
+        ...dropped,
         h0: initialState[0] as tf.Tensor2D,
         ...(numStates === 2 ? { c0: initialState[1] as tf.Tensor2D } : {}),
         ...(mask0 != null
@@ -297,8 +342,30 @@ export abstract class RecurrentLayer extends tfl.RNN {
       });
       const states = out.c ? [out.h, out.c] : [out.h];
       if (this.stateful) this.resetStates(states, training);
-      const output = this.returnSequences ? out.sequence : out.h;
+      let output = this.returnSequences ? out.sequence : out.h;
+      if (this.zeroOutputForMask && this.returnSequences && mask0 != null) {
+        // the sequence is in processing order: a go_backwards layer's mask reversed
+        const m = tf.reshape(tf.cast(mask0, 'float32'), [batch, x.shape[1], 1]);
+        output = tf.mul(output, this.goBackwards ? tf.reverse(m, 1) : m);
+      }
       return this.returnState ? [output, ...states] : output;
+    });
+  }
+
+  /**
+   * Runs x [batch, time, features] from `states` ([h] or [h, c], each [batch, units]) at
+   * inference (no dropout, no mask) and returns the final states: one step of a stream
+   * (`topologies/stream.ts`) is this on [batch, 1, features].
+   */
+  runFrom(x: tf.Tensor3D, states: readonly tf.Tensor2D[]): tf.Tensor2D[] {
+    return tf.tidy(() => {
+      const out = runRecurrence({
+        ...this.recurrenceOptions(),
+        x,
+        h0: states[0] as tf.Tensor2D,
+        ...(states.length === 2 ? { c0: states[1] as tf.Tensor2D } : {}),
+      });
+      return out.c ? [out.h, out.c] : [out.h];
     });
   }
 
@@ -311,45 +378,77 @@ export abstract class RecurrentLayer extends tfl.RNN {
   }
 }
 
-/** h_t = act(x_t K + h_{t-1} R + b), saved as tfjs/Keras `SimpleRNN`. */
+/** h_t = act(x_t K + h_{t-1} R + b), saved as tfjs/Keras `SimpleRNN` (`cells/rnn.ts`). */
 export class SimpleRNN extends RecurrentLayer {
-  static override className = 'SimpleRNN';
+  static override className = CELLS.rnn.className;
   readonly cellType = 'rnn';
   constructor(args: SimpleRNNArgs) {
-    super({ ...args, cell: tfl.layers.simpleRNNCell(args) });
+    super({ ...args, cell: CELLS.rnn.stockCell({ ...args }) });
   }
 }
 
-/** LSTM with gates i f c o, saved as tfjs/Keras `LSTM`. recurrentActivation defaults to sigmoid. */
+/** A gated cell's options with Keras's gate activation unless one is given. */
+function withGateDefault<T extends { recurrentActivation?: unknown }>(args: T): T {
+  return { ...args, recurrentActivation: args.recurrentActivation ?? DEFAULT_RECURRENT_ACTIVATION };
+}
+
+/**
+ * LSTM with gates i f c o, saved as tfjs/Keras `LSTM` (`cells/lstm.ts`). recurrentActivation
+ * defaults to sigmoid.
+ */
 export class LSTM extends RecurrentLayer {
-  static override className = 'LSTM';
+  static override className = CELLS.lstm.className;
   readonly cellType = 'lstm';
   constructor(args: LSTMArgs) {
-    const cellArgs = {
-      ...args,
-      recurrentActivation: args.recurrentActivation ?? KERAS_RECURRENT_ACTIVATION,
-    };
-    super({ ...cellArgs, cell: tfl.layers.lstmCell(cellArgs) });
+    const cellArgs = withGateDefault(args);
+    super({ ...cellArgs, cell: CELLS.lstm.stockCell(cellArgs) });
   }
 }
 
 /**
- * GRU with gates z r h, saved as tfjs/Keras `GRU` (config key `resetAfter`). Defaults:
- * resetAfter true, recurrentActivation sigmoid (Keras 2/3).
+ * GRU with gates z r h, saved as tfjs/Keras `GRU` (config key `resetAfter`; `cells/gru.ts`).
+ * Defaults: resetAfter true, recurrentActivation sigmoid (Keras 2/3).
  */
 export class GRU extends RecurrentLayer {
-  static override className = 'GRU';
+  static override className = CELLS.gru.className;
   readonly cellType = 'gru';
   constructor(args: GRUArgs) {
     const cellArgs = {
-      ...args,
-      recurrentActivation: args.recurrentActivation ?? KERAS_RECURRENT_ACTIVATION,
-      resetAfter: args.resetAfter ?? true,
+      ...withGateDefault(args),
+      resetAfter: args.resetAfter ?? DEFAULT_RESET_AFTER,
     };
-    super({ ...cellArgs, cell: new ResetAfterGRUCell(cellArgs) });
+    super({ ...cellArgs, cell: CELLS.gru.stockCell(cellArgs) });
   }
   /** Whether the reset gate is applied after the recurrent matMul (bias [2, 3*units]). */
   get resetAfter(): boolean {
     return this.cellFields.resetAfter ?? false;
   }
+}
+
+type LayerClass = (new (args: GRUArgs) => RecurrentLayer) & { className: string };
+
+/** The layer class of each built-in cell. */
+const LAYER_CLASSES: Record<CellType, LayerClass> = { rnn: SimpleRNN, lstm: LSTM, gru: GRU };
+const generated = new Map<string, LayerClass>();
+
+/**
+ * The layer class of a cell: the built-in ones above, or, for a cell added with `registerCell`,
+ * a class made once from its definition (saved under its `className`).
+ */
+export function layerClassOf(def: AnyCell): LayerClass {
+  const builtIn = (LAYER_CLASSES as Record<string, LayerClass>)[def.name];
+  if (builtIn !== undefined) return builtIn;
+  let cls = generated.get(def.name);
+  if (cls === undefined) {
+    cls = class extends RecurrentLayer {
+      static override className = def.className;
+      readonly cellType = def.name as CellType;
+      constructor(args: GRUArgs) {
+        const cellArgs = def.gated ? withGateDefault(args) : args;
+        super({ ...cellArgs, cell: def.stockCell(cellArgs as unknown as Record<string, unknown>) });
+      }
+    };
+    generated.set(def.name, cls);
+  }
+  return cls;
 }

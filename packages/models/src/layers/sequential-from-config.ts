@@ -5,6 +5,10 @@
  * 'className' and throws "undefined is not iterable"; so without this, a `Sequential` model that
  * holds rnnkit's layers cannot be loaded through `customObjects()`. The steps are the stock
  * ones (tfjs-layers `models.ts`, `Sequential.fromConfig`).
+ *
+ * Neighbours in `layers/`: `recurrent.ts` (the recurrent layers over the cells of `cells/`),
+ * `recurrent-layer.ts` (their factory), `inputs.ts`, `attention.ts`, the initialisers, and
+ * `custom-objects.ts` (what `load` needs to rebuild them).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';

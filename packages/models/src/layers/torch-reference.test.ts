@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { referenceRecurrence } from '../kernels/reference.js';
+import { referenceRecurrence } from '../recurrence/reference.js';
 import { GRU, LSTM, type RecurrentLayer, SimpleRNN } from './recurrent.js';
 import { BACKENDS, expectClose, useBackend } from './test-backends.js';
 

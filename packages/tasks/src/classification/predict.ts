@@ -7,6 +7,7 @@ import { type LoadedModel, save } from '@rnnkit/models';
 import type { Vocab } from '@rnnkit/vocab';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { artifactOptions, type TaskSaveOptions } from '../common.js';
 import { TaskError } from '../errors.js';
 import {
   builderArgs,
@@ -35,7 +36,7 @@ export interface Classifier {
   /** Accuracy on labelled held-out examples. */
   evaluate(heldOut: readonly LabelledExample[]): { accuracy: number; examples: number };
   predict(texts: readonly string[]): Prediction[];
-  save(dir: string): Promise<void>;
+  save(dir: string, options?: TaskSaveOptions): Promise<void>;
   dispose(): void;
 }
 
@@ -87,19 +88,24 @@ export function classifier(
       }
       return out;
     },
-    async save(dir) {
-      await save(model, dir, {
-        task: CLASSIFICATION,
-        topology: {
-          builder: 'manyToOne',
-          args: builderArgs(options, vocab.size, labels.length) as unknown as Record<
-            string,
-            unknown
-          >,
+    async save(dir, saveOptions = {}) {
+      await save(
+        model,
+        dir,
+        {
+          task: CLASSIFICATION,
+          topology: {
+            builder: 'manyToOne',
+            args: builderArgs(options, vocab.size, labels.length) as unknown as Record<
+              string,
+              unknown
+            >,
+          },
+          vocab: vocab.toJSON(),
+          training: { config: { ...options, labels }, metrics: task.metrics },
         },
-        vocab: vocab.toJSON(),
-        training: { config: { ...options, labels }, metrics: task.metrics },
-      });
+        artifactOptions(saveOptions),
+      );
     },
     dispose() {
       model.dispose();

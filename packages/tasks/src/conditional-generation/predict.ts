@@ -15,6 +15,7 @@ import { sparseCategoricalCrossentropy } from '@rnnkit/training';
 import type { Vocab } from '@rnnkit/vocab';
 import { mulberry32 } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
+import { artifactOptions, type TaskSaveOptions } from '../common.js';
 import { checkInt, checkRange, TaskError } from '../errors.js';
 import {
   builderArgs,
@@ -50,7 +51,7 @@ export interface ConditionalGenerator {
   evaluate(heldOut: readonly ConditionalExample[]): { bitsPerChar: number; examples: number };
   /** Texts generated for a condition, each until `<eos>` (or maxLength characters). */
   generate(condition: string, args?: GenerateSequenceArgs): string[];
-  save(dir: string): Promise<void>;
+  save(dir: string, options?: TaskSaveOptions): Promise<void>;
   dispose(): void;
 }
 
@@ -162,16 +163,24 @@ export function conditionalGenerator(
       }
       return out.map((ids) => vocab.decode(ids, { skipSpecials: true }));
     },
-    async save(dir) {
-      await save(net.model, dir, {
-        task: CONDITIONAL_GENERATION,
-        topology: {
-          builder: 'oneToMany',
-          args: builderArgs(o, vocab.size, conditions.length) as unknown as Record<string, unknown>,
+    async save(dir, saveOptions = {}) {
+      await save(
+        net.model,
+        dir,
+        {
+          task: CONDITIONAL_GENERATION,
+          topology: {
+            builder: 'oneToMany',
+            args: builderArgs(o, vocab.size, conditions.length) as unknown as Record<
+              string,
+              unknown
+            >,
+          },
+          vocab: vocab.toJSON(),
+          training: { config: { ...o, conditions }, metrics: task.metrics },
         },
-        vocab: vocab.toJSON(),
-        training: { config: { ...o, conditions }, metrics: task.metrics },
-      });
+        artifactOptions(saveOptions),
+      );
     },
     dispose() {
       net.dispose();

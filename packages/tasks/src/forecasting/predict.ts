@@ -12,6 +12,7 @@
  */
 import { type LoadedModel, type ManyToOneArgs, save } from '@rnnkit/models';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { artifactOptions, type TaskSaveOptions } from '../common.js';
 import { checkInt, TaskError } from '../errors.js';
 import { DEFAULT_QUANTILES, DEFAULT_SAMPLES, valuesPerStep } from './intervals.js';
 import {
@@ -100,7 +101,7 @@ export interface Forecaster {
    * and never below 0 when none of those values is.
    */
   bounds(history?: readonly number[]): [number, number];
-  save(dir: string): Promise<void>;
+  save(dir: string, options?: TaskSaveOptions): Promise<void>;
   dispose(): void;
 }
 
@@ -265,22 +266,27 @@ export function forecaster(
       task.metrics = { ...task.metrics, ...m, steps };
       return m;
     },
-    async save(dir) {
-      await save(model, dir, {
-        task: FORECASTING,
-        topology: {
-          builder: 'manyToOne',
-          args: builderArgs(o, F) as unknown as Record<string, unknown>,
-        },
-        training: {
-          config: {
-            ...o,
-            series: { ...known.states[0]! },
-            ...(ids ? { many: { ids, states: known.states } } : {}),
+    async save(dir, saveOptions = {}) {
+      await save(
+        model,
+        dir,
+        {
+          task: FORECASTING,
+          topology: {
+            builder: 'manyToOne',
+            args: builderArgs(o, F) as unknown as Record<string, unknown>,
           },
-          metrics: task.metrics,
+          training: {
+            config: {
+              ...o,
+              series: { ...known.states[0]! },
+              ...(ids ? { many: { ids, states: known.states } } : {}),
+            },
+            metrics: task.metrics,
+          },
         },
-      });
+        artifactOptions(saveOptions),
+      );
     },
     dispose() {
       model.dispose();

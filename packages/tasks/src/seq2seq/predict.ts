@@ -14,6 +14,7 @@ import {
 } from '@rnnkit/models';
 import { Vocab } from '@rnnkit/vocab';
 import * as tf from '@tensorflow/tfjs-core';
+import { artifactOptions, type TaskSaveOptions } from '../common.js';
 import { editDistance } from '../edit-distance.js';
 import { checkInt, TaskError } from '../errors.js';
 import {
@@ -59,7 +60,7 @@ export interface Seq2SeqTask {
   metrics: Record<string, number>;
   evaluate(heldOut: readonly Seq2SeqExample[], args?: DecodeArgs): Seq2SeqMetrics;
   predict(sources: readonly Sequence[], args?: DecodeArgs): Seq2SeqPrediction[];
-  save(dir: string): Promise<void>;
+  save(dir: string, options?: TaskSaveOptions): Promise<void>;
   dispose(): void;
 }
 
@@ -175,22 +176,27 @@ export function seq2seqTask(
       task.metrics = { ...m, beamWidth: args.beamWidth ?? 1 };
       return m;
     },
-    async save(dir) {
-      await save(net.model, dir, {
-        task: SEQ2SEQ,
-        topology: {
-          builder: 'seq2seq',
-          args: builderArgs(o, sourceVocab.size, targetVocab.size) as unknown as Record<
-            string,
-            unknown
-          >,
+    async save(dir, saveOptions = {}) {
+      await save(
+        net.model,
+        dir,
+        {
+          task: SEQ2SEQ,
+          topology: {
+            builder: 'seq2seq',
+            args: builderArgs(o, sourceVocab.size, targetVocab.size) as unknown as Record<
+              string,
+              unknown
+            >,
+          },
+          vocab: sourceVocab.toJSON(),
+          training: {
+            config: { ...o, ...kinds, targetVocab: targetVocab.toJSON() },
+            metrics: task.metrics,
+          },
         },
-        vocab: sourceVocab.toJSON(),
-        training: {
-          config: { ...o, ...kinds, targetVocab: targetVocab.toJSON() },
-          metrics: task.metrics,
-        },
-      });
+        artifactOptions(saveOptions),
+      );
     },
     dispose() {
       net.dispose();

@@ -1,7 +1,7 @@
 /**
- * Text generation: a character language model (many-to-many, aligned). Trains on a text, reports
- * bits per character on held-out text, and generates from a prime with temperature, top-k and
- * top-p sampling. Its neighbours: options.ts (the options and their size-based defaults),
+ * Text generation: a character (or, with `unit: 'word'`, a word) language model (many-to-many,
+ * aligned). Trains on a text, reports bits per character (perplexity per word) on held-out text,
+ * and generates from a prime with temperature, top-k and top-p sampling. Its neighbours: options.ts (the options and their size-based defaults),
  * train.ts (the windows and the training run), predict.ts (evaluate, generate, save, restore).
  *
  * @example
@@ -11,13 +11,15 @@
  * // logs: text: cell lstm, units 256, seqLength 64, epochs 1 (set) (defaults for 1.1 MB of text)
  * lm.evaluate(heldOut).bitsPerChar; // 2.2455 on the last 5% of Moby-Dick (bench/quality/text.mjs)
  * lm.generate({ prime: 'The whale', length: 40, temperature: 0.8, seed: 1 }); // 'The whale ...'
- * await lm.save('out/moby');
+ * await lm.save('out/moby', { weights: 'float16' }); // half the bytes; stock tfjs loads it
+ * const words = await textGeneration.train(book, { unit: 'word' });
+ * words.generate({ prime: 'the whale', length: 12, seed: 1 }); // twelve words, single spaces
  * ```
  */
 import { TEXT_GENERATION, textDefaults } from './options.js';
 import { trainTextGeneration } from './train.js';
 
-export type { TextGenerationOptions, TextGenerationResolved } from './options.js';
+export type { TextGenerationOptions, TextGenerationResolved, TextUnit } from './options.js';
 export {
   DEFAULT_GENERATE_LENGTH,
   DEFAULT_TEMPERATURE,
@@ -25,9 +27,19 @@ export {
   TEXT_GENERATION,
   TEXT_LARGE_CHARS,
   TEXT_MEDIUM_CHARS,
+  TEXT_UNITS,
   textDefaults,
+  WORD_DEFAULTS,
+  WORD_LARGE_WORDS,
+  WORD_MEDIUM_WORDS,
 } from './options.js';
-export type { GenerateTextArgs, TextGenerator, TextMetrics } from './predict.js';
+export type {
+  CharMetrics,
+  GenerateTextArgs,
+  TextGenerator,
+  TextMetrics,
+  WordMetrics,
+} from './predict.js';
 export { restoreTextGeneration } from './predict.js';
 export { trainTextGeneration } from './train.js';
 

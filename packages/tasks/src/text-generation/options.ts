@@ -1,6 +1,7 @@
 /**
  * Text generation's options: what can be set, the defaults picked by the corpus size in characters
- * (named constants; the choice is logged in one line), the model's builder args. Beside it:
+ * (or in words, with `unit: 'word'`; named constants; the choice is logged in one line), the
+ * model's builder args. Beside it:
  * train.ts (training), predict.ts (the trained task), index.ts (the task object).
  */
 import type { CellType, ManyToManyArgs } from '@rnnkit/models';
@@ -14,15 +15,31 @@ import {
   type ResolvedCommon,
   resolveCommon,
 } from '../common.js';
-import { checkChoice, checkInt } from '../errors.js';
+import { checkChoice, checkInt, TaskError } from '../errors.js';
 import { DEFAULT_SCHEDULE, type LearningRateSchedule, SCHEDULES } from '../lr-schedule.js';
 import { TASK_TABLE } from '../task-table.js';
 
 /** The task's name in files and on the command line (its row of the task table). */
 export const TEXT_GENERATION = TASK_TABLE.textGeneration.name;
 
+/** What a token is: a character (code point), or a word of `@rnnkit/vocab`'s `wordTokenizer`. */
+export const TEXT_UNITS = ['char', 'word'] as const;
+export type TextUnit = (typeof TEXT_UNITS)[number];
+
 export interface TextGenerationOptions extends CommonTaskOptions {
-  /** Characters per training window (truncated backpropagation length). */
+  /**
+   * `'char'` (default): a character language model (one-hot input). `'word'`: words of
+   * `@rnnkit/vocab`'s `wordTokenizer()` (lowercased, punctuation stripped, as Keras's
+   * `TextVectorization`), the vocab capped at `maxVocab` (rarer words become `<unk>`), read
+   * through a trainable embedding of `dims`; generated words are joined by the tokenizer's
+   * `detokenize` (single spaces).
+   */
+  unit?: TextUnit;
+  /** Unit 'word': most words in the vocab, specials included; the rest are `<unk>`. */
+  maxVocab?: number;
+  /** Unit 'word': width of the word embedding. */
+  dims?: number;
+  /** Tokens (characters, or words) per training window (truncated backpropagation length). */
   seqLength?: number;
   /**
    * Learning rate over the run: `'cosine'` (default) warms up, then decays from `learningRate`
@@ -62,6 +79,50 @@ export const TEXT_DEFAULTS = {
 export const TEXT_LARGE_CHARS = 500_000;
 export const TEXT_MEDIUM_CHARS = 50_000;
 
+/**
+ * Defaults of `unit: 'word'` by corpus size (words). A word model's cost is mostly its softmax
+ * (units x maxVocab per token), so the vocab cap grows with the corpus and the units stay modest:
+ * `large` is sized for Moby-Dick (about 215 000 words) within bench/quality/words.mjs's 15-minute
+ * budget.
+ */
+export const WORD_DEFAULTS = {
+  /** >= 100 000 words (a novel). */
+  large: {
+    cell: 'lstm' as CellType,
+    units: 128,
+    dims: 64,
+    maxVocab: 8000,
+    seqLength: 32,
+    epochs: 6,
+    batchSize: 32,
+    learningRate: 0.01,
+  },
+  /** >= 10 000 words. */
+  medium: {
+    cell: 'lstm' as CellType,
+    units: 64,
+    dims: 32,
+    maxVocab: 4000,
+    seqLength: 32,
+    epochs: 10,
+    batchSize: 16,
+  },
+  /** Anything smaller. */
+  small: {
+    cell: 'lstm' as CellType,
+    units: 32,
+    dims: 16,
+    maxVocab: 2000,
+    seqLength: 16,
+    epochs: 20,
+    batchSize: 8,
+  },
+} as const;
+export const WORD_LARGE_WORDS = 100_000;
+export const WORD_MEDIUM_WORDS = 10_000;
+/** The smallest vocab cap: `<pad>`, `<unk>` and one word. */
+export const MIN_MAX_VOCAB = 3;
+
 /** Default sampling temperature of `generate`. */
 export const DEFAULT_TEMPERATURE = 1;
 /** Default number of generated characters. */
@@ -70,17 +131,44 @@ export const DEFAULT_GENERATE_LENGTH = 200;
 export interface TextGenerationResolved extends ResolvedCommon {
   seqLength: number;
   schedule: LearningRateSchedule;
+  /** Absent in artifacts saved before word models: 'char'. */
+  unit?: TextUnit;
+  /** Unit 'word' only. */
+  maxVocab?: number;
+  /** Unit 'word' only. */
+  dims?: number;
 }
 
-export const OPTION_NAMES = [...COMMON_OPTION_NAMES, 'seqLength', 'schedule', 'validation'];
+export const OPTION_NAMES = [
+  ...COMMON_OPTION_NAMES,
+  'unit',
+  'maxVocab',
+  'dims',
+  'seqLength',
+  'schedule',
+  'validation',
+];
 
-/** Options with defaults for a corpus of `chars` characters, and the reason. */
+/**
+ * Options with defaults for a corpus of `size` tokens (characters, or words with
+ * `unit: 'word'`), and the reason.
+ */
 export function textDefaults(
-  chars: number,
+  size: number,
   options: TextGenerationOptions = {},
 ): { resolved: TextGenerationResolved; line: string } {
   checkKnown(TEXT_GENERATION, options, OPTION_NAMES);
-  const sized = bySize(TEXT_DEFAULTS, chars, TEXT_LARGE_CHARS, TEXT_MEDIUM_CHARS);
+  const unit = checkChoice('unit', options.unit ?? 'char', TEXT_UNITS);
+  if (unit === 'word') return wordDefaults(size, options);
+  for (const k of ['maxVocab', 'dims'] as const) {
+    if (options[k] !== undefined) {
+      throw new TaskError(
+        'BAD_OPTION',
+        `${TEXT_GENERATION}: ${k} applies to word models only: add unit: 'word', or leave ${k} out`,
+      );
+    }
+  }
+  const sized = bySize(TEXT_DEFAULTS, size, TEXT_LARGE_CHARS, TEXT_MEDIUM_CHARS);
   const common = resolveCommon(options, sized);
   const seqLength = checkInt(
     'seqLength',
@@ -94,7 +182,40 @@ export function textDefaults(
     'text',
     { cell: common.cell, units: common.units, seqLength, epochs: common.epochs },
     options,
-    describeSize(chars, 'chars'),
+    describeSize(size, 'chars'),
+  );
+  return { resolved, line };
+}
+
+function wordDefaults(
+  words: number,
+  options: TextGenerationOptions,
+): { resolved: TextGenerationResolved; line: string } {
+  const sized = bySize(WORD_DEFAULTS, words, WORD_LARGE_WORDS, WORD_MEDIUM_WORDS);
+  const common = resolveCommon(options, sized);
+  const seqLength = checkInt('seqLength', options.seqLength ?? sized.seqLength, 1, 'seqLength: 32');
+  const maxVocab = checkInt(
+    'maxVocab',
+    options.maxVocab ?? sized.maxVocab,
+    MIN_MAX_VOCAB,
+    'maxVocab: 10000',
+  );
+  const dims = checkInt('dims', options.dims ?? sized.dims, 1, 'dims: 64');
+  const schedule = checkChoice('schedule', options.schedule ?? DEFAULT_SCHEDULE, SCHEDULES);
+  const resolved = { ...common, unit: 'word' as const, maxVocab, dims, seqLength, schedule };
+  const line = defaultsLine(
+    'text',
+    {
+      unit: 'word',
+      cell: common.cell,
+      units: common.units,
+      dims,
+      maxVocab,
+      seqLength,
+      epochs: common.epochs,
+    },
+    options,
+    describeSize(words, 'words'),
   );
   return { resolved, line };
 }
@@ -107,7 +228,11 @@ export function builderArgs(o: TextGenerationResolved, vocabSize: number): ManyT
     dropout: o.dropout,
     seed: o.seed,
     classes: vocabSize,
-    // one-hot ids: a char vocab is small, and the recurrence kernel reads one-hot rows as a lookup
-    input: { type: 'oneHot', vocabSize },
+    input:
+      o.unit === 'word'
+        ? // a word vocab is large: a trainable table of dims per word, not a one-hot row
+          { type: 'embedding', vocabSize, dims: o.dims ?? vocabSize }
+        : // one-hot ids: a char vocab is small, and the kernel reads one-hot rows as a lookup
+          { type: 'oneHot', vocabSize },
   };
 }

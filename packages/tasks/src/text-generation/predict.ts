@@ -9,6 +9,7 @@ import type { Vocab } from '@rnnkit/vocab';
 import { nextTokenWindows } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { artifactOptions, type TaskSaveOptions } from '../common.js';
 import { checkInt, TaskError } from '../errors.js';
 import {
   builderArgs,
@@ -19,9 +20,12 @@ import {
 } from './options.js';
 
 export interface GenerateTextArgs {
-  /** Text to start from (at least one character). Default '\n'. */
+  /**
+   * Text to start from (at least one token). Default '\n' for a char model, the most frequent
+   * word for a word model (whose unknown words read as `<unk>`).
+   */
   prime?: string;
-  /** Characters to generate. Default 200. */
+  /** Tokens to generate (characters, or words). Default 200. */
   length?: number;
   /** < 1 sharper, > 1 more random. Default 1. */
   temperature?: number;
@@ -35,12 +39,25 @@ export interface GenerateTextArgs {
   seed?: number;
 }
 
-export interface TextMetrics extends Record<string, number> {
+export interface CharMetrics extends Record<string, number> {
   /** Mean negative log2-likelihood per held-out character. */
   bitsPerChar: number;
   /** Characters scored. */
   chars: number;
 }
+
+/** A word model's metrics (`<unk>` is one of its words, as in any capped vocab). */
+export interface WordMetrics extends Record<string, number> {
+  /** exp(mean negative log-likelihood per held-out word). */
+  perplexity: number;
+  /** Mean negative log2-likelihood per held-out word. */
+  bitsPerWord: number;
+  /** Words scored. */
+  words: number;
+}
+
+/** What `evaluate` returns: per character, or per word for `unit: 'word'`. */
+export type TextMetrics = CharMetrics | WordMetrics;
 
 export interface TextGenerator {
   readonly task: typeof TEXT_GENERATION;
@@ -49,12 +66,12 @@ export interface TextGenerator {
   readonly model: tfl.LayersModel;
   /** Metrics of the last `evaluate` (saved into rnnkit.json). */
   metrics: Record<string, number>;
-  /** Bits per character on held-out text. */
+  /** Bits per character (or perplexity per word) on held-out text. */
   evaluate(heldOut: string): TextMetrics;
   /** Text after `prime` (the prime itself not included). */
   generate(args?: GenerateTextArgs): string;
   /** Writes the artifact (model.json, weights.bin, rnnkit.json with the metrics). */
-  save(dir: string): Promise<void>;
+  save(dir: string, options?: TaskSaveOptions): Promise<void>;
   dispose(): void;
 }
 
@@ -64,6 +81,7 @@ export function textGenerator(
   options: TextGenerationResolved,
   metrics: Record<string, number>,
 ): TextGenerator {
+  const unit = options.unit ?? 'char';
   const task: TextGenerator = {
     task: TEXT_GENERATION,
     options,
@@ -75,7 +93,7 @@ export function textGenerator(
       if (ids.length < 2) {
         throw new TaskError(
           'BAD_DATA',
-          `held-out text has ${ids.length} characters, expected at least 2`,
+          `held-out text has ${ids.length} ${unit === 'word' ? 'words' : 'characters'}, expected at least 2`,
         );
       }
       const L = Math.min(options.seqLength, ids.length - 1);
@@ -100,15 +118,26 @@ export function textGenerator(
         loss.dispose();
         chars += real;
       }
-      const m: TextMetrics = { bitsPerChar: nats / chars / Math.LN2, chars };
+      const m: TextMetrics =
+        unit === 'word'
+          ? {
+              perplexity: Math.exp(nats / chars),
+              bitsPerWord: nats / chars / Math.LN2,
+              words: chars,
+            }
+          : { bitsPerChar: nats / chars / Math.LN2, chars };
       task.metrics = { ...m };
       return m;
     },
     generate(args = {}) {
-      const prime = args.prime ?? '\n';
+      // a word model's default: its most frequent word (the first id after the specials)
+      const prime = args.prime ?? (unit === 'word' ? vocab.tokenOf(vocab.specials.length)! : '\n');
       const ids = vocab.encode(prime);
       if (ids.length === 0) {
-        throw new TaskError('BAD_OPTION', 'prime must have at least one character, e.g. "The "');
+        throw new TaskError(
+          'BAD_OPTION',
+          `prime must have at least one ${unit}, got ${JSON.stringify(prime)}: e.g. "The whale"`,
+        );
       }
       const length = checkInt('length', args.length ?? DEFAULT_GENERATE_LENGTH, 0, 'length: 200');
       const { generations } = generateTokens(model, {
@@ -122,18 +151,24 @@ export function textGenerator(
         suppress: [vocab.padId, vocab.unkId].filter((i) => i !== undefined),
         seed: args.seed ?? 0,
       });
+      // words: the tokenizer's detokenize joins them (single spaces)
       return vocab.decode(generations[0]!.tokens);
     },
-    async save(dir) {
-      await save(model, dir, {
-        task: TEXT_GENERATION,
-        topology: {
-          builder: 'manyToMany',
-          args: builderArgs(options, vocab.size) as unknown as Record<string, unknown>,
+    async save(dir, saveOptions = {}) {
+      await save(
+        model,
+        dir,
+        {
+          task: TEXT_GENERATION,
+          topology: {
+            builder: 'manyToMany',
+            args: builderArgs(options, vocab.size) as unknown as Record<string, unknown>,
+          },
+          vocab: vocab.toJSON(),
+          training: { config: { ...options }, metrics: task.metrics },
         },
-        vocab: vocab.toJSON(),
-        training: { config: { ...options }, metrics: task.metrics },
-      });
+        artifactOptions(saveOptions),
+      );
     },
     dispose() {
       model.dispose();

@@ -3,7 +3,7 @@
  * LSTM / GRU / SimpleRNN layers with the same weights, on the backend asked for: forward outputs
  * and the gradients of a fixed weighted sum of them with respect to x and every weight.
  */
-import { fastRecurrence } from '@rnnkit/models';
+import { fastRecurrence } from '@rnnkit/models/kernels';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';

@@ -13,9 +13,9 @@
  * ```
  */
 import type { Classifier, Forecaster, Seq2SeqTask, TextGenerator } from '@rnnkit/tasks';
+import type { BackendChoice } from '../../backend.js';
 import { CliError } from '../../errors.js';
 import type { Io } from '../../io.js';
-import { intFlag, stringFlag } from '../../util/flags.js';
 import { loadModelFolder } from '../../util/load-task.js';
 import {
   type InputSource,
@@ -30,45 +30,60 @@ import { seriesPart } from './series-part.js';
 /** Metrics that count things (printed whole). */
 const COUNTS = ['chars', 'examples', 'origins', 'steps', 'from', 'to'];
 
-export async function evaluate(
-  model: string,
-  flags: Record<string, unknown>,
-  io: Io,
-): Promise<void> {
+/** The flags of `rnnkit eval`, checked by their parsers (cli.ts). */
+export interface EvalFlags {
+  data?: string;
+  column?: string;
+  target?: string;
+  textField?: string;
+  labelField?: string;
+  dataset?: string;
+  steps?: number;
+  /** forecast: score data that overlaps the training series. */
+  allowOverlap?: boolean;
+  json?: boolean;
+  backend?: BackendChoice;
+}
+
+export async function evaluate(model: string, flags: EvalFlags, io: Io): Promise<void> {
   const source: InputSource = {
-    data: stringFlag('data', flags['data']),
-    dataset: stringFlag('dataset', flags['dataset']),
-    column: stringFlag('column', flags['column']),
-    target: stringFlag('target', flags['target']),
-    textField: stringFlag('text-field', flags['textField']),
-    labelField: stringFlag('label-field', flags['labelField']),
+    data: flags.data,
+    dataset: flags.dataset,
+    column: flags.column,
+    target: flags.target,
+    textField: flags.textField,
+    labelField: flags.labelField,
   };
   if (source.data === undefined && source.dataset === undefined) {
-    throw new CliError('eval needs held-out data: give --data <file> or --dataset <name>', 2);
+    throw new CliError(
+      'eval needs held-out data: give --data <file> (- for stdin) or --dataset <name>',
+      2,
+    );
   }
   if (source.data !== undefined && source.dataset !== undefined) {
     throw new CliError('give --data <file> or --dataset <name>, not both', 2);
   }
-  const steps = intFlag('steps', flags['steps'], 1);
-  const task = await loadModelFolder(model, io.cwd);
+  const { steps } = flags;
+  const { task, backend } = await loadModelFolder(model, io, flags.backend);
   try {
     let metrics: Record<string, number>;
     if (task.task === 'text-generation') {
-      const { text } = await readTextInput(source, io.cwd);
+      const { text } = await readTextInput(source, io);
       metrics = (task as TextGenerator).evaluate(text);
     } else if (task.task === 'classification') {
-      const { examples } = await readLabelledInput(source, io.cwd);
+      const { examples } = await readLabelledInput(source, io);
       metrics = (task as Classifier).evaluate(examples);
     } else if (task.task === 'forecasting') {
-      const input = await readSeriesInput(source, io.cwd);
-      metrics = evaluateForecaster(task as Forecaster, input, steps, !!flags['allowOverlap'], io);
+      const input = await readSeriesInput(source, io);
+      metrics = evaluateForecaster(task as Forecaster, input, steps, !!flags.allowOverlap, io);
     } else if (task.task === 'seq2seq') {
-      const { pairs } = await readPairsInput(source, io.cwd);
+      const { pairs } = await readPairsInput(source, io);
       metrics = { ...(task as Seq2SeqTask).evaluate(pairs) };
     } else {
       throw new CliError(`eval does not read ${task.task} models yet`, 2);
     }
-    if (flags['json']) io.out(JSON.stringify(metrics));
+    io.err(`${backend.line}\n`); // once computed: a mistake in the data stays one line
+    if (flags.json) io.out(JSON.stringify(metrics));
     else {
       io.out(
         Object.entries(metrics)

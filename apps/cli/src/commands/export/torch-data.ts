@@ -9,7 +9,7 @@ import { classification, type ForecastingResolved, forecasting } from '@rnnkit/t
 import { nextTokenWindows } from '@rnnkit/windowing';
 import { CliError } from '../../errors.js';
 import { numberFlag } from '../../util/flags.js';
-import { readLabelledInput, readSeriesInput, readTextInput } from '../train/input.js';
+import { type DataIo, readLabelledInput, readSeriesInput, readTextInput } from '../train/input.js';
 import { DEFAULT_VAL_SPLIT, trainSettings } from '../train/options.js';
 
 type Config = Record<string, unknown>;
@@ -43,9 +43,9 @@ function commandOf(flags: Record<string, unknown>): string {
 export async function torchTrainingData(
   loaded: LoadedModel,
   flags: Record<string, unknown>,
-  cwd: string,
+  io: DataIo,
 ): Promise<TorchTrainingData> {
-  const settings = await trainSettings(flags, cwd);
+  const settings = await trainSettings(flags, io.cwd);
   const valSplit = numberFlag('val-split', flags['valSplit'], 0, 0.9) ?? DEFAULT_VAL_SPLIT;
   const config = runConfig(loaded);
   const task = loaded.meta.task;
@@ -58,7 +58,7 @@ export async function torchTrainingData(
         1,
       );
     }
-    const input = await readTextInput(settings, cwd);
+    const input = await readTextInput(settings, io);
     // the share rnnkit train trained on: the text before the held-out tail
     const cut = Math.round(input.text.length * (1 - valSplit));
     const text = input.text.length - cut >= 2 ? input.text.slice(0, cut) : input.text;
@@ -85,7 +85,7 @@ export async function torchTrainingData(
         1,
       );
     }
-    const input = await readLabelledInput(settings, cwd);
+    const input = await readLabelledInput(settings, io);
     const share = (saved['validationShare'] as number | undefined) ?? valSplit;
     const { train } = classification.split(input.examples, share, config.seed);
     const b = loaded.vocab.encodeBatch(
@@ -111,7 +111,7 @@ export async function torchTrainingData(
     };
   }
   if (task === 'forecasting') {
-    const input = await readSeriesInput(settings, cwd);
+    const input = await readSeriesInput(settings, io);
     const { train, val } = forecasting.windows(
       Array.from(input.values),
       input.covariates.map((c) => Array.from(c)),

@@ -17,26 +17,34 @@ import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { lineChart } from '@rnnkit/demo';
 import type { Forecaster } from '@rnnkit/tasks';
+import type { BackendChoice } from '../../backend.js';
 import { CliError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { intFlag, stringFlag } from '../../util/flags.js';
 import { formatValue } from '../../util/format.js';
 import { loadModelFolder } from '../../util/load-task.js';
 import { readSeriesInput, type SeriesInput } from '../train/input.js';
 
-export async function forecast(
-  model: string,
-  flags: Record<string, unknown>,
-  io: Io,
-): Promise<void> {
-  const steps = intFlag('steps', flags['steps'], 1) ?? 12;
-  const data = stringFlag('data', flags['data']);
-  const plot = stringFlag('plot', flags['plot']);
-  const id = flags['id'] === undefined ? undefined : String(flags['id']);
+/** The flags of `rnnkit forecast`, checked by their parsers (cli.ts). */
+export interface ForecastFlags {
+  steps?: number;
+  /** CSV of values to start from; `-` for standard input. */
+  data?: string;
+  column?: string;
+  target?: string;
+  plot?: string;
+  json?: boolean;
+  backend?: BackendChoice;
+  /** A global model: the series to continue, by id. */
+  id?: string;
+}
+
+export async function forecast(model: string, flags: ForecastFlags, io: Io): Promise<void> {
+  const steps = flags.steps ?? 12;
+  const { data, plot, id } = flags;
   // before any work: a plot that cannot be written fails at once
   if (plot !== undefined) await checkFolder(resolve(io.cwd, plot));
-  const task = await loadModelFolder(model, io.cwd);
+  const { task, backend } = await loadModelFolder(model, io, flags.backend);
   try {
     if (task.task !== 'forecasting') {
       throw new CliError(
@@ -52,12 +60,12 @@ export async function forecast(
             {
               data,
               dataset: undefined,
-              column: stringFlag('column', flags['column']),
-              target: stringFlag('target', flags['target']),
+              column: flags.column,
+              target: flags.target,
               textField: undefined,
               labelField: undefined,
             },
-            io.cwd,
+            io,
           );
     if (f.ids && id === undefined && !history) {
       throw new CliError(
@@ -71,7 +79,8 @@ export async function forecast(
     };
     const band = f.options.intervals === 'none' ? null : f.forecastBand(steps, args);
     const values = band ? band.point : f.forecast(steps, args);
-    if (flags['json']) {
+    io.err(`${backend.line}\n`); // once computed: a mistake in --data stays one line
+    if (flags.json) {
       const out = band
         ? {
             forecast: Array.from(values),

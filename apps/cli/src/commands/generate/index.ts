@@ -2,6 +2,8 @@
  * `rnnkit generate <model>`: text from a model trained by `rnnkit train text`, each character
  * written to stdout as soon as it is drawn. The same seed gives the same text as the tasks
  * package's `generate` (less the special tokens `<pad>`, `<unk>`, which are not printed).
+ * `--prime` is taken as typed (`--prime 007` starts with "007"); `--temperature 0` is greedy (the
+ * most likely character every time, as `strategy: 'greedy'`).
  *
  * @example
  * ```sh
@@ -18,40 +20,52 @@ import {
   loadTask,
   type TextGenerator,
 } from '@rnnkit/tasks';
-import { useBackend } from '../../backend.js';
+import { type BackendChoice, useBackend } from '../../backend.js';
 import { CliError } from '../../errors.js';
 import type { Io } from '../../io.js';
-import { intFlag, numberFlag, stringFlag } from '../../util/flags.js';
 import { loadingModel } from '../../util/load-task.js';
 
-export async function generate(
-  model: string,
-  flags: Record<string, unknown>,
-  io: Io,
-): Promise<void> {
-  const prime = stringFlag('prime', flags['prime']) ?? '\n';
-  const length = intFlag('length', flags['length'], 0) ?? DEFAULT_GENERATE_LENGTH;
-  const temperature = numberFlag('temperature', flags['temperature'], 1e-6, 100);
-  const topK = intFlag('top-k', flags['topK'], 1);
-  const topP = numberFlag('top-p', flags['topP'], 1e-6, 1);
-  const seed = intFlag('seed', flags['seed'], 0) ?? 0;
-  await useBackend('cpu');
+/** The flags of `rnnkit generate`, checked by their parsers (cli.ts). */
+export interface GenerateFlags {
+  prime?: string;
+  length?: number;
+  /** 0: greedy. */
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  seed?: number;
+  condition?: string;
+  count?: number;
+  backend?: BackendChoice;
+}
+
+export async function generate(model: string, flags: GenerateFlags, io: Io): Promise<void> {
+  const length = flags.length ?? DEFAULT_GENERATE_LENGTH;
+  const { topK, topP } = flags;
+  const seed = flags.seed ?? 0;
+  // temperature 0 is what people mean by greedy; the models package spells it as a strategy
+  const sampling =
+    flags.temperature === 0
+      ? { strategy: 'greedy' as const }
+      : { temperature: flags.temperature ?? DEFAULT_TEMPERATURE };
+  const backend = await useBackend(flags.backend);
+  const say = () => io.err(`${backend.line}\n`);
   const dir = resolve(io.cwd, model);
   const task = await loadingModel(dir, loadTask);
   try {
     if (task.task === 'conditional-generation') {
       const g = task as ConditionalGenerator;
-      const condition = stringFlag('condition', flags['condition']);
+      const { condition } = flags;
       if (condition === undefined || !g.conditions.includes(condition)) {
         throw new CliError(
           `${condition === undefined ? 'give --condition <name>' : `unknown condition ${JSON.stringify(condition)}`}: the conditions are ${g.conditions.join(', ')}`,
           2,
         );
       }
-      const count = intFlag('count', flags['count'], 1) ?? 1;
+      say();
       const texts = g.generate(condition, {
-        count,
-        temperature: temperature ?? DEFAULT_TEMPERATURE,
+        count: flags.count ?? 1,
+        ...sampling,
         ...(topK !== undefined ? { topK } : {}),
         ...(topP !== undefined ? { topP } : {}),
         seed,
@@ -66,23 +80,36 @@ export async function generate(
       );
     }
     const lm = task as TextGenerator;
+    const words = lm.options.unit === 'word';
+    // a word model starts from its most frequent word by default (a newline is no word)
+    const prime = flags.prime ?? (words ? lm.vocab.tokenOf(lm.vocab.specials.length)! : '\n');
     const ids = lm.vocab.encode(prime);
     if (ids.length === 0) {
       throw new CliError(
-        `--prime ${JSON.stringify(prime)} has no character the model knows: use characters of its training text`,
+        `--prime ${JSON.stringify(prime)} has no ${words ? 'word' : 'character'} the model knows: use ${words ? 'words' : 'characters'} of its training text`,
         2,
       );
     }
+    say();
     io.write(prime);
+    // each token is printed as what the tokenizer's detokenize adds to the text so far (a word
+    // model's words joined by single spaces, a char model's characters as they are)
+    const all = Array.from(ids);
+    let shown = lm.vocab.decode(all, { skipSpecials: true });
     generateTokens(lm.model, {
       prompts: [ids],
       maxLength: length,
-      temperature: temperature ?? DEFAULT_TEMPERATURE,
+      ...sampling,
       ...(topK !== undefined ? { topK } : {}),
       ...(topP !== undefined ? { topP } : {}),
       suppress: [lm.vocab.padId, lm.vocab.unkId].filter((i) => i !== undefined),
       seed,
-      onToken: (_row, token) => io.write(lm.vocab.decode([token], { skipSpecials: true })),
+      onToken: (_row, token) => {
+        all.push(token);
+        const text = lm.vocab.decode(all, { skipSpecials: true });
+        io.write(text.slice(shown.length));
+        shown = text;
+      },
     });
     io.write('\n');
   } finally {

@@ -33,7 +33,7 @@ function describeArgs(args: Record<string, unknown>): string {
 }
 
 export async function inspect(model: string, options: InspectOptions, io: Io): Promise<void> {
-  await useBackend('cpu');
+  await useBackend('cpu'); // reads the weights, computes nothing: no backend line
   const loaded = await loadingModel(resolve(io.cwd, model), load);
   try {
     const { meta } = loaded;

@@ -8,7 +8,7 @@ import type { TrainedModel, TrainRun } from './run.js';
 
 export async function trainClassify(run: TrainRun): Promise<TrainedModel> {
   const { settings, report } = run;
-  const input = await readLabelledInput(settings, run.cwd);
+  const input = await readLabelledInput(settings, run);
   const labels = new Set(input.examples.map((e) => e.label));
   report.note(
     `data: ${input.source}, ${input.examples.length} examples, ${labels.size} labels, the share ${settings.valSplit} for validation; backend ${settings.backend}`,
@@ -24,5 +24,5 @@ export async function trainClassify(run: TrainRun): Promise<TrainedModel> {
   const options = { ...settings.model, validationShare: settings.valSplit, progressEvery: 1 };
   report.setEpochs(classification.defaults(input.examples, options).resolved.epochs);
   const c = await classification.train(input.examples, options, run.hooks);
-  return { save: (dir) => c.save(dir), dispose: () => c.dispose() };
+  return { save: (dir, options) => c.save(dir, options), dispose: () => c.dispose() };
 }

@@ -13,7 +13,7 @@ import type { TrainedModel, TrainRun } from './run.js';
 export async function trainForecast(run: TrainRun): Promise<TrainedModel> {
   if (run.settings.idColumn !== undefined) return trainGlobal(run, run.settings.idColumn);
   const { settings, report } = run;
-  const input = await readSeriesInput(settings, run.cwd);
+  const input = await readSeriesInput(settings, run);
   const holdOut = settings.holdOut ?? 0;
   if (holdOut >= input.values.length) {
     throw new CliError(
@@ -66,7 +66,7 @@ async function trainOn(
   const f = await forecasting.train(data, options, run.hooks);
   return {
     afterTraining: () => reportValidation(run, f),
-    save: (dir) => f.save(dir),
+    save: (dir, options) => f.save(dir, options),
     dispose: () => f.dispose(),
   };
 }
@@ -77,7 +77,7 @@ async function trainOn(
  */
 async function trainGlobal(run: TrainRun, idColumn: string): Promise<TrainedModel> {
   const { settings, report } = run;
-  const input = await readManySeriesInput(settings, idColumn, run.cwd);
+  const input = await readManySeriesInput(settings, idColumn, run);
   const holdOut = settings.holdOut ?? 0;
   const series = input.series.map((v) => v.subarray(0, Math.max(0, v.length - holdOut)));
   const n = series.reduce((a, v) => a + v.length, 0);

@@ -1,18 +1,22 @@
 /**
- * Reads the training data of a task from `--data <file>` or `--dataset <name>`, turning every
- * problem into a one-line error that names the file.
+ * Reads the training data of a task from `--data <file>` (`-`: standard input, read through the
+ * `Io`) or `--dataset <name>`, turning every problem into a one-line error that names the file
+ * and the flag that fixes it. Every byte goes through `@rnnkit/datasets`' strict reader: a BOM
+ * dropped, CRLF turned into LF, bad UTF-8 an error with its byte offset.
  */
 import { resolve } from 'node:path';
 import {
   type CsvOptions,
   type CsvTable,
   DatasetError,
-  fromCsvFile,
-  fromJsonlFile,
+  fromCsv,
+  fromJsonl,
+  fromText,
   fromTextFile,
-  fromTsvPairsFile,
+  fromTsvPairs,
 } from '@rnnkit/datasets';
 import { CliError } from '../../errors.js';
+import { type Io, STDIN, STDIN_NAME } from '../../io.js';
 import { findDataset } from '../datasets/registry.js';
 import type { TrainSettings } from './options.js';
 
@@ -21,6 +25,21 @@ export type InputSource = Pick<
   TrainSettings,
   'data' | 'dataset' | 'column' | 'target' | 'textField' | 'labelField'
 >;
+
+/** What the readers need of the `Io`: the folder of relative paths, and standard input. */
+export type DataIo = Pick<Io, 'cwd' | 'stdin'>;
+
+/** The text of `--data` (a file, or `-` for standard input) and the name to show for it. */
+export async function readDataText(
+  data: string,
+  io: DataIo,
+): Promise<{ text: string; file: string }> {
+  if (data === STDIN) {
+    return { text: fromText(await io.stdin(), { file: STDIN_NAME }), file: STDIN_NAME };
+  }
+  const file = resolve(io.cwd, data);
+  return { text: await fromTextFile(file), file };
+}
 
 export interface TextInput {
   text: string;
@@ -40,13 +59,12 @@ async function loadDataset(name: string, task: string) {
   return entry.load();
 }
 
-export async function readTextInput(settings: InputSource, cwd: string): Promise<TextInput> {
+export async function readTextInput(settings: InputSource, io: DataIo): Promise<TextInput> {
   if (settings.dataset !== undefined) {
     const ds = await loadDataset(settings.dataset, 'text');
     return { text: ds.data as string, source: `dataset ${ds.name}` };
   }
-  const file = resolve(cwd, settings.data!);
-  const text = await fromTextFile(file);
+  const { text, file } = await readDataText(settings.data!, io);
   if (text.trim().length === 0) {
     throw new CliError(`${file} is empty: give a text file with some text to learn from`, 1);
   }
@@ -56,10 +74,10 @@ export async function readTextInput(settings: InputSource, cwd: string): Promise
   return { text, source: file };
 }
 
-/** `fromCsvFile` with the CLI's messages for an empty file and a cell that is not a number. */
-async function readCsv(file: string, options: CsvOptions): Promise<CsvTable> {
+/** `fromCsv` with the CLI's messages for an empty file and a cell that is not a number. */
+function readCsv(text: string, file: string, options: CsvOptions): CsvTable {
   try {
-    return await fromCsvFile(file, options);
+    return fromCsv(text, { ...options, file });
   } catch (e) {
     if (e instanceof DatasetError && e.code === 'EMPTY_INPUT') {
       throw new CliError(`${file} is empty: give a CSV file with a header row and values`, 1);
@@ -95,14 +113,14 @@ function names(list: string): string[] {
  * A series from a CSV file: `--column y` (one series), or `--column a,b --target y` (inputs a, b
  * and y, predicting y); a file of one column needs neither. `--dataset co2` for the bundled one.
  */
-export async function readSeriesInput(settings: InputSource, cwd: string): Promise<SeriesInput> {
+export async function readSeriesInput(settings: InputSource, io: DataIo): Promise<SeriesInput> {
   if (settings.dataset !== undefined) {
     const ds = (await loadDataset(settings.dataset, 'forecast')) as { name: string; data: unknown };
     const { values } = ds.data as { values: Float64Array };
     return { values, covariates: [], source: `dataset ${ds.name}` };
   }
-  const file = resolve(cwd, settings.data!);
-  const header = await readCsv(file, { missing: 'nan' });
+  const { text, file } = await readDataText(settings.data!, io);
+  const header = readCsv(text, file, { missing: 'nan' });
   const wanted = settings.column !== undefined ? names(settings.column) : [];
   let target = settings.target;
   if (target === undefined) {
@@ -131,7 +149,7 @@ export async function readSeriesInput(settings: InputSource, cwd: string): Promi
   }
   // read again with the chosen columns as numbers: a cell that is not one names its row and column
   const types = Object.fromEntries([target, ...inputs].map((c) => [c, 'number' as const]));
-  const table = await readCsv(file, { columns: [target, ...inputs], types });
+  const table = readCsv(text, file, { columns: [target, ...inputs], types });
   if (table.rows === 0) {
     throw new CliError(`${file} has a header but no rows: give the series values`, 1);
   }
@@ -156,13 +174,13 @@ export interface ManySeriesInput {
 export async function readManySeriesInput(
   settings: InputSource,
   idColumn: string,
-  cwd: string,
+  io: DataIo,
 ): Promise<ManySeriesInput> {
   if (settings.data === undefined) {
     throw new CliError('--id-column reads a long CSV: give it with --data <file>', 2);
   }
-  const file = resolve(cwd, settings.data);
-  const header = await readCsv(file, { missing: 'nan' });
+  const { text, file } = await readDataText(settings.data, io);
+  const header = readCsv(text, file, { missing: 'nan' });
   if (!header.columns.includes(idColumn)) {
     throw new CliError(
       `${file} has no column ${JSON.stringify(idColumn)} (--id-column); the columns are ${header.columns.join(', ')}`,
@@ -177,7 +195,7 @@ export async function readManySeriesInput(
       2,
     );
   }
-  const table = await readCsv(file, { columns: [idColumn, target], types: { [target]: 'number' } });
+  const table = readCsv(text, file, { columns: [idColumn, target], types: { [target]: 'number' } });
   const ids = table.strings(idColumn);
   const values = table.numbers(target);
   const by = new Map<string, number[]>();
@@ -204,7 +222,7 @@ export interface LabelledInput {
  */
 export async function readLabelledInput(
   settings: InputSource,
-  cwd: string,
+  io: DataIo,
   /** Whose dataset `--dataset` may name: classify's labelled texts or names' names by language. */
   task: 'classify' | 'names' = 'classify',
 ): Promise<LabelledInput> {
@@ -222,26 +240,35 @@ export async function readLabelledInput(
           }));
     return { examples, source: `dataset ${ds.name}` };
   }
-  const file = resolve(cwd, settings.data!);
-  if (/\.jsonl?$/i.test(file)) {
-    const examples = await fromJsonlFile(file, {
-      textField: settings.textField ?? 'text',
-      labelField: settings.labelField ?? 'label',
-    }).catch((e: unknown) => {
+  const { text, file } = await readDataText(settings.data!, io);
+  // JSONL by its extension; standard input is JSONL unless --column and --target say CSV
+  const jsonl =
+    file === STDIN_NAME
+      ? settings.column === undefined && settings.target === undefined
+      : /\.jsonl?$/i.test(file);
+  if (jsonl) {
+    let examples: { text: string; label: string | number }[];
+    try {
+      examples = fromJsonl(text, {
+        textField: settings.textField ?? 'text',
+        labelField: settings.labelField ?? 'label',
+        file,
+      });
+    } catch (e) {
       if (e instanceof DatasetError && e.code === 'EMPTY_INPUT') {
         throw new CliError(`${file} is empty: give one JSON object per line`, 1);
       }
       if (e instanceof DatasetError && e.code === 'BAD_FIELD') {
         // the library's fix names its options; name the flags instead
-        const text = e.column === (settings.textField ?? 'text');
-        const what = text ? 'text field' : 'label field';
+        const isText = e.column === (settings.textField ?? 'text');
+        const what = isText ? 'text field' : 'label field';
         throw new CliError(
-          `${file}: line ${e.line}: no ${what} ${JSON.stringify(e.column)} holding ${text ? 'a string' : 'a number or a string'}; the record has: ${e.fields?.join(', ') || 'no fields'}; give ${text ? '--text-field' : '--label-field'} <field>`,
+          `${file}: line ${e.line}: no ${what} ${JSON.stringify(e.column)} holding ${isText ? 'a string' : 'a number or a string'}; the record has: ${e.fields?.join(', ') || 'no fields'}; give ${isText ? '--text-field' : '--label-field'} <field>`,
           1,
         );
       }
       throw e;
-    });
+    }
     return { examples, source: `${file} (${examples.length} examples)` };
   }
   if (settings.column === undefined || settings.target === undefined) {
@@ -250,7 +277,7 @@ export async function readLabelledInput(
       2,
     );
   }
-  const header = await readCsv(file, { missing: 'nan' });
+  const header = readCsv(text, file, { missing: 'nan' });
   for (const name of [settings.column, settings.target]) {
     if (!header.columns.includes(name)) {
       throw new CliError(
@@ -259,7 +286,7 @@ export async function readLabelledInput(
       );
     }
   }
-  const table = await readCsv(file, {
+  const table = readCsv(text, file, {
     columns: [settings.column, settings.target],
     types: { [settings.column]: 'string', [settings.target]: 'string' },
   });
@@ -277,7 +304,7 @@ export interface PairsInput {
 }
 
 /** Source/target pairs from a TSV file (source TAB target per line), or `--dataset cmudict`. */
-export async function readPairsInput(settings: InputSource, cwd: string): Promise<PairsInput> {
+export async function readPairsInput(settings: InputSource, io: DataIo): Promise<PairsInput> {
   if (settings.dataset !== undefined) {
     const ds = await loadDataset(settings.dataset, 'seq2seq');
     const records = ds.data as { word: string; phonemes: string[] }[];
@@ -286,8 +313,11 @@ export async function readPairsInput(settings: InputSource, cwd: string): Promis
       source: `dataset ${ds.name}`,
     };
   }
-  const file = resolve(cwd, settings.data!);
-  const pairs = await fromTsvPairsFile(file).catch((e: unknown) => {
+  const { text, file } = await readDataText(settings.data!, io);
+  let pairs: PairsInput['pairs'];
+  try {
+    pairs = fromTsvPairs(text, { file });
+  } catch (e) {
     if (e instanceof DatasetError && e.code === 'EMPTY_INPUT') {
       throw new CliError(`${file} is empty: give one "source<TAB>target" pair per line`, 1);
     }
@@ -300,6 +330,6 @@ export async function readPairsInput(settings: InputSource, cwd: string): Promis
       );
     }
     throw e;
-  });
+  }
   return { pairs, source: `${file} (${pairs.length} pairs)` };
 }

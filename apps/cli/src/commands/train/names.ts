@@ -10,7 +10,7 @@ import type { TrainedModel, TrainRun } from './run.js';
 
 export async function trainNames(run: TrainRun): Promise<TrainedModel> {
   const { settings, report } = run;
-  const input = await readLabelledInput(settings, run.cwd, 'names');
+  const input = await readLabelledInput(settings, run, 'names');
   const examples = input.examples.map((e) => ({ text: e.text, condition: String(e.label) }));
   const cut = Math.round(examples.length * (1 - settings.valSplit));
   const train = examples.slice(0, cut);
@@ -47,7 +47,7 @@ export async function trainNames(run: TrainRun): Promise<TrainedModel> {
         { type: 'validation', metrics: m },
       );
     },
-    save: (dir) => g.save(dir),
+    save: (dir, options) => g.save(dir, options),
     dispose: () => g.dispose(),
   };
 }

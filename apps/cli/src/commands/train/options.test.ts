@@ -1,10 +1,21 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CELL_TYPES } from '@rnnkit/models';
-import { INTERVALS as TASK_INTERVALS, TRANSFORMS as TASK_TRANSFORMS } from '@rnnkit/tasks';
+import { CELL_TYPES, WEIGHTS_DTYPES as MODEL_WEIGHTS } from '@rnnkit/models';
+import {
+  INTERVALS as TASK_INTERVALS,
+  TRANSFORMS as TASK_TRANSFORMS,
+  TEXT_UNITS as TASK_UNITS,
+} from '@rnnkit/tasks';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CELLS, INTERVALS, TRANSFORMS, trainSettings } from './options.js';
+import {
+  CELLS,
+  INTERVALS,
+  TEXT_UNITS,
+  TRANSFORMS,
+  trainSettings,
+  WEIGHTS_DTYPES,
+} from './options.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnnkit-options-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -14,6 +25,8 @@ describe('trainSettings', () => {
     expect([...CELLS]).toEqual([...CELL_TYPES]);
     expect([...TRANSFORMS]).toEqual([...TASK_TRANSFORMS]);
     expect([...INTERVALS]).toEqual([...TASK_INTERVALS]);
+    expect([...TEXT_UNITS]).toEqual([...TASK_UNITS]);
+    expect([...WEIGHTS_DTYPES]).toEqual([...MODEL_WEIGHTS]);
   });
 
   it('takes --intervals, --quantiles (a list or JSON), --series-embedding and --id-column', async () => {
@@ -36,7 +49,7 @@ describe('trainSettings', () => {
     const c = await trainSettings({ data: 's.csv', config: '{"quantiles":[0.2,0.8]}' }, dir);
     expect(c.forecast.quantiles).toEqual([0.2, 0.8]);
     await expect(trainSettings({ data: 's.csv', quantiles: '0.5,0.5' }, dir)).rejects.toThrow(
-      '--quantiles 0.5,0.5: expected rising numbers strictly between 0 and 1',
+      '--quantiles must be rising numbers strictly between 0 and 1 (e.g. 0.1,0.5,0.9), got "0.5,0.5"',
     );
   });
 
@@ -75,9 +88,9 @@ describe('trainSettings', () => {
   });
 
   it('rejects unknown config keys, listing the known ones', async () => {
-    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ data: 'a.txt', unit: 8 }));
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ data: 'a.txt', units2: 8 }));
     await expect(trainSettings({ config: 'bad.json' }, dir)).rejects.toThrow(
-      /unknown key "unit": the keys are data, dataset, column/,
+      /unknown key "units2": the keys are data, dataset, column/,
     );
   });
 });

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * await trainOptions({ config: 'run.json', lr: '0.01' }, '/work');
+ * (await trainSettings({ config: 'run.json', lr: 0.01 }, '/work')).model;
  * // { learningRate: 0.01, ...what run.json sets }
  * ```
  */
@@ -13,41 +13,6 @@ import { resolve } from 'node:path';
 import type { CellType } from '@rnnkit/models';
 import { CliError } from '../../errors.js';
 import { choiceFlag, durationFlag, intFlag, numberFlag, stringFlag } from '../../util/flags.js';
-
-/** The flags a config file may set, by the camelCase names cac gives them. */
-export const CONFIG_KEYS = [
-  'data',
-  'dataset',
-  'column',
-  'target',
-  'textField',
-  'labelField',
-  'cell',
-  'units',
-  'layers',
-  'seqLength',
-  'epochs',
-  'batchSize',
-  'lr',
-  'clip',
-  'seed',
-  'backend',
-  'valSplit',
-  'out',
-  'checkpointEvery',
-  'attentionMap',
-  'dropout',
-  'timeBudget',
-  'season',
-  'horizon',
-  'transform',
-  'rangeMargin',
-  'holdOut',
-  'intervals',
-  'quantiles',
-  'seriesEmbedding',
-  'idColumn',
-] as const;
 
 /** The flags only `rnnkit train forecast` reads (another task given one is a usage error). */
 export const FORECAST_KEYS = [
@@ -66,13 +31,82 @@ export const TRANSFORMS = ['difference', 'seasonal', 'none'] as const;
 /** `@rnnkit/tasks`'s INTERVALS (a test keeps them equal): importing it would load tfjs. */
 export const INTERVALS = ['none', 'quantile', 'gaussian'] as const;
 
+/** The flags only `rnnkit train text` reads. */
+export const TEXT_KEYS = ['unit', 'maxVocab'] as const;
+/** `@rnnkit/tasks`'s TEXT_UNITS (a test keeps them equal): importing it would load tfjs. */
+export const TEXT_UNITS = ['char', 'word'] as const;
+/** `@rnnkit/models`'s WEIGHTS_DTYPES (a test keeps them equal): importing it would load tfjs. */
+export const WEIGHTS_DTYPES = ['float32', 'float16', 'int8'] as const;
+
 /** `@rnnkit/models`'s CELL_TYPES (a test keeps them equal): importing it would load tfjs. */
 export const CELLS: readonly CellType[] = ['rnn', 'lstm', 'gru'];
-export const BACKENDS = ['cpu', 'wasm'] as const;
+/** `auto`: the fastest backend that loads (wasm, else cpu), said in one line. */
+export const BACKENDS = ['auto', 'cpu', 'wasm'] as const;
 /** Held-out share when `--val-split` is not given. */
 export const DEFAULT_VAL_SPLIT = 0.1;
 /** Output folder when `--out` is not given. */
 export const DEFAULT_OUT = 'rnnkit-model';
+
+/** `--quantiles 0.1,0.5,0.9` (or a JSON list in a config): rising numbers in (0, 1). */
+function quantilesFlag(value: unknown): number[] | undefined {
+  if (value === undefined) return undefined;
+  const list = Array.isArray(value) ? value : String(value).split(',');
+  const qs = list.map((v) => Number(String(v).trim()));
+  qs.forEach((q, i) => {
+    if (!(q > 0 && q < 1) || (i > 0 && q <= qs[i - 1]!)) {
+      throw new CliError(
+        `--quantiles must be rising numbers strictly between 0 and 1 (e.g. 0.1,0.5,0.9), got ${JSON.stringify(value)}`,
+        2,
+      );
+    }
+  });
+  return qs;
+}
+
+/**
+ * The options a config file may set, by the camelCase names of their flags, each with the check
+ * of its value (a bad one is a usage error naming the flag). The command line's parsers (cli.ts)
+ * are these same checks, so `--units 0` and `{"units": 0}` say the same thing.
+ */
+export const TRAIN_CHECKS = {
+  data: (v: unknown) => stringFlag('data', v),
+  dataset: (v: unknown) => stringFlag('dataset', v),
+  column: (v: unknown) => stringFlag('column', v),
+  target: (v: unknown) => stringFlag('target', v),
+  textField: (v: unknown) => stringFlag('text-field', v),
+  labelField: (v: unknown) => stringFlag('label-field', v),
+  cell: (v: unknown) => choiceFlag('cell', v, CELLS),
+  units: (v: unknown) => intFlag('units', v, 1),
+  layers: (v: unknown) => intFlag('layers', v, 1),
+  seqLength: (v: unknown) => intFlag('seq-length', v, 1),
+  epochs: (v: unknown) => intFlag('epochs', v, 1),
+  timeBudget: (v: unknown) => durationFlag('time-budget', v),
+  batchSize: (v: unknown) => intFlag('batch-size', v, 1),
+  lr: (v: unknown) => numberFlag('lr', v, 1e-8, 10, 'learning rate'),
+  clip: (v: unknown) => numberFlag('clip', v, 1e-8, 1e6, 'gradient norm'),
+  seed: (v: unknown) => intFlag('seed', v, 0),
+  backend: (v: unknown) => choiceFlag('backend', v, BACKENDS),
+  valSplit: (v: unknown) => numberFlag('val-split', v, 0, 0.9, 'validation share'),
+  out: (v: unknown) => stringFlag('out', v),
+  checkpointEvery: (v: unknown) => intFlag('checkpoint-every', v, 1),
+  attentionMap: (v: unknown) => stringFlag('attention-map', v),
+  dropout: (v: unknown) => numberFlag('dropout', v, 0, 0.99),
+  season: (v: unknown) => intFlag('season', v, 2),
+  horizon: (v: unknown) => intFlag('horizon', v, 1),
+  transform: (v: unknown) => choiceFlag('transform', v, TRANSFORMS),
+  rangeMargin: (v: unknown) => numberFlag('range-margin', v, 0, 1e6),
+  holdOut: (v: unknown) => intFlag('hold-out', v, 1),
+  intervals: (v: unknown) => choiceFlag('intervals', v, INTERVALS),
+  quantiles: quantilesFlag,
+  seriesEmbedding: (v: unknown) => (v === undefined ? undefined : !!v),
+  idColumn: (v: unknown) => stringFlag('id-column', v),
+  unit: (v: unknown) => choiceFlag('unit', v, TEXT_UNITS),
+  maxVocab: (v: unknown) => intFlag('max-vocab', v, 3),
+  weights: (v: unknown) => choiceFlag('weights', v, WEIGHTS_DTYPES),
+} as const;
+
+export type ConfigKey = keyof typeof TRAIN_CHECKS;
+export const CONFIG_KEYS = Object.keys(TRAIN_CHECKS) as ConfigKey[];
 
 /** What the train command runs with (model options use the tasks package's names). */
 export interface TrainSettings {
@@ -123,6 +157,10 @@ export interface TrainSettings {
   holdOut: number | undefined;
   /** Forecast only: a long CSV of many series, this column naming each row's series. */
   idColumn: string | undefined;
+  /** Text only: the task's options of the same names. */
+  text: { unit?: (typeof TEXT_UNITS)[number]; maxVocab?: number };
+  /** How the saved model stores its weights (default float32). */
+  weights: (typeof WEIGHTS_DTYPES)[number] | undefined;
 }
 
 /** `--config`: a JSON file, or the JSON object itself (`--config '{"horizon":5}'`). */
@@ -157,7 +195,10 @@ async function readConfig(path: string, cwd: string): Promise<Record<string, unk
   return doc as Record<string, unknown>;
 }
 
-/** Merges the config file and the flags (flags win) and checks every value. */
+/**
+ * Merges the config file and the flags (flags win) and checks every value: the flags were checked
+ * as they were parsed, the file's values are checked here by the same TRAIN_CHECKS.
+ */
 export async function trainSettings(
   flags: Record<string, unknown>,
   cwd: string,
@@ -165,74 +206,62 @@ export async function trainSettings(
   const file = flags['config'] === undefined ? {} : await readConfig(String(flags['config']), cwd);
   const given = Object.fromEntries(
     CONFIG_KEYS.map((k) => [k, flags[k] !== undefined ? flags[k] : file[k]]),
-  ) as Record<(typeof CONFIG_KEYS)[number], unknown>;
+  ) as Record<ConfigKey, unknown>;
+  const check = <K extends ConfigKey>(key: K) =>
+    TRAIN_CHECKS[key](given[key]) as ReturnType<(typeof TRAIN_CHECKS)[K]>;
   const model: TrainSettings['model'] = {
-    cell: choiceFlag('cell', given.cell, CELLS),
-    units: intFlag('units', given.units, 1),
-    layers: intFlag('layers', given.layers, 1),
-    seqLength: intFlag('seq-length', given.seqLength, 1),
-    epochs: intFlag('epochs', given.epochs, 1),
-    batchSize: intFlag('batch-size', given.batchSize, 1),
-    learningRate: numberFlag('lr', given.lr, 1e-8, 10),
-    clipNorm: numberFlag('clip', given.clip, 1e-8, 1e6),
-    seed: intFlag('seed', given.seed, 0),
-    dropout: numberFlag('dropout', given.dropout, 0, 0.99),
-    timeBudgetSeconds: durationFlag('time-budget', given.timeBudget),
+    cell: check('cell'),
+    units: check('units'),
+    layers: check('layers'),
+    seqLength: check('seqLength'),
+    epochs: check('epochs'),
+    batchSize: check('batchSize'),
+    learningRate: check('lr'),
+    clipNorm: check('clip'),
+    seed: check('seed'),
+    dropout: check('dropout'),
+    timeBudgetSeconds: check('timeBudget'),
   };
   const forecast: TrainSettings['forecast'] = {
-    season: intFlag('season', given.season, 2),
-    horizon: intFlag('horizon', given.horizon, 1),
-    transform: choiceFlag('transform', given.transform, TRANSFORMS),
-    rangeMargin: numberFlag('range-margin', given.rangeMargin, 0, 1e6),
-    intervals: choiceFlag('intervals', given.intervals, INTERVALS),
-    quantiles: quantilesFlag(given.quantiles),
-    seriesEmbedding: given.seriesEmbedding === undefined ? undefined : !!given.seriesEmbedding,
+    season: check('season'),
+    horizon: check('horizon'),
+    transform: check('transform'),
+    rangeMargin: check('rangeMargin'),
+    intervals: check('intervals'),
+    quantiles: check('quantiles'),
+    seriesEmbedding: check('seriesEmbedding'),
   };
-  const data = stringFlag('data', given.data);
-  const dataset = stringFlag('dataset', given.dataset);
+  const data = check('data');
+  const dataset = check('dataset');
   if (data !== undefined && dataset !== undefined) {
     throw new CliError('give --data <file> or --dataset <name>, not both', 2);
   }
   if (data === undefined && dataset === undefined) {
     throw new CliError(
-      'no training data: give --data <file> or --dataset <name> (see rnnkit datasets)',
+      'no training data: give --data <file> (- for stdin) or --dataset <name> (see rnnkit datasets)',
       2,
     );
   }
   return {
     data,
     dataset,
-    column: stringFlag('column', given.column),
-    target: stringFlag('target', given.target),
-    textField: stringFlag('text-field', given.textField),
-    labelField: stringFlag('label-field', given.labelField),
-    out: stringFlag('out', given.out) ?? DEFAULT_OUT,
-    backend: choiceFlag('backend', given.backend, BACKENDS) ?? 'cpu',
-    valSplit: numberFlag('val-split', given.valSplit, 0, 0.9) ?? DEFAULT_VAL_SPLIT,
-    checkpointEvery: intFlag('checkpoint-every', given.checkpointEvery, 1),
-    attentionMap: stringFlag('attention-map', given.attentionMap),
-    given: Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
+    column: check('column'),
+    target: check('target'),
+    textField: check('textField'),
+    labelField: check('labelField'),
+    out: check('out') ?? DEFAULT_OUT,
+    backend: check('backend') ?? 'auto',
+    valSplit: check('valSplit') ?? DEFAULT_VAL_SPLIT,
+    checkpointEvery: check('checkpointEvery'),
+    attentionMap: check('attentionMap'),
+    given: definedOnly(given),
     model: definedOnly(model),
     forecast: definedOnly(forecast),
-    holdOut: intFlag('hold-out', given.holdOut, 1),
-    idColumn: stringFlag('id-column', given.idColumn),
+    holdOut: check('holdOut'),
+    text: definedOnly({ unit: check('unit'), maxVocab: check('maxVocab') }),
+    weights: check('weights'),
+    idColumn: check('idColumn'),
   };
-}
-
-/** `--quantiles 0.1,0.5,0.9` (or a JSON list in a config): rising numbers in (0, 1). */
-function quantilesFlag(value: unknown): number[] | undefined {
-  if (value === undefined) return undefined;
-  const list = Array.isArray(value) ? value : String(value).split(',');
-  const qs = list.map((v) => Number(String(v).trim()));
-  qs.forEach((q, i) => {
-    if (!(q > 0 && q < 1) || (i > 0 && q <= qs[i - 1]!)) {
-      throw new CliError(
-        `--quantiles ${list.join(',')}: expected rising numbers strictly between 0 and 1, e.g. --quantiles 0.1,0.5,0.9`,
-        2,
-      );
-    }
-  });
-  return qs;
 }
 
 function definedOnly<T extends object>(o: T): T {

@@ -30,7 +30,7 @@ describe('the run record of --resume', () => {
     );
   });
 
-  it('keeps the recorded options; flags may change only --epochs and the outputs', () => {
+  it('keeps the recorded options; flags may change only --epochs, --time-budget and the outputs', () => {
     const record = {
       format: 'rnnkit-train-run' as const,
       version: 1 as const,
@@ -44,7 +44,7 @@ describe('the run record of --resume', () => {
       epochs: '5',
     });
     expect(() => resumedOptions(record, 'text', { seqLength: 4 }, 'x')).toThrow(
-      /drop --seq-length \(only --epochs, --checkpoint-every and --attention-map may change\)/,
+      /drop --seq-length \(only --epochs, --time-budget, --checkpoint-every and --attention-map may change\)/,
     );
     expect(() => resumedOptions(record, 'classify', {}, 'x')).toThrow(
       'that checkpoint is of rnnkit train text, not classify: run rnnkit train text --resume x',

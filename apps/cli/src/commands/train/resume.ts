@@ -24,10 +24,17 @@ import { CONFIG_KEYS } from './options.js';
 
 /** The record of a run in its checkpoint folder. */
 export const RUN_FILE = 'run.json';
+/** Standard input's bytes, beside the record, when the run read `--data -`. */
+export const STDIN_FILE = 'stdin.data';
 const RUN_FORMAT = 'rnnkit-train-run';
 
 /** Options `--resume` may change: they do not change what the run computes. */
-export const RESUMABLE_CHANGES = ['epochs', 'checkpointEvery', 'attentionMap'] as const;
+export const RESUMABLE_CHANGES = [
+  'epochs',
+  'timeBudget',
+  'checkpointEvery',
+  'attentionMap',
+] as const;
 
 export interface RunRecord {
   format: typeof RUN_FORMAT;
@@ -51,9 +58,27 @@ export function shown(path: string, cwd: string): string {
   return r && !r.startsWith('..') && !isAbsolute(r) ? r : path;
 }
 
-export async function writeRun(dir: string, record: Omit<RunRecord, 'format' | 'version'>) {
+/** Writes the run's record (and the standard input it read, if any): each atomically. */
+export async function writeRun(
+  dir: string,
+  record: Omit<RunRecord, 'format' | 'version'>,
+  stdin?: Uint8Array,
+): Promise<void> {
   const doc: RunRecord = { format: RUN_FORMAT, version: 1, ...record };
+  if (stdin) await writeFileAtomic(join(dir, STDIN_FILE), stdin);
   await writeFileAtomic(join(dir, RUN_FILE), `${JSON.stringify(doc, null, 2)}\n`);
+}
+
+/** The standard input a run read (`--data -`), kept in its checkpoint folder. */
+export async function readRunStdin(dir: string): Promise<Uint8Array> {
+  try {
+    return await readFile(join(dir, STDIN_FILE));
+  } catch {
+    throw new CliError(
+      `${join(dir, STDIN_FILE)} is missing: the run read --data - and its input is gone; start the run again with --force`,
+      1,
+    );
+  }
 }
 
 /**

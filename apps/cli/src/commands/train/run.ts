@@ -1,5 +1,5 @@
 /** What each task runner of `rnnkit train` gets, and what it gives back. */
-import type { TaskHooks } from '@rnnkit/tasks';
+import type { TaskHooks, TaskSaveOptions } from '@rnnkit/tasks';
 import type { TrainSettings } from './options.js';
 import type { TrainReport } from './report.js';
 
@@ -8,6 +8,8 @@ export interface TrainRun {
   report: TrainReport;
   /** Folder relative paths start from. */
   cwd: string;
+  /** Standard input, for `--data -`. */
+  stdin: () => Promise<Uint8Array>;
   /** Passed to the task's `train` as they are. */
   hooks: TaskHooks;
 }
@@ -16,6 +18,7 @@ export interface TrainRun {
 export interface TrainedModel {
   /** Held-out evaluation, reported through the run's report. */
   afterTraining?: () => Promise<void> | void;
-  save(dir: string): Promise<void>;
+  /** Writes the artifact; `options.weights` is `--weights`. */
+  save(dir: string, options: TaskSaveOptions): Promise<void>;
   dispose(): void;
 }

@@ -12,7 +12,7 @@ import type { TrainedModel, TrainRun } from './run.js';
 
 export async function trainSeq2seq(run: TrainRun): Promise<TrainedModel> {
   const { settings, report } = run;
-  const input = await readPairsInput(settings, run.cwd);
+  const input = await readPairsInput(settings, run);
   const cut = Math.round(input.pairs.length * (1 - settings.valSplit));
   const train = input.pairs.slice(0, cut);
   const heldOut = input.pairs.slice(cut);
@@ -58,7 +58,7 @@ export async function trainSeq2seq(run: TrainRun): Promise<TrainedModel> {
         { type: 'validation', metrics: m },
       );
     },
-    save: (dir) => s.save(dir),
+    save: (dir, options) => s.save(dir, options),
     dispose: () => s.dispose(),
   };
 }

@@ -5,7 +5,7 @@
  */
 import { TASK_NAMES, TASK_TABLE } from '@rnnkit/tasks/table';
 import { describe, expect, it } from 'vitest';
-import { checkTask, TRAIN_TASKS } from './index.js';
+import { checkTask, TRAIN_TASKS } from './checked.js';
 import { resumedOptions } from './resume.js';
 
 describe('the task names of rnnkit train', () => {

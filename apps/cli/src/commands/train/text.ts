@@ -1,14 +1,16 @@
 /**
- * `rnnkit train text`: a character language model on a text file or `--dataset moby-dick`; the
- * last `--val-split` share of the text is held out and scored in bits per character every epoch.
+ * `rnnkit train text`: a character language model (or, with `--unit word`, a word one) on a text
+ * file or `--dataset moby-dick`; the last `--val-split` share of the text is held out and scored
+ * in bits per character (perplexity per word) every epoch.
  */
 import { textGeneration } from '@rnnkit/tasks';
+import { wordTokenizer } from '@rnnkit/vocab';
 import { readTextInput } from './input.js';
 import type { TrainedModel, TrainRun } from './run.js';
 
 export async function trainText(run: TrainRun): Promise<TrainedModel> {
   const { settings, report } = run;
-  const input = await readTextInput(settings, run.cwd);
+  const input = await readTextInput(settings, run);
   // validation: the last share of the text (the model never reads it while training)
   const cut = Math.round(input.text.length * (1 - settings.valSplit));
   const heldOut = input.text.length - cut >= 2 ? input.text.slice(cut) : '';
@@ -24,9 +26,12 @@ export async function trainText(run: TrainRun): Promise<TrainedModel> {
       backend: settings.backend,
     },
   );
-  report.setEpochs(textGeneration.defaults(trainText.length, settings.model).resolved.epochs);
+  const size =
+    settings.text.unit === 'word' ? wordTokenizer().tokenize(trainText).length : trainText.length;
+  const model = { ...settings.model, ...settings.text };
+  report.setEpochs(textGeneration.defaults(size, model).resolved.epochs);
   // scored every epoch too (the epoch lines); not an option of the saved model
-  const options = { ...settings.model, progressEvery: 1 };
+  const options = { ...model, progressEvery: 1 };
   const lm = await textGeneration.train(
     trainText,
     heldOut ? { ...options, validation: heldOut } : options,
@@ -36,12 +41,13 @@ export async function trainText(run: TrainRun): Promise<TrainedModel> {
     afterTraining: () => {
       if (!heldOut) return;
       const m = lm.evaluate(heldOut);
-      report.note(`validation: ${m.bitsPerChar.toFixed(4)} bits per char on ${m.chars} chars`, {
-        type: 'validation',
-        metrics: m,
-      });
+      const line =
+        m['perplexity'] !== undefined
+          ? `validation: perplexity ${m['perplexity'].toFixed(2)} per word on ${m['words']} words`
+          : `validation: ${m['bitsPerChar']!.toFixed(4)} bits per char on ${m['chars']} chars`;
+      report.note(line, { type: 'validation', metrics: m });
     },
-    save: (dir) => lm.save(dir),
+    save: (dir, options) => lm.save(dir, options),
     dispose: () => lm.dispose(),
   };
 }

@@ -8,17 +8,17 @@ import { join } from 'node:path';
 import { lineChart } from '@rnnkit/demo';
 import type { TaskHooks } from '@rnnkit/tasks';
 import type { TaskName } from '@rnnkit/tasks/table';
-import { setup } from '@rnnkit/training';
+import { useBackend } from '../../backend.js';
 import { CliError } from '../../errors.js';
-import type { Io } from '../../io.js';
+import { type Io, STDIN } from '../../io.js';
 import { terminalChart } from '../../plot/terminal-chart.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { checked, EXIT_INTERRUPTED, SIGNAL_NUMBERS } from './checked.js';
 import { trainClassify } from './classify.js';
 import { trainForecast } from './forecast.js';
-import { checked, EXIT_INTERRUPTED } from './index.js';
 import { trainNames } from './names.js';
 import { type ReportMode, TrainReport } from './report.js';
-import { shown, writeRun } from './resume.js';
+import { readRunStdin, shown, writeRun } from './resume.js';
 import type { TrainedModel, TrainRun } from './run.js';
 import { trainSeq2seq } from './seq2seq.js';
 import { trainText } from './text.js';
@@ -32,12 +32,15 @@ const TRAINERS: { [N in TaskName]: (run: TrainRun) => Promise<TrainedModel> } = 
   seq2seq: trainSeq2seq,
 };
 
-/** The training itself (in the worker); `stopRequested` is polled after every step. */
+/**
+ * The training itself (in the worker); `stopRequested` is polled after every step: the number of
+ * the signal that asked to stop (SIGINT 2, SIGTERM 15), or 0.
+ */
 export async function trainHere(
   taskName: string,
   flags: Record<string, unknown>,
   io: Io,
-  stopRequested: () => boolean,
+  stopRequested: () => number,
 ): Promise<void> {
   const { task, given, settings, out, checkpoint, cwd, resume } = await checked(
     taskName,
@@ -52,17 +55,31 @@ export async function trainHere(
     // a fresh run: an old checkpoint (kept by --force) must not be resumed by accident
     await rm(checkpoint, { recursive: true, force: true });
   }
-  // the record first: a run stopped at any point can be resumed (from step 0 if need be)
-  await writeRun(checkpoint, { task: given, cwd, options: settings.given });
-  await setup({ backend: settings.backend });
+  // the record first: a run stopped at any point can be resumed (from step 0 if need be); data
+  // read from standard input is kept with it, since a resumed run cannot read it again
+  const stdin = resume ? () => readRunStdin(checkpoint) : io.stdin;
+  await writeRun(
+    checkpoint,
+    { task: given, cwd, options: settings.given },
+    resume || settings.data !== STDIN ? undefined : await io.stdin(),
+  );
+  const chosen = await useBackend(settings.backend);
+  // said once the data is read (the task's first event), so that a data error stays one line
+  let backendSaid = false;
   const controller = new AbortController();
   const signal = controller.signal;
+  let stopSignal = 0;
   const hooks: TaskHooks = {
     signal,
     logger: () => {},
     onEvent: (e) => {
+      if (!backendSaid) {
+        backendSaid = true;
+        report.note(chosen.line, { type: 'backend', backend: chosen.backend, line: chosen.line });
+      }
       report.onEvent(e);
-      if (stopRequested() && !signal.aborted) controller.abort();
+      stopSignal ||= stopRequested();
+      if (stopSignal && !signal.aborted) controller.abort();
     },
     checkpoint: {
       dir: checkpoint,
@@ -70,7 +87,7 @@ export async function trainHere(
       ...(settings.checkpointEvery ? { everySteps: settings.checkpointEvery } : {}),
     },
   };
-  const run = { settings, report, cwd, hooks };
+  const run = { settings: { ...settings, backend: chosen.backend }, report, cwd, stdin, hooks };
   const train = TRAINERS[task];
   let model: TrainedModel;
   try {
@@ -89,7 +106,7 @@ export async function trainHere(
     const warn = console.warn;
     console.warn = () => {};
     try {
-      await model.save(out);
+      await model.save(out, settings.weights ? { weights: settings.weights } : {});
     } finally {
       console.warn = warn;
     }
@@ -97,7 +114,7 @@ export async function trainHere(
     model.dispose();
   }
   const resumeHint = `rnnkit train ${given} --resume ${shown(checkpoint, io.cwd)}`;
-  await finish(out, report, report.stopReason === 'aborted' ? resumeHint : undefined);
+  await finish(out, report, report.stopReason === 'aborted' ? resumeHint : undefined, stopSignal);
   await rm(checkpoint, { recursive: true, force: true }); // done: nothing left to resume
 }
 
@@ -131,6 +148,7 @@ async function finish(
   out: string,
   report: TrainReport,
   resumeHint: string | undefined,
+  stopSignal: number,
 ): Promise<void> {
   const train = report.epochLoss.map((v, i) => [i + 1, v] as const);
   const svg = lineChart({
@@ -155,7 +173,11 @@ async function finish(
       `interrupted at step ${report.steps}: the model so far is saved in ${out}; continue with: ${resumeHint}`,
       { type: 'interrupted', out, step: report.steps, resume: resumeHint },
     );
-    throw new CliError('interrupted (Ctrl-C)', EXIT_INTERRUPTED);
+    const term = stopSignal === SIGNAL_NUMBERS.SIGTERM;
+    throw new CliError(
+      term ? 'interrupted (SIGTERM)' : 'interrupted (Ctrl-C)',
+      term ? 128 + SIGNAL_NUMBERS.SIGTERM : EXIT_INTERRUPTED,
+    );
   }
   report.result(`saved ${out} (rnnkit.json, model.json, weights.bin, loss.svg)`, {
     type: 'saved',

@@ -1,20 +1,39 @@
 /**
  * The main-thread side of `rnnkit train`: starts the training worker, relays its output to the
- * `Io`, turns Ctrl-C into a stop request in shared memory, and rethrows the worker's error.
+ * `Io`, turns an interrupt (SIGINT, SIGTERM) into a stop request in shared memory, and rethrows
+ * the worker's error.
+ *
+ * One interrupt stops the run after its current step and saves it. `timeout -s INT` and
+ * supervisors deliver a signal to the process and to its group microseconds apart, and a terminal
+ * may repeat a key: deliveries within ACK_MS of the first one acknowledged are that same
+ * interrupt. Only a later one ends the run at once, without saving.
  */
 import { Worker } from 'node:worker_threads';
 import { CliError } from '../../errors.js';
 import type { Io } from '../../io.js';
-import { EXIT_INTERRUPTED } from './index.js';
+import { EXIT_INTERRUPTED, SIGNAL_NUMBERS } from './checked.js';
+
+/** A second interrupt sooner than this after the first was acknowledged is the same one. */
+export const ACK_MS = 500;
 
 export interface WorkerInput {
   taskName: string;
   flags: Record<string, unknown>;
   cwd: string;
   isTTY: boolean;
-  /** Int32Array view [1]: 1 once Ctrl-C was pressed. */
-  stop?: SharedArrayBuffer;
+  /** Standard input's bytes, for `--data -` (read by this thread). */
+  stdin: Uint8Array | undefined;
 }
+
+/** What the worker gets: the input, and the shared state. */
+export interface WorkerData extends WorkerInput {
+  /** Int32Array [stop signal number (0: none), stderr columns (0: unknown)]. */
+  shared: SharedArrayBuffer;
+}
+
+/** Slots of `WorkerData.shared`. */
+export const STOP = 0;
+export const COLUMNS = 1;
 
 /** What the worker posts: output, then `done` or `error`. */
 export type WorkerMessage =
@@ -23,18 +42,33 @@ export type WorkerMessage =
   | { kind: 'error'; message: string; exitCode: number | null; stack: string | undefined };
 
 export async function runWorker(input: WorkerInput, io: Io): Promise<void> {
-  const stop = new SharedArrayBuffer(4);
-  const flag = new Int32Array(stop);
+  const shared = new SharedArrayBuffer(8);
+  const state = new Int32Array(shared);
+  const setColumns = () => Atomics.store(state, COLUMNS, io.columns() ?? 0);
+  setColumns();
   const worker = new Worker(new URL('./worker.js', import.meta.url), {
-    workerData: { ...input, stop },
+    workerData: { ...input, shared } satisfies WorkerData,
   });
-  let presses = 0;
-  const onSigint = () => {
-    presses += 1;
-    Atomics.store(flag, 0, 1);
-    if (presses > 1) void worker.terminate();
+  let acknowledged: number | undefined;
+  let forced = false;
+  const onSignal = (signal: keyof typeof SIGNAL_NUMBERS) => {
+    const now = Date.now();
+    if (acknowledged === undefined) {
+      acknowledged = now;
+      Atomics.store(state, STOP, SIGNAL_NUMBERS[signal]);
+      io.err(
+        `${io.isTTY ? '\r\x1b[K' : ''}${signal}: stopping after this step to save the model and a checkpoint (interrupt again to stop at once, saving nothing)\n`,
+      );
+    } else if (now - acknowledged >= ACK_MS && !forced) {
+      forced = true;
+      void worker.terminate();
+    }
   };
-  process.on('SIGINT', onSigint);
+  const onInt = () => onSignal('SIGINT');
+  const onTerm = () => onSignal('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  process.stderr.on('resize', setColumns);
   try {
     await new Promise<void>((resolve, reject) => {
       let settled = false;
@@ -58,13 +92,15 @@ export async function runWorker(input: WorkerInput, io: Io): Promise<void> {
       worker.on('exit', () => {
         if (settled) return;
         reject(
-          presses > 1
+          forced
             ? new CliError('interrupted twice: stopped at once, nothing saved', EXIT_INTERRUPTED)
             : new Error('the training worker stopped without a result'),
         );
       });
     });
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+    process.stderr.off('resize', setColumns);
   }
 }

@@ -1,0 +1,162 @@
+/**
+ * A softmax cross-entropy head on plain arrays, for the rows of a batch that one thread holds.
+ *
+ * `denseSoftmaxCrossEntropy` computes the head of a whole batch on the calling thread. When the
+ * fast recurrence runs half of a batch in a worker (`../parallel/`), the worker already holds its
+ * rows' outputs: it computes their logits, softmax, loss and gradients here, while this thread
+ * computes the other half's, and keeps the gradient of its outputs for its own backward pass (no
+ * sequence crosses threads for the head). `fused-head.ts` offers the head to the recurrence
+ * (`offerHead`) when that is safe: sparse cross-entropy over every output of the last recurrent
+ * layer, nothing else reading those outputs.
+ *
+ * Same arithmetic as `denseSoftmaxCrossEntropy` row by row (logits as one product plus bias, the
+ * row max, float64 sums), except that logit - max is rounded to float32 and its exp is float32 on
+ * WebAssembly SIMD where available (`simdExp`, 1.2e-7 relative), else `expNonPositive`. Labels are
+ * class ids: an id outside [0, classes) is a row whose one-hot label is all zero (no loss, no
+ * gradient), as `tf.oneHot` makes it.
+ *
+ * Neighbours in `fast/` (the speed code, which the model code never imports): `fast.ts` (the kernel
+ * op) over `fast-core.ts`, `fast-gates.ts`, `gates-simd.ts` and `fast-wasm.ts`; `pool.ts` and
+ * `worker.ts` (the second thread); `fused-head.ts` and `fast-head.ts` (the fused losses).
+ *
+ * @example
+ * ```ts
+ * const head = new SoftmaxHead(
+ *   { w: new Float32Array([1, 0, 0, 1]), b: null, classes: 2, labels: new Int32Array([0]) },
+ *   new Float32Array([1, 0]), 1, 2, tfProducts); // one row h = [1, 0], w = identity
+ * head.forward(); // 0.31326168751822286 = -log(e / (e + 1))
+ * head.backward(1).db; // Float32Array [-0.2689..., 0.2689...] = softmax - one-hot
+ * ```
+ */
+
+import type { HeadData, HeadGrads, HeadOffer } from '../recurrence/contract.js';
+import { giveBuffer, takeBuffer } from './buffers.js';
+import { expNonPositive } from './fast-dense.js';
+import { transposeData } from './fast-linalg.js';
+
+export type { HeadData, HeadGrads, HeadOffer, TakenHead } from '../recurrence/contract.js';
+
+import type { Products } from './fast-wasm.js';
+import { simdExp } from './gates-simd.js';
+
+/**
+ * The head of `rows` rows of h [rows, units]. h is read by `forward` only (it keeps h's transpose
+ * for the weight gradient), so its buffer may be handed on (to another thread) after it.
+ */
+export class SoftmaxHead {
+  private readonly d: HeadData;
+  private h: Float32Array | null;
+  /** h^T [units, rows], made by forward for backward's weight gradient */
+  private hT: Float32Array | null = null;
+  private readonly rows: number;
+  private readonly units: number;
+  private readonly mm: Products;
+  /** exp(logit - row max), then (after backward) the logits' gradient */
+  private e: Float32Array | null = null;
+  /** 1 / the row's sum of exps */
+  private inv: Float64Array | null = null;
+  /** dL/dh of the last backward, [rows, units] */
+  dh: Float32Array | null = null;
+
+  constructor(d: HeadData, h: Float32Array, rows: number, units: number, mm: Products) {
+    this.d = d;
+    this.h = h;
+    this.rows = rows;
+    this.units = units;
+    this.mm = mm;
+  }
+
+  /** The sum over its rows of -log p(label) (float64; the caller divides by all rows). */
+  forward(): number {
+    const { rows, units } = this;
+    const { w, b, classes, labels } = this.d;
+    const h = this.h;
+    if (h === null) throw new Error('SoftmaxHead: forward runs once');
+    const e = this.mm.mul(h, rows, units, w, classes);
+    // h^T d in backward with h transposed here: XNNPACK packs d [rows, classes], the smaller operand
+    this.hT = transposeData(h, rows, units, takeBuffer(rows * units, false));
+    this.h = null;
+    // logits + bias, each row's max and its label's logit; then t = logit - max (<= 0) in place
+    const max = new Float64Array(rows);
+    const yv = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) {
+      const o = r * classes;
+      let mr = -Infinity;
+      for (let j = 0; j < classes; j++) {
+        const v = (e[o + j] as number) + (b === null ? 0 : (b[j] as number));
+        e[o + j] = v;
+        if (v > mr) mr = v;
+      }
+      const y = labels[r] as number;
+      yv[r] = y >= 0 && y < classes ? (e[o + y] as number) : Number.NaN;
+      max[r] = mr;
+      for (let j = 0; j < classes; j++) e[o + j] = (e[o + j] as number) - mr;
+    }
+    // exp(t), on SIMD where it runs (0.4 against 1.6 ms for W1's [2048, 65], measured)
+    if (simdExp !== null) simdExp(e);
+    else for (let i = 0; i < e.length; i++) e[i] = expNonPositive(e[i] as number);
+    const inv = new Float64Array(rows);
+    let loss = 0;
+    for (let r = 0; r < rows; r++) {
+      const o = r * classes;
+      let sum = 0;
+      for (let j = 0; j < classes; j++) sum += e[o + j] as number;
+      const hit = !Number.isNaN(yv[r] as number);
+      if (hit) loss -= (yv[r] as number) - ((max[r] as number) + Math.log(sum));
+      inv[r] = hit ? 1 / sum : 0;
+    }
+    this.e = e;
+    this.inv = inv;
+    return loss;
+  }
+
+  /**
+   * Gradients for an upstream scale (dLoss / rows of the whole batch): the weights' over these
+   * rows (returned) and h's (kept in `dh`). Call once, after forward.
+   */
+  backward(scale: number): HeadGrads {
+    const { rows, units } = this;
+    const { w, classes, labels } = this.d;
+    const { e, inv, hT } = this;
+    if (e === null || inv === null || hT === null) {
+      throw new Error('SoftmaxHead: backward runs once, after forward');
+    }
+    const db = new Float64Array(classes);
+    // dL/dlogit = (p - onehot) * scale, in place over e (rows without a label: 0)
+    for (let r = 0; r < rows; r++) {
+      const o = r * classes;
+      const p = inv[r] as number;
+      const y = labels[r] as number;
+      for (let j = 0; j < classes; j++) {
+        const v = ((e[o + j] as number) * p - (j === y ? 1 : 0)) * scale;
+        e[o + j] = v;
+        db[j] = (db[j] as number) + v;
+      }
+    }
+    this.e = null;
+    this.hT = null;
+    const wT = transposeData(w, units, classes);
+    this.dh = this.mm.mul(e, rows, classes, wT, units, takeBuffer(rows * units, false));
+    const dw = this.mm.mul(hT, units, rows, e, classes);
+    giveBuffer(hT);
+    return { w: dw, b: Float32Array.from(db) };
+  }
+
+  /** Gives `dh` back for reuse (`buffers.ts`) once its reader is done with it. */
+  releaseDh(): void {
+    if (this.dh !== null) giveBuffer(this.dh);
+    this.dh = null;
+  }
+}
+
+/** The head a run may take: `inputs.head` when it is untaken and fits `rows` output rows of `units`. */
+export function takeHead(
+  offer: HeadOffer | undefined,
+  rows: number,
+  units: number,
+): HeadOffer | null {
+  if (offer === undefined || offer.taken !== null) return null;
+  const { labels, w, classes } = offer.data;
+  if (labels.length !== rows || w.length !== units * classes) return null;
+  return offer;
+}

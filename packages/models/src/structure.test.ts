@@ -1,0 +1,72 @@
+/**
+ * The architecture of `src/`, checked by walking its imports (library files, not tests or test
+ * helpers): no import cycle; nothing outside `fast/` imports `fast/` but the package's entries and
+ * the seams listed below; no branch on a cell's name (`cell === 'lstm'`) outside `cells/` and
+ * `fast/`, where each cell is defined once. `test-import-graph.ts` reads the imports.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { findCycles, importGraph, libraryFiles } from './test-import-graph.js';
+
+const SRC = fileURLToPath(new URL('.', import.meta.url));
+const files = libraryFiles(SRC);
+const graph = importGraph(SRC, files);
+
+/**
+ * The model-side files that may import `fast/`, and why. The list may only shrink.
+ * - the two package entries, which export the speed code's public parts;
+ * - `recurrence/select.ts`: names the default recurrence kernel (`setRecurrenceKernel` selects
+ *   another by name or function);
+ * - `generation/step-js.ts`: the js step engine runs an LSTM step on the SIMD gates when they apply;
+ * - `layers/attention.ts` and `topologies/seq2seq-head.ts`: dot attention and seq2seq's output
+ *   Dense multiply only untransposed operands, with the transposes made by `fast/`'s helpers.
+ */
+const FAST_SEAMS = [
+  'index.ts',
+  'kernels.ts',
+  'recurrence/select.ts',
+  'generation/step-js.ts',
+  'layers/attention.ts',
+  'topologies/seq2seq-head.ts',
+];
+
+describe('the import graph of @rnnkit/models', () => {
+  it('reads every library file and its relative imports', () => {
+    expect(files).toContain('index.ts');
+    expect(files).toContain('cells/lstm.ts');
+    expect(files.some((f) => f.endsWith('.test.ts'))).toBe(false);
+    expect(graph.get('cells/layouts.ts')).toContain('cells/index.ts');
+  });
+
+  it('has no import cycle', () => {
+    expect(findCycles(graph)).toEqual([]);
+  });
+
+  it('finds a cycle where there is one (the check itself)', () => {
+    const g = new Map([
+      ['a.ts', ['b.ts']],
+      ['b.ts', ['c.ts']],
+      ['c.ts', ['a.ts']],
+      ['d.ts', ['a.ts']],
+    ]);
+    expect(findCycles(g)).toEqual([['a.ts', 'b.ts', 'c.ts']]);
+  });
+
+  it('imports fast/ only from fast/ and the listed seams', () => {
+    const importers = [...graph]
+      .filter(([from, to]) => !from.startsWith('fast/') && to.some((t) => t.startsWith('fast/')))
+      .map(([from]) => from)
+      .sort();
+    expect(importers).toEqual([...FAST_SEAMS].sort());
+  });
+
+  it("branches on a cell's name only in cells/ and fast/", () => {
+    const branch =
+      /(===|!==)\s*'(rnn|lstm|gru)'|'(rnn|lstm|gru)'\s*(===|!==)|case\s+'(rnn|lstm|gru)'/;
+    const offenders = files
+      .filter((f) => !f.startsWith('cells/') && !f.startsWith('fast/'))
+      .filter((f) => branch.test(readFileSync(`${SRC}/${f}`, 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+});
