@@ -110,7 +110,7 @@ describe('rnnkit --version and --help', () => {
     const r = rnnkit('train', 'text', '--unitz', '3');
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      "rnnkit: unknown option '--unitz' (did you mean --units?) (see rnnkit train --help)\n",
+      "rnnkit: unknown option '--unitz' (did you mean one of --unit, --units?) (see rnnkit train --help)\n",
     );
   });
 });

@@ -1,5 +1,5 @@
 /** Demo 1's worker: trains the char model one iteration at a time and posts each line. */
-import { formatStep } from '@rnnkit/demo';
+import { DEFAULT_TEXT, formatStep } from '@rnnkit/demo';
 import { createCharModel } from '@rnnkit/demo/programs';
 import { pickBackend } from './backend.js';
 import type { FromWorker, ToWorker } from './messages.js';
@@ -7,7 +7,6 @@ import type { FromWorker, ToWorker } from './messages.js';
 /** The worker's global scope, typed by the messages it exchanges (the DOM lib types `self` as a window). */
 const scope = self as unknown as {
   postMessage(m: FromWorker): void;
-  onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
 };
 const post = (m: FromWorker) => scope.postMessage(m);
 let stopRequested = false;
@@ -17,7 +16,12 @@ const tick = () => new Promise((ok) => setTimeout(ok, 0));
 
 async function run(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   const t0 = performance.now();
-  post({ type: 'backend', backend: await pickBackend(msg.backend) });
+  // the hidden size is the number of distinct characters (at least 2 for the probe)
+  const units = Math.max(2, new Set(Array.from(msg.text ?? DEFAULT_TEXT)).size);
+  const choice = await pickBackend(msg.backend, units, (b) =>
+    post({ type: 'progress', message: `timing the ${b} backend` }),
+  );
+  post({ type: 'backend', ...choice });
   const model = createCharModel({ text: msg.text ?? '', seed: msg.seed });
   try {
     for (let i = 0; i < (msg.iterations ?? 20) && !stopRequested; i++) {
@@ -28,6 +32,7 @@ async function run(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
         loss: s.loss,
         prediction: s.prediction,
         target: model.target,
+        targetProbs: s.targetProbs,
       });
       await tick();
     }
@@ -37,13 +42,14 @@ async function run(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   post({ type: 'done', stopped: stopRequested, ms: performance.now() - t0 });
 }
 
-scope.onmessage = (e) => {
-  if (e.data.type === 'stop') {
+/** The demo worker (`demo.worker.ts`) passes each message from the page here. */
+export function handle(data: ToWorker): void {
+  if (data.type === 'stop') {
     stopRequested = true;
     return;
   }
   stopRequested = false;
-  run(e.data).catch((err: unknown) =>
+  run(data).catch((err: unknown) =>
     post({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
   );
-};
+}

@@ -1,5 +1,6 @@
 /** The messages between a demo page and its worker (structured-clone plain data only). */
-import type { DemoBackend } from './backend.js';
+import type { BackendChoice } from './backend.js';
+import type { DemoBackend } from './defaults.js';
 
 export type ToWorker =
   | {
@@ -13,8 +14,17 @@ export type ToWorker =
   | { type: 'stop' };
 
 export type FromWorker =
-  | { type: 'backend'; backend: DemoBackend }
-  | { type: 'line'; line: string; loss: number; prediction?: string; target?: string }
+  | { type: 'progress'; message: string }
+  | ({ type: 'backend' } & BackendChoice)
+  | {
+      type: 'line';
+      line: string;
+      loss: number;
+      prediction?: string;
+      target?: string;
+      /** Demo 1: the probability of the right next character at each position, after the update. */
+      targetProbs?: number[];
+    }
   | { type: 'epoch'; epoch: number; loss: number }
   | {
       type: 'result';

@@ -7,7 +7,6 @@ import type { FromWorker, ToWorker } from './messages.js';
 /** The worker's global scope, typed by the messages it exchanges (the DOM lib types `self` as a window). */
 const scope = self as unknown as {
   postMessage(m: FromWorker): void;
-  onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
 };
 const post = (m: FromWorker) => scope.postMessage(m);
 let stopRequested = false;
@@ -15,7 +14,11 @@ const tick = () => new Promise((ok) => setTimeout(ok, 0));
 
 async function run(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   const t0 = performance.now();
-  post({ type: 'backend', backend: await pickBackend(msg.backend) });
+  // an LSTM(1): four gate columns
+  const choice = await pickBackend(msg.backend, 4, (b) =>
+    post({ type: 'progress', message: `timing the ${b} backend` }),
+  );
+  post({ type: 'backend', ...choice });
   const model = createWindowRegression({ seed: msg.seed });
   const losses: number[] = [];
   try {
@@ -36,13 +39,14 @@ async function run(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   post({ type: 'done', stopped: stopRequested, ms: performance.now() - t0 });
 }
 
-scope.onmessage = (e) => {
-  if (e.data.type === 'stop') {
+/** The demo worker (`demo.worker.ts`) passes each message from the page here. */
+export function handle(data: ToWorker): void {
+  if (data.type === 'stop') {
     stopRequested = true;
     return;
   }
   stopRequested = false;
-  run(e.data).catch((err: unknown) =>
+  run(data).catch((err: unknown) =>
     post({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
   );
-};
+}

@@ -7,7 +7,9 @@
  *    statement; it is moved back to the package's page.
  * 2. The header comment of every other source file (what the file is for, with a runnable
  *    `@example` and its expected output) is followed by `import`s, so TypeDoc keeps it nowhere;
- *    each package page gets them as "Modules", one section per file the index exports from.
+ *    each package page gets them as "Modules", one collapsed section per file the index exports
+ *    from, at the end of the page: the page leads with what users call (functions, then classes,
+ *    `groupOrder` in typedoc.json), and the notes for whoever works on a file come last.
  * 3. Members the typed errors inherit from `Error` are left out.
  * 4. Shape comments such as `[token [batch, 1](, features)]` or a line starting with
  *    `[batch, time, units]: ...` are Markdown links or link definitions to a Markdown renderer:
@@ -62,10 +64,11 @@ function modulesSection(pkg) {
   const parts = [];
   for (const file of files) {
     const header = fileHeader(readFileSync(join(src, `${file}.ts`), 'utf8'));
-    if (header) parts.push(`### ${file}.ts\n\n${header}\n`);
+    if (header)
+      parts.push(`### ${file}.ts\n\n::: details What ${file}.ts is for\n\n${header}\n\n:::\n`);
   }
   if (parts.length === 0) return '';
-  return `## Modules\n\nWhat each source file of the package is for, from its header comment.\n\n${parts.join('\n')}\n`;
+  return `## Modules\n\nWhat each source file of the package is for, from its header comment (notes for\nwhoever changes the package; click to open).\n\n${parts.join('\n')}\n`;
 }
 
 /**
@@ -141,6 +144,40 @@ function dropEmptyHeadings(markdown) {
     .join('\n');
 }
 
+/**
+ * The anchors VitePress gives the page's headings (its slugify: lower case, each run of other
+ * characters a '-', a repeated slug numbered -1, -2, ...) and the explicit `<a id>`s.
+ * @param {string} markdown
+ */
+function pageAnchors(markdown) {
+  const ids = new Set([...markdown.matchAll(/<a id="([^"]+)">/g)].map((m) => m[1]));
+  const seen = new Map();
+  for (const m of markdown.matchAll(/^#{1,6} (.+)$/gm)) {
+    const base = (m[1] ?? '')
+      .replace(/[`*]/g, '')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}_]+/gu, '-')
+      .replace(/^-+|-+$/g, '');
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    ids.add(n === 0 ? base : `${base}-${n}`);
+  }
+  return ids;
+}
+
+/**
+ * typedoc-plugin-markdown numbers a link `#name-1` when another anchor of the page is `name` (a
+ * property's `<a id>`, say), but VitePress numbers only repeated headings: such a link that hits
+ * nothing goes to the heading `#name` when that one exists.
+ * @param {string} markdown
+ */
+function fixNumberedAnchors(markdown) {
+  const ids = pageAnchors(markdown);
+  return markdown.replace(/\]\(#([^)\s]+)-(\d+)\)/g, (whole, base, n) =>
+    !ids.has(`${base}-${n}`) && ids.has(base) ? `](#${base})` : whole,
+  );
+}
+
 /** @param {import('typedoc-plugin-markdown').MarkdownApplication} app */
 export function load(app) {
   // packages mode converts each package as its own project (then merges them): the project is
@@ -182,16 +219,9 @@ export function load(app) {
       page.model.kind === ReflectionKind.Module && page.model.name.match(/^@rnnkit\/(\S+)$/);
     if (pkg?.[1]) {
       const modules = modulesSection(pkg[1]);
-      // before the exports (the first "## Classes", "## Functions", ...), after the package's own text
-      const at = contents.search(/^## (?!Example)/m);
-      if (modules) {
-        const section = escapeHtml(modules);
-        contents =
-          at < 0
-            ? `${contents}\n${section}`
-            : `${contents.slice(0, at)}${section}\n${contents.slice(at)}`;
-      }
+      // after the exports: the page leads with the package's own text and what users call
+      if (modules) contents = `${contents}\n${escapeHtml(modules)}`;
     }
-    page.contents = dropEmptyHeadings(escapeLinks(contents));
+    page.contents = fixNumberedAnchors(dropEmptyHeadings(escapeLinks(contents)));
   });
 }

@@ -90,6 +90,14 @@ const PAGES = [
   '/demos/window-regression.html',
   '/demos/rnn-cell.html',
   '/demos/generate.html',
+  '/demos/cell-explorer.html',
+  '/ko/',
+  '/ko/guide/getting-started.html',
+  '/ko/guide/theory.html',
+  '/ko/demos/char-model.html',
+  '/ko/demos/window-regression.html',
+  '/ko/demos/rnn-cell.html',
+  '/ko/demos/generate.html',
 ];
 
 let browser: Browser;
@@ -97,7 +105,7 @@ let server: StaticServer;
 
 beforeAll(async () => {
   buildIfNeeded();
-  mkdirSync(artifacts, { recursive: true });
+  mkdirSync(join(artifacts, 'pages'), { recursive: true });
   server = await serveStatic({ '/': dist });
   browser = await chromium.launch({
     executablePath: chromiumPath(),
@@ -146,27 +154,151 @@ async function startAndWait(page: Page): Promise<void> {
   );
 }
 
-describe('every page', () => {
-  it.each(PAGES)('%s opens cleanly', async (path) => {
-    const { page, errors } = await open(path);
-    try {
-      const h1 = await page.locator('h1').first().textContent();
-      expect(h1).toBeTruthy();
-      const api = path.match(/^\/api\/(\w+)\.html$/);
-      if (api) {
-        // a package's API page: its name, and its exports grouped by kind (Classes, Functions, ...)
-        expect(h1).toMatch(`@rnnkit/${api[1]}`);
-        expect(await page.locator('.vp-doc h2').count()).toBeGreaterThan(1);
-        expect(await page.locator('.vp-doc h3').count()).toBeGreaterThan(5);
-      }
-      // the theme's stylesheet applied: the top bar is fixed, not in the flow of the page
-      expect(await page.$eval('.VPNav', (el) => getComputedStyle(el).position)).toMatch(
-        /fixed|sticky/,
+/** The JavaScript a page may load when it has no demo: the bar of issue 26 for the home and theory pages. */
+const JS_BUDGET = 250 * 1024;
+
+/** Pages (and their anchors) already fetched for the link check, by path. */
+const targets = new Map<string, Promise<{ status: number; ids: Set<string> }>>();
+
+/** The status of `path` on the server and the ids in its HTML (what `#anchor` links can reach). */
+function target(path: string) {
+  let t = targets.get(path);
+  if (!t) {
+    t = fetch(server.origin + path).then(async (r) => {
+      const html = r.ok ? await r.text() : '';
+      return {
+        status: r.status,
+        ids: new Set([...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]!)),
+      };
+    });
+    targets.set(path, t);
+  }
+  return t;
+}
+
+/** Every same-site link of the page that does not resolve: a page that is not 200, or a missing anchor. */
+async function brokenLinks(page: Page): Promise<string[]> {
+  const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href));
+  const broken: string[] = [];
+  for (const href of new Set(hrefs)) {
+    const url = new URL(href);
+    if (url.origin !== server.origin) continue;
+    const { status, ids } = await target(url.pathname);
+    if (status !== 200) broken.push(`${href}: HTTP ${status}`);
+    else if (url.hash && !ids.has(decodeURIComponent(url.hash.slice(1))))
+      broken.push(`${href}: no element with id ${url.hash}`);
+  }
+  return broken;
+}
+
+const VARIANTS = [
+  { name: 'light-1280', colorScheme: 'light', width: 1280, height: 800 },
+  { name: 'dark-1280', colorScheme: 'dark', width: 1280, height: 800 },
+  { name: 'light-390', colorScheme: 'light', width: 390, height: 844 },
+  { name: 'dark-390', colorScheme: 'dark', width: 390, height: 844 },
+] as const;
+
+/** Opens `path` in a fresh context of `variant` and collects errors and the JavaScript it loaded. */
+async function openVariant(path: string, variant: (typeof VARIANTS)[number]) {
+  const context = await browser.newContext({
+    colorScheme: variant.colorScheme,
+    viewport: { width: variant.width, height: variant.height },
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const scripts: Promise<number>[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`);
+    if (new URL(r.url()).pathname.endsWith('.js'))
+      scripts.push(
+        r.body().then(
+          (b) => b.length,
+          () => 0,
+        ),
       );
-      expect(errors).toEqual([]);
-    } finally {
-      await page.close();
-    }
+  });
+  await page.goto(server.origin + path, { waitUntil: 'networkidle' });
+  return {
+    page,
+    errors,
+    close: () => context.close(),
+    jsBytes: async () => (await Promise.all(scripts)).reduce((a, b) => a + b, 0),
+  };
+}
+
+const slug = (path: string) => path.replace(/^\/|\.html$/g, '').replace(/\//g, '_') || 'home';
+const jsLoaded: Record<string, number> = {};
+
+describe('every page', () => {
+  afterAll(() => {
+    const lines = Object.entries(jsLoaded).map(([p, b]) => `BENCH docs.js.${slug(p)} ${b} bytes`);
+    console.log(lines.join('\n'));
+  });
+
+  it.each(PAGES)(
+    '%s: no console error, no sideways scroll, links and anchors resolve, light and dark, 1280 and 390 px',
+    async (path) => {
+      for (const variant of VARIANTS) {
+        const { page, errors, close, jsBytes } = await openVariant(path, variant);
+        try {
+          const h1 = await page.locator('h1').first().textContent();
+          expect(h1).toBeTruthy();
+          // the theme's stylesheet applied: the top bar is fixed on a wide screen (at 390 px the
+          // theme lets it scroll away)
+          if (variant.width === 1280)
+            expect(await page.$eval('.VPNav', (el) => getComputedStyle(el).position)).toMatch(
+              /fixed|sticky/,
+            );
+          expect(
+            await page.evaluate(() => document.documentElement.classList.contains('dark')),
+          ).toBe(variant.colorScheme === 'dark');
+          const overflow = await page.evaluate(
+            () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          );
+          expect(overflow, `${variant.name}: the page scrolls sideways by ${overflow} px`).toBe(0);
+          const api = path.startsWith('/api/');
+          await page.screenshot({
+            path: join(artifacts, 'pages', `${slug(path)}.${variant.name}.png`),
+            fullPage: !api, // an API page is many screens tall: its first screen
+          });
+          if (variant.name === 'light-1280') {
+            expect(await brokenLinks(page)).toEqual([]);
+            jsLoaded[path] = await jsBytes();
+            // no page without a demo downloads tfjs (the worker's chunk is the only one over 1 MB)
+            if (!path.includes('/demos/')) expect(jsLoaded[path]).toBeLessThan(1024 * 1024);
+          }
+          expect(errors, variant.name).toEqual([]);
+        } finally {
+          await close();
+        }
+      }
+    },
+  );
+
+  it.each(['/', '/guide/theory.html', '/ko/guide/theory.html'])(
+    '%s loads under 250 KB of JavaScript',
+    async (path) => {
+      const { close, jsBytes, page } = await openVariant(path, VARIANTS[0]);
+      try {
+        // scrolled to the end, as a reader would: what the links in view prefetch counts too
+        await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+        await page.waitForLoadState('networkidle');
+        const bytes = await jsBytes();
+        console.log(`BENCH docs.js.${slug(path)}.scrolled ${bytes} bytes`);
+        expect(bytes).toBeLessThan(JS_BUDGET);
+      } finally {
+        await close();
+      }
+    },
+  );
+
+  it('the docs app’s own README is not a page of the site', async () => {
+    expect((await target('/README.html')).status).toBe(404);
   });
 
   it('the theory page renders its maths', async () => {
@@ -246,20 +378,29 @@ describe('demo 1: the character model', () => {
       expect(lines[0]).toBe('0  2.6969  Ma .amg .s ya Myungm.aa.');
       expect(lines[6]).toBe('6  0.5707  My name is Ji Myung Hwa.');
       expect(lines[19]).toBe('19  0.0107  My name is Ji Myung Hwa.');
+      // the live loss curve and the heatmap: a row per iteration, a cell per position; after
+      // the last update the right character is the likely one everywhere
+      expect(await page.locator('[data-out="loss"] polyline').count()).toBe(1);
+      expect(await page.locator('[data-out="probs"] tbody tr').count()).toBe(20);
+      const last = await page.$$eval('[data-out="probs"] tbody tr:last-child td', (tds) =>
+        tds.map((td) => Number((td as HTMLElement).title.split(': ')[1])),
+      );
+      expect(last).toHaveLength(24);
+      for (const p of last) expect(p).toBeGreaterThan(0.5);
       expect(errors).toEqual([]);
     } finally {
       await page.close();
     }
   });
 
-  it('trains the default sentence to convergence on WebGL (SwiftShader), as on cpu within 1e-3', async () => {
-    const { page, errors, lines } = await runDemo1('/demos/char-model.html');
+  it('trains the default sentence to convergence on WebGL (SwiftShader, ?backend=webgl), as on cpu within 1e-3', async () => {
+    const { page, errors, lines } = await runDemo1('/demos/char-model.html?backend=webgl');
     try {
       expect(await page.textContent('[data-out="status"]')).toMatch(/^done/);
       expect(lines[0]).toMatch(/^0 {2}\d+\.\d{4} {2}/);
       expect(lines[19]).toMatch(/^19 {2}\d+\.\d{4} {2}My name is Ji Myung Hwa\.$/);
-      // WebGL first when the worker gets a context
       expect(await page.textContent('[data-out="backend"]')).toBe('webgl');
+      expect(await page.textContent('[data-out="probe"]')).toMatch(/chosen by \?backend=/);
       expectCloseToCpu(lines);
       await page.screenshot({ path: join(artifacts, 'demo-1-char-model.png'), fullPage: true });
       expect(errors).toEqual([]);
@@ -294,7 +435,16 @@ describe('demo 2: the window regression', () => {
       // 20 test windows, two series: 40 points; the loss curve is one polyline
       expect(await page.locator('[data-out="scatter"] circle').count()).toBe(40);
       expect(await page.locator('[data-out="loss"] polyline').count()).toBe(1);
-      expect(await page.textContent('[data-out="summary"]')).toMatch(/Total params: 12/);
+      const summary = (await page.textContent('[data-out="summary"]'))!;
+      expect(summary).toMatch(/Total params: 12/);
+      // the automatic choice: every backend timed by the probe, the fastest kept and named
+      const backend = (await page.textContent('[data-out="backend"]'))!;
+      const probe = (await page.textContent('[data-out="probe"]'))!;
+      const times = Object.fromEntries(
+        [...probe.matchAll(/(webgl|wasm|cpu) (\d+) ms/g)].map((m) => [m[1]!, Number(m[2])]),
+      );
+      expect(Object.keys(times).sort()).toEqual(['cpu', 'wasm', 'webgl']);
+      expect(times[backend]).toBe(Math.min(...Object.values(times)));
       await page.screenshot({
         path: join(artifacts, 'demo-2-window-regression.png'),
         fullPage: true,
@@ -338,6 +488,12 @@ describe('demo 3: the RNN cell explorer', () => {
       expect(s4.hPrev).toEqual(s3.h); // ... the state carried over,
       expect(s4.h).not.toEqual(s3.h); // ... a different output
       await page.screenshot({ path: join(artifacts, 'demo-3-rnn-cell.png'), fullPage: true });
+      // the weights as a Keras SimpleRNN starts: zero bias
+      expect(s1.b).toEqual([0, 0, 0, 0]);
+      // a letter outside h, e, l, o is left out, and the page says so
+      await page.fill('[data-field="text"]', 'help');
+      expect(await page.textContent('[data-out="left-out"]')).toMatch(/"p", not one of h, e, l, o/);
+      expect(await page.locator('.rk-chars span').count()).toBe(3);
       expect(errors).toEqual([]);
     } finally {
       await page.close();
@@ -366,6 +522,13 @@ describe('demo 4: text generation', () => {
       const first = (await page.textContent('[data-out="text"]'))!;
       expect(first.startsWith('Call me ')).toBe(true);
       expect(first.length).toBeGreaterThan(200);
+      // streamed with the distribution of each step: five bars, most likely first
+      const ps = await page.$$eval('[data-out="bars"] .rk-bar-p', (es) =>
+        es.map((e) => Number(e.textContent)),
+      );
+      expect(ps).toHaveLength(5);
+      expect([...ps].sort((a, b) => b - a)).toEqual(ps);
+      expect(ps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1.001);
       await page.click('[data-action="roundTrip"]');
       await waitIdle(page);
       expect(await page.textContent('[data-out="source"]')).toBe('indexeddb://rnnkit-demo-char-lm');
@@ -373,6 +536,76 @@ describe('demo 4: text generation', () => {
       await waitIdle(page);
       expect(await page.textContent('[data-out="text"]')).toBe(first); // same weights, same seed
       await page.screenshot({ path: join(artifacts, 'demo-4-generate.png'), fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('demo 5: inside the gates', () => {
+  /** Runs the explorer with `cell` on the cpu backend and returns the open page. */
+  async function explore(cell: string) {
+    const opened = await open('/demos/cell-explorer.html?backend=cpu');
+    const { page } = opened;
+    await page.waitForSelector('[data-action="start"]');
+    await page.selectOption('[data-field="cell"]', cell);
+    await page.fill('[data-field="units"]', '4');
+    await page.fill('[data-field="iterations"]', '30');
+    await page.fill('[data-field="text"]', 'hihello');
+    await startAndWait(page);
+    return opened;
+  }
+
+  /** The values of a heatmap, [unit][step], from the cells' titles. */
+  const heat = (page: Page, gate: string) =>
+    page.$$eval(`[data-out="heat-${gate}"] tbody tr`, (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => Number(td.title.split(': ')[1]))),
+    );
+
+  it('shows every gate and state of an LSTM over time, untrained and trained, as rnnkit computes them', async () => {
+    const { page, errors } = await explore('lstm');
+    try {
+      expect(await page.textContent('[data-out="status"]')).toMatch(/^done/);
+      // the trace's h is the layer's own output
+      expect(Number(await page.textContent('[data-out="maxdiff"]'))).toBeLessThan(1e-4);
+      for (const g of ['i', 'f', 'o', 'c~', 'c', 'h']) {
+        const m = await heat(page, g);
+        expect(m).toHaveLength(4); // units
+        for (const row of m) expect(row).toHaveLength(6); // 'hihell' read, one column per step
+      }
+      // sigmoid gates within [0, 1] (3 decimals shown: a saturated gate reads 1.000)
+      for (const g of ['i', 'f', 'o'])
+        for (const v of (await heat(page, g)).flat()) expect(v >= 0 && v <= 1).toBe(true);
+      const trained = await heat(page, 'h');
+      await page.check('[data-field="untrained"]');
+      expect(await heat(page, 'h')).not.toEqual(trained); // training changed the layer
+      await page.screenshot({ path: join(artifacts, 'demo-5-cell-explorer.png'), fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('a GRU shows z, r, h~ and h; clicking a unit colours the text by that unit’s h', async () => {
+    const { page, errors } = await explore('gru');
+    try {
+      const gates = await page.$$eval('[data-out^="heat-"]', (ts) =>
+        ts.map((t) => (t as HTMLElement).dataset.out),
+      );
+      expect(gates).toEqual(['heat-z', 'heat-r', 'heat-h~', 'heat-h']);
+      const h = await heat(page, 'h');
+      const coloured = () =>
+        page.$$eval('[data-out="colored"] span[data-v]', (ss) =>
+          ss.map((s) => Number((s as HTMLElement).dataset.v)),
+        );
+      await page.click('[data-out="heat-h"] tbody tr:nth-child(3)');
+      const unit2 = await coloured();
+      unit2.forEach((v, t) => {
+        expect(v).toBeCloseTo(h[2]![t]!, 3);
+      });
+      await page.click('[data-out="heat-h"] tbody tr:nth-child(1)');
+      for (const [t, v] of (await coloured()).entries()) expect(v).toBeCloseTo(h[0]![t]!, 3);
       expect(errors).toEqual([]);
     } finally {
       await page.close();

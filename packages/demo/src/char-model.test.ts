@@ -26,6 +26,26 @@ describe('createCharModel (program 1)', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('with another cell: its recurrent layer in Keras layout, h at every step and the right characters’ probabilities', () => {
+    const before = tf.memory().numTensors;
+    const run = createCharModel({ text: 'hihello', seed: 0, cell: 'gru', units: 3 });
+    expect(run.input).toBe('hihell');
+    const xs = run.oneHots();
+    expect(xs).toHaveLength(6);
+    for (const row of xs) expect(row.reduce((a, b) => a + b, 0)).toBe(1); // one-hot over h, i, e, l, o
+    const w = run.recurrentWeights();
+    expect([w.kernel.length, w.kernel[0]!.length]).toEqual([5, 9]); // [5 letters, 3 gates * units]
+    expect([w.recurrentKernel.length, w.recurrentKernel[0]!.length]).toEqual([3, 9]);
+    expect((w.bias as number[][]).map((r) => r.length)).toEqual([9, 9]); // reset-after: 2 rows
+    const h = run.hSequence();
+    expect(h.map((r) => r.length)).toEqual([3, 3, 3, 3, 3, 3]);
+    const s = run.step();
+    expect(s.targetProbs).toHaveLength(6);
+    for (const p of s.targetProbs) expect(p > 0 && p < 1).toBe(true);
+    run.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('refuses a sentence of fewer than 2 characters with a DemoInputError', () => {
     expect(() => createCharModel({ text: 'a', seed: 0 })).toThrow(DemoInputError);
     expect(() => createCharModel({ text: 'a', seed: 0 })).toThrow(

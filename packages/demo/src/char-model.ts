@@ -12,13 +12,31 @@
  * run.dispose();
  * ```
  */
-import { manyToMany } from '@rnnkit/models';
+import { type CellType, manyToMany } from '@rnnkit/models';
 import { createTrainer } from '@rnnkit/training';
 import { charTokenizer, Vocab } from '@rnnkit/vocab';
 import { nextTokenWindows } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 
 import type { CharStep } from './tutorial.js';
+
+/** One iteration of program 1, with what the docs' demo draws. */
+export interface CharModelStep extends CharStep {
+  /** After the update: the probability the model gives the right next character, per position. */
+  targetProbs: number[];
+}
+
+/**
+ * A recurrent layer's weights as plain arrays, in its own (Keras) layout: `kernel`
+ * [features][k * units], `recurrentKernel` [units][k * units], `bias` [k * units] (a GRU with
+ * `resetAfter`: two rows, input and recurrent).
+ */
+export interface RecurrentWeights {
+  kernel: number[][];
+  recurrentKernel: number[][];
+  bias: number[] | number[][] | null;
+}
 
 /** A sentence the program cannot learn from (fewer than 2 characters). */
 export class DemoInputError extends Error {
@@ -28,12 +46,29 @@ export class DemoInputError extends Error {
 export interface CharModelRun {
   /** What a perfect model predicts: the text without its first character. */
   target: string;
+  /** The input text (the sentence without its last character). */
+  input: string;
   /** One Adam update; returns the loss before it and the prediction after it. */
-  step(): CharStep;
+  step(): CharModelStep;
+  /** The inputs as the recurrent layer reads them: one-hot rows, [time][vocab size]. */
+  oneHots(): number[][];
+  /** The recurrent layer's weights now, as plain arrays in its own layout. */
+  recurrentWeights(): RecurrentWeights;
+  /** The recurrent layer's output h_t at every step now, [time][units], computed by the model. */
+  hSequence(): number[][];
   dispose(): void;
 }
 
-export function createCharModel(args: { text: string; seed: number }): CharModelRun {
+/**
+ * Program 1's model; the docs' cell explorer builds it with another `cell` and `units` (default:
+ * the tutorial's SimpleRNN with hidden size = vocabulary size) and reads its recurrent layer.
+ */
+export function createCharModel(args: {
+  text: string;
+  seed: number;
+  cell?: CellType;
+  units?: number;
+}): CharModelRun {
   const tokenizer = charTokenizer();
   if (tokenizer.tokenize(args.text).length < 2) {
     throw new DemoInputError(
@@ -47,9 +82,9 @@ export function createCharModel(args: { text: string; seed: number }): CharModel
   const L = xIds.length; // sequence_length
   const x = tf.tensor2d(xIds, [1, L], 'int32'); // [batch 1, time]: ids, one-hot inside the model
   const y = tf.tensor2d(yIds, [1, L], 'int32'); // [batch 1, time]
-  const { model } = manyToMany({
-    cell: 'rnn',
-    units: V,
+  const { model, recurrent } = manyToMany({
+    cell: args.cell ?? 'rnn',
+    units: args.units ?? V,
     classes: V,
     input: { type: 'oneHot', vocabSize: V },
     seed: args.seed,
@@ -58,15 +93,40 @@ export function createCharModel(args: { text: string; seed: number }): CharModel
     loss: 'sparseCategoricalCrossentropy',
     optimizer: { type: 'adam', learningRate: 0.1 },
   });
+  const layer = recurrent[0]![0]!;
+  const hModel = tfl.model({ inputs: model.inputs, outputs: layer.output as tfl.SymbolicTensor });
   let i = 0;
   return {
     target: vocab.decode(yIds),
+    input: vocab.decode(xIds),
+    oneHots: () =>
+      Array.from(xIds, (id) => Array.from({ length: V }, (_, j) => (j === id ? 1 : 0))),
+    recurrentWeights() {
+      const [kernel, recurrentKernel, bias] = layer.getWeights().map((w) => w.arraySync());
+      return {
+        kernel: kernel as number[][],
+        recurrentKernel: recurrentKernel as number[][],
+        bias: (bias ?? null) as number[] | number[][] | null,
+      };
+    },
+    hSequence() {
+      const hs = tf.tidy(() => hModel.predict(x) as tf.Tensor3D);
+      const out = hs.arraySync()[0]!;
+      hs.dispose();
+      return out;
+    },
     step() {
       const loss = trainer.step({ x, y }); // loss before this update, as the tutorial prints it
-      const best = tf.tidy(() => tf.argMax(model.predict(x) as tf.Tensor, -1)); // [1, time]
+      const [best, right] = tf.tidy(() => {
+        const logits = model.predict(x) as tf.Tensor; // [1, time, V]
+        const p = tf.reshape(tf.softmax(logits, -1), [L, V]);
+        const onTarget = tf.sum(tf.mul(p, tf.oneHot(tf.reshape(y, [L]) as tf.Tensor1D, V)), -1); // [time]
+        return [tf.argMax(logits, -1), onTarget]; // [1, time], [time]
+      });
       const prediction = vocab.decode(best.dataSync());
-      best.dispose();
-      return { i: i++, loss, prediction };
+      const targetProbs = Array.from(right.dataSync());
+      tf.dispose([best, right]);
+      return { i: i++, loss, prediction, targetProbs };
     },
     dispose() {
       tf.dispose([x, y]);

@@ -11,7 +11,7 @@
  * run.dispose();
  * ```
  */
-export type { CharModelRun } from './char-model.js';
+export type { CharModelRun, CharModelStep, RecurrentWeights } from './char-model.js';
 export { createCharModel, DemoInputError } from './char-model.js';
 export type { WindowRegressionResult, WindowRegressionRun } from './window-regression.js';
 export { createWindowRegression } from './window-regression.js';

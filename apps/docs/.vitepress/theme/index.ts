@@ -1,20 +1,11 @@
-// The default theme plus the live demos as global components (used in the demo pages' markdown).
+// The default theme and the site's styles. The live demos are not registered here: each demo page
+// imports its own component (asynchronously), so no other page downloads a demo or TensorFlow.js.
 import type { Theme } from 'vitepress';
 import DefaultTheme from 'vitepress/theme';
-import CharModelDemo from '../../demos/CharModelDemo.vue';
-import GenerateDemo from '../../demos/GenerateDemo.vue';
-import RnnCellDemo from '../../demos/RnnCellDemo.vue';
-import WindowRegressionDemo from '../../demos/WindowRegressionDemo.vue';
 import './custom.css';
 
 const theme: Theme = {
   extends: DefaultTheme,
-  enhanceApp({ app }) {
-    app.component('CharModelDemo', CharModelDemo);
-    app.component('WindowRegressionDemo', WindowRegressionDemo);
-    app.component('RnnCellDemo', RnnCellDemo);
-    app.component('GenerateDemo', GenerateDemo);
-  },
 };
 
 export default theme;

@@ -185,6 +185,8 @@ export function restoreTextGeneration(loaded: LoadedModel): TextGenerator {
       'a text-generation artifact must hold its vocab: save it again',
     );
   }
-  const config = loaded.meta.training?.config as unknown as TextGenerationResolved;
+  // a model imported from another framework (rnnkit import --task text-generation) has no
+  // training config: its options are then the defaults (a char model)
+  const config = (loaded.meta.training?.config ?? {}) as unknown as TextGenerationResolved;
   return textGenerator(loaded.model, loaded.vocab, config, loaded.meta.training?.metrics ?? {});
 }

@@ -30,8 +30,15 @@ export async function exportModel(
   flags: Record<string, unknown>,
   io: Io,
 ): Promise<void> {
-  const { formatOf, FORMATS } = await import('@rnnkit/interop');
-  const format = formatOf(stringFlag('format', flags['format']));
+  const { FORMATS } = await import('@rnnkit/interop');
+  const name = stringFlag('format', flags['format']);
+  const format = FORMATS.find((f) => f.name === name);
+  if (format === undefined) {
+    throw new CliError(
+      `${name === undefined ? 'give --format <name>' : `unknown --format ${JSON.stringify(name)}`}: the formats are ${FORMATS.map((f) => f.name).join(', ')}`,
+      2,
+    );
+  }
   const out = stringFlag('out', flags['out']);
   if (out === undefined) {
     throw new CliError(
@@ -55,7 +62,7 @@ export async function exportModel(
       step: flags['step'] === true,
       force: flags['force'] === true,
     });
-    io.err(`wrote ${target}: ${written.join(', ')}\n`);
+    io.err(`wrote ${written.join(', ')} (${format.name}) to ${target}\n`);
     if (data) {
       io.err(
         `train it further: cd ${out} && torchrun --standalone --nproc_per_node=2 train.py --epochs 1\n`,
