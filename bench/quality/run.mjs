@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// `pnpm bench:quality [task ...]`: runs each quality script (text, words, classify, forecast, names,
-// seq2seq) in its own Node process, in that order; each prints `BENCH quality.<task>.<metric>`
-// lines on stdout and its progress on stderr. Env: RNNKIT_QUALITY_BUDGET_S (training seconds per
-// task, default 900), RNNKIT_QUALITY_BACKEND (default wasm). Exits non-zero if a script failed.
+// `pnpm bench:quality [task ...]`: runs each quality script (text, words, classify, forecast,
+// global, names, seq2seq) in its own Node process, in that order; each prints
+// `BENCH quality.<task>.<metric>` lines on stdout and its progress on stderr. Env:
+// RNNKIT_QUALITY_BUDGET_S (training seconds per task, default 900), RNNKIT_QUALITY_BACKEND
+// (default wasm). Exits non-zero if a script failed.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const dir = new URL('.', import.meta.url).pathname;
-const ALL = ['text', 'words', 'classify', 'forecast', 'names', 'seq2seq'];
+const ALL = ['text', 'words', 'classify', 'forecast', 'global', 'names', 'seq2seq'];
 const asked = process.argv.slice(2);
 const unknown = asked.filter((t) => !ALL.includes(t));
 if (unknown.length > 0) {

@@ -207,6 +207,28 @@ export async function run(argv: string[], io: Io, parsed?: Parsed): Promise<void
         T.holdOut,
       ),
     )
+    .addOption(
+      opt(
+        '--intervals <kind>',
+        'forecast: learn a band: quantile (pinball loss over --quantiles) or gaussian (mean and scale); default none',
+        T.intervals,
+      ),
+    )
+    .addOption(
+      opt(
+        '--quantiles <list>',
+        'forecast: the quantiles learnt (default 0.1,0.5,0.9: an 80% band)',
+        T.quantiles,
+      ),
+    )
+    .addOption(
+      opt(
+        '--id-column <name>',
+        "forecast: a long CSV of many series: the column naming each row's series (one global model)",
+        T.idColumn,
+      ),
+    )
+    .option('--series-embedding', 'forecast (--id-column): learn an embedding of each series id')
     .addOption(opt('--unit <unit>', 'text: what a token is: char (default) or word', T.unit))
     .addOption(
       opt(
@@ -266,6 +288,7 @@ export async function run(argv: string[], io: Io, parsed?: Parsed): Promise<void
         'rnnkit train seq2seq --data pairs.tsv --seq-length 20',
         'rnnkit train forecast --data sales.csv --column sales --seq-length 12',
         'rnnkit train forecast --data weather.csv --column temp,wind --target temp',
+        'rnnkit train forecast --data stores.csv --id-column store --column sales --season 12 --intervals quantile',
         'rnnkit train forecast --dataset co2 --season 12 --hold-out 120 --config \'{"horizon":1}\'',
       ]),
     )
@@ -406,8 +429,13 @@ export async function run(argv: string[], io: Io, parsed?: Parsed): Promise<void
     )
     .addOption(opt('--target <name>', 'CSV: the column the model predicts', text('target')))
     .addOption(
-      opt('--plot <file>', 'Write the history and the forecast as an SVG chart', text('plot')),
+      opt(
+        '--plot <file>',
+        'Write the history and the forecast (and its band) as an SVG chart',
+        text('plot'),
+      ),
     )
+    .addOption(opt('--id <id>', 'A global model: the series to continue, by id', text('id')))
     .option('--json', 'Print one JSON object')
     .addOption(backendOption('to run the model on'))
     .addHelpText(
@@ -415,6 +443,7 @@ export async function run(argv: string[], io: Io, parsed?: Parsed): Promise<void
       examples([
         'rnnkit forecast out/co2 --steps 24 --plot co2.svg',
         'rnnkit forecast out/sales --data recent.csv --column sales --steps 6',
+        'rnnkit forecast out/stores --id store-7 --steps 12 --json',
       ]),
     )
     .action((model: string, options) => {

@@ -73,10 +73,15 @@ export { editDistance } from './edit-distance.js';
 export type { TaskErrorCode } from './errors.js';
 export { TaskError } from './errors.js';
 export type {
+  Band,
   ForecastArgs,
+  ForecastErrors,
   Forecaster,
   ForecastingOptions,
   ForecastingResolved,
+  IntervalsKind,
+  ManySeries,
+  SeriesArgs,
   SeriesData,
   TrainedSeries,
 } from './forecasting/index.js';
@@ -84,11 +89,17 @@ export {
   DEFAULT_FORECAST_PATIENCE,
   DEFAULT_FORECAST_VALIDATION_SHARE,
   DEFAULT_HORIZON,
+  DEFAULT_QUANTILES,
   DEFAULT_RANGE_MARGIN,
+  DEFAULT_SAMPLES,
   FORECAST_DEFAULTS,
   FORECAST_LARGE_STEPS,
   FORECAST_MEDIUM_STEPS,
   forecasting,
+  gaussianNll,
+  INTERVALS,
+  normalQuantile,
+  pinballLoss,
   TRANSFORMS,
 } from './forecasting/index.js';
 export type {

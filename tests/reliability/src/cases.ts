@@ -82,6 +82,8 @@ const utf8 = (s: string) => new TextEncoder().encode(s);
 const LATIN1 = new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x0a]);
 const BAD_JSONL = '{"text":"good","label":"pos"}\nnot json\n';
 const okText = () => file('cli/ok.txt', 'hello world\n');
+const okSeries = () =>
+  file('cli/ok-series.csv', `y\n${Array.from({ length: 40 }, (_, i) => i % 5).join('\n')}\n`);
 const vocabJson = () => vocab().toJSON() as unknown as Record<string, unknown>;
 const vocabText = () => JSON.stringify(vocab().toJSON());
 const tinyLm = () =>
@@ -928,6 +930,45 @@ export const CASES: BadInput[] = [
         file('cli/run.json', '{"epochs": 3,'),
       ),
     outcome: { exit: 2 },
+  },
+  {
+    input: 'quantiles out of (0, 1): 0,0.5',
+    where: 'cli: rnnkit train forecast --quantiles',
+    run: () =>
+      rnnkit('train', 'forecast', '--data', okSeries(), '--quantiles', '0,0.5', '--out', 'oq1'),
+    outcome: { exit: 2, out: 'oq1' },
+  },
+  {
+    input: 'quantiles not rising: 0.9,0.1',
+    where: 'cli: rnnkit train forecast --quantiles',
+    run: () =>
+      rnnkit('train', 'forecast', '--data', okSeries(), '--quantiles', '0.9,0.1', '--out', 'oq2'),
+    outcome: { exit: 2, out: 'oq2' },
+  },
+  {
+    input: 'a series id the global model does not know',
+    where: 'cli: rnnkit forecast --id',
+    run: async () => {
+      const long = ['a', 'b'].flatMap((id) =>
+        Array.from({ length: 30 }, (_, i) => `${id},${i % 7}`),
+      );
+      const data = file('cli/long.csv', `id,y\n${long.join('\n')}\n`);
+      const tiny = ['--units', '2', '--epochs', '1', '--seq-length', '4', '--force'];
+      const t = await rnnkit(
+        'train',
+        'forecast',
+        '--data',
+        data,
+        '--id-column',
+        'id',
+        ...tiny,
+        '--out',
+        'og',
+      );
+      if (t.code !== 0) throw new Error(`training the global model failed: ${t.stderr}`);
+      return rnnkit('forecast', 'og', '--id', 'zz', '--steps', '2');
+    },
+    outcome: { exit: 1 },
   },
 ];
 

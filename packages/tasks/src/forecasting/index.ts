@@ -22,7 +22,21 @@
 import { FORECASTING, forecastingDefaults } from './options.js';
 import { trainForecasting, trainingWindows } from './train.js';
 
-export type { ForecastingOptions, ForecastingResolved, SeriesData } from './options.js';
+export type { IntervalsKind } from './intervals.js';
+export {
+  DEFAULT_QUANTILES,
+  DEFAULT_SAMPLES,
+  gaussianNll,
+  INTERVALS,
+  normalQuantile,
+  pinballLoss,
+} from './intervals.js';
+export type {
+  ForecastingOptions,
+  ForecastingResolved,
+  ManySeries,
+  SeriesData,
+} from './options.js';
 export {
   DEFAULT_FORECAST_PATIENCE,
   DEFAULT_FORECAST_VALIDATION_SHARE,
@@ -35,7 +49,14 @@ export {
   forecastingDefaults,
   TRANSFORMS,
 } from './options.js';
-export type { ForecastArgs, Forecaster, TrainedSeries } from './predict.js';
+export type {
+  Band,
+  ForecastArgs,
+  ForecastErrors,
+  Forecaster,
+  SeriesArgs,
+  TrainedSeries,
+} from './predict.js';
 export { restoreForecasting } from './predict.js';
 export { trainForecasting, trainingWindows as forecastingWindows } from './train.js';
 

@@ -22,6 +22,13 @@ import {
 } from '../common.js';
 import { checkChoice, checkInt, checkRange } from '../errors.js';
 import { TASK_TABLE } from '../task-table.js';
+import {
+  checkQuantiles,
+  DEFAULT_QUANTILES,
+  DEFAULT_SAMPLES,
+  INTERVALS,
+  type IntervalsKind,
+} from './intervals.js';
 
 /** The task's name in files and on the command line (its row of the task table). */
 export const FORECASTING = TASK_TABLE.forecasting.name;
@@ -30,6 +37,15 @@ export const FORECASTING = TASK_TABLE.forecasting.name;
 export type SeriesData =
   | ArrayLike<number>
   | { values: ArrayLike<number>; covariates?: readonly ArrayLike<number>[] };
+
+/**
+ * Many series for one global model: a list of series (ids '0', '1', ... unless given), or series
+ * by id. Each is scaled by itself; windows are drawn across all of them.
+ */
+export type ManySeries =
+  | readonly ArrayLike<number>[]
+  | { series: readonly ArrayLike<number>[]; ids?: readonly string[] }
+  | Readonly<Record<string, ArrayLike<number>>>;
 
 export const TRANSFORMS = ['difference', 'seasonal', 'none'] as const;
 
@@ -56,6 +72,21 @@ export interface ForecastingOptions extends CommonTaskOptions {
    * 0 when no value seen was. Default 0.25: a recursive forecast cannot drift without bound.
    */
   rangeMargin?: number;
+  /**
+   * Forecast intervals: 'quantile' learns the `quantiles` (pinball loss, one head), 'gaussian' a
+   * mean and a scale (negative log-likelihood); 'none' (the default) a point (squared error).
+   */
+  intervals?: IntervalsKind;
+  /** Quantiles learnt and reported, rising, in (0, 1). Default [0.1, 0.5, 0.9]: an 80% band. */
+  quantiles?: readonly number[];
+  /** Sampled paths a band past the horizon is drawn from (seeded by `seed`). Default 200. */
+  samples?: number;
+  /**
+   * Many series: a learned embedding of each series' id (a one-hot id input, which the first
+   * layer's kernel maps to a learned vector). Default false: the series share one model that
+   * tells them apart only by their recent values. A series forecast without an id gets none.
+   */
+  seriesEmbedding?: boolean;
 }
 
 /** Defaults by series length: from FORECAST_LARGE_STEPS steps `large`, from MEDIUM `medium`. */
@@ -80,6 +111,10 @@ export interface ForecastingResolved extends ResolvedCommon {
   validationShare: number;
   patience: number;
   rangeMargin: number;
+  intervals: IntervalsKind;
+  quantiles: number[];
+  samples: number;
+  seriesEmbedding: boolean;
 }
 
 export const OPTION_NAMES = [
@@ -91,19 +126,32 @@ export const OPTION_NAMES = [
   'validationShare',
   'patience',
   'rangeMargin',
+  'intervals',
+  'quantiles',
+  'samples',
+  'seriesEmbedding',
 ];
 
-/** Options with defaults for a series of `n` steps, and the one-line reason. */
+/**
+ * Options with defaults for `n` time steps, and the one-line reason. Many series (`series`: how
+ * many, and the shortest's length): the model's size and epochs follow all `n` steps, the window
+ * (`seqLength`) the shortest series, which must hold many windows of it.
+ */
 export function forecastingDefaults(
   n: number,
   options: ForecastingOptions = {},
+  series?: { count: number; shortest: number },
 ): { resolved: ForecastingResolved; line: string } {
   checkKnown(FORECASTING, options, OPTION_NAMES);
   const sized = bySize(FORECAST_DEFAULTS, n, FORECAST_LARGE_STEPS, FORECAST_MEDIUM_STEPS);
+  const window = series
+    ? bySize(FORECAST_DEFAULTS, series.shortest, FORECAST_LARGE_STEPS, FORECAST_MEDIUM_STEPS)
+        .seqLength
+    : sized.seqLength;
   const common = resolveCommon(options, sized);
   const resolved: ForecastingResolved = {
     ...common,
-    seqLength: checkInt('seqLength', options.seqLength ?? sized.seqLength, 1, 'seqLength: 24'),
+    seqLength: checkInt('seqLength', options.seqLength ?? window, 1, 'seqLength: 24'),
     horizon: checkInt('horizon', options.horizon ?? DEFAULT_HORIZON, 1, 'horizon: 12'),
     transform: checkChoice(
       'transform',
@@ -132,6 +180,10 @@ export function forecastingDefaults(
       1e6,
       'rangeMargin: 0.25',
     ),
+    intervals: checkChoice('intervals', options.intervals ?? 'none', INTERVALS),
+    quantiles: checkQuantiles(options.quantiles ?? [...DEFAULT_QUANTILES]),
+    samples: checkInt('samples', options.samples ?? DEFAULT_SAMPLES, 2, 'samples: 200'),
+    seriesEmbedding: !!options.seriesEmbedding,
   };
   const line = defaultsLine(
     'forecast',
@@ -143,7 +195,7 @@ export function forecastingDefaults(
       horizon: resolved.horizon,
     },
     options,
-    describeSize(n, 'steps'),
+    `${describeSize(n, 'steps')}${series ? ` in ${series.count} series, the shortest ${series.shortest}` : ''}`,
   );
   return { resolved, line };
 }

@@ -11,10 +11,10 @@
  * ```
  */
 import { type LoadedModel, type ManyToOneArgs, save } from '@rnnkit/models';
-import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { artifactOptions, type TaskSaveOptions } from '../common.js';
 import { checkInt, TaskError } from '../errors.js';
+import { DEFAULT_QUANTILES, DEFAULT_SAMPLES, valuesPerStep } from './intervals.js';
 import {
   DEFAULT_RANGE_MARGIN,
   FORECASTING,
@@ -22,27 +22,37 @@ import {
   lagOf,
   type SeriesData,
 } from './options.js';
-import { type Columns, columnsOf, type SeriesState, windowInto } from './windows.js';
+import {
+  type Band,
+  bandRows,
+  boundsOf,
+  type ForecastErrors,
+  forecastRows,
+  type RangedState,
+  type Row,
+  rollingErrors,
+} from './rows.js';
+import { type Columns, columnsOf, type SeriesState, seriesState } from './windows.js';
 
-export interface ForecastArgs {
+export type { Band, ForecastErrors } from './rows.js';
+export { boundsOf, rollingErrors } from './rows.js';
+
+/** Which series: by id (many series), or a history (one series' own, or a new series). */
+export interface SeriesArgs {
+  /** The id of one of the series the model was trained on (many series). */
+  id?: string;
   /**
    * The series to continue (at least seqLength + lag values). Default: the tail of the training
    * series, kept in the artifact.
    */
   history?: SeriesData;
-  /** Covariate values for the forecast steps, one array per covariate, `steps` long. */
-  futureCovariates?: readonly ArrayLike<number>[];
 }
 
-/** Rolling-origin errors in the data's units. */
-export interface ForecastErrors {
-  /** RMSE of the `steps`-ahead values. */
-  rmse: number;
-  /** RMSE and MAE over steps 1..steps. */
-  rmseAll: number;
-  maeAll: number;
-  /** Forecast origins scored. */
-  origins: number;
+export interface ForecastArgs extends SeriesArgs {
+  /** Covariate values for the forecast steps, one array per covariate, `steps` long. */
+  futureCovariates?: readonly ArrayLike<number>[];
+  /** Seed of a band's sampled paths. Default: the options' seed. */
+  seed?: number;
 }
 
 /** What the model was trained on: where its series began and ended, and its range. */
@@ -66,6 +76,10 @@ export interface Forecaster {
    * when seasonal, else 0), where `forecast()` starts by default; a history needs at least as many.
    */
   readonly tail: readonly number[];
+  /** The ids of the series a global model was trained on; null for one series. */
+  readonly ids: readonly string[] | null;
+  /** The tail kept of the series `id` names (a global model), as `tail` is of one series. */
+  tailOf(id: string): readonly number[];
   /** The training series' length, ends and range (for telling held-out data from training data). */
   readonly trained: TrainedSeries;
   metrics: Record<string, number>;
@@ -73,12 +87,14 @@ export interface Forecaster {
    * Rolling-origin evaluation on the values that follow the history (default: the training
    * series): from every origin (history + held-out values before it), forecast `steps` ahead.
    */
-  evaluate(
-    heldOut: SeriesData,
-    args?: { steps?: number; history?: SeriesData },
-  ): { rmse: number; rmseAll: number; maeAll: number; origins: number };
+  evaluate(heldOut: SeriesData, args?: SeriesArgs & { steps?: number }): ForecastErrors;
   /** The next `steps` values after the history (recursive beyond the horizon). */
   forecast(steps: number, args?: ForecastArgs): Float64Array;
+  /**
+   * With intervals: the point forecast (the median, or the Gaussian's mean) and the band, each
+   * step's quantiles of `samples` paths drawn from the head and fed back (seeded).
+   */
+  forecastBand(steps: number, args?: ForecastArgs): Band & { point: Float64Array };
   /**
    * The range [lo, hi] forecasts from `history` (default: the training tail) stay in: the range of
    * the training series and the history, widened by `rangeMargin` times its width on each side,
@@ -97,112 +113,12 @@ export function builderArgs(o: ForecastingResolved, features: number): ManyToOne
     dropout: o.dropout,
     seed: o.seed,
     input: { type: 'features', features },
-    head: { type: 'regression', outputs: o.horizon },
-  };
-}
-
-/** The range forecasts stay in (see {@link Forecaster.bounds}). */
-export function boundsOf(
-  range: { min: number; max: number },
-  history: readonly number[],
-  margin: number,
-): [number, number] {
-  let lo = range.min;
-  let hi = range.max;
-  for (const v of history) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  const pad = margin * (hi - lo);
-  return [lo >= 0 ? Math.max(0, lo - pad) : lo - pad, hi + pad];
-}
-
-/** One forecast origin: a history (values, and covariates with their future values appended). */
-export type Row = Columns;
-
-/**
- * Batched recursive forecasts: each row is a history; returns [rows][steps] forecasts, each value
- * clamped to the row's bounds before it is fed back.
- */
-export function forecastRows(
-  model: tfl.LayersModel,
-  o: ForecastingResolved,
-  state: SeriesState & { min: number; max: number },
-  rows: readonly Row[],
-  steps: number,
-): number[][] {
-  const F = 1 + state.covariateTails.length;
-  const lag = lagOf(o);
-  const out = rows.map(() => [] as number[]);
-  const series = rows.map((r) => r.values.slice());
-  const bounds = rows.map((r) => boundsOf(state, r.values, o.rangeMargin));
-  while (out[0]!.length < steps) {
-    const x = new Float32Array(rows.length * o.seqLength * F);
-    rows.forEach((r, i) => {
-      windowInto(x, i * o.seqLength * F, series[i]!, r.covariates, series[i]!.length, o, state);
-    });
-    const y = tf.tidy(() => {
-      const p = model.predict(tf.tensor3d(x, [rows.length, o.seqLength, F])) as tf.Tensor;
-      return p.dataSync() as Float32Array; // [rows, horizon], scaled targets
-    });
-    rows.forEach((_, i) => {
-      const s = series[i]!;
-      const [lo, hi] = bounds[i]!;
-      for (let h = 0; h < o.horizon && out[i]!.length < steps; h++) {
-        const z = y[i * o.horizon + h]! * state.std[0]! + state.mean[0]!;
-        const v = Math.min(hi, Math.max(lo, lag > 0 ? s[s.length - lag]! + z : z));
-        s.push(v);
-        out[i]!.push(v);
-      }
-    });
-  }
-  return out;
-}
-
-/**
- * Rolling-origin errors: from every origin t of `values` in [start, values.length - steps], the
- * forecast of `steps` values from values[0..t), against values[t..t + steps).
- */
-export function rollingErrors(
-  model: tfl.LayersModel,
-  o: ForecastingResolved,
-  state: SeriesState & { min: number; max: number },
-  series: Columns,
-  start: number,
-  steps: number,
-): ForecastErrors {
-  const { values, covariates } = series;
-  const rows: Row[] = [];
-  for (let t = start; t + steps <= values.length; t++) {
-    rows.push({
-      values: values.slice(0, t),
-      covariates: covariates.map((c) => c.slice(0, t + steps)),
-    });
-  }
-  if (rows.length === 0) return { rmse: Number.NaN, rmseAll: Number.NaN, maeAll: 0, origins: 0 };
-  const preds = forecastRows(model, o, state, rows, steps);
-  let se = 0;
-  let seAll = 0;
-  let aeAll = 0;
-  preds.forEach((p, i) => {
-    p.forEach((v, h) => {
-      const d = v - values[start + i + h]!;
-      seAll += d * d;
-      aeAll += Math.abs(d);
-      if (h === steps - 1) se += d * d;
-    });
-  });
-  const n = rows.length * steps;
-  return {
-    rmse: Math.sqrt(se / rows.length),
-    rmseAll: Math.sqrt(seAll / n),
-    maeAll: aeAll / n,
-    origins: rows.length,
+    head: { type: 'regression', outputs: o.horizon * valuesPerStep(o.intervals, o.quantiles) },
   };
 }
 
 /** The state with its range (older artifacts: the range of the tail they keep). */
-function withRange(state: SeriesState): SeriesState & { min: number; max: number } {
+function withRange(state: SeriesState): RangedState {
   return {
     ...state,
     min: state.min ?? Math.min(...state.tail),
@@ -210,38 +126,90 @@ function withRange(state: SeriesState): SeriesState & { min: number; max: number
   };
 }
 
+/** The series a forecaster knows: one (ids null) or many, with a learned id embedding or not. */
+export interface KnownSeries {
+  ids: string[] | null;
+  states: SeriesState[];
+}
+
 export function forecaster(
   model: tfl.LayersModel,
   o: ForecastingResolved,
-  seriesState: SeriesState,
+  known: KnownSeries,
   metrics: Record<string, number>,
 ): Forecaster {
-  const state = withRange(seriesState);
-  const F = 1 + state.covariateTails.length;
+  const states = known.states.map(withRange);
+  const ids = known.ids;
+  const state = states[0]!;
+  const C = state.covariateTails.length;
+  const E = ids && o.seriesEmbedding ? ids.length : 0;
+  const F = 1 + C + E;
   const lag = lagOf(o);
   const need = o.seqLength + lag;
-  const history = (data: SeriesData | undefined, what: string): Columns => {
-    const h = data
-      ? columnsOf(data, what)
-      : { values: state.tail, covariates: state.covariateTails };
+  const oneHot = (i: number | null) => Array.from({ length: E }, (_, k) => (k === i ? 1 : 0));
+  /** The series a call is about: by id, the only one, or (many series) a new one, its history. */
+  const which = (args: SeriesArgs, what: string): { h: Columns; row: Omit<Row, keyof Columns> } => {
+    let i: number | null = ids ? null : 0;
+    if (args.id !== undefined) {
+      i = ids ? ids.indexOf(String(args.id)) : -1;
+      if (i < 0) {
+        throw new TaskError(
+          'BAD_OPTION',
+          ids
+            ? `unknown series id ${JSON.stringify(args.id)}: the model knows ${ids.length} series (${ids
+                .slice(0, 5)
+                .map((x) => JSON.stringify(x))
+                .join(
+                  ', ',
+                )}${ids.length > 5 ? ', ...' : ''}); give one of them, or a history for a new series`
+            : `id ${JSON.stringify(args.id)} given, but the model was trained on one series: leave id out`,
+        );
+      }
+    } else if (ids && !args.history) {
+      throw new TaskError(
+        'BAD_OPTION',
+        `the model knows ${ids.length} series: give an id (e.g. id: ${JSON.stringify(ids[0])}) or the history of a new series`,
+      );
+    }
+    const ks = i === null ? null : states[i]!;
+    const h = args.history
+      ? columnsOf(args.history, what)
+      : { values: ks!.tail, covariates: ks!.covariateTails };
     if (h.values.length < need) {
       throw new TaskError(
         'BAD_DATA',
         `${what} has ${h.values.length} values, expected at least ${need} (seqLength ${o.seqLength} + ${lag})`,
       );
     }
-    if (h.covariates.length !== state.covariateTails.length) {
+    if (h.covariates.length !== C) {
       throw new TaskError(
         'BAD_DATA',
-        `${what} has ${h.covariates.length} covariate(s), the model reads ${state.covariateTails.length}`,
+        `${what} has ${h.covariates.length} covariate(s), the model reads ${C}`,
       );
     }
-    return h;
+    // a new series is scaled by its own history, as each training series was by its own
+    const s = ks ?? withRange(seriesState(h.values, h.covariates, h.values.length, o));
+    return { h, row: { state: s, extra: oneHot(i) } };
+  };
+  const rowFor = (steps: number, args: ForecastArgs): Row => {
+    const { h, row } = which(args, 'history');
+    const covs = h.covariates.map((c, k) => {
+      const future = args.futureCovariates?.[k];
+      if (!future || future.length < steps) {
+        throw new TaskError(
+          'BAD_OPTION',
+          `the model reads ${h.covariates.length} covariate(s): give futureCovariates, one array of ${steps} values each`,
+        );
+      }
+      return [...c, ...Array.from(future, Number)];
+    });
+    return { values: h.values, covariates: covs, ...row };
   };
   const task: Forecaster = {
     task: FORECASTING,
     options: o,
     model,
+    ids,
     tail: state.tail,
     trained: {
       steps: state.steps ?? null,
@@ -251,33 +219,36 @@ export function forecaster(
       max: state.max,
     },
     metrics,
+    tailOf(id) {
+      return which({ id }, 'history').h.values;
+    },
     forecast(steps, args = {}) {
       checkInt('steps', steps, 1, 'forecast(12)');
-      const h = history(args.history, 'history');
-      const covs = h.covariates.map((c, k) => {
-        const future = args.futureCovariates?.[k];
-        if (!future || future.length < steps) {
-          throw new TaskError(
-            'BAD_OPTION',
-            `the model reads ${h.covariates.length} covariate(s): give futureCovariates, one array of ${steps} values each`,
-          );
-        }
-        return [...c, ...Array.from(future, Number)];
-      });
-      const rows = [{ values: h.values, covariates: covs }];
-      return Float64Array.from(forecastRows(model, o, state, rows, steps)[0]!);
+      return Float64Array.from(forecastRows(model, o, [rowFor(steps, args)], steps)[0]!);
     },
-    bounds(values = state.tail) {
-      return boundsOf(state, values, o.rangeMargin);
+    forecastBand(steps, args = {}) {
+      checkInt('steps', steps, 1, 'forecastBand(12)');
+      if (o.intervals === 'none') {
+        throw new TaskError(
+          'BAD_OPTION',
+          "this forecaster learnt points, not intervals: train it with intervals: 'quantile' or 'gaussian'",
+        );
+      }
+      const row = rowFor(steps, args);
+      const point = Float64Array.from(forecastRows(model, o, [row], steps)[0]!);
+      return { point, ...bandRows(model, o, [row], steps, args.seed ?? o.seed)[0]! };
+    },
+    bounds(values) {
+      return boundsOf(state, values ?? state.tail, o.rangeMargin);
     },
     evaluate(heldOut, args = {}) {
       const steps = checkInt('steps', args.steps ?? o.horizon, 1, 'steps: 12');
-      const before = history(args.history, 'history');
+      const { h: before, row } = which(args, 'history');
       const test = columnsOf(heldOut, 'held-out data');
-      if (test.covariates.length !== state.covariateTails.length) {
+      if (test.covariates.length !== C) {
         throw new TaskError(
           'BAD_DATA',
-          `held-out data has ${test.covariates.length} covariate(s), the model reads ${state.covariateTails.length}`,
+          `held-out data has ${test.covariates.length} covariate(s), the model reads ${C}`,
         );
       }
       if (test.values.length < steps) {
@@ -290,7 +261,8 @@ export function forecaster(
         values: [...before.values, ...test.values],
         covariates: before.covariates.map((c, k) => [...c, ...test.covariates[k]!]),
       };
-      const m = rollingErrors(model, o, state, series, before.values.length, steps);
+      const scored = [{ series, start: before.values.length, ...row }];
+      const m = rollingErrors(model, o, scored, steps, true);
       task.metrics = { ...task.metrics, ...m, steps };
       return m;
     },
@@ -304,7 +276,14 @@ export function forecaster(
             builder: 'manyToOne',
             args: builderArgs(o, F) as unknown as Record<string, unknown>,
           },
-          training: { config: { ...o, series: { ...seriesState } }, metrics: task.metrics },
+          training: {
+            config: {
+              ...o,
+              series: { ...known.states[0]! },
+              ...(ids ? { many: { ids, states: known.states } } : {}),
+            },
+            metrics: task.metrics,
+          },
         },
         artifactOptions(saveOptions),
       );
@@ -319,7 +298,7 @@ export function forecaster(
 /** The task from a loaded artifact. */
 export function restoreForecasting(loaded: LoadedModel): Forecaster {
   const config = loaded.meta.training?.config as unknown as
-    | (ForecastingResolved & { series: SeriesState })
+    | (ForecastingResolved & { series: SeriesState; many?: KnownSeries })
     | undefined;
   if (!config?.series?.tail) {
     throw new TaskError(
@@ -327,8 +306,16 @@ export function restoreForecasting(loaded: LoadedModel): Forecaster {
       'a forecasting artifact must hold its scaling and series tail (rnnkit.json training.config.series): save it again',
     );
   }
-  const { series, ...o } = config;
-  // artifacts saved before rangeMargin existed get its default
-  const options = { ...o, rangeMargin: o.rangeMargin ?? DEFAULT_RANGE_MARGIN };
-  return forecaster(loaded.model, options, series, loaded.meta.training?.metrics ?? {});
+  const { series, many, ...o } = config;
+  // artifacts saved before these options existed get their defaults
+  const options: ForecastingResolved = {
+    ...o,
+    rangeMargin: o.rangeMargin ?? DEFAULT_RANGE_MARGIN,
+    intervals: o.intervals ?? 'none',
+    quantiles: o.quantiles ?? [...DEFAULT_QUANTILES],
+    samples: o.samples ?? DEFAULT_SAMPLES,
+    seriesEmbedding: o.seriesEmbedding ?? false,
+  };
+  const known = many ? { ids: many.ids, states: many.states } : { ids: null, states: [series] };
+  return forecaster(loaded.model, options, known, loaded.meta.training?.metrics ?? {});
 }

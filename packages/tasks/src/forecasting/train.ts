@@ -15,15 +15,17 @@ import { manyToOne } from '@rnnkit/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { announce, runTraining, type TaskHooks } from '../common.js';
 import { TaskError } from '../errors.js';
+import { headLoss } from './intervals.js';
 import {
   type ForecastingOptions,
   type ForecastingResolved,
   forecastingDefaults,
   lagOf,
+  type ManySeries,
   type SeriesData,
 } from './options.js';
 import { builderArgs, type Forecaster, forecaster, rollingErrors } from './predict.js';
-import { columnsOf, seriesState, windows } from './windows.js';
+import { columnsOf, manyOf, seriesState, windows, windowsOf } from './windows.js';
 
 /**
  * The windows a forecaster trains on (x [n, seqLength, F], y [n, horizon], scaled) and validates
@@ -64,27 +66,110 @@ export function trainingWindows(
   return { first, cut, valFrom, state, train, val };
 }
 
-/** Trains a forecaster on a series (the held-out part stays out: pass it to `evaluate`). */
+/**
+ * Trains a forecaster on a series, or one global model on many series (a list of series, or
+ * series by id: each scaled by itself, windows drawn across all of them); the held-out part stays
+ * out: pass it to `evaluate`.
+ */
 export async function trainForecasting(
-  data: SeriesData,
+  data: SeriesData | ManySeries,
   options: ForecastingOptions = {},
   hooks: TaskHooks = {},
 ): Promise<Forecaster> {
-  const series = columnsOf(data, 'forecasting data');
-  const { values, covariates } = series;
-  const { resolved: o, line } = forecastingDefaults(values.length, options);
+  const many = manyOf(data);
+  const ids = many?.ids ?? null;
+  const all = many
+    ? many.series.map((v, i) => columnsOf(v, `series ${JSON.stringify(ids![i])}`))
+    : [columnsOf(data as SeriesData, 'forecasting data')];
+  if (all.length === 0) {
+    throw new TaskError('BAD_DATA', 'no series given: give at least one series of numbers');
+  }
+  const total = all.reduce((a, s) => a + s.values.length, 0);
+  const shortest = Math.min(...all.map((s) => s.values.length));
+  const { resolved: o, line } = forecastingDefaults(
+    total,
+    options,
+    ids ? { count: ids.length, shortest } : undefined,
+  );
   if (o.transform === 'seasonal' && o.season === null) {
     throw new TaskError(
       'BAD_OPTION',
       "transform 'seasonal' needs the season length: give season, e.g. season: 12 for monthly data",
     );
   }
-  const { valFrom, state, train, val } = trainingWindows(values, covariates, o);
+  const first = lagOf(o); // first step with a target
+  const need = first + o.seqLength + o.horizon;
+  all.forEach(({ values, covariates }, i) => {
+    if (values.length < need + 1) {
+      throw new TaskError(
+        'BAD_DATA',
+        `${ids ? `series ${JSON.stringify(ids[i])}` : 'the series'} has ${values.length} values, but seqLength ${o.seqLength} + horizon ${o.horizon}${first ? ` + ${first} (differences)` : ''} needs more than ${need}: lower seqLength or give a longer series`,
+      );
+    }
+    if (ids && covariates.length > 0) {
+      throw new TaskError(
+        'BAD_DATA',
+        'many series take no covariates: give each series as values only',
+      );
+    }
+  });
   announce(hooks, line, { ...o });
-  const { model } = manyToOne(builderArgs(o, 1 + covariates.length));
-  const f = forecaster(model, o, state, {});
+  const E = ids && o.seriesEmbedding ? ids.length : 0;
+  const oneHot = (i: number) => Array.from({ length: E }, (_, k) => (k === i ? 1 : 0));
+  // chronological per series: train on steps [0, cut), validate on windows whose targets lie in
+  // [cut, n); each series scaled by its own training part
+  const parts = all.map((series, i) => {
+    const { values, covariates } = series;
+    const nVal = Math.floor(o.validationShare * values.length);
+    const cut = values.length - nVal;
+    const state = seriesState(values, covariates, cut, o);
+    const valFrom = Math.max(first + o.seqLength, cut);
+    return { series, nVal, cut, state, valFrom, extra: oneHot(i) };
+  });
+  const train = windowsOf(
+    parts.map((p) => ({
+      ...p.series,
+      from: first + o.seqLength,
+      to: p.cut - o.horizon + 1,
+      state: p.state,
+      extra: p.extra,
+    })),
+    o,
+  );
+  const validated = parts.filter((p) => p.nVal >= o.horizon);
+  const val = windowsOf(
+    validated.map((p) => ({
+      ...p.series,
+      from: p.valFrom,
+      to: p.series.values.length - o.horizon + 1,
+      state: p.state,
+      extra: p.extra,
+    })),
+    o,
+  );
+  if (!train) {
+    tf.dispose(val ? [val.x, val.y] : []);
+    throw new TaskError(
+      'BAD_DATA',
+      `no training window fits before the validation part (${parts[0]!.cut} values): lower validationShare or seqLength`,
+    );
+  }
+  const features = 1 + all[0]!.covariates.length + E;
+  const { model } = manyToOne(builderArgs(o, features));
+  const f = forecaster(model, o, { ids, states: parts.map((p) => p.state) }, {});
   /** Validation errors in the data's units, of the weights the model has now. */
-  const validationErrors = () => rollingErrors(model, o, state, series, valFrom, o.horizon);
+  const validationErrors = () =>
+    rollingErrors(
+      model,
+      o,
+      validated.map((p) => ({
+        series: p.series,
+        start: p.valFrom,
+        state: p.state,
+        extra: p.extra,
+      })),
+      o.horizon,
+    );
   const withUnits: TaskHooks = {
     ...hooks,
     onEvent: (e) => {
@@ -102,7 +187,7 @@ export async function trainForecasting(
       model,
       train,
       {
-        loss: 'meanSquaredError',
+        loss: headLoss(o.intervals, o.quantiles),
         common: o,
         ...(val ? { validation: val, patience: o.patience } : {}),
       },
@@ -118,7 +203,7 @@ export async function trainForecasting(
       validationRmse: m.rmseAll,
       validationMae: m.maeAll,
       validationOrigins: m.origins,
-      validationFrom: valFrom,
+      validationFrom: parts[0]!.valFrom,
     };
   }
   return f;

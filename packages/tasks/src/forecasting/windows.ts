@@ -65,7 +65,8 @@ export function target(values: readonly number[], t: number, lag: number): numbe
 
 /**
  * x of the window ending before step `end` (exclusive): [seqLength, features], row-major, scaled:
- * feature 0 the (differenced) target, then the covariates.
+ * feature 0 the (differenced) target, then the covariates, then `extra` (the same at every step:
+ * a series' one-hot id).
  */
 export function windowInto(
   out: Float32Array,
@@ -75,8 +76,10 @@ export function windowInto(
   end: number,
   o: ForecastingResolved,
   s: Pick<SeriesState, 'mean' | 'std'>,
+  extra: readonly number[] = [],
 ): void {
-  const F = 1 + covariates.length;
+  const C = 1 + covariates.length;
+  const F = C + extra.length;
   const lag = lagOf(o);
   for (let i = 0; i < o.seqLength; i++) {
     const t = end - o.seqLength + i;
@@ -84,35 +87,88 @@ export function windowInto(
     covariates.forEach((c, k) => {
       out[offset + i * F + 1 + k] = (c[t]! - s.mean[k + 1]!) / s.std[k + 1]!;
     });
+    extra.forEach((e, k) => {
+      out[offset + i * F + C + k] = e;
+    });
   }
 }
 
-/** Windows with targets for origins `from .. to` (exclusive): x [n, seqLength, F], y [n, horizon]. */
-export function windows(
-  values: readonly number[],
-  covariates: readonly (readonly number[])[],
-  from: number,
-  to: number,
+/** The origins `from .. to` (exclusive) of one series whose windows a batch takes. */
+export interface WindowSpan {
+  values: readonly number[];
+  covariates: readonly (readonly number[])[];
+  from: number;
+  to: number;
+  state: Pick<SeriesState, 'mean' | 'std'>;
+  /** Features the same at every step (a series' one-hot id). */
+  extra?: readonly number[];
+}
+
+/**
+ * Windows with targets for every origin of every span, in order: x [n, seqLength, F],
+ * y [n, horizon]; null when no origin fits. Spans of many series share F.
+ */
+export function windowsOf(
+  spans: readonly WindowSpan[],
   o: ForecastingResolved,
-  s: Pick<SeriesState, 'mean' | 'std'>,
 ): { x: tf.Tensor3D; y: tf.Tensor2D } | null {
-  const F = 1 + covariates.length;
-  const n = to - from;
-  if (n <= 0) return null;
+  const live = spans.filter((s) => s.to > s.from);
+  if (live.length === 0) return null;
+  const F = 1 + live[0]!.covariates.length + (live[0]!.extra?.length ?? 0);
+  const n = live.reduce((a, s) => a + s.to - s.from, 0);
   const lag = lagOf(o);
   const x = new Float32Array(n * o.seqLength * F);
   const y = new Float32Array(n * o.horizon);
-  for (let r = 0; r < n; r++) {
-    const end = from + r;
-    windowInto(x, r * o.seqLength * F, values, covariates, end, o, s);
-    for (let h = 0; h < o.horizon; h++) {
-      y[r * o.horizon + h] = (target(values, end + h, lag) - s.mean[0]!) / s.std[0]!;
+  let r = 0;
+  for (const sp of live) {
+    const s = sp.state;
+    for (let end = sp.from; end < sp.to; end++, r++) {
+      windowInto(x, r * o.seqLength * F, sp.values, sp.covariates, end, o, s, sp.extra);
+      for (let h = 0; h < o.horizon; h++) {
+        y[r * o.horizon + h] = (target(sp.values, end + h, lag) - s.mean[0]!) / s.std[0]!;
+      }
     }
   }
   return {
     x: tf.tensor3d(x, [n, o.seqLength, F]),
     y: tf.tensor2d(y, [n, o.horizon]),
   };
+}
+
+/** Windows with targets for origins `from .. to` (exclusive) of one series. */
+export function windows(
+  values: readonly number[],
+  covariates: readonly (readonly number[])[],
+  from: number,
+  to: number,
+  o: ForecastingResolved,
+  state: Pick<SeriesState, 'mean' | 'std'>,
+): { x: tf.Tensor3D; y: tf.Tensor2D } | null {
+  return windowsOf([{ values, covariates, from, to, state }], o);
+}
+
+/** The list of series and their ids, when `data` holds many series; null for one series. */
+export function manyOf(data: unknown): { ids: string[]; series: ArrayLike<number>[] } | null {
+  if (Array.isArray(data)) {
+    if (data.length === 0 || typeof data[0] === 'number') return null;
+    return { ids: data.map((_, i) => String(i)), series: data as ArrayLike<number>[] };
+  }
+  if (typeof data !== 'object' || data === null || 'length' in data || 'values' in data) {
+    return null;
+  }
+  if ('series' in data && Array.isArray((data as { series: unknown }).series)) {
+    const d = data as { series: ArrayLike<number>[]; ids?: readonly string[] };
+    const ids = d.ids ? d.ids.map(String) : d.series.map((_, i) => String(i));
+    if (ids.length !== d.series.length || new Set(ids).size !== ids.length) {
+      throw new TaskError(
+        'BAD_DATA',
+        `ids: ${ids.length} ids (${new Set(ids).size} distinct) for ${d.series.length} series: give one distinct id per series`,
+      );
+    }
+    return { ids, series: d.series };
+  }
+  const entries = Object.entries(data as Record<string, ArrayLike<number>>);
+  return { ids: entries.map(([k]) => k), series: entries.map(([, v]) => v) };
 }
 
 export function meanStd(xs: readonly number[]): [number, number] {

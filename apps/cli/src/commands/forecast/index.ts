@@ -1,7 +1,9 @@
 /**
  * `rnnkit forecast <model> --steps N`: continues the series from the tail the model keeps
- * (recursively past the trained horizon), or from `--data` values; `--plot` writes the history and
- * the forecast as SVG.
+ * (recursively past the trained horizon), or from `--data` values; a global model continues the
+ * series `--id` names, or a new one from `--data`. A model trained with intervals prints each
+ * step's point and band (`--json`: `forecast`, `lower`, `upper`, `level`, `quantiles`); `--plot`
+ * writes the history, the forecast and its band as SVG.
  *
  * @example
  * ```sh
@@ -33,11 +35,13 @@ export interface ForecastFlags {
   plot?: string;
   json?: boolean;
   backend?: BackendChoice;
+  /** A global model: the series to continue, by id. */
+  id?: string;
 }
 
 export async function forecast(model: string, flags: ForecastFlags, io: Io): Promise<void> {
   const steps = flags.steps ?? 12;
-  const { data, plot } = flags;
+  const { data, plot, id } = flags;
   // before any work: a plot that cannot be written fails at once
   if (plot !== undefined) await checkFolder(resolve(io.cwd, plot));
   const { task, backend } = await loadModelFolder(model, io, flags.backend);
@@ -63,26 +67,58 @@ export async function forecast(model: string, flags: ForecastFlags, io: Io): Pro
             },
             io,
           );
-    const values = f.forecast(
-      steps,
-      history ? { history: { values: history.values, covariates: history.covariates } } : undefined,
-    );
+    if (f.ids && id === undefined && !history) {
+      throw new CliError(
+        `${model} is a global model of ${f.ids.length} series: choose one with --id (e.g. --id ${JSON.stringify(f.ids[0])}), or give a new series with --data`,
+        2,
+      );
+    }
+    const args = {
+      ...(id !== undefined ? { id } : {}),
+      ...(history ? { history: { values: history.values, covariates: history.covariates } } : {}),
+    };
+    const band = f.options.intervals === 'none' ? null : f.forecastBand(steps, args);
+    const values = band ? band.point : f.forecast(steps, args);
     io.err(`${backend.line}\n`); // once computed: a mistake in --data stays one line
-    if (flags.json) io.out(JSON.stringify({ forecast: Array.from(values) }));
-    else for (const v of values) io.out(formatValue(v));
+    if (flags.json) {
+      const out = band
+        ? {
+            forecast: Array.from(values),
+            lower: Array.from(band.lower),
+            upper: Array.from(band.upper),
+            level: band.level,
+            quantiles: Object.fromEntries(
+              band.quantiles.map((q, k) => [q, Array.from(band.values[k]!)]),
+            ),
+          }
+        : { forecast: Array.from(values) };
+      io.out(JSON.stringify(out));
+    } else if (band) {
+      values.forEach((v, t) => {
+        io.out(
+          `${formatValue(v)}  [${formatValue(band.lower[t]!)}, ${formatValue(band.upper[t]!)}]`,
+        );
+      });
+    } else for (const v of values) io.out(formatValue(v));
     if (plot !== undefined) {
       const path = resolve(io.cwd, plot);
-      // without --data: the tail the artifact keeps (the end of the training series)
-      const actual = history ? Array.from(history.values) : [...f.tail];
-      const predicted = history ? oneStepAhead(f, history, f.tail.length) : [];
+      // without --data: the tail the artifact keeps (the end of the training series, or of --id's)
+      const tail = id !== undefined ? f.tailOf(id) : f.tail;
+      const actual = history ? Array.from(history.values) : [...tail];
+      const predicted = history && !f.ids ? oneStepAhead(f, history, f.tail.length) : [];
+      const at = (xs: ArrayLike<number>) =>
+        Array.from(xs, (v, i) => [actual.length + i, v] as const);
+      const pct = band ? `${Math.round(band.level * 100)}%` : '';
       const series = [
         { name: 'actual', color: '#1f77b4', points: actual.map((v, i) => [i, v] as const) },
         { name: 'predicted (1 ahead)', color: '#2ca02c', points: predicted },
         {
           name: 'forecast',
           color: '#ff7f0e',
-          points: Array.from(values, (v, i) => [actual.length + i, v] as const),
+          points: at(values),
         },
+        { name: `band ${pct} lower`, color: '#ffbb78', points: band ? at(band.lower) : [] },
+        { name: `band ${pct} upper`, color: '#ffbb78', points: band ? at(band.upper) : [] },
       ];
       const svg = lineChart({
         title: predicted.length

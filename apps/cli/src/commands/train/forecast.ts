@@ -7,10 +7,11 @@
 import { type Forecaster, forecasting } from '@rnnkit/tasks';
 import { CliError } from '../../errors.js';
 import { formatValue } from '../../util/format.js';
-import { readSeriesInput } from './input.js';
+import { readManySeriesInput, readSeriesInput } from './input.js';
 import type { TrainedModel, TrainRun } from './run.js';
 
 export async function trainForecast(run: TrainRun): Promise<TrainedModel> {
+  if (run.settings.idColumn !== undefined) return trainGlobal(run, run.settings.idColumn);
   const { settings, report } = run;
   const input = await readSeriesInput(settings, run);
   const holdOut = settings.holdOut ?? 0;
@@ -44,6 +45,16 @@ export async function trainForecast(run: TrainRun): Promise<TrainedModel> {
       2,
     );
   }
+  return trainOn(run, n, covariates.length ? { values, covariates } : values);
+}
+
+/** Trains on `data` (n time steps in all) with the command line's options. */
+async function trainOn(
+  run: TrainRun,
+  n: number,
+  data: Parameters<typeof forecasting.train>[0],
+): Promise<TrainedModel> {
+  const { settings, report } = run;
   const options = {
     ...settings.model,
     ...settings.forecast,
@@ -52,16 +63,38 @@ export async function trainForecast(run: TrainRun): Promise<TrainedModel> {
   };
   report.setEpochs(forecasting.defaults(n, options).resolved.epochs);
   report.setRateUnit('windows');
-  const f = await forecasting.train(
-    covariates.length ? { values, covariates } : values,
-    options,
-    run.hooks,
-  );
+  const f = await forecasting.train(data, options, run.hooks);
   return {
     afterTraining: () => reportValidation(run, f),
     save: (dir, options) => f.save(dir, options),
     dispose: () => f.dispose(),
   };
+}
+
+/**
+ * `--id-column`: one global model over the series of a long CSV; `--hold-out n` leaves the last n
+ * values of every series out.
+ */
+async function trainGlobal(run: TrainRun, idColumn: string): Promise<TrainedModel> {
+  const { settings, report } = run;
+  const input = await readManySeriesInput(settings, idColumn, run);
+  const holdOut = settings.holdOut ?? 0;
+  const series = input.series.map((v) => v.subarray(0, Math.max(0, v.length - holdOut)));
+  const n = series.reduce((a, v) => a + v.length, 0);
+  const kept = holdOut ? `, the last ${holdOut} of each held out` : '';
+  report.note(
+    `data: ${input.source}${kept}, the last share ${settings.valSplit} of each for validation; backend ${settings.backend}`,
+    {
+      type: 'data',
+      source: input.source,
+      series: input.ids.length,
+      steps: n,
+      holdOut,
+      valSplit: settings.valSplit,
+      backend: settings.backend,
+    },
+  );
+  return trainOn(run, n, { series, ids: input.ids });
 }
 
 /** The validation error of the weights kept, in the data's units, and the forecasts' range. */

@@ -160,6 +160,57 @@ export async function readSeriesInput(settings: InputSource, io: DataIo): Promis
   };
 }
 
+export interface ManySeriesInput {
+  ids: string[];
+  /** Each series' values in file order. [series][time] */
+  series: Float64Array[];
+  source: string;
+}
+
+/**
+ * Many series from a long CSV: `--id-column store` names each row's series, `--column sales` the
+ * values (or the only other column); rows of a series in time order, series in any order.
+ */
+export async function readManySeriesInput(
+  settings: InputSource,
+  idColumn: string,
+  io: DataIo,
+): Promise<ManySeriesInput> {
+  if (settings.data === undefined) {
+    throw new CliError('--id-column reads a long CSV: give it with --data <file>', 2);
+  }
+  const { text, file } = await readDataText(settings.data, io);
+  const header = readCsv(text, file, { missing: 'nan' });
+  if (!header.columns.includes(idColumn)) {
+    throw new CliError(
+      `${file} has no column ${JSON.stringify(idColumn)} (--id-column); the columns are ${header.columns.join(', ')}`,
+      2,
+    );
+  }
+  const others = header.columns.filter((c) => c !== idColumn);
+  const target = settings.column ?? (others.length === 1 ? others[0] : undefined);
+  if (target === undefined || names(target).length !== 1 || !others.includes(target)) {
+    throw new CliError(
+      `${file}: choose the values column with --column <name> (one of ${others.join(', ')}); many series take no covariates`,
+      2,
+    );
+  }
+  const table = readCsv(text, file, { columns: [idColumn, target], types: { [target]: 'number' } });
+  const ids = table.strings(idColumn);
+  const values = table.numbers(target);
+  const by = new Map<string, number[]>();
+  ids.forEach((id, i) => {
+    let list = by.get(id);
+    if (!list) by.set(id, (list = []));
+    list.push(values[i]!);
+  });
+  return {
+    ids: [...by.keys()],
+    series: [...by.values()].map((v) => Float64Array.from(v)),
+    source: `${file} (${by.size} series by ${idColumn}, ${target}, ${table.rows} rows)`,
+  };
+}
+
 export interface LabelledInput {
   examples: { text: string; label: string | number }[];
   source: string;

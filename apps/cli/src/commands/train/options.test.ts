@@ -2,9 +2,20 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CELL_TYPES, WEIGHTS_DTYPES as MODEL_WEIGHTS } from '@rnnkit/models';
-import { TRANSFORMS as TASK_TRANSFORMS, TEXT_UNITS as TASK_UNITS } from '@rnnkit/tasks';
+import {
+  INTERVALS as TASK_INTERVALS,
+  TRANSFORMS as TASK_TRANSFORMS,
+  TEXT_UNITS as TASK_UNITS,
+} from '@rnnkit/tasks';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CELLS, TEXT_UNITS, TRANSFORMS, trainSettings, WEIGHTS_DTYPES } from './options.js';
+import {
+  CELLS,
+  INTERVALS,
+  TEXT_UNITS,
+  TRANSFORMS,
+  trainSettings,
+  WEIGHTS_DTYPES,
+} from './options.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnnkit-options-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -13,8 +24,33 @@ describe('trainSettings', () => {
   it('offers the cells of @rnnkit/models', () => {
     expect([...CELLS]).toEqual([...CELL_TYPES]);
     expect([...TRANSFORMS]).toEqual([...TASK_TRANSFORMS]);
+    expect([...INTERVALS]).toEqual([...TASK_INTERVALS]);
     expect([...TEXT_UNITS]).toEqual([...TASK_UNITS]);
     expect([...WEIGHTS_DTYPES]).toEqual([...MODEL_WEIGHTS]);
+  });
+
+  it('takes --intervals, --quantiles (a list or JSON), --series-embedding and --id-column', async () => {
+    const s = await trainSettings(
+      {
+        data: 's.csv',
+        intervals: 'gaussian',
+        quantiles: '0.05, 0.5,0.95',
+        seriesEmbedding: true,
+        idColumn: 'store',
+      },
+      dir,
+    );
+    expect(s.forecast).toEqual({
+      intervals: 'gaussian',
+      quantiles: [0.05, 0.5, 0.95],
+      seriesEmbedding: true,
+    });
+    expect(s.idColumn).toBe('store');
+    const c = await trainSettings({ data: 's.csv', config: '{"quantiles":[0.2,0.8]}' }, dir);
+    expect(c.forecast.quantiles).toEqual([0.2, 0.8]);
+    await expect(trainSettings({ data: 's.csv', quantiles: '0.5,0.5' }, dir)).rejects.toThrow(
+      '--quantiles must be rising numbers strictly between 0 and 1 (e.g. 0.1,0.5,0.9), got "0.5,0.5"',
+    );
   });
 
   it('takes the forecasting options from flags and from inline JSON --config', async () => {

@@ -15,9 +15,21 @@ import { CliError } from '../../errors.js';
 import { choiceFlag, durationFlag, intFlag, numberFlag, stringFlag } from '../../util/flags.js';
 
 /** The flags only `rnnkit train forecast` reads (another task given one is a usage error). */
-export const FORECAST_KEYS = ['season', 'horizon', 'transform', 'rangeMargin', 'holdOut'] as const;
+export const FORECAST_KEYS = [
+  'season',
+  'horizon',
+  'transform',
+  'rangeMargin',
+  'holdOut',
+  'intervals',
+  'quantiles',
+  'seriesEmbedding',
+  'idColumn',
+] as const;
 /** `@rnnkit/tasks`'s TRANSFORMS (a test keeps them equal): importing it would load tfjs. */
 export const TRANSFORMS = ['difference', 'seasonal', 'none'] as const;
+/** `@rnnkit/tasks`'s INTERVALS (a test keeps them equal): importing it would load tfjs. */
+export const INTERVALS = ['none', 'quantile', 'gaussian'] as const;
 
 /** The flags only `rnnkit train text` reads. */
 export const TEXT_KEYS = ['unit', 'maxVocab'] as const;
@@ -34,6 +46,22 @@ export const BACKENDS = ['auto', 'cpu', 'wasm'] as const;
 export const DEFAULT_VAL_SPLIT = 0.1;
 /** Output folder when `--out` is not given. */
 export const DEFAULT_OUT = 'rnnkit-model';
+
+/** `--quantiles 0.1,0.5,0.9` (or a JSON list in a config): rising numbers in (0, 1). */
+function quantilesFlag(value: unknown): number[] | undefined {
+  if (value === undefined) return undefined;
+  const list = Array.isArray(value) ? value : String(value).split(',');
+  const qs = list.map((v) => Number(String(v).trim()));
+  qs.forEach((q, i) => {
+    if (!(q > 0 && q < 1) || (i > 0 && q <= qs[i - 1]!)) {
+      throw new CliError(
+        `--quantiles must be rising numbers strictly between 0 and 1 (e.g. 0.1,0.5,0.9), got ${JSON.stringify(value)}`,
+        2,
+      );
+    }
+  });
+  return qs;
+}
 
 /**
  * The options a config file may set, by the camelCase names of their flags, each with the check
@@ -68,6 +96,10 @@ export const TRAIN_CHECKS = {
   transform: (v: unknown) => choiceFlag('transform', v, TRANSFORMS),
   rangeMargin: (v: unknown) => numberFlag('range-margin', v, 0, 1e6),
   holdOut: (v: unknown) => intFlag('hold-out', v, 1),
+  intervals: (v: unknown) => choiceFlag('intervals', v, INTERVALS),
+  quantiles: quantilesFlag,
+  seriesEmbedding: (v: unknown) => (v === undefined ? undefined : !!v),
+  idColumn: (v: unknown) => stringFlag('id-column', v),
   unit: (v: unknown) => choiceFlag('unit', v, TEXT_UNITS),
   maxVocab: (v: unknown) => intFlag('max-vocab', v, 3),
   weights: (v: unknown) => choiceFlag('weights', v, WEIGHTS_DTYPES),
@@ -117,9 +149,14 @@ export interface TrainSettings {
     horizon?: number;
     transform?: (typeof TRANSFORMS)[number];
     rangeMargin?: number;
+    intervals?: (typeof INTERVALS)[number];
+    quantiles?: number[];
+    seriesEmbedding?: boolean;
   };
   /** Forecast only: the last this many values are left out of training (for rnnkit eval). */
   holdOut: number | undefined;
+  /** Forecast only: a long CSV of many series, this column naming each row's series. */
+  idColumn: string | undefined;
   /** Text only: the task's options of the same names. */
   text: { unit?: (typeof TEXT_UNITS)[number]; maxVocab?: number };
   /** How the saved model stores its weights (default float32). */
@@ -190,6 +227,9 @@ export async function trainSettings(
     horizon: check('horizon'),
     transform: check('transform'),
     rangeMargin: check('rangeMargin'),
+    intervals: check('intervals'),
+    quantiles: check('quantiles'),
+    seriesEmbedding: check('seriesEmbedding'),
   };
   const data = check('data');
   const dataset = check('dataset');
@@ -220,6 +260,7 @@ export async function trainSettings(
     holdOut: check('holdOut'),
     text: definedOnly({ unit: check('unit'), maxVocab: check('maxVocab') }),
     weights: check('weights'),
+    idColumn: check('idColumn'),
   };
 }
 
