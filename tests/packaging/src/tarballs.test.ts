@@ -90,14 +90,18 @@ beforeAll(() => {
 
 // Entries beyond the root, per library: @rnnkit/models/kernels (the kernel internals, for benches
 // and power users), @rnnkit/tasks/table (the task table without tfjs, for the CLI's usage checks)
-const SUBPATHS: Record<string, string[]> = { models: ['./kernels'], tasks: ['./table'] };
+// (each subpath and the dist module it points at)
+const SUBPATHS: Record<string, Record<string, string>> = {
+  models: { './kernels': 'kernels' },
+  tasks: { './table': 'task-table' },
+};
 
 describe.each(LIBRARIES)('$npmName tarball', (lib) => {
   const get = () => unpacked[lib.name] ?? { dir: '', files: [], manifest: {} as Manifest };
 
   it('has its entry points, types first, README and LICENSE', () => {
     const { files, manifest } = get();
-    const subpaths = SUBPATHS[lib.name] ?? [];
+    const subpaths = Object.keys(SUBPATHS[lib.name] ?? {});
     expect(Object.keys(manifest.exports)).toEqual(['.', ...subpaths, './package.json']);
     expect(Object.keys(manifest.exports['.'] as object)[0]).toBe('types');
     expect(manifest.exports['.']).toEqual({
@@ -105,9 +109,10 @@ describe.each(LIBRARIES)('$npmName tarball', (lib) => {
       import: './dist/index.js',
     });
     for (const sub of subpaths) {
+      const file = SUBPATHS[lib.name]?.[sub];
       expect(manifest.exports[sub]).toEqual({
-        types: `./dist/${sub.slice(2)}.d.ts`,
-        import: `./dist/${sub.slice(2)}.js`,
+        types: `./dist/${file}.d.ts`,
+        import: `./dist/${file}.js`,
       });
     }
     for (const f of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts']) {
