@@ -92,10 +92,21 @@ export async function generate(model: string, flags: GenerateFlags, io: Io): Pro
     }
     say();
     io.write(prime);
-    // each token is printed as what the tokenizer's detokenize adds to the text so far (a word
-    // model's words joined by single spaces, a char model's characters as they are)
-    const all = Array.from(ids);
-    let shown = lm.vocab.decode(all, { skipSpecials: true });
+    // each token is printed as what the tokenizer's detokenize adds after the last token shown (a
+    // word model's words joined by single spaces, a char model's characters as they are): the
+    // detokenizers join neighbours only, so two tokens suffice and each step costs the same.
+    // Specials (an <unk> in the prime) print nothing and are passed over.
+    const decode = (tokens: number[]) => lm.vocab.decode(tokens, { skipSpecials: true });
+    let previous = [...ids].reverse().find((id) => decode([id]) !== '');
+    const shown = (token: number): string => {
+      if (decode([token]) === '') return '';
+      const text =
+        previous === undefined
+          ? decode([token])
+          : decode([previous, token]).slice(decode([previous]).length);
+      previous = token;
+      return text;
+    };
     generateTokens(lm.model, {
       prompts: [ids],
       maxLength: length,
@@ -104,12 +115,7 @@ export async function generate(model: string, flags: GenerateFlags, io: Io): Pro
       ...(topP !== undefined ? { topP } : {}),
       suppress: [lm.vocab.padId, lm.vocab.unkId].filter((i) => i !== undefined),
       seed,
-      onToken: (_row, token) => {
-        all.push(token);
-        const text = lm.vocab.decode(all, { skipSpecials: true });
-        io.write(text.slice(shown.length));
-        shown = text;
-      },
+      onToken: (_row, token) => io.write(shown(token)),
     });
     io.write('\n');
   } finally {
