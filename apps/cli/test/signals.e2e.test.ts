@@ -4,9 +4,9 @@
  * interrupt, so the run saves a resumable checkpoint every time. SIGTERM saves too. The signals
  * are sent once training has shown progress (never after a fixed delay); in every other run the
  * group's delivery waits until the run has said it took the first, so that it surely handles two
- * (the kernel may merge two deliveries at once into one): that second one comes within
- * milliseconds of the acknowledgement, far inside worker-host.ts's ACK_MS (500 ms). With ACK_MS
- * 0 (every second delivery aborts, as before) these runs end "interrupted twice".
+ * (the kernel may merge two deliveries at once into one); those runs set the repeat window
+ * (worker-host.ts's ACK_MS) to 60 s so that a slow send on a busy machine is still a repeat. With
+ * ACK_MS 0 (every second delivery aborts, as before) these runs end "interrupted twice".
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
