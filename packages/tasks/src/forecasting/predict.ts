@@ -315,6 +315,7 @@ export function restoreForecasting(loaded: LoadedModel): Forecaster {
     quantiles: o.quantiles ?? [...DEFAULT_QUANTILES],
     samples: o.samples ?? DEFAULT_SAMPLES,
     seriesEmbedding: o.seriesEmbedding ?? false,
+    normalize: o.normalize ?? 'series',
   };
   const known = many ? { ids: many.ids, states: many.states } : { ids: null, states: [series] };
   return forecaster(loaded.model, options, known, loaded.meta.training?.metrics ?? {});

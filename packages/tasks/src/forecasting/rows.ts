@@ -80,9 +80,9 @@ export function forecastRows(
   const bounds = rows.map((r) => boundsOf(r.state, r.values, o.rangeMargin));
   while (out[0]!.length < steps) {
     const x = new Float32Array(rows.length * o.seqLength * F);
-    rows.forEach((r, i) => {
+    const levels = rows.map((r, i) => {
       const s = series[i]!;
-      windowInto(x, i * o.seqLength * F, s, r.covariates, s.length, o, r.state, r.extra);
+      return windowInto(x, i * o.seqLength * F, s, r.covariates, s.length, o, r.state, r.extra);
     });
     const y = tf.tidy(() => {
       const p = model.predict(tf.tensor3d(x, [rows.length, o.seqLength, F])) as tf.Tensor;
@@ -93,7 +93,7 @@ export function forecastRows(
       const [lo, hi] = bounds[i]!;
       const { mean, std } = r.state;
       for (let h = 0; h < o.horizon && out[i]!.length < steps; h++) {
-        const zs = valueAt(o.intervals, o.quantiles, y, (i * o.horizon + h) * K, u(i));
+        const zs = valueAt(o.intervals, o.quantiles, y, (i * o.horizon + h) * K, u(i)) + levels[i]!;
         const z = zs * std[0]! + mean[0]!;
         const v = Math.min(hi, Math.max(lo, lag > 0 ? s[s.length - lag]! + z : z));
         s.push(v);

@@ -33,7 +33,7 @@ describe('forecasting', () => {
       },
     );
     expect(log.lines[0]).toBe(
-      'forecast: cell lstm, units 8 (set), seqLength 12 (set), epochs 6 (set), horizon 3 (set) (defaults for 240 time steps)',
+      'forecast: cell lstm, units 8 (set), seqLength 12 (set), epochs 6 (set), horizon 3 (set), normalize series (defaults for 240 time steps)',
     );
     const head = losses.slice(0, 5).reduce((a, b) => a + b) / 5;
     const tail = losses.slice(-5).reduce((a, b) => a + b) / 5;

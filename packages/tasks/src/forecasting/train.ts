@@ -7,7 +7,7 @@
  * @example
  * ```ts
  * const f = await trainForecasting(values, { season: 12 });
- * // forecast: cell lstm, units 32, seqLength 24, epochs 100, horizon 1 (defaults for 626 time steps)
+ * // forecast: cell lstm, units 32, seqLength 36, epochs 100, horizon 1, normalize window (defaults for 626 time steps)
  * f.metrics; // { validationRmse: 0.41, validationMae: 0.32, validationOrigins: 62, ... }
  * ```
  */
@@ -28,7 +28,8 @@ import { builderArgs, type Forecaster, forecaster, rollingErrors } from './predi
 import { columnsOf, manyOf, seriesState, windows, windowsOf } from './windows.js';
 
 /**
- * The windows a forecaster trains on (x [n, seqLength, F], y [n, horizon], scaled) and validates
+ * The windows a forecaster trains on (x [n, seqLength, F], y [n, horizon], scaled, and with
+ * `normalize: 'window'` taken relative to each window's level, the mean of its target) and validates
  * on, with the scaling fit on the training part: what `train` uses, and what `rnnkit export
  * --format torch --data` writes for PyTorch. The caller disposes the tensors.
  */

@@ -66,7 +66,9 @@ export function target(values: readonly number[], t: number, lag: number): numbe
 /**
  * x of the window ending before step `end` (exclusive): [seqLength, features], row-major, scaled:
  * feature 0 the (differenced) target, then the covariates, then `extra` (the same at every step:
- * a series' one-hot id).
+ * a series' one-hot id). Returns the window's level, the scaled target's mean over the window
+ * (0 unless `o.normalize` is 'window'), which feature 0 is taken relative to: the model's
+ * targets are too, and its outputs get it back.
  */
 export function windowInto(
   out: Float32Array,
@@ -74,16 +76,21 @@ export function windowInto(
   values: readonly number[],
   covariates: readonly (readonly number[])[],
   end: number,
-  o: ForecastingResolved,
+  o: Pick<ForecastingResolved, 'seqLength' | 'transform' | 'season' | 'normalize'>,
   s: Pick<SeriesState, 'mean' | 'std'>,
   extra: readonly number[] = [],
-): void {
+): number {
   const C = 1 + covariates.length;
   const F = C + extra.length;
   const lag = lagOf(o);
+  let level = 0;
+  if (o.normalize === 'window') {
+    for (let i = 0; i < o.seqLength; i++) level += target(values, end - o.seqLength + i, lag);
+    level = (level / o.seqLength - s.mean[0]!) / s.std[0]!;
+  }
   for (let i = 0; i < o.seqLength; i++) {
     const t = end - o.seqLength + i;
-    out[offset + i * F] = (target(values, t, lag) - s.mean[0]!) / s.std[0]!;
+    out[offset + i * F] = (target(values, t, lag) - s.mean[0]!) / s.std[0]! - level;
     covariates.forEach((c, k) => {
       out[offset + i * F + 1 + k] = (c[t]! - s.mean[k + 1]!) / s.std[k + 1]!;
     });
@@ -91,6 +98,7 @@ export function windowInto(
       out[offset + i * F + C + k] = e;
     });
   }
+  return level;
 }
 
 /** The origins `from .. to` (exclusive) of one series whose windows a batch takes. */
@@ -106,7 +114,8 @@ export interface WindowSpan {
 
 /**
  * Windows with targets for every origin of every span, in order: x [n, seqLength, F],
- * y [n, horizon]; null when no origin fits. Spans of many series share F.
+ * y [n, horizon] (relative to each window's level with `normalize: 'window'`); null when no
+ * origin fits. Spans of many series share F.
  */
 export function windowsOf(
   spans: readonly WindowSpan[],
@@ -123,9 +132,18 @@ export function windowsOf(
   for (const sp of live) {
     const s = sp.state;
     for (let end = sp.from; end < sp.to; end++, r++) {
-      windowInto(x, r * o.seqLength * F, sp.values, sp.covariates, end, o, s, sp.extra);
+      const level = windowInto(
+        x,
+        r * o.seqLength * F,
+        sp.values,
+        sp.covariates,
+        end,
+        o,
+        s,
+        sp.extra,
+      );
       for (let h = 0; h < o.horizon; h++) {
-        y[r * o.horizon + h] = (target(sp.values, end + h, lag) - s.mean[0]!) / s.std[0]!;
+        y[r * o.horizon + h] = (target(sp.values, end + h, lag) - s.mean[0]!) / s.std[0]! - level;
       }
     }
   }
