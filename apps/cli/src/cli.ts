@@ -195,6 +195,13 @@ export async function run(argv: string[], io: Io, parsed?: Parsed): Promise<void
     )
     .addOption(
       opt(
+        '--normalize <how>',
+        'forecast: window (each window relative to its own mean; the default with --season) or series',
+        T.normalize,
+      ),
+    )
+    .addOption(
+      opt(
         '--range-margin <share>',
         "forecast: forecasts stay within the series' range widened by this share of it (default 0.25)",
         T.rangeMargin,

@@ -78,7 +78,7 @@ describe('a yearly series a user brings', () => {
 
 describe("the docs' CO2 result", () => {
   it('is reproduced by rnnkit train forecast --season 12 --hold-out 120 and rnnkit eval', () => {
-    // apps/docs/tasks/forecasting.md: RMSE 0.9679 ppm (bench/quality/forecast.mjs, WASM)
+    // apps/docs/tasks/forecasting.md: RMSE 0.7116 ppm (bench/quality/forecast.mjs, WASM)
     const t = rnnkit(
       'train',
       'forecast',
@@ -95,7 +95,7 @@ describe("the docs' CO2 result", () => {
     );
     expect(t.code).toBe(0);
     expect(t.stderr).toMatch(
-      /^forecast: cell lstm, units 32, seqLength 24, epochs 100, horizon 1 \(defaults for 626 time steps\)$/m,
+      /^forecast: cell lstm, units 32, seqLength 36, epochs 100, horizon 1, normalize window \(defaults for 626 time steps\)$/m,
     );
     const e = rnnkit('eval', 'co2', '--dataset', 'co2', '--steps', '12');
     expect(e.code).toBe(0);
@@ -103,7 +103,7 @@ describe("the docs' CO2 result", () => {
       /^scoring values 627\.\.746 of dataset co2 \(120 values after the training series; values 1\.\.626 end with it and serve as history only\)$/m,
     );
     expect(e.stdout).toMatch(
-      /^rmse 0\.9679 {2}.* {2}origins 109 {2}steps 12 {2}from 627 {2}to 746$/m,
+      /^rmse 0\.7116 {2}.* {2}origins 109 {2}steps 12 {2}from 627 {2}to 746$/m,
     );
     // eval on the training range alone is refused
     const all = rnnkit('eval', 'co2', '--dataset', 'co2', '--steps', '12', '--json');

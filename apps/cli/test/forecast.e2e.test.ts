@@ -230,7 +230,9 @@ describe('rnnkit forecast, predict and eval on a forecaster', () => {
       'g',
     );
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/horizon 2 \(set\) \(defaults for 80 time steps\)$/m);
+    expect(r.stderr).toMatch(
+      /horizon 2 \(set\), normalize series \(defaults for 80 time steps\)$/m,
+    );
     const meta = JSON.parse(readFileSync(join(work, 'g', 'rnnkit.json'), 'utf8')) as {
       training: { config: Record<string, unknown> };
     };

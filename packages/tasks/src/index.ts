@@ -98,9 +98,12 @@ export {
   forecasting,
   gaussianNll,
   INTERVALS,
+  NORMALIZE,
   normalQuantile,
   pinballLoss,
+  SEASONAL_WINDOW_MIN_WINDOWS,
   TRANSFORMS,
+  WINDOW_SEASONS,
 } from './forecasting/index.js';
 export type {
   DecodeArgs,

@@ -50,7 +50,10 @@ export {
   FORECAST_MEDIUM_STEPS,
   FORECASTING,
   forecastingDefaults,
+  NORMALIZE,
+  SEASONAL_WINDOW_MIN_WINDOWS,
   TRANSFORMS,
+  WINDOW_SEASONS,
 } from './options.js';
 export type {
   Band,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { CELL_TYPES, WEIGHTS_DTYPES as MODEL_WEIGHTS } from '@rnnkit/models';
 import {
   INTERVALS as TASK_INTERVALS,
+  NORMALIZE as TASK_NORMALIZE,
   TRANSFORMS as TASK_TRANSFORMS,
   TEXT_UNITS as TASK_UNITS,
 } from '@rnnkit/tasks';
@@ -11,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   CELLS,
   INTERVALS,
+  NORMALIZE,
   TEXT_UNITS,
   TRANSFORMS,
   trainSettings,
@@ -25,6 +27,7 @@ describe('trainSettings', () => {
     expect([...CELLS]).toEqual([...CELL_TYPES]);
     expect([...TRANSFORMS]).toEqual([...TASK_TRANSFORMS]);
     expect([...INTERVALS]).toEqual([...TASK_INTERVALS]);
+    expect([...NORMALIZE]).toEqual([...TASK_NORMALIZE]);
     expect([...TEXT_UNITS]).toEqual([...TASK_UNITS]);
     expect([...WEIGHTS_DTYPES]).toEqual([...MODEL_WEIGHTS]);
   });
@@ -66,6 +69,13 @@ describe('trainSettings', () => {
       dir,
     );
     expect(s.forecast).toEqual({ season: 12, horizon: 5, transform: 'none', rangeMargin: 0.5 });
+    const n = await trainSettings({ data: 's.csv', config: '{"normalize":"series"}' }, dir);
+    expect(n.forecast).toEqual({ normalize: 'series' });
+    const w = await trainSettings({ data: 's.csv', normalize: 'window' }, dir);
+    expect(w.forecast).toEqual({ normalize: 'window' });
+    await expect(trainSettings({ data: 's.csv', normalize: 'mean' }, dir)).rejects.toThrow(
+      /--normalize must be one of window, series/,
+    );
     expect(s.model).toEqual({ dropout: 0.2, timeBudgetSeconds: 600 });
     expect(s.holdOut).toBe(120);
     const t = await trainSettings({ data: 's.csv', timeBudget: '90s' }, dir);

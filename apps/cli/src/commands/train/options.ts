@@ -19,6 +19,7 @@ export const FORECAST_KEYS = [
   'season',
   'horizon',
   'transform',
+  'normalize',
   'rangeMargin',
   'holdOut',
   'intervals',
@@ -28,6 +29,8 @@ export const FORECAST_KEYS = [
 ] as const;
 /** `@rnnkit/tasks`'s TRANSFORMS (a test keeps them equal): importing it would load tfjs. */
 export const TRANSFORMS = ['difference', 'seasonal', 'none'] as const;
+/** `@rnnkit/tasks`'s NORMALIZE (a test keeps them equal): importing it would load tfjs. */
+export const NORMALIZE = ['window', 'series'] as const;
 /** `@rnnkit/tasks`'s INTERVALS (a test keeps them equal): importing it would load tfjs. */
 export const INTERVALS = ['none', 'quantile', 'gaussian'] as const;
 
@@ -94,6 +97,7 @@ export const TRAIN_CHECKS = {
   season: (v: unknown) => intFlag('season', v, 2),
   horizon: (v: unknown) => intFlag('horizon', v, 1),
   transform: (v: unknown) => choiceFlag('transform', v, TRANSFORMS),
+  normalize: (v: unknown) => choiceFlag('normalize', v, NORMALIZE),
   rangeMargin: (v: unknown) => numberFlag('range-margin', v, 0, 1e6),
   holdOut: (v: unknown) => intFlag('hold-out', v, 1),
   intervals: (v: unknown) => choiceFlag('intervals', v, INTERVALS),
@@ -148,6 +152,7 @@ export interface TrainSettings {
     season?: number;
     horizon?: number;
     transform?: (typeof TRANSFORMS)[number];
+    normalize?: (typeof NORMALIZE)[number];
     rangeMargin?: number;
     intervals?: (typeof INTERVALS)[number];
     quantiles?: number[];
@@ -226,6 +231,7 @@ export async function trainSettings(
     season: check('season'),
     horizon: check('horizon'),
     transform: check('transform'),
+    normalize: check('normalize'),
     rangeMargin: check('rangeMargin'),
     intervals: check('intervals'),
     quantiles: check('quantiles'),
