@@ -970,6 +970,13 @@ export const CASES: BadInput[] = [
     },
     outcome: { exit: 1 },
   },
+  {
+    input: 'a normalisation that does not exist: mean',
+    where: 'cli: rnnkit train forecast --normalize',
+    run: () =>
+      rnnkit('train', 'forecast', '--data', okSeries(), '--normalize', 'mean', '--out', 'on'),
+    outcome: { exit: 2, out: 'on' },
+  },
 ];
 
 /** Trains the tiny LM one step on 4 examples (`yRows` targets) with `options` changed. */
