@@ -11,7 +11,7 @@
 
 import type { ArrayStep } from '../cells/cell.js';
 import { cellOf } from '../cells/index.js';
-import { simdLstmFor } from '../fast/gates-simd.js';
+import { FAST } from '../fast-seam.js';
 import type { CellWeights, LmWeights } from './lm-weights.js';
 import {
   addRowBias,
@@ -156,7 +156,7 @@ const simdStates = new Map<number, { cs: Float32Array; hs: Float32Array }>();
  */
 function simdLstmStep(w: CellWeights, { z, hz, n, h, c }: ArrayStep): boolean {
   const u = w.units;
-  const simd = simdLstmFor(w.cell, w.activationName, w.recurrentActivationName, u);
+  const simd = FAST.lstmGates(w.cell, w.activationName, w.recurrentActivationName, u);
   if (simd === null) return false;
   const nu = n * u;
   let st = simdStates.get(nu);
