@@ -1,6 +1,7 @@
 /**
- * What the step engines of `statefulLM` share: the stepper interface, the state layout and the
- * checks. Shapes: per layer, h and c are [batch * units] row-major.
+ * What the step engines of `statefulLM` share: the stepper interface, the state layout, the
+ * checks, and `arrayLM`, which holds the array state of the js and fused engines. Shapes: per
+ * layer, h and c are [batch * units] row-major.
  *
  * Neighbours in `generation/`: `stateful.ts` picks a step engine (`step-js.ts`, `step-tfjs.ts`,
  * `step-fused.ts`, sharing `step-common.ts`) over the weights `lm-weights.ts` reads; `generate.ts`,
