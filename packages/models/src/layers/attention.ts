@@ -34,7 +34,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ModelsError } from '../errors.js';
-import { transposeData } from '../fast/fast-linalg.js';
+import { FAST } from '../fast-seam.js';
 
 export type AttentionType = 'none' | 'dot' | 'additive';
 
@@ -104,7 +104,7 @@ function transposeLast2(t: tf.Tensor): tf.Tensor3D {
   const out = new Float32Array(src.length);
   const n = rows * cols;
   for (let b = 0; b < batch; b++) {
-    out.set(transposeData(src.subarray(b * n, (b + 1) * n), rows, cols), b * n);
+    out.set(FAST.transpose(src.subarray(b * n, (b + 1) * n), rows, cols), b * n);
   }
   return tf.tensor3d(out, [batch, cols, rows]);
 }
