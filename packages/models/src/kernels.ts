@@ -20,6 +20,8 @@
  *
  * @packageDocumentation
  */
+import './fast/install.js';
+
 export { fastRecurrence } from './fast/fast.js';
 export {
   denseMatMul,
