@@ -14,7 +14,7 @@ import { sparseCategoricalCrossentropy } from '@rnnkit/training';
 import type { Vocab } from '@rnnkit/vocab';
 import { mulberry32 } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
-import { saveTask, type TaskSaveOptions } from '../common.js';
+import { type SavableTask, saveAndDispose, savedConfig } from '../common.js';
 import { checkInt, checkRange, TaskError } from '../errors.js';
 import {
   builderArgs,
@@ -38,20 +38,17 @@ export interface GenerateSequenceArgs {
   seed?: number;
 }
 
-export interface ConditionalGenerator {
+export interface ConditionalGenerator extends SavableTask {
   readonly task: typeof CONDITIONAL_GENERATION;
   readonly options: ConditionalGenerationResolved;
   readonly vocab: Vocab;
   /** The conditions, in the order of the one-hot units. */
   readonly conditions: string[];
   readonly net: OneToManyModel;
-  metrics: Record<string, number>;
   /** Bits per character (`<eos>` included) of held-out examples given their condition. */
   evaluate(heldOut: readonly ConditionalExample[]): { bitsPerChar: number; examples: number };
   /** Texts generated for a condition, each until `<eos>` (or maxLength characters). */
   generate(condition: string, args?: GenerateSequenceArgs): string[];
-  save(dir: string, options?: TaskSaveOptions): Promise<void>;
-  dispose(): void;
 }
 
 export function conditionalGenerator(
@@ -162,28 +159,25 @@ export function conditionalGenerator(
       }
       return out.map((ids) => vocab.decode(ids, { skipSpecials: true }));
     },
-    async save(dir, saveOptions = {}) {
-      await saveTask(net.model, dir, saveOptions, {
+    ...saveAndDispose(
+      net.model,
+      () => ({
         task: CONDITIONAL_GENERATION,
         builder: 'oneToMany',
         args: builderArgs(o, vocab.size, conditions.length),
         vocab: vocab.toJSON(),
         config: { ...o, conditions },
         metrics: task.metrics,
-      });
-    },
-    dispose() {
-      net.dispose();
-    },
+      }),
+      net,
+    ),
   };
   return task;
 }
 
 /** The task from a loaded artifact: the builder rebuilt (for its step model), the weights copied. */
 export function restoreConditionalGeneration(loaded: LoadedModel): ConditionalGenerator {
-  const config = loaded.meta.training?.config as unknown as
-    | (ConditionalGenerationResolved & { conditions: string[] })
-    | undefined;
+  const config = savedConfig<ConditionalGenerationResolved & { conditions: string[] }>(loaded);
   if (!loaded.vocab || !config?.conditions) {
     throw new TaskError(
       'BAD_ARTIFACT',
