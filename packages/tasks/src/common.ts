@@ -193,6 +193,20 @@ export function savedConfig<T>(loaded: LoadedModel): T | undefined {
   return loaded.meta.training?.config as unknown as T | undefined;
 }
 
+/**
+ * The topology `build` rebuilt from a loaded artifact's builder args with the loaded weights, for
+ * the parts the loaded model lacks (a step model, encode/decode steps); the loaded model is freed.
+ */
+export function rebuilt<A, N extends { model: tfl.LayersModel }>(
+  loaded: LoadedModel,
+  build: (args: A) => N,
+): N {
+  const net = build(loaded.meta.topology.args as unknown as A);
+  net.model.setWeights(loaded.model.getWeights());
+  loaded.model.dispose();
+  return net;
+}
+
 /** Defaults every task shares. */
 export const DEFAULT_LEARNING_RATE = 3e-3;
 export const DEFAULT_CLIP_NORM = 5;

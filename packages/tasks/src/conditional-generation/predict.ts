@@ -3,18 +3,12 @@
  * on held-out examples, sequences for a condition, save; and `restoreConditionalGeneration` for
  * `loadTask`. Beside it: options.ts (the options and defaults), train.ts (how it was trained).
  */
-import {
-  type LoadedModel,
-  type OneToManyArgs,
-  type OneToManyModel,
-  oneToMany,
-  sampleToken,
-} from '@rnnkit/models';
+import { type LoadedModel, type OneToManyModel, oneToMany, sampleToken } from '@rnnkit/models';
 import { sparseCategoricalCrossentropy } from '@rnnkit/training';
 import type { Vocab } from '@rnnkit/vocab';
 import { mulberry32 } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
-import { type SavableTask, saveAndDispose, savedConfig } from '../common.js';
+import { rebuilt, type SavableTask, saveAndDispose, savedConfig } from '../common.js';
 import { checkInt, checkRange, TaskError } from '../errors.js';
 import {
   builderArgs,
@@ -185,9 +179,7 @@ export function restoreConditionalGeneration(loaded: LoadedModel): ConditionalGe
     );
   }
   const { conditions, ...o } = config;
-  const net = oneToMany(loaded.meta.topology.args as unknown as OneToManyArgs);
-  net.model.setWeights(loaded.model.getWeights());
-  loaded.model.dispose();
+  const net = rebuilt(loaded, oneToMany);
   return conditionalGenerator(
     net,
     loaded.vocab,

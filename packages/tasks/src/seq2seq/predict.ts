@@ -7,13 +7,12 @@ import {
   beamSearch,
   seq2seq as buildSeq2seq,
   type LoadedModel,
-  type Seq2SeqArgs,
   type Seq2SeqModel,
   seq2seqDecoder,
 } from '@rnnkit/models';
 import { Vocab } from '@rnnkit/vocab';
 import * as tf from '@tensorflow/tfjs-core';
-import { type SavableTask, saveAndDispose, savedConfig } from '../common.js';
+import { rebuilt, type SavableTask, saveAndDispose, savedConfig } from '../common.js';
 import { editDistance } from '../edit-distance.js';
 import { checkInt, TaskError } from '../errors.js';
 import {
@@ -200,9 +199,7 @@ export function restoreSeq2seq(loaded: LoadedModel): Seq2SeqTask {
     );
   }
   const { sourceKind, targetKind, targetVocab, ...o } = config;
-  const net = buildSeq2seq(loaded.meta.topology.args as unknown as Seq2SeqArgs);
-  net.model.setWeights(loaded.model.getWeights());
-  loaded.model.dispose();
+  const net = rebuilt(loaded, buildSeq2seq);
   return seq2seqTask(
     net,
     loaded.vocab,

@@ -5,35 +5,24 @@
  * `--seq-length` is the longest text kept.
  */
 import { conditionalGeneration } from '@rnnkit/tasks';
-import { readLabelledInput } from './input.js';
+import { cappedOptions, dataEvent, holdOutLast, readLabelledInput } from './input.js';
 import type { TrainedModel, TrainRun } from './run.js';
 
 export async function trainNames(run: TrainRun): Promise<TrainedModel> {
   const { settings, report } = run;
   const input = await readLabelledInput(settings, run, 'names');
   const examples = input.examples.map((e) => ({ text: e.text, condition: String(e.label) }));
-  const cut = Math.round(examples.length * (1 - settings.valSplit));
-  const train = examples.slice(0, cut);
-  const heldOut = examples.slice(cut);
+  const { train, heldOut } = holdOutLast(examples, settings.valSplit);
   const conditions = new Set(examples.map((e) => e.condition));
   report.note(
     `data: ${input.source}, ${train.length} examples for training, ${heldOut.length} held out, ${conditions.size} conditions (val-split ${settings.valSplit}); backend ${settings.backend}`,
-    {
-      type: 'data',
-      source: input.source,
+    dataEvent(settings, input.source, {
       trainExamples: train.length,
       heldOutExamples: heldOut.length,
       conditions: conditions.size,
-      valSplit: settings.valSplit,
-      backend: settings.backend,
-    },
+    }),
   );
-  const { seqLength, ...model } = settings.model;
-  const options = {
-    ...model,
-    ...(seqLength !== undefined ? { maxLength: seqLength } : {}),
-    progressEvery: 1,
-  };
+  const options = cappedOptions(settings, (seqLength) => ({ maxLength: seqLength }));
   // scored every epoch too (the epoch lines); not an option of the saved model
   const withValidation = heldOut.length ? { ...options, validation: heldOut } : options;
   report.setEpochs(conditionalGeneration.defaults(train.length, options).resolved.epochs);
