@@ -27,7 +27,9 @@
  * [-0.1, 0.1] it is within 2.6e-8 of tanh (absolute: tiny x gives 0, not x). Against float64: sigmoid and tanh <= 1.2e-7 (measured 8.9e-8).
  * The relaxed build rounds once per fused multiply-add instead of twice: the same bounds hold
  * (gates-simd.test.ts holds both builds to them), and the two builds differ by float rounding
- * (exp: up to 1.2e-7 relative on [-87, 0], measured).
+ * (exp: up to 1.2e-7 relative on [-87, 0], measured). The relaxed SIMD specification lets an
+ * engine fuse or not, so the relaxed build's last bits can differ between a CPU with FMA and one
+ * without (the same machine always gives the same bits); the plain build's never do.
  * NaN in an input of an element gives NaN in what that element computes from it (the clamp's
  * pmin/pmax pass a NaN first operand through); +-Infinity saturate to 0/1 and -1/1.
  *
