@@ -11,7 +11,8 @@
  *    from, at the end of the page: the page leads with what users call (functions, then classes,
  *    `groupOrder` in typedoc.json), and the notes for whoever works on a file come last.
  * 3. Members the typed errors inherit from `Error` are left out.
- * 4. Shape comments such as `[token [batch, 1](, features)]` or a line starting with
+ * 4. Maths (`$...$`) keeps its TeX braces, which `sanitizeComments` escapes.
+ * 5. Shape comments such as `[token [batch, 1](, features)]` or a line starting with
  *    `[batch, time, units]: ...` are Markdown links or link definitions to a Markdown renderer:
  *    their brackets are escaped in the generated pages, so VitePress shows them as written.
  */
@@ -125,6 +126,26 @@ const escapeHtml = (markdown) =>
   );
 
 /**
+ * Maths in comments, `$...$` (inline) and `$$...$$` (display), as TeX: `sanitizeComments` escapes
+ * the braces of TypeDoc's own comments (`\{`, `\}`), which TeX would read as literal braces, so
+ * `$\operatorname{score}$` reached VitePress as `$\operatorname\{score\}$`. Inside maths outside
+ * code the braces are put back; VitePress's MathJax (`markdown.math` in `.vitepress/config.ts`)
+ * renders the formula. Write `<` and `>` in a formula as `\lt` and `\gt`.
+ * @param {string} markdown
+ */
+const restoreMath = (markdown) =>
+  mapTextLines(markdown, (line) =>
+    line
+      .split(/(`[^`]*`)/)
+      .map((part, i) =>
+        i % 2 === 1
+          ? part
+          : part.replace(/\$\$?[^$\n]+\$\$?/g, (math) => math.replace(/\\([{}])/g, '$1')),
+      )
+      .join(''),
+  );
+
+/**
  * Removes a heading with nothing under it (a group emptied by the removals above), i.e. followed
  * by a heading of the same or a higher level.
  * @param {string} markdown
@@ -222,6 +243,6 @@ export function load(app) {
       // after the exports: the page leads with the package's own text and what users call
       if (modules) contents = `${contents}\n${escapeHtml(modules)}`;
     }
-    page.contents = fixNumberedAnchors(dropEmptyHeadings(escapeLinks(contents)));
+    page.contents = fixNumberedAnchors(dropEmptyHeadings(escapeLinks(restoreMath(contents))));
   });
 }
