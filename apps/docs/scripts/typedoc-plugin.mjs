@@ -92,6 +92,19 @@ function mapTextLines(markdown, f) {
 }
 
 /**
+ * Applies `f` to the text of each line outside code fences and inline code.
+ * @param {string} markdown
+ * @param {(text: string) => string} f
+ */
+const mapPlainText = (markdown, f) =>
+  mapTextLines(markdown, (line) =>
+    line
+      .split(/(`[^`]*`)/)
+      .map((part, i) => (i % 2 === 1 ? part : f(part)))
+      .join(''),
+  );
+
+/**
  * Escapes brackets that a Markdown renderer would take for a link, outside code.
  * @param {string} markdown
  */
@@ -114,15 +127,8 @@ const escapeLinks = (markdown) =>
  * @param {string} markdown
  */
 const escapeHtml = (markdown) =>
-  mapTextLines(markdown, (line) =>
-    line
-      .split(/(`[^`]*`)/)
-      .map((part, i) =>
-        i % 2 === 1
-          ? part
-          : part.replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\{\{/g, '&#123;&#123;'),
-      )
-      .join(''),
+  mapPlainText(markdown, (text) =>
+    text.replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\{\{/g, '&#123;&#123;'),
   );
 
 /**
@@ -134,15 +140,8 @@ const escapeHtml = (markdown) =>
  * @param {string} markdown
  */
 const restoreMath = (markdown) =>
-  mapTextLines(markdown, (line) =>
-    line
-      .split(/(`[^`]*`)/)
-      .map((part, i) =>
-        i % 2 === 1
-          ? part
-          : part.replace(/\$\$?[^$\n]+\$\$?/g, (math) => math.replace(/\\([{}])/g, '$1')),
-      )
-      .join(''),
+  mapPlainText(markdown, (text) =>
+    text.replace(/\$\$?[^$\n]+\$\$?/g, (math) => math.replace(/\\([{}])/g, '$1')),
   );
 
 /**
