@@ -1,0 +1,265 @@
+/**
+ * Keras 3's per-gate dropout in the fast recurrence kernel (training with recurrentDropout > 0,
+ * the contract's `inputDropout` and `recurrentDropout`): gate g's input product reads
+ * x_t * inMask[g] and its recurrent product h_{t-1} * recMask[g], each mask [batch, width] fixed
+ * over the sequence (the layer draws them from its seed: `layers/recurrent.ts`).
+ *
+ * A product whose left operand is scaled per gate is one product per gate block of the weight:
+ * the same multiplications as the unmasked product, in k calls. Going back, gate g's block of
+ * the gradient is multiplied by its block's transpose and then by its mask, and the k results
+ * summed: dh_{t-1} = sum_g (dZ_g R_g^T) * recMask[g]; a weight block's gradient reads its masked
+ * operand: dR_g = (h * recMask[g])^T dZ_g over all steps. The gate math itself does not change.
+ *
+ * Buffers are time-major in processing order, as everywhere in `fast/`: row r of a
+ * [time * batch, n] buffer is sequence r % batch.
+ *
+ * Neighbours in `fast/` (the speed code, which the model code never imports): `fast.ts` (the kernel
+ * op) over `fast-core.ts`, `fast-gates.ts`, `gates-simd.ts` and `fast-wasm.ts`; `pool.ts` and
+ * `worker.ts` (the second thread); `fused-head.ts` and `fast-head.ts` (the fused losses).
+ *
+ * @example
+ * ```ts
+ * // [batch 1, 2 gates, width 2] masks: gate 0 keeps the second value, gate 1 both (rate 0.5)
+ * const masks = gateMasks(new Float32Array([0, 2, 2, 2]), 1, 2, 2);
+ * maskRows(new Float32Array([1, 1, 3, 3]), 2, masks![0]!, 1, 2); // Float32Array [0, 2, 0, 6]
+ * ```
+ */
+import { transposeData } from './fast-linalg.js';
+import type { Products, StepProduct } from './fast-wasm.js';
+
+/** A run's masks by gate: masks[g] is gate g's [batch, width] mask (0 or 1 / (1 - rate)). */
+export type GateMasks = readonly Float32Array[];
+
+/**
+ * The per-gate masks of a [batch, k, width] array (`CoreData`'s layout, batch-major so that a
+ * batch's rows split like x's), or null without one.
+ */
+export function gateMasks(
+  d: Float32Array | null | undefined,
+  batch: number,
+  k: number,
+  width: number,
+): GateMasks | null {
+  if (d == null) return null;
+  return Array.from({ length: k }, (_, g) => {
+    const m = new Float32Array(batch * width);
+    for (let b = 0; b < batch; b++) {
+      const from = (b * k + g) * width;
+      m.set(d.subarray(from, from + width), b * width);
+    }
+    return m;
+  });
+}
+
+/** The rows of a [rows, width] buffer times their sequence's mask (row r: mask row r % batch). */
+export function maskRows(
+  a: Float32Array,
+  rows: number,
+  mask: Float32Array,
+  batch: number,
+  width: number,
+  out: Float32Array = new Float32Array(rows * width),
+): Float32Array {
+  for (let r = 0; r < rows; r++) {
+    const o = r * width;
+    const mo = (r % batch) * width;
+    for (let j = 0; j < width; j++) out[o + j] = (a[o + j] as number) * (mask[mo + j] as number);
+  }
+  return out;
+}
+
+/** Columns [from, from + width) of a [rows, cols] buffer, into `out`. */
+function columnsInto(
+  d: Float32Array,
+  rows: number,
+  cols: number,
+  from: number,
+  width: number,
+  out: Float32Array = new Float32Array(rows * width),
+): Float32Array {
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols + from;
+    out.set(d.subarray(o, o + width), r * width);
+  }
+  return out;
+}
+
+/** Writes `block` [rows, width] into columns [from, from + width) of `out` [rows, cols]. */
+function setColumns(
+  out: Float32Array,
+  rows: number,
+  cols: number,
+  from: number,
+  block: Float32Array,
+  width: number,
+): void {
+  for (let r = 0; r < rows; r++)
+    out.set(block.subarray(r * width, (r + 1) * width), r * cols + from);
+}
+
+/** Gate block `gate` of a [inner, n * width] weight: [inner, width]. */
+const blockOf = (w: Float32Array, inner: number, n: number, width: number, gate: number) =>
+  columnsInto(w, inner, n * width, gate * width, width);
+
+/**
+ * The per-step products h R for h [batch, units] and the gate blocks [first, first + n) of
+ * R [units, k * units], block g reading h * masks[g]: [batch, n * units].
+ */
+export function maskedProduct(
+  mm: Products,
+  R: Float32Array,
+  units: number,
+  k: number,
+  batch: number,
+  masks: GateMasks,
+  first: number,
+  n: number,
+): StepProduct {
+  const gates = Array.from({ length: n }, (_, i) => first + i);
+  const prods = gates.map((g) => mm.product(blockOf(R, units, k, units, g), units, units, batch));
+  const a = new Float32Array(batch * units);
+  const out = new Float32Array(batch * n * units);
+  return {
+    run: (h) => {
+      gates.forEach((g, i) => {
+        const p = (prods[i] as StepProduct).run(
+          maskRows(h, batch, masks[g] as Float32Array, batch, units, a),
+        );
+        setColumns(out, batch, n * units, i * units, p, units);
+      });
+      return out;
+    },
+    dispose: () => {
+      for (const p of prods) p.dispose();
+    },
+  };
+}
+
+/**
+ * The per-step products back through `maskedProduct`: for dZ [batch, n * units] (the gradient of
+ * its output), sum_i (dZ_i R_{first+i}^T) * masks[first + i], the gradient reaching h [batch, units].
+ */
+export function maskedProductT(
+  mm: Products,
+  R: Float32Array,
+  units: number,
+  k: number,
+  batch: number,
+  masks: GateMasks,
+  first: number,
+  n: number,
+): StepProduct {
+  const gates = Array.from({ length: n }, (_, i) => first + i);
+  const prods = gates.map((g) =>
+    mm.product(transposeData(blockOf(R, units, k, units, g), units, units), units, units, batch),
+  );
+  const a = new Float32Array(batch * units);
+  const out = new Float32Array(batch * units);
+  return {
+    run: (dZ) => {
+      out.fill(0);
+      gates.forEach((g, i) => {
+        const p = (prods[i] as StepProduct).run(
+          columnsInto(dZ, batch, n * units, i * units, units, a),
+        );
+        const m = masks[g] as Float32Array;
+        for (let j = 0; j < out.length; j++)
+          out[j] = (out[j] as number) + (p[j] as number) * (m[j] as number);
+      });
+      return out;
+    },
+    dispose: () => {
+      for (const p of prods) p.dispose();
+    },
+  };
+}
+
+/**
+ * A weight gradient a^T d over all rows, gate block by gate block when masks scale a per gate:
+ * block i of the result [p, n * w] is (a * masks[first + i])^T d_i, for a [rows, p] (masks
+ * [batch, p]) and d [rows, n * w]. `grad(a, p, d, w)` is the plain gradient a^T d, d [rows, w].
+ */
+export function maskedWeightGrad(
+  grad: (a: Float32Array, p: number, d: Float32Array, w: number) => Float32Array,
+  a: Float32Array,
+  rows: number,
+  p: number,
+  d: Float32Array,
+  n: number,
+  w: number,
+  masks: GateMasks | null,
+  batch: number,
+  first = 0,
+): Float32Array {
+  if (masks === null) return grad(a, p, d, n * w);
+  const out = new Float32Array(p * n * w);
+  const am = new Float32Array(rows * p);
+  const di = new Float32Array(rows * w);
+  for (let i = 0; i < n; i++) {
+    maskRows(a, rows, masks[first + i] as Float32Array, batch, p, am);
+    setColumns(out, p, n * w, i * w, grad(am, p, columnsInto(d, rows, n * w, i * w, w, di), w), w);
+  }
+  return out;
+}
+
+/**
+ * The input projection x K [rows, k * units] with gate g's block reading x * masks[g]: for
+ * x [rows, features] (time-major rows) and K [features, k * units]; no bias.
+ */
+export function maskedProjection(
+  mm: Products,
+  x: Float32Array,
+  rows: number,
+  batch: number,
+  features: number,
+  K: Float32Array,
+  units: number,
+  masks: GateMasks,
+  out: Float32Array,
+): Float32Array {
+  const k = masks.length;
+  const xm = new Float32Array(rows * features);
+  for (let g = 0; g < k; g++) {
+    maskRows(x, rows, masks[g] as Float32Array, batch, features, xm);
+    const p = mm.mul(xm, rows, features, blockOf(K, features, k, units, g), units);
+    setColumns(out, rows, k * units, g * units, p, units);
+  }
+  return out;
+}
+
+/**
+ * The gradient reaching x [rows, features] through `maskedProjection`, from dZ [rows, k * units]
+ * (the projection's gradient): sum_g (dZ_g K_g^T) * masks[g].
+ */
+export function maskedProjectionGradX(
+  mm: Products,
+  dZ: Float32Array,
+  rows: number,
+  batch: number,
+  features: number,
+  K: Float32Array,
+  units: number,
+  masks: GateMasks,
+): Float32Array {
+  const k = masks.length;
+  const dx = new Float32Array(rows * features);
+  const dz = new Float32Array(rows * units);
+  for (let g = 0; g < k; g++) {
+    const kT = transposeData(blockOf(K, features, k, units, g), features, units);
+    const p = mm.mul(
+      columnsInto(dZ, rows, k * units, g * units, units, dz),
+      rows,
+      units,
+      kT,
+      features,
+    );
+    const m = masks[g] as Float32Array;
+    for (let r = 0; r < rows; r++) {
+      const o = r * features;
+      const mo = (r % batch) * features;
+      for (let j = 0; j < features; j++)
+        dx[o + j] = (dx[o + j] as number) + (p[o + j] as number) * (m[mo + j] as number);
+    }
+  }
+  return dx;
+}
