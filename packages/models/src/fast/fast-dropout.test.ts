@@ -188,6 +188,37 @@ for (const backend of ['cpu', 'wasm'] as const) {
       }
     });
 
+    it('reads the floats of a one-hot x given with its ids when input masks scale it', () => {
+      const c: Case = {
+        cell: 'lstm',
+        resetAfter: false,
+        batch: 3,
+        time: 4,
+        features: 6,
+        units: 3,
+        inputRate: 0.4,
+        recurrentRate: 0.3,
+        goBackwards: true,
+        masked: true,
+        seed: 3,
+      };
+      const made = inputsOf(c);
+      const ids = Int32Array.from({ length: c.batch * c.time }, (_, i) => (i * 5 + 1) % c.features);
+      const oneHot = tf.tidy(() =>
+        tf.cast(tf.oneHot(tf.tensor2d(ids, [c.batch, c.time], 'int32'), c.features), 'float32'),
+      );
+      made.vars[0]?.assign(oneHot as tf.Tensor3D);
+      const floats = evaluate(fastRecurrence, c, made);
+      const withIds = { ...made, inputs: { ...made.inputs, ids } };
+      const read = evaluate(fastRecurrence, c, withIds);
+      expect(maxDiff(read.outs, floats.outs)).toBe(0);
+      expect(maxDiff(read.grads, floats.grads)).toBe(0);
+      const ref = evaluate(referenceRecurrence, c, made);
+      expect(maxDiff(read.outs, ref.outs)).toBeLessThan(1e-5);
+      expect(maxDiff(read.grads, ref.grads)).toBeLessThan(1e-4);
+      tf.dispose([oneHot, ...made.vars, ...made.owned]);
+    });
+
     it('leaves no tensors behind', () => {
       const c: Case = {
         cell: 'lstm',
