@@ -36,7 +36,10 @@ import {
   maskedProductT,
   maskedProjection,
   maskedProjectionGradX,
+  maskedSparse,
   maskedWeightGrad,
+  sparseGateProjection,
+  sparseGateWeightGrad,
 } from './fast-dropout.js';
 import {
   type Activation,
@@ -182,6 +185,8 @@ export class RecurrenceCore {
   private consumed = false;
   private readonly aux: Float32Array;
   private sparse: SparseRows | null = null;
+  /** With input dropout masks and sparse x: x as each gate reads it (`maskedSparse`). */
+  private gateSparse: SparseRows[] | null = null;
   /** [time*batch, features] x in processing order (dense inputs only, for the kernel gradient) */
   private xt: Float32Array | null = null;
   private ran = false;
@@ -301,14 +306,15 @@ export class RecurrenceCore {
     // [time*batch, g] input projection x K + b_in
     let xp: Float32Array;
     const inMasks = this.inMasks;
-    this.sparse =
-      inMasks !== null
-        ? null // per-gate masked x: dense products (`fast-dropout.ts`)
-        : ids
-          ? oneHotRows(ids, batch, time, reverse)
-          : toSparseRows(xt, rows, features);
+    this.sparse = ids ? oneHotRows(ids, batch, time, reverse) : toSparseRows(xt, rows, features);
     if (this.sparse !== null) {
-      xp = sparseProject(this.sparse, kernel, g, bias, takeBuffer(rows * g, false));
+      const out = takeBuffer(rows * g, false);
+      if (inMasks === null) xp = sparseProject(this.sparse, kernel, g, bias, out);
+      else {
+        // each gate's x, its values times the gate's mask (`fast-dropout.ts`)
+        this.gateSparse = maskedSparse(this.sparse, inMasks, batch, features);
+        xp = sparseGateProjection(this.gateSparse, kernel, features, units, bias, out);
+      }
     } else {
       this.xt = xt;
       xp =
@@ -603,7 +609,9 @@ export class RecurrenceCore {
     const { g, rows } = this;
     this.dK =
       this.sparse !== null
-        ? sparseWeightGrad(this.sparse, this.dZin, g, features)
+        ? this.gateSparse !== null
+          ? sparseGateWeightGrad(this.gateSparse, this.dZin, features, this.spec.units)
+          : sparseWeightGrad(this.sparse, this.dZin, g, features)
         : maskedWeightGrad(
             (a, p, d, q) => weightGrad(this.mm, a, rows, p, d, q),
             this.xt as Float32Array,
@@ -620,7 +628,7 @@ export class RecurrenceCore {
 
   /** [g] column sums of dZin (of the kernel gradient's rows, for one-hot x: far fewer). */
   private inputBiasGrad(): Float32Array {
-    if (this.sparse?.oneHot === true) {
+    if (this.sparse?.oneHot === true && this.gateSparse === null) {
       return oneHotColSum(this.gradKernel(), this.spec.features, this.g);
     }
     return colSum(this.dZin, this.rows, this.g);

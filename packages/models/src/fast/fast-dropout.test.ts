@@ -131,6 +131,39 @@ function expectMatches(c: Case): void {
   tf.dispose([...made.vars, ...made.owned]);
 }
 
+/**
+ * A one-hot x (20 features: its floats take the sparse path too, below 1/16 density) run from its
+ * floats, then from the ids given with it, under input and recurrent masks: the very same numbers,
+ * and the reference kernel's.
+ */
+function expectIdsReadAsFloats(
+  c: Pick<Case, 'cell' | 'resetAfter' | 'batch' | 'time' | 'seed'>,
+): void {
+  const full: Case = {
+    ...c,
+    features: 20,
+    units: 3,
+    inputRate: 0.4,
+    recurrentRate: 0.3,
+    goBackwards: true,
+    masked: true,
+  };
+  const made = inputsOf(full);
+  const ids = Int32Array.from({ length: c.batch * c.time }, (_, i) => (i * 7 + c.seed) % 20);
+  const oneHot = tf.tidy(() =>
+    tf.cast(tf.oneHot(tf.tensor2d(ids, [c.batch, c.time], 'int32'), 20), 'float32'),
+  );
+  made.vars[0]?.assign(oneHot as tf.Tensor3D);
+  const floats = evaluate(fastRecurrence, full, made);
+  const read = evaluate(fastRecurrence, full, { ...made, inputs: { ...made.inputs, ids } });
+  expect(maxDiff(read.outs, floats.outs)).toBe(0);
+  expect(maxDiff(read.grads, floats.grads)).toBe(0);
+  const ref = evaluate(referenceRecurrence, full, made);
+  expect(maxDiff(read.outs, ref.outs)).toBeLessThan(1e-5);
+  expect(maxDiff(read.grads, ref.grads)).toBeLessThan(1e-4);
+  tf.dispose([oneHot, ...made.vars, ...made.owned]);
+}
+
 const CELL_KINDS = [
   { cell: 'rnn', resetAfter: false },
   { cell: 'lstm', resetAfter: false },
@@ -188,35 +221,9 @@ for (const backend of ['cpu', 'wasm'] as const) {
       }
     });
 
-    it('reads the floats of a one-hot x given with its ids when input masks scale it', () => {
-      const c: Case = {
-        cell: 'lstm',
-        resetAfter: false,
-        batch: 3,
-        time: 4,
-        features: 6,
-        units: 3,
-        inputRate: 0.4,
-        recurrentRate: 0.3,
-        goBackwards: true,
-        masked: true,
-        seed: 3,
-      };
-      const made = inputsOf(c);
-      const ids = Int32Array.from({ length: c.batch * c.time }, (_, i) => (i * 5 + 1) % c.features);
-      const oneHot = tf.tidy(() =>
-        tf.cast(tf.oneHot(tf.tensor2d(ids, [c.batch, c.time], 'int32'), c.features), 'float32'),
-      );
-      made.vars[0]?.assign(oneHot as tf.Tensor3D);
-      const floats = evaluate(fastRecurrence, c, made);
-      const withIds = { ...made, inputs: { ...made.inputs, ids } };
-      const read = evaluate(fastRecurrence, c, withIds);
-      expect(maxDiff(read.outs, floats.outs)).toBe(0);
-      expect(maxDiff(read.grads, floats.grads)).toBe(0);
-      const ref = evaluate(referenceRecurrence, c, made);
-      expect(maxDiff(read.outs, ref.outs)).toBeLessThan(1e-5);
-      expect(maxDiff(read.grads, ref.grads)).toBeLessThan(1e-4);
-      tf.dispose([oneHot, ...made.vars, ...made.owned]);
+    it('reads the ids of a one-hot x under input masks: the numbers of its floats', () => {
+      expectIdsReadAsFloats({ cell: 'lstm', resetAfter: false, batch: 3, time: 4, seed: 3 });
+      expectIdsReadAsFloats({ cell: 'gru', resetAfter: true, batch: 2, time: 3, seed: 4 });
     });
 
     it('leaves no tensors behind', () => {
@@ -287,6 +294,11 @@ describe('fastRecurrence with dropout masks on two threads (wasm, half of each b
       expect(maxDiff(here.grads, inWorker.grads)).toBe(0);
       tf.dispose([...made.vars, ...made.owned]);
     }
+  });
+
+  it('reads the ids of a one-hot x under input masks in both halves: the numbers of its floats', () => {
+    expectIdsReadAsFloats({ cell: 'lstm', resetAfter: false, batch: 5, time: 3, seed: 5 });
+    expectIdsReadAsFloats({ cell: 'gru', resetAfter: false, batch: 4, time: 3, seed: 6 });
   });
 
   it('leaves no tensors behind', () => {

@@ -24,6 +24,7 @@
  * maskRows(new Float32Array([1, 1, 3, 3]), 2, masks![0]!, 1, 2); // Float32Array [0, 2, 0, 6]
  * ```
  */
+import { type SparseRows, sparseProject, sparseWeightGrad } from './fast-input.js';
 import { transposeData } from './fast-linalg.js';
 import type { Products, StepProduct } from './fast-wasm.js';
 
@@ -262,4 +263,62 @@ export function maskedProjectionGradX(
     }
   }
   return dx;
+}
+
+/**
+ * Sparse x (one-hot ids, or x sparse enough: `fast-input.ts`) as each gate reads it, the values
+ * times that gate's mask: one `SparseRows` per gate (never one-hot: the values are 0 or 1 / (1 -
+ * rate)), so the projection and the kernel gradient stay sparse.
+ */
+export function maskedSparse(
+  x: SparseRows,
+  masks: GateMasks,
+  batch: number,
+  features: number,
+): SparseRows[] {
+  return masks.map((m) => {
+    const val = new Float32Array(x.val.length);
+    for (let r = 0; r < x.rows; r++) {
+      const mo = (r % batch) * features;
+      for (let n = x.start[r] as number; n < (x.start[r + 1] as number); n++)
+        val[n] = (x.val[n] as number) * (m[mo + (x.idx[n] as number)] as number);
+    }
+    return { ...x, val, oneHot: false };
+  });
+}
+
+/** x K + b [rows, k * units] from the gates' sparse x (`maskedSparse`), K [features, k * units]. */
+export function sparseGateProjection(
+  xs: readonly SparseRows[],
+  K: Float32Array,
+  features: number,
+  units: number,
+  bias: Float32Array | null,
+  out: Float32Array,
+): Float32Array {
+  const k = xs.length;
+  const block = new Float32Array((xs[0]?.rows ?? 0) * units);
+  xs.forEach((x, g) => {
+    const b = bias === null ? null : bias.subarray(g * units, (g + 1) * units);
+    sparseProject(x, blockOf(K, features, k, units, g), units, b, block);
+    setColumns(out, x.rows, k * units, g * units, block, units);
+  });
+  return out;
+}
+
+/** The kernel gradient [features, k * units] from the gates' sparse x and dZ [rows, k * units]. */
+export function sparseGateWeightGrad(
+  xs: readonly SparseRows[],
+  dZ: Float32Array,
+  features: number,
+  units: number,
+): Float32Array {
+  const k = xs.length;
+  const out = new Float32Array(features * k * units);
+  const d = new Float32Array((xs[0]?.rows ?? 0) * units);
+  xs.forEach((x, g) => {
+    columnsInto(dZ, x.rows, k * units, g * units, units, d);
+    setColumns(out, features, k * units, g * units, sparseWeightGrad(x, d, units, features), units);
+  });
+  return out;
 }

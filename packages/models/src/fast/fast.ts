@@ -240,12 +240,8 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
   let ahead: { head: HeadGrads; grads: CoreGrads } | null = null;
   let ratio: number | null = null; // set when the head's gradient runs
 
-  // x given with its ids (the one-hot input layer's output): the ids, not the floats (the floats
-  // when per-gate input dropout scales them)
-  const ids =
-    inputs.inputDropout === undefined && inputs.ids?.length === batch * time
-      ? inputs.ids
-      : undefined;
+  // x given with its ids (the one-hot input layer's output): the ids, not the floats
+  const ids = inputs.ids?.length === batch * time ? inputs.ids : undefined;
   const forwardFunc = (): tf.Tensor[] => {
     const data: CoreData = {
       x: ids === undefined ? f32(x) : new Float32Array(0),
