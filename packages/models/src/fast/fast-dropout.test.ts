@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { seeded, useBackend } from '../layers/test-backends.js';
 import type { Cell, RecurrenceInputs, RecurrenceOutputs } from '../recurrence/contract.js';
 import * as reference from '../recurrence/reference.js';
+import { batchFor } from '../test-helpers.js';
+import { manyToMany } from '../topologies/many-to-many.js';
 import { fastRecurrence } from './fast.js';
+import { fusedHeadLoss } from './fused-head.js';
 import { recurrencePlan, runHalvesInline, setRecurrenceThreads } from './pool.js';
 
 // The reference kernel as a spy (the same function): the fast kernel must not hand it a dropout run.
@@ -353,4 +356,81 @@ describe('dropout masks of the wrong shape', () => {
     }
     tf.dispose([bad, oneGate, ...made.vars, ...made.owned]);
   });
+});
+
+describe('dropout under the fused softmax loss (the trainer path: ids read, head taken by each half)', () => {
+  beforeAll(() => useBackend('wasm'));
+  afterAll(async () => {
+    setRecurrenceThreads('auto');
+    runHalvesInline(false);
+    await useBackend('cpu');
+  });
+
+  /** Loss and weight gradients of a fresh seeded model: fused, or from its output (unfused). */
+  function lossAndGrads(cell: Cell, fused: boolean) {
+    const input = { type: 'oneHot', vocabSize: 7 } as const;
+    const rates = { inputDropout: 0.3, recurrentDropout: 0.3 };
+    // a fresh model each time: the same weights, and its layers draw their first masks
+    const { model } = manyToMany({
+      cell,
+      units: 6,
+      classes: 7,
+      input,
+      seed: 5,
+      layers: 2,
+      ...rates,
+    });
+    const x = batchFor(input, 5, 4, 1); // 5 rows: halves of 3 and 2
+    const y = batchFor(input, 5, 4, 2);
+    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const sparseCE = (logits: tf.Tensor) =>
+      tf.neg(
+        tf.mean(
+          tf.sum(
+            tf.mul(tf.logSoftmax(tf.reshape(logits, [-1, 7])), tf.oneHot(tf.reshape(y, [-1]), 7)),
+            1,
+          ),
+        ),
+      ) as tf.Scalar;
+    const loss = fusedHeadLoss(model, 'sparseCategoricalCrossentropy');
+    expect(loss).not.toBeNull();
+    const r = tf.variableGrads(
+      () =>
+        fused
+          ? loss!(x, y, undefined, true, () => {
+              throw new Error('the batch fits the fused form');
+            })
+          : sparseCE(model.apply(x, { training: true }) as tf.Tensor),
+      vars,
+    );
+    const out = {
+      loss: r.value.dataSync()[0]!,
+      grads: vars.flatMap((v) => Array.from(r.grads[v.name]!.dataSync())),
+    };
+    tf.dispose([r.value, ...Object.values(r.grads), x, y]);
+    model.dispose();
+    return out;
+  }
+
+  for (const threads of [1, 2] as const) {
+    it(`on ${threads} thread(s): the numbers of the unfused loss, for every cell`, () => {
+      setRecurrenceThreads(threads);
+      for (const cell of ['rnn', 'lstm', 'gru'] as const) {
+        const calls = referenceRecurrence.mock.calls.length;
+        const fused = lossAndGrads(cell, true);
+        expect(referenceRecurrence.mock.calls.length, 'the fast kernel fell back').toBe(calls);
+        const unfused = lossAndGrads(cell, false);
+        expect(Math.abs(fused.loss - unfused.loss)).toBeLessThan(1e-5);
+        const diff = Math.max(...fused.grads.map((g, i) => Math.abs(g - unfused.grads[i]!)));
+        expect(diff).toBeLessThan(1e-4);
+        if (threads === 2) {
+          runHalvesInline(true);
+          const inline = lossAndGrads(cell, true);
+          runHalvesInline(false);
+          expect(inline.loss).toBe(fused.loss);
+          expect(inline.grads).toEqual(fused.grads);
+        }
+      }
+    });
+  }
 });
