@@ -32,6 +32,7 @@ import { giveBuffer, recycleRetired, retire, takeBuffer } from './buffers.js';
 import {
   type GateMasks,
   gateMasks,
+  type MaskedWeight,
   maskedProduct,
   maskedProductT,
   maskedProjection,
@@ -269,6 +270,12 @@ export class RecurrenceCore {
     return this.keep === null ? simdLstmFor(cell, act, recAct, units) : null;
   }
 
+  /** w [inner, g] with its gates' dropout masks ([batch, inner] each: `fast-dropout.ts`). */
+  private maskedWeight(w: Float32Array, inner: number, masks: GateMasks): MaskedWeight {
+    const { cell, units, batch } = this.spec;
+    return { w, inner, units, k: GATES[cell], batch, masks };
+  }
+
   /** Whether x was dense (not sparse or one-hot), known after forward. */
   get denseInput(): boolean {
     return this.ran && this.sparse === null;
@@ -322,13 +329,9 @@ export class RecurrenceCore {
           ? mm.mul(xt, rows, features, kernel, g)
           : maskedProjection(
               mm,
+              this.maskedWeight(kernel, features, inMasks),
               xt,
               rows,
-              batch,
-              features,
-              kernel,
-              units,
-              inMasks,
               takeBuffer(rows * g, false),
             );
       if (bias !== null) {
@@ -353,7 +356,7 @@ export class RecurrenceCore {
       const rzr =
         recMasks === null
           ? mm.product(columns(recurrent, units, g, 0, 2 * units), units, 2 * units, batch)
-          : maskedProduct(mm, recurrent, units, 3, batch, recMasks, 0, 2);
+          : maskedProduct(mm, this.maskedWeight(recurrent, units, recMasks), 0, 2);
       const rh = mm.product(columns(recurrent, units, g, 2 * units, units), units, units, batch);
       const hMask = recMasks?.[2] ?? null; // r * (h * mask) before R_h
       for (let k = 0; k < time; k++) {
@@ -368,7 +371,7 @@ export class RecurrenceCore {
       const rec =
         recMasks === null
           ? mm.product(recurrent, units, g, batch)
-          : maskedProduct(mm, recurrent, units, GATES[cell], batch, recMasks, 0, GATES[cell]);
+          : maskedProduct(mm, this.maskedWeight(recurrent, units, recMasks), 0, GATES[cell]);
       const simd = this.simdGates();
       for (let k = 0; k < time; k++) {
         const m = rec.run(hs.subarray(k * bu, (k + 1) * bu));
@@ -454,7 +457,7 @@ export class RecurrenceCore {
     const productT = () =>
       recMasks === null
         ? mm.product(transposeData(recurrent, units, g), g, units, batch)
-        : maskedProductT(mm, recurrent, units, GATES[cell], batch, recMasks, 0, GATES[cell]);
+        : maskedProductT(mm, this.maskedWeight(recurrent, units, recMasks), 0, GATES[cell]);
     let dZin: Float32Array; // [time*batch, g], gradient of the input projection (x K + b_in)
     let dR: () => Float32Array; // [units, g], the recurrent kernel's gradient
     let dBias: () => Float32Array;
@@ -468,7 +471,7 @@ export class RecurrenceCore {
               units,
               batch,
             )
-          : maskedProductT(mm, recurrent, units, 3, batch, recMasks, 0, 2);
+          : maskedProductT(mm, this.maskedWeight(recurrent, units, recMasks), 0, 2);
       const hMask = recMasks?.[2] ?? null;
       const rhT = mm.product(
         transposeData(columns(recurrent, units, g, 2 * units, units), units, units),
@@ -582,13 +585,9 @@ export class RecurrenceCore {
         ? this.mm.mul(this.dZin, rows, g, transposeData(this.data.kernel, features, g), features)
         : maskedProjectionGradX(
             this.mm,
+            this.maskedWeight(this.data.kernel, features, inMasks),
             this.dZin,
             rows,
-            batch,
-            features,
-            this.data.kernel,
-            this.spec.units,
-            inMasks,
           );
     const dx = new Float32Array(rows * features);
     for (let k = 0; k < time; k++) {

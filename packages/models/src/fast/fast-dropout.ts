@@ -103,36 +103,63 @@ const blockOf = (w: Float32Array, inner: number, n: number, width: number, gate:
   columnsInto(w, inner, n * width, gate * width, width);
 
 /**
- * The per-step products h R for h [batch, units] and the gate blocks [first, first + n) of
- * R [units, k * units], block g reading h * masks[g]: [batch, n * units].
+ * A weight w [inner, k * units] whose gate block g multiplies a * masks[g], a [rows, inner] (rows
+ * time-major: row r is sequence r % batch): the input kernel K (inner = features) or the recurrent
+ * kernel R (inner = units).
  */
+export interface MaskedWeight {
+  w: Float32Array;
+  inner: number;
+  units: number;
+  /** Gate blocks of w. */
+  k: number;
+  batch: number;
+  /** [batch, inner] per gate */
+  masks: GateMasks;
+}
+
+/**
+ * Per-step products by the gate blocks [first, first + n) of R, each its own [units, units]
+ * weight (transposed when `transpose`), and the block indices.
+ */
+function blockProducts(
+  mm: Products,
+  { w, units, k, batch }: MaskedWeight,
+  first: number,
+  n: number,
+  transpose: boolean,
+) {
+  const gates = Array.from({ length: n }, (_, i) => first + i);
+  const prods = gates.map((g) => {
+    const b = blockOf(w, units, k, units, g);
+    return mm.product(transpose ? transposeData(b, units, units) : b, units, units, batch);
+  });
+  const dispose = () => {
+    for (const p of prods) p.dispose();
+  };
+  return { gates, prods, dispose };
+}
+
+/** The per-step products h R_g of the gate blocks [first, first + n): [batch, n * units]. */
 export function maskedProduct(
   mm: Products,
-  R: Float32Array,
-  units: number,
-  k: number,
-  batch: number,
-  masks: GateMasks,
+  w: MaskedWeight,
   first: number,
   n: number,
 ): StepProduct {
-  const gates = Array.from({ length: n }, (_, i) => first + i);
-  const prods = gates.map((g) => mm.product(blockOf(R, units, k, units, g), units, units, batch));
+  const { units, batch, masks } = w;
+  const { gates, prods, dispose } = blockProducts(mm, w, first, n, false);
   const a = new Float32Array(batch * units);
   const out = new Float32Array(batch * n * units);
   return {
     run: (h) => {
       gates.forEach((g, i) => {
-        const p = (prods[i] as StepProduct).run(
-          maskRows(h, batch, masks[g] as Float32Array, batch, units, a),
-        );
-        setColumns(out, batch, n * units, i * units, p, units);
+        const ha = maskRows(h, batch, masks[g] as Float32Array, batch, units, a);
+        setColumns(out, batch, n * units, i * units, (prods[i] as StepProduct).run(ha), units);
       });
       return out;
     },
-    dispose: () => {
-      for (const p of prods) p.dispose();
-    },
+    dispose,
   };
 }
 
@@ -142,36 +169,27 @@ export function maskedProduct(
  */
 export function maskedProductT(
   mm: Products,
-  R: Float32Array,
-  units: number,
-  k: number,
-  batch: number,
-  masks: GateMasks,
+  w: MaskedWeight,
   first: number,
   n: number,
 ): StepProduct {
-  const gates = Array.from({ length: n }, (_, i) => first + i);
-  const prods = gates.map((g) =>
-    mm.product(transposeData(blockOf(R, units, k, units, g), units, units), units, units, batch),
-  );
+  const { units, batch, masks } = w;
+  const { gates, prods, dispose } = blockProducts(mm, w, first, n, true);
   const a = new Float32Array(batch * units);
   const out = new Float32Array(batch * units);
   return {
     run: (dZ) => {
       out.fill(0);
       gates.forEach((g, i) => {
-        const p = (prods[i] as StepProduct).run(
-          columnsInto(dZ, batch, n * units, i * units, units, a),
-        );
+        const dz = columnsInto(dZ, batch, n * units, i * units, units, a);
+        const p = (prods[i] as StepProduct).run(dz);
         const m = masks[g] as Float32Array;
         for (let j = 0; j < out.length; j++)
           out[j] = (out[j] as number) + (p[j] as number) * (m[j] as number);
       });
       return out;
     },
-    dispose: () => {
-      for (const p of prods) p.dispose();
-    },
+    dispose,
   };
 }
 
@@ -204,25 +222,20 @@ export function maskedWeightGrad(
 }
 
 /**
- * The input projection x K [rows, k * units] with gate g's block reading x * masks[g]: for
- * x [rows, features] (time-major rows) and K [features, k * units]; no bias.
+ * The input projection x K [rows, k * units] with gate g's block reading x * masks[g], for
+ * x [rows, features] and K = `w.w` [features, k * units]; no bias.
  */
 export function maskedProjection(
   mm: Products,
+  { w, inner, units, k, batch, masks }: MaskedWeight,
   x: Float32Array,
   rows: number,
-  batch: number,
-  features: number,
-  K: Float32Array,
-  units: number,
-  masks: GateMasks,
   out: Float32Array,
 ): Float32Array {
-  const k = masks.length;
-  const xm = new Float32Array(rows * features);
+  const xm = new Float32Array(rows * inner);
   for (let g = 0; g < k; g++) {
-    maskRows(x, rows, masks[g] as Float32Array, batch, features, xm);
-    const p = mm.mul(xm, rows, features, blockOf(K, features, k, units, g), units);
+    maskRows(x, rows, masks[g] as Float32Array, batch, inner, xm);
+    const p = mm.mul(xm, rows, inner, blockOf(w, inner, k, units, g), units);
     setColumns(out, rows, k * units, g * units, p, units);
   }
   return out;
@@ -234,31 +247,26 @@ export function maskedProjection(
  */
 export function maskedProjectionGradX(
   mm: Products,
+  { w, inner, units, k, batch, masks }: MaskedWeight,
   dZ: Float32Array,
   rows: number,
-  batch: number,
-  features: number,
-  K: Float32Array,
-  units: number,
-  masks: GateMasks,
 ): Float32Array {
-  const k = masks.length;
-  const dx = new Float32Array(rows * features);
+  const dx = new Float32Array(rows * inner);
   const dz = new Float32Array(rows * units);
   for (let g = 0; g < k; g++) {
-    const kT = transposeData(blockOf(K, features, k, units, g), features, units);
+    const kT = transposeData(blockOf(w, inner, k, units, g), inner, units);
     const p = mm.mul(
       columnsInto(dZ, rows, k * units, g * units, units, dz),
       rows,
       units,
       kT,
-      features,
+      inner,
     );
     const m = masks[g] as Float32Array;
     for (let r = 0; r < rows; r++) {
-      const o = r * features;
-      const mo = (r % batch) * features;
-      for (let j = 0; j < features; j++)
+      const o = r * inner;
+      const mo = (r % batch) * inner;
+      for (let j = 0; j < inner; j++)
         dx[o + j] = (dx[o + j] as number) + (p[o + j] as number) * (m[mo + j] as number);
     }
   }
