@@ -275,8 +275,9 @@ export function maskedProjectionGradX(
 
 /**
  * Sparse x (one-hot ids, or x sparse enough: `fast-input.ts`) as each gate reads it, the values
- * times that gate's mask: one `SparseRows` per gate (never one-hot: the values are 0 or 1 / (1 -
- * rate)), so the projection and the kernel gradient stay sparse.
+ * times that gate's mask, the dropped ones left out: one `SparseRows` per gate (never one-hot: the
+ * values are 1 / (1 - rate) and rows may be empty), so the projection and the kernel gradient
+ * stay sparse.
  */
 export function maskedSparse(
   x: SparseRows,
@@ -285,13 +286,23 @@ export function maskedSparse(
   features: number,
 ): SparseRows[] {
   return masks.map((m) => {
+    const start = new Int32Array(x.rows + 1);
+    const idx = new Int32Array(x.idx.length);
     const val = new Float32Array(x.val.length);
+    let kept = 0;
     for (let r = 0; r < x.rows; r++) {
+      start[r] = kept;
       const mo = (r % batch) * features;
-      for (let n = x.start[r] as number; n < (x.start[r + 1] as number); n++)
-        val[n] = (x.val[n] as number) * (m[mo + (x.idx[n] as number)] as number);
+      for (let n = x.start[r] as number; n < (x.start[r + 1] as number); n++) {
+        const f = x.idx[n] as number;
+        const v = (x.val[n] as number) * (m[mo + f] as number);
+        if (v === 0) continue;
+        idx[kept] = f;
+        val[kept++] = v;
+      }
     }
-    return { ...x, val, oneHot: false };
+    start[x.rows] = kept;
+    return { rows: x.rows, start, idx, val, oneHot: false };
   });
 }
 
