@@ -1,7 +1,8 @@
 // A/B of training with recurrent dropout on the fast kernel against the reference kernel, in one
 // process: W1's char model (one-hot vocab 65 -> LSTM -> softmax, seqLength 64, batch 32, Adam) with
-// inputDropout 0.2 and recurrentDropout 0.2, interleaved blocks of steps (wall time per step, median
-// block), plus the same model without dropout on the fast kernel for the cost of the masks.
+// inputDropout 0.2 and recurrentDropout 0.2, interleaved blocks of steps (wall time and CPU time of
+// the process, both threads, per step; median block), plus the same model without dropout on the
+// fast kernel for the cost of the masks.
 // Usage: [UNITS=256] [CELL=lstm] [ROUNDS=3] [STEPS=2] [INPUT=0.2] [RECURRENT=0.2] [REFERENCE=1]
 // node bench/speed/ab-dropout.mjs (REFERENCE=0 leaves the reference kernel out)
 import { manyToMany, setRecurrenceKernel } from '@rnnkit/models';
@@ -60,6 +61,7 @@ const runs = {
   },
 };
 const res = Object.fromEntries(Object.keys(runs).map((k) => [k, []]));
+const cpu = Object.fromEntries(Object.keys(runs).map((k) => [k, []]));
 let s = 0;
 for (const pick of Object.values(runs)) {
   const trainer = pick();
@@ -69,18 +71,22 @@ for (let r = 0; r < Number(process.env.ROUNDS ?? 3); r++) {
   for (const [name, pick] of Object.entries(runs)) {
     const trainer = pick();
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     for (let i = 0; i < steps; i++) trainer.step(batches[s++ % 4]);
+    const c = process.cpuUsage(c0);
     res[name].push((performance.now() - t0) / steps);
+    cpu[name].push((c.user + c.system) / 1000 / steps);
   }
 }
 setRecurrenceKernel('default');
 const tokens = W1.batch * W1.seqLength * 1000;
 for (const [name, xs] of Object.entries(res)) {
   console.log(
-    `${cell}${units} ${name}: median ${median(xs).toFixed(0)} ms/step (${Math.round(tokens / median(xs))} tok/s)  blocks ${xs.map((x) => x.toFixed(0)).join(' ')}`,
+    `${cell}${units} ${name}: median ${median(xs).toFixed(0)} ms/step (${Math.round(tokens / median(xs))} tok/s), CPU ${median(cpu[name]).toFixed(0)} ms/step  blocks ${xs.map((x) => x.toFixed(0)).join(' ')}`,
   );
 }
 if (res['dropout reference'] !== undefined) {
-  const ratio = median(res['dropout reference']) / median(res['dropout fast']);
-  console.log(`BENCH w1.${cell}${units}.dropout.fast_vs_reference ${ratio.toFixed(2)} x`);
+  const ratio = (r) => (median(r['dropout reference']) / median(r['dropout fast'])).toFixed(2);
+  console.log(`BENCH w1.${cell}${units}.dropout.fast_vs_reference ${ratio(res)} x`);
+  console.log(`BENCH w1.${cell}${units}.dropout.fast_vs_reference_cpu ${ratio(cpu)} x`);
 }
