@@ -116,7 +116,7 @@ export interface CoreData {
   /**
    * Training with recurrentDropout (Keras's per-gate dropout, `fast-dropout.ts`): gate g's input
    * product reads x * inputDropout[b, g], [batch, k, features] (batch-major, so it splits by rows
-   * like x); null or absent: none. x is then read as floats (not as ids).
+   * like x); null or absent: none.
    */
   inputDropout?: Float32Array | null;
   /** Gate g's recurrent product reads h_{t-1} * recurrentDropout[b, g], [batch, k, units]. */
