@@ -221,6 +221,27 @@ describe('recurrent dropout (Keras semantics)', () => {
     model.dispose();
   });
 
+  it('leaves no tensors behind in training calls on the default kernel (cpu and wasm)', async () => {
+    for (const backend of BACKENDS) {
+      await useBackend(backend);
+      const x = seeded([4, 6, 3], 2);
+      for (const cell of CELLS) {
+        const model = net(
+          cell,
+          { inputDropout: 0.3, recurrentDropout: 0.3 },
+          { bidirectional: true },
+        );
+        trainingPass(model, x); // builds what the first call builds
+        const before = tf.memory().numTensors;
+        for (let i = 0; i < 3; i++) trainingPass(model, x);
+        expect(tf.memory().numTensors).toBe(before);
+        model.dispose();
+      }
+      x.dispose();
+    }
+    await useCpu();
+  });
+
   it('saves dropout, recurrentDropout and seed in the config and loads them back', () => {
     const model = net('gru', { inputDropout: 0.25, recurrentDropout: 0.5 });
     const layer = model.getLayer('rnn_1');
