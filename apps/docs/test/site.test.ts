@@ -368,6 +368,27 @@ describe('maths in the API reference', () => {
       await page.close();
     }
   });
+
+  it('renders every formula of the API pages (cells, kernels contract, losses): no TeX left as text', async () => {
+    for (const path of ['/api/models.html', '/api/training.html']) {
+      const { page, errors } = await open(path);
+      try {
+        // the collapsed module notes hold most formulas: their text is in the page all the same
+        const text = await page.locator('.vp-doc').evaluate((el) => {
+          const copy = el.cloneNode(true) as HTMLElement;
+          for (const c of copy.querySelectorAll('mjx-container, pre, code')) c.remove();
+          return copy.textContent ?? '';
+        });
+        expect(text, path).not.toMatch(/\\(tanh|odot|mathrm|sigma|begin|log|lVert|tilde)\b/);
+        expect(await page.locator('.vp-doc mjx-container').count(), path).toBeGreaterThanOrEqual(
+          path.includes('models') ? 8 : 2,
+        );
+        expect(errors, path).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    }
+  });
 });
 
 describe('demo 1: the character model', () => {

@@ -386,7 +386,7 @@ export abstract class RecurrentLayer extends tfl.RNN {
   }
 }
 
-/** h_t = act(x_t K + h_{t-1} R + b), saved as tfjs/Keras `SimpleRNN` (`cells/rnn.ts`). */
+/** $h_t = \mathrm{act}(x_t K + h_{t-1} R + b)$, saved as tfjs/Keras `SimpleRNN` (`cells/rnn.ts`). */
 export class SimpleRNN extends RecurrentLayer {
   static override className = CELLS.rnn.className;
   readonly cellType = 'rnn';

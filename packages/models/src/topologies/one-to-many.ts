@@ -9,7 +9,7 @@
  *
  * and output logits [batch, time, classes] for the next token at every step. Inside: condition ->
  * vector v [batch, k] (class embedding or the features) -> for each decoder layer l,
- * h0_l = tanh(v W_h + b) (`condition_h_l`), and for lstm c0_l = tanh(v W_c + b) (`condition_c_l`);
+ * $h^0_l = \tanh(v W_h + b)$ (`condition_h_l`), and for lstm $c^0_l = \tanh(v W_c + b)$ (`condition_c_l`);
  * with `conditionEveryStep`, v is also concatenated to every input step (Karpathy & Fei-Fei 2015
  * feed it once; Vinyals et al. 2015 at every step; both are common).
  *
