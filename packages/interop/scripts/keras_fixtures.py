@@ -181,6 +181,10 @@ def architectures():
             "f3",
         ),
         "guide_seq2seq_lstm": (guide_seq2seq, "seq2seq"),
+        # Masked encoders whose states start the decoder: Keras 3 runs a layer given
+        # initial_state without a mask, whether its own input is masked or not.
+        "s2s_masked_encoder": (lambda: masked_seq2seq(decoder_mask=False), "ids2"),
+        "s2s_masked_both": (lambda: masked_seq2seq(decoder_mask=True), "ids2"),
     }
 
 
@@ -193,6 +197,16 @@ def guide_seq2seq():
     return keras.Model([ei, di], L.Dense(5, activation="softmax")(y))
 
 
+def masked_seq2seq(decoder_mask):
+    """An encoder-decoder on token ids, mask_zero in the encoder (and the decoder)."""
+    ei = keras.Input((T,), dtype="int32")
+    di = keras.Input((T,), dtype="int32")
+    _, h, c = L.LSTM(4, return_state=True)(L.Embedding(12, 5, mask_zero=True)(ei))
+    y = L.Embedding(10, 5, mask_zero=decoder_mask)(di)
+    y = L.LSTM(4, return_sequences=True)(y, initial_state=[h, c])
+    return keras.Model([ei, di], L.Dense(10)(y))
+
+
 def make_input(kind, rng):
     if kind == "ids":
         return ids_input(12, rng)
@@ -200,6 +214,10 @@ def make_input(kind, rng):
         return ids_input(50, rng)
     if kind == "f3pad":
         return features_input(3, rng, pad=True)
+    if kind == "ids2":
+        target = ids_input(10, rng)
+        target[2, 5:] = 0
+        return [ids_input(12, rng), target]
     if kind == "seq2seq":
         return [features_input(7, rng), features_input(5, rng)]
     return features_input(int(kind[1:]), rng)

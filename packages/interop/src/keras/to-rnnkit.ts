@@ -150,6 +150,7 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
       recurrent_initializer: ZEROS,
       bias_initializer: ZEROS,
       ...recurrentFlags(c, goBackwards),
+      ...(c['ignore_mask'] === true ? { ignore_mask: true } : {}),
     };
     if (cell !== 'rnn')
       config['recurrent_activation'] = activation(file, l, 'recurrent_activation', ['sigmoid'], c);
@@ -166,6 +167,11 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
     (l) =>
       l.className === 'Masking' || (l.className === 'Embedding' && l.config['mask_zero'] === true),
   );
+  // A recurrent layer that Keras 3 runs without a mask (its functional config passes none: no
+  // mask upstream, or initial_state given) ignores the mask tfjs's executor may leave in its
+  // shared call options from an earlier masked layer.
+  const unmasked = (l: KerasLayer): Json =>
+    masked && l.masked === false ? { ignore_mask: true } : {};
   for (const l of graph.layers) {
     const c = l.config;
     const x = l.inputs[0] ? shapeOf(l.inputs[0]) : [];
@@ -259,15 +265,14 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
       case 'SimpleRNN':
       case 'LSTM':
       case 'GRU': {
-        if (l.inputs.length > 1 && masked) {
-          // tfjs computes a layer's initial states again without the mask (an executor limit),
-          // so the states would differ from Keras's: refused rather than wrong
+        if (l.inputs.length > 1 && masked && l.masked === undefined) {
+          // a Keras 2 config does not say whether Keras masks a layer given initial states
           throw new InteropError(
             'UNSUPPORTED',
-            `${file}: layer '${l.name}' (${l.className}) takes initial_state in a model with masks (mask_zero or Masking): rnnkit cannot yet run initial states with masks exactly; feed the states without a mask, or drop mask_zero`,
+            `${file}: layer '${l.name}' (${l.className}) takes initial_state in a Keras 2 config with masks (mask_zero or Masking): rnnkit imports masked models with initial states from Keras 3 files; save the model again with Keras 3 (model.save('model.keras')), or drop mask_zero`,
           );
         }
-        const r = recurrent(l, c, l.name, P, x, c['go_backwards'] === true);
+        const r = recurrent(l, { ...c, ...unmasked(l) }, l.name, P, x, c['go_backwards'] === true);
         add(l.name, r.cls, r.config, l.inputs);
         const y: Shape = r.config['return_sequences']
           ? [x[0] ?? null, x[1] ?? null, r.units]
@@ -315,8 +320,22 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
           return_state: returnState,
           zero_output_for_mask: ic['return_sequences'] === true,
         };
-        const f = recurrent(l, { ...ic, ...zero }, fName, `${P}/forward_layer`, x, false);
-        const b = recurrent(l, { ...bc, ...zero }, bName, `${P}/backward_layer`, x, true);
+        const f = recurrent(
+          l,
+          { ...ic, ...zero, ...unmasked(l) },
+          fName,
+          `${P}/forward_layer`,
+          x,
+          false,
+        );
+        const b = recurrent(
+          l,
+          { ...bc, ...zero, ...unmasked(l) },
+          bName,
+          `${P}/backward_layer`,
+          x,
+          true,
+        );
         add(fName, f.cls, f.config, l.inputs);
         add(bName, b.cls, b.config, l.inputs);
         let backOut = bName;
