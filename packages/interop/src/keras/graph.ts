@@ -37,9 +37,9 @@ export interface KerasLayer {
   /** The HDF5 group of its weights, e.g. 'layers/lstm_1' (empty for an input). */
   weightPath: string;
   /**
-   * Whether a functional Keras 3 config calls the layer with `mask=` (Keras 3 writes every mask
-   * a layer gets there, and gives none to a recurrent layer called with `initial_state`);
-   * undefined in a Sequential model and in a Keras 2 config, where masks follow the layers.
+   * Whether a functional Keras 3 config calls the layer with `mask=` (Keras gives a layer called
+   * on several tensors, a recurrent layer with `initial_state`, no other mask); undefined in a
+   * Sequential model and in a Keras 2 config.
    */
   masked?: boolean;
 }

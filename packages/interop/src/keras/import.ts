@@ -12,25 +12,25 @@
  * await save(model, 'out/model', meta);
  * ```
  */
-import { ARTIFACT_FORMAT_VERSION, type ArtifactMeta, type RnnkitJSON } from '@rnnkit/models';
+import { ARTIFACT_FORMAT_VERSION, type RnnkitJSON } from '@rnnkit/models';
+import { Vocab } from '@rnnkit/vocab';
+import { scalerFromJSON } from '@rnnkit/windowing';
 import { InteropError } from '../errors.js';
 import { readKerasArchive } from './archive.js';
 import { type KerasGraph, readKerasConfig } from './graph.js';
 import { readH5 } from './h5.js';
 import { type NamedWeight, namedWeightSource } from './named-weights.js';
+import { type KerasTaskOptions, readsLogits, taskMeta } from './task.js';
 import { buildImported, type ImportedModel, type WeightSource } from './to-rnnkit.js';
 
-export interface ImportKerasOptions {
+export interface ImportKerasOptions extends KerasTaskOptions {
   /**
-   * The task written to the model's rnnkit.json (default 'keras'): 'text-generation' with a
-   * `vocab`, or 'forecasting' / 'classification' with what those tasks keep, makes it a task
-   * `loadTask` restores.
+   * The task written to the model's rnnkit.json (default 'keras': the model as it is), making it
+   * a task `loadTask` restores: 'text-generation' (with `vocab`), 'classification' (`vocab`,
+   * `labels`) or 'forecasting' (`scaler`, `history`; `seqLength`, `transform`, `season`). Their
+   * softmax or sigmoid heads become logits (rnnkit's tasks read logits: the same probabilities).
    */
   task?: string;
-  /** The vocab the model's token ids come from (`vocab.toJSON()`), kept in rnnkit.json. */
-  vocab?: ArtifactMeta['vocab'];
-  /** The scaler the model's series were scaled with (`scaler.toJSON()`), kept in rnnkit.json. */
-  scaler?: ArtifactMeta['scaler'];
   /** For a `.weights.h5` source: the model's config.json (text), as Keras writes it. */
   config?: string;
 }
@@ -278,10 +278,10 @@ export async function importKeras(
   const opened = await open(source, options);
   try {
     const graph: KerasGraph = readKerasConfig(opened.config, opened.name);
-    const meta: RnnkitJSON = {
+    const base: RnnkitJSON = {
       format: 'rnnkit-model',
       formatVersion: ARTIFACT_FORMAT_VERSION,
-      task: options.task ?? 'keras',
+      task: 'keras',
       topology: {
         builder: 'keras',
         args: {
@@ -289,20 +289,29 @@ export async function importKeras(
           kerasVersion: opened.kerasVersion,
         },
       },
-      ...(options.vocab !== undefined ? { vocab: options.vocab } : {}),
-      ...(options.scaler !== undefined ? { scaler: options.scaler } : {}),
       createdWith: { library: '@rnnkit/interop', tfjs: 'unknown' },
     };
-    const model = await buildImported(graph, opened.read, opened.name, meta);
-    const extra = opened.unused();
-    if (extra.length > 0) {
+    const task = options.task ?? 'keras';
+    const model = await buildImported(graph, opened.read, opened.name, base, readsLogits(task));
+    try {
+      const extra = opened.unused();
+      if (extra.length > 0) {
+        throw new InteropError(
+          'MALFORMED',
+          `${opened.name}: the weights file holds ${extra.slice(0, 3).join(', ')}${extra.length > 3 ? ` and ${extra.length - 3} more` : ''}, which no layer of the config uses: the weights and config.json come from different models`,
+        );
+      }
+      const meta: RnnkitJSON = { ...base, ...taskMeta(model, task, options, opened.name) };
+      return {
+        model,
+        meta,
+        vocab: meta.vocab === undefined ? null : Vocab.fromJSON(meta.vocab),
+        scaler: meta.scaler === undefined ? null : scalerFromJSON(meta.scaler),
+      };
+    } catch (e) {
       model.dispose();
-      throw new InteropError(
-        'MALFORMED',
-        `${opened.name}: the weights file holds ${extra.slice(0, 3).join(', ')}${extra.length > 3 ? ` and ${extra.length - 3} more` : ''}, which no layer of the config uses: the weights and config.json come from different models`,
-      );
+      throw e;
     }
-    return { model, meta };
   } finally {
     opened.close();
   }

@@ -12,6 +12,8 @@
  * shape before its values are read.
  */
 import { CELL_LAYOUTS, type CellType, load, type RnnkitJSON } from '@rnnkit/models';
+import type { Vocab } from '@rnnkit/vocab';
+import type { Scaler } from '@rnnkit/windowing';
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { InteropError } from '../errors.js';
@@ -23,6 +25,7 @@ import {
   recurrentFlags,
   type TensorRef,
 } from './graph.js';
+import { logitsHead } from './task.js';
 
 type Shape = (number | null)[];
 
@@ -167,11 +170,11 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
     (l) =>
       l.className === 'Masking' || (l.className === 'Embedding' && l.config['mask_zero'] === true),
   );
-  // A recurrent layer that Keras 3 runs without a mask (its functional config passes none: no
-  // mask upstream, or initial_state given) ignores the mask tfjs's executor may leave in its
-  // shared call options from an earlier masked layer.
+  // Keras 3 runs a recurrent layer given initial_state without a mask unless its config passes
+  // mask= (a call with several tensors gets no mask of its own): that layer ignores the mask
+  // tfjs's executor hands it (its input's, or one left in the shared call options).
   const unmasked = (l: KerasLayer): Json =>
-    masked && l.masked === false ? { ignore_mask: true } : {};
+    masked && l.inputs.length > 1 && l.masked === false ? { ignore_mask: true } : {};
   for (const l of graph.layers) {
     const c = l.config;
     const x = l.inputs[0] ? shapeOf(l.inputs[0]) : [];
@@ -320,22 +323,8 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
           return_state: returnState,
           zero_output_for_mask: ic['return_sequences'] === true,
         };
-        const f = recurrent(
-          l,
-          { ...ic, ...zero, ...unmasked(l) },
-          fName,
-          `${P}/forward_layer`,
-          x,
-          false,
-        );
-        const b = recurrent(
-          l,
-          { ...bc, ...zero, ...unmasked(l) },
-          bName,
-          `${P}/backward_layer`,
-          x,
-          true,
-        );
+        const f = recurrent(l, { ...ic, ...zero }, fName, `${P}/forward_layer`, x, false);
+        const b = recurrent(l, { ...bc, ...zero }, bName, `${P}/backward_layer`, x, true);
         add(fName, f.cls, f.config, l.inputs);
         add(bName, b.cls, b.config, l.inputs);
         let backOut = bName;
@@ -374,16 +363,24 @@ export interface ImportedModel {
   model: tfl.LayersModel;
   /** The rnnkit.json document the model would be saved with (task, topology.builder 'keras'). */
   meta: RnnkitJSON;
+  /** The vocab and scaler kept in `meta`, read (what `load` gives: a task restores from this). */
+  vocab: Vocab | null;
+  scaler: Scaler | null;
 }
 
-/** Builds the model through `load()` (rnnkit's layer classes, weights checked against layers). */
+/**
+ * Builds the model through `load()` (rnnkit's layer classes, weights checked against layers);
+ * `logits`: a softmax or one-unit sigmoid head becomes the logits of the same probabilities.
+ */
 export async function buildImported(
   graph: KerasGraph,
   read: WeightSource,
   file: string,
   meta: RnnkitJSON,
+  logits = false,
 ): Promise<tfl.LayersModel> {
   const { layers, weights, outputs } = toTopology(graph, read, file);
+  if (logits) for (const [name] of outputs) logitsHead(layers, weights, name, file);
   const ref = (r: TensorRef) => [r.layer, 0, r.tensor];
   const modelTopology = {
     class_name: 'Model',
