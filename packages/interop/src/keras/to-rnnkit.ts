@@ -268,7 +268,7 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
       case 'SimpleRNN':
       case 'LSTM':
       case 'GRU': {
-        if (l.inputs.length > 1 && masked && l.masked === undefined) {
+        if (l.inputs.length > 1 && masked && l.masked === undefined && c['ignore_mask'] !== true) {
           // a Keras 2 config does not say whether Keras masks a layer given initial states
           throw new InteropError(
             'UNSUPPORTED',
