@@ -74,22 +74,18 @@ function versionOf(metadata: string): string {
   }
 }
 
-/** The `.keras` layout: datasets at layers/<snake_case class>[_N]/.../vars/<i>. */
-async function positional(
-  name: string,
-  config: string,
-  weights: Uint8Array,
-  kerasVersion: string,
-): Promise<Opened> {
-  readKerasConfig(config, name); // refusals come before the weights file is even opened
-  const h5 = await readH5(weights, name);
+/** A weight by its `.keras` path: its declared shape, and its values once that is checked. */
+type ByPath = ReadonlyMap<string, { shape: number[]; read(): Float32Array }>;
+
+/**
+ * Weights at their `.keras` paths (layers/<snake_case class>[_N]/.../vars/<i>): a `.keras`
+ * archive's HDF5 file, or the manifest of a converter model.json made from one.
+ */
+function pathSource(name: string, weights: ByPath): Pick<Opened, 'read' | 'unused'> {
   const used = new Set<string>();
   return {
-    name,
-    config,
-    kerasVersion,
     read: (path, shape) => {
-      const ds = h5.datasets.get(path);
+      const ds = weights.get(path);
       if (ds === undefined) {
         throw new InteropError(
           'MALFORMED',
@@ -106,9 +102,20 @@ async function positional(
       return ds.read();
     },
     // optimizer/ (a compiled model's optimizer state) is not the model's: only layers/ must match
-    unused: () => [...h5.datasets.keys()].filter((p) => p.startsWith('layers/') && !used.has(p)),
-    close: () => h5.close(),
+    unused: () => [...weights.keys()].filter((p) => p.startsWith('layers/') && !used.has(p)),
   };
+}
+
+/** The `.keras` layout: datasets at layers/<snake_case class>[_N]/.../vars/<i>. */
+async function positional(
+  name: string,
+  config: string,
+  weights: Uint8Array,
+  kerasVersion: string,
+): Promise<Opened> {
+  readKerasConfig(config, name); // refusals come before the weights file is even opened
+  const h5 = await readH5(weights, name);
+  return { name, config, kerasVersion, ...pathSource(name, h5.datasets), close: () => h5.close() };
 }
 
 /** The legacy `.h5` (model.save('m.h5')): model_config, and model_weights/<layer> by name. */
@@ -173,8 +180,7 @@ async function tfjsJson(name: string, bytes: Uint8Array): Promise<Opened> {
   const graph = readKerasConfig(config, name);
   const { readFile } = await import('node:fs/promises');
   const { dirname, join } = await import('node:path');
-  const byLayer = new Map<string, NamedWeight[]>();
-  const layerOf = (w: string) => graph.layers.find((l) => w.startsWith(`${l.name}/`))?.name;
+  const all: NamedWeight[] = [];
   for (const group of doc.weightsManifest) {
     const chunks: Uint8Array[] = [];
     for (const p of group.paths) {
@@ -218,29 +224,30 @@ async function tfjsJson(name: string, bytes: Uint8Array): Promise<Opened> {
           `${name}: the manifest declares more weights than its files hold (${data.length} bytes): the shard files are truncated or from another model`,
         );
       }
-      const layer = layerOf(w.name);
-      if (layer === undefined) continue; // reported by unused()
-      const list = byLayer.get(layer) ?? [];
-      list.push({
+      all.push({
         name: w.name,
         shape: w.shape,
         read: () => new Float32Array(data.slice(start, start + n * 4).buffer),
       });
-      byLayer.set(layer, list);
     }
   }
+  const base = { name, config, kerasVersion: String(topology['keras_version'] ?? 'unknown') };
+  const close = () => {};
+  // the converter names a .keras file's weights by their paths there (layers/lstm/cell/vars/0)
+  if (all.length > 0 && all.every((w) => /^layers\/.+\/vars\/\d+$/.test(w.name))) {
+    return { ...base, ...pathSource(name, new Map(all.map((w) => [w.name, w]))), close };
+  }
+  // else by layer: <layer>/... (tfjs's save, a functional .h5), <model>/<layer>/... (Sequential)
+  const names = new Set(graph.layers.map((l) => l.name));
+  const layerOf = (w: string) => w.split('/').find((part) => names.has(part));
+  const byLayer = new Map<string, NamedWeight[]>();
+  for (const w of all) {
+    const layer = layerOf(w.name);
+    if (layer !== undefined) byLayer.set(layer, [...(byLayer.get(layer) ?? []), w]);
+  }
   const source = namedWeightSource(graph.layers, byLayer, name);
-  const orphans = doc.weightsManifest
-    .flatMap((g) => g.weights.map((w) => w.name))
-    .filter((w) => layerOf(w) === undefined);
-  return {
-    name,
-    config,
-    kerasVersion: String(topology['keras_version'] ?? 'unknown'),
-    read: source.read,
-    unused: () => [...orphans, ...source.unused()],
-    close: () => {},
-  };
+  const orphans = all.map((w) => w.name).filter((w) => layerOf(w) === undefined);
+  return { ...base, read: source.read, unused: () => [...orphans, ...source.unused()], close };
 }
 
 /** Opens a source by its first bytes: zip (.keras), HDF5 (.h5, .weights.h5) or JSON (model.json). */
