@@ -186,6 +186,8 @@ def architectures():
         # initial_state without a mask, whether its own input is masked or not.
         "s2s_masked_encoder": (lambda: masked_seq2seq(decoder_mask=False), "ids2"),
         "s2s_masked_both": (lambda: masked_seq2seq(decoder_mask=True), "ids2"),
+        # An unmasked recurrent branch beside a masked one: Keras masks only the masked branch.
+        "two_branch_masked": (two_branch, "f3ids"),
     }
 
 
@@ -208,6 +210,15 @@ def masked_seq2seq(decoder_mask):
     return keras.Model([ei, di], L.Dense(10)(y))
 
 
+def two_branch():
+    """Features through an LSTM (no mask) and ids through Embedding(mask_zero) and an LSTM."""
+    fi = keras.Input((T, 3))
+    ii = keras.Input((T,), dtype="int32")
+    y = L.LSTM(4)(fi)
+    x = L.LSTM(4)(L.Embedding(12, 5, mask_zero=True)(ii))
+    return keras.Model([fi, ii], L.Dense(2)(L.Concatenate()([y, x])))
+
+
 def make_input(kind, rng):
     if kind == "ids":
         return ids_input(12, rng)
@@ -215,6 +226,8 @@ def make_input(kind, rng):
         return ids_input(50, rng)
     if kind == "f3pad":
         return features_input(3, rng, pad=True)
+    if kind == "f3ids":
+        return [features_input(3, rng), ids_input(12, rng)]
     if kind == "ids2":
         target = ids_input(10, rng)
         target[2, 5:] = 0

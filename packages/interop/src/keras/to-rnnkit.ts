@@ -170,11 +170,41 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
     (l) =>
       l.className === 'Masking' || (l.className === 'Embedding' && l.config['mask_zero'] === true),
   );
-  // Keras 3 runs a recurrent layer given initial_state without a mask unless its config passes
-  // mask= (a call with several tensors gets no mask of its own): that layer ignores the mask
-  // tfjs's executor hands it (its input's, or one left in the shared call options).
-  const unmasked = (l: KerasLayer): Json =>
-    masked && l.inputs.length > 1 && l.masked === false ? { ignore_mask: true } : {};
+  // Which layers' first output carries a mask, as Keras propagates masks: Embedding(mask_zero)
+  // and Masking make one, Dense, Dropout, Activation and TimeDistributed pass theirs on,
+  // Concatenate joins them, a recurrent layer returning sequences passes on the mask it runs with
+  // (states carry none). A recurrent layer runs with its input's mask, except one given
+  // initial_state (a call on several tensors), which Keras 3 masks only when its config passes
+  // mask=. The others ignore the mask tfjs's executor hands them: it keeps the last mask it saw in
+  // the call options it shares between layers, so an unmasked layer after a masked one gets it.
+  const carries = new Map<string, boolean>();
+  const maskOf = (r: TensorRef | undefined) => r?.tensor === 0 && carries.get(r.layer) === true;
+  const readsMask = (l: KerasLayer) =>
+    l.inputs.length > 1 ? l.masked === true : maskOf(l.inputs[0]);
+  const unmasked = (l: KerasLayer): Json => (masked && !readsMask(l) ? { ignore_mask: true } : {});
+  const maskOut = (l: KerasLayer): boolean => {
+    const c = l.config;
+    switch (l.className) {
+      case 'InputLayer':
+        return false;
+      case 'Embedding':
+        return c['mask_zero'] === true;
+      case 'Masking':
+        return true;
+      case 'Concatenate':
+        return l.inputs.some(maskOf);
+      case 'SimpleRNN':
+      case 'LSTM':
+      case 'GRU':
+        return c['return_sequences'] === true && readsMask(l);
+      case 'Bidirectional': {
+        const inner = (c['layer'] as Json | undefined)?.['config'] as Json | undefined;
+        return inner?.['return_sequences'] === true && readsMask(l);
+      }
+      default:
+        return maskOf(l.inputs[0]);
+    }
+  };
   for (const l of graph.layers) {
     const c = l.config;
     const x = l.inputs[0] ? shapeOf(l.inputs[0]) : [];
@@ -323,8 +353,22 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
           return_state: returnState,
           zero_output_for_mask: ic['return_sequences'] === true,
         };
-        const f = recurrent(l, { ...ic, ...zero }, fName, `${P}/forward_layer`, x, false);
-        const b = recurrent(l, { ...bc, ...zero }, bName, `${P}/backward_layer`, x, true);
+        const f = recurrent(
+          l,
+          { ...ic, ...zero, ...unmasked(l) },
+          fName,
+          `${P}/forward_layer`,
+          x,
+          false,
+        );
+        const b = recurrent(
+          l,
+          { ...bc, ...zero, ...unmasked(l) },
+          bName,
+          `${P}/backward_layer`,
+          x,
+          true,
+        );
         add(fName, f.cls, f.config, l.inputs);
         add(bName, b.cls, b.config, l.inputs);
         let backOut = bName;
@@ -354,6 +398,7 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
           `${file}: layer '${l.name}' is a ${l.className}, which rnnkit cannot import`,
         );
     }
+    carries.set(l.name, maskOut(l));
   }
   for (const r of graph.outputs) shapeOf(r);
   return { layers, weights, outputs: graph.outputs.map(at) };
