@@ -54,8 +54,8 @@ export interface RecurrenceInputs {
   recurrentActivation?: 'sigmoid' | 'hardSigmoid';
   /**
    * x is the one-hot of these ids ([batch * time], row-major [batch, time], all in [0,
-   * features)): a kernel may read them instead of x's floats. Given by the fused loss's chain
-   * runner (`fast/fused-head.ts`) to the layer right after a one-hot input layer.
+   * features)): a kernel may read them instead of x's floats. Given by the fused loss
+   * (`fast/fused-head.ts`) to a layer whose x is the output of a one-hot input layer.
    */
   ids?: Int32Array;
   /** A fused softmax head for this run's outputs (see {@link HeadOffer}); kernels may ignore it. */
@@ -91,7 +91,7 @@ export interface HeadGrads {
 
 /**
  * A softmax head offered to a run, with the labels of its rows (`fast/fused-head.ts` makes it, for
- * the last recurrent layer of a chain whose outputs only the head reads). A kernel that computes
+ * a model's last recurrent layer when only the head reads its outputs). A kernel that computes
  * the head with its run (the fast kernel, when it splits the batch across threads) sets `taken`;
  * any other kernel ignores it.
  */

@@ -35,7 +35,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { CellType } from '../cells/index.js';
 import { checkInt, ModelsError } from '../errors.js';
 import { initializeWeights } from '../layers/init-weights.js';
-import { type InputSpec, noMaskInput, sequenceInput } from '../layers/inputs.js';
+import { type InputSpec, inputName, noMaskInput, sequenceInput } from '../layers/inputs.js';
 import type { RecurrentModel } from './many-to-many.js';
 import {
   type CommonArgs,
@@ -194,7 +194,7 @@ export function oneToMany(args: OneToManyArgs): OneToManyModel {
       : x;
 
   noMaskInput(args.input, 'oneToMany');
-  const tokens = sequenceInput(args.input, args.seqLength ?? null, 'tokens');
+  const tokens = sequenceInput(args.input, args.seqLength ?? null, inputName(args.input));
   const stack = recurrentStack(joinCondition(tokens.x, v, ''), {
     ...o,
     bidirectional: false,
