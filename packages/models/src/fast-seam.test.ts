@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { fastRecurrence } from './fast/fast.js';
 import { fusedHeadLoss as fastFusedHeadLoss } from './fast/fused-head.js';
 import { FAST, type FastSeam, fusedHeadLoss, PLAIN } from './fast-seam.js';
@@ -24,6 +24,17 @@ describe('FAST, the seam between the model code and fast/', () => {
     expect(FAST.recurrence).toBe(fastRecurrence);
     expect(FAST.fusedHeadLoss).toBe(fastFusedHeadLoss);
     expect(FAST).not.toEqual(PLAIN);
+  });
+
+  it('holds PLAIN and runs the reference kernel where nothing installed fast/ (a fresh module graph)', async () => {
+    vi.resetModules();
+    const seam = await import('./fast-seam.js');
+    const select = await import('./recurrence/select.js');
+    expect(seam.FAST).not.toBe(FAST);
+    expect(seam.FAST).toEqual(seam.PLAIN);
+    expect(select.getRecurrenceKernel()).toBe(seam.PLAIN.recurrence);
+    expect(select.getRecurrenceKernel().name).toBe('referenceRecurrence');
+    vi.resetModules();
   });
 
   it('PLAIN, what it holds before, is the reference kernel with no SIMD gates and no fused loss', () => {
