@@ -126,14 +126,15 @@ describe.each(LIBRARIES)('$npmName tarball', (lib) => {
     expect(admits(manifest.engines?.node ?? '', '23.11.0'), 'no odd-numbered line').toBe(false);
   });
 
-  it('sideEffects lists exactly the modules that register something with tfjs when imported', () => {
+  it('sideEffects lists exactly the modules that register something with tfjs (or install the speed code) when imported', () => {
     // tfjs's registries (serialization classes, kernels, gradients, backends, ops) are global: a
-    // module that calls one at its top level must survive tree shaking, so it must be listed
+    // module that calls one at its top level must survive tree shaking, so it must be listed; so
+    // must @rnnkit/models's fast/install.js, which installs the fast kernels (`installFast`)
     const { dir, files, manifest } = get();
     const registering = files.filter(
       (f) =>
         f.endsWith('.js') &&
-        /^[\w.]*\b(?:registerClass|registerKernel|registerGradient|registerBackend|registerOp)\s*\(/m.test(
+        /^[\w.]*\b(?:registerClass|registerKernel|registerGradient|registerBackend|registerOp|installFast)\s*\(/m.test(
           stripComments(readFileSync(join(dir, f), 'utf8')),
         ),
     );

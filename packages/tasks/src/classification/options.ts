@@ -7,16 +7,8 @@
 import type { CellType, ManyToOneArgs } from '@rnnkit/models';
 import { charTokenizer, type Vocab, wordTokenizer } from '@rnnkit/vocab';
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  bySize,
-  COMMON_OPTION_NAMES,
-  type CommonTaskOptions,
-  checkKnown,
-  defaultsLine,
-  describeSize,
-  type ResolvedCommon,
-  resolveCommon,
-} from '../common.js';
+import type { CommonTaskOptions, ResolvedCommon } from '../common.js';
+import { bySize, checkTaskOptions, defaultsLine, resolveCommon, stackArgs } from '../common.js';
 import { checkChoice, checkInt, checkRange, TaskError } from '../errors.js';
 import { TASK_TABLE } from '../task-table.js';
 
@@ -88,8 +80,8 @@ export interface ClassificationResolved extends ResolvedCommon {
   patience: number;
 }
 
+/** The task's own option names (besides `COMMON_OPTION_NAMES`). */
 export const OPTION_NAMES = [
-  ...COMMON_OPTION_NAMES,
   'seqLength',
   'tokenizer',
   'input',
@@ -110,7 +102,7 @@ export function classificationDefaults(
   examples: readonly LabelledExample[],
   options: ClassificationOptions = {},
 ): { resolved: ClassificationResolved; line: string } {
-  checkKnown(CLASSIFICATION, options, OPTION_NAMES);
+  checkTaskOptions(CLASSIFICATION, options, OPTION_NAMES);
   const n = examples.length;
   const sized = bySize(CLASSIFY_DEFAULTS, n, CLASSIFY_LARGE_EXAMPLES, CLASSIFY_MEDIUM_EXAMPLES);
   const common = resolveCommon(options, sized);
@@ -155,7 +147,8 @@ export function classificationDefaults(
       tokenizer,
     },
     options,
-    describeSize(n, 'examples'),
+    n,
+    'examples',
   );
   return { resolved, line };
 }
@@ -166,11 +159,7 @@ export function builderArgs(
   classes: number,
 ): ManyToOneArgs {
   return {
-    cell: o.cell,
-    units: o.units,
-    layers: o.layers,
-    dropout: o.dropout,
-    seed: o.seed,
+    ...stackArgs(o),
     bidirectional: o.bidirectional,
     // id 0 is <pad>: maskZero makes padded steps keep the state
     input:

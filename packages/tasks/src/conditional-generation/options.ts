@@ -7,16 +7,8 @@
 import type { CellType, OneToManyArgs } from '@rnnkit/models';
 import type { Vocab } from '@rnnkit/vocab';
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  bySize,
-  COMMON_OPTION_NAMES,
-  type CommonTaskOptions,
-  checkKnown,
-  defaultsLine,
-  describeSize,
-  type ResolvedCommon,
-  resolveCommon,
-} from '../common.js';
+import type { CommonTaskOptions, ResolvedCommon } from '../common.js';
+import { bySize, checkTaskOptions, defaultsLine, resolveCommon, stackArgs } from '../common.js';
 import { checkInt, TaskError } from '../errors.js';
 import { TASK_TABLE } from '../task-table.js';
 
@@ -62,19 +54,14 @@ export interface ConditionalGenerationResolved extends ResolvedCommon {
   conditionEveryStep: boolean;
 }
 
-export const OPTION_NAMES = [
-  ...COMMON_OPTION_NAMES,
-  'maxLength',
-  'maxPerCondition',
-  'conditionEveryStep',
-  'validation',
-];
+/** The task's own option names (besides `COMMON_OPTION_NAMES`). */
+export const OPTION_NAMES = ['maxLength', 'maxPerCondition', 'conditionEveryStep', 'validation'];
 
 export function conditionalDefaults(
   examples: number,
   options: ConditionalGenerationOptions = {},
 ): { resolved: ConditionalGenerationResolved; line: string } {
-  checkKnown(CONDITIONAL_GENERATION, options, OPTION_NAMES);
+  checkTaskOptions(CONDITIONAL_GENERATION, options, OPTION_NAMES);
   const sized = bySize(
     CONDITIONAL_DEFAULTS,
     examples,
@@ -102,7 +89,8 @@ export function conditionalDefaults(
     'names',
     { cell: common.cell, units: common.units, epochs: common.epochs },
     options,
-    describeSize(examples, 'examples'),
+    examples,
+    'examples',
   );
   return { resolved, line };
 }
@@ -113,11 +101,7 @@ export function builderArgs(
   conditions: number,
 ): OneToManyArgs {
   return {
-    cell: o.cell,
-    units: o.units,
-    layers: o.layers,
-    dropout: o.dropout,
-    seed: o.seed,
+    ...stackArgs(o),
     condition: { type: 'features', features: conditions },
     input: { type: 'oneHot', vocabSize },
     classes: vocabSize,

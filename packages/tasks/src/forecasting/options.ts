@@ -12,16 +12,8 @@
  * ```
  */
 import type { CellType } from '@rnnkit/models';
-import {
-  bySize,
-  COMMON_OPTION_NAMES,
-  type CommonTaskOptions,
-  checkKnown,
-  defaultsLine,
-  describeSize,
-  type ResolvedCommon,
-  resolveCommon,
-} from '../common.js';
+import type { CommonTaskOptions, ResolvedCommon } from '../common.js';
+import { bySize, checkTaskOptions, defaultsLine, resolveCommon } from '../common.js';
 import { checkChoice, checkInt, checkRange } from '../errors.js';
 import { TASK_TABLE } from '../task-table.js';
 import {
@@ -144,8 +136,8 @@ export interface ForecastingResolved extends ResolvedCommon {
   normalize: (typeof NORMALIZE)[number];
 }
 
+/** The task's own option names (besides `COMMON_OPTION_NAMES`). */
 export const OPTION_NAMES = [
-  ...COMMON_OPTION_NAMES,
   'seqLength',
   'horizon',
   'transform',
@@ -170,7 +162,7 @@ export function forecastingDefaults(
   options: ForecastingOptions = {},
   series?: { count: number; shortest: number },
 ): { resolved: ForecastingResolved; line: string } {
-  checkKnown(FORECASTING, options, OPTION_NAMES);
+  checkTaskOptions(FORECASTING, options, OPTION_NAMES);
   const sized = bySize(FORECAST_DEFAULTS, n, FORECAST_LARGE_STEPS, FORECAST_MEDIUM_STEPS);
   const shortest = series ? series.shortest : n;
   const window = defaultWindow(
@@ -232,7 +224,9 @@ export function forecastingDefaults(
       normalize: resolved.normalize,
     },
     options,
-    `${describeSize(n, 'steps')}${series ? ` in ${series.count} series, the shortest ${series.shortest}` : ''}`,
+    n,
+    'steps',
+    series ? ` in ${series.count} series, the shortest ${series.shortest}` : '',
   );
   return { resolved, line };
 }

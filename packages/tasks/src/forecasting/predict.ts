@@ -10,9 +10,9 @@
  * f.bounds(); // [lo, hi]: the range every forecast value stays in
  * ```
  */
-import { type LoadedModel, type ManyToOneArgs, save } from '@rnnkit/models';
+import type { LoadedModel, ManyToOneArgs } from '@rnnkit/models';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { artifactOptions, type TaskSaveOptions } from '../common.js';
+import { type SavableTask, saveAndDispose, savedConfig, stackArgs } from '../common.js';
 import { checkInt, TaskError } from '../errors.js';
 import { DEFAULT_QUANTILES, DEFAULT_SAMPLES, valuesPerStep } from './intervals.js';
 import {
@@ -67,7 +67,7 @@ export interface TrainedSeries {
   max: number;
 }
 
-export interface Forecaster {
+export interface Forecaster extends SavableTask {
   readonly task: typeof FORECASTING;
   readonly options: ForecastingResolved;
   readonly model: tfl.LayersModel;
@@ -82,7 +82,6 @@ export interface Forecaster {
   tailOf(id: string): readonly number[];
   /** The training series' length, ends and range (for telling held-out data from training data). */
   readonly trained: TrainedSeries;
-  metrics: Record<string, number>;
   /**
    * Rolling-origin evaluation on the values that follow the history (default: the training
    * series): from every origin (history + held-out values before it), forecast `steps` ahead.
@@ -101,17 +100,11 @@ export interface Forecaster {
    * and never below 0 when none of those values is.
    */
   bounds(history?: readonly number[]): [number, number];
-  save(dir: string, options?: TaskSaveOptions): Promise<void>;
-  dispose(): void;
 }
 
 export function builderArgs(o: ForecastingResolved, features: number): ManyToOneArgs {
   return {
-    cell: o.cell,
-    units: o.units,
-    layers: o.layers,
-    dropout: o.dropout,
-    seed: o.seed,
+    ...stackArgs(o),
     input: { type: 'features', features },
     head: { type: 'regression', outputs: o.horizon * valuesPerStep(o.intervals, o.quantiles) },
   };
@@ -266,40 +259,26 @@ export function forecaster(
       task.metrics = { ...task.metrics, ...m, steps };
       return m;
     },
-    async save(dir, saveOptions = {}) {
-      await save(
-        model,
-        dir,
-        {
-          task: FORECASTING,
-          topology: {
-            builder: 'manyToOne',
-            args: builderArgs(o, F) as unknown as Record<string, unknown>,
-          },
-          training: {
-            config: {
-              ...o,
-              series: { ...known.states[0]! },
-              ...(ids ? { many: { ids, states: known.states } } : {}),
-            },
-            metrics: task.metrics,
-          },
-        },
-        artifactOptions(saveOptions),
-      );
-    },
-    dispose() {
-      model.dispose();
-    },
+    ...saveAndDispose(model, () => ({
+      task: FORECASTING,
+      builder: 'manyToOne',
+      args: builderArgs(o, F),
+      config: {
+        ...o,
+        series: { ...known.states[0]! },
+        ...(ids ? { many: { ids, states: known.states } } : {}),
+      },
+      metrics: task.metrics,
+    })),
   };
   return task;
 }
 
 /** The task from a loaded artifact. */
 export function restoreForecasting(loaded: LoadedModel): Forecaster {
-  const config = loaded.meta.training?.config as unknown as
-    | (ForecastingResolved & { series: SeriesState; many?: KnownSeries })
-    | undefined;
+  const config = savedConfig<ForecastingResolved & { series: SeriesState; many?: KnownSeries }>(
+    loaded,
+  );
   if (!config?.series?.tail) {
     throw new TaskError(
       'BAD_ARTIFACT',
