@@ -3,6 +3,7 @@
 #include <node_api.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <thread>
 
@@ -14,7 +15,11 @@
 namespace rnnkit {
 
 Pool& pool() {
+  // both cores of the machines rnnkit targets (at most 2: the kernels split work in two);
+  // RNNKIT_NATIVE_THREADS=1 keeps to the calling thread
   static Pool p([] {
+    const char* env = std::getenv("RNNKIT_NATIVE_THREADS");
+    if (env != nullptr && std::atoi(env) >= 1) return std::atoi(env) > 2 ? 2 : std::atoi(env);
     unsigned n = std::thread::hardware_concurrency();
     return n == 0 ? 1 : (n > 2 ? 2 : (int)n);
   }());

@@ -1,20 +1,26 @@
 // GEMM micro-kernels and the blocked product over them (see gemm.h).
 #include "gemm.h"
 
+#if defined(__x86_64__) || defined(__i386__)
+#define RNNKIT_X86 1
 #include <immintrin.h>
+#endif
 
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
 #include "pool.h"
+#include "rows.h"
 
 namespace rnnkit {
 
 namespace {
 
-constexpr int KC = 384;  // k block of the general product: an A and a B panel stay in L1/L2
+constexpr int KC = 384;
+constexpr int STEP_KC = 256;  // k block of the general product: an A and a B panel stay in L1/L2
 
+#ifdef RNNKIT_X86
 // AVX-512: 8 rows x 32 columns, 16 zmm accumulators; edges through masked loads and stores.
 __attribute__((target("avx512f,avx512vl,fma"))) void kernel512(int kc, const float* ap,
                                                                  const float* bp, float* c,
@@ -85,6 +91,8 @@ __attribute__((target("avx2,fma"))) void kernel256(int kc, const float* ap, cons
     for (int j = 0; j < nr; j++) c[r * ldc + j] = (acc ? c[r * ldc + j] : 0.f) + tile[r * 16 + j];
 }
 
+#endif
+
 // Portable: 4 rows x 8 columns in plain C++ (the compiler vectorises what the target allows).
 void kernelGeneric(int kc, const float* ap, const float* bp, float* c, long ldc, int mr, int nr,
                    bool acc) {
@@ -99,9 +107,10 @@ void kernelGeneric(int kc, const float* ap, const float* bp, float* c, long ldc,
     for (int j = 0; j < nr; j++) c[r * ldc + j] = (acc ? c[r * ldc + j] : 0.f) + t[r][j];
 }
 
+const Isa ISAGEN{"generic", 4, 8, kernelGeneric};
+#ifdef RNNKIT_X86
 const Isa ISA512{"avx512", 8, 32, kernel512};
 const Isa ISA256{"avx2", 6, 16, kernel256};
-const Isa ISAGEN{"generic", 4, 8, kernelGeneric};
 
 bool has512() {
   __builtin_cpu_init();
@@ -112,6 +121,13 @@ bool has256() {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
+#else
+// elsewhere (arm64, ...) the portable kernel only
+const Isa ISA512 = ISAGEN;
+const Isa ISA256 = ISAGEN;
+bool has512() { return false; }
+bool has256() { return false; }
+#endif
 
 const Isa* chooseIsa() {
   const char* want = std::getenv("RNNKIT_NATIVE_ISA");
@@ -152,6 +168,13 @@ void packBPanel(float* dst, Mat b, int j0, int nr, int p0, int kc, int NR) {
 }
 
 }  // namespace
+
+const Rows& rows() {
+  const Isa& is = isa();
+  if (&is == &ISA512 && has512()) return rows512::table();
+  if (&is == &ISA256 && has256()) return rows256::table();
+  return rowsGeneric::table();
+}
 
 const Isa& isa() {
   if (current == nullptr) current = chooseIsa();
@@ -201,12 +224,17 @@ void gemmPacked(float* c, long ldc, const float* a, long lda, int rows, const Pa
     packA(scratch.data() + (size_t)ip * MR * k, am, ip * MR, std::min(MR, rows - ip * MR), 0, k,
           MR);
   const int panels = (pb.m + NR - 1) / NR;
-  for (int q = 0; q < panels; q++) {
-    const float* bp = pb.data.data() + (size_t)q * k * NR;
-    const int nr = std::min(NR, pb.m - q * NR);
-    for (int ip = 0; ip < aPanels; ip++) {
-      is.kernel(k, scratch.data() + (size_t)ip * MR * k, bp, c + (long)ip * MR * ldc + q * NR,
-                ldc, std::min(MR, rows - ip * MR), nr, acc);
+  // k in blocks of STEP_KC: a block of a B panel and of every A panel stay in L1 together
+  for (int p0 = 0; p0 < k; p0 += STEP_KC) {
+    const int kc = std::min(STEP_KC, k - p0);
+    for (int q = 0; q < panels; q++) {
+      const float* bp = pb.data.data() + (size_t)q * k * NR + (size_t)p0 * NR;
+      const int nr = std::min(NR, pb.m - q * NR);
+      for (int ip = 0; ip < aPanels; ip++) {
+        is.kernel(kc, scratch.data() + (size_t)ip * MR * k + (size_t)p0 * MR, bp,
+                  c + (long)ip * MR * ldc + q * NR, ldc, std::min(MR, rows - ip * MR), nr,
+                  acc || p0 > 0);
+      }
     }
   }
 }

@@ -16,7 +16,19 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const mode = process.argv[2] ?? '';
-const SOURCES = ['addon.cc', 'gemm.cc', 'recurrence.cc', 'train.cc'];
+/** Sources and their own flags: the gate steps are built once per ISA (csrc/rows.inc). */
+const SOURCES = [
+  ['addon.cc', []],
+  ['gemm.cc', []],
+  ['recurrence.cc', []],
+  ['train.cc', []],
+  ['rows_generic.cc', []],
+  ['rows_avx2.cc', ['-mavx2', '-mfma']],
+  [
+    'rows_avx512.cc',
+    ['-mavx512f', '-mavx512vl', '-mavx512bw', '-mavx512dq', '-mavx2', '-mfma', '-mprefer-vector-width=512'],
+  ],
+];
 const FLAGS = [
   '-std=c++17',
   '-O3',
@@ -90,12 +102,13 @@ async function build() {
   const objDir = join(root, 'build', 'obj');
   mkdirSync(objDir, { recursive: true });
   mkdirSync(dirname(out), { recursive: true });
-  const objs = SOURCES.map((s) => join(objDir, s.replace(/\.cc$/, '.o')));
+  const x86 = process.arch === 'x64' || process.arch === 'ia32';
+  const objs = SOURCES.map(([s]) => join(objDir, s.replace(/\.cc$/, '.o')));
   // two at a time: the machines this runs on often have two cores
   for (let i = 0; i < SOURCES.length; i += 2) {
     await Promise.all(
-      SOURCES.slice(i, i + 2).map((s, j) =>
-        run(cxx, [...FLAGS, '-I', inc, '-c', join(root, 'csrc', s), '-o', objs[i + j]]),
+      SOURCES.slice(i, i + 2).map(([s, own], j) =>
+        run(cxx, [...FLAGS, ...(x86 ? own : []), '-I', inc, '-c', join(root, 'csrc', s), '-o', objs[i + j]]),
       ),
     );
   }
