@@ -21,6 +21,7 @@
  * @packageDocumentation
  */
 export { fastRecurrence } from './fast/fast.js';
+export { nativeAdam } from './fast/native.js';
 export {
   denseMatMul,
   denseMeanSquaredError,

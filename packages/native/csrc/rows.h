@@ -23,6 +23,9 @@ struct Rows {
                          const float* g, float* dzin, float* dhp);
   void (*gruBeforeBackR)(int u, int act, int rec, const float* drh, const float* hPrev,
                          const float* g, float* dzin, float* dhp);
+  // out may be w (then w is not restrict-clean: the caller splits so each lane reads before writing)
+  void (*adam)(const float* w, const float* g, float* m, float* v, float* out, long n,
+               const float* c);
 };
 
 namespace rows512 {

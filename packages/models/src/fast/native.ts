@@ -22,6 +22,7 @@
  */
 import type * as MOD from 'node:module';
 import { ModelsError } from '../errors.js';
+import { type Products, productsFor } from './fast-wasm.js';
 
 /** The binding version this code speaks (`@rnnkit/native`'s NATIVE_ABI). */
 const ABI = 1;
@@ -197,4 +198,44 @@ function load(): NativeLoad {
 export function nativeFor(masked: boolean): NativeAddon | null {
   if (setting === 'wasm' || masked) return null;
   return load().addon;
+}
+
+/**
+ * The matrix products of the fused softmax head (`fast-head.ts`) on the native engine's GEMM
+ * (both cores, AVX-512/AVX2) when it runs, else the wasm heap's (`productsFor`).
+ */
+export function headProducts(backend: object): Products {
+  const addon = nativeFor(false);
+  return addon === null ? productsFor(backend) : nativeProducts(addon);
+}
+
+/** `Products` over the addon's GEMM. */
+export function nativeProducts(addon: NativeAddon): Products {
+  return {
+    product(w, inner, outer, rows) {
+      const out = new Float32Array(rows * outer);
+      return {
+        run: (a) => {
+          addon.gemm(out, a, w, rows, inner, outer, false, false, false);
+          return out;
+        },
+        dispose: () => {},
+      };
+    },
+    mul(a, n, k, b, m, into) {
+      const out = into ?? new Float32Array(n * m);
+      addon.gemm(out, a, b, n, k, m, false, false, false);
+      return out;
+    },
+  };
+}
+
+/**
+ * The addon's Adam update (`@rnnkit/training`'s adam-pass numbers, bit for bit, on both cores)
+ * when the native engine runs, else null: w, g, m, v, out (may be w), and the float32 scalars b1,
+ * b2, 1 - b1, 1 - b2, 1 - b1^t, 1 - b2^t, eps, -lr, keep.
+ */
+export function nativeAdam(): NativeAddon['adam'] | null {
+  const addon = nativeFor(false);
+  return addon === null ? null : (w, g, m, v, out, scalars) => addon.adam(w, g, m, v, out, scalars);
 }
