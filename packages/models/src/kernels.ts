@@ -21,12 +21,12 @@
  * @packageDocumentation
  */
 export { fastRecurrence } from './fast/fast.js';
-export { nativeAdam } from './fast/native.js';
 export {
   denseMatMul,
   denseMeanSquaredError,
   denseSoftmaxCrossEntropy,
 } from './fast/fast-dense.js';
+export { nativeAdam } from './fast/native.js';
 export type { WasmModuleSpec } from './fast/wasm-bytes.js';
 export {
   F32X4,

@@ -26,7 +26,15 @@ const SOURCES = [
   ['rows_avx2.cc', ['-mavx2', '-mfma']],
   [
     'rows_avx512.cc',
-    ['-mavx512f', '-mavx512vl', '-mavx512bw', '-mavx512dq', '-mavx2', '-mfma', '-mprefer-vector-width=512'],
+    [
+      '-mavx512f',
+      '-mavx512vl',
+      '-mavx512bw',
+      '-mavx512dq',
+      '-mavx2',
+      '-mfma',
+      '-mprefer-vector-width=512',
+    ],
   ],
 ];
 const FLAGS = [
@@ -108,7 +116,16 @@ async function build() {
   for (let i = 0; i < SOURCES.length; i += 2) {
     await Promise.all(
       SOURCES.slice(i, i + 2).map(([s, own], j) =>
-        run(cxx, [...FLAGS, ...(x86 ? own : []), '-I', inc, '-c', join(root, 'csrc', s), '-o', objs[i + j]]),
+        run(cxx, [
+          ...FLAGS,
+          ...(x86 ? own : []),
+          '-I',
+          inc,
+          '-c',
+          join(root, 'csrc', s),
+          '-o',
+          objs[i + j],
+        ]),
       ),
     );
   }
