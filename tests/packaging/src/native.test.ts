@@ -102,8 +102,8 @@ import { fastRecurrence } from '@rnnkit/models/kernels';
 await tf.setBackend('cpu');
 const v = (n, s) => Array.from({ length: n }, (_, i) => Math.sin(i * 1.7 + s) * 0.5);
 const run = () => fastRecurrence({ cell: 'lstm', x: tf.tensor3d(v(24, 1), [2, 3, 4]),
-  kernel: tf.tensor2d(v(40, 2), [4, 10]), recurrentKernel: tf.tensor2d(v(50, 3), [5, 10]),
-  bias: tf.tensor1d(v(10, 4)), h0: tf.zeros([2, 5]) }).sequence.dataSync();
+  kernel: tf.tensor2d(v(80, 2), [4, 20]), recurrentKernel: tf.tensor2d(v(100, 3), [5, 20]),
+  bias: tf.tensor1d(v(20, 4)), h0: tf.zeros([2, 5]) }).sequence.dataSync();
 const a = run();
 run(); // a second run: the fallback line is said once
 console.log(JSON.stringify({ engine: recurrenceEngine().engine, seq: Array.from(a) }));
