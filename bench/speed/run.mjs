@@ -179,7 +179,10 @@ for (const w of selected) {
     const stock = script ? runNode(script, args, 'stock') : null;
     const torch1 = runTorch(pyScript, pyArgs, 1);
     const torch2 = runTorch(pyScript, pyArgs, 2);
-    const one = w.single ? runNode(w.single[0], w.single.slice(1), 'fast') : null;
+    // one thread: the wasm kernel's worker off, and the native engine's pool held to one thread
+    const one = w.single
+      ? runNode(w.single[0], w.single.slice(1), 'fast', { RNNKIT_NATIVE_THREADS: '1' })
+      : null;
     const best = Math.max(torch1?.median ?? 0, torch2?.median ?? 0) || Number.NaN;
     rounds.push({
       api: api?.median,
