@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <thread>
 
@@ -188,6 +189,49 @@ napi_value Backward(Args& a) {
   return undef(a.env);
 }
 
+// The rows of a one-hot input: idx [rows] in [0, features), checked.
+const int* idsOf(Args& a, size_t i, int rows, int features) {
+  const int* idx = static_cast<const int*>(a.arr(i, "idx", rows, false, true));
+  for (int r = 0; r < rows; r++)
+    if (idx[r] < 0 || idx[r] >= features)
+      throw Fail{"idx[" + std::to_string(r) + "] = " + std::to_string(idx[r]) +
+                 " is outside [0, " + std::to_string(features) + ")"};
+  return idx;
+}
+
+// gatherRows(out, table, idx, rows, g, features): out[r] = table[idx[r]] (a one-hot projection)
+napi_value GatherRows(Args& a) {
+  const int rows = (int)a.num(3, "rows"), g = (int)a.num(4, "g"), features = (int)a.num(5, "features");
+  if (rows < 0 || g < 0 || features < 1) throw Fail{"gatherRows sizes out of range"};
+  float* out = a.f(0, "out", (size_t)rows * g);
+  const float* table = a.f(1, "table", (size_t)features * g);
+  const int* idx = idsOf(a, 2, rows, features);
+  pool().run([&](int t, int nt) {
+    for (long r = (long)rows * t / nt; r < (long)rows * (t + 1) / nt; r++)
+      std::memcpy(out + r * g, table + (long)idx[r] * g, sizeof(float) * g);
+  });
+  return undef(a.env);
+}
+
+// scatterAddRows(out, src, idx, rows, g, features): out[idx[r]] += src[r], rows in order (the
+// sums of a one-hot input's weight gradient, as the JS loop rounds them); threads split columns
+napi_value ScatterAddRows(Args& a) {
+  const int rows = (int)a.num(3, "rows"), g = (int)a.num(4, "g"), features = (int)a.num(5, "features");
+  if (rows < 0 || g < 0 || features < 1) throw Fail{"scatterAddRows sizes out of range"};
+  float* out = a.f(0, "out", (size_t)features * g);
+  const float* src = a.f(1, "src", (size_t)rows * g);
+  const int* idx = idsOf(a, 2, rows, features);
+  pool().run([&](int t, int nt) {
+    const long j0 = (long)g * t / nt, j1 = (long)g * (t + 1) / nt;
+    for (long r = 0; r < rows; r++) {
+      float* o = out + (long)idx[r] * g;
+      const float* s = src + r * g;
+      for (long j = j0; j < j1; j++) o[j] += s[j];
+    }
+  });
+  return undef(a.env);
+}
+
 // adam(w, g, m, v, out, scalars): one Adam update (see train.h), out may be w
 napi_value Adam(Args& a) {
   napi_typedarray_type type;
@@ -213,7 +257,7 @@ napi_value Adam(Args& a) {
 napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       FN("info", Info),         FN("setIsa", SetIsa), FN("gemm", Gemm),
-      FN("forward", Forward),   FN("backward", Backward), FN("adam", Adam),
+      FN("forward", Forward),   FN("backward", Backward), FN("adam", Adam), FN("gatherRows", GatherRows), FN("scatterAddRows", ScatterAddRows),
   };
   napi_define_properties(env, exports, sizeof props / sizeof *props, props);
   return exports;

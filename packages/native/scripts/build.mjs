@@ -9,8 +9,9 @@
 //   node scripts/build.mjs --prebuild  at pack time: build, then copy to
 //                                      prebuilds/<platform>-<arch>/rnnkit_native.napi.node
 //                                      (without a compiler: no prebuild, one line, exit 0)
+//   node scripts/build.mjs --postpack  after the pack: removes prebuilds/ again
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, renameSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -139,6 +140,12 @@ async function build() {
 }
 
 try {
+  if (mode === '--postpack' || mode === '') {
+    // the prebuild is a pack-time artifact: gone after the pack, so that a later build from
+    // source in the workspace is the binary the loader finds (it tries prebuilds first)
+    rmSync(join(root, 'prebuilds'), { recursive: true, force: true });
+    if (mode === '--postpack') process.exit(0);
+  }
   if (mode === '--install' && existsSync(prebuilt) && loads(prebuilt)) process.exit(0);
   const built = await build();
   if (mode === '--prebuild' && !built) {

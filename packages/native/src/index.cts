@@ -90,6 +90,24 @@ export interface NativeAddon {
     out: Float32Array,
     scalars: Float32Array,
   ): void;
+  /** out [rows, g]: row r = table [features, g]'s row idx[r] (a one-hot input's projection). */
+  gatherRows(
+    out: Float32Array,
+    table: Float32Array,
+    idx: Int32Array,
+    rows: number,
+    g: number,
+    features: number,
+  ): void;
+  /** out [features, g]: row idx[r] += src [rows, g]'s row r, rows in order (its weight gradient). */
+  scatterAddRows(
+    out: Float32Array,
+    src: Float32Array,
+    idx: Int32Array,
+    rows: number,
+    g: number,
+    features: number,
+  ): void;
 }
 
 /** The addon, or why it did not load. */

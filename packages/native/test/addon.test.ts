@@ -114,6 +114,18 @@ describe.runIf(loaded.addon !== null)('the addon', () => {
     );
   });
 
+  it('gathers and scatter-adds the rows of a one-hot input, ids checked', () => {
+    const out = new Float32Array(4);
+    addon.gatherRows(out, Float32Array.of(1, 2, 3, 4, 5, 6), Int32Array.of(2, 0), 2, 2, 3);
+    expect(Array.from(out)).toEqual([5, 6, 1, 2]);
+    const dK = new Float32Array(6);
+    addon.scatterAddRows(dK, Float32Array.of(1, 2, 3, 4, 5, 6), Int32Array.of(1, 0, 1), 3, 2, 3);
+    expect(Array.from(dK)).toEqual([3, 4, 6, 8, 0, 0]);
+    expect(() =>
+      addon.gatherRows(out, Float32Array.of(1, 2, 3, 4, 5, 6), Int32Array.of(3, 0), 2, 2, 3),
+    ).toThrow(/idx\[0\] = 3 is outside \[0, 3\)/);
+  });
+
   it('reports its ISA and threads', () => {
     const { isa, threads } = addon.info();
     expect(['avx512', 'avx2', 'generic']).toContain(isa);

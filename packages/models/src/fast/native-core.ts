@@ -138,7 +138,18 @@ export class NativeCore {
     }
     // [time*batch, g] input projection x K + b_in
     let xp: Float32Array;
-    if (this.sparse !== null) {
+    if (this.sparse?.oneHot === true) {
+      // row r = (K + b)[id r], gathered on the addon's threads
+      let kb = kernel;
+      if (bias !== null) {
+        kb = new Float32Array(features * g);
+        for (let f = 0; f < features; f++)
+          for (let j = 0; j < g; j++)
+            kb[f * g + j] = (kernel[f * g + j] as number) + (bias[j] as number);
+      }
+      xp = takeBuffer(rows * g, false);
+      this.nat.gatherRows(xp, kb, this.sparse.idx, rows, g, features);
+    } else if (this.sparse !== null) {
       xp = sparseProject(this.sparse, kernel, g, bias, takeBuffer(rows * g, false));
     } else {
       xp = takeBuffer(rows * g, false);
@@ -266,7 +277,10 @@ export class NativeCore {
     if (this.dK !== null) return this.dK;
     const { features } = this.spec;
     const { g, rows } = this;
-    if (this.sparse !== null) {
+    if (this.sparse?.oneHot === true) {
+      this.dK = new Float32Array(features * g);
+      this.nat.scatterAddRows(this.dK, this.gradIn, this.sparse.idx, rows, g, features);
+    } else if (this.sparse !== null) {
       this.dK = sparseWeightGrad(this.sparse, this.gradIn, g, features);
     } else {
       this.dK = new Float32Array(features * g);

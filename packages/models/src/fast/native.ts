@@ -77,6 +77,22 @@ export interface NativeAddon {
     out: Float32Array,
     scalars: Float32Array,
   ): void;
+  gatherRows(
+    out: Float32Array,
+    table: Float32Array,
+    idx: Int32Array,
+    rows: number,
+    g: number,
+    features: number,
+  ): void;
+  scatterAddRows(
+    out: Float32Array,
+    src: Float32Array,
+    idx: Int32Array,
+    rows: number,
+    g: number,
+    features: number,
+  ): void;
 }
 
 /** Which engine the fast kernel uses: 'auto' (native where it loads), 'native' or 'wasm'. */
