@@ -28,9 +28,10 @@ class Pool {
   }
   int size() const { return n_; }
 
-  // fn(t, n) on every thread; the caller is t = 0. Not reentrant (the addon's calls are
-  // synchronous on the JS thread).
+  // fn(t, n) on every thread; the caller is t = 0. Calls from several JS threads (workers that
+  // loaded the addon too) take turns; fn must not call run itself.
   void run(const std::function<void(int, int)>& fn, int threads = 0) {
+    std::lock_guard<std::mutex> turn(runMu_);
     int n = threads <= 0 || threads > n_ ? n_ : threads;
     if (n == 1) {
       fn(0, 1);
@@ -81,6 +82,7 @@ class Pool {
   int n_;
   std::vector<std::thread> workers_;
   std::mutex mu_;
+  std::mutex runMu_;
   std::condition_variable wake_, done_;
   const std::function<void(int, int)>* fn_ = nullptr;
   int active_ = 0;
