@@ -6,8 +6,11 @@
 // alternate, `rounds` times; each figure is the median block.
 // Prints per case: BENCH gates_simd.<case>.{forward,backward}.{js,simd}_ns_per_elem (an element:
 // one unit of one row), .forward_speedup, .backward_speedup and .speedup (forward + backward).
+// Where the engine has relaxed SIMD (Node 22+, or Node 20 with --experimental-wasm-relaxed-simd)
+// the module's relaxed build runs too, in the same alternation: .{forward,backward}.relaxed_ns_per_elem
+// and .relaxed_speedup (plain SIMD / relaxed, forward + backward).
 // Needs packages/models/dist (npx tsc -p tsconfig.build.json in packages/models).
-// Usage: node bench/speed/gates-simd.mjs [rounds]
+// Usage: node [--experimental-wasm-relaxed-simd] bench/speed/gates-simd.mjs [rounds]
 
 import { mulberry32 } from '@rnnkit/windowing';
 import {
@@ -16,7 +19,7 @@ import {
   lstmBackwardStep,
   lstmForwardStep,
 } from '../../packages/models/dist/fast/fast-gates.js';
-import { simdLstm } from '../../packages/models/dist/fast/gates-simd.js';
+import { simdKernels } from '../../packages/models/dist/fast/gates-simd.js';
 import { median } from './common.mjs';
 
 const [rounds = 25] = process.argv.slice(2).map(Number);
@@ -29,6 +32,9 @@ const TIME = 64;
 const [act, rec] = [activationFn('tanh'), activationFn('sigmoid')];
 const [dAct, dRec] = [activationGradFromOutput('tanh'), activationGradFromOutput('sigmoid')];
 
+const simdLstm = simdKernels('simd')?.lstm ?? null; // the plain build, whatever the default
+const relaxedLstm = simdKernels('relaxed')?.lstm ?? null;
+const IMPLS = ['js', 'simd', ...(relaxedLstm ? ['relaxed'] : [])];
 if (simdLstm === null) {
   console.log('no WebAssembly SIMD here: nothing to compare');
   process.exit(0);
@@ -63,8 +69,12 @@ for (const [batch, units] of CASES) {
       forward: (k) => simdLstm.forward(batch, units, k, xp, m, hs, cs, xp),
       backward: (k) => simdLstm.backward(batch, units, k, dh, dc, cs, xp, xp),
     },
+    relaxed: {
+      forward: (k) => relaxedLstm.forward(batch, units, k, xp, m, hs, cs, xp),
+      backward: (k) => relaxedLstm.backward(batch, units, k, dh, dc, cs, xp, xp),
+    },
   };
-  const times = { js: { forward: [], backward: [] }, simd: { forward: [], backward: [] } };
+  const times = Object.fromEntries(IMPLS.map((i) => [i, { forward: [], backward: [] }]));
   // a block: the whole sequence, forward in time order or backward in reverse
   const block = (dir, fn) => {
     xp.set(dir === 'forward' ? fresh : saved);
@@ -74,7 +84,7 @@ for (const [batch, units] of CASES) {
     return cpuMs() - t0;
   };
   for (let round = -2; round < rounds; round++) {
-    for (const impl of ['js', 'simd']) {
+    for (const impl of IMPLS) {
       for (const dir of ['forward', 'backward']) {
         const ms = block(dir, impls[impl][dir]);
         if (round >= 0) times[impl][dir].push(ms);
@@ -84,7 +94,7 @@ for (const [batch, units] of CASES) {
   const name = `gates_simd.b${batch}u${units}`;
   const ns = (ms) => (ms * 1e6) / (TIME * n);
   const med = {};
-  for (const impl of ['js', 'simd']) {
+  for (const impl of IMPLS) {
     for (const dir of ['forward', 'backward']) {
       med[`${impl}.${dir}`] = median(times[impl][dir]);
       const v = ns(med[`${impl}.${dir}`]).toFixed(2);
@@ -97,4 +107,8 @@ for (const [batch, units] of CASES) {
   const js = med['js.forward'] + med['js.backward'];
   const simd = med['simd.forward'] + med['simd.backward'];
   console.log(`BENCH ${name}.speedup ${ratio(js, simd)}`);
+  if (relaxedLstm) {
+    const relaxed = med['relaxed.forward'] + med['relaxed.backward'];
+    console.log(`BENCH ${name}.relaxed_speedup ${ratio(simd, relaxed)}`);
+  }
 }

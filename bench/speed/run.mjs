@@ -17,7 +17,8 @@
 // run (peak.mjs: tfjs wasm's 1024^3 product on one thread; bench/reference/matmul_peak.py:
 // PyTorch's on both cores). The run starts by printing what PyTorch runs on (its version, the
 // CPU's vector capability as torch detects it, its BLAS) as `# machine:` and `BENCH torch.version`.
-// `node bench/speed/run.mjs w1.lstm256 w3` runs only the named workloads.
+// `node bench/speed/run.mjs w1.lstm256 w3` runs only the named workloads; W1 LSTM 256 in Chromium
+// (browser.mjs: rnnkit against stock tfjs-layers in one page) runs last, or alone with `browser`.
 // The machine is shared: timings are noisy; ratios come from the same run, seconds apart.
 import { spawnSync } from 'node:child_process';
 import { ensurePythonEnv } from '../../scripts/python-env.mjs';
@@ -257,3 +258,5 @@ for (const w of selected) {
     }
   }
 }
+if (filters.length === 0 || filters.includes('browser'))
+  spawnSync(process.execPath, [`${here}browser.mjs`], { stdio: 'inherit', cwd: root });

@@ -1,9 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Relaxed SIMD (the gate module's fused multiply-adds, src/fast/gates-simd.ts) is on by default in
+ * Node 22+ and Chromium; Node 20 has it behind a flag (which Node 22+ refuses as a bad option).
+ * The tests run it everywhere and build the plain-SIMD fallback explicitly beside it.
+ */
+const RELAXED_SIMD_FLAG =
+  Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-wasm-relaxed-simd'] : [];
+
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
+    execArgv: RELAXED_SIMD_FLAG,
     reporters: ['default', 'json'],
     outputFile: { json: '.vitest/report.json' },
   },

@@ -2,8 +2,10 @@
  * `@rnnkit/models/kernels`: the speed machinery's internals, for benches and power users. The
  * models do not need them (they run the kernel selected with `setRecurrenceKernel`, exported
  * from the package root); this entry gives the fast recurrence kernel itself and the fused dense
- * heads, to time or compose by hand, and the WebAssembly bytecode helpers the SIMD modules are
- * written with (`@rnnkit/training`'s Adam pass uses them). Their sources are in `src/fast/`.
+ * heads, to time or compose by hand, the WebAssembly bytecode helpers the SIMD modules are
+ * written with (`@rnnkit/training`'s Adam pass uses them), and `simdVariant`: which build of the
+ * gate module runs here ('relaxed' where the engine has relaxed SIMD's fused multiply-adds).
+ * Their sources are in `src/fast/`.
  *
  * Neighbours: the folders `cells/`, `layers/`, `topologies/`, `generation/`, `recurrence/`,
  * `artifact/` and `fast/` (see CONTRIBUTING.md).
@@ -26,16 +28,20 @@ export {
   denseMeanSquaredError,
   denseSoftmaxCrossEntropy,
 } from './fast/fast-dense.js';
+export { type SimdVariant, simdVariant } from './fast/gates-simd.js';
 export { nativeAdam } from './fast/native.js';
-export type { WasmModuleSpec } from './fast/wasm-bytes.js';
+export type { MulAdd, WasmModuleSpec } from './fast/wasm-bytes.js';
 export {
   F32X4,
+  F32X4_RELAXED,
+  hasRelaxedSimd,
   I32_ADD,
   instantiateWasm,
   leb,
   localGet,
   localSet,
   localTee,
+  mulAdd,
   simd,
   V128_LOAD,
   V128_STORE,

@@ -9,8 +9,8 @@
  * line; // 'text: cell lstm, units 256 (defaults for 1.1 MB of text)'
  * ```
  */
-import type { ArtifactOptions, CellType, WeightsDType } from '@rnnkit/models';
-import { CELL_TYPES, WEIGHTS_DTYPES } from '@rnnkit/models';
+import type { ArtifactLocation, ArtifactOptions, CellType, WeightsDType } from '@rnnkit/models';
+import { CELL_TYPES, save, WEIGHTS_DTYPES } from '@rnnkit/models';
 import {
   type CheckpointArgs,
   type CheckpointFs,
@@ -23,6 +23,7 @@ import {
   train as trainLoop,
   type ValidationResult,
 } from '@rnnkit/training';
+import type { VocabJSON } from '@rnnkit/vocab';
 import { mulberry32, permutation } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -118,6 +119,40 @@ export function artifactOptions(options: TaskSaveOptions = {}): ArtifactOptions 
     : { weights: checkChoice('weights', options.weights, WEIGHTS_DTYPES) };
 }
 
+/** What a trained task writes into rnnkit.json besides the model's own files. */
+export interface TaskArtifact {
+  /** The task's name in files (its row of the task table). */
+  task: string;
+  /** The topology builder that rebuilds the model, and its arguments (the task's `builderArgs`). */
+  builder: string;
+  args: object;
+  /** The vocab of the token ids, when the task reads tokens. */
+  vocab?: VocabJSON;
+  /** The resolved options and what the task needs to predict again; the final metrics. */
+  config: Record<string, unknown>;
+  metrics: Record<string, number>;
+}
+
+/** Saves a trained task's model with its rnnkit.json (`save`), the save options checked. */
+export async function saveTask(
+  model: tfl.LayersModel | { model: tfl.LayersModel },
+  dir: ArtifactLocation,
+  saveOptions: TaskSaveOptions,
+  a: TaskArtifact,
+): Promise<void> {
+  await save(
+    model,
+    dir,
+    {
+      task: a.task,
+      topology: { builder: a.builder, args: a.args as Record<string, unknown> },
+      ...(a.vocab === undefined ? {} : { vocab: a.vocab }),
+      training: { config: a.config, metrics: a.metrics },
+    },
+    artifactOptions(saveOptions),
+  );
+}
+
 /** Defaults every task shares. */
 export const DEFAULT_LEARNING_RATE = 3e-3;
 export const DEFAULT_CLIP_NORM = 5;
@@ -190,6 +225,20 @@ export function resolveCommon(
       'progressEvery: 50',
     ),
   };
+}
+
+/** What every topology builder takes for its recurrent stack, from the resolved common options. */
+export interface StackArgs {
+  cell: CellType;
+  units: number;
+  layers: number;
+  dropout: number;
+  seed: number;
+}
+
+/** The recurrent stack's arguments of a task's builder (`builderArgs` adds the topology's own). */
+export function stackArgs(o: ResolvedCommon): StackArgs {
+  return { cell: o.cell, units: o.units, layers: o.layers, dropout: o.dropout, seed: o.seed };
 }
 
 /** The options object without its undefined fields (so they do not hide defaults). */

@@ -175,6 +175,8 @@ export interface OpenPageArgs {
   executablePath?: string;
   /** Launch Chromium with SwiftShader WebGL (`WEBGL_ARGS`). Default false. */
   webgl?: boolean;
+  /** More Chromium flags, after the others (a bench's `--js-flags=...`). Default none. */
+  chromiumArgs?: readonly string[];
   /** How long the page may take to call `expose()`, ms. Default 30 000. */
   readyTimeoutMs?: number;
 }
@@ -224,7 +226,11 @@ export async function openPage(args: OpenPageArgs): Promise<PageSession> {
     browser = await chromium.launch({
       executablePath,
       // playwright's own headless flag and a temp --user-data-dir come with launch()
-      args: [...CHROMIUM_ARGS, ...(args.webgl === true ? WEBGL_ARGS : [])],
+      args: [
+        ...CHROMIUM_ARGS,
+        ...(args.webgl === true ? WEBGL_ARGS : []),
+        ...(args.chromiumArgs ?? []),
+      ],
     });
     const context = await browser.newContext();
     const page = await context.newPage();

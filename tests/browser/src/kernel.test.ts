@@ -3,12 +3,20 @@
  * tfjs-layers' numbers on every backend that starts in headless Chromium, forward outputs and
  * gradients (x and every weight): within 1e-5 / 1e-4 on cpu and wasm, 1e-3 on WebGL (float32
  * textures through SwiftShader). The same bars in Node: packages/models/src/layers/*.test.ts.
+ * Chromium has relaxed SIMD on: the kernel's LSTM gate module is its relaxed build there (fused
+ * multiply-adds), and gives stock tfjs-layers' numbers on the cpu backend within 1e-5 / 1e-4.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage, type PageSession } from './harness.js';
 import type { Comparison } from './pages/kernel.js';
+
+interface RelaxedCheck {
+  variant: string | null;
+  relaxedSimd: boolean;
+  comparison: Comparison;
+}
 
 const ENTRY = new URL('./pages/kernel.ts', import.meta.url);
 const WASM_DIR = join(
@@ -53,5 +61,25 @@ describe('fast recurrence kernel vs stock tfjs-layers in Chromium', () => {
         expect(session.errors()).toEqual([]);
       });
     }
+  }
+});
+
+describe('relaxed SIMD in Chromium', () => {
+  for (const backend of ['wasm', 'cpu']) {
+    it(`the relaxed gate module runs; fast on ${backend} = stock on cpu (LSTM, 32 units)`, async () => {
+      const r = await session.call<RelaxedCheck>('relaxedSimd', { backend });
+      const c = r.comparison;
+      console.log(
+        `relaxed (${r.variant}) ${backend} vs cpu: forward ${c.forward.toExponential(2)}, gradients ${c.gradients.toExponential(2)}`,
+      );
+      expect(r.relaxedSimd).toBe(true);
+      expect(r.variant).toBe('relaxed');
+      expect(c.backend).toBe(backend);
+      expect(c.forward).toBeLessThanOrEqual(1e-5);
+      expect(c.gradients).toBeLessThanOrEqual(1e-4);
+      expect(c.gradScale).toBeGreaterThan(0.01);
+      expect(c.tensors.end).toBe(c.tensors.start);
+      expect(session.errors()).toEqual([]);
+    });
   }
 });

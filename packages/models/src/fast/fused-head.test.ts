@@ -4,9 +4,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { oneHotIds, oneHotLookup, tokenLayer } from '../layers/inputs.js';
 import { LSTM } from '../layers/recurrent.js';
 import { useBackend } from '../layers/test-backends.js';
+import { setRecurrenceKernel } from '../recurrence/select.js';
 import { batchFor, CELLS, useCpu } from '../test-helpers.js';
 import { manyToMany } from '../topologies/many-to-many.js';
 import { manyToOne } from '../topologies/many-to-one.js';
+import { fastRecurrence } from './fast.js';
 import { denseSoftmaxCrossEntropy } from './fast-dense.js';
 import { SoftmaxHead } from './fast-head.js';
 import { tfProducts } from './fast-wasm.js';
@@ -120,6 +122,57 @@ describe('fusedHeadLoss', () => {
     });
   }
 
+  it('gives each recurrent layer its own extra kernel inputs: the ids to the readers of the one-hot input, the head to the last layer only', () => {
+    const seen: { goBackwards: boolean; ids: number[] | null; head: boolean }[] = [];
+    setRecurrenceKernel((inputs) => {
+      seen.push({
+        goBackwards: inputs.goBackwards ?? false,
+        ids: inputs.ids ? Array.from(inputs.ids) : null,
+        head: inputs.head !== undefined,
+      });
+      return fastRecurrence(inputs);
+    });
+    const input = { type: 'oneHot', vocabSize: 7 } as const;
+    const x = batchFor(input, 3, 4, 1);
+    const y = batchFor(input, 3, 4, 2);
+    const xIds = Array.from(x.dataSync());
+    const run = (model: tfl.LayersModel, mask?: tf.Tensor) => {
+      seen.length = 0;
+      const loss = fusedHeadLoss(model, 'sparseCategoricalCrossentropy')!;
+      tf.dispose(loss(x, y, mask, true, () => tf.scalar(0)));
+      model.dispose();
+      return [...seen];
+    };
+    try {
+      const stacked = () => manyToMany({ cell: 'gru', units: 5, classes: 7, input, layers: 2 });
+      expect(run(stacked().model)).toEqual([
+        { goBackwards: false, ids: xIds, head: false },
+        { goBackwards: false, ids: null, head: true },
+      ]);
+      // a loss mask keeps the head with the loss: no offer
+      const mask = tf.ones([3, 4]);
+      expect(run(stacked().model, mask).map((c) => c.head)).toEqual([false, false]);
+      mask.dispose();
+      // both halves of a bidirectional layer read the one-hot input; the last layer (a
+      // concatenation) is not recurrent, so nothing takes the head
+      const bidi = manyToMany({ cell: 'lstm', units: 3, classes: 7, input, bidirectional: true });
+      const byDirection = run(bidi.model).sort(
+        (a, b) => Number(a.goBackwards) - Number(b.goBackwards),
+      );
+      expect(byDirection).toEqual([
+        { goBackwards: false, ids: xIds, head: false },
+        { goBackwards: true, ids: xIds, head: false },
+      ]);
+      // a trainable embedding is not a one-hot lookup: no ids
+      const embedding = { type: 'embedding', vocabSize: 7, dims: 2 } as const;
+      const embedded = manyToMany({ cell: 'rnn', units: 3, classes: 7, input: embedding });
+      expect(run(embedded.model)).toEqual([{ goBackwards: false, ids: null, head: true }]);
+    } finally {
+      setRecurrenceKernel('default');
+      tf.dispose([x, y]);
+    }
+  });
+
   it('manyToOne classes head (embedding input, bidirectional), sparse CE', () => {
     const input = { type: 'embedding', vocabSize: 9, dims: 3, maskZero: true } as const;
     const { model } = manyToOne({
@@ -149,9 +202,8 @@ describe('fusedHeadLoss', () => {
     expectSame(model, { loss: 'meanSquaredError', x, y });
   });
 
-  it('runs a chain trunk layer by layer as tfjs does: masks carried across stacked layers', () => {
-    // embedding with maskZero -> 2 stacked GRUs -> classes, on padded rows (a bidirectional
-    // layer is two branches, not a chain: it takes tfjs's executor, tested above)
+  it("carries masks across stacked layers (the trunk runs through tfjs's executor)", () => {
+    // embedding with maskZero -> 2 stacked GRUs -> classes, on padded rows
     const input = { type: 'embedding', vocabSize: 6, dims: 3, maskZero: true } as const;
     const { model } = manyToOne({
       cell: 'gru',
@@ -171,14 +223,6 @@ describe('fusedHeadLoss', () => {
       'int32',
     );
     const y = tf.tensor1d([3, 0, 1], 'int32');
-    // the layers are applied directly: no model (the trunk) is called through tfjs's executor
-    const call = vi.spyOn(tfl.LayersModel.prototype, 'call');
-    const loss = fusedHeadLoss(model, 'sparseCategoricalCrossentropy')!(x, y, undefined, true, () =>
-      tf.scalar(0),
-    );
-    expect(call).not.toHaveBeenCalled();
-    call.mockRestore();
-    loss.dispose();
     expectSame(model, { loss: 'sparseCategoricalCrossentropy', x, y });
   });
 

@@ -29,7 +29,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { oneHotIds, oneHotLookup } from '../layers/inputs.js';
-import { type RecurrenceSeam, RecurrentLayer } from '../layers/recurrent.js';
+import {
+  type RecurrenceSeam,
+  type RecurrenceSeamArgs,
+  RecurrentLayer,
+} from '../layers/recurrent.js';
 import { denseMeanSquaredError, denseSoftmaxCrossEntropy } from './fast-dense.js';
 import { type HeadData, type HeadOffer, SoftmaxHead, type TakenHead } from './fast-head.js';
 import { heapOf } from './fast-wasm.js';
@@ -65,8 +69,10 @@ interface DenseFields {
 interface Split {
   trunk: tfl.LayersModel;
   dense: DenseFields;
-  /** The trunk as a chain of layers (see {@link chainOf}), else null. */
-  chain: Chain | null;
+  /** The trunk's last layer when the head may be offered to it (see {@link headOffer}), else null. */
+  headReader: RecurrentLayer | null;
+  /** The recurrent layers that read the one-hot of the model's input, each with that one-hot layer. */
+  oneHotReaders: { reader: RecurrentLayer; oneHot: tfl.layers.Layer }[];
 }
 
 const splits = new WeakMap<tfl.LayersModel, Split | null>();
@@ -102,83 +108,80 @@ function findSplit(model: tfl.LayersModel): Split | null {
   }
   // Shares the model's layers (and weights); building a container adds no layer references.
   const trunk = tfl.model({ inputs, outputs: input });
-  return { trunk, dense, chain: chainOf(trunk) };
-}
-
-/** A trunk that is one chain of layers: its input and, in order, each layer and its output. */
-interface Chain {
-  input: tfl.SymbolicTensor;
-  steps: { layer: tfl.layers.Layer; output: tfl.SymbolicTensor }[];
+  return { trunk, dense, ...readers(trunk) };
 }
 
 /**
- * The trunk as a chain: one input, and every layer from it to the output applied once to the
- * single output of the one before (what every topology builder but seq2seq and attention makes);
- * null otherwise.
+ * The trunk's recurrent layers that get more than x from the fused loss, found once per model.
+ * Only in a trunk of one input (what `manyToMany` and `manyToOne` build; seq2seq's and
+ * one-to-many's take their states from a second input), and only layers called once in it, so
+ * that what a layer is given belongs to its one call:
+ * - the head's reader: the trunk's last layer, a recurrent layer returning its whole sequence and
+ *   nothing else, and not stateful. Only the head reads its outputs and nothing differentiates its
+ *   final states, so a fast run computing half of its batch in a worker can compute that half's
+ *   head there too and run its backward pass right after (`takeHead` in `fast.ts`). A stateful
+ *   layer keeps its final states for the next batch: chunks trained under one tape would
+ *   differentiate them.
+ * - the one-hot readers: recurrent layers whose x is the output of a one-hot lookup of the model's
+ *   input (`oneHotLookup` in `layers/inputs.ts`): their kernel may read the ids instead.
  */
-function chainOf(trunk: tfl.LayersModel): Chain | null {
-  if (trunk.inputs.length !== 1 || trunk.outputs.length !== 1) return null;
-  const input = trunk.inputs[0] as tfl.SymbolicTensor;
-  const steps: Chain['steps'] = [];
-  let t = trunk.outputs[0] as tfl.SymbolicTensor;
-  while (t !== input) {
+function readers(trunk: tfl.LayersModel): Omit<Split, 'trunk' | 'dense'> {
+  const none = { headReader: null, oneHotReaders: [] };
+  if (trunk.inputs.length !== 1 || trunk.outputs.length !== 1) return none;
+  const input = trunk.inputs[0];
+  const calls = callsOf(trunk);
+  const once = (layer: tfl.layers.Layer): layer is RecurrentLayer =>
+    layer instanceof RecurrentLayer && calls.get(layer)?.length === 1;
+  const last = trunk.outputs[0]?.sourceLayer;
+  const headReader =
+    last !== undefined && once(last) && last.returnSequences && !last.returnState && !last.stateful
+      ? last
+      : null;
+  const oneHotReaders: Split['oneHotReaders'] = [];
+  for (const [reader, [xs]] of calls) {
+    const x = xs?.length === 1 ? xs[0] : undefined; // no initial states given as inputs
+    if (!once(reader) || x === undefined) continue;
+    const oneHot = x.sourceLayer;
+    const from = oneHot.inboundNodes[x.nodeIndex]?.inputTensors;
+    if (from?.length === 1 && from[0] === input) oneHotReaders.push({ reader, oneHot });
+  }
+  return { headReader, oneHotReaders };
+}
+
+/** Each layer of the trunk with the inputs of each of its calls in it (the trunk's graph). */
+function callsOf(trunk: tfl.LayersModel): Map<tfl.layers.Layer, tfl.SymbolicTensor[][]> {
+  const calls = new Map<tfl.layers.Layer, tfl.SymbolicTensor[][]>();
+  const seen = new Set<object>(); // nodes (one call of a layer each)
+  const todo = [...trunk.outputs];
+  for (let t = todo.pop(); t !== undefined; t = todo.pop()) {
     const layer = t.sourceLayer;
     const node = layer.inboundNodes[t.nodeIndex];
-    if (layer.getClassName() === 'InputLayer' || !node) return null;
-    if (node.inputTensors.length !== 1 || node.outputTensors.length !== 1) return null;
-    steps.unshift({ layer, output: t });
-    t = node.inputTensors[0] as tfl.SymbolicTensor;
+    if (node === undefined || seen.has(node) || layer.getClassName() === 'InputLayer') continue;
+    seen.add(node);
+    calls.set(layer, [...(calls.get(layer) ?? []), node.inputTensors]);
+    todo.push(...node.inputTensors);
   }
-  return { input, steps };
-}
-
-/** A value as tfjs-layers' feed dictionary stores it: cast to its symbolic tensor's dtype. */
-function fed(key: tfl.SymbolicTensor, value: tf.Tensor): tf.Tensor {
-  return key.dtype == null || key.dtype === value.dtype ? value : tf.cast(value, key.dtype);
+  return calls;
 }
 
 /**
- * The trunk's output for x, computed as tfjs-layers' executor computes a chain (the same `apply`
- * and `computeMask` calls with the same arguments: lists of one input and its mask, one options
- * object that carries the latest mask once a layer made one, values cast to their symbolic
- * dtype), without the executor's per-call bookkeeping (feed dictionaries, a cache looked up by
- * joined tensor names, a nested tidy): about 70 us of a 2 ms W2 step on wasm.
+ * The fields the trunk's recurrent layers add to their kernel's inputs for this batch: a one-hot
+ * reader the ids of x, the head's reader the head offered.
  */
-function runChain(
-  chain: Chain,
+function seamsOf(
+  split: Split,
   x: tf.Tensor,
-  training: boolean,
   offer: HeadOffer | null,
-): tf.Tensor {
-  const kwargs: Record<string, unknown> = { training };
-  let value = fed(chain.input, x);
-  let mask: tf.Tensor | undefined;
-  let ids: Int32Array | null = null; // value is the one-hot of these ids
-  const last = chain.steps[chain.steps.length - 1];
-  for (const step of chain.steps) {
-    const { layer, output } = step;
-    if (mask != null) kwargs.mask = mask;
-    const inputs = [value];
-    // a recurrent layer gets, as fields of its kernel's inputs, the ids its x is the one-hot of
-    // and, when last, the head its outputs feed
-    const seam: RecurrenceSeam | null =
-      layer instanceof RecurrentLayer
-        ? {
-            ...(ids !== null ? { ids } : {}),
-            ...(step === last && offer !== null ? { head: offer } : {}),
-          }
-        : null;
-    const out = layer.apply(inputs, seam === null ? kwargs : { ...kwargs, ...seam }) as
-      | tf.Tensor
-      | tf.Tensor[];
-    ids = oneHotIds(layer, value);
-    const outMask: tf.Tensor | tf.Tensor[] | null = layer.supportsMasking
-      ? layer.computeMask(inputs, [mask as tf.Tensor])
-      : null;
-    value = fed(output, Array.isArray(out) ? (out[0] as tf.Tensor) : out);
-    mask = (Array.isArray(outMask) ? outMask[0] : outMask) ?? undefined;
+): Map<tfl.layers.Layer, RecurrenceSeam> {
+  const seams = new Map<tfl.layers.Layer, RecurrenceSeam>();
+  for (const { reader, oneHot } of split.oneHotReaders) {
+    const ids = oneHotIds(oneHot, x); // null unless oneHot is a one-hot lookup of these ids
+    if (ids !== null) seams.set(reader, { ids });
   }
-  return value;
+  if (offer !== null && split.headReader !== null) {
+    seams.set(split.headReader, { ...seams.get(split.headReader), head: offer });
+  }
+  return seams;
 }
 
 /**
@@ -189,14 +192,15 @@ export function fusedHeadLoss(model: tfl.LayersModel, loss: string): FusedHeadLo
   if (!(FUSED_LOSSES as readonly string[]).includes(loss)) return null;
   const split = splitHead(model);
   if (split === null) return null;
-  const { trunk, dense, chain } = split;
+  const { trunk, dense } = split;
   const sparseCE = loss === 'sparseCategoricalCrossentropy';
   return (x, y, mask, training, unfused) =>
     tf.tidy(() => {
-      const offer = sparseCE && mask === undefined ? headOffer(chain, dense, y) : null;
-      const h = (
-        chain ? runChain(chain, x, training, offer) : trunk.apply(x, { training })
-      ) as tf.Tensor; // [..., D]
+      const offer = sparseCE && mask === undefined ? headOffer(split, y) : null;
+      // the trunk through tfjs's own executor; its recurrent layers get their extra kernel
+      // inputs by layer (`RecurrenceSeamArgs`)
+      const args: RecurrenceSeamArgs = { recurrenceSeams: seamsOf(split, x, offer) };
+      const h = trunk.apply(x, { training, ...args }) as tf.Tensor; // [..., D]
       const units = h.shape[h.rank - 1] as number;
       const rows = h.size / units;
       // reshapes and casts only where they change something: each one is a kernel dispatch,
@@ -252,19 +256,13 @@ function headData(dense: DenseFields, y: tf.Tensor): HeadData {
 }
 
 /**
- * The head offered to the chain's last layer (`kernels/fast-head.ts`): when that layer is an
- * rnnkit recurrent layer returning its whole sequence and nothing else, and not stateful, only the
- * head reads its outputs and nothing differentiates its final states, so a fast run computing half
- * of its batch in a worker can compute that half's head there too and run its backward pass right
- * after (only a run split across threads takes it: `takeHead` in `fast.ts`). Null when the
- * last layer is another kind. (A stateful layer keeps its final states for the next batch: chunks
- * trained under one tape would differentiate them.)
+ * The head offered to the trunk's last layer when it may take it (see {@link readers}): a fast
+ * run that splits its batch across threads takes it (`takeHead` in `fast.ts`); any other run
+ * leaves it, and its data serves the head here.
  */
-function headOffer(chain: Chain | null, dense: DenseFields, y: tf.Tensor): HeadOffer | null {
-  const last = chain?.steps[chain.steps.length - 1]?.layer;
-  if (!(last instanceof RecurrentLayer) || !last.returnSequences || last.returnState) return null;
-  if (last.stateful) return null;
-  return { data: headData(dense, y), taken: null }; // its data serves the head if no run takes it
+function headOffer(split: Split, y: tf.Tensor): HeadOffer | null {
+  if (split.headReader === null) return null;
+  return { data: headData(split.dense, y), taken: null };
 }
 
 /**

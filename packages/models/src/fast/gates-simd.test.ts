@@ -7,7 +7,16 @@ import {
   lstmForwardStep,
   type StepShape,
 } from './fast-gates.js';
-import { type SimdLstm, simdExp, simdLstm, simdTranspose } from './gates-simd.js';
+import {
+  type SimdKernels,
+  type SimdVariant,
+  simdExp,
+  simdKernels,
+  simdLstm,
+  simdTranspose,
+  simdVariant,
+} from './gates-simd.js';
+import { hasRelaxedSimd } from './wasm-bytes.js';
 
 // Where the tolerances come from. The JS steps use a table sigmoid, 1.8e-7 from float64's
 // (tanh = 2 sigmoid(2x) - 1: 3.7e-7; 2.1e-7 and 3.9e-7 with the float32 store, measured on a
@@ -20,7 +29,10 @@ import { type SimdLstm, simdExp, simdLstm, simdTranspose } from './gates-simd.js
 // steps, batch 1-33, units 4-260, values up to 30): c 0.50, h 0.64, dZ 0.24, dc 0.47 of the bounds.
 const GATE_TOL = 5e-7;
 
-const mod = simdLstm as SimdLstm;
+// Both builds of the module, each held to the same bars against the JS steps below. The test
+// process has relaxed SIMD (Node 22+ has it on; vitest.config.ts gives Node 20 the flag).
+const VARIANTS: SimdVariant[] = ['simd', 'relaxed'];
+const kernels = (variant: SimdVariant) => simdKernels(variant) as SimdKernels;
 
 function shape(batch: number, units: number): StepShape {
   return {
@@ -101,7 +113,7 @@ function viewOf(a: Float32Array, at: number): Float32Array {
 }
 
 /** Runs JS and SIMD forward on copies; gates === xp when aliased. */
-function forwardBoth(p: Sizes) {
+function forwardBoth(p: Sizes, mod: SimdKernels['lstm']) {
   const units = 4 * p.quads;
   const n = p.batch * units;
   const k = p.kPick % p.time;
@@ -124,9 +136,83 @@ function forwardBoth(p: Sizes) {
   return { units, n, k, xp, cs, hs, js, simd };
 }
 
-describe('simdLstm', () => {
-  it('exists under Node 20 (WebAssembly SIMD), and insists on units % 4 === 0', () => {
+describe('simdVariant', () => {
+  it('is relaxed where the engine has relaxed SIMD, as in this test process', () => {
+    expect(hasRelaxedSimd()).toBe(true);
+    expect(simdVariant).toBe('relaxed');
     expect(simdLstm).not.toBeNull();
+  });
+
+  it('both builds run here; plain SIMD is the fallback where relaxed SIMD is missing', () => {
+    for (const v of VARIANTS) expect(simdKernels(v)?.variant).toBe(v);
+    // an engine without relaxed SIMD: validate() refuses the probe, so the plain module is chosen
+    expect(hasRelaxedSimd(() => false)).toBe(false);
+    expect(
+      hasRelaxedSimd(() => {
+        throw new Error('no WebAssembly');
+      }),
+    ).toBe(false);
+  });
+
+  it('the two builds agree within float rounding (gates, c, h, dZ, dc, exp; transpose bit for bit)', () => {
+    const [plain, relaxed] = VARIANTS.map(kernels) as [SimdKernels, SimdKernels];
+    fc.assert(
+      fc.property(sizes, (p) => {
+        // each build is within GATE_TOL (scaled) of the JS steps (below), so within twice that of
+        // the other; measured: about 1e-7 on gates, c and h
+        const a = forwardBoth(p, plain.lstm);
+        const b = forwardBoth(p, relaxed.lstm);
+        const { n, k, cs } = a;
+        const [g0, s0] = [k * 4 * n, k * n];
+        const cTol = (i: number) => 2 * GATE_TOL * (2 + Math.abs(cs[i - n] as number));
+        const gTol = () => 2 * GATE_TOL;
+        expect(worst(a.simd.g, b.simd.g, g0, g0 + 4 * n, gTol).ratio).toBeLessThanOrEqual(1);
+        expect(worst(a.simd.c, b.simd.c, s0 + n, s0 + 2 * n, cTol).ratio).toBeLessThanOrEqual(1);
+        expect(worst(a.simd.h, b.simd.h, s0 + n, s0 + 2 * n, cTol).ratio).toBeLessThanOrEqual(1);
+        // backward from the same gates and states, bounded as in the backward test below
+        const dh = values(n, 1, p.seed + 4);
+        const dc0 = values(n, 1, p.seed + 5);
+        const back = (mod: SimdKernels) => {
+          const dc = dc0.slice();
+          const z = a.simd.g.slice();
+          mod.lstm.backward(p.batch, a.units, k, dh, dc, a.simd.c, z, z);
+          return { dc, z };
+        };
+        const [da, db] = [back(plain), back(relaxed)];
+        const bTol = (si: number) =>
+          2 *
+          GATE_TOL *
+          (1 + Math.abs(dh[si] as number) + Math.abs(dc0[si] as number)) *
+          (1 + Math.abs(a.simd.c[s0 + si] as number));
+        const si = (i: number) => {
+          const b = Math.floor((i - g0) / (4 * a.units));
+          return b * a.units + ((i - g0) % a.units);
+        };
+        expect(worst(da.dc, db.dc, 0, n, bTol).ratio).toBeLessThanOrEqual(1);
+        expect(worst(da.z, db.z, g0, g0 + 4 * n, (i) => bTol(si(i))).ratio).toBeLessThanOrEqual(1);
+        // exp: each within 1.2e-7 relative of e^t
+        const t = values(4 * n, 87, p.seed + 6).map((v) => -Math.abs(v));
+        const [ea, eb] = [t.slice(), t.slice()];
+        plain.exp(ea);
+        relaxed.exp(eb);
+        expect(
+          worst(ea, eb, 0, t.length, (i) => 2.4e-7 * (ea[i] as number)).ratio,
+        ).toBeLessThanOrEqual(1);
+        // the transpose does no arithmetic: the same bits
+        const [ta, tb] = [new Float32Array(4 * n), new Float32Array(4 * n)];
+        plain.transpose(t, 4 * p.batch, a.units, ta);
+        relaxed.transpose(t, 4 * p.batch, a.units, tb);
+        expect(tb).toEqual(ta);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe.each(VARIANTS)('simdLstm (%s)', (variant) => {
+  const mod = kernels(variant).lstm;
+  it('exists here, and insists on units % 4 === 0', () => {
+    expect(mod).toBeDefined();
     const a = new Float32Array(64);
     expect(() => mod.forward(1, 6, 0, a, a, a, a, a)).toThrow(RangeError);
     expect(() => mod.backward(1, 6, 0, a, a, a, a, a)).toThrow(RangeError);
@@ -135,7 +221,7 @@ describe('simdLstm', () => {
   it('forward matches lstmForwardStep (gates, c, h; other slots untouched)', () => {
     fc.assert(
       fc.property(sizes, (p) => {
-        const { n, k, xp, cs, hs, js, simd } = forwardBoth(p);
+        const { n, k, xp, cs, hs, js, simd } = forwardBoth(p, mod);
         const g0 = k * 4 * n;
         const s0 = k * n;
         const cTol = (i: number) => GATE_TOL * (2 + Math.abs(cs[i - n] as number));
@@ -158,7 +244,7 @@ describe('simdLstm', () => {
     fc.assert(
       fc.property(sizes, fc.constantFrom(0.1, 1, 30), (p, gradScale) => {
         // gates and states from a real forward step, so i f o lie in (0, 1) and g in (-1, 1)
-        const { units, n, k, js } = forwardBoth(p);
+        const { units, n, k, js } = forwardBoth(p, mod);
         const dh = viewOf(values(n, gradScale, p.seed + 4), p.viewAt);
         const dc = viewOf(values(n, gradScale, p.seed + 5), p.viewAt);
         const run = (step: (d: Float32Array, g: Float32Array, z: Float32Array) => void) => {
@@ -240,10 +326,10 @@ describe('simdLstm', () => {
   });
 });
 
-describe('simdExp', () => {
+describe.each(VARIANTS)('simdExp (%s)', (variant) => {
+  const exp = kernels(variant).exp;
   it('gives e^t within 1.2e-7 relative on [-87, 0] (Cephes expf bound, float64 reference), any length', () => {
-    const exp = simdExp as (a: Float32Array) => void;
-    expect(exp).not.toBeNull();
+    expect(simdExp).not.toBeNull();
     fc.assert(
       fc.property(
         fc.array(fc.float({ min: -87, max: 0, noNaN: true }), { minLength: 1, maxLength: 70 }),
@@ -261,7 +347,7 @@ describe('simdExp', () => {
 
   it('clamps below -87 (about 1.6e-38, not 0) and keeps NaN', () => {
     const a = Float32Array.of(-1000, -87.5, Number.NaN, 0, -1);
-    (simdExp as (a: Float32Array) => void)(a);
+    exp(a);
     expect(a[0]).toBeCloseTo(1.6458e-38, 42);
     expect(a[1]).toBe(a[0]);
     expect(a[2]).toBeNaN();

@@ -3,7 +3,11 @@
  * tanh activation and no mask) on WebAssembly SIMD, four float32 lanes per instruction. The module
  * (3.1 KB) is assembled here at load, as `adam-pass.ts` assembles its own; `simdLstm` is null
  * where WebAssembly or its SIMD is unavailable, and the caller keeps the JS steps. Units must be a
- * multiple of 4 (the caller keeps JS otherwise). The module also holds `tr`, a transpose in 4 x 4
+ * multiple of 4 (the caller keeps JS otherwise). It comes in two builds (`simdVariant` says which
+ * runs): 'relaxed', whose multiply-adds (exp's range reduction and polynomial, c = f c + i g, the
+ * backward's dc + dh o (1 - tc^2)) are relaxed SIMD's f32x4.relaxed_madd / relaxed_nmadd, one FMA
+ * instruction each where the CPU has FMA (V8 on x64), taken where the engine validates them
+ * (Chromium, Node 22+); else 'simd', the same arithmetic as a multiply then an add. The module also holds `tr`, a transpose in 4 x 4
  * blocks (`simdTranspose`, taken by fast-linalg.ts's `transposeData`), and `ex` (`simdExp`).
  *
  * Each call copies the step's input blocks into the module's memory (allocated once, grown as
@@ -21,6 +25,11 @@
  * rounding (2.4e-7 from float64 tanh, measured 1.8e-7), this one does not (8.9e-8), which keeps
  * every gate within 5e-7 of the JS table functions (themselves 1.8e-7 and 3.7e-7 off); on
  * [-0.1, 0.1] it is within 2.6e-8 of tanh (absolute: tiny x gives 0, not x). Against float64: sigmoid and tanh <= 1.2e-7 (measured 8.9e-8).
+ * The relaxed build rounds once per fused multiply-add instead of twice: the same bounds hold
+ * (gates-simd.test.ts holds both builds to them), and the two builds differ by float rounding
+ * (exp: up to 1.2e-7 relative on [-87, 0], measured). The relaxed SIMD specification lets an
+ * engine fuse or not, so the relaxed build's last bits can differ between a CPU with FMA and one
+ * without (the same machine always gives the same bits); the plain build's never do.
  * NaN in an input of an element gives NaN in what that element computes from it (the clamp's
  * pmin/pmax pass a NaN first operand through); +-Infinity saturate to 0/1 and -1/1.
  *
@@ -41,9 +50,12 @@
 import {
   F32X4,
   localGet as get,
+  hasRelaxedSimd,
   I32_ADD,
   I32_SUB,
   instantiateWasm,
+  type MulAdd,
+  mulAdd,
   localSet as set,
   simd,
   localTee as tee,
@@ -131,35 +143,42 @@ const MAGIC = 12582912; // 1.5 2^23: x + MAGIC rounds x to an integer k in the l
 /**
  * e^t of the v128 t on the stack (t in [-87, 87]), left on the stack; t, kk, r are v128 scratch
  * locals. kk = t log2e + MAGIC (its bits: MAGIC's + k); r = t - k C1 - k C2;
- * e^t = (1 + r + r^2 P(r)) 2^k, 2^k's bits = (bits(kk) << 23) + (127 << 23).
+ * e^t = (1 + r + r^2 P(r)) 2^k, 2^k's bits = (bits(kk) << 23) + (127 << 23). The multiply-adds
+ * (kk, r, the Horner steps of P, r^2 P + r) are `fma`'s: fused under relaxed SIMD (9 of the 25
+ * arithmetic instructions saved), else a multiply and an add as the plain module always had them.
  */
-function exp(c: Const, t: number, kk: number, r: number): number[] {
+function exp(c: Const, fma: MulAdd, t: number, kk: number, r: number): number[] {
+  const { madd, nmadd } = fma;
+  // built in the order the constants were always first used (the plain module's bytes unchanged)
+  const kk0 = madd(get(t), c(Math.LOG2E), c(MAGIC));
+  const tk = nmadd(get(r), c(C1), get(t)); // t - k C1 (r holds k)
+  const rr = nmadd(get(r), c(C2), tk); // (t - k C1) - k C2
+  const [p0, p1, ...rest] = P as [number, number, ...number[]];
+  const horner = [...rest, P5].reduce((y, p) => madd(y, get(r), c(p)), madd(get(r), c(p0), c(p1))); // (((P0 r + P1) r + P2) r + ...) r + P5
   // biome-ignore format: one line per stage
   return [
-    ...set(t), ...get(t), ...get(t), ...c(Math.LOG2E), ...MUL, ...c(MAGIC), ...ADD, ...tee(kk),
-    ...c(MAGIC), ...SUB, ...tee(r), ...c(C1), ...MUL, ...SUB, // t - k C1 (r holds k)
-    ...get(r), ...c(C2), ...MUL, ...SUB, ...set(r),
-    ...get(r), ...c(P[0] as number), ...MUL,
-    ...[1, 2, 3, 4].flatMap((p) => [...c(P[p] as number), ...ADD, ...get(r), ...MUL]),
-    ...c(P5), ...ADD, ...get(r), ...MUL, ...get(r), ...MUL, ...get(r), ...ADD, ...c(1), ...ADD,
+    ...set(t), ...kk0, ...tee(kk),
+    ...c(MAGIC), ...SUB, ...set(r), // r holds k
+    ...rr, ...set(r),
+    ...madd([...horner, ...get(r), ...MUL], get(r), get(r)), ...c(1), ...ADD, // P r r + r + 1
     ...get(kk), 0x41, 23, ...SHL, ...c(127 << 23, true), ...IADD, ...MUL,
   ];
 }
 
 /** sigmoid of the v128 on the stack: 1 / (1 + exp(clamp(-x, -87, 87))). */
-function sigmoid(c: Const, x: number, kk: number, r: number): number[] {
+function sigmoid(c: Const, fma: MulAdd, x: number, kk: number, r: number): number[] {
   // biome-ignore format: one line per stage
   return [
     ...set(x), ...c(1), ...get(x), ...NEG, ...c(87), ...PMIN, ...c(-87), ...PMAX,
-    ...exp(c, x, kk, r), ...c(1), ...ADD, ...DIV,
+    ...exp(c, fma, x, kk, r), ...c(1), ...ADD, ...DIV,
   ];
 }
 
 /** tanh of the v128 on the stack: sign(v) (1 - E) / (1 + E), E = exp(max(-2|v|, -87)). */
-function tanh(c: Const, x: number, kk: number, r: number, v: number): number[] {
+function tanh(c: Const, fma: MulAdd, x: number, kk: number, r: number, v: number): number[] {
   // biome-ignore format: one line per stage
   return [
-    ...tee(v), ...ABS, ...c(-2), ...MUL, ...c(-87), ...PMAX, ...exp(c, x, kk, r), ...set(x),
+    ...tee(v), ...ABS, ...c(-2), ...MUL, ...c(-87), ...PMAX, ...exp(c, fma, x, kk, r), ...set(x),
     ...c(1), ...get(x), ...SUB, ...c(1), ...get(x), ...ADD, ...DIV,
     ...get(v), ...c(-0x80000000, true), ...AND, ...OR,
   ];
@@ -211,20 +230,20 @@ function at(p: number, q: number): number[] {
  * fwd(px, pm, pc, pco, ph, rows, ub): per row, i f c o = act(x + m) over x's i f c o blocks
  * (written back in place), c_k = f c + i g at pco, h = o tanh(c_k) at ph.
  */
-function forwardFunc(): number[] {
+function forwardFunc(fma: MulAdd): number[] {
   const [I, F, G, O, C, X, K, R, V] = [10, 11, 12, 13, 14, 15, 16, 17, 18];
   const { c, init, count } = hoisted(19);
   const z = (q: number) => [...at(0, q), ...LOAD, ...at(1, q), ...LOAD, ...ADD];
   // biome-ignore format: one line per quantity
   const body = [
-    ...z(0), ...sigmoid(c, X, K, R), ...set(I),
-    ...z(1), ...sigmoid(c, X, K, R), ...set(F),
-    ...z(2), ...tanh(c, X, K, R, V), ...set(G),
-    ...z(3), ...sigmoid(c, X, K, R), ...set(O),
-    ...get(F), ...get(2), ...LOAD, ...MUL, ...get(I), ...get(G), ...MUL, ...ADD, ...set(C),
+    ...z(0), ...sigmoid(c, fma, X, K, R), ...set(I),
+    ...z(1), ...sigmoid(c, fma, X, K, R), ...set(F),
+    ...z(2), ...tanh(c, fma, X, K, R, V), ...set(G),
+    ...z(3), ...sigmoid(c, fma, X, K, R), ...set(O),
+    ...fma.madd(get(F), [...get(2), ...LOAD], [...get(I), ...get(G), ...MUL]), ...set(C),
     ...[I, F, G, O].flatMap((v, q) => [...at(0, q), ...get(v), ...STORE]),
     ...get(3), ...get(C), ...STORE,
-    ...get(4), ...get(O), ...get(C), ...tanh(c, X, K, R, V), ...MUL, ...STORE,
+    ...get(4), ...get(O), ...get(C), ...tanh(c, fma, X, K, R, V), ...MUL, ...STORE,
   ];
   return rowLoop(9 + count(), body, [0, 1], [2, 3, 4], init());
 }
@@ -233,19 +252,19 @@ function forwardFunc(): number[] {
  * bwd(pg, pcp, pcn, pdh, pdc, rows, ub): per row, with i f g o from pg's blocks, c_{k-1} at pcp,
  * c_k at pcn: tc = tanh(c_k), dcj = dc + dh o (1 - tc^2); dZ (written over the gates) =
  * dcj g i(1-i), dcj c_{k-1} f(1-f), dcj i (1-g^2), dh tc o(1-o); dc = dcj f (in place). The
- * products in lstmBackwardStep's order.
+ * products in lstmBackwardStep's order (dcj's and 1 - v^2's multiply-adds fused under relaxed SIMD).
  */
-function backwardFunc(): number[] {
+function backwardFunc(fma: MulAdd): number[] {
   const [I, F, G, O, TC, DH, D, X, K, R, V] = [10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20];
   const { c, init, count } = hoisted(21);
-  const dAct = (v: number) => [...c(1), ...get(v), ...get(v), ...MUL, ...SUB]; // 1 - v^2
+  const dAct = (v: number) => fma.nmadd(get(v), get(v), c(1)); // 1 - v^2
   const dRec = (v: number) => [...get(v), ...c(1), ...get(v), ...SUB, ...MUL]; // v (1 - v)
   // biome-ignore format: one line per quantity
   const body = [
     ...[I, F, G, O].flatMap((v, q) => [...at(0, q), ...LOAD, ...set(v)]),
-    ...get(2), ...LOAD, ...tanh(c, X, K, R, V), ...set(TC),
+    ...get(2), ...LOAD, ...tanh(c, fma, X, K, R, V), ...set(TC),
     ...get(3), ...LOAD, ...set(DH),
-    ...get(4), ...LOAD, ...get(DH), ...get(O), ...MUL, ...dAct(TC), ...MUL, ...ADD, ...set(D),
+    ...fma.madd([...get(DH), ...get(O), ...MUL], dAct(TC), [...get(4), ...LOAD]), ...set(D),
     ...at(0, 0), ...get(D), ...get(G), ...MUL, ...dRec(I), ...MUL, ...STORE,
     ...at(0, 1), ...get(D), ...get(1), ...LOAD, ...MUL, ...dRec(F), ...MUL, ...STORE,
     ...at(0, 2), ...get(D), ...get(I), ...MUL, ...dAct(G), ...MUL, ...STORE,
@@ -259,12 +278,12 @@ function backwardFunc(): number[] {
  * ex(p, bytes): e^t in place over the `bytes / 16` vectors at p, t clamped to [-87, 87] (the
  * softmax head's exps, `fast-head.ts`). Locals: end (i32 2), then v128 from 3.
  */
-function expFunc(): number[] {
+function expFunc(fma: MulAdd): number[] {
   const [P, BYTES, END, X, K, R] = [0, 1, 2, 3, 4, 5];
   const { c, init, count } = hoisted(6);
   // biome-ignore format: one line per step
   const body = [
-    ...get(P), ...get(P), ...LOAD, ...c(87), ...PMIN, ...c(-87), ...PMAX, ...exp(c, X, K, R), ...STORE,
+    ...get(P), ...get(P), ...LOAD, ...c(87), ...PMIN, ...c(-87), ...PMAX, ...exp(c, fma, X, K, R), ...STORE,
     ...get(P), 0x41, 16, I32_ADD, ...set(P),
   ];
   // biome-ignore format: one line per step
@@ -343,19 +362,21 @@ function transposeFunc(): number[] {
 
 /**
  * The module: memory 0 (exported as `memory`), `fwd` and `bwd` (7 i32) -> (), `ex`
- * (2 i32) -> (), `tr` (7 i32) -> () (the type of `fwd`).
+ * (2 i32) -> (), `tr` (7 i32) -> () (the type of `fwd`); its multiply-adds relaxed SIMD's fused
+ * ones for the 'relaxed' variant.
  */
-function moduleBytes(): Uint8Array<ArrayBuffer> {
+function moduleBytes(variant: SimdVariant): Uint8Array<ArrayBuffer> {
   const i32 = (n: number) => Array(n).fill(0x7f);
+  const fma = mulAdd(variant === 'relaxed');
   return wasmModuleBytes({
     types: [
       [i32(7), []],
       [i32(2), []],
     ],
     functions: [
-      { type: 0, body: forwardFunc() },
-      { type: 0, body: backwardFunc() },
-      { type: 1, body: expFunc() },
+      { type: 0, body: forwardFunc(fma) },
+      { type: 0, body: backwardFunc(fma) },
+      { type: 1, body: expFunc(fma) },
       { type: 0, body: transposeFunc() },
     ],
     exports: [
@@ -383,10 +404,6 @@ interface GatesModule {
   bwd: Step;
   ex: (p: number, bytes: number) => void;
   tr: Step;
-}
-
-function instantiate(): GatesModule | null {
-  return instantiateWasm<GatesModule>(moduleBytes());
 }
 
 /**
@@ -429,13 +446,20 @@ function placer(align = 16) {
   };
 }
 
+/** The two builds of the module: with relaxed SIMD's fused multiply-adds, or plain SIMD. */
+export type SimdVariant = 'relaxed' | 'simd';
+
 type Transpose = (src: Float32Array, rows: number, cols: number, out: Float32Array) => void;
 
-function make(mod: GatesModule): {
+/** One instance of the module: the gate steps, the exp and the transpose over its memory. */
+export interface SimdKernels {
+  variant: SimdVariant;
   lstm: SimdLstm;
   exp: (a: Float32Array) => void;
   transpose: Transpose;
-} {
+}
+
+function make(mod: GatesModule, variant: SimdVariant): SimdKernels {
   let heap = new Float32Array(mod.memory.buffer);
   /** A view of the module's memory holding at least `floats` floats. */
   const view = (floats: number): Float32Array => {
@@ -512,11 +536,28 @@ function make(mod: GatesModule): {
     if (ds === rows) out.set(f.subarray(d, d + n));
     else for (let j = 0, o = d; j < cols; j++, o += ds) out.set(f.subarray(o, o + rows), j * rows);
   };
-  return { lstm, exp, transpose };
+  return { variant, lstm, exp, transpose };
 }
 
-const gatesModule = instantiate();
-const made = gatesModule === null ? null : make(gatesModule);
+/**
+ * A fresh instance of the module in `variant`, or null where the engine cannot run it (no
+ * WebAssembly SIMD; for 'relaxed', no relaxed SIMD). The kernel uses `simdVariant`'s; the tests
+ * and benches build both.
+ */
+export function simdKernels(variant: SimdVariant): SimdKernels | null {
+  const mod = instantiateWasm<GatesModule>(moduleBytes(variant));
+  return mod === null ? null : make(mod, variant);
+}
+
+/** Relaxed where the engine has it (`hasRelaxedSimd`), else plain SIMD, else null. */
+const made = (hasRelaxedSimd() ? simdKernels('relaxed') : null) ?? simdKernels('simd');
+
+/**
+ * Which module the gate steps, `simdExp` and `simdTranspose` run here: 'relaxed' (relaxed SIMD's
+ * fused multiply-adds: Chromium, Node 22+, Node 20 with `--experimental-wasm-relaxed-simd`),
+ * 'simd' (WebAssembly SIMD without it), or null (no SIMD: the JS steps).
+ */
+export const simdVariant: SimdVariant | null = made?.variant ?? null;
 
 /**
  * [rows, cols] -> [cols, rows] on WebAssembly SIMD; null where SIMD is unavailable. Requires

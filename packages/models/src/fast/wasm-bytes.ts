@@ -1,8 +1,10 @@
 /**
  * WebAssembly bytecode written by hand: the encodings (LEB128), the opcodes the SIMD modules use
+ * (and relaxed SIMD's fused multiply-adds, with `hasRelaxedSimd` to ask the engine at run time)
  * and a builder for a module of functions over one exported memory. The SIMD LSTM gates
  * (`gates-simd.ts`) and `@rnnkit/training`'s Adam pass (through `@rnnkit/models/kernels`) build
- * their modules with it. Opcode numbers: the WebAssembly core and SIMD specifications.
+ * their modules with it. Opcode numbers: the WebAssembly core, SIMD and relaxed SIMD
+ * specifications.
  *
  * Neighbours in `fast/` (the speed code, which the model code never imports): `fast.ts` (the kernel
  * op) over `fast-core.ts`, `fast-gates.ts`, `gates-simd.ts` and `fast-wasm.ts`; `pool.ts` and
@@ -14,6 +16,7 @@
  * const bytes = wasmModuleBytes({ types: [[[], []]], functions: [{ type: 0, body: [0, 0x0b] }],
  *   exports: [['nop', 0]] });
  * instantiateWasm<{ nop(): void }>(bytes)?.nop(); // undefined (null where wasm cannot run)
+ * hasRelaxedSimd();                    // true in Chromium and Node 22+ (false in Node 20 unflagged)
  * ```
  */
 
@@ -56,6 +59,43 @@ export const F32X4 = {
   pmax: simd(0xeb),
 } as const;
 
+/**
+ * Relaxed SIMD's fused multiply-adds (the relaxed SIMD proposal, opcodes 0x105 and 0x106):
+ * madd(a, b, c) = a b + c and nmadd(a, b, c) = c - a b, with the three operands pushed in that
+ * order. The engine may round once (an FMA instruction, where the CPU has one) or twice (a
+ * multiply and an add): either is allowed, so results differ from the plain sequence in the last
+ * bit at most per operation.
+ */
+export const F32X4_RELAXED = {
+  madd: simd(0x105),
+  nmadd: simd(0x106),
+} as const;
+
+/** Emits a b + c (`madd`) or c - a b (`nmadd`) from the code of its three operands. */
+export interface MulAdd {
+  madd(a: number[], b: number[], c: number[]): number[];
+  nmadd(a: number[], b: number[], c: number[]): number[];
+}
+
+/**
+ * Multiply-adds as relaxed SIMD's fused instructions (`relaxed: true`), or as today's f32x4.mul
+ * then f32x4.add / f32x4.sub (`false`: every engine with SIMD runs it, and the numbers are the
+ * plain sequence's bit for bit).
+ */
+export function mulAdd(relaxed: boolean): MulAdd {
+  const { mul, add, sub } = F32X4;
+  const { madd, nmadd } = F32X4_RELAXED;
+  return relaxed
+    ? {
+        madd: (a, b, c) => [...a, ...b, ...c, ...madd],
+        nmadd: (a, b, c) => [...a, ...b, ...c, ...nmadd],
+      }
+    : {
+        madd: (a, b, c) => [...a, ...b, ...mul, ...c, ...add],
+        nmadd: (a, b, c) => [...c, ...a, ...b, ...mul, ...sub],
+      };
+}
+
 export interface WasmModuleSpec {
   /** Function types as [params, results], each a list of value types (0x7f i32, 0x7d f32). */
   types: [number[], number[]][];
@@ -84,6 +124,28 @@ export function wasmModuleBytes(spec: WasmModuleSpec): Uint8Array<ArrayBuffer> {
     ...section(7, vector(exports)),
     ...section(10, vector(spec.functions.map((f) => [...leb(f.body.length), ...f.body]))),
   ]);
+}
+
+/**
+ * Whether this engine runs relaxed SIMD, checked by validating a module of one function that
+ * returns f32x4.relaxed_madd of three zero vectors (Chromium and Node 22+ have it on; Node 20
+ * only with `--experimental-wasm-relaxed-simd`). `validate` is WebAssembly's (a parameter for
+ * the tests).
+ */
+export function hasRelaxedSimd(
+  validate: (bytes: Uint8Array<ArrayBuffer>) => boolean = (b) => WebAssembly.validate(b),
+): boolean {
+  const zero = [...simd(0x0c), ...Array(16).fill(0)]; // v128.const 0
+  const bytes = wasmModuleBytes({
+    types: [[[], [0x7b]]], // () -> v128
+    functions: [{ type: 0, body: [0, ...zero, ...zero, ...zero, ...F32X4_RELAXED.madd, 0x0b] }],
+    exports: [],
+  });
+  try {
+    return typeof WebAssembly === 'object' && validate(bytes);
+  } catch {
+    return false;
+  }
 }
 
 /** The module's exports, or null where WebAssembly (or an instruction it uses) is unavailable. */

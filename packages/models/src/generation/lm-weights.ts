@@ -116,8 +116,14 @@ function readCell(layer: tfl.layers.Layer, cell: CellWeights['cell'], inputSize:
     );
   }
   const rawBias = weight(layer, 'bias');
-  // GRU resetAfter: bias [2, 3u] = input row then recurrent row (Keras 2/3, cuDNN layout)
-  const resetAfter = def.resetAfter && rawBias !== null && rawBias.length === 2 * k * units;
+  // GRU resetAfter: bias [2, 3u] = input row then recurrent row (Keras 2/3, cuDNN layout). The
+  // config says which mode runs; without a bias (useBias false) the shape cannot tell, and the
+  // recurrent bias is zero. A config without the key (stock tfjs GRU) is reset-before.
+  const resetAfter =
+    def.resetAfter &&
+    (config['resetAfter'] === undefined
+      ? rawBias !== null && rawBias.length === 2 * k * units
+      : config['resetAfter'] === true);
   const bias = rawBias === null ? new Float32Array(k * units) : rawBias.slice(0, k * units);
   const [activationName, activation] = activationOf(layer, 'activation', 'tanh');
   const [recurrentActivationName, recurrentActivation]: [ActivationName, Activation] = !def.gated
@@ -130,7 +136,11 @@ function readCell(layer: tfl.layers.Layer, cell: CellWeights['cell'], inputSize:
     kernel,
     recurrentKernel,
     bias,
-    recurrentBias: resetAfter ? rawBias!.slice(k * units) : null,
+    recurrentBias: !resetAfter
+      ? null
+      : rawBias === null
+        ? new Float32Array(k * units)
+        : rawBias.slice(k * units),
     resetAfter,
     activation,
     recurrentActivation,

@@ -114,8 +114,13 @@ describe('statefulLM', () => {
     });
   }
 
-  for (const resetAfter of [true, false]) {
-    it(`gru resetAfter ${resetAfter} (rnnkit's layer) steps like the full model`, () => {
+  for (const [resetAfter, useBias] of [
+    [true, true],
+    [false, true],
+    [true, false],
+    [false, false],
+  ]) {
+    it(`gru resetAfter ${resetAfter}, useBias ${useBias} (rnnkit's layer) steps like the full model`, () => {
       const V = 5;
       const model = tfl.sequential();
       model.add(
@@ -124,14 +129,15 @@ describe('statefulLM', () => {
           units: 4,
           returnSequences: true,
           resetAfter,
+          useBias,
           inputShape: [null, V],
           name: 'rnn_1',
         }),
       );
       model.add(tfl.layers.dense({ units: V, name: 'logits' }));
       initializeWeights(model, 7);
-      const bias = model.layers[0]!.weights.find((w) => w.originalName.endsWith('bias'))!;
-      expect(bias.shape).toEqual(resetAfter ? [2, 12] : [12]);
+      const bias = model.layers[0]!.weights.find((w) => w.originalName.endsWith('bias'));
+      expect(bias?.shape).toEqual(useBias ? (resetAfter ? [2, 12] : [12]) : undefined);
       const ids = [1, 4, 0, 3, 2, 2];
       const full = fullRun(model, ids, V);
       for (const engine of ENGINES) {

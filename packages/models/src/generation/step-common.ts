@@ -1,6 +1,7 @@
 /**
- * What the step engines of `statefulLM` share: the stepper interface, the state layout and the
- * checks. Shapes: per layer, h and c are [batch * units] row-major.
+ * What the step engines of `statefulLM` share: the stepper interface, the state layout, the
+ * checks, and `arrayLM`, which holds the array state of the js and fused engines. Shapes: per
+ * layer, h and c are [batch * units] row-major.
  *
  * Neighbours in `generation/`: `stateful.ts` picks a step engine (`step-js.ts`, `step-tfjs.ts`,
  * `step-fused.ts`, sharing `step-common.ts`) over the weights `lm-weights.ts` reads; `generate.ts`,
@@ -150,4 +151,65 @@ export function restoreRows(
 /** m [n, cols] += bias [cols] on every row, in place. */
 export function addRowBias(m: Float32Array, bias: Float32Array, n: number, cols: number): void {
   for (let b = 0; b < n; b++) for (let k = 0; k < cols; k++) m[b * cols + k]! += bias[k]!;
+}
+
+/**
+ * What an engine over array state (`step-js.ts`, `step-fused.ts`) computes; {@link arrayLM} holds
+ * the state and the batch size around it.
+ */
+export interface ArrayStepper {
+  /**
+   * Feeds `tokens` to the `n` rows of `state` (updated in place) and returns the logits
+   * [n * classes]. `masked` are the rows fed padding, to be put back from `before` (a copy of the
+   * state, null when no row is masked) with `restoreRows`.
+   */
+  step(
+    tokens: ArrayLike<number>,
+    n: number,
+    state: LmState,
+    masked: readonly number[],
+    before: LmState | null,
+  ): Float32Array;
+  /** The state was replaced, for `n` rows: zeroed (`zero`), or set by the caller. */
+  stateChanged?(n: number, zero: boolean): void;
+  /** Frees what the engine holds. */
+  dispose?(): void;
+}
+
+/** A `StatefulLM` over array state: the state, the batch size and the checks around `stepper`. */
+export function arrayLM(
+  w: LmWeights,
+  batchSize: number,
+  engine: 'js' | 'fused',
+  stepper: ArrayStepper,
+): StatefulLM {
+  let state = zeroState(w, batchSize);
+  let batch = batchSize;
+  stepper.stateChanged?.(batch, true);
+  return {
+    vocabSize: w.vocabSize,
+    classes: w.classes,
+    get batchSize() {
+      return batch;
+    },
+    engine,
+    step(tokens) {
+      const { masked, before } = beginStep(w, tokens, batch, state);
+      return stepper.step(tokens, batch, state, masked, before);
+    },
+    reset(n = batch) {
+      batch = n;
+      state = zeroState(w, n);
+      stepper.stateChanged?.(n, true);
+    },
+    getState: () => copyState(state),
+    setState(s: LmState) {
+      batch = batchOf(w, s);
+      state = copyState(s);
+      stepper.stateChanged?.(batch, false);
+    },
+    dispose() {
+      stepper.dispose?.();
+    },
+  };
 }

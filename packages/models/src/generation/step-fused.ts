@@ -18,15 +18,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { CellWeights, LmWeights } from './lm-weights.js';
 import {
   addRowBias,
-  batchOf,
-  beginStep,
-  copyState,
+  arrayLM,
   gatesOf,
   type LmState,
   restoreRows,
   type StatefulLM,
   splitRecurrent,
-  zeroState,
 } from './step-common.js';
 import { cellStep, columns } from './step-js.js';
 
@@ -91,32 +88,18 @@ export function fusedEngine(w: LmWeights, batchSize: number): StatefulLM {
           const e = tf.tensor2d(w.embedding!, [w.vocabSize, dims]);
           return tf.matMul(e, tf.tensor2d(first.kernel, [dims, ku0])).dataSync() as Float32Array;
         });
-  let state = zeroState(w, batchSize);
-  let batch = batchSize;
   // h_l R_l of the current state per layer, or null until computed (after setState)
   let hz: (Float32Array | null)[] = [];
-  const resetProducts = (zero: boolean) => {
-    hz = layers.map((ly) => (zero ? new Float32Array(batch * ly.rCols) : null));
-  };
-  resetProducts(true);
   /** The recurrent part of [R_l | N_l] for the current h_l. */
-  const recurrentPart = (l: number): Float32Array => {
+  const recurrentPart = (state: LmState, l: number, n: number): Float32Array => {
     const ly = layers[l]!;
     const known = hz[l];
     if (known) return known;
-    const p = product(state.h[l]!, batch, ly.fused);
-    return columns(p, batch, ly.rCols + ly.nCols, 0, ly.rCols);
+    const p = product(state.h[l]!, n, ly.fused);
+    return columns(p, n, ly.rCols + ly.nCols, 0, ly.rCols);
   };
-  return {
-    vocabSize: w.vocabSize,
-    classes: w.classes,
-    get batchSize() {
-      return batch;
-    },
-    engine: 'fused',
-    step(tokens) {
-      const n = batch;
-      const { masked, before } = beginStep(w, tokens, n, state);
+  return arrayLM(w, batchSize, 'fused', {
+    step(tokens, n, state, masked, before) {
       // z = x_t K_0 [n, k*units]
       let z: Float32Array = new Float32Array(n * ku0);
       for (let b = 0; b < n; b++) {
@@ -128,7 +111,15 @@ export function fusedEngine(w: LmWeights, batchSize: number): StatefulLM {
         const h = state.h[l]!;
         const c = state.c[l]!;
         const rh = ly.recurrentH;
-        cellStep(ly.w, z, recurrentPart(l), n, h, c, rh ? (v) => product(v, n, rh) : null);
+        cellStep(
+          ly.w,
+          z,
+          recurrentPart(state, l, n),
+          n,
+          h,
+          c,
+          rh ? (v) => product(v, n, rh) : null,
+        );
         if (before !== null) restoreRows(state, before, ly.w, l, masked);
         // h_l [R_l | N_l]: the next step's recurrent part, and the next layer's z or the logits
         const p = product(h, n, ly.fused);
@@ -142,19 +133,11 @@ export function fusedEngine(w: LmWeights, batchSize: number): StatefulLM {
       addRowBias(logits, w.denseBias, n, w.classes);
       return logits;
     },
-    reset(n = batch) {
-      batch = n;
-      state = zeroState(w, n);
-      resetProducts(true);
-    },
-    getState: () => copyState(state),
-    setState(s: LmState) {
-      batch = batchOf(w, s);
-      state = copyState(s);
-      resetProducts(false);
+    stateChanged(n, zero) {
+      hz = layers.map((ly) => (zero ? new Float32Array(n * ly.rCols) : null));
     },
     dispose() {
       for (const ly of layers) tf.dispose([ly.fused, ...(ly.recurrentH ? [ly.recurrentH] : [])]);
     },
-  };
+  });
 }

@@ -11,19 +11,15 @@
 
 import type { ArrayStep } from '../cells/cell.js';
 import { cellOf } from '../cells/index.js';
-import { simdLstmFor } from '../fast/gates-simd.js';
+import { FAST } from '../fast-seam.js';
 import type { CellWeights, LmWeights } from './lm-weights.js';
 import {
   addRowBias,
-  batchOf,
-  beginStep,
-  copyState,
+  arrayLM,
   gatesOf,
-  type LmState,
   restoreRows,
   type StatefulLM,
   splitRecurrent,
-  zeroState,
 } from './step-common.js';
 
 /** A weight matrix [rows, cols] row-major. */
@@ -156,7 +152,7 @@ const simdStates = new Map<number, { cs: Float32Array; hs: Float32Array }>();
  */
 function simdLstmStep(w: CellWeights, { z, hz, n, h, c }: ArrayStep): boolean {
   const u = w.units;
-  const simd = simdLstmFor(w.cell, w.activationName, w.recurrentActivationName, u);
+  const simd = FAST.lstmGates(w.cell, w.activationName, w.recurrentActivationName, u);
   if (simd === null) return false;
   const nu = n * u;
   let st = simdStates.get(nu);
@@ -190,18 +186,8 @@ export function jsEngine(w: LmWeights, batchSize: number): StatefulLM {
   const product = jsProduct;
   const emb = w.embedding;
   const embDim = emb === null ? 0 : emb.length / w.vocabSize;
-  let state = zeroState(w, batchSize);
-  let batch = batchSize;
-  return {
-    vocabSize: w.vocabSize,
-    classes: w.classes,
-    get batchSize() {
-      return batch;
-    },
-    engine: 'js',
-    step(tokens) {
-      const n = batch;
-      const { masked, before } = beginStep(w, tokens, n, state);
+  return arrayLM(w, batchSize, 'js', {
+    step(tokens, n, state, masked, before) {
       let x: Float32Array | ArrayLike<number> = tokens;
       if (emb !== null) {
         const e = new Float32Array(n * embDim); // [n, dims]
@@ -225,15 +211,5 @@ export function jsEngine(w: LmWeights, batchSize: number): StatefulLM {
       addRowBias(logits, w.denseBias, n, w.classes);
       return logits;
     },
-    reset(n = batch) {
-      batch = n;
-      state = zeroState(w, n);
-    },
-    getState: () => copyState(state),
-    setState(s: LmState) {
-      batch = batchOf(w, s);
-      state = copyState(s);
-    },
-    dispose() {},
-  };
+  });
 }

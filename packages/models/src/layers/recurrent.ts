@@ -76,12 +76,20 @@ type MaskOutputArgs = {
 };
 
 /**
- * What a caller may pass a recurrent layer's `apply` besides tfjs's options, handed on as the
- * fields of the same name of the kernel's inputs (`RecurrenceInputs`): the ids its x is the
- * one-hot of, and a fused softmax head for its outputs. The fused loss (`fast/fused-head.ts`)
- * gives them; no other caller needs to.
+ * The fields of a recurrent layer's kernel inputs (`RecurrenceInputs`) that a caller may add: the
+ * ids its x is the one-hot of, and a fused softmax head for its outputs.
  */
 export type RecurrenceSeam = Pick<RecurrenceInputs, 'ids' | 'head'>;
+
+/**
+ * What a caller may pass `apply` (of a recurrent layer or of a model holding some) besides tfjs's
+ * options: `{ training, recurrenceSeams: new Map([[layer, { ids }]]) }` gives `layer` those
+ * fields. By layer, because tfjs's executor hands one options object to every layer of a model.
+ * The fused loss (`fast/fused-head.ts`) gives them; no other caller needs to.
+ */
+export interface RecurrenceSeamArgs {
+  recurrenceSeams?: ReadonlyMap<tfl.layers.Layer, RecurrenceSeam>;
+}
 
 /** What rnnkit adds to every recurrent layer's options. */
 type DropoutSeedArgs = {
@@ -327,7 +335,7 @@ export abstract class RecurrentLayer extends tfl.RNN {
       }
       const mask = kwargs?.mask as tf.Tensor | tf.Tensor[] | null | undefined;
       const mask0 = Array.isArray(mask) ? mask[0] : mask;
-      const seam = kwargs as RecurrenceSeam | undefined;
+      const seam = (kwargs as RecurrenceSeamArgs | undefined)?.recurrenceSeams?.get(this);
       const out = runRecurrence({
         ...this.recurrenceOptions(),
         // the ids of a one-hot x, unless dropout scaled x
@@ -378,7 +386,7 @@ export abstract class RecurrentLayer extends tfl.RNN {
   }
 }
 
-/** h_t = act(x_t K + h_{t-1} R + b), saved as tfjs/Keras `SimpleRNN` (`cells/rnn.ts`). */
+/** $h_t = \mathrm{act}(x_t K + h_{t-1} R + b)$, saved as tfjs/Keras `SimpleRNN` (`cells/rnn.ts`). */
 export class SimpleRNN extends RecurrentLayer {
   static override className = CELLS.rnn.className;
   readonly cellType = 'rnn';

@@ -14,12 +14,12 @@
  * ```
  */
 import { ModelsError } from '../errors.js';
-import { fastRecurrence } from '../fast/fast.js';
+import { FAST } from '../fast-seam.js';
 import type { RecurrenceInputs, RecurrenceKernel, RecurrenceOutputs } from './contract.js';
 import { referenceRecurrence } from './reference.js';
 
 /** The kernel layers use unless `setRecurrenceKernel` chose another. The one place to change it. */
-const DEFAULT_KERNEL: RecurrenceKernel = fastRecurrence;
+const DEFAULT_KERNEL: RecurrenceKernel = FAST.recurrence;
 
 /** Kernels selectable by name. */
 const NAMED_KERNELS = {

@@ -23,7 +23,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { DenseLayerArgs } from '@tensorflow/tfjs-layers/dist/layers/core.js';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
-import { denseMatMul } from '../fast/fast-dense.js';
+import { FAST } from '../fast-seam.js';
 
 /** The fields of tfjs's Dense that `call` reads (private in tfjs's typings, public at run time). */
 interface DenseFields {
@@ -37,7 +37,7 @@ const entry = tf.serialization.SerializationMap.getMap().classNameMap.Dense;
 if (entry == null) throw new Error('tfjs-layers did not register Dense');
 const StockDense = entry[0] as unknown as new (args: DenseLayerArgs) => tfl.layers.Layer;
 
-/** tfjs's Dense with a transpose-free gradient (`denseMatMul`). */
+/** tfjs's Dense with a transpose-free gradient (`FAST.matMul`). */
 export class Seq2SeqDense extends StockDense {
   static className = 'Dense';
 
@@ -47,7 +47,7 @@ export class Seq2SeqDense extends StockDense {
       const f = this as unknown as DenseFields;
       const shape = x.shape;
       const flat = tf.reshape(x, [-1, shape[shape.length - 1]!]) as tf.Tensor2D; // [rows, in]
-      let y: tf.Tensor = denseMatMul(flat, f.kernel.read() as tf.Tensor2D); // [rows, units]
+      let y: tf.Tensor = FAST.matMul(flat, f.kernel.read() as tf.Tensor2D); // [rows, units]
       if (f.bias) y = tf.add(y, f.bias.read());
       if (f.activation) y = f.activation.apply(y);
       return tf.reshape(y, [...shape.slice(0, -1), f.units]);

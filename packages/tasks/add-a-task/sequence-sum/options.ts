@@ -13,6 +13,7 @@ import {
   describeSize,
   type ResolvedCommon,
   resolveCommon,
+  stackArgs,
 } from '../common.js';
 import { TaskError } from '../errors.js';
 import { TASK_TABLE } from '../task-table.js';
@@ -62,11 +63,7 @@ export function sequenceSumDefaults(
 
 export function builderArgs(o: SequenceSumResolved, seqLength: number): ManyToOneArgs {
   return {
-    cell: o.cell,
-    units: o.units,
-    layers: o.layers,
-    dropout: o.dropout,
-    seed: o.seed,
+    ...stackArgs(o),
     seqLength,
     input: { type: 'features', features: 1 },
     head: { type: 'regression' },

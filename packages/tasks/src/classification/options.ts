@@ -16,6 +16,7 @@ import {
   describeSize,
   type ResolvedCommon,
   resolveCommon,
+  stackArgs,
 } from '../common.js';
 import { checkChoice, checkInt, checkRange, TaskError } from '../errors.js';
 import { TASK_TABLE } from '../task-table.js';
@@ -166,11 +167,7 @@ export function builderArgs(
   classes: number,
 ): ManyToOneArgs {
   return {
-    cell: o.cell,
-    units: o.units,
-    layers: o.layers,
-    dropout: o.dropout,
-    seed: o.seed,
+    ...stackArgs(o),
     bidirectional: o.bidirectional,
     // id 0 is <pad>: maskZero makes padded steps keep the state
     input:

@@ -3,11 +3,11 @@
  * examples, label probabilities, save; and `restoreClassification` for `loadTask`. Beside it:
  * options.ts (the options and defaults), train.ts (how it was trained).
  */
-import { type LoadedModel, save } from '@rnnkit/models';
+import type { LoadedModel } from '@rnnkit/models';
 import type { Vocab } from '@rnnkit/vocab';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { artifactOptions, type TaskSaveOptions } from '../common.js';
+import { saveTask, type TaskSaveOptions } from '../common.js';
 import { TaskError } from '../errors.js';
 import {
   builderArgs,
@@ -89,23 +89,14 @@ export function classifier(
       return out;
     },
     async save(dir, saveOptions = {}) {
-      await save(
-        model,
-        dir,
-        {
-          task: CLASSIFICATION,
-          topology: {
-            builder: 'manyToOne',
-            args: builderArgs(options, vocab.size, labels.length) as unknown as Record<
-              string,
-              unknown
-            >,
-          },
-          vocab: vocab.toJSON(),
-          training: { config: { ...options, labels }, metrics: task.metrics },
-        },
-        artifactOptions(saveOptions),
-      );
+      await saveTask(model, dir, saveOptions, {
+        task: CLASSIFICATION,
+        builder: 'manyToOne',
+        args: builderArgs(options, vocab.size, labels.length),
+        vocab: vocab.toJSON(),
+        config: { ...options, labels },
+        metrics: task.metrics,
+      });
     },
     dispose() {
       model.dispose();

@@ -16,6 +16,7 @@ import {
   describeSize,
   type ResolvedCommon,
   resolveCommon,
+  stackArgs,
 } from '../common.js';
 import { checkInt, TaskError } from '../errors.js';
 import { TASK_TABLE } from '../task-table.js';
@@ -113,11 +114,7 @@ export function builderArgs(
   conditions: number,
 ): OneToManyArgs {
   return {
-    cell: o.cell,
-    units: o.units,
-    layers: o.layers,
-    dropout: o.dropout,
-    seed: o.seed,
+    ...stackArgs(o),
     condition: { type: 'features', features: conditions },
     input: { type: 'oneHot', vocabSize },
     classes: vocabSize,

@@ -9,13 +9,12 @@ import {
   type OneToManyModel,
   oneToMany,
   sampleToken,
-  save,
 } from '@rnnkit/models';
 import { sparseCategoricalCrossentropy } from '@rnnkit/training';
 import type { Vocab } from '@rnnkit/vocab';
 import { mulberry32 } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
-import { artifactOptions, type TaskSaveOptions } from '../common.js';
+import { saveTask, type TaskSaveOptions } from '../common.js';
 import { checkInt, checkRange, TaskError } from '../errors.js';
 import {
   builderArgs,
@@ -164,23 +163,14 @@ export function conditionalGenerator(
       return out.map((ids) => vocab.decode(ids, { skipSpecials: true }));
     },
     async save(dir, saveOptions = {}) {
-      await save(
-        net.model,
-        dir,
-        {
-          task: CONDITIONAL_GENERATION,
-          topology: {
-            builder: 'oneToMany',
-            args: builderArgs(o, vocab.size, conditions.length) as unknown as Record<
-              string,
-              unknown
-            >,
-          },
-          vocab: vocab.toJSON(),
-          training: { config: { ...o, conditions }, metrics: task.metrics },
-        },
-        artifactOptions(saveOptions),
-      );
+      await saveTask(net.model, dir, saveOptions, {
+        task: CONDITIONAL_GENERATION,
+        builder: 'oneToMany',
+        args: builderArgs(o, vocab.size, conditions.length),
+        vocab: vocab.toJSON(),
+        config: { ...o, conditions },
+        metrics: task.metrics,
+      });
     },
     dispose() {
       net.dispose();

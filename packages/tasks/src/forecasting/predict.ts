@@ -10,9 +10,9 @@
  * f.bounds(); // [lo, hi]: the range every forecast value stays in
  * ```
  */
-import { type LoadedModel, type ManyToOneArgs, save } from '@rnnkit/models';
+import type { LoadedModel, ManyToOneArgs } from '@rnnkit/models';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { artifactOptions, type TaskSaveOptions } from '../common.js';
+import { saveTask, stackArgs, type TaskSaveOptions } from '../common.js';
 import { checkInt, TaskError } from '../errors.js';
 import { DEFAULT_QUANTILES, DEFAULT_SAMPLES, valuesPerStep } from './intervals.js';
 import {
@@ -107,11 +107,7 @@ export interface Forecaster {
 
 export function builderArgs(o: ForecastingResolved, features: number): ManyToOneArgs {
   return {
-    cell: o.cell,
-    units: o.units,
-    layers: o.layers,
-    dropout: o.dropout,
-    seed: o.seed,
+    ...stackArgs(o),
     input: { type: 'features', features },
     head: { type: 'regression', outputs: o.horizon * valuesPerStep(o.intervals, o.quantiles) },
   };
@@ -267,26 +263,17 @@ export function forecaster(
       return m;
     },
     async save(dir, saveOptions = {}) {
-      await save(
-        model,
-        dir,
-        {
-          task: FORECASTING,
-          topology: {
-            builder: 'manyToOne',
-            args: builderArgs(o, F) as unknown as Record<string, unknown>,
-          },
-          training: {
-            config: {
-              ...o,
-              series: { ...known.states[0]! },
-              ...(ids ? { many: { ids, states: known.states } } : {}),
-            },
-            metrics: task.metrics,
-          },
+      await saveTask(model, dir, saveOptions, {
+        task: FORECASTING,
+        builder: 'manyToOne',
+        args: builderArgs(o, F),
+        config: {
+          ...o,
+          series: { ...known.states[0]! },
+          ...(ids ? { many: { ids, states: known.states } } : {}),
         },
-        artifactOptions(saveOptions),
-      );
+        metrics: task.metrics,
+      });
     },
     dispose() {
       model.dispose();

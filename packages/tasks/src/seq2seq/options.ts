@@ -20,6 +20,7 @@ import {
   describeSize,
   type ResolvedCommon,
   resolveCommon,
+  stackArgs,
 } from '../common.js';
 import { checkChoice, checkInt, TaskError } from '../errors.js';
 import { DEFAULT_SCHEDULE, type LearningRateSchedule, SCHEDULES } from '../lr-schedule.js';
@@ -160,11 +161,7 @@ export function builderArgs(
   targetSize: number,
 ): Seq2SeqArgs {
   return {
-    cell: o.cell,
-    units: o.units,
-    layers: o.layers,
-    dropout: o.dropout,
-    seed: o.seed,
+    ...stackArgs(o),
     attention: o.attention,
     bidirectional: o.bidirectional,
     // one-hot on both sides: small vocabs, and it trains on wasm too; id 0 = <pad> is masked

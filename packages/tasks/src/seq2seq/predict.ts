@@ -9,12 +9,11 @@ import {
   type LoadedModel,
   type Seq2SeqArgs,
   type Seq2SeqModel,
-  save,
   seq2seqDecoder,
 } from '@rnnkit/models';
 import { Vocab } from '@rnnkit/vocab';
 import * as tf from '@tensorflow/tfjs-core';
-import { artifactOptions, type TaskSaveOptions } from '../common.js';
+import { saveTask, type TaskSaveOptions } from '../common.js';
 import { editDistance } from '../edit-distance.js';
 import { checkInt, TaskError } from '../errors.js';
 import {
@@ -177,26 +176,14 @@ export function seq2seqTask(
       return m;
     },
     async save(dir, saveOptions = {}) {
-      await save(
-        net.model,
-        dir,
-        {
-          task: SEQ2SEQ,
-          topology: {
-            builder: 'seq2seq',
-            args: builderArgs(o, sourceVocab.size, targetVocab.size) as unknown as Record<
-              string,
-              unknown
-            >,
-          },
-          vocab: sourceVocab.toJSON(),
-          training: {
-            config: { ...o, ...kinds, targetVocab: targetVocab.toJSON() },
-            metrics: task.metrics,
-          },
-        },
-        artifactOptions(saveOptions),
-      );
+      await saveTask(net.model, dir, saveOptions, {
+        task: SEQ2SEQ,
+        builder: 'seq2seq',
+        args: builderArgs(o, sourceVocab.size, targetVocab.size),
+        vocab: sourceVocab.toJSON(),
+        config: { ...o, ...kinds, targetVocab: targetVocab.toJSON() },
+        metrics: task.metrics,
+      });
     },
     dispose() {
       net.dispose();

@@ -14,6 +14,7 @@ import {
   describeSize,
   type ResolvedCommon,
   resolveCommon,
+  stackArgs,
 } from '../common.js';
 import { checkChoice, checkInt, TaskError } from '../errors.js';
 import { DEFAULT_SCHEDULE, type LearningRateSchedule, SCHEDULES } from '../lr-schedule.js';
@@ -222,11 +223,7 @@ function wordDefaults(
 
 export function builderArgs(o: TextGenerationResolved, vocabSize: number): ManyToManyArgs {
   return {
-    cell: o.cell,
-    units: o.units,
-    layers: o.layers,
-    dropout: o.dropout,
-    seed: o.seed,
+    ...stackArgs(o),
     classes: vocabSize,
     input:
       o.unit === 'word'

@@ -3,13 +3,13 @@
  * held-out text, generation from a prime, save; and `restoreTextGeneration` for `loadTask`. Beside
  * it: options.ts (the options and defaults), train.ts (how it was trained).
  */
-import { generate as generateTokens, type LoadedModel, save } from '@rnnkit/models';
+import { generate as generateTokens, type LoadedModel } from '@rnnkit/models';
 import { sparseCategoricalCrossentropy } from '@rnnkit/training';
 import type { Vocab } from '@rnnkit/vocab';
 import { nextTokenWindows } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { artifactOptions, type TaskSaveOptions } from '../common.js';
+import { saveTask, type TaskSaveOptions } from '../common.js';
 import { checkInt, TaskError } from '../errors.js';
 import {
   builderArgs,
@@ -155,20 +155,14 @@ export function textGenerator(
       return vocab.decode(generations[0]!.tokens);
     },
     async save(dir, saveOptions = {}) {
-      await save(
-        model,
-        dir,
-        {
-          task: TEXT_GENERATION,
-          topology: {
-            builder: 'manyToMany',
-            args: builderArgs(options, vocab.size) as unknown as Record<string, unknown>,
-          },
-          vocab: vocab.toJSON(),
-          training: { config: { ...options }, metrics: task.metrics },
-        },
-        artifactOptions(saveOptions),
-      );
+      await saveTask(model, dir, saveOptions, {
+        task: TEXT_GENERATION,
+        builder: 'manyToMany',
+        args: builderArgs(options, vocab.size),
+        vocab: vocab.toJSON(),
+        config: { ...options },
+        metrics: task.metrics,
+      });
     },
     dispose() {
       model.dispose();

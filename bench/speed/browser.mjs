@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+// W1 in Chromium: rnnkit's user path (manyToMany + createTrainer, its defaults) against stock
+// tfjs-layers (sequential + trainOnBatch) in the same page, on the page's backends: wasm (tfjs's
+// SIMD build, one thread: the page is not cross-origin isolated) and webgl, which here is
+// SwiftShader (WebGL on the CPU, no GPU on this machine: the renderer is printed). The page is
+// tests/browser/src/pages/w1-bench.ts, opened with the browser tests' harness (Vite + Debian's
+// Chromium through playwright-core), loaded here through Vite's runnerImport (it is TypeScript).
+// Configurations alternate within each round (BENCH_ROUNDS, default 2; BENCH_QUICK=1: 1 round,
+// shorter runs); each figure is the median over rounds of each configuration's median run.
+//
+// Prints (each with its unit):
+//   BENCH browser.w1.lstm256.<engine>.<backend>.tokens_per_s   engine rnnkit|stock, backend wasm|webgl
+//   BENCH browser.w1.lstm256.ratio_vs_stock   rnnkit's best backend / stock's best backend, per round
+// and, with RELAXED_AB=1 (or `node bench/speed/browser.mjs ab`), rnnkit on wasm with its gate
+// module's relaxed SIMD fused (Chromium's default) against the same module with V8's FMA off
+// (`--js-flags=--no-enable-fma3`: relaxed_madd becomes a multiply and an add, the plain module's
+// arithmetic), in separate browsers alternating: BENCH browser.w1.lstm256.relaxed_fma.speedup.
+//
+// Usage: node bench/speed/browser.mjs [ab]   (needs the packages built and /usr/bin/chromium)
+import { createRequire } from 'node:module';
+import { w1Ids } from './workloads.mjs';
+
+const root = new URL('../../', import.meta.url);
+const browserTests = new URL('tests/browser/', root);
+const QUICK = process.env.BENCH_QUICK === '1';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 2));
+const AB = process.argv.includes('ab') || process.env.RELAXED_AB === '1';
+const [cell, units] = ['lstm', 256];
+const name = `browser.w1.${cell}${units}`;
+
+// the harness is TypeScript: Vite (a dependency of the browser tests) loads it
+const requireVite = createRequire(new URL('package.json', browserTests));
+const { runnerImport } = await import(requireVite.resolve('vite'));
+const { module: harness } = await runnerImport(new URL('src/harness.ts', browserTests).pathname);
+const wasmDir = `${requireVite.resolve('@tensorflow/tfjs-backend-wasm/package.json').replace(/package\.json$/, '')}dist`;
+
+const batches = w1Ids().map(({ x, y }) => ({ x: Array.from(x), y: Array.from(y) }));
+/**
+ * Warm-up and runs: rnnkit on wasm as common.mjs times W1 (shorter); the configurations whose
+ * steps take seconds (stock, and anything on SwiftShader's webgl) a warm-up step and a few steps.
+ */
+const FAST = {
+  warmup: QUICK ? 3 : 5,
+  warmupSeconds: QUICK ? 1 : 3,
+  runs: 3,
+  steps: 5,
+  seconds: QUICK ? 1 : 2,
+};
+const SLOW = { warmup: 1, warmupSeconds: 0, runs: QUICK ? 1 : 2, steps: QUICK ? 1 : 2, seconds: 0 };
+const planOf = (engine, backend) => (engine === 'rnnkit' && backend === 'wasm' ? FAST : SLOW);
+
+const med = (xs) => {
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length === 0 ? Number.NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const bench = (n, v, unit) => {
+  if (Number.isFinite(v)) console.log(`BENCH ${n} ${Number(v.toPrecision(4))} ${unit}`);
+};
+
+async function open(jsFlags) {
+  return harness.openPage({
+    entry: new URL('src/pages/w1-bench.ts', browserTests),
+    mounts: { '/tfjs-wasm/': wasmDir },
+    webgl: true,
+    chromiumArgs: jsFlags ? [`--js-flags=${jsFlags}`] : [],
+  });
+}
+
+/** One configuration in `session`: its median tokens/s (NaN, said on stderr, if it failed). */
+async function w1(session, engine, backend) {
+  try {
+    const r = await session.call('w1', {
+      engine,
+      backend,
+      cell,
+      units,
+      batches,
+      ...planOf(engine, backend),
+    });
+    if (r.backend !== backend) throw new Error(`ran on ${r.backend}, not ${backend}`);
+    if (r.wasmThreads > 1) console.error(`# ${engine} on wasm: tfjs ran ${r.wasmThreads} threads`);
+    if (r.tensors.end !== r.tensors.start)
+      console.error(`# ${engine} ${backend}: ${r.tensors.end - r.tensors.start} tensors left`);
+    return med(r.rates);
+  } catch (e) {
+    console.error(`# ${engine} on ${backend} failed: ${e.message.split('\n')[0]}`);
+    return Number.NaN;
+  }
+}
+
+const session = await open();
+try {
+  const info = await session.call('info', null);
+  console.error(
+    `# browser: ${info.userAgent.match(/Chrom\w*\/[\d.]+/)?.[0]}, WebGL renderer ${info.webgl}, rnnkit's gate module ${info.simdVariant}; wasm: one thread (no cross-origin isolation); measured on a shared machine`,
+  );
+  const configs = ['rnnkit.wasm', 'rnnkit.webgl', 'stock.wasm', 'stock.webgl'];
+  const rounds = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const x = {};
+    for (const c of configs) x[c] = await w1(session, ...c.split('.'));
+    const best = (e) =>
+      Math.max(...['wasm', 'webgl'].map((b) => x[`${e}.${b}`]).filter(Number.isFinite));
+    x.ratio = best('rnnkit') / best('stock');
+    rounds.push(x);
+    console.error(
+      `# ${name} round ${r + 1}: ${configs.map((c) => `${c} ${Math.round(x[c])}`).join(', ')} tokens/s; ratio ${x.ratio.toFixed(1)}`,
+    );
+  }
+  for (const c of configs)
+    bench(`${name}.${c}.tokens_per_s`, med(rounds.map((x) => x[c])), 'tokens/s');
+  bench(`${name}.ratio_vs_stock`, med(rounds.map((x) => x.ratio)), 'x');
+  if (session.errors().length > 0) console.error(`# page errors: ${session.errors().join('; ')}`);
+} finally {
+  await session.close();
+}
+
+if (AB) {
+  // relaxed SIMD's FMA on (Chromium's default) and off, one browser each, calls alternating
+  const [on, off] = [await open(null), await open('--no-enable-fma3')];
+  const fused = [];
+  const unfused = [];
+  try {
+    for (let r = 0; r < Math.max(ROUNDS, 4); r++) {
+      // which goes first alternates, so neither always runs right after the other's load
+      const pair = [
+        async () => fused.push(await w1(on, 'rnnkit', 'wasm')),
+        async () => unfused.push(await w1(off, 'rnnkit', 'wasm')),
+      ];
+      for (const run of r % 2 === 0 ? pair : pair.reverse()) await run();
+      const f = (v) => Math.round(v);
+      console.error(
+        `# relaxed A/B round ${r + 1}: fma ${f(fused.at(-1))}, no fma ${f(unfused.at(-1))}`,
+      );
+    }
+  } finally {
+    await on.close();
+    await off.close();
+  }
+  bench(`${name}.relaxed_fma.tokens_per_s`, med(fused), 'tokens/s');
+  bench(`${name}.relaxed_no_fma.tokens_per_s`, med(unfused), 'tokens/s');
+  bench(`${name}.relaxed_fma.speedup`, med(fused.map((f, i) => f / unfused[i])), 'x');
+}
