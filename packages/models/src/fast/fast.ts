@@ -227,8 +227,11 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
   const tapeOn = engine.isTapeOn?.() ?? true;
   // Rows [0, split) run here, [split, batch) in the worker or here after them (split = batch: one
   // run). The plan fixes the numbers; where the second half runs does not change them.
-  // The native engine (`native.ts`) runs the whole batch on its own threads; masked runs stay here.
-  const native = nativeFor(inputs.mask != null);
+  // The native engine (`native.ts`) runs the whole batch on its own threads; runs with a mask or
+  // Keras's dropout masks stay on this engine (the native one does not implement them).
+  const native = nativeFor(
+    inputs.mask != null || inputs.inputDropout != null || inputs.recurrentDropout != null,
+  );
   const plan = native !== null ? { halves: false, worker: null } : recurrencePlan(spec);
   const split = plan.halves ? Math.ceil(batch / 2) : batch;
   // A softmax head offered with this run's inputs (`head`, from fused-head.ts): the second half

@@ -70,7 +70,9 @@ export class NativeCore {
   private dc: Float32Array = new Float32Array(0);
 
   constructor(spec: CoreSpec, data: CoreData, addon: NativeAddon) {
-    if (data.mask !== null) throw new Error('NativeCore: masks run on the wasm engine');
+    if (data.mask !== null || data.inputDropout != null || data.recurrentDropout != null) {
+      throw new Error('NativeCore: masks and dropout masks run on the wasm engine');
+    }
     this.spec = spec;
     this.data = data;
     this.nat = addon;

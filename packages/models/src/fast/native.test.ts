@@ -53,6 +53,8 @@ interface Case {
   noBias?: boolean;
   oneHot?: boolean;
   masked?: boolean;
+  /** Keras's per-gate dropout masks on x and h (training with recurrentDropout) */
+  dropout?: boolean;
 }
 
 /** Outputs and every gradient of a case on one engine, as plain arrays. */
@@ -81,6 +83,22 @@ function run(c: Case, engine: 'native' | 'wasm', seed = 1): Float32Array[] {
           [c.batch, c.time],
         )
       : undefined;
+    const k = GATES[c.cell];
+    const keepOf = (n: number, seed: number) => rand(n, seed).map((v) => (v > -0.3 ? 1 / 0.8 : 0));
+    const drop = c.dropout
+      ? {
+          inputDropout: tf.tensor3d(keepOf(k * c.batch * c.features, seed + 9), [
+            k,
+            c.batch,
+            c.features,
+          ]),
+          recurrentDropout: tf.tensor3d(keepOf(k * c.batch * c.units, seed + 10), [
+            k,
+            c.batch,
+            c.units,
+          ]),
+        }
+      : {};
     const wSeq = tf.tensor3d(rand(c.batch * c.time * c.units, seed + 7, 1), [
       c.batch,
       c.time,
@@ -105,6 +123,7 @@ function run(c: Case, engine: 'native' | 'wasm', seed = 1): Float32Array[] {
         ...(c.recurrentActivation ? { recurrentActivation: c.recurrentActivation } : {}),
         ...(mask ? { mask } : {}),
         ...(c.oneHot ? { ids } : {}),
+        ...drop,
       };
       const o = fastRecurrence(inputs);
       let l = tf.add(tf.sum(tf.mul(o.sequence, wSeq)), tf.sum(tf.mul(o.h, wH)));
@@ -127,6 +146,7 @@ function run(c: Case, engine: 'native' | 'wasm', seed = 1): Float32Array[] {
         ...(c.activation ? { activation: c.activation } : {}),
         ...(c.recurrentActivation ? { recurrentActivation: c.recurrentActivation } : {}),
         ...(mask ? { mask } : {}),
+        ...drop,
       };
       return fastRecurrence(inputs).sequence;
     });
@@ -235,15 +255,19 @@ describe.runIf(hasNative)('native engine against wasm', () => {
     }
   });
 
-  it('masked runs stay on the wasm engine, and give the wasm numbers', () => {
+  it('runs with a mask or dropout masks stay on the wasm engine, with the wasm numbers', () => {
     setRecurrenceEngine('native');
     expect(nativeFor(true)).toBeNull();
     expect(nativeFor(false)).not.toBeNull();
-    const c: Case = { cell: 'lstm', ...base, masked: true };
-    const nat = run(c, 'native');
-    const wasm = run(c, 'wasm');
-    for (let i = 0; i < nat.length; i++)
-      expect(maxAbs(nat[i] as Float32Array, wasm[i] as Float32Array)).toBe(0);
+    for (const c of [
+      { cell: 'lstm', ...base, masked: true },
+      { cell: 'gru', ...base, dropout: true },
+    ] as Case[]) {
+      const nat = run(c, 'native');
+      const wasm = run(c, 'wasm');
+      for (let i = 0; i < nat.length; i++)
+        expect(maxAbs(nat[i] as Float32Array, wasm[i] as Float32Array)).toBe(0);
+    }
   });
 
   it('reports the engine, and leaks no tensor', () => {

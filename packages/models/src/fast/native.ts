@@ -7,7 +7,8 @@
  * then the wasm engine. `RNNKIT_NATIVE=0` forces the wasm engine.
  *
  * The native engine runs a whole sequence run (`native-core.ts`, a drop-in for `RecurrenceCore`)
- * on its own threads; runs it does not cover (masks) stay on the wasm engine, chosen per call.
+ * on its own threads; runs it does not cover (masks, dropout masks) stay on the wasm engine,
+ * chosen per call.
  *
  * Neighbours in `fast/` (the speed code, which the model code never imports): `fast.ts` (the kernel
  * op) over `fast-core.ts` (wasm) and `native-core.ts` (native); `pool.ts` and `worker.ts` (the
@@ -210,7 +211,10 @@ function load(): NativeLoad {
   return loaded;
 }
 
-/** The addon for a run that has no mask, when the engine setting allows it; else null (wasm). */
+/**
+ * The addon for a run without masks (a padding mask, or Keras's per-gate dropout masks), when the
+ * engine setting allows it; else null (the wasm engine).
+ */
 export function nativeFor(masked: boolean): NativeAddon | null {
   if (setting === 'wasm' || masked) return null;
   return load().addon;
