@@ -24,6 +24,9 @@ const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' }
 const tasks = ['build', 'lint', 'lint:root', 'typecheck', 'test'];
 // tests/browser needs /usr/bin/chromium: installed when missing (root on Debian), else they fail
 spawnSync(process.execPath, [join(root, 'scripts', 'ensure-chromium.mjs')], { stdio: 'inherit' });
+// packages/native (the N-API addon) needs g++, make and python3: installed when missing (root on
+// Debian), so CI tests the native route; without them the addon is not built and the wasm one runs
+spawnSync(process.execPath, [join(root, 'scripts', 'ensure-toolchain.mjs')], { stdio: 'inherit' });
 const r = spawnSync(
   'turbo',
   ['run', ...tasks, '--continue', '--concurrency=2', ...process.argv.slice(2)],

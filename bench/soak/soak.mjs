@@ -13,7 +13,7 @@
 // Last figures: bench/soak/README.md.
 // Env: SOAK_STEPS (default 20000), SOAK_CHARS (default 100000), SOAK_BACKEND (default wasm).
 // Run: pnpm bench:soak   (builds, then: nice -n 10 node --expose-gc bench/soak/soak.mjs)
-import { generate, manyToMany } from '@rnnkit/models';
+import { generate, manyToMany, recurrenceEngine } from '@rnnkit/models';
 import { setup, train } from '@rnnkit/training';
 import { nextTokenWindows } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
@@ -29,6 +29,11 @@ await setup({
   backend: process.env.SOAK_BACKEND ?? 'wasm',
   logger: (l) => console.error(`# ${l}`),
 });
+// the recurrence engine soaked: native (@rnnkit/native, where it loads) or wasm (RNNKIT_NATIVE=0)
+const engine = recurrenceEngine();
+console.error(
+  `# engine: ${engine.engine}${engine.isa ? ` (${engine.isa}, ${engine.threads} threads)` : ''}`,
+);
 const rssMb = () => {
   globalThis.gc?.();
   return process.memoryUsage().rss / 2 ** 20;

@@ -6,13 +6,20 @@
 // Usage: node bench/speed/api.mjs w1 <lstm|gru|rnn> <units> [threads 1|2|auto]
 //        node bench/speed/api.mjs w2
 //        node bench/speed/api.mjs w3
+// RNNKIT_NATIVE=0 keeps the wasm engine where @rnnkit/native would load.
 // Prints one RESULT line (common.mjs report()) named `w1.<cell><units>.api`, `w2.api`, `w3.api`,
 // with `cpuMsPerStep` (process.cpuUsage over the timed runs: it moves far less than wall time on a
 // loaded machine). W1: char LM, ids -> manyToMany(oneHot input) -> sparse CE, Adam 2e-3, GRU with
 // resetAfter false (what stock builds). W2: manyToOne(features, regression head) -> MSE, Adam 1e-3,
 // one train() call, epochs timed by onEpochEnd. W3: generate() from the W1 LSTM 256 model, 1000
 // characters, batch of one.
-import { generate, manyToMany, setRecurrenceThreads, statefulLM } from '@rnnkit/models';
+import {
+  generate,
+  manyToMany,
+  recurrenceEngine,
+  setRecurrenceThreads,
+  statefulLM,
+} from '@rnnkit/models';
 import { train } from '@rnnkit/training';
 import * as tf from '@tensorflow/tfjs-core';
 import {
@@ -28,6 +35,12 @@ import { W1, W2, w1Ids, w1Trainer, w2Model, w2Windows } from './workloads.mjs';
 
 const [workload = 'w1', ...rest] = process.argv.slice(2);
 await useWasm();
+
+/** The recurrence engine the run used ('native' with @rnnkit/native, else 'wasm'), and its ISA. */
+const engineOf = () => {
+  const e = recurrenceEngine();
+  return { engine: e.engine, isa: e.isa, engineReason: e.reason };
+};
 
 const cpuMs = () => {
   const u = process.cpuUsage();
@@ -71,6 +84,7 @@ if (workload === 'w1') {
       3 * 2 * batch * seqLength * (width * gates * units + units * gates * units + units * vocab),
     cpuMsPerStep,
     tensors: tf.memory().numTensors,
+    ...engineOf(),
   });
 } else if (workload === 'w2') {
   const { windows, window, batch } = W2;
@@ -116,7 +130,7 @@ if (workload === 'w1') {
   const steps = Math.ceil(windows / batch);
   const cpuMsPerStep = (cpuMarks[cpuMarks.length - 1] - cpuMarks[warm]) / (runs * per * steps);
   tf.dispose([x, y]);
-  report('w2.api', rates, { cpuMsPerStep, tensors: tf.memory().numTensors });
+  report('w2.api', rates, { cpuMsPerStep, tensors: tf.memory().numTensors, ...engineOf() });
 } else if (workload === 'w3') {
   const vocab = 65;
   const units = 256;
@@ -139,7 +153,7 @@ if (workload === 'w1') {
   const rates = await measure(gen, { warmup: 1, runs: QUICK ? 2 : 3, steps: 1, work: chars });
   const cpuMsPerChar = (cpuMs() - t0) / ((1 + (QUICK ? 2 : 3)) * chars);
   lm.dispose();
-  report('w3.api', rates, { cpuMsPerChar, tensors: tf.memory().numTensors });
+  report('w3.api', rates, { cpuMsPerChar, tensors: tf.memory().numTensors, ...engineOf() });
 } else {
   console.error(`unknown workload '${workload}': expected w1, w2 or w3`);
   process.exit(2);

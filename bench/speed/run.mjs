@@ -80,11 +80,12 @@ function parseResult(out) {
   return line ? JSON.parse(line.slice(7)) : null;
 }
 
-function runNode(script, args, variant) {
+function runNode(script, args, variant, env = {}) {
   const r = spawnSync(process.execPath, [`${here}${script}`, variant, ...args], {
     encoding: 'utf8',
     cwd: root,
     maxBuffer: 1 << 26,
+    env: { ...process.env, ...env },
   });
   const res = parseResult(r.stdout ?? '');
   if (!res) console.error(`# ${script} ${variant} ${args.join(' ')} failed:\n${r.stderr}`);
@@ -165,14 +166,33 @@ for (const w of selected) {
   for (let r = 0; r < ROUNDS; r++) {
     // the user path (api.mjs: topology + trainer / generate): the figures the ratios are about
     const api = runNode('api.mjs', w.api.slice(1), w.api[0]);
+    // with @rnnkit/native loaded, the user path again on the wasm engine (what browsers get)
+    const native = api?.engine === 'native';
+    const apiWasm = native
+      ? runNode('api.mjs', w.api.slice(1), w.api[0], { RNNKIT_NATIVE: '0' })
+      : api;
+    if (r === 0 && api) {
+      console.error(
+        `# ${w.name}: rnnkit's engine ${native ? `native (${api.isa})` : `wasm (native: ${api.engineReason})`}; the headline figures and ratio_vs_torch are its`,
+      );
+    }
     const fast = script ? runNode(script, args, 'fast') : null;
     const stock = script ? runNode(script, args, 'stock') : null;
     const torch1 = runTorch(pyScript, pyArgs, 1);
     const torch2 = runTorch(pyScript, pyArgs, 2);
-    const one = w.single ? runNode(w.single[0], w.single.slice(1), 'fast') : null;
+    // one thread: the wasm kernel's worker off, and the native engine's pool held to one thread
+    const one = w.single
+      ? runNode(w.single[0], w.single.slice(1), 'fast', { RNNKIT_NATIVE_THREADS: '1' })
+      : null;
     const best = Math.max(torch1?.median ?? 0, torch2?.median ?? 0) || Number.NaN;
     rounds.push({
       api: api?.median,
+      native: native ? api?.median : Number.NaN,
+      wasm: apiWasm?.median,
+      wasmVsTorch: (apiWasm?.median ?? Number.NaN) / best,
+      nativeVsWasm: native
+        ? (api?.median ?? Number.NaN) / (apiWasm?.median ?? Number.NaN)
+        : Number.NaN,
       apiVsStock: (api?.median ?? Number.NaN) / (stock?.median ?? Number.NaN),
       apiVsTorch: (api?.median ?? Number.NaN) / best,
       apiVsFast: (api?.median ?? Number.NaN) / (fast?.median ?? Number.NaN),
@@ -191,7 +211,7 @@ for (const w of selected) {
     const x = rounds.at(-1);
     const f = (v) => (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : '-');
     console.error(
-      `# ${w.name} round ${r + 1}: api ${f(x.api)}, stock ${f(x.stock)}, torch ${f(x.torch1)} / ${f(x.torch2)}, api/torch ${f(x.apiVsTorch)}`,
+      `# ${w.name} round ${r + 1}: api ${f(x.api)}, wasm ${f(x.wasm)}, stock ${f(x.stock)}, torch ${f(x.torch1)} / ${f(x.torch2)}, api/torch ${f(x.apiVsTorch)}`,
     );
   }
   const m = (key) => med(rounds.map((x) => x[key]));
@@ -202,6 +222,10 @@ for (const w of selected) {
   };
   // The headline figures are the user path's (api.mjs); `.kernel.*` the hand-wired loop's.
   out(`.${per}_per_s`, 'api', w.unit);
+  out(`.native.${per}_per_s`, 'native', w.unit);
+  out(`.wasm.${per}_per_s`, 'wasm', w.unit);
+  out('.wasm.ratio_vs_torch', 'wasmVsTorch', 'x');
+  out('.native.ratio_vs_wasm', 'nativeVsWasm', 'x');
   out(`.kernel.${per}_per_s`, 'fast', w.unit);
   out(`.stock.${per}_per_s`, 'stock', w.unit);
   out(`.torch_1thread.${per}_per_s`, 'torch1', w.unit);

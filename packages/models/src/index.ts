@@ -47,6 +47,8 @@ export { CELL_LAYOUTS, gatePermutation, onnxBias, permuteGateColumns } from './c
 export { ModelsError } from './errors.js';
 export type { FusedLossName } from './fast/fused-head.js';
 export { FUSED_LOSSES } from './fast/fused-head.js';
+export type { EngineStatus, RecurrenceEngine } from './fast/native.js';
+export { recurrenceEngine, setNativeWarning, setRecurrenceEngine } from './fast/native.js';
 export type { RecurrenceThreads } from './fast/pool.js';
 export { getRecurrenceThreads, setRecurrenceThreads } from './fast/pool.js';
 export type { FusedHeadLoss } from './fast-seam.js';

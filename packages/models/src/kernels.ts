@@ -31,6 +31,7 @@ export {
   denseSoftmaxCrossEntropy,
 } from './fast/fast-dense.js';
 export { type SimdVariant, simdVariant } from './fast/gates-simd.js';
+export { nativeAdam } from './fast/native.js';
 export type { MulAdd, WasmModuleSpec } from './fast/wasm-bytes.js';
 export {
   F32X4,

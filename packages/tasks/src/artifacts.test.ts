@@ -7,7 +7,8 @@
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { setRecurrenceEngine } from '@rnnkit/models';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACT_TASKS, TASK_NAMES, TASK_TABLE } from './task-table.js';
 import { type LoadedTask, loadTask } from './tasks.js';
 import { useCpu, withTempDir } from './test-helpers.js';
@@ -36,6 +37,11 @@ const golden = JSON.parse(await readFile(join(fixtures, 'golden.json'), 'utf8'))
 >;
 
 describe('artifacts saved before the task table', () => {
+  // the golden numbers are the JS/wasm kernel's, compared exactly; the native engine
+  // (@rnnkit/native) agrees within 1e-5 (packages/models/src/fast/native.test.ts)
+  beforeAll(() => setRecurrenceEngine('wasm'));
+  afterAll(() => setRecurrenceEngine('auto'));
+
   it.each(ARTIFACT_TASKS)('%s loads and predicts what it predicted when saved', async (name) => {
     await useCpu();
     const task = await loadTask(join(fixtures, name));

@@ -1,3 +1,5 @@
+import { recurrenceEngine } from '@rnnkit/models';
+import { nativeAdam } from '@rnnkit/models/kernels';
 import { mulberry32 } from '@rnnkit/windowing';
 import { describe, expect, it } from 'vitest';
 import { type AdamScalars, adamPass, adamPassJs, adamPassSimd } from './adam-pass.js';
@@ -38,7 +40,33 @@ function scalars(t: number, lr: number, wd: number): AdamScalars {
 describe('adamPass', () => {
   it('runs the WebAssembly SIMD pass under Node', () => {
     expect(adamPassSimd).not.toBeNull();
-    expect(adamPass).toBe(adamPassSimd);
+  });
+
+  it('the pass it picks (native where @rnnkit/native runs) gives the JS bits', () => {
+    // nativeAdam is null without the addon: then adamPass is the wasm pass, compared the same way
+    const r = mulberry32(5);
+    for (const n of [4096, 70_001, 5, 300_000]) {
+      for (const [inPlace, wd] of [
+        [true, 0],
+        [false, 0.05],
+      ] as const) {
+        const w = values(n, 8, r);
+        const g = values(n, 12, r);
+        const m = values(n, 10, r);
+        const v = values(n, 12, r).map(Math.abs);
+        const c = scalars(1 + Math.floor(r() * 500), r() * 0.1, wd);
+        const js = { m: m.slice(), v: v.slice(), out: new Float32Array(n) };
+        adamPassJs(w, g, js.m, js.v, js.out, c);
+        const got = { w: w.slice(), m: m.slice(), v: v.slice(), out: new Float32Array(n) };
+        adamPass(got.w, g, got.m, got.v, inPlace ? got.w : got.out, c);
+        expect(bitDiffs(inPlace ? got.w : got.out, js.out)).toEqual([]);
+        expect(bitDiffs(got.m, js.m)).toEqual([]);
+        expect(bitDiffs(got.v, js.v)).toEqual([]);
+        if (!inPlace) expect(bitDiffs(got.w, w)).toEqual([]); // w untouched
+      }
+    }
+    // the native pass is there exactly when the native engine runs
+    expect(nativeAdam() !== null).toBe(recurrenceEngine().engine === 'native');
   });
 
   it('SIMD and JS passes give the same bits (Adam and AdamW, any length, in place or not)', () => {

@@ -29,6 +29,7 @@ import {
   instantiateWasm,
   localGet,
   localSet,
+  nativeAdam,
   V128_LOAD,
   V128_STORE,
   wasmModuleBytes,
@@ -170,5 +171,33 @@ export const adamPassSimd: AdamPass | null = adamModule()
     }
   : null;
 
-/** The fastest pass that runs here. */
-export const adamPass: AdamPass = adamPassSimd ?? adamPassJs;
+/** Below this many values an update stays in JS/wasm (the call costs more than it saves). */
+const NATIVE_MIN = 4096;
+const nativeScalars = new Float32Array(9);
+
+/**
+ * The native engine's pass (`@rnnkit/native`, through `nativeAdam`: the same float32 operations
+ * in the same order, so the same numbers bit for bit, on both cores) where it runs, else the wasm
+ * pass, else JS.
+ */
+export const adamPass: AdamPass = (w, g, m, v, out, c) => {
+  const native = out.length >= NATIVE_MIN ? nativeAdam() : null;
+  if (native === null) {
+    (adamPassSimd ?? adamPassJs)(w, g, m, v, out, c);
+    return;
+  }
+  const s = nativeScalars;
+  [s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]] = [
+    c.b1,
+    c.b2,
+    c.omb1,
+    c.omb2,
+    c.omab1,
+    c.omab2,
+    c.eps,
+    c.negLr,
+    c.keep,
+  ];
+  const n = out.length;
+  native(w.subarray(0, n), g.subarray(0, n), m, v, out, s);
+};

@@ -105,8 +105,8 @@ export function packLibraries(dir) {
 }
 
 /**
- * The environment for `npm install`: pnpm and turbo export `npm_config_*` and pnpm variables to
- * the scripts they run; a user's plain `npm install` sees none of them.
+ * The environment for `npm install` and a user's `node`: pnpm and turbo export `npm_config_*`,
+ * pnpm variables and NODE_PATH to the scripts they run; a user's plain shell has none of them.
  *
  * @returns {NodeJS.ProcessEnv}
  */
@@ -114,7 +114,9 @@ export function plainEnv() {
   /** @type {NodeJS.ProcessEnv} */
   const env = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (/^(npm_|pnpm_|PNPM_)/i.test(k)) continue;
+    // NODE_PATH: pnpm's bin shims point it at the workspace's hoisted packages, which a user's
+    // project does not see (the workspace's @rnnkit/native, say, would load in theirs)
+    if (/^(npm_|pnpm_|PNPM_)/i.test(k) || k === 'NODE_PATH') continue;
     env[k] = v;
   }
   return env;

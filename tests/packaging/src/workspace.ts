@@ -46,6 +46,12 @@ export interface RunResult {
   stderr: string;
 }
 
+/** The environment less NODE_PATH. */
+function withoutNodePath(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { NODE_PATH: _, ...rest } = env;
+  return rest;
+}
+
 /**
  * Runs a command to completion; throws with its exit status and both outputs when it fails, so a
  * failing `npm install` or script says why in the test report.
@@ -57,7 +63,8 @@ export function run(
 ): RunResult {
   const r = spawnSync(cmd, args, {
     cwd: options.cwd ?? ROOT,
-    env: options.env ?? process.env,
+    // without pnpm's NODE_PATH (the workspace's hoisted packages): a user's project sees its own
+    env: options.env ?? withoutNodePath(process.env),
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 300_000,
     maxBuffer: 64 * 1024 * 1024,

@@ -59,6 +59,8 @@ import { type HeadData, type HeadGrads, takeHead } from './fast-head.js';
 import { addInto, allZero } from './fast-linalg.js';
 import { heapOf, type Products, productsFor } from './fast-wasm.js';
 import { HalfRun, presumedScale, rescale } from './half-run.js';
+import { nativeFor } from './native.js';
+import { type CoreRun, NativeCore } from './native-core.js';
 import { type RemoteBackward, type RemoteGrads, recurrencePlan, type WorkerJob } from './pool.js';
 
 /** The engine entry point tf.customGrad uses; private in the typings, stable across tfjs 4. */
@@ -225,14 +227,19 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
   const tapeOn = engine.isTapeOn?.() ?? true;
   // Rows [0, split) run here, [split, batch) in the worker or here after them (split = batch: one
   // run). The plan fixes the numbers; where the second half runs does not change them.
-  const plan = recurrencePlan(spec);
+  // The native engine (`native.ts`) runs the whole batch on its own threads; runs with a mask or
+  // Keras's dropout masks stay on this engine (the native one does not implement them).
+  const native = nativeFor(
+    inputs.mask != null || inputs.inputDropout != null || inputs.recurrentDropout != null,
+  );
+  const plan = native !== null ? { halves: false, worker: null } : recurrencePlan(spec);
   const split = plan.halves ? Math.ceil(batch / 2) : batch;
   // A softmax head offered with this run's inputs (`head`, from fused-head.ts): the second half
   // computes its rows' part with its run, so those outputs need not cross threads for it.
   const offer = plan.halves ? takeHead(inputs.head, batch * time, units) : null;
   const headScale = presumedScale(batch * time);
 
-  let local: RecurrenceCore | null = null;
+  let local: CoreRun | null = null;
   let job: WorkerJob | null = null;
   // With a head taken under the tape, this thread runs its half's backward pass inside the forward,
   // as the worker does, before it waits for the worker (the presumed loss-gradient scale,
@@ -259,7 +266,8 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
     const mm = productsFor(tf.backend(), { data: data.recurrent, tensor: recurrentKernel });
     let out: CoreOutputs;
     if (!plan.halves) {
-      local = new RecurrenceCore(spec, data, mm);
+      local =
+        native !== null ? new NativeCore(spec, data, native) : new RecurrenceCore(spec, data, mm);
       out = local.forward();
     } else {
       const mine = { ...spec, batch: split };
@@ -332,7 +340,7 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
   };
 
   const backwardsFunc = (dys: tf.Tensor[]): Record<string, () => tf.Tensor> => {
-    const core = local as RecurrenceCore;
+    const core = local as CoreRun;
     const dhT = f32(dys[1] as tf.Tensor);
     const dcT = cell === 'lstm' ? f32(dys[2] as tf.Tensor) : null;
     // Run ahead (a head taken): both halves' backward passes ran from their heads' output

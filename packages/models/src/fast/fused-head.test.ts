@@ -13,6 +13,7 @@ import { denseSoftmaxCrossEntropy } from './fast-dense.js';
 import { SoftmaxHead } from './fast-head.js';
 import { tfProducts } from './fast-wasm.js';
 import { FUSED_LOSSES, fusedHeadLoss } from './fused-head.js';
+import { setRecurrenceEngine } from './native.js';
 import { runHalvesInline, setRecurrenceThreads } from './pool.js';
 
 beforeAll(useCpu);
@@ -312,9 +313,11 @@ describe('fusedHeadLoss', () => {
 describe('fusedHeadLoss with the head run by each half of a two-thread recurrence (wasm)', () => {
   beforeAll(async () => {
     await useBackend('wasm');
+    setRecurrenceEngine('wasm'); // the wasm engine's halves (the native engine runs whole batches)
     setRecurrenceThreads(2); // halves at any size (auto halves from 128 units)
   });
   afterAll(async () => {
+    setRecurrenceEngine('auto');
     setRecurrenceThreads('auto');
     runHalvesInline(false);
     await useBackend('cpu');

@@ -37,7 +37,8 @@ import {
 } from '../layers/recurrent.js';
 import { denseMeanSquaredError, denseSoftmaxCrossEntropy } from './fast-dense.js';
 import { type HeadData, type HeadOffer, SoftmaxHead, type TakenHead } from './fast-head.js';
-import { heapOf, productsFor } from './fast-wasm.js';
+import { heapOf } from './fast-wasm.js';
+import { headProducts } from './native.js';
 
 /** The losses (by `@rnnkit/training`'s names) that have a fused form. */
 export const FUSED_LOSSES = ['sparseCategoricalCrossentropy', 'meanSquaredError'] as const;
@@ -285,7 +286,7 @@ function sparseSoftmaxCrossEntropy(
       };
     }
     const hData = (hIn as tf.Tensor).dataSync() as Float32Array;
-    const head = new SoftmaxHead(data, hData, rows, units, productsFor(tf.backend()));
+    const head = new SoftmaxHead(data, hData, rows, units, headProducts(tf.backend()));
     const loss = head.forward();
     return {
       value: tf.scalar(loss / rows),

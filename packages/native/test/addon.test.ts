@@ -1,0 +1,135 @@
+// The loader (which binary it finds, why none) and the addon's own checks: the GEMM against a
+// plain triple loop for every transpose and every micro-kernel this CPU has, over random shapes
+// (fast-check), and bad arguments rejected with a TypeError before any kernel runs. The recurrence
+// itself is tested against the wasm engine in @rnnkit/models (src/fast/native.test.ts).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+// the built entry (the package's own file, as users load it; `pnpm build` makes it)
+import { loadNative, nativeCandidates } from '../dist/index.cjs';
+
+const loaded = loadNative();
+
+describe('loadNative', () => {
+  it('looks for the prebuild first, then the build from source', () => {
+    const [pre, built] = nativeCandidates('/x');
+    expect(pre).toBe(`/x/prebuilds/${process.platform}-${process.arch}/rnnkit_native.napi.node`);
+    expect(built).toBe('/x/build/Release/rnnkit_native.node');
+  });
+
+  it('says why when there is no binary', () => {
+    const got = loadNative(mkdtempSync(join(tmpdir(), 'rnnkit-native-')));
+    expect(got.addon).toBeNull();
+    expect(got.reason).toMatch(/no binary for .* it needs a C\+\+ compiler/);
+  });
+});
+
+/** c [n, m] = op(a) op(b) by a triple loop (float64 sums). */
+function naive(
+  a: Float32Array,
+  b: Float32Array,
+  n: number,
+  k: number,
+  m: number,
+  ta: boolean,
+  tb: boolean,
+) {
+  const c = new Float64Array(n * m);
+  for (let i = 0; i < n; i++)
+    for (let p = 0; p < k; p++) {
+      const av = (ta ? a[p * n + i] : a[i * k + p]) as number;
+      for (let j = 0; j < m; j++)
+        c[i * m + j] =
+          (c[i * m + j] as number) + av * ((tb ? b[j * k + p] : b[p * m + j]) as number);
+    }
+  return c;
+}
+
+describe.runIf(loaded.addon !== null)('the addon', () => {
+  const addon = loaded.addon!;
+
+  it('multiplies like a triple loop, every transpose and micro-kernel, any shape', () => {
+    const first = addon.info().isa;
+    try {
+      for (const isa of ['avx512', 'avx2', 'generic'] as const) {
+        if (!addon.setIsa(isa)) continue;
+        fc.assert(
+          fc.property(
+            fc.integer({ min: 1, max: 40 }),
+            fc.integer({ min: 0, max: 400 }),
+            fc.integer({ min: 1, max: 70 }),
+            fc.boolean(),
+            fc.boolean(),
+            fc.boolean(),
+            (n, k, m, ta, tb, acc) => {
+              const a = Float32Array.from({ length: n * k }, (_, i) => Math.sin(i) * 0.5);
+              const b = Float32Array.from({ length: k * m }, (_, i) => Math.cos(i * 0.7));
+              const c = new Float32Array(n * m).fill(acc ? 1 : Number.NaN);
+              addon.gemm(c, a, b, n, k, m, ta, tb, acc);
+              const want = naive(a, b, n, k, m, ta, tb);
+              for (let i = 0; i < n * m; i++) {
+                expect(
+                  Math.abs((c[i] as number) - (want[i] as number) - (acc ? 1 : 0)),
+                ).toBeLessThan(1e-4 * (1 + Math.sqrt(k)));
+              }
+            },
+          ),
+          { numRuns: 40, seed: 11 },
+        );
+      }
+    } finally {
+      addon.setIsa(first as 'avx512');
+    }
+  });
+
+  it('rejects arrays too short, of the wrong type, or missing, with a TypeError', () => {
+    const f = (n: number) => new Float32Array(n);
+    expect(() => addon.gemm(f(3), f(4), f(4), 2, 2, 2, false, false, false)).toThrow(
+      /c has 3 values, expected at least 4/,
+    );
+    expect(() =>
+      addon.gemm(
+        f(4),
+        new Float64Array(4) as unknown as Float32Array,
+        f(4),
+        2,
+        2,
+        2,
+        false,
+        false,
+        false,
+      ),
+    ).toThrow(TypeError);
+    const spec = Int32Array.from([1, 0, 3, 2, 3, 4, 0]); // lstm, batch 2, time 3, units 4
+    expect(() => addon.forward(spec, f(6 * 16), f(4 * 16), null, f(8 * 4), null, null)).toThrow(
+      /cs is missing/,
+    );
+    expect(() =>
+      addon.forward(Int32Array.from([7, 0, 3, 2, 3, 4, 0]), f(96), f(64), null, f(32), f(32), null),
+    ).toThrow(/spec out of range/);
+    expect(() => addon.forward(spec, f(95), f(64), null, f(32), f(32), null)).toThrow(
+      /xp has 95 values, expected at least 96/,
+    );
+  });
+
+  it('gathers and scatter-adds the rows of a one-hot input, ids checked', () => {
+    const out = new Float32Array(4);
+    addon.gatherRows(out, Float32Array.of(1, 2, 3, 4, 5, 6), Int32Array.of(2, 0), 2, 2, 3);
+    expect(Array.from(out)).toEqual([5, 6, 1, 2]);
+    const dK = new Float32Array(6);
+    addon.scatterAddRows(dK, Float32Array.of(1, 2, 3, 4, 5, 6), Int32Array.of(1, 0, 1), 3, 2, 3);
+    expect(Array.from(dK)).toEqual([3, 4, 6, 8, 0, 0]);
+    expect(() =>
+      addon.gatherRows(out, Float32Array.of(1, 2, 3, 4, 5, 6), Int32Array.of(3, 0), 2, 2, 3),
+    ).toThrow(/idx\[0\] = 3 is outside \[0, 3\)/);
+  });
+
+  it('reports its ISA and threads', () => {
+    const { isa, threads } = addon.info();
+    expect(['avx512', 'avx2', 'generic']).toContain(isa);
+    expect(threads).toBeGreaterThanOrEqual(1);
+    expect(threads).toBeLessThanOrEqual(2);
+  });
+});
