@@ -45,8 +45,12 @@ export { CELL_LAYOUTS, gatePermutation, onnxBias, permuteGateColumns } from './c
 export { ModelsError } from './errors.js';
 export type { FusedHeadLoss, FusedLossName } from './fast/fused-head.js';
 export { FUSED_LOSSES, fusedHeadLoss } from './fast/fused-head.js';
-export type { RecurrenceThreads } from './fast/pool.js';
-export { getRecurrenceThreads, setRecurrenceThreads } from './fast/pool.js';
+export type { RecurrenceThreads, StartThreadsOptions } from './fast/pool.js';
+export {
+  getRecurrenceThreads,
+  setRecurrenceThreads,
+  startRecurrenceThreads,
+} from './fast/pool.js';
 export type {
   BeamDecoder,
   OneToManyLike,

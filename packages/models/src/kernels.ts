@@ -29,6 +29,7 @@ export {
   denseSoftmaxCrossEntropy,
 } from './fast/fast-dense.js';
 export { type SimdVariant, simdVariant } from './fast/gates-simd.js';
+export { type RecurrenceThreadInfo, recurrenceThreadInfo } from './fast/pool.js';
 export type { MulAdd, WasmModuleSpec } from './fast/wasm-bytes.js';
 export {
   F32X4,
