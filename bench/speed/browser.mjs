@@ -22,7 +22,10 @@
 // (`--js-flags=--no-enable-fma3`: relaxed_madd becomes a multiply and an add, the plain module's
 // arithmetic), in separate browsers alternating: BENCH browser.w1.lstm256.relaxed_fma.speedup.
 //
-// Usage: node bench/speed/browser.mjs [ab]   (needs the packages built and /usr/bin/chromium)
+// With `threads` (`node bench/speed/browser.mjs threads`), only worker1 against worker2,
+// alternating for max(BENCH_ROUNDS, 6) rounds: BENCH browser.w1.lstm256.worker_threads.speedup.
+//
+// Usage: node bench/speed/browser.mjs [ab|threads]   (needs the packages built and /usr/bin/chromium)
 import { createRequire } from 'node:module';
 import { w1Ids } from './workloads.mjs';
 
@@ -31,6 +34,8 @@ const browserTests = new URL('tests/browser/', root);
 const QUICK = process.env.BENCH_QUICK === '1';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 2));
 const AB = process.argv.includes('ab') || process.env.RELAXED_AB === '1';
+/** `threads`: only the A/B of the kernel's second thread in the worker (worker1 vs worker2). */
+const THREADS_AB = process.argv.includes('threads');
 const ISOLATED = process.env.BENCH_ISOLATED !== '0';
 const [cell, units] = ['lstm', 256];
 const name = `browser.w1.${cell}${units}`;
@@ -101,6 +106,31 @@ async function w1(session, engine, where) {
     console.error(`# ${engine} on ${backend} failed: ${e.message.split('\n')[0]}`);
     return Number.NaN;
   }
+}
+
+if (THREADS_AB) {
+  // the kernel's second thread on and off in the isolated page's worker, alternating
+  const ab = await open();
+  const one = [];
+  const two = [];
+  try {
+    for (let r = 0; r < Math.max(ROUNDS, 6); r++) {
+      const pair = [
+        async () => one.push(await w1(ab, 'rnnkit', 'worker1')),
+        async () => two.push(await w1(ab, 'rnnkit', 'worker2')),
+      ];
+      for (const run of r % 2 === 0 ? pair : pair.reverse()) await run();
+      console.error(
+        `# threads A/B round ${r + 1}: one thread ${Math.round(one.at(-1))}, two ${Math.round(two.at(-1))} tokens/s`,
+      );
+    }
+  } finally {
+    await ab.close();
+  }
+  bench(`${name}.rnnkit.worker1.tokens_per_s`, med(one), 'tokens/s');
+  bench(`${name}.rnnkit.worker2.tokens_per_s`, med(two), 'tokens/s');
+  bench(`${name}.worker_threads.speedup`, med(two.map((t, i) => t / one[i])), 'x');
+  process.exit(0);
 }
 
 const session = await open();

@@ -87,14 +87,20 @@ export interface WebWorkerInit {
 
 /**
  * Starts the nested worker (it answers seq 0 once its backend is up) and returns the channel to
- * it, and a function that ends it.
+ * it, a function that ends it and one that says why it failed to load.
  */
 export function startWebChannel(wasmPaths: string | null): {
   channel: Channel;
   terminate: () => void;
+  /** why the worker's script failed to load or run (seen between tasks), or null */
+  failure: () => string | null;
 } {
   const shared = pipeBuffers(RING_BYTES);
   const worker = new Worker(new URL('./web-worker.js', import.meta.url), { type: 'module' });
+  let failure: string | null = null;
+  worker.addEventListener('error', (e) => {
+    failure = `the second thread's worker script failed: ${e.message || 'it did not load (did the bundler emit web-worker.js?)'}`;
+  });
   const init: WebWorkerInit = {
     op: 'init',
     control: shared.control,
@@ -109,5 +115,6 @@ export function startWebChannel(wasmPaths: string | null): {
       next: (ms) => reader.read(ms) as ReturnType<Channel['next']>,
     },
     terminate: () => worker.terminate(),
+    failure: () => failure,
   };
 }

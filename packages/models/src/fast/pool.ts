@@ -356,11 +356,11 @@ let webWasmPaths: string | null = null;
  */
 function startPool(): Pool | null {
   if (webThreadPossible()) {
-    const { channel, terminate } = startWebChannel(webWasmPaths);
+    const web = startWebChannel(webWasmPaths);
     started++;
-    const p = new Pool(channel, 'web');
-    stopWeb = terminate;
-    return p;
+    stopWeb = web.terminate;
+    webFailure = web.failure;
+    return new Pool(web.channel, 'web');
   }
   const wt = builtin<typeof WT>('node:worker_threads');
   const fs = builtin<typeof FS>('node:fs');
@@ -401,11 +401,15 @@ function startPool(): Pool | null {
 
 /** Ends the browser's nested worker when it failed to start. */
 let stopWeb: () => void = () => undefined;
+/** Why the browser's nested worker failed to load (its script's error event), or null. */
+let webFailure: () => string | null = () => null;
 
 /** Marks the pool up once its worker answered its start; drops it if the start failed. */
 function refresh(): void {
   if (!pool || pool.up) return;
   try {
+    const failed = webFailure();
+    if (failed !== null) throw new ModelsError('WORKER_FAILED', failed);
     if (pool.take(0, 0) !== undefined) pool.up = true;
   } catch (e) {
     startError = e instanceof Error ? e.message : String(e);
@@ -436,7 +440,7 @@ export interface StartThreadsOptions {
  */
 export async function startRecurrenceThreads(options: StartThreadsOptions = {}): Promise<boolean> {
   if (options.wasmPaths !== undefined) webWasmPaths = options.wasmPaths;
-  if (setting === 1 || cores() < 2) return false;
+  if (setting === 1 || (setting === 'auto' && cores() < 2)) return false;
   if (pool === undefined) pool = startPool();
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   for (;;) {
