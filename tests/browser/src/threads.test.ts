@@ -4,7 +4,8 @@
  * on a nested Web Worker, with the numbers of its one-thread two-halves run bit for bit (training
  * losses and weights through the fused head, the kernel's outputs and gradients on dense x), no
  * tensor left behind, and one nested worker for every step. On a page's main thread, and in a
- * worker of a page that is not isolated, no second thread starts.
+ * worker of a page that is not isolated, no second thread starts; one that cannot start (its wasm
+ * binaries missing) says why, and the halves run on the worker's own thread, same numbers.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -83,5 +84,31 @@ describe('a page that is not isolated', () => {
     expect(r.started).toBe(false);
     expect(r.info).toMatchObject({ thread: null, started: 0, sent: 0 });
     expect(session.errors()).toEqual([]);
+  });
+});
+
+describe('a second thread that cannot start', () => {
+  let session: PageSession;
+  beforeAll(async () => {
+    session = await openPage({ entry: ENTRY, mounts: { '/tfjs-wasm/': WASM_DIR }, isolated: true });
+  });
+  afterAll(async () => {
+    await session?.close();
+  });
+
+  it('says why, and the halves run on this thread with the same numbers', async () => {
+    const r = await session.call<Started>('worker', {
+      name: 'start',
+      arg: { wasmPaths: '/nowhere/' }, // the nested worker's wasm backend finds no binary
+    });
+    expect(r.started).toBe(false);
+    expect(r.info.thread).toBeNull();
+    expect(r.info.error).toMatch(/second thread's wasm backend failed/);
+    const c = await session.call<ThreadsResult>('worker', { name: 'compare', arg: { steps: 2 } });
+    expect(c.started).toBe(false);
+    expect(c.after.sent).toBe(0);
+    expect(c.after.started).toBe(1); // not retried
+    expect(c.threaded.losses).toEqual(c.inline.losses);
+    expect(c.differ).toBe(0);
   });
 });

@@ -165,11 +165,9 @@ serveCalls({
     };
   },
   /** Whether a second thread starts here (false in a context that is not isolated). */
-  start: async () => {
+  start: async (arg: { wasmPaths?: string } | null) => {
     if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');
-    return {
-      started: await startRecurrenceThreads({ timeoutMs: 5000 }),
-      info: recurrenceThreadInfo(),
-    };
+    const started = await startRecurrenceThreads({ timeoutMs: 20_000, ...arg });
+    return { started, info: recurrenceThreadInfo() };
   },
 });
