@@ -9,7 +9,8 @@
  * backward (its rows' output gradients), or, when it runs a softmax head on its rows, the forward
  * message starts both (`Ahead`); its weight gradients are added to this thread's in a
  * fixed order, so a seed gives the same numbers every run. The kernel op is synchronous, so this
- * thread blocks on `Atomics.wait` for the reply and reads it with `receiveMessageOnPort`.
+ * thread blocks on `Atomics.wait` for the reply and reads it with `receiveMessageOnPort` (in
+ * browsers, from a SharedArrayBuffer pipe: `sab-pipe.ts`).
  *
  * Used when `setRecurrenceThreads` allows it: by default ('auto') for batches of 16+ rows of 16+
  * steps at 32+ units on the wasm backend under Node with 2+ cores (where it wins: W1 shapes at 32,
