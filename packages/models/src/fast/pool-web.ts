@@ -11,12 +11,16 @@
  * the folder this thread's own wasm backend loaded its binary from (its resource timing), else
  * tfjs's default (beside the worker's script).
  *
+ * The worker itself is registered by `web-threads.ts` (the entry `@rnnkit/models/web-threads`,
+ * imported by the app), so only bundles that ask for it carry it.
+ *
  * Neighbours in `fast/` (the speed code, which the model code never imports): `pool.ts` (the
- * pool), `web-worker.ts` (the nested worker), `sab-pipe.ts` (the replies' pipe).
+ * pool), `web-threads.ts` (registers the worker), `web-worker.ts` (the nested worker),
+ * `sab-pipe.ts` (the replies' pipe).
  *
  * @example
  * ```ts
- * if (webThreadPossible()) {
+ * if (webThreadPossible() && webWorkerRegistered()) {
  *   const { channel } = startWebChannel('/tfjs-wasm/'); // pool.ts sends and waits through it
  * }
  * ```
@@ -51,6 +55,23 @@ interface WebGlobals {
   crossOriginIsolated?: boolean;
   Worker?: unknown;
   SharedArrayBuffer?: unknown;
+}
+
+/** Starts the nested worker: set by `web-threads.ts` (`import '@rnnkit/models/web-threads'`). */
+let makeWorker: (() => Worker) | null = null;
+
+/**
+ * Registers how to start `web-worker.ts` (`web-threads.ts` does, with the bundler-friendly
+ * `new Worker(new URL(...))`). Kept out of this module so that bundles which never ask for the
+ * second thread carry no worker, nor `@tensorflow/tfjs-backend-wasm` (an optional peer).
+ */
+export function setWebWorkerFactory(factory: () => Worker): void {
+  makeWorker = factory;
+}
+
+/** Whether `@rnnkit/models/web-threads` was imported (the nested worker can be started). */
+export function webWorkerRegistered(): boolean {
+  return makeWorker !== null;
 }
 
 /** In a dedicated worker of a cross-origin isolated context that can start a nested worker. */
@@ -96,7 +117,9 @@ export function startWebChannel(wasmPaths: string | null): {
   failure: () => string | null;
 } {
   const shared = pipeBuffers(RING_BYTES);
-  const worker = new Worker(new URL('./web-worker.js', import.meta.url), { type: 'module' });
+  if (makeWorker === null)
+    throw new Error("internal error: no web worker factory (import '@rnnkit/models/web-threads')");
+  const worker = makeWorker();
   let failure: string | null = null;
   worker.addEventListener('error', (e) => {
     failure = `the second thread's worker script failed: ${e.message || 'it did not load (did the bundler emit web-worker.js?)'}`;

@@ -44,7 +44,13 @@ import type { CoreData, CoreGrads, CoreSpec } from './fast-core.js';
 import type { HeadData, HeadGrads } from './fast-head.js';
 import { allZero } from './fast-linalg.js';
 import { type HalfOutputs, rescale } from './half-run.js';
-import { type Channel, type Reply, startWebChannel, webThreadPossible } from './pool-web.js';
+import {
+  type Channel,
+  type Reply,
+  startWebChannel,
+  webThreadPossible,
+  webWorkerRegistered,
+} from './pool-web.js';
 
 /** Threads of the fast kernel: 1, 2, or 'auto' (2 where it wins). */
 export type RecurrenceThreads = 1 | 2 | 'auto';
@@ -357,6 +363,11 @@ let webWasmPaths: string | null = null;
  */
 function startPool(): Pool | null {
   if (webThreadPossible()) {
+    if (!webWorkerRegistered()) {
+      startError =
+        "the browser's second thread is not bundled: import '@rnnkit/models/web-threads' in the worker that trains";
+      return null;
+    }
     const web = startWebChannel(webWasmPaths);
     started++;
     stopWeb = web.terminate;

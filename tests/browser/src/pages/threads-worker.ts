@@ -4,6 +4,7 @@
  * the kernel starts in an isolated context, and compares the two bit for bit. tfjs's own wasm
  * threads are off (the kernel's second thread is the extra thread).
  */
+import '@rnnkit/models/web-threads';
 import { manyToMany, setRecurrenceThreads, startRecurrenceThreads } from '@rnnkit/models';
 import {
   fastRecurrence,

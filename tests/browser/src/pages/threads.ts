@@ -3,6 +3,7 @@
  * worker (`threads-worker.ts`) that trains there, and asks, on its own main thread, whether a
  * second thread would start (never: a page's main thread may not block).
  */
+import '@rnnkit/models/web-threads';
 import { startRecurrenceThreads } from '@rnnkit/models';
 import { recurrenceThreadInfo } from '@rnnkit/models/kernels';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';

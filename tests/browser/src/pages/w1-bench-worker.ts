@@ -4,6 +4,7 @@
  * Web Worker, where the page is cross-origin isolated). tfjs's own wasm threads are off here: the
  * kernel's second thread is the extra thread.
  */
+import '@rnnkit/models/web-threads';
 import {
   type RecurrenceThreads,
   setRecurrenceThreads,
