@@ -89,10 +89,11 @@ beforeAll(() => {
 });
 
 // Entries beyond the root, per library: @rnnkit/models/kernels (the kernel internals, for benches
-// and power users), @rnnkit/tasks/table (the task table without tfjs, for the CLI's usage checks)
+// and power users), @rnnkit/models/web-threads (the fast kernel's second thread in browsers,
+// imported for its effect), @rnnkit/tasks/table (the task table without tfjs, for the CLI's usage checks)
 // (each subpath and the dist module it points at)
 const SUBPATHS: Record<string, Record<string, string>> = {
-  models: { './kernels': 'kernels' },
+  models: { './kernels': 'kernels', './web-threads': 'fast/web-threads' },
   tasks: { './table': 'task-table' },
 };
 
