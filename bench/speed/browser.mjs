@@ -108,22 +108,33 @@ async function w1(session, engine, where) {
   }
 }
 
+/**
+ * Measures `a` and `b` for `rounds` rounds, which goes first alternating (so neither always runs
+ * right after the other's load), and prints each round as `label`: both sides' figures, in order.
+ */
+async function alternate(rounds, a, b, label) {
+  const [as, bs] = [[], []];
+  for (let r = 0; r < rounds; r++) {
+    const pair = [async () => as.push(await a()), async () => bs.push(await b())];
+    for (const run of r % 2 === 0 ? pair : pair.reverse()) await run();
+    const f = (v) => Math.round(v);
+    console.error(`# ${label} round ${r + 1}: ${f(as.at(-1))} against ${f(bs.at(-1))} tokens/s`);
+  }
+  return [as, bs];
+}
+
 if (THREADS_AB) {
-  // the kernel's second thread on and off in the isolated page's worker, alternating
+  // the kernel's second thread on and off in the isolated page's worker
   const ab = await open();
-  const one = [];
-  const two = [];
+  let one;
+  let two;
   try {
-    for (let r = 0; r < Math.max(ROUNDS, 6); r++) {
-      const pair = [
-        async () => one.push(await w1(ab, 'rnnkit', 'worker1')),
-        async () => two.push(await w1(ab, 'rnnkit', 'worker2')),
-      ];
-      for (const run of r % 2 === 0 ? pair : pair.reverse()) await run();
-      console.error(
-        `# threads A/B round ${r + 1}: one thread ${Math.round(one.at(-1))}, two ${Math.round(two.at(-1))} tokens/s`,
-      );
-    }
+    [one, two] = await alternate(
+      Math.max(ROUNDS, 6),
+      () => w1(ab, 'rnnkit', 'worker1'),
+      () => w1(ab, 'rnnkit', 'worker2'),
+      'threads A/B (one kernel thread, two)',
+    );
   } finally {
     await ab.close();
   }
@@ -176,21 +187,15 @@ try {
 if (AB) {
   // relaxed SIMD's FMA on (Chromium's default) and off, one browser each, calls alternating
   const [on, off] = [await open(null), await open('--no-enable-fma3')];
-  const fused = [];
-  const unfused = [];
+  let fused;
+  let unfused;
   try {
-    for (let r = 0; r < Math.max(ROUNDS, 4); r++) {
-      // which goes first alternates, so neither always runs right after the other's load
-      const pair = [
-        async () => fused.push(await w1(on, 'rnnkit', 'wasm')),
-        async () => unfused.push(await w1(off, 'rnnkit', 'wasm')),
-      ];
-      for (const run of r % 2 === 0 ? pair : pair.reverse()) await run();
-      const f = (v) => Math.round(v);
-      console.error(
-        `# relaxed A/B round ${r + 1}: fma ${f(fused.at(-1))}, no fma ${f(unfused.at(-1))}`,
-      );
-    }
+    [fused, unfused] = await alternate(
+      Math.max(ROUNDS, 4),
+      () => w1(on, 'rnnkit', 'wasm'),
+      () => w1(off, 'rnnkit', 'wasm'),
+      'relaxed A/B (fma, no fma)',
+    );
   } finally {
     await on.close();
     await off.close();

@@ -20,6 +20,18 @@ const WASM_DIR = join(
 );
 const STEPS = 6;
 
+/** The threads page for a describe block's tests, opened before them and closed after. */
+function threadsPage(isolated: boolean): () => PageSession {
+  let session: PageSession | undefined;
+  beforeAll(async () => {
+    session = await openPage({ entry: ENTRY, mounts: { '/tfjs-wasm/': WASM_DIR }, isolated });
+  });
+  afterAll(async () => {
+    await session?.close();
+  });
+  return () => session as PageSession;
+}
+
 interface Started {
   isolated?: boolean;
   started: boolean;
@@ -27,15 +39,10 @@ interface Started {
 }
 
 describe('the second thread in an isolated page', () => {
-  let session: PageSession;
-  beforeAll(async () => {
-    session = await openPage({ entry: ENTRY, mounts: { '/tfjs-wasm/': WASM_DIR }, isolated: true });
-  });
-  afterAll(async () => {
-    await session?.close();
-  });
+  const page = threadsPage(true);
 
   it("a worker's kernel runs half of each batch on a nested worker, bit for bit the one-thread numbers", async () => {
+    const session = page();
     const r = await session.call<ThreadsResult>('worker', {
       name: 'compare',
       arg: { steps: STEPS },
@@ -63,6 +70,7 @@ describe('the second thread in an isolated page', () => {
   });
 
   it("the page's main thread starts none (it may not block)", async () => {
+    const session = page();
     const r = await session.call<Started>('mainThread', null);
     expect(r.isolated).toBe(true);
     expect(r.started).toBe(false);
@@ -71,15 +79,10 @@ describe('the second thread in an isolated page', () => {
 });
 
 describe('a page that is not isolated', () => {
-  let session: PageSession;
-  beforeAll(async () => {
-    session = await openPage({ entry: ENTRY, mounts: { '/tfjs-wasm/': WASM_DIR } });
-  });
-  afterAll(async () => {
-    await session?.close();
-  });
+  const page = threadsPage(false);
 
   it('its worker starts no second thread (no SharedArrayBuffer)', async () => {
+    const session = page();
     const r = await session.call<Started>('worker', { name: 'start', arg: null });
     expect(r.started).toBe(false);
     expect(r.info).toMatchObject({ thread: null, started: 0, sent: 0 });
@@ -88,15 +91,10 @@ describe('a page that is not isolated', () => {
 });
 
 describe('a second thread that cannot start', () => {
-  let session: PageSession;
-  beforeAll(async () => {
-    session = await openPage({ entry: ENTRY, mounts: { '/tfjs-wasm/': WASM_DIR }, isolated: true });
-  });
-  afterAll(async () => {
-    await session?.close();
-  });
+  const page = threadsPage(true);
 
   it('says why, and the halves run on this thread with the same numbers', async () => {
+    const session = page();
     const r = await session.call<Started>('worker', {
       name: 'start',
       arg: { wasmPaths: '/nowhere/' }, // the nested worker's wasm backend finds no binary
