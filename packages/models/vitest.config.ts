@@ -11,6 +11,8 @@ const RELAXED_SIMD_FLAG =
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // the speed code installed as the package's entries install it (src/test-setup.ts)
+    setupFiles: ['src/test-setup.ts'],
     testTimeout: 60_000,
     execArgv: RELAXED_SIMD_FLAG,
     reporters: ['default', 'json'],

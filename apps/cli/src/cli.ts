@@ -590,21 +590,63 @@ export async function run(argv: string[], io: Io, parsed?: Parsed): Promise<void
       opt('--config <file>', 'keras: the config.json of a .weights.h5 file', text('config')),
     )
     .addOption(
-      opt('--task <name>', 'The task to record, e.g. text-generation (with --vocab)', text('task')),
+      opt(
+        '--task <name>',
+        'keras: wrap as text-generation (--vocab), classification (--vocab, --labels) or forecasting (--scaler, --data)',
+        text('task'),
+      ),
     )
     .addOption(
       opt(
         '--vocab <file>',
-        'The vocab: rnnkit vocab JSON, or a JSON list of chars in id order',
+        'The vocab: rnnkit vocab JSON, TextVectorization.get_vocabulary() or a JSON list of chars in id order',
         text('vocab'),
       ),
     )
-    .addOption(opt('--scaler <file>', 'The scaler JSON of a forecasting model', text('scaler')))
+    .addOption(
+      opt(
+        '--labels <list>',
+        'classification: the labels in output order (a,b,c or a JSON file)',
+        text('labels'),
+      ),
+    )
+    .addOption(
+      opt(
+        '--scaler <file>',
+        'forecasting: the scaler JSON ({mean, std} or {min, max, range?})',
+        text('scaler'),
+      ),
+    )
+    .addOption(
+      opt('--data <file>', 'forecasting: CSV of the series the model continues', text('data')),
+    )
+    .addOption(
+      opt('--column <names>', 'CSV: the series column (then any covariates)', text('column')),
+    )
+    .addOption(
+      opt('--seq-length <n>', "The model's window (default: its input length)", (v) =>
+        intFlag('seq-length', v, 1),
+      ),
+    )
+    .addOption(
+      opt('--season <n>', 'forecasting: steps per season (seasonal differences)', (v) =>
+        intFlag('season', v, 2),
+      ),
+    )
+    .addOption(
+      opt(
+        '--transform <name>',
+        'forecasting: none (default), difference or seasonal',
+        text('transform'),
+      ),
+    )
     .addHelpText(
       'after',
       examples([
         'rnnkit import out/lm-torch --out out/lm-ddp',
         'rnnkit import lm.keras --out out/lm --task text-generation --vocab chars.json',
+        'rnnkit import sentiment.keras --out out/sent --task classification --vocab vocab.json --labels neg,pos',
+        'rnnkit import sales.keras --out out/sales --task forecasting --scaler scaler.json --data sales.csv',
       ]),
     )
     .action((path: string, options) => {

@@ -51,6 +51,34 @@ describe('rnnkit train names', () => {
     expect(a.stdout).toBe(b.stdout);
   });
 
+  it('holds out a share of every condition, so a file sorted by condition trains and scores', () => {
+    // sorted by language, as names-by-language is: a held-out tail would be only 'it' names
+    const fr = ['pierre', 'jean', 'marie', 'claude', 'louis', 'andre', 'michel', 'jacques'];
+    const it = ['giulia', 'marco', 'luca', 'chiara', 'paolo', 'sara', 'matteo', 'elena'];
+    const rows = [
+      ...fr.map((n) => ({ text: n, label: 'fr' })),
+      ...it.map((n) => ({ text: n, label: 'it' })),
+    ];
+    writeFileSync(join(work, 'sorted.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n'));
+    const r = rnnkit(
+      'train',
+      'names',
+      '--data',
+      'sorted.jsonl',
+      '--units',
+      '8',
+      '--epochs',
+      '1',
+      '--val-split',
+      '0.25',
+      '--out',
+      's',
+    );
+    expect(r.stderr).toMatch(/^data: .*, 12 examples for training, 4 held out, 2 conditions/m);
+    expect(r.stderr).toMatch(/^validation: \d+\.\d{4} bits per char on 4 examples$/m);
+    expect(r.code).toBe(0);
+  });
+
   it('lists the conditions when --condition is missing or unknown (exit 2)', () => {
     const m = rnnkit('generate', 'g');
     expect(m.code).toBe(2);

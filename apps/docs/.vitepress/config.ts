@@ -123,7 +123,7 @@ export default defineConfig({
               { text: '2. 윈도 회귀', link: '/ko/demos/window-regression' },
               { text: '3. RNN 셀 들여다보기', link: '/ko/demos/rnn-cell' },
               { text: '4. 글 생성', link: '/ko/demos/generate' },
-              { text: '5. 게이트 속 (영문)', link: '/demos/cell-explorer' },
+              { text: '5. 게이트 속', link: '/ko/demos/cell-explorer' },
             ],
           },
         ],

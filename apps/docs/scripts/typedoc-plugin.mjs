@@ -11,7 +11,8 @@
  *    from, at the end of the page: the page leads with what users call (functions, then classes,
  *    `groupOrder` in typedoc.json), and the notes for whoever works on a file come last.
  * 3. Members the typed errors inherit from `Error` are left out.
- * 4. Shape comments such as `[token [batch, 1](, features)]` or a line starting with
+ * 4. Maths (`$...$`) keeps its TeX braces, which `sanitizeComments` escapes.
+ * 5. Shape comments such as `[token [batch, 1](, features)]` or a line starting with
  *    `[batch, time, units]: ...` are Markdown links or link definitions to a Markdown renderer:
  *    their brackets are escaped in the generated pages, so VitePress shows them as written.
  */
@@ -91,6 +92,19 @@ function mapTextLines(markdown, f) {
 }
 
 /**
+ * Applies `f` to the text of each line outside code fences and inline code.
+ * @param {string} markdown
+ * @param {(text: string) => string} f
+ */
+const mapPlainText = (markdown, f) =>
+  mapTextLines(markdown, (line) =>
+    line
+      .split(/(`[^`]*`)/)
+      .map((part, i) => (i % 2 === 1 ? part : f(part)))
+      .join(''),
+  );
+
+/**
  * Escapes brackets that a Markdown renderer would take for a link, outside code.
  * @param {string} markdown
  */
@@ -113,15 +127,21 @@ const escapeLinks = (markdown) =>
  * @param {string} markdown
  */
 const escapeHtml = (markdown) =>
-  mapTextLines(markdown, (line) =>
-    line
-      .split(/(`[^`]*`)/)
-      .map((part, i) =>
-        i % 2 === 1
-          ? part
-          : part.replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\{\{/g, '&#123;&#123;'),
-      )
-      .join(''),
+  mapPlainText(markdown, (text) =>
+    text.replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\{\{/g, '&#123;&#123;'),
+  );
+
+/**
+ * Maths in comments, `$...$` (inline) and `$$...$$` (display), as TeX: `sanitizeComments` escapes
+ * the braces of TypeDoc's own comments (`\{`, `\}`), which TeX would read as literal braces, so
+ * `$\operatorname{score}$` reached VitePress as `$\operatorname\{score\}$`. Inside maths outside
+ * code the braces are put back; VitePress's MathJax (`markdown.math` in `.vitepress/config.ts`)
+ * renders the formula. Write `<` and `>` in a formula as `\lt` and `\gt`.
+ * @param {string} markdown
+ */
+const restoreMath = (markdown) =>
+  mapPlainText(markdown, (text) =>
+    text.replace(/\$\$?[^$\n]+\$\$?/g, (math) => math.replace(/\\([{}])/g, '$1')),
   );
 
 /**
@@ -222,6 +242,6 @@ export function load(app) {
       // after the exports: the page leads with the package's own text and what users call
       if (modules) contents = `${contents}\n${escapeHtml(modules)}`;
     }
-    page.contents = fixNumberedAnchors(dropEmptyHeadings(escapeLinks(contents)));
+    page.contents = fixNumberedAnchors(dropEmptyHeadings(escapeLinks(restoreMath(contents))));
   });
 }

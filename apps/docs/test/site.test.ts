@@ -98,6 +98,7 @@ const PAGES = [
   '/ko/demos/window-regression.html',
   '/ko/demos/rnn-cell.html',
   '/ko/demos/generate.html',
+  '/ko/demos/cell-explorer.html',
 ];
 
 let browser: Browser;
@@ -345,6 +346,51 @@ describe('the API reference', () => {
   });
 });
 
+describe('maths in the API reference', () => {
+  it('renders the attention formulas of @rnnkit/models as MathJax, with no TeX left as text', async () => {
+    const { page, errors } = await open('/api/models.html');
+    try {
+      // the class summaries of AdditiveAttention and DotAttention, and the attention.ts module notes
+      for (const id of ['additiveattention', 'dotattention']) {
+        const p = page.locator(`.vp-doc h3#${id} + p`);
+        expect(await p.textContent(), id).toMatch(/attention/);
+        expect(await p.locator('mjx-container').count(), id).toBe(1);
+      }
+      const notes = page.locator('.vp-doc details', {
+        hasText: 'Attention over encoder outputs, for',
+      });
+      expect(await notes.locator('mjx-container').count()).toBeGreaterThanOrEqual(3);
+      // no formula left unrendered: its TeX would show as text
+      for (const el of [notes, page.locator('.vp-doc h3#additiveattention + p')])
+        expect(await el.first().textContent()).not.toMatch(/\\operatorname|\\top|\$/);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('renders every formula of the API pages (cells, kernels contract, losses): no TeX left as text', async () => {
+    for (const path of ['/api/models.html', '/api/training.html']) {
+      const { page, errors } = await open(path);
+      try {
+        // the collapsed module notes hold most formulas: their text is in the page all the same
+        const text = await page.locator('.vp-doc').evaluate((el) => {
+          const copy = el.cloneNode(true) as HTMLElement;
+          for (const c of copy.querySelectorAll('mjx-container, pre, code')) c.remove();
+          return copy.textContent ?? '';
+        });
+        expect(text, path).not.toMatch(/\\(tanh|odot|mathrm|sigma|begin|log|lVert|tilde)\b/);
+        expect(await page.locator('.vp-doc mjx-container').count(), path).toBeGreaterThanOrEqual(
+          path.includes('models') ? 8 : 2,
+        );
+        expect(errors, path).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    }
+  });
+});
+
 describe('demo 1: the character model', () => {
   let cpuLines: string[] = [];
 
@@ -437,6 +483,9 @@ describe('demo 2: the window regression', () => {
       expect(await page.locator('[data-out="loss"] polyline').count()).toBe(1);
       const summary = (await page.textContent('[data-out="summary"]'))!;
       expect(summary).toMatch(/Total params: 12/);
+      // its inputs are numbers: the input layer is named for them, not 'tokens'
+      expect(summary).toMatch(/^\s*features \(InputLayer\)/m);
+      expect(summary).not.toMatch(/tokens/);
       // the automatic choice: every backend timed by the probe, the fastest kept and named
       const backend = (await page.textContent('[data-out="backend"]'))!;
       const probe = (await page.textContent('[data-out="probe"]'))!;
@@ -452,6 +501,62 @@ describe('demo 2: the window regression', () => {
       expect(errors).toEqual([]);
     } finally {
       await page.close();
+    }
+  });
+});
+
+/**
+ * The contrast ratio (WCAG 2) of every text of the charts under `selector` against the chart's
+ * background (its first rect), and that background's relative luminance.
+ */
+function chartContrast(page: Page, selector: string) {
+  return page.$$eval(`${selector} svg`, (svgs) => {
+    const rgba = (css: string) => {
+      const [r = 0, g = 0, b = 0, a = 1] = (css.match(/[\d.]+/g) ?? []).map(Number);
+      return [r, g, b, a] as const;
+    };
+    const luminance = (rgb: readonly number[]) => {
+      const f = (v: number) =>
+        v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4;
+      return 0.2126 * f(rgb[0]!) + 0.7152 * f(rgb[1]!) + 0.0722 * f(rgb[2]!);
+    };
+    return svgs.map((svg) => {
+      const bg = rgba(getComputedStyle(svg.querySelector('rect')!).fill);
+      const lb = luminance(bg);
+      const texts = [...svg.querySelectorAll('text')].map((t) => {
+        const [r, g, b, a] = rgba(getComputedStyle(t).fill);
+        const lt = luminance([r, g, b].map((v, i) => v * a + bg[i]! * (1 - a))); // over the background
+        return {
+          text: t.textContent,
+          ratio: (Math.max(lt, lb) + 0.05) / (Math.min(lt, lb) + 0.05),
+        };
+      });
+      return { background: lb, texts };
+    });
+  });
+}
+
+describe('charts in dark mode', () => {
+  it.each([
+    ['/demos/char-model.html?backend=cpu', 1],
+    ['/demos/window-regression.html?backend=cpu&epochs=20', 2],
+  ])('%s: the charts take the dark background and their text reads on it', async (path, count) => {
+    const context = await browser.newContext({ colorScheme: 'dark' });
+    const page = await context.newPage();
+    try {
+      await page.goto(server.origin + path, { waitUntil: 'networkidle' });
+      await startAndWait(page);
+      const charts = await chartContrast(page, '.rk-demo');
+      expect(charts).toHaveLength(count);
+      for (const chart of charts) {
+        expect(chart.background).toBeLessThan(0.05); // the theme's dark background, not a white box
+        expect(chart.texts.length).toBeGreaterThan(5); // title, ticks, labels, legend
+        // WCAG AA for normal text: 4.5
+        for (const t of chart.texts) expect(t.ratio, `"${t.text}"`).toBeGreaterThanOrEqual(4.5);
+      }
+      await page.screenshot({ path: join(artifacts, `dark-charts-${count}.png`), fullPage: true });
+    } finally {
+      await context.close();
     }
   });
 });

@@ -100,3 +100,31 @@ export function show(value: string, max = 40): string {
   const s = value.length > max ? `${value.slice(0, max)}...` : value;
   return JSON.stringify(s);
 }
+
+/**
+ * Throws `BAD_OPTION` unless `given` is a non-empty subset of `known`: the option `option` of a
+ * loader choosing some of its parts (`what`, e.g. 'name language'); `orAll` follows the hint of
+ * an empty list.
+ */
+export function checkSome(
+  given: readonly string[],
+  known: readonly string[],
+  option: string,
+  what: string,
+  orAll = '',
+): void {
+  for (const g of given) {
+    if (!known.includes(g)) {
+      throw new DatasetError(
+        'BAD_OPTION',
+        `unknown ${what} ${JSON.stringify(g)}: expected some of ${known.join(', ')}`,
+      );
+    }
+  }
+  if (given.length === 0) {
+    throw new DatasetError(
+      'BAD_OPTION',
+      `${option} is empty: give at least one of ${known.join(', ')}${orAll}`,
+    );
+  }
+}

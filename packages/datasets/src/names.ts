@@ -36,7 +36,7 @@
  * ```
  */
 import type { Dataset } from './dataset.js';
-import { DatasetError } from './errors.js';
+import { checkSome, DatasetError } from './errors.js';
 import { installedPackage, requirePackageModule, unexpectedData } from './package-files.js';
 
 /** The languages of the lists, in the order they are read. */
@@ -98,20 +98,7 @@ export async function namesByLanguage(
   options: NamesOptions = {},
 ): Promise<NamesDataset<NameRecord>> {
   const { languages = NAME_LANGUAGES, ambiguous = 'drop', minLength = 2 } = options;
-  for (const l of languages) {
-    if (!(NAME_LANGUAGES as readonly string[]).includes(l)) {
-      throw new DatasetError(
-        'BAD_OPTION',
-        `unknown name language ${JSON.stringify(l)}: expected some of ${NAME_LANGUAGES.join(', ')}`,
-      );
-    }
-  }
-  if (languages.length === 0) {
-    throw new DatasetError(
-      'BAD_OPTION',
-      `languages is empty: give at least one of ${NAME_LANGUAGES.join(', ')}`,
-    );
-  }
+  checkSome(languages, NAME_LANGUAGES, 'languages', 'name language');
   if (ambiguous !== 'drop' && ambiguous !== 'keep') {
     throw new DatasetError(
       'BAD_OPTION',

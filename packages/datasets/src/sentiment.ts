@@ -31,7 +31,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Dataset } from './dataset.js';
-import { DatasetError } from './errors.js';
+import { checkSome } from './errors.js';
 import { installedPackage, packageFile, unexpectedData } from './package-files.js';
 
 /** The three review sites, in the order they are loaded. */
@@ -62,20 +62,7 @@ export async function sentimentSentences(
   options: SentimentOptions = {},
 ): Promise<Dataset<SentimentRecord[]>> {
   const { sources = SENTIMENT_SOURCES, trim = true } = options;
-  for (const s of sources) {
-    if (!(SENTIMENT_SOURCES as readonly string[]).includes(s)) {
-      throw new DatasetError(
-        'BAD_OPTION',
-        `unknown sentiment source ${JSON.stringify(s)}: expected some of ${SENTIMENT_SOURCES.join(', ')}`,
-      );
-    }
-  }
-  if (sources.length === 0) {
-    throw new DatasetError(
-      'BAD_OPTION',
-      `sources is empty: give at least one of ${SENTIMENT_SOURCES.join(', ')}, or omit it for all`,
-    );
-  }
+  checkSome(sources, SENTIMENT_SOURCES, 'sources', 'sentiment source', ', or omit it for all');
   const pkg = installedPackage(PACKAGE);
   const where = `${PACKAGE}@${pkg.version}`;
   const files = sources.map((s) => `test/fixtures/${s}.json`);

@@ -91,9 +91,33 @@ describe('chart options', () => {
   });
 
   it('puts a class on the svg only when asked', () => {
-    expect(lineChart({ title: 'loss', series, className: 'rk-chart' })).toContain(
-      'font-size="12" class="rk-chart">',
+    expect(lineChart({ title: 'loss', series, className: 'rk-chart' })).toMatch(
+      /^<svg [^>]* class="rk-chart">/,
     );
     expect(lineChart({ title: 'loss', series })).not.toContain('class=');
+  });
+
+  it("takes the page's theme colours, and draws dark on white in a file", () => {
+    const series = [{ name: 's', color: 'red', points: [[0, 1] as const, [1, 2] as const] }];
+    const map = heatMap({ title: 't', rows: ['a'], cols: ['b'], values: [[0.5]], rowLabel: 'r' });
+    for (const svg of [
+      lineChart({ title: 't', series }),
+      scatterChart({ title: 't', series }),
+      map,
+    ]) {
+      const root = svg.match(/<svg [^>]*>/)![0];
+      // text and axes are currentColor: the theme's text colour, else #222
+      expect(root).toContain('fill="currentColor"');
+      expect(root).toContain('color="#222"');
+      expect(root).toContain('style="color: var(--vp-c-text-1, #222)"');
+      // the background: the theme's, else white (the attribute, for viewers without var())
+      expect(svg).toMatch(
+        /<rect width="\d+" height="\d+" fill="white" style="fill: var\(--vp-c-bg, #fff\)"\/>/,
+      );
+      expect(svg).not.toMatch(/#333"\/>|stroke="#/);
+    }
+    expect(
+      lineChart({ title: 't', series }).match(/stroke="currentColor"/g)!.length,
+    ).toBeGreaterThan(2);
   });
 });

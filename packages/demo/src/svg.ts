@@ -4,6 +4,11 @@
  * and `rnnkit train` write them to files, `rnnkit predict --attention-map` draws the heat map, and
  * the docs' demos put them in the page (this module imports nothing, so neither does the page).
  *
+ * Colours follow the page they are drawn in: the background, the text and the axes take the
+ * documentation theme's CSS variables (`--vp-c-bg`, `--vp-c-text-1`, `--vp-c-text-2`), so a chart
+ * in the docs is dark in dark mode with light labels; the fallback in each `var()`, and the plain
+ * attribute under it for a viewer without CSS variables, draws a file as before: dark on white.
+ *
  * @example
  * ```ts
  * lineChart({ title: 'loss', series: [{ name: 'train', color: '#1f77b4', points: [[0, 1], [1, 0.5]] }] });
@@ -27,6 +32,16 @@ export interface ChartArgs {
   /** A `class` on the `<svg>` element (the docs style their charts by it). Default none. */
   className?: string;
 }
+
+/** Chart colours: the docs theme's variable, with what a file drawn alone uses. */
+const BG = 'var(--vp-c-bg, #fff)';
+const TEXT = 'var(--vp-c-text-1, #222)';
+const MUTED = 'var(--vp-c-text-2, #555)';
+/** The root's colour (`currentColor` of its text and axes) and its font. */
+const ROOT = `font-family="sans-serif" font-size="12" color="#222" fill="currentColor" style="color: ${TEXT}"`;
+/** The background: white, or the page's. */
+const background = (w: number, h: number) =>
+  `<rect width="${w}" height="${h}" fill="white" style="fill: ${BG}"/>`;
 
 const W = 640;
 const H = 400;
@@ -74,13 +89,13 @@ function frame(
   const xt = ticks(x0, x1)
     .map(
       (v) =>
-        `<line x1="${sx(v)}" y1="${H - M.bottom}" x2="${sx(v)}" y2="${H - M.bottom + 5}" stroke="#333"/><text x="${sx(v)}" y="${H - M.bottom + 18}" text-anchor="middle">${fmt(v)}</text>`,
+        `<line x1="${sx(v)}" y1="${H - M.bottom}" x2="${sx(v)}" y2="${H - M.bottom + 5}" stroke="currentColor"/><text x="${sx(v)}" y="${H - M.bottom + 18}" text-anchor="middle">${fmt(v)}</text>`,
     )
     .join('');
   const yt = ticks(y0, y1)
     .map(
       (v) =>
-        `<line x1="${M.left - 5}" y1="${syScaled(v)}" x2="${M.left}" y2="${syScaled(v)}" stroke="#333"/><text x="${M.left - 8}" y="${syScaled(v) + 4}" text-anchor="end">${fmt(args.logY ? Number((10 ** v).toPrecision(3)) : v)}</text>`,
+        `<line x1="${M.left - 5}" y1="${syScaled(v)}" x2="${M.left}" y2="${syScaled(v)}" stroke="currentColor"/><text x="${M.left - 8}" y="${syScaled(v) + 4}" text-anchor="end">${fmt(args.logY ? Number((10 ** v).toPrecision(3)) : v)}</text>`,
     )
     .join('');
   const legend = args.series
@@ -90,11 +105,11 @@ function frame(
     )
     .join('');
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12"${args.className ? ` class="${escapeXml(args.className)}"` : ''}>`,
-    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" ${ROOT}${args.className ? ` class="${escapeXml(args.className)}"` : ''}>`,
+    background(W, H),
     `<text x="${W / 2}" y="22" text-anchor="middle" font-size="15">${escapeXml(args.title)}</text>`,
-    `<line x1="${M.left}" y1="${H - M.bottom}" x2="${W - M.right}" y2="${H - M.bottom}" stroke="#333"/>`,
-    `<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${H - M.bottom}" stroke="#333"/>`,
+    `<line x1="${M.left}" y1="${H - M.bottom}" x2="${W - M.right}" y2="${H - M.bottom}" stroke="currentColor"/>`,
+    `<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${H - M.bottom}" stroke="currentColor"/>`,
     xt,
     yt,
     args.xLabel
@@ -189,14 +204,14 @@ export function heatMap(args: HeatMapArgs): string {
       `<text x="${left - 8}" y="${top + r * cell + cell / 2 + 4}" text-anchor="end">${escapeXml(l)}</text>`,
   );
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="sans-serif" font-size="12">`,
-    `<rect width="${w}" height="${h}" fill="white"/>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" ${ROOT}>`,
+    background(w, h),
     `<text x="${w / 2}" y="20" text-anchor="middle" font-size="15">${escapeXml(args.title)}</text>`,
     args.colLabel
-      ? `<text x="${left + (args.cols.length * cell) / 2}" y="42" text-anchor="middle" fill="#555">${escapeXml(args.colLabel)}</text>`
+      ? `<text x="${left + (args.cols.length * cell) / 2}" y="42" text-anchor="middle" fill="#555" style="fill: ${MUTED}">${escapeXml(args.colLabel)}</text>`
       : '',
     args.rowLabel
-      ? `<text transform="translate(16 ${top + (args.rows.length * cell) / 2}) rotate(-90)" text-anchor="middle" fill="#555">${escapeXml(args.rowLabel)}</text>`
+      ? `<text transform="translate(16 ${top + (args.rows.length * cell) / 2}) rotate(-90)" text-anchor="middle" fill="#555" style="fill: ${MUTED}">${escapeXml(args.rowLabel)}</text>`
       : '',
     ...colLabels,
     ...rowLabels,

@@ -43,4 +43,16 @@ describe('createWindowRegression (program 2)', () => {
     model.dispose();
     expect(losses).toEqual(history.loss);
   });
+
+  it("names its input layer 'features' in the model summary: its inputs are numbers", () => {
+    const run = createWindowRegression({ seed: 0 });
+    const { summary } = run.result();
+    run.dispose();
+    const rows = summary.filter((l) => /\((InputLayer|LSTM)\)/.test(l));
+    expect(rows.map((l) => l.trim().split(/\s+/).slice(0, 2).join(' '))).toEqual([
+      'features (InputLayer)',
+      'rnn_1 (LSTM)',
+    ]);
+    expect(summary.join('\n')).not.toMatch(/tokens/);
+  });
 });

@@ -5,6 +5,7 @@ Run with the pinned environment's python (`node scripts/python-env.mjs` prints i
     python packages/interop/scripts/keras_fixtures.py build OUT [--only a,b]  # models + inputs + Keras outputs
     python packages/interop/scripts/keras_fixtures.py check OUT               # Keras's outputs of OUT/*.rnnkit.keras
     python packages/interop/scripts/keras_fixtures.py charlm OUT              # a trained char LSTM and Keras's greedy text
+    python packages/interop/scripts/keras_fixtures.py tasks OUT               # trained forecasters and classifiers, Keras's task predictions
 
 `build` writes, per architecture NAME: NAME.keras (keras model.save), NAME.h5 (the legacy
 HDF5 format, unless --no-h5) and NAME.json
@@ -181,6 +182,12 @@ def architectures():
             "f3",
         ),
         "guide_seq2seq_lstm": (guide_seq2seq, "seq2seq"),
+        # Masked encoders whose states start the decoder: Keras 3 runs a layer given
+        # initial_state without a mask, whether its own input is masked or not.
+        "s2s_masked_encoder": (lambda: masked_seq2seq(decoder_mask=False), "ids2"),
+        "s2s_masked_both": (lambda: masked_seq2seq(decoder_mask=True), "ids2"),
+        # An unmasked recurrent branch beside a masked one: Keras masks only the masked branch.
+        "two_branch_masked": (two_branch, "f3ids"),
     }
 
 
@@ -193,6 +200,25 @@ def guide_seq2seq():
     return keras.Model([ei, di], L.Dense(5, activation="softmax")(y))
 
 
+def masked_seq2seq(decoder_mask):
+    """An encoder-decoder on token ids, mask_zero in the encoder (and the decoder)."""
+    ei = keras.Input((T,), dtype="int32")
+    di = keras.Input((T,), dtype="int32")
+    _, h, c = L.LSTM(4, return_state=True)(L.Embedding(12, 5, mask_zero=True)(ei))
+    y = L.Embedding(10, 5, mask_zero=decoder_mask)(di)
+    y = L.LSTM(4, return_sequences=True)(y, initial_state=[h, c])
+    return keras.Model([ei, di], L.Dense(10)(y))
+
+
+def two_branch():
+    """Features through an LSTM (no mask) and ids through Embedding(mask_zero) and an LSTM."""
+    fi = keras.Input((T, 3))
+    ii = keras.Input((T,), dtype="int32")
+    y = L.LSTM(4)(fi)
+    x = L.LSTM(4)(L.Embedding(12, 5, mask_zero=True)(ii))
+    return keras.Model([fi, ii], L.Dense(2)(L.Concatenate()([y, x])))
+
+
 def make_input(kind, rng):
     if kind == "ids":
         return ids_input(12, rng)
@@ -200,6 +226,12 @@ def make_input(kind, rng):
         return ids_input(50, rng)
     if kind == "f3pad":
         return features_input(3, rng, pad=True)
+    if kind == "f3ids":
+        return [features_input(3, rng), ids_input(12, rng)]
+    if kind == "ids2":
+        target = ids_input(10, rng)
+        target[2, 5:] = 0
+        return [ids_input(12, rng), target]
     if kind == "seq2seq":
         return [features_input(7, rng), features_input(5, rng)]
     return features_input(int(kind[1:]), rng)
@@ -276,6 +308,124 @@ def charlm(out, prime="the ", length=200):
     print("charlm", out)
 
 
+def series_values(n=240):
+    """A seasonal series with a trend and noise (period 12), float64."""
+    rng = np.random.default_rng(5)
+    t = np.arange(n)
+    return 10 + 0.02 * t + 3 * np.sin(2 * np.pi * t / 12) + rng.normal(scale=0.3, size=n)
+
+
+def recursive_forecast(model, values, scale, unscale, window, steps, lag=0):
+    """Keras's own recursive loop: scale the last window, predict, unscale, append, repeat."""
+    s = [float(v) for v in values]
+    out = []
+    while len(out) < steps:
+        x = [scale(s[t] - (s[t - lag] if lag else 0)) for t in range(len(s) - window, len(s))]
+        y = model.predict(np.array(x, dtype="float32").reshape(1, window, 1), verbose=0)[0]
+        for z in y:
+            if len(out) == steps:
+                break
+            v = unscale(float(z)) + (s[-lag] if lag else 0)
+            s.append(v)
+            out.append(v)
+    return out
+
+
+def train_forecaster(model, values, scale, window, lag=0, horizon=1):
+    z = [scale(values[t] - (values[t - lag] if lag else 0)) for t in range(lag, len(values))]
+    idx = range(len(z) - window - horizon + 1)
+    x = np.array([z[i : i + window] for i in idx], dtype="float32")[..., None]
+    y = np.array([z[i + window : i + window + horizon] for i in idx], dtype="float32")
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+    model.fit(x, y, batch_size=32, epochs=4, verbose=0)
+
+
+TEXTS = [
+    ("a lovely film, warm and funny.", "pos"),
+    ("I loved the music and the acting!", "pos"),
+    ("great story; the cast is wonderful.", "pos"),
+    ("what a fine and moving picture", "pos"),
+    ("dull, slow and far too long.", "neg"),
+    ("the plot is a mess and the acting is bad", "neg"),
+    ("I hated it: boring from start to end.", "neg"),
+    ("a weak script and a tired cast", "neg"),
+    ("it is a film about a town.", "meh"),
+    ("the film has a cast and a plot", "meh"),
+]
+
+
+def tasks(out):
+    """Keras-trained task models and Keras's predictions of them, as rnnkit's tasks make them:
+    forecasters (z-scores with a fixed window; min-max into [-1, 1] on seasonal differences with
+    a free window and 3 steps at once) forecast 12 steps recursively from the series; classifiers
+    (TextVectorization ids, mask_zero; a softmax head over 3 labels, and a one-unit sigmoid)
+    score held-out texts."""
+    os.makedirs(out, exist_ok=True)
+    keras.utils.set_random_seed(0)
+    values = series_values()
+    with open(os.path.join(out, "series.json"), "w") as f:
+        json.dump(values.tolist(), f)
+    with open(os.path.join(out, "series.csv"), "w") as f:
+        f.write("value\n" + "".join(f"{v!r}\n" for v in values.tolist()))
+    result = {}
+    # z-scores of the values, windows of 12, one step
+    mean, std = float(values.mean()), float(values.std())
+    a = keras.Sequential([keras.Input((12, 1)), L.LSTM(8), L.Dense(1)])
+    train_forecaster(a, values, lambda v: (v - mean) / std, 12)
+    a.save(os.path.join(out, "forecaster_z.keras"))
+    result["forecaster_z"] = {
+        "scaler": {"mean": mean, "std": std},
+        "forecast": recursive_forecast(a, values, lambda v: (v - mean) / std, lambda z: z * std + mean, 12, 12),
+    }
+    # min-max of the seasonal differences into [-1, 1], any window length (8 used), 3 steps
+    d = values[12:] - values[:-12]
+    lo, hi = float(d.min()), float(d.max())
+    mm = lambda v: (v - lo) / (hi - lo) * 2 - 1  # noqa: E731
+    b = keras.Sequential([keras.Input((None, 1)), L.GRU(6), L.Dense(3)])
+    train_forecaster(b, values, mm, 8, lag=12, horizon=3)
+    b.save(os.path.join(out, "forecaster_mm.keras"))
+    result["forecaster_mm"] = {
+        "scaler": {"min": lo, "max": hi, "range": [-1, 1]},
+        "forecast": recursive_forecast(b, values, mm, lambda z: (z + 1) / 2 * (hi - lo) + lo, 8, 12, lag=12),
+    }
+    texts = [t for t, _ in TEXTS]
+    labels = ["neg", "meh", "pos"]
+    vec = L.TextVectorization(output_sequence_length=10)
+    vec.adapt(texts)
+    vocab = vec.get_vocabulary()
+    x = np.asarray(vec(np.array(texts)))
+    y = np.array([labels.index(lab) for _, lab in TEXTS])
+    held_out = ["a warm and lovely cast", "boring, bad and slow!", "the unknown zebra film", "a film"]
+    hx = np.asarray(vec(np.array(held_out)))
+    c = keras.Sequential([
+        keras.Input((10,), dtype="int32"),
+        L.Embedding(len(vocab), 8, mask_zero=True),
+        L.LSTM(8),
+        L.Dense(3, activation="softmax"),
+    ])
+    c.compile(optimizer=keras.optimizers.Adam(0.02), loss="sparse_categorical_crossentropy")
+    c.fit(x, y, epochs=5, verbose=0)
+    c.save(os.path.join(out, "classifier_softmax.keras"))
+    result["classifier_softmax"] = {"labels": labels, "probabilities": c.predict(hx, verbose=0).tolist()}
+    binary = np.array([1 if lab == "pos" else 0 for _, lab in TEXTS])
+    s = keras.Sequential([
+        keras.Input((10,), dtype="int32"),
+        L.Embedding(len(vocab), 8, mask_zero=True),
+        L.Bidirectional(L.LSTM(6)),
+        L.Dense(1, activation="sigmoid"),
+    ])
+    s.compile(optimizer=keras.optimizers.Adam(0.02), loss="binary_crossentropy")
+    s.fit(x, binary, epochs=5, verbose=0)
+    s.save(os.path.join(out, "classifier_sigmoid.keras"))
+    p = s.predict(hx, verbose=0)[:, 0].astype("float64")
+    result["classifier_sigmoid"] = {"labels": ["other", "pos"], "probabilities": np.stack([1 - p, p], 1).tolist()}
+    with open(os.path.join(out, "vocab.json"), "w") as f:
+        json.dump(vocab, f)
+    with open(os.path.join(out, "tasks.json"), "w") as f:
+        json.dump({"held_out": held_out, "tasks": result}, f)
+    print("tasks", out)
+
+
 def check(out):
     results = {}
     for file in sorted(os.listdir(out)):
@@ -306,6 +456,8 @@ if __name__ == "__main__":
         build(out, only, "--no-h5" not in sys.argv)
     elif cmd == "charlm":
         charlm(out)
+    elif cmd == "tasks":
+        tasks(out)
     elif cmd == "check":
         check(out)
     else:

@@ -11,9 +11,10 @@
  * await formatOf('onnx').exportTo(await load('out/lm'), 'lm.onnx', { step: true });
  * ```
  */
-import type { ArtifactMeta, LoadedModel } from '@rnnkit/models';
+import type { LoadedModel } from '@rnnkit/models';
 import { InteropError } from './errors.js';
 import { importKeras, kerasBytes } from './keras/index.js';
+import type { KerasTaskOptions } from './keras/task.js';
 import { exportArtifactOnnx } from './onnx/index.js';
 import { exportTorch, importTorch, TORCH_FILES, type TorchFiles } from './torch/index.js';
 import type { TorchTrainingData } from './torch/project.js';
@@ -27,16 +28,16 @@ export interface ExportOptions {
   force?: boolean;
 }
 
-/** What `rnnkit import` may add to a model (the formats that carry it themselves ignore it). */
-export interface ImportOptions {
+/**
+ * What `rnnkit import` may add to a model (the formats that carry it themselves ignore it): the
+ * task to wrap it as ('text-generation', 'classification', 'forecasting') and what that task
+ * needs (vocab, labels; scaler, history, window, season).
+ */
+export interface ImportOptions extends KerasTaskOptions {
   /** keras: the config.json (path) that goes with a .weights.h5 file. */
   config?: string;
   /** The task to record ('text-generation', 'forecasting', ...): with vocab or scaler, a task. */
   task?: string;
-  /** The vocab the model's ids come from (`vocab.toJSON()`). */
-  vocab?: ArtifactMeta['vocab'];
-  /** The scaler of the model's series (`scaler.toJSON()`). */
-  scaler?: ArtifactMeta['scaler'];
 }
 
 export interface InteropFormat {
@@ -203,13 +204,8 @@ const keras: InteropFormat = {
         : await fs.readFile(options.config, 'utf8').catch(() => {
             throw new InteropError('IO', `cannot read --config ${options.config}: check the path`);
           });
-    const { model, meta } = await importKeras(p, {
-      ...(config !== undefined ? { config } : {}),
-      ...(options.task !== undefined ? { task: options.task } : {}),
-      ...(options.vocab !== undefined ? { vocab: options.vocab } : {}),
-      ...(options.scaler !== undefined ? { scaler: options.scaler } : {}),
-    });
-    return { model, meta, vocab: null, scaler: null };
+    const { config: _path, ...rest } = options;
+    return importKeras(p, { ...rest, ...(config !== undefined ? { config } : {}) });
   },
 };
 

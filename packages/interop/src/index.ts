@@ -14,23 +14,29 @@ export type { ExportOptions, ImportOptions, InteropFormat } from './formats.js';
 export { detectFormat, FORMATS, formatOf, writeFileAtomic, writeFolder } from './formats.js';
 // Keras 3: .keras files (config.json + model.weights.h5) in and out
 export type {
+  HistorySpec,
   ImportedModel,
   ImportKerasOptions,
   KerasArchive,
   KerasGraph,
   KerasLayer,
   KerasSource,
+  KerasTask,
+  KerasTaskOptions,
+  ScalerSpec,
   TensorRef as KerasTensorRef,
 } from './keras/index.js';
 export {
   exportKeras,
   importKeras,
+  KERAS_TASKS,
   KERAS_VERSION,
   kerasBytes,
   readKerasArchive,
   readKerasConfig,
   SUPPORTED_LAYERS,
   toKeras,
+  vocabFromList,
   writeKerasArchive,
 } from './keras/index.js';
 export type {

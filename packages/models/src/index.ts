@@ -23,6 +23,8 @@
  *
  * @packageDocumentation
  */
+import './fast/install.js';
+
 export type { ArtifactErrorCode } from './artifact/errors.js';
 export { ArtifactError } from './artifact/errors.js';
 export type { ArtifactFileSystem } from './artifact/file-system.js';
@@ -43,14 +45,16 @@ export { CELL_TYPES, CELLS, cellOf, registerCell } from './cells/index.js';
 export type { CellLayout, GateName } from './cells/layouts.js';
 export { CELL_LAYOUTS, gatePermutation, onnxBias, permuteGateColumns } from './cells/layouts.js';
 export { ModelsError } from './errors.js';
-export type { FusedHeadLoss, FusedLossName } from './fast/fused-head.js';
-export { FUSED_LOSSES, fusedHeadLoss } from './fast/fused-head.js';
+export type { FusedLossName } from './fast/fused-head.js';
+export { FUSED_LOSSES } from './fast/fused-head.js';
 export type { RecurrenceThreads, StartThreadsOptions } from './fast/pool.js';
 export {
   getRecurrenceThreads,
   setRecurrenceThreads,
   startRecurrenceThreads,
 } from './fast/pool.js';
+export type { FusedHeadLoss } from './fast-seam.js';
+export { fusedHeadLoss } from './fast-seam.js';
 export type {
   BeamDecoder,
   OneToManyLike,

@@ -25,6 +25,8 @@
  *
  * @packageDocumentation
  */
+import './fast/install.js';
+
 export { fastRecurrence } from './fast/fast.js';
 export {
   denseMatMul,

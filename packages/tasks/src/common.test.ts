@@ -40,7 +40,7 @@ describe('runs', () => {
 
 describe('defaults', () => {
   it('marks the options the caller set', () => {
-    expect(defaultsLine('x', { units: 8, epochs: 2 }, { units: 8 }, '10 examples')).toBe(
+    expect(defaultsLine('x', { units: 8, epochs: 2 }, { units: 8 }, 10, 'examples')).toBe(
       'x: units 8 (set), epochs 2 (defaults for 10 examples)',
     );
   });

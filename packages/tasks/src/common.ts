@@ -5,11 +5,17 @@
  *
  * @example
  * ```ts
- * const line = defaultsLine('text', { cell: 'lstm', units: 256 }, {}, '1.1 MB of text');
+ * const line = defaultsLine('text', { cell: 'lstm', units: 256 }, {}, 1_100_000, 'chars');
  * line; // 'text: cell lstm, units 256 (defaults for 1.1 MB of text)'
  * ```
  */
-import type { ArtifactLocation, ArtifactOptions, CellType, WeightsDType } from '@rnnkit/models';
+import type {
+  ArtifactLocation,
+  ArtifactOptions,
+  CellType,
+  LoadedModel,
+  WeightsDType,
+} from '@rnnkit/models';
 import { CELL_TYPES, save, WEIGHTS_DTYPES } from '@rnnkit/models';
 import {
   type CheckpointArgs,
@@ -153,6 +159,54 @@ export async function saveTask(
   );
 }
 
+/** What every trained task has besides its own fields. */
+export interface SavableTask {
+  /** Metrics of the training run or the last `evaluate` (saved into rnnkit.json). */
+  metrics: Record<string, number>;
+  /** Writes the artifact (model.json, weights.bin, rnnkit.json with the metrics). */
+  save(dir: string, options?: TaskSaveOptions): Promise<void>;
+  dispose(): void;
+}
+
+/**
+ * A trained task's `save` and `dispose`: `save` writes `model` with the artifact `artifact()`
+ * describes when it is called (so it holds the task's metrics of then), `dispose` frees `owner`
+ * (the model, or the builder's result holding it).
+ */
+export function saveAndDispose(
+  model: tfl.LayersModel,
+  artifact: () => TaskArtifact,
+  owner: { dispose(): void } = model,
+): Pick<SavableTask, 'save' | 'dispose'> {
+  return {
+    async save(dir, saveOptions = {}) {
+      await saveTask(model, dir, saveOptions, artifact());
+    },
+    dispose() {
+      owner.dispose();
+    },
+  };
+}
+
+/** The task's config a loaded artifact holds (rnnkit.json `training.config`), if any. */
+export function savedConfig<T>(loaded: LoadedModel): T | undefined {
+  return loaded.meta.training?.config as unknown as T | undefined;
+}
+
+/**
+ * The topology `build` rebuilt from a loaded artifact's builder args with the loaded weights, for
+ * the parts the loaded model lacks (a step model, encode/decode steps); the loaded model is freed.
+ */
+export function rebuilt<A, N extends { model: tfl.LayersModel }>(
+  loaded: LoadedModel,
+  build: (args: A) => N,
+): N {
+  const net = build(loaded.meta.topology.args as unknown as A);
+  net.model.setWeights(loaded.model.getWeights());
+  loaded.model.dispose();
+  return net;
+}
+
 /** Defaults every task shares. */
 export const DEFAULT_LEARNING_RATE = 3e-3;
 export const DEFAULT_CLIP_NORM = 5;
@@ -258,7 +312,7 @@ export function checkKnown(task: string, options: object, known: readonly string
   }
 }
 
-/** Names of the common options, for `checkKnown`. */
+/** Names of the common options, which every task knows (`checkTaskOptions`). */
 export const COMMON_OPTION_NAMES = [
   'cell',
   'units',
@@ -273,8 +327,19 @@ export const COMMON_OPTION_NAMES = [
   'progressEvery',
 ] as const;
 
+/**
+ * Throws `BAD_OPTION` for option names a task does not know: the common ones and the task's own
+ * (`own`, its `OPTION_NAMES`), listing them.
+ */
+export function checkTaskOptions(task: string, options: object, own: readonly string[]): void {
+  checkKnown(task, options, [...COMMON_OPTION_NAMES, ...own]);
+}
+
 /** A human size: '1.1 MB of text', '215 k words', '2 400 examples'. */
-export function describeSize(n: number, unit: 'chars' | 'words' | 'examples' | 'steps'): string {
+/** What a task's size counts. */
+export type SizeUnit = 'chars' | 'words' | 'examples' | 'steps';
+
+export function describeSize(n: number, unit: SizeUnit): string {
   if (unit === 'chars') {
     if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB of text`;
     if (n >= 1e3) return `${(n / 1e3).toFixed(0)} kB of text`;
@@ -292,12 +357,14 @@ export function defaultsLine(
   task: string,
   shown: Record<string, unknown>,
   given: object,
-  why: string,
+  size: number,
+  unit: SizeUnit,
+  more = '',
 ): string {
   const parts = Object.entries(shown).map(
     ([k, v]) => `${k} ${v}${k in definedOnly(given) ? ' (set)' : ''}`,
   );
-  return `${task}: ${parts.join(', ')} (defaults for ${why})`;
+  return `${task}: ${parts.join(', ')} (defaults for ${describeSize(size, unit)}${more})`;
 }
 
 /** Sends the defaults line to the logger and the events. */

@@ -41,6 +41,7 @@ export {
 } from './classification/index.js';
 export type {
   CommonTaskOptions,
+  SavableTask,
   TaskCheckpoint,
   TaskEvent,
   TaskHooks,

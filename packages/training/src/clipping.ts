@@ -1,6 +1,7 @@
 /**
- * Gradient clipping. By global norm: every gradient is scaled by min(1, maxNorm / (norm + 1e-6)),
- * norm = sqrt(sum of all squared entries), PyTorch's `clip_grad_norm_` (which keeps directions;
+ * Gradient clipping. By global norm: every gradient is scaled by
+ * $\min(1, \mathrm{maxNorm} / (\lVert g \rVert + 10^{-6}))$, $\lVert g \rVert$ = the square root of the sum
+ * of all squared entries, PyTorch's `clip_grad_norm_` (which keeps directions;
  * `clip by norm 5` is the classic fix for exploding RNN gradients, Pascanu et al. 2013). By value:
  * every entry is clamped to [-clipValue, clipValue] (Keras `clipvalue`).
  *

@@ -57,7 +57,7 @@ export function sparseCategoricalCrossentropy(
 
 /**
  * Binary cross-entropy from logits z and 0/1 labels y, in the stable form
- * max(z, 0) - z y + log(1 + exp(-|z|)) (TensorFlow's `sigmoid_cross_entropy_with_logits`), so a
+ * $\max(z, 0) - z y + \log(1 + e^{-|z|})$ (TensorFlow's `sigmoid_cross_entropy_with_logits`), so a
  * logit of +-100 gives a finite loss and gradient.
  */
 export function binaryCrossentropy(

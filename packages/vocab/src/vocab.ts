@@ -47,6 +47,24 @@ export interface DecodeOptions {
   stopAtEos?: boolean;
 }
 
+/**
+ * The vocab of `args` over the tokens of `items` as they arrive (`feed` gives each to the counter):
+ * `fromTextsAsync` and `fromStream`, whose `method` and `param` the errors name.
+ */
+async function countInto<T>(
+  items: AsyncIterable<T> | Iterable<T>,
+  args: VocabArgs,
+  method: string,
+  param: string,
+  feed: (counter: TokenCounter, item: T) => void,
+): Promise<Vocab> {
+  resolveVocabArgs(args);
+  notAString(items, method, param, 'Vocab.fromTexts([text], args)');
+  const counter = new TokenCounter(args.tokenizer);
+  for await (const item of items) feed(counter, item);
+  return Vocab.fromCounts(counter, args);
+}
+
 /** Encoded texts as one row-major matrix. */
 export interface EncodedBatch {
   /** `[n, length]` row-major ids, padded with `<pad>`. */
@@ -104,11 +122,7 @@ export class Vocab {
     texts: AsyncIterable<string> | Iterable<string>,
     args: VocabArgs,
   ): Promise<Vocab> {
-    resolveVocabArgs(args);
-    notAString(texts, 'fromTextsAsync', 'texts', 'Vocab.fromTexts([text], args)');
-    const counter = new TokenCounter(args.tokenizer);
-    for await (const text of texts) counter.add(text);
-    return Vocab.fromCounts(counter, args);
+    return countInto(texts, args, 'fromTextsAsync', 'texts', (counter, text) => counter.add(text));
   }
 
   /**
@@ -119,11 +133,7 @@ export class Vocab {
     chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
     args: VocabArgs,
   ): Promise<Vocab> {
-    resolveVocabArgs(args);
-    notAString(chunks, 'fromStream', 'chunks', 'Vocab.fromTexts([text], args)');
-    const counter = new TokenCounter(args.tokenizer);
-    for await (const chunk of chunks) counter.push(chunk);
-    return Vocab.fromCounts(counter, args);
+    return countInto(chunks, args, 'fromStream', 'chunks', (counter, chunk) => counter.push(chunk));
   }
 
   /** Builds a vocab from a stream of tokens that are already split. */

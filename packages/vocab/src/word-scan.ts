@@ -101,13 +101,7 @@ export function scanWordsInto(
       h = fnv(h, c);
       if (width === 2) h = fnv(h, s.charCodeAt(i + 1));
     } else if (k === SPACE) {
-      if (piece >= 0) {
-        if (acc === '') sink.word(s, piece, i, h);
-        else {
-          const w = acc + s.slice(piece, i);
-          sink.word(w, 0, w.length, h);
-        }
-      } else if (acc !== '') sink.word(acc, 0, acc.length, h);
+      endWord(sink, s, piece, i, acc, h);
       piece = -1;
       acc = '';
       h = FNV_OFFSET;
@@ -124,10 +118,25 @@ export function scanWordsInto(
     }
     i += width - 1;
   }
+  endWord(sink, s, piece, n, acc, h);
+}
+
+/**
+ * Gives `sink` the word that ends at `end`: the run of word characters from `piece` (-1 if none)
+ * after `acc`, the runs that stripped punctuation cut off before it; nothing when both are empty.
+ */
+function endWord(
+  sink: WordSink,
+  s: string,
+  piece: number,
+  end: number,
+  acc: string,
+  h: number,
+): void {
   if (piece >= 0) {
-    if (acc === '') sink.word(s, piece, n, h);
+    if (acc === '') sink.word(s, piece, end, h);
     else {
-      const w = acc + s.slice(piece, n);
+      const w = acc + s.slice(piece, end);
       sink.word(w, 0, w.length, h);
     }
   } else if (acc !== '') sink.word(acc, 0, acc.length, h);

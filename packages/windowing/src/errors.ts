@@ -42,3 +42,16 @@ export class WindowingError extends Error {
     this.code = code;
   }
 }
+
+/**
+ * Throws `OUT_OF_RANGE` unless `index` is an integer in [0, length): the index of one of `length`
+ * windows, sequences or pairs (`what` names them in the message).
+ */
+export function checkIndex(index: number, length: number, what: string): void {
+  if (!Number.isInteger(index) || index < 0 || index >= length) {
+    throw new WindowingError(
+      'OUT_OF_RANGE',
+      `${what} index ${index} is outside [0, ${length}): ask for 0 .. length - 1`,
+    );
+  }
+}

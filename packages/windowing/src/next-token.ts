@@ -16,7 +16,7 @@
  */
 import type { ArrayBatch, ExampleSource } from './batches.js';
 import { rows } from './batches.js';
-import { WindowingError } from './errors.js';
+import { checkIndex, WindowingError } from './errors.js';
 import { positiveInt } from './validate.js';
 
 export interface NextTokenArgs {
@@ -136,14 +136,7 @@ export function nextTokenWindows(ids: ArrayLike<number>, args: NextTokenArgs): N
       m.fill(0, o + real, o + L);
     }
   };
-  const check = (k: number): void => {
-    if (!Number.isInteger(k) || k < 0 || k >= length) {
-      throw new WindowingError(
-        'OUT_OF_RANGE',
-        `window index ${k} is outside [0, ${length}): ask for 0 .. length - 1`,
-      );
-    }
-  };
+  const check = (k: number): void => checkIndex(k, length, 'window');
   const get = (index: number): NextTokenWindow => {
     check(index);
     const x = new Int32Array(L);

@@ -14,7 +14,7 @@
  */
 import type { ArrayBatch, ExampleSource } from './batches.js';
 import { rows } from './batches.js';
-import { WindowingError } from './errors.js';
+import { checkIndex, WindowingError } from './errors.js';
 import { assertFinite, positiveInt } from './validate.js';
 
 export interface PadArgs {
@@ -150,12 +150,7 @@ export function padSequences(
     batch: (indices, into) => {
       for (let r = 0; r < indices.length; r++) {
         const i = indices[r]!;
-        if (!Number.isInteger(i) || i < 0 || i >= seqs.length) {
-          throw new WindowingError(
-            'OUT_OF_RANGE',
-            `sequence index ${i} is outside [0, ${seqs.length}): ask for 0 .. length - 1`,
-          );
-        }
+        checkIndex(i, seqs.length, 'sequence');
       }
       return padRows(seqs, indices, maxLength, args, into);
     },

@@ -15,7 +15,7 @@
  */
 import type { ArrayBatch, ExampleSource } from './batches.js';
 import { rows } from './batches.js';
-import { WindowingError } from './errors.js';
+import { checkIndex, WindowingError } from './errors.js';
 import { checkSequences, padRows } from './padding.js';
 import { nonNegativeInt, positiveInt } from './validate.js';
 
@@ -107,12 +107,7 @@ export function seq2seqPairs(
   const batch = (indices: ArrayLike<number>, into?: Seq2SeqBatch): Seq2SeqBatch => {
     for (let r = 0; r < indices.length; r++) {
       const i = indices[r]!;
-      if (!Number.isInteger(i) || i < 0 || i >= sources.length) {
-        throw new WindowingError(
-          'OUT_OF_RANGE',
-          `pair index ${i} is outside [0, ${sources.length}): ask for 0 .. length - 1`,
-        );
-      }
+      checkIndex(i, sources.length, 'pair');
     }
     const size = indices.length;
     const enc = padRows(sources, indices, Le, encoderArgs);

@@ -90,8 +90,8 @@ beforeAll(() => {
 
 // Entries beyond the root, per library: @rnnkit/models/kernels (the kernel internals, for benches
 // and power users), @rnnkit/models/web-threads (the fast kernel's second thread in browsers,
-// imported for its effect), @rnnkit/tasks/table (the task table without tfjs, for the CLI's usage checks)
-// (each subpath and the dist module it points at)
+// imported for its effect), @rnnkit/tasks/table (the task table without tfjs, for the CLI's usage
+// checks) (each subpath and the dist module it points at)
 const SUBPATHS: Record<string, Record<string, string>> = {
   models: { './kernels': 'kernels', './web-threads': 'fast/web-threads' },
   tasks: { './table': 'task-table' },
@@ -127,14 +127,16 @@ describe.each(LIBRARIES)('$npmName tarball', (lib) => {
     expect(admits(manifest.engines?.node ?? '', '23.11.0'), 'no odd-numbered line').toBe(false);
   });
 
-  it('sideEffects lists exactly the modules that register something with tfjs when imported', () => {
+  it('sideEffects lists exactly the modules that register something with tfjs (or install the speed code) when imported', () => {
     // tfjs's registries (serialization classes, kernels, gradients, backends, ops) are global: a
-    // module that calls one at its top level must survive tree shaking, so it must be listed
+    // module that calls one at its top level must survive tree shaking, so it must be listed; so
+    // must @rnnkit/models's fast/install.js, which installs the fast kernels (`installFast`), and
+    // fast/web-threads.js, which registers the browser's second thread (`setWebWorkerFactory`)
     const { dir, files, manifest } = get();
     const registering = files.filter(
       (f) =>
         f.endsWith('.js') &&
-        /^[\w.]*\b(?:registerClass|registerKernel|registerGradient|registerBackend|registerOp)\s*\(/m.test(
+        /^[\w.]*\b(?:registerClass|registerKernel|registerGradient|registerBackend|registerOp|installFast|setWebWorkerFactory)\s*\(/m.test(
           stripComments(readFileSync(join(dir, f), 'utf8')),
         ),
     );

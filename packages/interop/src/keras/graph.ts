@@ -36,6 +36,12 @@ export interface KerasLayer {
   inputs: TensorRef[];
   /** The HDF5 group of its weights, e.g. 'layers/lstm_1' (empty for an input). */
   weightPath: string;
+  /**
+   * Whether a functional Keras 3 config calls the layer with `mask=` (Keras gives a layer called
+   * on several tensors, a recurrent layer with `initial_state`, no other mask); undefined in a
+   * Sequential model and in a Keras 2 config.
+   */
+  masked?: boolean;
 }
 
 export interface KerasGraph {
@@ -339,6 +345,7 @@ function functional(config: Json, raw: Json[], file: string): KerasGraph {
       throw unsupported(file, name, lc, `called ${nodes.length} times (a shared layer)`);
     }
     let node = nodes[0];
+    const keras2 = Array.isArray(node);
     if (Array.isArray(node)) node = keras2Node(node, file, name);
     const args = node ? tensorRefs(node['args'], file, name) : [];
     if (isOp(l) || lc === 'NotEqual') {
@@ -355,10 +362,14 @@ function functional(config: Json, raw: Json[], file: string): KerasGraph {
     }
     checkLayer(file, name, lc, c);
     const kwargs = (node?.['kwargs'] ?? {}) as Json;
+    let masked = false;
     for (const [k, v] of Object.entries(kwargs)) {
       if (k === 'training') continue;
       const refs = tensorRefs(v, file, name);
-      if (k === 'mask' && refs.every((r) => maskOps.has(r.layer))) continue;
+      if (k === 'mask' && refs.every((r) => maskOps.has(r.layer))) {
+        masked ||= refs.length > 0;
+        continue;
+      }
       if (k === 'initial_state' && RECURRENT.includes(lc) && refs.length > 0) {
         args.push(...refs); // rnnkit's recurrent layers take [x, ...initial states]
         continue;
@@ -378,6 +389,7 @@ function functional(config: Json, raw: Json[], file: string): KerasGraph {
       config: lc === 'InputLayer' ? { ...c, name } : c,
       inputs: args,
       weightPath: path(lc),
+      ...(node !== undefined && !keras2 ? { masked } : {}),
     });
   }
   const known = new Set(layers.map((l) => l.name));

@@ -12,25 +12,25 @@
  * await save(model, 'out/model', meta);
  * ```
  */
-import { ARTIFACT_FORMAT_VERSION, type ArtifactMeta, type RnnkitJSON } from '@rnnkit/models';
+import { ARTIFACT_FORMAT_VERSION, type RnnkitJSON } from '@rnnkit/models';
+import { Vocab } from '@rnnkit/vocab';
+import { scalerFromJSON } from '@rnnkit/windowing';
 import { InteropError } from '../errors.js';
 import { readKerasArchive } from './archive.js';
 import { type KerasGraph, readKerasConfig } from './graph.js';
 import { readH5 } from './h5.js';
 import { type NamedWeight, namedWeightSource } from './named-weights.js';
+import { type KerasTaskOptions, readsLogits, taskMeta } from './task.js';
 import { buildImported, type ImportedModel, type WeightSource } from './to-rnnkit.js';
 
-export interface ImportKerasOptions {
+export interface ImportKerasOptions extends KerasTaskOptions {
   /**
-   * The task written to the model's rnnkit.json (default 'keras'): 'text-generation' with a
-   * `vocab`, or 'forecasting' / 'classification' with what those tasks keep, makes it a task
-   * `loadTask` restores.
+   * The task written to the model's rnnkit.json (default 'keras': the model as it is), making it
+   * a task `loadTask` restores: 'text-generation' (with `vocab`), 'classification' (`vocab`,
+   * `labels`) or 'forecasting' (`scaler`, `history`; `seqLength`, `transform`, `season`). Their
+   * softmax or sigmoid heads become logits (rnnkit's tasks read logits: the same probabilities).
    */
   task?: string;
-  /** The vocab the model's token ids come from (`vocab.toJSON()`), kept in rnnkit.json. */
-  vocab?: ArtifactMeta['vocab'];
-  /** The scaler the model's series were scaled with (`scaler.toJSON()`), kept in rnnkit.json. */
-  scaler?: ArtifactMeta['scaler'];
   /** For a `.weights.h5` source: the model's config.json (text), as Keras writes it. */
   config?: string;
 }
@@ -74,22 +74,18 @@ function versionOf(metadata: string): string {
   }
 }
 
-/** The `.keras` layout: datasets at layers/<snake_case class>[_N]/.../vars/<i>. */
-async function positional(
-  name: string,
-  config: string,
-  weights: Uint8Array,
-  kerasVersion: string,
-): Promise<Opened> {
-  readKerasConfig(config, name); // refusals come before the weights file is even opened
-  const h5 = await readH5(weights, name);
+/** A weight by its `.keras` path: its declared shape, and its values once that is checked. */
+type ByPath = ReadonlyMap<string, { shape: number[]; read(): Float32Array }>;
+
+/**
+ * Weights at their `.keras` paths (layers/<snake_case class>[_N]/.../vars/<i>): a `.keras`
+ * archive's HDF5 file, or the manifest of a converter model.json made from one.
+ */
+function pathSource(name: string, weights: ByPath): Pick<Opened, 'read' | 'unused'> {
   const used = new Set<string>();
   return {
-    name,
-    config,
-    kerasVersion,
     read: (path, shape) => {
-      const ds = h5.datasets.get(path);
+      const ds = weights.get(path);
       if (ds === undefined) {
         throw new InteropError(
           'MALFORMED',
@@ -106,9 +102,20 @@ async function positional(
       return ds.read();
     },
     // optimizer/ (a compiled model's optimizer state) is not the model's: only layers/ must match
-    unused: () => [...h5.datasets.keys()].filter((p) => p.startsWith('layers/') && !used.has(p)),
-    close: () => h5.close(),
+    unused: () => [...weights.keys()].filter((p) => p.startsWith('layers/') && !used.has(p)),
   };
+}
+
+/** The `.keras` layout: datasets at layers/<snake_case class>[_N]/.../vars/<i>. */
+async function positional(
+  name: string,
+  config: string,
+  weights: Uint8Array,
+  kerasVersion: string,
+): Promise<Opened> {
+  readKerasConfig(config, name); // refusals come before the weights file is even opened
+  const h5 = await readH5(weights, name);
+  return { name, config, kerasVersion, ...pathSource(name, h5.datasets), close: () => h5.close() };
 }
 
 /** The legacy `.h5` (model.save('m.h5')): model_config, and model_weights/<layer> by name. */
@@ -173,8 +180,7 @@ async function tfjsJson(name: string, bytes: Uint8Array): Promise<Opened> {
   const graph = readKerasConfig(config, name);
   const { readFile } = await import('node:fs/promises');
   const { dirname, join } = await import('node:path');
-  const byLayer = new Map<string, NamedWeight[]>();
-  const layerOf = (w: string) => graph.layers.find((l) => w.startsWith(`${l.name}/`))?.name;
+  const all: NamedWeight[] = [];
   for (const group of doc.weightsManifest) {
     const chunks: Uint8Array[] = [];
     for (const p of group.paths) {
@@ -218,29 +224,30 @@ async function tfjsJson(name: string, bytes: Uint8Array): Promise<Opened> {
           `${name}: the manifest declares more weights than its files hold (${data.length} bytes): the shard files are truncated or from another model`,
         );
       }
-      const layer = layerOf(w.name);
-      if (layer === undefined) continue; // reported by unused()
-      const list = byLayer.get(layer) ?? [];
-      list.push({
+      all.push({
         name: w.name,
         shape: w.shape,
         read: () => new Float32Array(data.slice(start, start + n * 4).buffer),
       });
-      byLayer.set(layer, list);
     }
   }
+  const base = { name, config, kerasVersion: String(topology['keras_version'] ?? 'unknown') };
+  const close = () => {};
+  // the converter names a .keras file's weights by their paths there (layers/lstm/cell/vars/0)
+  if (all.length > 0 && all.every((w) => /^layers\/.+\/vars\/\d+$/.test(w.name))) {
+    return { ...base, ...pathSource(name, new Map(all.map((w) => [w.name, w]))), close };
+  }
+  // else by layer: <layer>/... (tfjs's save, a functional .h5), <model>/<layer>/... (Sequential)
+  const names = new Set(graph.layers.map((l) => l.name));
+  const layerOf = (w: string) => w.split('/').find((part) => names.has(part));
+  const byLayer = new Map<string, NamedWeight[]>();
+  for (const w of all) {
+    const layer = layerOf(w.name);
+    if (layer !== undefined) byLayer.set(layer, [...(byLayer.get(layer) ?? []), w]);
+  }
   const source = namedWeightSource(graph.layers, byLayer, name);
-  const orphans = doc.weightsManifest
-    .flatMap((g) => g.weights.map((w) => w.name))
-    .filter((w) => layerOf(w) === undefined);
-  return {
-    name,
-    config,
-    kerasVersion: String(topology['keras_version'] ?? 'unknown'),
-    read: source.read,
-    unused: () => [...orphans, ...source.unused()],
-    close: () => {},
-  };
+  const orphans = all.map((w) => w.name).filter((w) => layerOf(w) === undefined);
+  return { ...base, read: source.read, unused: () => [...orphans, ...source.unused()], close };
 }
 
 /** Opens a source by its first bytes: zip (.keras), HDF5 (.h5, .weights.h5) or JSON (model.json). */
@@ -278,10 +285,10 @@ export async function importKeras(
   const opened = await open(source, options);
   try {
     const graph: KerasGraph = readKerasConfig(opened.config, opened.name);
-    const meta: RnnkitJSON = {
+    const base: RnnkitJSON = {
       format: 'rnnkit-model',
       formatVersion: ARTIFACT_FORMAT_VERSION,
-      task: options.task ?? 'keras',
+      task: 'keras',
       topology: {
         builder: 'keras',
         args: {
@@ -289,20 +296,29 @@ export async function importKeras(
           kerasVersion: opened.kerasVersion,
         },
       },
-      ...(options.vocab !== undefined ? { vocab: options.vocab } : {}),
-      ...(options.scaler !== undefined ? { scaler: options.scaler } : {}),
       createdWith: { library: '@rnnkit/interop', tfjs: 'unknown' },
     };
-    const model = await buildImported(graph, opened.read, opened.name, meta);
-    const extra = opened.unused();
-    if (extra.length > 0) {
+    const task = options.task ?? 'keras';
+    const model = await buildImported(graph, opened.read, opened.name, base, readsLogits(task));
+    try {
+      const extra = opened.unused();
+      if (extra.length > 0) {
+        throw new InteropError(
+          'MALFORMED',
+          `${opened.name}: the weights file holds ${extra.slice(0, 3).join(', ')}${extra.length > 3 ? ` and ${extra.length - 3} more` : ''}, which no layer of the config uses: the weights and config.json come from different models`,
+        );
+      }
+      const meta: RnnkitJSON = { ...base, ...taskMeta(model, task, options, opened.name) };
+      return {
+        model,
+        meta,
+        vocab: meta.vocab === undefined ? null : Vocab.fromJSON(meta.vocab),
+        scaler: meta.scaler === undefined ? null : scalerFromJSON(meta.scaler),
+      };
+    } catch (e) {
       model.dispose();
-      throw new InteropError(
-        'MALFORMED',
-        `${opened.name}: the weights file holds ${extra.slice(0, 3).join(', ')}${extra.length > 3 ? ` and ${extra.length - 3} more` : ''}, which no layer of the config uses: the weights and config.json come from different models`,
-      );
+      throw e;
     }
-    return { model, meta };
   } finally {
     opened.close();
   }

@@ -9,4 +9,11 @@ export type { KerasGraph, KerasLayer, TensorRef } from './graph.js';
 export { readKerasConfig, SUPPORTED_LAYERS } from './graph.js';
 export type { ImportKerasOptions, KerasSource } from './import.js';
 export { importKeras } from './import.js';
+export type {
+  HistorySpec,
+  KerasTask,
+  KerasTaskOptions,
+  ScalerSpec,
+} from './task.js';
+export { KERAS_TASKS, vocabFromList } from './task.js';
 export type { ImportedModel } from './to-rnnkit.js';

@@ -2,7 +2,8 @@
  * Keras import and export without Python. The fixtures (src/keras/fixtures: NAME.keras and
  * NAME.json with the inputs and Keras 3.15's outputs) were made by
  * `python packages/interop/scripts/keras_fixtures.py build packages/interop/src/keras/fixtures
- * --only lstm_seq,gru_reset_before,bidi_sum_masked,state_concat,masking_lstm --no-h5`.
+ * --only lstm_seq,gru_reset_before,bidi_sum_masked,state_concat,masking_lstm --no-h5`; those in
+ * src/keras/fixtures/tfjs-converter by scripts/tfjs_converter_fixtures.py (see its header).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -173,6 +174,32 @@ describe('importKeras of a TensorFlow.js model.json', () => {
     x.dispose();
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it.each([
+    'lstm_seq_keras',
+    'bidi_sum_masked_keras',
+    'state_concat_keras',
+    'lstm_seq_h5',
+    'bidi_sum_masked_h5',
+  ])(
+    "reads the TensorFlow.js converter's own output (%s) to Keras's outputs within 1e-5",
+    async (dir) => {
+      // made by scripts/tfjs_converter_fixtures.py (the converter's keras_h5_conversion from
+      // source): the .keras path names weights by their .keras paths, the .h5 path by layer
+      // (a Sequential's under the model's name)
+      const name = dir.replace(/_(keras|h5)$/, '');
+      const spec = JSON.parse(readFileSync(fixture(`${name}.json`), 'utf8')) as Spec;
+      const { model } = await importKeras(fixture(`tfjs-converter/${dir}/model.json`));
+      const x = tf.tensor(
+        spec.inputs[0] as number[],
+        undefined,
+        spec.dtypes[0]!.startsWith('int') ? 'int32' : 'float32',
+      );
+      expect(maxAbsDiff(run(model, x), spec.outputs)).toBeLessThanOrEqual(1e-5);
+      model.dispose();
+      x.dispose();
+    },
+  );
 
   it('refuses shard paths outside its folder', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rnnkit-tfjs-json-'));

@@ -12,6 +12,8 @@
  * shape before its values are read.
  */
 import { CELL_LAYOUTS, type CellType, load, type RnnkitJSON } from '@rnnkit/models';
+import type { Vocab } from '@rnnkit/vocab';
+import type { Scaler } from '@rnnkit/windowing';
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { InteropError } from '../errors.js';
@@ -23,6 +25,7 @@ import {
   recurrentFlags,
   type TensorRef,
 } from './graph.js';
+import { logitsHead } from './task.js';
 
 type Shape = (number | null)[];
 
@@ -150,6 +153,7 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
       recurrent_initializer: ZEROS,
       bias_initializer: ZEROS,
       ...recurrentFlags(c, goBackwards),
+      ...(c['ignore_mask'] === true ? { ignore_mask: true } : {}),
     };
     if (cell !== 'rnn')
       config['recurrent_activation'] = activation(file, l, 'recurrent_activation', ['sigmoid'], c);
@@ -166,6 +170,41 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
     (l) =>
       l.className === 'Masking' || (l.className === 'Embedding' && l.config['mask_zero'] === true),
   );
+  // Which layers' first output carries a mask, as Keras propagates masks: Embedding(mask_zero)
+  // and Masking make one, Dense, Dropout, Activation and TimeDistributed pass theirs on,
+  // Concatenate joins them, a recurrent layer returning sequences passes on the mask it runs with
+  // (states carry none). A recurrent layer runs with its input's mask, except one given
+  // initial_state (a call on several tensors), which Keras 3 masks only when its config passes
+  // mask=. The others ignore the mask tfjs's executor hands them: it keeps the last mask it saw in
+  // the call options it shares between layers, so an unmasked layer after a masked one gets it.
+  const carries = new Map<string, boolean>();
+  const maskOf = (r: TensorRef | undefined) => r?.tensor === 0 && carries.get(r.layer) === true;
+  const readsMask = (l: KerasLayer) =>
+    l.inputs.length > 1 ? l.masked === true : maskOf(l.inputs[0]);
+  const unmasked = (l: KerasLayer): Json => (masked && !readsMask(l) ? { ignore_mask: true } : {});
+  const maskOut = (l: KerasLayer): boolean => {
+    const c = l.config;
+    switch (l.className) {
+      case 'InputLayer':
+        return false;
+      case 'Embedding':
+        return c['mask_zero'] === true;
+      case 'Masking':
+        return true;
+      case 'Concatenate':
+        return l.inputs.some(maskOf);
+      case 'SimpleRNN':
+      case 'LSTM':
+      case 'GRU':
+        return c['return_sequences'] === true && readsMask(l);
+      case 'Bidirectional': {
+        const inner = (c['layer'] as Json | undefined)?.['config'] as Json | undefined;
+        return inner?.['return_sequences'] === true && readsMask(l);
+      }
+      default:
+        return maskOf(l.inputs[0]);
+    }
+  };
   for (const l of graph.layers) {
     const c = l.config;
     const x = l.inputs[0] ? shapeOf(l.inputs[0]) : [];
@@ -259,15 +298,14 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
       case 'SimpleRNN':
       case 'LSTM':
       case 'GRU': {
-        if (l.inputs.length > 1 && masked) {
-          // tfjs computes a layer's initial states again without the mask (an executor limit),
-          // so the states would differ from Keras's: refused rather than wrong
+        if (l.inputs.length > 1 && masked && l.masked === undefined && c['ignore_mask'] !== true) {
+          // a Keras 2 config does not say whether Keras masks a layer given initial states
           throw new InteropError(
             'UNSUPPORTED',
-            `${file}: layer '${l.name}' (${l.className}) takes initial_state in a model with masks (mask_zero or Masking): rnnkit cannot yet run initial states with masks exactly; feed the states without a mask, or drop mask_zero`,
+            `${file}: layer '${l.name}' (${l.className}) takes initial_state in a Keras 2 config with masks (mask_zero or Masking): rnnkit imports masked models with initial states from Keras 3 files; save the model again with Keras 3 (model.save('model.keras')), or drop mask_zero`,
           );
         }
-        const r = recurrent(l, c, l.name, P, x, c['go_backwards'] === true);
+        const r = recurrent(l, { ...c, ...unmasked(l) }, l.name, P, x, c['go_backwards'] === true);
         add(l.name, r.cls, r.config, l.inputs);
         const y: Shape = r.config['return_sequences']
           ? [x[0] ?? null, x[1] ?? null, r.units]
@@ -315,8 +353,22 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
           return_state: returnState,
           zero_output_for_mask: ic['return_sequences'] === true,
         };
-        const f = recurrent(l, { ...ic, ...zero }, fName, `${P}/forward_layer`, x, false);
-        const b = recurrent(l, { ...bc, ...zero }, bName, `${P}/backward_layer`, x, true);
+        const f = recurrent(
+          l,
+          { ...ic, ...zero, ...unmasked(l) },
+          fName,
+          `${P}/forward_layer`,
+          x,
+          false,
+        );
+        const b = recurrent(
+          l,
+          { ...bc, ...zero, ...unmasked(l) },
+          bName,
+          `${P}/backward_layer`,
+          x,
+          true,
+        );
         add(fName, f.cls, f.config, l.inputs);
         add(bName, b.cls, b.config, l.inputs);
         let backOut = bName;
@@ -346,6 +398,7 @@ export function toTopology(graph: KerasGraph, read: WeightSource, file: string):
           `${file}: layer '${l.name}' is a ${l.className}, which rnnkit cannot import`,
         );
     }
+    carries.set(l.name, maskOut(l));
   }
   for (const r of graph.outputs) shapeOf(r);
   return { layers, weights, outputs: graph.outputs.map(at) };
@@ -355,16 +408,24 @@ export interface ImportedModel {
   model: tfl.LayersModel;
   /** The rnnkit.json document the model would be saved with (task, topology.builder 'keras'). */
   meta: RnnkitJSON;
+  /** The vocab and scaler kept in `meta`, read (what `load` gives: a task restores from this). */
+  vocab: Vocab | null;
+  scaler: Scaler | null;
 }
 
-/** Builds the model through `load()` (rnnkit's layer classes, weights checked against layers). */
+/**
+ * Builds the model through `load()` (rnnkit's layer classes, weights checked against layers);
+ * `logits`: a softmax or one-unit sigmoid head becomes the logits of the same probabilities.
+ */
 export async function buildImported(
   graph: KerasGraph,
   read: WeightSource,
   file: string,
   meta: RnnkitJSON,
+  logits = false,
 ): Promise<tfl.LayersModel> {
   const { layers, weights, outputs } = toTopology(graph, read, file);
+  if (logits) for (const [name] of outputs) logitsHead(layers, weights, name, file);
   const ref = (r: TensorRef) => [r.layer, 0, r.tensor];
   const modelTopology = {
     class_name: 'Model',

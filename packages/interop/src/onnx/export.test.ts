@@ -85,7 +85,9 @@ describe('exportOnnx: rnnkit and onnxruntime-node agree', () => {
             for (const model of [one, many]) {
               randomize(model, 100 + j);
               const [want] = rnnkit(model, [feed]);
-              const got = await runOrt(exportOnnx(model), { tokens: feed });
+              // the ONNX input is named as rnnkit names it: tokens (ids) or features (numbers)
+              const name = input.type === 'features' ? 'features' : 'tokens';
+              const got = await runOrt(exportOnnx(model), { [name]: feed });
               const out = got[model.outputNames[0]!]!;
               expect([...out.dims]).toEqual(
                 model === one ? [BATCH, 3 - (j === 2 ? 1 : 0)] : [BATCH, TIME, 6],
@@ -215,7 +217,7 @@ describe('exportOnnx: any shape of model and input', () => {
           randomize(model, a.seed);
           const x = floats([a.batch, a.time, a.features], a.seed + 1);
           const [want] = rnnkit(model, [x]);
-          const got = await runOrt(exportOnnx(model), { tokens: x });
+          const got = await runOrt(exportOnnx(model), { features: x });
           model.dispose();
           expect([...got['logits']!.dims]).toEqual([a.batch, a.time, 3]);
           expect(maxDiff(got['logits']!.data, want!)).toBeLessThan(TOLERANCE);
@@ -284,7 +286,7 @@ describe('exportOnnx: the file', () => {
     for (const opset of [17, 23]) {
       const bytes = exportOnnx(model, { opset });
       expect(Number(onnxProto.onnx.ModelProto.decode(bytes).opsetImport[0]!.version)).toBe(opset);
-      const got = await runOrt(bytes, { tokens: x });
+      const got = await runOrt(bytes, { features: x });
       expect(maxDiff(got['regression']!.data, want!)).toBeLessThan(TOLERANCE);
     }
     model.dispose();
@@ -304,7 +306,7 @@ describe('exportOnnx: the file', () => {
     free.setWeights(fixed.getWeights());
     const x = floats([4, 9, 2]); // batch 4, time 9
     const [want] = rnnkit(free, [x]);
-    const got = await runOrt(exportOnnx(fixed), { tokens: x });
+    const got = await runOrt(exportOnnx(fixed), { features: x });
     expect(maxDiff(got['regression']!.data, want!)).toBeLessThan(TOLERANCE);
     fixed.dispose();
     free.dispose();

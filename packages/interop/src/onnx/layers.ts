@@ -87,6 +87,21 @@ function attend(
   return [{ name: context! }, { name: w! }];
 }
 
+/** A merge layer as one ONNX op over all its inputs (`Sum`, `Mean`). */
+function elementwise(op: string): Convert {
+  return (g, layer, inputs) => [
+    {
+      name: g.node(
+        op,
+        inputs.map((v) => v.name),
+        {},
+        1,
+        layer.name,
+      )[0]!,
+    },
+  ];
+}
+
 const CONVERTERS: Readonly<Record<string, Convert>> = {
   Embedding: (g, layer, [ids]) => {
     const table = weightOf(layer, 'embeddings');
@@ -111,28 +126,8 @@ const CONVERTERS: Readonly<Record<string, Convert>> = {
     );
     return [{ name: y!, ...(inputs[0]!.lens ? { lens: inputs[0]!.lens } : {}) }];
   },
-  Add: (g, layer, inputs) => [
-    {
-      name: g.node(
-        'Sum',
-        inputs.map((v) => v.name),
-        {},
-        1,
-        layer.name,
-      )[0]!,
-    },
-  ],
-  Average: (g, layer, inputs) => [
-    {
-      name: g.node(
-        'Mean',
-        inputs.map((v) => v.name),
-        {},
-        1,
-        layer.name,
-      )[0]!,
-    },
-  ],
+  Add: elementwise('Sum'),
+  Average: elementwise('Mean'),
   Multiply: (g, layer, inputs) => [
     {
       name: inputs

@@ -225,6 +225,14 @@ function recurrentModule(
   };
 }
 
+/**
+ * The name of a many-to-x or one-to-many model's sequence input: `features` (numbers) or `tokens`
+ * (ids, and numbers in models saved before rnnkit named numeric inputs `features`).
+ */
+function sequenceInputName(graph: ModelGraph): string {
+  return graph.inputs.includes('features') ? 'features' : 'tokens';
+}
+
 function inputPlan(graph: ModelGraph, name: string): InputPlan {
   const table = graph.layers.find((l) => l.className === 'Embedding' && l.inputs[0] === name);
   if (table) return { kind: 'tokens', table: embeddingModule(table) };
@@ -273,7 +281,7 @@ export function torchPlan(model: tfl.LayersModel | ModelGraph): TorchPlan {
   }
   let plan: TopologyPlan;
   if (graph.name === 'many_to_one' || graph.name === 'many_to_many') {
-    const input = inputPlan(graph, 'tokens');
+    const input = inputPlan(graph, sequenceInputName(graph));
     const rnn = recurrentModule(logical, 'rnn', graph);
     const head = dense('logits') ?? dense('regression');
     if (graph.name === 'many_to_one') plan = { topology: 'many_to_one', input, rnn, head };
@@ -303,7 +311,7 @@ export function torchPlan(model: tfl.LayersModel | ModelGraph): TorchPlan {
       condition,
       initial,
       conditionEveryStep: get('condition_every_step') !== undefined,
-      input: inputPlan(graph, 'tokens'),
+      input: inputPlan(graph, sequenceInputName(graph)),
       rnn,
       head,
     };

@@ -210,6 +210,28 @@ describe('state_dict mapping', () => {
     }
   });
 
+  it("reads a numeric input named 'features', or 'tokens' as models saved before the rename", () => {
+    const { model } = manyToOne({
+      cell: 'lstm',
+      units: 2,
+      input: { type: 'features', features: 3 },
+      head: { type: 'none' },
+    });
+    expect(model.inputNames).toEqual(['features']);
+    expect(torchPlan(model).plan).toMatchObject({ input: { kind: 'features', width: 3 } });
+    model.dispose();
+    const x = tfl.input({ shape: [null, 3], name: 'tokens' });
+    const y = recurrentLayer({
+      cell: 'lstm',
+      units: 2,
+      returnSequences: false,
+      name: 'rnn_1',
+    }).apply(x);
+    const old = tfl.model({ inputs: x, outputs: y as tfl.SymbolicTensor, name: 'many_to_one' });
+    expect(torchPlan(old).plan).toMatchObject({ input: { kind: 'features', width: 3 } });
+    old.dispose();
+  });
+
   it('says what has no PyTorch twin', () => {
     const { model } = manyToOne({
       cell: 'gru',

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { charTokenizer, Vocab } from '@rnnkit/vocab';
@@ -154,6 +154,32 @@ describe('save and load (Node folder)', () => {
       expectClose(predict(loaded.model), predict(model));
       loaded.model.dispose();
     } finally {
+      model.dispose();
+    }
+  });
+
+  it("names a numeric input 'features' and still loads one saved as 'tokens'", async () => {
+    const model = lm('gru');
+    expect(model.inputNames).toEqual(['features']);
+    const dir = join(tmp, 'old-input-name');
+    await save(model, dir, meta);
+    // what a save from before the rename wrote: the same file with the input named 'tokens'
+    const file = join(dir, 'model.json');
+    const rename = (v: unknown): unknown =>
+      v === 'features'
+        ? 'tokens'
+        : Array.isArray(v)
+          ? v.map(rename)
+          : v !== null && typeof v === 'object'
+            ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rename(x)]))
+            : v;
+    await writeFile(file, JSON.stringify(rename(JSON.parse(await readFile(file, 'utf8')))));
+    const loaded = await load(dir);
+    try {
+      expect(loaded.model.inputNames).toEqual(['tokens']);
+      expectClose(predict(loaded.model), predict(model));
+    } finally {
+      loaded.model.dispose();
       model.dispose();
     }
   });

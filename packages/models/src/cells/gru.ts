@@ -1,11 +1,15 @@
 /**
  * The gated recurrent unit (Cho et al. 2014), as the tutorial writes it:
  *
- *   z_t = sigmoid(W_xz x_t + W_hz h_{t-1} + b_z)                 update gate
- *   r_t = sigmoid(W_xr x_t + W_hr h_{t-1} + b_r)                 reset gate
- *   h~_t = tanh(W_xh x_t + r_t * (W_hh h_{t-1} + b_hh) + b_xh)   candidate (resetAfter, default)
- *   h~_t = tanh(W_xh x_t + W_hh (r_t * h_{t-1}) + b_h)           candidate (resetAfter false)
- *   h_t = z_t * h_{t-1} + (1 - z_t) * h~_t
+ * $$
+ * \begin{aligned}
+ * z_t &= \sigma(W_{xz} x_t + W_{hz} h_{t-1} + b_z) && \text{update gate} \\
+ * r_t &= \sigma(W_{xr} x_t + W_{hr} h_{t-1} + b_r) && \text{reset gate} \\
+ * \tilde h_t &= \tanh(W_{xh} x_t + r_t \odot (W_{hh} h_{t-1} + b_{hh}) + b_{xh}) && \text{candidate (resetAfter, default)} \\
+ * \tilde h_t &= \tanh(W_{xh} x_t + W_{hh} (r_t \odot h_{t-1}) + b_h) && \text{candidate (resetAfter false)} \\
+ * h_t &= z_t \odot h_{t-1} + (1 - z_t) \odot \tilde h_t
+ * \end{aligned}
+ * $$
  *
  * Three blocks in Keras order z, r, h (PyTorch r, z, n(=h), always reset-after; ONNX z, r, h with
  * linear_before_reset = 1 for reset-after); one state (h). With resetAfter (Keras 2/3, cuDNN,

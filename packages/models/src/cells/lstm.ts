@@ -1,14 +1,18 @@
 /**
  * Long short-term memory (Hochreiter & Schmidhuber 1997), as the tutorial writes it:
  *
- *   i_t = sigmoid(W_xi x_t + W_hi h_{t-1} + b_i)      input gate
- *   f_t = sigmoid(W_xf x_t + W_hf h_{t-1} + b_f)      forget gate
- *   g_t = tanh(W_xc x_t + W_hc h_{t-1} + b_c)         candidate
- *   o_t = sigmoid(W_xo x_t + W_ho h_{t-1} + b_o)      output gate
- *   c_t = f_t * c_{t-1} + i_t * g_t
- *   h_t = o_t * tanh(c_t)
+ * $$
+ * \begin{aligned}
+ * i_t &= \sigma(W_{xi} x_t + W_{hi} h_{t-1} + b_i) && \text{input gate} \\
+ * f_t &= \sigma(W_{xf} x_t + W_{hf} h_{t-1} + b_f) && \text{forget gate} \\
+ * g_t &= \tanh(W_{xc} x_t + W_{hc} h_{t-1} + b_c) && \text{candidate} \\
+ * o_t &= \sigma(W_{xo} x_t + W_{ho} h_{t-1} + b_o) && \text{output gate} \\
+ * c_t &= f_t \odot c_{t-1} + i_t \odot g_t \\
+ * h_t &= o_t \odot \tanh(c_t)
+ * \end{aligned}
+ * $$
  *
- * (sigmoid is the gate activation `rec`, tanh the activation `act`). Four blocks in Keras order
+ * ($\sigma$, the sigmoid, is the gate activation `rec`; tanh the activation `act`; $\odot$ multiplies elementwise). Four blocks in Keras order
  * i, f, c, o (PyTorch i, f, g, o: the same; ONNX i, o, f, c); two states [h, c]. Saved as
  * Keras's and tfjs's `LSTM`. Neighbours: `cell.ts` (the contract), `index.ts` (the table).
  */

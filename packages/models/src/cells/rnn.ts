@@ -1,10 +1,10 @@
 /**
  * The simple recurrent cell, the tutorial's:
  *
- *   h_t = tanh(W_x x_t + W_h h_{t-1} + b)
+ * $$h_t = \tanh(W_x x_t + W_h h_{t-1} + b)$$
  *
- * stored as kernel K = W_x^T [features, units], recurrent kernel R = W_h^T [units, units], so a
- * row-major step is h_t = act(x_t K + h_{t-1} R + b). One block, one state (h). Saved as Keras's
+ * stored as kernel $K = W_x^\top$ [features, units], recurrent kernel $R = W_h^\top$ [units, units], so
+ * a row-major step is $h_t = \mathrm{act}(x_t K + h_{t-1} R + b)$. One block, one state (h). Saved as Keras's
  * and tfjs's `SimpleRNN`; PyTorch `nn.RNN`, ONNX `RNN`. Neighbours: `cell.ts` (the contract),
  * `index.ts` (the table of cells), `lstm.ts` and `gru.ts`.
  */

@@ -30,6 +30,19 @@ import { CELL_TYPES, CELLS, type CellType } from '../cells/index.js';
 import type { Cell } from '../recurrence/contract.js';
 import { giveBuffer, recycleRetired, retire, takeBuffer } from './buffers.js';
 import {
+  type GateMasks,
+  gateMasks,
+  type MaskedWeight,
+  maskedProduct,
+  maskedProductT,
+  maskedProjection,
+  maskedProjectionGradX,
+  maskedSparse,
+  maskedWeightGrad,
+  sparseGateProjection,
+  sparseGateWeightGrad,
+} from './fast-dropout.js';
+import {
   type Activation,
   activationFn,
   activationGradFromOutput,
@@ -100,6 +113,14 @@ export interface CoreData {
    * then be empty).
    */
   ids?: Int32Array | null;
+  /**
+   * Training with recurrentDropout (Keras's per-gate dropout, `fast-dropout.ts`): gate g's input
+   * product reads x * inputDropout[b, g], [batch, k, features] (batch-major, so it splits by rows
+   * like x); null or absent: none.
+   */
+  inputDropout?: Float32Array | null;
+  /** Gate g's recurrent product reads h_{t-1} * recurrentDropout[b, g], [batch, k, units]. */
+  recurrentDropout?: Float32Array | null;
 }
 
 /**
@@ -165,9 +186,14 @@ export class RecurrenceCore {
   private consumed = false;
   private readonly aux: Float32Array;
   private sparse: SparseRows | null = null;
+  /** With input dropout masks and sparse x: x as each gate reads it (`maskedSparse`). */
+  private gateSparse: SparseRows[] | null = null;
   /** [time*batch, features] x in processing order (dense inputs only, for the kernel gradient) */
   private xt: Float32Array | null = null;
   private ran = false;
+  /** Per-gate dropout masks on x ([batch, features] each) and on h_{t-1} ([batch, units]). */
+  private readonly inMasks: GateMasks | null;
+  private readonly recMasks: GateMasks | null;
 
   constructor(spec: CoreSpec, data: CoreData, mm: Products) {
     this.spec = spec;
@@ -196,6 +222,9 @@ export class RecurrenceCore {
       }
     }
     this.keep = keep;
+    const k = GATES[cell];
+    this.inMasks = gateMasks(data.inputDropout, batch, k, spec.features);
+    this.recMasks = gateMasks(data.recurrentDropout, batch, k, units);
     const bu = batch * units;
     recycleRetired(); // earlier runs on this thread that are done give their buffers back
     this.hs = takeBuffer((time + 1) * bu, false); // slot k = h before step k (all written)
@@ -241,6 +270,12 @@ export class RecurrenceCore {
     return this.keep === null ? simdLstmFor(cell, act, recAct, units) : null;
   }
 
+  /** w [inner, g] with its gates' dropout masks ([batch, inner] each: `fast-dropout.ts`). */
+  private maskedWeight(w: Float32Array, inner: number, masks: GateMasks): MaskedWeight {
+    const { cell, units, batch } = this.spec;
+    return { w, inner, units, k: GATES[cell], batch, masks };
+  }
+
   /** Whether x was dense (not sparse or one-hot), known after forward. */
   get denseInput(): boolean {
     return this.ran && this.sparse === null;
@@ -277,12 +312,28 @@ export class RecurrenceCore {
     if (bias !== null && cell === 'gru' && resetAfter) bRec.set(bias.subarray(g, 2 * g));
     // [time*batch, g] input projection x K + b_in
     let xp: Float32Array;
+    const inMasks = this.inMasks;
     this.sparse = ids ? oneHotRows(ids, batch, time, reverse) : toSparseRows(xt, rows, features);
     if (this.sparse !== null) {
-      xp = sparseProject(this.sparse, kernel, g, bias, takeBuffer(rows * g, false));
+      const out = takeBuffer(rows * g, false);
+      if (inMasks === null) xp = sparseProject(this.sparse, kernel, g, bias, out);
+      else {
+        // each gate's x, its values times the gate's mask (`fast-dropout.ts`)
+        this.gateSparse = maskedSparse(this.sparse, inMasks, batch, features);
+        xp = sparseGateProjection(this.gateSparse, kernel, features, units, bias, out);
+      }
     } else {
       this.xt = xt;
-      xp = mm.mul(xt, rows, features, kernel, g);
+      xp =
+        inMasks === null
+          ? mm.mul(xt, rows, features, kernel, g)
+          : maskedProjection(
+              mm,
+              this.maskedWeight(kernel, features, inMasks),
+              xt,
+              rows,
+              takeBuffer(rows * g, false),
+            );
       if (bias !== null) {
         for (let r = 0; r < rows; r++) {
           const o = r * g;
@@ -300,19 +351,27 @@ export class RecurrenceCore {
       else cs.fill(0, 0, bu);
     }
 
+    const recMasks = this.recMasks;
     if (cell === 'gru' && !resetAfter) {
-      const rzr = mm.product(columns(recurrent, units, g, 0, 2 * units), units, 2 * units, batch);
+      const rzr =
+        recMasks === null
+          ? mm.product(columns(recurrent, units, g, 0, 2 * units), units, 2 * units, batch)
+          : maskedProduct(mm, this.maskedWeight(recurrent, units, recMasks), 0, 2);
       const rh = mm.product(columns(recurrent, units, g, 2 * units, units), units, units, batch);
+      const hMask = recMasks?.[2] ?? null; // r * (h * mask) before R_h
       for (let k = 0; k < time; k++) {
         const m1 = rzr.run(hs.subarray(k * bu, (k + 1) * bu));
-        gruBeforeForwardGates(s, k, xp, m1, hs, gates, aux);
+        gruBeforeForwardGates(s, k, xp, m1, hs, gates, aux, hMask);
         const m2 = rh.run(aux.subarray(k * bu, (k + 1) * bu));
         gruBeforeForwardState(s, k, xp, m2, hs, gates, keep);
       }
       rzr.dispose();
       rh.dispose();
     } else {
-      const rec = mm.product(recurrent, units, g, batch);
+      const rec =
+        recMasks === null
+          ? mm.product(recurrent, units, g, batch)
+          : maskedProduct(mm, this.maskedWeight(recurrent, units, recMasks), 0, GATES[cell]);
       const simd = this.simdGates();
       for (let k = 0; k < time; k++) {
         const m = rec.run(hs.subarray(k * bu, (k + 1) * bu));
@@ -379,17 +438,41 @@ export class RecurrenceCore {
       }
     };
     const hPrev = hs.subarray(0, rows * units); // [time*batch, units], h before each step
+    const recMasks = this.recMasks;
+    // [units, n * w]: the recurrent weight gradient of gate blocks [first, first + n), each w wide
+    const gradR = (d: Float32Array, n: number, w: number, first = 0) =>
+      maskedWeightGrad(
+        (a, p, dd, q) => weightGrad(mm, a, rows, p, dd, q),
+        hPrev,
+        rows,
+        units,
+        d,
+        n,
+        w,
+        recMasks,
+        batch,
+        first,
+      );
+    // per-step dZ R^T (back through the recurrent masks when there are)
+    const productT = () =>
+      recMasks === null
+        ? mm.product(transposeData(recurrent, units, g), g, units, batch)
+        : maskedProductT(mm, this.maskedWeight(recurrent, units, recMasks), 0, GATES[cell]);
     let dZin: Float32Array; // [time*batch, g], gradient of the input projection (x K + b_in)
     let dR: () => Float32Array; // [units, g], the recurrent kernel's gradient
     let dBias: () => Float32Array;
 
     if (cell === 'gru' && !resetAfter) {
-      const rzrT = mm.product(
-        transposeData(columns(recurrent, units, g, 0, 2 * units), units, 2 * units),
-        2 * units,
-        units,
-        batch,
-      );
+      const rzrT =
+        recMasks === null
+          ? mm.product(
+              transposeData(columns(recurrent, units, g, 0, 2 * units), units, 2 * units),
+              2 * units,
+              units,
+              batch,
+            )
+          : maskedProductT(mm, this.maskedWeight(recurrent, units, recMasks), 0, 2);
+      const hMask = recMasks?.[2] ?? null;
       const rhT = mm.product(
         transposeData(columns(recurrent, units, g, 2 * units, units), units, units),
         units,
@@ -403,7 +486,7 @@ export class RecurrenceCore {
         addOutputGrad(k);
         gruBeforeBackwardH(s, k, dh, hs, gates, dZzr, dAh, dhp, keep);
         const drh = rhT.run(dAh.subarray(k * bu, (k + 1) * bu));
-        gruBeforeBackwardR(s, k, drh, hs, gates, dZzr, dhp, keep);
+        gruBeforeBackwardR(s, k, drh, hs, gates, dZzr, dhp, keep, hMask);
         mergeRecurrent(k, rzrT.run(dZzr.subarray(k * 2 * bu, (k + 1) * 2 * bu)), dhp);
       }
       rzrT.dispose();
@@ -416,7 +499,7 @@ export class RecurrenceCore {
       dZin = dz;
       dR = () => {
         // columns of dR: [z r] from h_{k-1}, [h] from r * h_{k-1}
-        const zr = weightGrad(mm, hPrev, rows, units, dZzr, 2 * units);
+        const zr = gradR(dZzr, 2, units);
         const h = weightGrad(mm, aux, rows, units, dAh, units);
         const out = new Float32Array(units * g);
         for (let r = 0; r < units; r++) {
@@ -427,7 +510,7 @@ export class RecurrenceCore {
       };
       dBias = () => this.inputBiasGrad();
     } else if (cell === 'gru') {
-      const rT = mm.product(transposeData(recurrent, units, g), g, units, batch);
+      const rT = productT();
       const dM = gates; // in place: each step reads a row's gates, then writes its gradients
       const dAh = this.own(takeBuffer(rows * units, false));
       const dhp = new Float32Array(bu);
@@ -443,7 +526,7 @@ export class RecurrenceCore {
       for (let r = 0; r < rows; r++)
         dz.set(dAh.subarray(r * units, (r + 1) * units), r * g + 2 * units);
       dZin = dz;
-      dR = () => weightGrad(mm, hPrev, rows, units, dM, g);
+      dR = () => gradR(dM, 3, units);
       dBias = () => {
         const dIn = this.inputBiasGrad();
         if (bias === null || bias.length !== 2 * g) return dIn;
@@ -454,7 +537,7 @@ export class RecurrenceCore {
       };
     } else {
       const simd = this.simdGates();
-      const rT = mm.product(transposeData(recurrent, units, g), g, units, batch);
+      const rT = productT();
       // lstm: in place over the gates (each step reads a row's gates, then writes its gradients)
       const dZ = cell === 'lstm' ? gates : this.own(takeBuffer(rows * g, false));
       for (let k = time - 1; k >= 0; k--) {
@@ -466,7 +549,7 @@ export class RecurrenceCore {
       }
       rT.dispose();
       dZin = dZ;
-      dR = () => weightGrad(mm, hPrev, rows, units, dZ, g);
+      dR = () => gradR(dZ, GATES[cell], units);
       dBias = () => this.inputBiasGrad();
     }
 
@@ -495,15 +578,17 @@ export class RecurrenceCore {
   gradX(): Float32Array {
     this.live();
     const { batch, time, features, reverse } = this.spec;
-    const { g, rows } = this;
+    const { g, rows, inMasks } = this;
     // [time*batch, g] x [g, features] -> [time*batch, features], then back to input order
-    const dxt = this.mm.mul(
-      this.dZin,
-      rows,
-      g,
-      transposeData(this.data.kernel, features, g),
-      features,
-    );
+    const dxt =
+      inMasks === null
+        ? this.mm.mul(this.dZin, rows, g, transposeData(this.data.kernel, features, g), features)
+        : maskedProjectionGradX(
+            this.mm,
+            this.maskedWeight(this.data.kernel, features, inMasks),
+            this.dZin,
+            rows,
+          );
     const dx = new Float32Array(rows * features);
     for (let k = 0; k < time; k++) {
       const t = reverse ? time - 1 - k : k;
@@ -523,14 +608,26 @@ export class RecurrenceCore {
     const { g, rows } = this;
     this.dK =
       this.sparse !== null
-        ? sparseWeightGrad(this.sparse, this.dZin, g, features)
-        : weightGrad(this.mm, this.xt as Float32Array, rows, features, this.dZin, g);
+        ? this.gateSparse !== null
+          ? sparseGateWeightGrad(this.gateSparse, this.dZin, features, this.spec.units)
+          : sparseWeightGrad(this.sparse, this.dZin, g, features)
+        : maskedWeightGrad(
+            (a, p, d, q) => weightGrad(this.mm, a, rows, p, d, q),
+            this.xt as Float32Array,
+            rows,
+            features,
+            this.dZin,
+            GATES[this.spec.cell],
+            this.spec.units,
+            this.inMasks,
+            this.spec.batch,
+          );
     return this.dK;
   }
 
   /** [g] column sums of dZin (of the kernel gradient's rows, for one-hot x: far fewer). */
   private inputBiasGrad(): Float32Array {
-    if (this.sparse?.oneHot === true) {
+    if (this.sparse?.oneHot === true && this.gateSparse === null) {
       return oneHotColSum(this.gradKernel(), this.spec.features, this.g);
     }
     return colSum(this.dZin, this.rows, this.g);

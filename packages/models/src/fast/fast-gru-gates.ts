@@ -24,7 +24,8 @@ import type { StepShape } from './fast-gates.js';
 /**
  * GRU (resetAfter false, tfjs/Keras 1) forward, first half of step k, after m1 = h_{k-1} R_zr
  * [batch, 2u]: z and r into gates [time*batch, 3u], and rh = r * h_{k-1} [time*batch, u], the left
- * operand of the second recurrent matMul.
+ * operand of the second recurrent matMul (r * (h_{k-1} * hMask) with recurrent dropout: hMask
+ * [batch, u] is the h gate's mask, `fast-dropout.ts`).
  */
 export function gruBeforeForwardGates(
   s: StepShape,
@@ -34,6 +35,7 @@ export function gruBeforeForwardGates(
   hs: Float32Array,
   gates: Float32Array,
   rh: Float32Array,
+  hMask: Float32Array | null = null,
 ): void {
   const { batch, units: u, rec } = s;
   for (let b = 0; b < batch; b++) {
@@ -45,7 +47,8 @@ export function gruBeforeForwardGates(
       const r = rec((xp[xo + u + j] as number) + (m1[mo + u + j] as number));
       gates[xo + j] = z;
       gates[xo + u + j] = r;
-      rh[row * u + j] = r * (hs[row * u + j] as number);
+      const hm = hMask === null ? 1 : (hMask[b * u + j] as number);
+      rh[row * u + j] = r * (hs[row * u + j] as number) * hm;
     }
   }
 }
@@ -124,7 +127,7 @@ export function gruBeforeBackwardH(
 
 /**
  * Second half (resetAfter false), after drh = dAh_k R_h^T [batch, u]: dZzr[.., u:2u] (r
- * pre-activation) and dhp += drh * r.
+ * pre-activation) and dhp += drh * r (times hMask, the h gate's recurrent dropout mask, if any).
  */
 export function gruBeforeBackwardR(
   s: StepShape,
@@ -135,6 +138,7 @@ export function gruBeforeBackwardR(
   dZzr: Float32Array,
   dhp: Float32Array,
   keep: Uint8Array | null,
+  hMask: Float32Array | null = null,
 ): void {
   const { batch, units: u, dRec } = s;
   for (let b = 0; b < batch; b++) {
@@ -147,8 +151,14 @@ export function gruBeforeBackwardR(
     for (let j = 0; j < u; j++) {
       const r = gates[go + u + j] as number;
       const d = drh[so + j] as number;
-      dZzr[zo + u + j] = d * (hs[ho + j] as number) * dRec(r);
-      dhp[so + j] = (dhp[so + j] as number) + d * r;
+      if (hMask === null) {
+        dZzr[zo + u + j] = d * (hs[ho + j] as number) * dRec(r);
+        dhp[so + j] = (dhp[so + j] as number) + d * r;
+      } else {
+        const hm = hMask[so + j] as number;
+        dZzr[zo + u + j] = d * (hs[ho + j] as number) * hm * dRec(r);
+        dhp[so + j] = (dhp[so + j] as number) + d * r * hm;
+      }
     }
   }
 }

@@ -104,6 +104,7 @@ function concatRows(a: Float32Array, b: Float32Array, pooled = false): Float32Ar
 /** The batch rows [from, to) of a run's inputs (views when `view`, see rowsOf). */
 function splitData(spec: CoreSpec, d: CoreData, from: number, to: number, view = false): CoreData {
   const { time, features, units } = spec;
+  const k = GATES[spec.cell];
   return {
     x: rowsOf(d.x, time * features, from, to, view),
     kernel: d.kernel,
@@ -113,7 +114,29 @@ function splitData(spec: CoreSpec, d: CoreData, from: number, to: number, view =
     c0: d.c0 === null ? null : rowsOf(d.c0, units, from, to, view),
     mask: d.mask === null ? null : rowsOf(d.mask, time, from, to, view),
     ids: d.ids ? rowsOf(d.ids, time, from, to, view) : null,
+    inputDropout: d.inputDropout ? rowsOf(d.inputDropout, k * features, from, to, view) : null,
+    recurrentDropout: d.recurrentDropout
+      ? rowsOf(d.recurrentDropout, k * units, from, to, view)
+      : null,
   };
+}
+
+/**
+ * Keras's per-gate dropout masks [k, batch, width] as `CoreData` holds them, [batch, k, width]
+ * (so a batch's rows split like x's); null without masks.
+ */
+function batchMajor(masks: tf.Tensor3D | undefined): Float32Array | null {
+  if (masks === undefined) return null;
+  const [k, batch, width] = masks.shape;
+  const d = f32(masks);
+  const out = new Float32Array(d.length);
+  for (let g = 0; g < k; g++) {
+    for (let b = 0; b < batch; b++) {
+      const from = (g * batch + b) * width;
+      out.set(d.subarray(from, from + width), (b * k + g) * width);
+    }
+  }
+  return out;
 }
 
 /**
@@ -168,19 +191,13 @@ const FAST_CELLS: readonly string[] = ['rnn', 'lstm', 'gru'];
 
 /**
  * The optimised kernel. Same outputs and gradients as `referenceRecurrence` for every option of
- * the contract (masks, goBackwards, every activation, both GRU variants).
+ * the contract (masks, goBackwards, every activation, both GRU variants, Keras's per-gate
+ * dropout masks: `fast-dropout.ts`).
  */
 export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): RecurrenceOutputs => {
   const { cell, x, kernel, recurrentKernel, bias, h0 } = inputs;
-  // a cell added with registerCell, or Keras's per-gate dropout masks (training with
-  // recurrentDropout > 0): the reference kernel's tensor steps
-  if (
-    !FAST_CELLS.includes(cell) ||
-    inputs.inputDropout !== undefined ||
-    inputs.recurrentDropout !== undefined
-  ) {
-    return referenceRecurrence(inputs);
-  }
+  // a cell added with registerCell: the reference kernel's tensor steps
+  if (!FAST_CELLS.includes(cell)) return referenceRecurrence(inputs);
   // Same shape checks and errors as the reference kernel.
   const [batch, time, features, units] = checkRecurrenceInputs(inputs);
   if (time === 0) {
@@ -235,6 +252,8 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
       h0: f32(h0),
       c0: cell === 'lstm' && inputs.c0 != null ? f32(inputs.c0) : null,
       mask: inputs.mask == null ? null : f32(inputs.mask),
+      inputDropout: batchMajor(inputs.inputDropout),
+      recurrentDropout: batchMajor(inputs.recurrentDropout),
     };
     // The forward products by R use the tensor itself (its packing is cached across calls).
     const mm = productsFor(tf.backend(), { data: data.recurrent, tensor: recurrentKernel });

@@ -28,6 +28,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import type { FusedHeadLoss } from '../fast-seam.js';
 import { oneHotIds, oneHotLookup } from '../layers/inputs.js';
 import {
   type RecurrenceSeam,
@@ -41,20 +42,6 @@ import { heapOf, productsFor } from './fast-wasm.js';
 /** The losses (by `@rnnkit/training`'s names) that have a fused form. */
 export const FUSED_LOSSES = ['sparseCategoricalCrossentropy', 'meanSquaredError'] as const;
 export type FusedLossName = (typeof FUSED_LOSSES)[number];
-
-/**
- * The loss of a batch: x as the model reads it, targets, an optional mask ([batch, time] or
- * [batch], 1 = real step), whether in training. `unfused` gets the model output when the batch does
- * not fit the fused form (targets or mask of another size) and returns the loss computed the
- * ordinary way.
- */
-export type FusedHeadLoss = (
-  x: tf.Tensor,
-  y: tf.Tensor,
-  mask: tf.Tensor | undefined,
-  training: boolean,
-  unfused: (output: tf.Tensor) => tf.Scalar,
-) => tf.Scalar;
 
 /** tfjs's Dense fields read here (public at run time, private in tfjs's typings). */
 interface DenseFields {

@@ -47,6 +47,7 @@
  * cs[4]; // 0.28764915466308594 (= i g); hs[4] = 0.17426975071430206 (= o tanh(c))
  * ```
  */
+import type { LstmGates } from '../fast-seam.js';
 import {
   F32X4,
   localGet as get,
@@ -64,40 +65,8 @@ import {
   wasmModuleBytes,
 } from './wasm-bytes.js';
 
-/** LSTM gate steps on f32x4, or null where WebAssembly SIMD is unavailable. */
-export interface SimdLstm {
-  /**
-   * Same contract as fast-gates.ts `lstmForwardStep` with recurrentActivation sigmoid, activation
-   * tanh, keep === null: xp, gates [time*batch, 4u] (gates may be xp), m [batch, 4u], hs, cs
-   * [(time+1)*batch, u]; writes step k's gates and slot k+1 of hs and cs. Requires
-   * `units % 4 === 0` (throws a RangeError otherwise; the caller keeps JS for other sizes).
-   */
-  forward(
-    batch: number,
-    units: number,
-    k: number,
-    xp: Float32Array,
-    m: Float32Array,
-    hs: Float32Array,
-    cs: Float32Array,
-    gates: Float32Array,
-  ): void;
-  /**
-   * Same contract as `lstmBackwardStep` with sigmoid/tanh, keep === null: dh [batch, u] in, dc
-   * [batch, u] in and out (becomes the gradient reaching c_{k-1}), tanh(c_k) recomputed from cs,
-   * dZ [time*batch, 4u] written at step k (dZ may be gates). Requires `units % 4 === 0`.
-   */
-  backward(
-    batch: number,
-    units: number,
-    k: number,
-    dh: Float32Array,
-    dc: Float32Array,
-    cs: Float32Array,
-    gates: Float32Array,
-    dZ: Float32Array,
-  ): void;
-}
+/** LSTM gate steps on f32x4 (the seam's `LstmGates`), or null where WebAssembly SIMD is unavailable. */
+export type SimdLstm = LstmGates;
 
 // f32x4 abs, neg, add, sub, mul, div; pmin(a, b) = b < a ? b : a and pmax(a, b) = a < b ? b : a
 // (one minps / maxps each, where min / max take six x64 instructions; a NaN as `a` passes through)

@@ -2,7 +2,7 @@
  * Beam search over any step-by-step decoder: keep the `beamWidth` most likely partial sequences,
  * extend each by every token, keep the best `beamWidth` again, until they end with `eosToken` or
  * reach `maxLength`. Hypotheses are ranked by length-normalised log-probability
- * logP / length^lengthPenalty (Wu et al. 2016 use a smoothed length; alpha 0 ranks by logP, which
+ * $\log P / \mathrm{length}^{\alpha}$, $\alpha$ = `lengthPenalty` (Wu et al. 2016 use a smoothed length; alpha 0 ranks by logP, which
  * favours short outputs). Width 1 is greedy decoding. The search stops once `beamWidth`
  * hypotheses have ended (Hugging Face's `early_stopping=True`), or at `maxLength`; hypotheses
  * still open then compete with the ended ones by the same score.

@@ -3,14 +3,16 @@
  * after the decoder's recurrent layer, without input feeding, so training runs over all target
  * steps at once and a decoding step is one cell step plus one attention read).
  *
- * For decoder outputs q_t [batch, tgtTime, D] (queries) and encoder outputs h_s
+ * For decoder outputs $q_t$ [batch, tgtTime, D] (queries) and encoder outputs $h_s$
  * [batch, srcTime, E] (values):
- * - `dot` (Luong): score(t, s) = q_t . h_s (needs D = E);
- * - `additive` (Bahdanau et al. 2015): score(t, s) = v^T tanh(q_t W_q + h_s W_k), W_q [D, A],
- *   W_k [E, A], v [A, 1];
+ * - `dot` (Luong): $\operatorname{score}(t, s) = q_t^\top h_s$ (needs D = E);
+ * - `additive` (Bahdanau et al. 2015):
+ *   $\operatorname{score}(t, s) = v^\top \tanh(q_t W_q + h_s W_k)$, $W_q$ [D, A], $W_k$ [E, A],
+ *   $v$ [A, 1];
  *
- * then a_t = softmax_s(score(t, .)) over the real source steps only (a padded step s, mask 0, gets
- * weight exactly 0), and the context c_t = sum_s a_t,s h_s. Each layer returns
+ * then the weights $a_{t,s} = \operatorname{softmax}_s \operatorname{score}(t, s)$ over the real
+ * source steps only (a padded step s, mask 0, gets weight exactly 0), and the context
+ * $c_t = \sum_s a_{t,s} h_s$. Each layer returns
  * [context [batch, tgtTime, E], weights [batch, tgtTime, srcTime]].
  *
  * Inputs are `[query, values]` or `[query, values, mask]`, mask [batch, srcTime] float (1 real,
@@ -141,7 +143,7 @@ function dotContext(query: tf.Tensor, values: tf.Tensor, mask: tf.Tensor): tf.Te
   return op(query, values, mask);
 }
 
-/** Luong dot-product attention: score = q_t . h_s; no weights. */
+/** Luong dot-product attention: $\operatorname{score}(t, s) = q_t^\top h_s$; no weights. */
 export class DotAttention extends AttentionLayer {
   static className = 'rnnkit>DotAttention';
 
@@ -185,7 +187,9 @@ export interface AdditiveAttentionArgs {
   name?: string;
 }
 
-/** Bahdanau additive attention: score = v^T tanh(q_t W_q + h_s W_k). */
+/**
+ * Bahdanau additive attention: $\operatorname{score}(t, s) = v^\top \tanh(q_t W_q + h_s W_k)$.
+ */
 export class AdditiveAttention extends AttentionLayer {
   static className = 'rnnkit>AdditiveAttention';
   readonly units: number;

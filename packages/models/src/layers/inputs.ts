@@ -116,6 +116,16 @@ export function checkInputSpec(input: InputSpec, what = 'input'): void {
   }
 }
 
+/**
+ * The name of the model input that reads `spec`: `tokens` for ids (embedding, one-hot), `features`
+ * for numbers. The Keras and ONNX exports take their input names from it. Models saved before
+ * numeric inputs were named `features` call theirs `tokens`: they load as saved (a model's names
+ * come from its file, and an input layer has no weights to match by name).
+ */
+export function inputName(spec: InputSpec): 'tokens' | 'features' {
+  return spec.type === 'features' ? 'features' : 'tokens';
+}
+
 /** Whether the input spec treats id 0 as padding. */
 export function masksZero(input: InputSpec): boolean {
   return input.type !== 'features' && input.maskZero === true;

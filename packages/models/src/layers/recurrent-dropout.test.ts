@@ -1,14 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fastRecurrence } from '../fast/fast.js';
-import { referenceRecurrence } from '../recurrence/reference.js';
+import * as reference from '../recurrence/reference.js';
 import { setRecurrenceKernel } from '../recurrence/select.js';
 import { CELLS, maxDiff, useCpu } from '../test-helpers.js';
 import { manyToOne } from '../topologies/many-to-one.js';
 import { customObjects } from './custom-objects.js';
 import { recurrentLayer } from './recurrent-layer.js';
-import { seeded } from './test-backends.js';
+import { BACKENDS, seeded, useBackend } from './test-backends.js';
+
+// The reference kernel as a spy (the same function): training with dropout on the default kernel
+// must not fall back to it.
+vi.mock('../recurrence/reference.js', async (original) => {
+  const mod = await original<typeof import('../recurrence/reference.js')>();
+  return { ...mod, referenceRecurrence: vi.fn(mod.referenceRecurrence) };
+});
+const referenceRecurrence = reference.referenceRecurrence as ReturnType<
+  typeof vi.fn<typeof reference.referenceRecurrence>
+>;
 
 beforeAll(useCpu);
 afterEach(() => setRecurrenceKernel('default'));
@@ -33,6 +43,7 @@ function trainingPass(
 const net = (
   cell: (typeof CELLS)[number],
   rates: { inputDropout?: number; recurrentDropout?: number },
+  more: Partial<Parameters<typeof manyToOne>[0]> = {},
 ) =>
   manyToOne({
     cell,
@@ -42,18 +53,35 @@ const net = (
     head: { type: 'regression' },
     seed: 3,
     ...rates,
+    ...more,
   }).model;
 
+/** The loss history of a seeded fit (no shuffling: the masks meet the same rows every run). */
+async function fitLosses(model: tfl.LayersModel, x: tf.Tensor, epochs: number): Promise<number[]> {
+  const y = tf.tidy(() => {
+    const [batch, , features] = x.shape as number[];
+    return tf.reshape(tf.sum(tf.slice(x, [0, 3, 0], [batch!, 3, features!]), [1, 2]), [batch!, 1]);
+  });
+  model.compile({ optimizer: tf.train.adam(0.02), loss: 'meanSquaredError' });
+  const h = await model.fit(x, y, { epochs, batchSize: 32, verbose: 0, shuffle: false });
+  y.dispose();
+  return h.history.loss as number[];
+}
+
 describe('recurrent dropout (Keras semantics)', () => {
-  it('with rates 0 the outputs and gradients are unchanged to the bit', () => {
-    const x = seeded([4, 6, 3], 7);
-    for (const cell of CELLS) {
-      const plain = trainingPass(net(cell, {}), x);
-      const zero = trainingPass(net(cell, { inputDropout: 0, recurrentDropout: 0 }), x);
-      expect(zero.y).toEqual(plain.y);
-      for (const [i, g] of zero.g.entries()) expect(g).toEqual(plain.g[i]);
+  it('with rates 0 the outputs and gradients are unchanged to the bit (fast kernel, cpu and wasm)', async () => {
+    for (const backend of BACKENDS) {
+      await useBackend(backend);
+      const x = seeded([4, 6, 3], 7);
+      for (const cell of CELLS) {
+        const plain = trainingPass(net(cell, {}), x);
+        const zero = trainingPass(net(cell, { inputDropout: 0, recurrentDropout: 0 }), x);
+        expect(zero.y).toEqual(plain.y);
+        for (const [i, g] of zero.g.entries()) expect(g).toEqual(plain.g[i]);
+      }
+      x.dispose();
     }
-    x.dispose();
+    await useCpu();
   });
 
   it('is off at inference and on (seeded, a new draw each call) in training', () => {
@@ -77,18 +105,66 @@ describe('recurrent dropout (Keras semantics)', () => {
 
   it('gives the same outputs and gradients on the fast and the reference kernel', () => {
     const x = seeded([3, 5, 3], 11);
+    // stacked (2 layers), one way and both ways, GRU with either reset placement
+    const shapes = [{}, { bidirectional: true }, { bidirectional: true, resetAfter: false }];
     for (const cell of CELLS) {
       for (const rates of [{ inputDropout: 0.4 }, { inputDropout: 0.4, recurrentDropout: 0.25 }]) {
-        setRecurrenceKernel(fastRecurrence);
-        const fast = trainingPass(net(cell, rates), x);
-        setRecurrenceKernel('reference');
-        const ref = trainingPass(net(cell, rates), x);
+        for (const more of cell === 'gru' ? shapes : shapes.slice(0, 2)) {
+          setRecurrenceKernel(fastRecurrence);
+          const calls = referenceRecurrence.mock.calls.length;
+          const fast = trainingPass(net(cell, rates, more), x);
+          expect(referenceRecurrence.mock.calls.length, 'the fast kernel fell back').toBe(calls);
+          setRecurrenceKernel('reference');
+          const ref = trainingPass(net(cell, rates, more), x);
+          tf.tidy(() => {
+            expect(maxDiff(tf.tensor(fast.y), tf.tensor(ref.y))).toBeLessThan(1e-5);
+            for (const [i, g] of fast.g.entries()) {
+              expect(maxDiff(tf.tensor(g), tf.tensor(ref.g[i]!))).toBeLessThan(1e-4);
+            }
+          });
+        }
+      }
+    }
+    x.dispose();
+  });
+
+  it('with padded sequences (maskZero ids), the same numbers on both kernels', () => {
+    // ids [batch, time], 0 = padding: pre-padded, post-padded and whole rows
+    const ids = tf.tensor2d(
+      [
+        [0, 0, 3, 1, 2],
+        [4, 2, 1, 0, 0],
+        [1, 2, 3, 4, 1],
+      ],
+      undefined,
+      'int32',
+    );
+    const input = { type: 'embedding', vocabSize: 5, dims: 3, maskZero: true } as const;
+    for (const cell of CELLS) {
+      const rates = { inputDropout: 0.3, recurrentDropout: 0.3 };
+      setRecurrenceKernel(fastRecurrence);
+      const fast = trainingPass(net(cell, rates, { input, bidirectional: true }), ids);
+      setRecurrenceKernel('reference');
+      const ref = trainingPass(net(cell, rates, { input, bidirectional: true }), ids);
+      tf.tidy(() => {
         expect(maxDiff(tf.tensor(fast.y), tf.tensor(ref.y))).toBeLessThan(1e-5);
         for (const [i, g] of fast.g.entries()) {
           expect(maxDiff(tf.tensor(g), tf.tensor(ref.g[i]!))).toBeLessThan(1e-4);
         }
-      }
+      });
     }
+    ids.dispose();
+  });
+
+  it('a seeded fit gives the same losses whichever kernel ran (masks drawn from the seed)', async () => {
+    const x = seeded([32, 6, 3], 5);
+    const rates = { inputDropout: 0.2, recurrentDropout: 0.3 };
+    const more = { bidirectional: true, resetAfter: false };
+    setRecurrenceKernel('default');
+    const fast = await fitLosses(net('gru', rates, more), x, 6);
+    setRecurrenceKernel('reference');
+    const ref = await fitLosses(net('gru', rates, more), x, 6);
+    for (const [i, loss] of fast.entries()) expect(Math.abs(loss - ref[i]!)).toBeLessThan(1e-5);
     x.dispose();
   });
 
@@ -128,24 +204,42 @@ describe('recurrent dropout (Keras semantics)', () => {
         h = tf.tanh(tf.add(tf.matMul(xt, kernel), tf.matMul(hm, R))) as tf.Tensor2D;
       }
       expect(maxDiff(out.h, h)).toBeLessThan(1e-6);
-      // the fast kernel hands per-gate masks to the reference: the same numbers
+      // the fast kernel runs the per-gate masks itself: the same numbers
       const fast = fastRecurrence(inputs);
       expect(maxDiff(fast.h, h)).toBeLessThan(1e-6);
     });
   });
 
-  it('trains: the loss falls with dropout 0.2 and recurrentDropout 0.2', async () => {
+  it('trains on the default (fast) kernel: the loss falls with dropout 0.2 and recurrentDropout 0.2', async () => {
     const model = net('lstm', { inputDropout: 0.2, recurrentDropout: 0.2 });
     const x = seeded([32, 6, 3], 5);
-    const y = tf.tidy(() =>
-      tf.reshape(tf.sum(tf.slice(x, [0, 3, 0], [32, 3, 3]), [1, 2]), [32, 1]),
-    );
-    model.compile({ optimizer: tf.train.adam(0.02), loss: 'meanSquaredError' });
-    const h = await model.fit(x, y, { epochs: 30, batchSize: 32, verbose: 0 });
-    const loss = h.history.loss as number[];
+    const calls = referenceRecurrence.mock.calls.length;
+    const loss = await fitLosses(model, x, 60);
+    expect(referenceRecurrence.mock.calls.length, 'the default kernel fell back').toBe(calls);
     expect(loss[loss.length - 1]!).toBeLessThan(loss[0]! * 0.5);
-    tf.dispose([x, y]);
+    x.dispose();
     model.dispose();
+  });
+
+  it('leaves no tensors behind in training calls on the default kernel (cpu and wasm)', async () => {
+    for (const backend of BACKENDS) {
+      await useBackend(backend);
+      const x = seeded([4, 6, 3], 2);
+      for (const cell of CELLS) {
+        const model = net(
+          cell,
+          { inputDropout: 0.3, recurrentDropout: 0.3 },
+          { bidirectional: true },
+        );
+        trainingPass(model, x); // builds what the first call builds
+        const before = tf.memory().numTensors;
+        for (let i = 0; i < 3; i++) trainingPass(model, x);
+        expect(tf.memory().numTensors).toBe(before);
+        model.dispose();
+      }
+      x.dispose();
+    }
+    await useCpu();
   });
 
   it('saves dropout, recurrentDropout and seed in the config and loads them back', () => {

@@ -285,3 +285,47 @@ describe('zeroOutputForMask (Keras zero_output_for_mask)', () => {
     }
   });
 });
+
+describe('ignoreMask (Keras 3 runs a layer given initial_state unmasked)', () => {
+  beforeAll(() => useBackend('cpu'));
+
+  it('gives the unmasked result and no output mask, whatever mask it is passed', () => {
+    const x = tf.randomNormal([2, 4, 3], 0, 1, 'float32', 5);
+    const h0 = tf.randomNormal([2, 2], 0, 1, 'float32', 6);
+    const c0 = tf.randomNormal([2, 2], 0, 1, 'float32', 7);
+    const mask = tf.tensor2d([
+      [1, 1, 0, 0],
+      [0, 1, 1, 1],
+    ]);
+    const plain = new LSTM({ units: 2, returnSequences: true, returnState: true });
+    const ignoring = new LSTM({
+      units: 2,
+      returnSequences: true,
+      returnState: true,
+      ignoreMask: true,
+    });
+    plain.build([2, 4, 3]);
+    ignoring.build([2, 4, 3]);
+    ignoring.setWeights(plain.getWeights());
+    const before = tf.memory().numTensors;
+    const initialState = [h0, c0];
+    const unmasked = plain.call(x, { initialState }) as tf.Tensor[];
+    const masked = plain.call(x, { initialState, mask }) as tf.Tensor[];
+    const got = ignoring.call(x, { initialState, mask }) as tf.Tensor[];
+    got.forEach((t, i) => {
+      expect(t.arraySync()).toEqual(unmasked[i]!.arraySync());
+    });
+    // the mask does change the plain layer's result, so the test can tell them apart
+    expect(masked[0]!.arraySync()).not.toEqual(unmasked[0]!.arraySync());
+    const outputMasks = ignoring.computeMask(x, mask) as (tf.Tensor | null)[];
+    expect(outputMasks.every((m) => m == null)).toBe(true);
+    expect((plain.computeMask(x, mask) as tf.Tensor[])[0]).toBe(mask);
+    tf.dispose([...unmasked, ...masked, ...got]);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(ignoring.getConfig()['ignoreMask']).toBe(true);
+    expect(plain.getConfig()['ignoreMask']).toBeUndefined();
+    const back = LSTM.fromConfig(LSTM, ignoring.getConfig()) as LSTM;
+    expect(back.ignoreMask).toBe(true);
+    tf.dispose([x, h0, c0, mask]);
+  });
+});

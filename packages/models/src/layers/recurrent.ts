@@ -73,6 +73,14 @@ type MaskOutputArgs = {
    * Default false.
    */
   zeroOutputForMask?: boolean;
+  /**
+   * Run as if the input had no mask, whatever mask the caller passes (and give no output mask).
+   * Keras 3 runs a recurrent layer called with `initial_state` unmasked, and a layer of a
+   * functional graph whose input carries no mask must not get the mask tfjs's executor leaves
+   * in its shared call options from an earlier masked layer. `importKeras` sets it on the layers
+   * Keras's config calls without `mask=`. Default false.
+   */
+  ignoreMask?: boolean;
 };
 
 /**
@@ -173,6 +181,8 @@ function dropoutMasks(
 export abstract class RecurrentLayer extends tfl.RNN {
   /** See `MaskOutputArgs.zeroOutputForMask`. */
   readonly zeroOutputForMask: boolean;
+  /** See `MaskOutputArgs.ignoreMask`. */
+  readonly ignoreMask: boolean;
   /** Seed of the dropout masks; each training call draws the next masks from it. */
   readonly seed: number;
   private dropoutCalls = 0;
@@ -195,6 +205,7 @@ export abstract class RecurrentLayer extends tfl.RNN {
     );
     super(args);
     this.zeroOutputForMask = args.zeroOutputForMask ?? false;
+    this.ignoreMask = args.ignoreMask ?? false;
     this.seed = args.seed ?? 0;
   }
 
@@ -210,7 +221,16 @@ export abstract class RecurrentLayer extends tfl.RNN {
       ...config,
       ...(cell.dropout > 0 || cell.recurrentDropout > 0 ? { seed: this.seed } : {}),
       ...(this.zeroOutputForMask ? { zeroOutputForMask: true } : {}),
+      ...(this.ignoreMask ? { ignoreMask: true } : {}),
     };
+  }
+
+  /** The stock output mask, or none when the layer ignores masks (`ignoreMask`). */
+  override computeMask(
+    inputs: tf.Tensor | tf.Tensor[],
+    mask?: tf.Tensor | tf.Tensor[],
+  ): tf.Tensor | tf.Tensor[] {
+    return super.computeMask(inputs, this.ignoreMask ? undefined : mask);
   }
 
   /**
@@ -333,7 +353,9 @@ export abstract class RecurrentLayer extends tfl.RNN {
           `${this.getClassName()} '${this.name}' has ${numStates} state(s) but was given ${initialState.length}: pass initialState: ${numStates === 2 ? '[h, c]' : '[h]'}`,
         );
       }
-      const mask = kwargs?.mask as tf.Tensor | tf.Tensor[] | null | undefined;
+      const mask = this.ignoreMask
+        ? null
+        : (kwargs?.mask as tf.Tensor | tf.Tensor[] | null | undefined);
       const mask0 = Array.isArray(mask) ? mask[0] : mask;
       const seam = (kwargs as RecurrenceSeamArgs | undefined)?.recurrenceSeams?.get(this);
       const out = runRecurrence({
@@ -386,7 +408,7 @@ export abstract class RecurrentLayer extends tfl.RNN {
   }
 }
 
-/** h_t = act(x_t K + h_{t-1} R + b), saved as tfjs/Keras `SimpleRNN` (`cells/rnn.ts`). */
+/** $h_t = \mathrm{act}(x_t K + h_{t-1} R + b)$, saved as tfjs/Keras `SimpleRNN` (`cells/rnn.ts`). */
 export class SimpleRNN extends RecurrentLayer {
   static override className = CELLS.rnn.className;
   readonly cellType = 'rnn';

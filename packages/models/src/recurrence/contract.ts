@@ -6,18 +6,21 @@
  * ground truth, differentiable by tfjs's autodiff), `fast.ts` is the optimised path with its own
  * gradient through time. Both must agree within 1e-5 (forward) and 1e-4 (gradients).
  *
- * Equations (weights in the standard Keras/tfjs layout, x_t [batch, features], h [batch, units]):
- * - rnn:  h_t = act(x_t K + h_{t-1} R + b)
- * - lstm: z = x_t K + h_{t-1} R + b, split [i, f, c, o]; c_t = rec(f) * c_{t-1} + rec(i) * act(c);
- *         h_t = rec(o) * act(c_t)
- * - gru (resetAfter false, tfjs/Keras 1 layout): z, r from x_t K + h R + b;
- *         hh = act(x_t K_h + (r * h_{t-1}) R_h + b_h); h_t = z * h_{t-1} + (1 - z) * hh
+ * Equations (weights in the standard Keras/tfjs layout, $x_t$ [batch, features], $h$ [batch, units];
+ * act and rec are the activation and the gate activation, $\odot$ multiplies elementwise):
+ * - rnn: $h_t = \mathrm{act}(x_t K + h_{t-1} R + b)$
+ * - lstm: $z = x_t K + h_{t-1} R + b$, split $[i, f, c, o]$;
+ *   $c_t = \mathrm{rec}(f) \odot c_{t-1} + \mathrm{rec}(i) \odot \mathrm{act}(c)$,
+ *   $h_t = \mathrm{rec}(o) \odot \mathrm{act}(c_t)$
+ * - gru (resetAfter false, tfjs/Keras 1 layout): $z, r$ from $x_t K + h R + b$;
+ *   $\tilde h = \mathrm{act}(x_t K_h + (r \odot h_{t-1}) R_h + b_h)$,
+ *   $h_t = z \odot h_{t-1} + (1 - z) \odot \tilde h$
  * - gru (resetAfter true, Keras 2/3 default, cuDNN-compatible): bias [2, 3 units] = input and
- *         recurrent bias; hh = act(x_t K_h + b_in_h + r * (h_{t-1} R_h + b_rec_h))
+ *   recurrent bias; $\tilde h = \mathrm{act}(x_t K_h + b_{in,h} + r \odot (h_{t-1} R_h + b_{rec,h}))$
  * Masked steps (mask 0) keep the previous state and repeat the previous output, as Keras does.
  * Per-gate dropout (Keras 3's implementation 1, used when recurrentDropout > 0): gate g reads
- * x_t * inputDropout[g] in its input product and h_{t-1} * recurrentDropout[g] in its recurrent
- * product; the state carried to the next step is not scaled.
+ * $x_t \odot \mathrm{inputDropout}_g$ in its input product and
+ * $h_{t-1} \odot \mathrm{recurrentDropout}_g$ in its recurrent product; the state carried to the next step is not scaled.
  *
  * Neighbours in `recurrence/`: `contract.ts` (what a kernel takes and returns), `reference.ts` (the
  * ground truth), `select.ts` (the kernel in use); the fast kernel is in `fast/`.

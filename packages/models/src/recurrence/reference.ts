@@ -85,6 +85,15 @@ export function checkRecurrenceInputs(inputs: RecurrenceInputs): [number, number
   if (mask != null && (mask.shape[0] !== batch || mask.shape[1] !== time)) {
     throw shapeError('mask', `[${batch}, ${time}]`, mask.shape);
   }
+  // Keras's per-gate dropout masks: one [batch, width] mask per gate
+  for (const [what, masks, width] of [
+    ['inputDropout', inputs.inputDropout, features],
+    ['recurrentDropout', inputs.recurrentDropout, units],
+  ] as const) {
+    if (masks !== undefined && !tf.util.arraysEqual(masks.shape, [k, batch, width])) {
+      throw shapeError(what, `[${k}, ${batch}, ${width}]`, masks.shape);
+    }
+  }
   return [batch, time, features, units];
 }
 

@@ -3,7 +3,8 @@
  * calls `runRecurrence`, which runs the kernel selected here.
  *
  * Neighbours in `recurrence/`: `contract.ts` (what a kernel takes and returns), `reference.ts` (the
- * ground truth), `select.ts` (the kernel in use); the fast kernel is in `fast/`.
+ * ground truth), `select.ts` (the kernel in use); the fast kernel is in `fast/`, installed
+ * through `../fast-seam.ts`.
  *
  * @example
  * ```ts
@@ -18,18 +19,18 @@ import { FAST } from '../fast-seam.js';
 import type { RecurrenceInputs, RecurrenceKernel, RecurrenceOutputs } from './contract.js';
 import { referenceRecurrence } from './reference.js';
 
-/** The kernel layers use unless `setRecurrenceKernel` chose another. The one place to change it. */
-const DEFAULT_KERNEL: RecurrenceKernel = FAST.recurrence;
-
-/** Kernels selectable by name. */
+/**
+ * Kernels selectable by name: `default` is the seam's kernel (`FAST.recurrence`: the fast kernel
+ * once the package is loaded, `fast/install.ts` installs it), `reference` the ground truth.
+ */
 const NAMED_KERNELS = {
-  default: DEFAULT_KERNEL,
-  reference: referenceRecurrence,
-} as const satisfies Record<string, RecurrenceKernel>;
+  default: () => FAST.recurrence,
+  reference: () => referenceRecurrence,
+} as const satisfies Record<string, () => RecurrenceKernel>;
 
 export type RecurrenceKernelName = keyof typeof NAMED_KERNELS;
 
-let current: RecurrenceKernel = DEFAULT_KERNEL;
+let current: RecurrenceKernel = FAST.recurrence;
 
 /** Selects the kernel every rnnkit recurrent layer runs from now on (process-wide). */
 export function setRecurrenceKernel(kernel: RecurrenceKernel | RecurrenceKernelName): void {
@@ -37,14 +38,13 @@ export function setRecurrenceKernel(kernel: RecurrenceKernel | RecurrenceKernelN
     current = kernel;
     return;
   }
-  const named = (NAMED_KERNELS as Record<string, RecurrenceKernel>)[kernel];
-  if (named == null) {
+  if (!Object.hasOwn(NAMED_KERNELS, kernel)) {
     throw new ModelsError(
       'BAD_OPTION',
       `unknown recurrence kernel '${kernel}': expected a kernel function or one of ${Object.keys(NAMED_KERNELS).join(', ')}`,
     );
   }
-  current = named;
+  current = NAMED_KERNELS[kernel]();
 }
 
 /** The kernel in use. */

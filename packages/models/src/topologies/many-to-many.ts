@@ -21,7 +21,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { checkInt } from '../errors.js';
 import { initializeWeights } from '../layers/init-weights.js';
-import { type InputSpec, sequenceInput } from '../layers/inputs.js';
+import { type InputSpec, inputName, sequenceInput } from '../layers/inputs.js';
 import { type CommonArgs, commonOptions, recurrentStack } from './stack.js';
 
 export interface ManyToManyArgs extends CommonArgs {
@@ -61,7 +61,7 @@ export function manyToMany(args: ManyToManyArgs): ManyToManyModel {
   const { input, maskInput, x, layer } = sequenceInput(
     args.input,
     args.seqLength ?? null,
-    'tokens',
+    inputName(args.input),
   );
   const stack = recurrentStack(x, {
     ...o,

@@ -23,7 +23,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { checkInt, ModelsError } from '../errors.js';
 import { initializeWeights } from '../layers/init-weights.js';
-import { type InputSpec, sequenceInput } from '../layers/inputs.js';
+import { type InputSpec, inputName, sequenceInput } from '../layers/inputs.js';
 import type { RecurrentModel } from './many-to-many.js';
 import { type CommonArgs, commonOptions, recurrentStack } from './stack.js';
 
@@ -66,7 +66,11 @@ export function manyToOne(args: ManyToOneArgs): ManyToOneModel {
       `head.type must be one of ${HEAD_TYPES.map((h) => `'${h}'`).join(', ')}, got ${JSON.stringify(head?.type)}: e.g. head: { type: 'classes', classes: 3 }`,
     );
   }
-  const { input, maskInput, x } = sequenceInput(args.input, args.seqLength ?? null, 'tokens');
+  const { input, maskInput, x } = sequenceInput(
+    args.input,
+    args.seqLength ?? null,
+    inputName(args.input),
+  );
   const stack = recurrentStack(x, {
     ...o,
     bidirectional: args.bidirectional ?? false,

@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { manyToMany } from './many-to-many.js';
 import { manyToOne } from './many-to-one.js';
+import { oneToMany } from './one-to-many.js';
 
 beforeAll(async () => {
   tf.env().set('PROD', true); // silence the "use tfjs-node" banner
@@ -129,5 +130,32 @@ describe('manyToOne', () => {
     expect(() =>
       manyToOne({ units: 0, input: { type: 'features', features: 1 }, head: { type: 'none' } }),
     ).toThrow(/units must be an integer >= 1, got 0/);
+  });
+});
+
+describe('input names', () => {
+  it("names the input by what it reads: 'tokens' for ids, 'features' for numbers", () => {
+    const cases = [
+      [{ type: 'embedding', vocabSize: 5, dims: 3 }, ['tokens']],
+      [{ type: 'oneHot', vocabSize: 5 }, ['tokens']],
+      [{ type: 'features', features: 1 }, ['features']],
+      [{ type: 'features', features: 2, mask: true }, ['features', 'features_mask']],
+    ] as const;
+    for (const [input, names] of cases) {
+      const one = manyToOne({ units: 2, input, head: { type: 'regression' } }).model;
+      const many = manyToMany({ units: 2, input, classes: 3 }).model;
+      expect(one.inputNames).toEqual(names);
+      expect(many.inputNames).toEqual(names);
+      one.dispose();
+      many.dispose();
+    }
+    const net = oneToMany({
+      units: 2,
+      classes: 3,
+      condition: { type: 'features', features: 2 },
+      input: { type: 'features', features: 3 },
+    });
+    expect(net.model.inputNames).toEqual(['condition', 'features']);
+    net.dispose();
   });
 });

@@ -9,7 +9,7 @@
  *
  * and output logits [batch, time, classes] for the next token at every step. Inside: condition ->
  * vector v [batch, k] (class embedding or the features) -> for each decoder layer l,
- * h0_l = tanh(v W_h + b) (`condition_h_l`), and for lstm c0_l = tanh(v W_c + b) (`condition_c_l`);
+ * $h^0_l = \tanh(v W_h + b)$ (`condition_h_l`), and for lstm $c^0_l = \tanh(v W_c + b)$ (`condition_c_l`);
  * with `conditionEveryStep`, v is also concatenated to every input step (Karpathy & Fei-Fei 2015
  * feed it once; Vinyals et al. 2015 at every step; both are common).
  *
@@ -35,7 +35,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { CellType } from '../cells/index.js';
 import { checkInt, ModelsError } from '../errors.js';
 import { initializeWeights } from '../layers/init-weights.js';
-import { type InputSpec, noMaskInput, sequenceInput } from '../layers/inputs.js';
+import { type InputSpec, inputName, noMaskInput, sequenceInput } from '../layers/inputs.js';
 import type { RecurrentModel } from './many-to-many.js';
 import {
   type CommonArgs,
@@ -194,7 +194,7 @@ export function oneToMany(args: OneToManyArgs): OneToManyModel {
       : x;
 
   noMaskInput(args.input, 'oneToMany');
-  const tokens = sequenceInput(args.input, args.seqLength ?? null, 'tokens');
+  const tokens = sequenceInput(args.input, args.seqLength ?? null, inputName(args.input));
   const stack = recurrentStack(joinCondition(tokens.x, v, ''), {
     ...o,
     bidirectional: false,

@@ -14,7 +14,7 @@
  * Inside: encoder stack (`encoder_l`, optionally bidirectional) -> outputs [batch, srcTime, D]
  * and each layer's final state, D = units * (bidirectional ? 2 : 1); decoder stack (`decoder_l`,
  * D units, its own `decoderCell` if given, layer l starts from encoder layer l's state) -> [batch, tgtTime, D]; with attention,
- * context c_t from the encoder outputs and h~_t = tanh([c_t; h_t] W_c + b) (`attentional`) ->
+ * context $c_t$ from the encoder outputs and $\tilde h_t = \tanh([c_t; h_t] W_c + b)$ (`attentional`) ->
  * `logits`. The decoder has D units so that the (concatenated) encoder state fits it as it is.
  *
  * Decoding (greedy or beam search, the caller's loop): `enc = encode(source)` once, then
@@ -67,7 +67,7 @@ export interface Seq2SeqArgs extends CommonArgs {
   classes: number;
   /**
    * The decoder's cell, if not `cell` (the encoder's). An lstm decoder after an rnn or gru encoder
-   * gets c0 = tanh(h W + b) from the encoder's h (`bridge_c_l`); a non-lstm decoder after an lstm
+   * gets $c_0 = \tanh(h W + b)$ from the encoder's h (`bridge_c_l`); a non-lstm decoder after an lstm
    * encoder takes h and leaves c. Default: `cell`.
    */
   decoderCell?: CellType;

@@ -44,7 +44,7 @@ export const DEFAULT_SEED = 0;
 
 /** Options every topology builder takes. */
 export interface CommonArgs {
-  /** Recurrent cell: `'rnn'` (h_t = tanh(x_t W_x + h_{t-1} W_h + b)), `'lstm'` or `'gru'`. Default `'lstm'`. */
+  /** Recurrent cell: `'rnn'` ($h_t = \tanh(x_t W_x + h_{t-1} W_h + b)$), `'lstm'` or `'gru'`. Default `'lstm'`. */
   cell?: CellType;
   /** Hidden size of each recurrent layer (per direction when bidirectional). */
   units: number;

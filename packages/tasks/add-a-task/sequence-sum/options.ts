@@ -4,17 +4,8 @@
  * in one line), the model's builder args. Beside it: train.ts, predict.ts, index.ts.
  */
 import type { CellType, ManyToOneArgs } from '@rnnkit/models';
-import {
-  bySize,
-  COMMON_OPTION_NAMES,
-  type CommonTaskOptions,
-  checkKnown,
-  defaultsLine,
-  describeSize,
-  type ResolvedCommon,
-  resolveCommon,
-  stackArgs,
-} from '../common.js';
+import type { CommonTaskOptions, ResolvedCommon } from '../common.js';
+import { bySize, checkTaskOptions, defaultsLine, resolveCommon, stackArgs } from '../common.js';
 import { TaskError } from '../errors.js';
 import { TASK_TABLE } from '../task-table.js';
 
@@ -37,14 +28,15 @@ export const SEQUENCE_SUM_MEDIUM_EXAMPLES = 1_000;
 
 export type SequenceSumResolved = ResolvedCommon;
 
-export const OPTION_NAMES = [...COMMON_OPTION_NAMES];
+/** The task's own option names (besides `COMMON_OPTION_NAMES`): none. */
+export const OPTION_NAMES: readonly string[] = [];
 
 /** Options with defaults for `n` sequences, and the one-line reason. */
 export function sequenceSumDefaults(
   n: number,
   options: SequenceSumOptions = {},
 ): { resolved: SequenceSumResolved; line: string } {
-  checkKnown(SEQUENCE_SUM, options, OPTION_NAMES);
+  checkTaskOptions(SEQUENCE_SUM, options, OPTION_NAMES);
   const sized = bySize(
     SEQUENCE_SUM_DEFAULTS,
     n,
@@ -56,7 +48,8 @@ export function sequenceSumDefaults(
     'sum',
     { cell: resolved.cell, units: resolved.units, epochs: resolved.epochs },
     options,
-    describeSize(n, 'examples'),
+    n,
+    'examples',
   );
   return { resolved, line };
 }

@@ -2,9 +2,10 @@
  * Sequence sum's trained task: the sums it predicts, its error on held-out sequences, save; and
  * `restoreSequenceSum` for `loadTask`. Beside it: options.ts, train.ts.
  */
-import { type LoadedModel, save } from '@rnnkit/models';
+import type { LoadedModel } from '@rnnkit/models';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { type SavableTask, saveAndDispose, savedConfig } from '../common.js';
 import { TaskError } from '../errors.js';
 import {
   builderArgs,
@@ -14,17 +15,14 @@ import {
   type SequenceSumResolved,
 } from './options.js';
 
-export interface SequenceSummer {
+export interface SequenceSummer extends SavableTask {
   readonly task: typeof SEQUENCE_SUM;
   readonly options: SequenceSumResolved;
   readonly seqLength: number;
   readonly model: tfl.LayersModel;
-  metrics: Record<string, number>;
   /** Mean absolute error of the predicted sums. */
   evaluate(heldOut: readonly NumberSequence[]): { mae: number; examples: number };
   predict(sequences: readonly NumberSequence[]): number[];
-  save(dir: string): Promise<void>;
-  dispose(): void;
 }
 
 /** [n, T, 1] float32: one feature per step. */
@@ -60,28 +58,20 @@ export function sequenceSummer(
       out.dispose();
       return sums;
     },
-    async save(dir) {
-      await save(model, dir, {
-        task: SEQUENCE_SUM,
-        topology: {
-          builder: 'manyToOne',
-          args: builderArgs(options, seqLength) as unknown as Record<string, unknown>,
-        },
-        training: { config: { ...options, seqLength }, metrics: task.metrics },
-      });
-    },
-    dispose() {
-      model.dispose();
-    },
+    ...saveAndDispose(model, () => ({
+      task: SEQUENCE_SUM,
+      builder: 'manyToOne',
+      args: builderArgs(options, seqLength),
+      config: { ...options, seqLength },
+      metrics: task.metrics,
+    })),
   };
   return task;
 }
 
 /** The task from a loaded artifact. */
 export function restoreSequenceSum(loaded: LoadedModel): SequenceSummer {
-  const config = loaded.meta.training?.config as unknown as
-    | (SequenceSumResolved & { seqLength: number })
-    | undefined;
+  const config = savedConfig<SequenceSumResolved & { seqLength: number }>(loaded);
   if (!config?.seqLength) {
     throw new TaskError(
       'BAD_ARTIFACT',

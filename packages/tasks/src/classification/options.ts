@@ -7,17 +7,8 @@
 import type { CellType, ManyToOneArgs } from '@rnnkit/models';
 import { charTokenizer, type Vocab, wordTokenizer } from '@rnnkit/vocab';
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  bySize,
-  COMMON_OPTION_NAMES,
-  type CommonTaskOptions,
-  checkKnown,
-  defaultsLine,
-  describeSize,
-  type ResolvedCommon,
-  resolveCommon,
-  stackArgs,
-} from '../common.js';
+import type { CommonTaskOptions, ResolvedCommon } from '../common.js';
+import { bySize, checkTaskOptions, defaultsLine, resolveCommon, stackArgs } from '../common.js';
 import { checkChoice, checkInt, checkRange, TaskError } from '../errors.js';
 import { TASK_TABLE } from '../task-table.js';
 
@@ -89,8 +80,8 @@ export interface ClassificationResolved extends ResolvedCommon {
   patience: number;
 }
 
+/** The task's own option names (besides `COMMON_OPTION_NAMES`). */
 export const OPTION_NAMES = [
-  ...COMMON_OPTION_NAMES,
   'seqLength',
   'tokenizer',
   'input',
@@ -111,7 +102,7 @@ export function classificationDefaults(
   examples: readonly LabelledExample[],
   options: ClassificationOptions = {},
 ): { resolved: ClassificationResolved; line: string } {
-  checkKnown(CLASSIFICATION, options, OPTION_NAMES);
+  checkTaskOptions(CLASSIFICATION, options, OPTION_NAMES);
   const n = examples.length;
   const sized = bySize(CLASSIFY_DEFAULTS, n, CLASSIFY_LARGE_EXAMPLES, CLASSIFY_MEDIUM_EXAMPLES);
   const common = resolveCommon(options, sized);
@@ -156,7 +147,8 @@ export function classificationDefaults(
       tokenizer,
     },
     options,
-    describeSize(n, 'examples'),
+    n,
+    'examples',
   );
   return { resolved, line };
 }

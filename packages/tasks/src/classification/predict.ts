@@ -7,7 +7,7 @@ import type { LoadedModel } from '@rnnkit/models';
 import type { Vocab } from '@rnnkit/vocab';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { saveTask, type TaskSaveOptions } from '../common.js';
+import { type SavableTask, saveAndDispose, savedConfig } from '../common.js';
 import { TaskError } from '../errors.js';
 import {
   builderArgs,
@@ -25,19 +25,16 @@ export interface Prediction {
   probabilities: number[];
 }
 
-export interface Classifier {
+export interface Classifier extends SavableTask {
   readonly task: typeof CLASSIFICATION;
   readonly options: ClassificationResolved;
   readonly vocab: Vocab;
   /** The labels, in the order of the output units. */
   readonly labels: (string | number)[];
   readonly model: tfl.LayersModel;
-  metrics: Record<string, number>;
   /** Accuracy on labelled held-out examples. */
   evaluate(heldOut: readonly LabelledExample[]): { accuracy: number; examples: number };
   predict(texts: readonly string[]): Prediction[];
-  save(dir: string, options?: TaskSaveOptions): Promise<void>;
-  dispose(): void;
 }
 
 export function classifier(
@@ -88,28 +85,21 @@ export function classifier(
       }
       return out;
     },
-    async save(dir, saveOptions = {}) {
-      await saveTask(model, dir, saveOptions, {
-        task: CLASSIFICATION,
-        builder: 'manyToOne',
-        args: builderArgs(options, vocab.size, labels.length),
-        vocab: vocab.toJSON(),
-        config: { ...options, labels },
-        metrics: task.metrics,
-      });
-    },
-    dispose() {
-      model.dispose();
-    },
+    ...saveAndDispose(model, () => ({
+      task: CLASSIFICATION,
+      builder: 'manyToOne',
+      args: builderArgs(options, vocab.size, labels.length),
+      vocab: vocab.toJSON(),
+      config: { ...options, labels },
+      metrics: task.metrics,
+    })),
   };
   return task;
 }
 
 /** The task from a loaded artifact. */
 export function restoreClassification(loaded: LoadedModel): Classifier {
-  const config = loaded.meta.training?.config as unknown as
-    | (ClassificationResolved & { labels: (string | number)[] })
-    | undefined;
+  const config = savedConfig<ClassificationResolved & { labels: (string | number)[] }>(loaded);
   if (!loaded.vocab || !config?.labels) {
     throw new TaskError(
       'BAD_ARTIFACT',

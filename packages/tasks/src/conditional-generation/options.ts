@@ -7,17 +7,8 @@
 import type { CellType, OneToManyArgs } from '@rnnkit/models';
 import type { Vocab } from '@rnnkit/vocab';
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  bySize,
-  COMMON_OPTION_NAMES,
-  type CommonTaskOptions,
-  checkKnown,
-  defaultsLine,
-  describeSize,
-  type ResolvedCommon,
-  resolveCommon,
-  stackArgs,
-} from '../common.js';
+import type { CommonTaskOptions, ResolvedCommon } from '../common.js';
+import { bySize, checkTaskOptions, defaultsLine, resolveCommon, stackArgs } from '../common.js';
 import { checkInt, TaskError } from '../errors.js';
 import { TASK_TABLE } from '../task-table.js';
 
@@ -63,19 +54,14 @@ export interface ConditionalGenerationResolved extends ResolvedCommon {
   conditionEveryStep: boolean;
 }
 
-export const OPTION_NAMES = [
-  ...COMMON_OPTION_NAMES,
-  'maxLength',
-  'maxPerCondition',
-  'conditionEveryStep',
-  'validation',
-];
+/** The task's own option names (besides `COMMON_OPTION_NAMES`). */
+export const OPTION_NAMES = ['maxLength', 'maxPerCondition', 'conditionEveryStep', 'validation'];
 
 export function conditionalDefaults(
   examples: number,
   options: ConditionalGenerationOptions = {},
 ): { resolved: ConditionalGenerationResolved; line: string } {
-  checkKnown(CONDITIONAL_GENERATION, options, OPTION_NAMES);
+  checkTaskOptions(CONDITIONAL_GENERATION, options, OPTION_NAMES);
   const sized = bySize(
     CONDITIONAL_DEFAULTS,
     examples,
@@ -103,7 +89,8 @@ export function conditionalDefaults(
     'names',
     { cell: common.cell, units: common.units, epochs: common.epochs },
     options,
-    describeSize(examples, 'examples'),
+    examples,
+    'examples',
   );
   return { resolved, line };
 }

@@ -3,18 +3,12 @@
  * on held-out examples, sequences for a condition, save; and `restoreConditionalGeneration` for
  * `loadTask`. Beside it: options.ts (the options and defaults), train.ts (how it was trained).
  */
-import {
-  type LoadedModel,
-  type OneToManyArgs,
-  type OneToManyModel,
-  oneToMany,
-  sampleToken,
-} from '@rnnkit/models';
+import { type LoadedModel, type OneToManyModel, oneToMany, sampleToken } from '@rnnkit/models';
 import { sparseCategoricalCrossentropy } from '@rnnkit/training';
 import type { Vocab } from '@rnnkit/vocab';
 import { mulberry32 } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
-import { saveTask, type TaskSaveOptions } from '../common.js';
+import { rebuilt, type SavableTask, saveAndDispose, savedConfig } from '../common.js';
 import { checkInt, checkRange, TaskError } from '../errors.js';
 import {
   builderArgs,
@@ -38,20 +32,17 @@ export interface GenerateSequenceArgs {
   seed?: number;
 }
 
-export interface ConditionalGenerator {
+export interface ConditionalGenerator extends SavableTask {
   readonly task: typeof CONDITIONAL_GENERATION;
   readonly options: ConditionalGenerationResolved;
   readonly vocab: Vocab;
   /** The conditions, in the order of the one-hot units. */
   readonly conditions: string[];
   readonly net: OneToManyModel;
-  metrics: Record<string, number>;
   /** Bits per character (`<eos>` included) of held-out examples given their condition. */
   evaluate(heldOut: readonly ConditionalExample[]): { bitsPerChar: number; examples: number };
   /** Texts generated for a condition, each until `<eos>` (or maxLength characters). */
   generate(condition: string, args?: GenerateSequenceArgs): string[];
-  save(dir: string, options?: TaskSaveOptions): Promise<void>;
-  dispose(): void;
 }
 
 export function conditionalGenerator(
@@ -162,28 +153,25 @@ export function conditionalGenerator(
       }
       return out.map((ids) => vocab.decode(ids, { skipSpecials: true }));
     },
-    async save(dir, saveOptions = {}) {
-      await saveTask(net.model, dir, saveOptions, {
+    ...saveAndDispose(
+      net.model,
+      () => ({
         task: CONDITIONAL_GENERATION,
         builder: 'oneToMany',
         args: builderArgs(o, vocab.size, conditions.length),
         vocab: vocab.toJSON(),
         config: { ...o, conditions },
         metrics: task.metrics,
-      });
-    },
-    dispose() {
-      net.dispose();
-    },
+      }),
+      net,
+    ),
   };
   return task;
 }
 
 /** The task from a loaded artifact: the builder rebuilt (for its step model), the weights copied. */
 export function restoreConditionalGeneration(loaded: LoadedModel): ConditionalGenerator {
-  const config = loaded.meta.training?.config as unknown as
-    | (ConditionalGenerationResolved & { conditions: string[] })
-    | undefined;
+  const config = savedConfig<ConditionalGenerationResolved & { conditions: string[] }>(loaded);
   if (!loaded.vocab || !config?.conditions) {
     throw new TaskError(
       'BAD_ARTIFACT',
@@ -191,9 +179,7 @@ export function restoreConditionalGeneration(loaded: LoadedModel): ConditionalGe
     );
   }
   const { conditions, ...o } = config;
-  const net = oneToMany(loaded.meta.topology.args as unknown as OneToManyArgs);
-  net.model.setWeights(loaded.model.getWeights());
-  loaded.model.dispose();
+  const net = rebuilt(loaded, oneToMany);
   return conditionalGenerator(
     net,
     loaded.vocab,

@@ -10,16 +10,8 @@
  * ```
  */
 import type { CellType } from '@rnnkit/models';
-import {
-  bySize,
-  COMMON_OPTION_NAMES,
-  type CommonTaskOptions,
-  checkKnown,
-  defaultsLine,
-  describeSize,
-  type ResolvedCommon,
-  resolveCommon,
-} from '../common.js';
+import type { CommonTaskOptions, ResolvedCommon } from '../common.js';
+import { bySize, checkTaskOptions, defaultsLine, resolveCommon } from '../common.js';
 import { checkChoice, checkInt, checkRange } from '../errors.js';
 import { TASK_TABLE } from '../task-table.js';
 import {
@@ -117,8 +109,8 @@ export interface ForecastingResolved extends ResolvedCommon {
   seriesEmbedding: boolean;
 }
 
+/** The task's own option names (besides `COMMON_OPTION_NAMES`). */
 export const OPTION_NAMES = [
-  ...COMMON_OPTION_NAMES,
   'seqLength',
   'horizon',
   'transform',
@@ -142,7 +134,7 @@ export function forecastingDefaults(
   options: ForecastingOptions = {},
   series?: { count: number; shortest: number },
 ): { resolved: ForecastingResolved; line: string } {
-  checkKnown(FORECASTING, options, OPTION_NAMES);
+  checkTaskOptions(FORECASTING, options, OPTION_NAMES);
   const sized = bySize(FORECAST_DEFAULTS, n, FORECAST_LARGE_STEPS, FORECAST_MEDIUM_STEPS);
   const window = series
     ? bySize(FORECAST_DEFAULTS, series.shortest, FORECAST_LARGE_STEPS, FORECAST_MEDIUM_STEPS)
@@ -195,7 +187,9 @@ export function forecastingDefaults(
       horizon: resolved.horizon,
     },
     options,
-    `${describeSize(n, 'steps')}${series ? ` in ${series.count} series, the shortest ${series.shortest}` : ''}`,
+    n,
+    'steps',
+    series ? ` in ${series.count} series, the shortest ${series.shortest}` : '',
   );
   return { resolved, line };
 }

@@ -12,7 +12,7 @@
  */
 import type { LoadedModel, ManyToOneArgs } from '@rnnkit/models';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { saveTask, stackArgs, type TaskSaveOptions } from '../common.js';
+import { type SavableTask, saveAndDispose, savedConfig, stackArgs } from '../common.js';
 import { checkInt, TaskError } from '../errors.js';
 import { DEFAULT_QUANTILES, DEFAULT_SAMPLES, valuesPerStep } from './intervals.js';
 import {
@@ -67,7 +67,7 @@ export interface TrainedSeries {
   max: number;
 }
 
-export interface Forecaster {
+export interface Forecaster extends SavableTask {
   readonly task: typeof FORECASTING;
   readonly options: ForecastingResolved;
   readonly model: tfl.LayersModel;
@@ -82,7 +82,6 @@ export interface Forecaster {
   tailOf(id: string): readonly number[];
   /** The training series' length, ends and range (for telling held-out data from training data). */
   readonly trained: TrainedSeries;
-  metrics: Record<string, number>;
   /**
    * Rolling-origin evaluation on the values that follow the history (default: the training
    * series): from every origin (history + held-out values before it), forecast `steps` ahead.
@@ -101,8 +100,6 @@ export interface Forecaster {
    * and never below 0 when none of those values is.
    */
   bounds(history?: readonly number[]): [number, number];
-  save(dir: string, options?: TaskSaveOptions): Promise<void>;
-  dispose(): void;
 }
 
 export function builderArgs(o: ForecastingResolved, features: number): ManyToOneArgs {
@@ -262,31 +259,26 @@ export function forecaster(
       task.metrics = { ...task.metrics, ...m, steps };
       return m;
     },
-    async save(dir, saveOptions = {}) {
-      await saveTask(model, dir, saveOptions, {
-        task: FORECASTING,
-        builder: 'manyToOne',
-        args: builderArgs(o, F),
-        config: {
-          ...o,
-          series: { ...known.states[0]! },
-          ...(ids ? { many: { ids, states: known.states } } : {}),
-        },
-        metrics: task.metrics,
-      });
-    },
-    dispose() {
-      model.dispose();
-    },
+    ...saveAndDispose(model, () => ({
+      task: FORECASTING,
+      builder: 'manyToOne',
+      args: builderArgs(o, F),
+      config: {
+        ...o,
+        series: { ...known.states[0]! },
+        ...(ids ? { many: { ids, states: known.states } } : {}),
+      },
+      metrics: task.metrics,
+    })),
   };
   return task;
 }
 
 /** The task from a loaded artifact. */
 export function restoreForecasting(loaded: LoadedModel): Forecaster {
-  const config = loaded.meta.training?.config as unknown as
-    | (ForecastingResolved & { series: SeriesState; many?: KnownSeries })
-    | undefined;
+  const config = savedConfig<ForecastingResolved & { series: SeriesState; many?: KnownSeries }>(
+    loaded,
+  );
   if (!config?.series?.tail) {
     throw new TaskError(
       'BAD_ARTIFACT',

@@ -11,17 +11,8 @@ import {
   type Seq2SeqArgs,
 } from '@rnnkit/models';
 import { charTokenizer, symbolTokenizer, Vocab } from '@rnnkit/vocab';
-import {
-  bySize,
-  COMMON_OPTION_NAMES,
-  type CommonTaskOptions,
-  checkKnown,
-  defaultsLine,
-  describeSize,
-  type ResolvedCommon,
-  resolveCommon,
-  stackArgs,
-} from '../common.js';
+import type { CommonTaskOptions, ResolvedCommon } from '../common.js';
+import { bySize, checkTaskOptions, defaultsLine, resolveCommon, stackArgs } from '../common.js';
 import { checkChoice, checkInt, TaskError } from '../errors.js';
 import { DEFAULT_SCHEDULE, type LearningRateSchedule, SCHEDULES } from '../lr-schedule.js';
 import { TASK_TABLE } from '../task-table.js';
@@ -84,8 +75,8 @@ export interface Seq2SeqResolved extends ResolvedCommon {
   maxTargetLength: number;
 }
 
+/** The task's own option names (besides `COMMON_OPTION_NAMES`). */
 export const OPTION_NAMES = [
-  ...COMMON_OPTION_NAMES,
   'attention',
   'bidirectional',
   'maxSourceLength',
@@ -98,7 +89,7 @@ export function seq2seqDefaults(
   examples: number,
   options: Seq2SeqOptions = {},
 ): { resolved: Seq2SeqResolved; line: string } {
-  checkKnown(SEQ2SEQ, options, OPTION_NAMES);
+  checkTaskOptions(SEQ2SEQ, options, OPTION_NAMES);
   const sized = bySize(SEQ2SEQ_DEFAULTS, examples, SEQ2SEQ_LARGE_EXAMPLES, SEQ2SEQ_MEDIUM_EXAMPLES);
   const common = resolveCommon(options, sized);
   const resolved: Seq2SeqResolved = {
@@ -132,7 +123,8 @@ export function seq2seqDefaults(
       attention: resolved.attention,
     },
     options,
-    describeSize(examples, 'examples'),
+    examples,
+    'examples',
   );
   return { resolved, line };
 }

@@ -7,13 +7,12 @@ import {
   beamSearch,
   seq2seq as buildSeq2seq,
   type LoadedModel,
-  type Seq2SeqArgs,
   type Seq2SeqModel,
   seq2seqDecoder,
 } from '@rnnkit/models';
 import { Vocab } from '@rnnkit/vocab';
 import * as tf from '@tensorflow/tfjs-core';
-import { saveTask, type TaskSaveOptions } from '../common.js';
+import { rebuilt, type SavableTask, saveAndDispose, savedConfig } from '../common.js';
 import { editDistance } from '../edit-distance.js';
 import { checkInt, TaskError } from '../errors.js';
 import {
@@ -50,17 +49,14 @@ export interface Seq2SeqMetrics {
   examples: number;
 }
 
-export interface Seq2SeqTask {
+export interface Seq2SeqTask extends SavableTask {
   readonly task: typeof SEQ2SEQ;
   readonly options: Seq2SeqResolved;
   readonly sourceVocab: Vocab;
   readonly targetVocab: Vocab;
   readonly net: Seq2SeqModel;
-  metrics: Record<string, number>;
   evaluate(heldOut: readonly Seq2SeqExample[], args?: DecodeArgs): Seq2SeqMetrics;
   predict(sources: readonly Sequence[], args?: DecodeArgs): Seq2SeqPrediction[];
-  save(dir: string, options?: TaskSaveOptions): Promise<void>;
-  dispose(): void;
 }
 
 export function seq2seqTask(
@@ -175,28 +171,27 @@ export function seq2seqTask(
       task.metrics = { ...m, beamWidth: args.beamWidth ?? 1 };
       return m;
     },
-    async save(dir, saveOptions = {}) {
-      await saveTask(net.model, dir, saveOptions, {
+    ...saveAndDispose(
+      net.model,
+      () => ({
         task: SEQ2SEQ,
         builder: 'seq2seq',
         args: builderArgs(o, sourceVocab.size, targetVocab.size),
         vocab: sourceVocab.toJSON(),
         config: { ...o, ...kinds, targetVocab: targetVocab.toJSON() },
         metrics: task.metrics,
-      });
-    },
-    dispose() {
-      net.dispose();
-    },
+      }),
+      net,
+    ),
   };
   return task;
 }
 
 /** The task from a loaded artifact: the builder rebuilt (for encode/decodeStep), weights copied. */
 export function restoreSeq2seq(loaded: LoadedModel): Seq2SeqTask {
-  const config = loaded.meta.training?.config as unknown as
-    | (Seq2SeqResolved & { sourceKind: Kind; targetKind: Kind; targetVocab: unknown })
-    | undefined;
+  const config = savedConfig<
+    Seq2SeqResolved & { sourceKind: Kind; targetKind: Kind; targetVocab: unknown }
+  >(loaded);
   if (!loaded.vocab || !config?.targetVocab) {
     throw new TaskError(
       'BAD_ARTIFACT',
@@ -204,9 +199,7 @@ export function restoreSeq2seq(loaded: LoadedModel): Seq2SeqTask {
     );
   }
   const { sourceKind, targetKind, targetVocab, ...o } = config;
-  const net = buildSeq2seq(loaded.meta.topology.args as unknown as Seq2SeqArgs);
-  net.model.setWeights(loaded.model.getWeights());
-  loaded.model.dispose();
+  const net = rebuilt(loaded, buildSeq2seq);
   return seq2seqTask(
     net,
     loaded.vocab,

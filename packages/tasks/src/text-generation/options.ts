@@ -5,17 +5,8 @@
  * train.ts (training), predict.ts (the trained task), index.ts (the task object).
  */
 import type { CellType, ManyToManyArgs } from '@rnnkit/models';
-import {
-  bySize,
-  COMMON_OPTION_NAMES,
-  type CommonTaskOptions,
-  checkKnown,
-  defaultsLine,
-  describeSize,
-  type ResolvedCommon,
-  resolveCommon,
-  stackArgs,
-} from '../common.js';
+import type { CommonTaskOptions, ResolvedCommon } from '../common.js';
+import { bySize, checkTaskOptions, defaultsLine, resolveCommon, stackArgs } from '../common.js';
 import { checkChoice, checkInt, TaskError } from '../errors.js';
 import { DEFAULT_SCHEDULE, type LearningRateSchedule, SCHEDULES } from '../lr-schedule.js';
 import { TASK_TABLE } from '../task-table.js';
@@ -140,15 +131,8 @@ export interface TextGenerationResolved extends ResolvedCommon {
   dims?: number;
 }
 
-export const OPTION_NAMES = [
-  ...COMMON_OPTION_NAMES,
-  'unit',
-  'maxVocab',
-  'dims',
-  'seqLength',
-  'schedule',
-  'validation',
-];
+/** The task's own option names (besides `COMMON_OPTION_NAMES`). */
+export const OPTION_NAMES = ['unit', 'maxVocab', 'dims', 'seqLength', 'schedule', 'validation'];
 
 /**
  * Options with defaults for a corpus of `size` tokens (characters, or words with
@@ -158,7 +142,7 @@ export function textDefaults(
   size: number,
   options: TextGenerationOptions = {},
 ): { resolved: TextGenerationResolved; line: string } {
-  checkKnown(TEXT_GENERATION, options, OPTION_NAMES);
+  checkTaskOptions(TEXT_GENERATION, options, OPTION_NAMES);
   const unit = checkChoice('unit', options.unit ?? 'char', TEXT_UNITS);
   if (unit === 'word') return wordDefaults(size, options);
   for (const k of ['maxVocab', 'dims'] as const) {
@@ -183,7 +167,8 @@ export function textDefaults(
     'text',
     { cell: common.cell, units: common.units, seqLength, epochs: common.epochs },
     options,
-    describeSize(size, 'chars'),
+    size,
+    'chars',
   );
   return { resolved, line };
 }
@@ -216,7 +201,8 @@ function wordDefaults(
       epochs: common.epochs,
     },
     options,
-    describeSize(words, 'words'),
+    words,
+    'words',
   );
   return { resolved, line };
 }

@@ -9,7 +9,7 @@ import type { Vocab } from '@rnnkit/vocab';
 import { nextTokenWindows } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { saveTask, type TaskSaveOptions } from '../common.js';
+import { type SavableTask, saveAndDispose, savedConfig } from '../common.js';
 import { checkInt, TaskError } from '../errors.js';
 import {
   builderArgs,
@@ -59,20 +59,15 @@ export interface WordMetrics extends Record<string, number> {
 /** What `evaluate` returns: per character, or per word for `unit: 'word'`. */
 export type TextMetrics = CharMetrics | WordMetrics;
 
-export interface TextGenerator {
+export interface TextGenerator extends SavableTask {
   readonly task: typeof TEXT_GENERATION;
   readonly options: TextGenerationResolved;
   readonly vocab: Vocab;
   readonly model: tfl.LayersModel;
-  /** Metrics of the last `evaluate` (saved into rnnkit.json). */
-  metrics: Record<string, number>;
   /** Bits per character (or perplexity per word) on held-out text. */
   evaluate(heldOut: string): TextMetrics;
   /** Text after `prime` (the prime itself not included). */
   generate(args?: GenerateTextArgs): string;
-  /** Writes the artifact (model.json, weights.bin, rnnkit.json with the metrics). */
-  save(dir: string, options?: TaskSaveOptions): Promise<void>;
-  dispose(): void;
 }
 
 export function textGenerator(
@@ -154,19 +149,14 @@ export function textGenerator(
       // words: the tokenizer's detokenize joins them (single spaces)
       return vocab.decode(generations[0]!.tokens);
     },
-    async save(dir, saveOptions = {}) {
-      await saveTask(model, dir, saveOptions, {
-        task: TEXT_GENERATION,
-        builder: 'manyToMany',
-        args: builderArgs(options, vocab.size),
-        vocab: vocab.toJSON(),
-        config: { ...options },
-        metrics: task.metrics,
-      });
-    },
-    dispose() {
-      model.dispose();
-    },
+    ...saveAndDispose(model, () => ({
+      task: TEXT_GENERATION,
+      builder: 'manyToMany',
+      args: builderArgs(options, vocab.size),
+      vocab: vocab.toJSON(),
+      config: { ...options },
+      metrics: task.metrics,
+    })),
   };
   return task;
 }
@@ -181,6 +171,6 @@ export function restoreTextGeneration(loaded: LoadedModel): TextGenerator {
   }
   // a model imported from another framework (rnnkit import --task text-generation) has no
   // training config: its options are then the defaults (a char model)
-  const config = (loaded.meta.training?.config ?? {}) as unknown as TextGenerationResolved;
+  const config = savedConfig<TextGenerationResolved>(loaded) ?? ({} as TextGenerationResolved);
   return textGenerator(loaded.model, loaded.vocab, config, loaded.meta.training?.metrics ?? {});
 }

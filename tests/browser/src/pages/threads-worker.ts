@@ -5,7 +5,12 @@
  * threads are off (the kernel's second thread is the extra thread).
  */
 import '@rnnkit/models/web-threads';
-import { manyToMany, setRecurrenceThreads, startRecurrenceThreads } from '@rnnkit/models';
+import {
+  manyToMany,
+  setRecurrenceKernel,
+  setRecurrenceThreads,
+  startRecurrenceThreads,
+} from '@rnnkit/models';
 import {
   fastRecurrence,
   recurrenceThreadInfo,
@@ -144,6 +149,9 @@ serveCalls({
   compare: async ({ steps }: { steps: number }): Promise<ThreadsResult> => {
     if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');
     setRecurrenceThreads('auto');
+    // The models run the fast kernel once @rnnkit/models' fast/install.js has run; a Vite 8 bundle
+    // of main (2026-12-07) drops that module's call, so the page selects the kernel itself.
+    setRecurrenceKernel(fastRecurrence);
     const tensorsAtStart = tf.memory().numTensors;
     const before = recurrenceThreadInfo();
     runHalvesInline(true);

@@ -3,7 +3,7 @@
  * `--dataset sentiment-sentences`); the task holds out `--val-split` for validation every epoch.
  */
 import { classification } from '@rnnkit/tasks';
-import { readLabelledInput } from './input.js';
+import { dataEvent, readLabelledInput } from './input.js';
 import type { TrainedModel, TrainRun } from './run.js';
 
 export async function trainClassify(run: TrainRun): Promise<TrainedModel> {
@@ -12,14 +12,7 @@ export async function trainClassify(run: TrainRun): Promise<TrainedModel> {
   const labels = new Set(input.examples.map((e) => e.label));
   report.note(
     `data: ${input.source}, ${input.examples.length} examples, ${labels.size} labels, the share ${settings.valSplit} for validation; backend ${settings.backend}`,
-    {
-      type: 'data',
-      source: input.source,
-      examples: input.examples.length,
-      labels: labels.size,
-      valSplit: settings.valSplit,
-      backend: settings.backend,
-    },
+    dataEvent(settings, input.source, { examples: input.examples.length, labels: labels.size }),
   );
   const options = { ...settings.model, validationShare: settings.valSplit, progressEvery: 1 };
   report.setEpochs(classification.defaults(input.examples, options).resolved.epochs);

@@ -29,6 +29,43 @@ export type InputSource = Pick<
 /** What the readers need of the `Io`: the folder of relative paths, and standard input. */
 export type DataIo = Pick<Io, 'cwd' | 'stdin'>;
 
+/** The `data` event of a run: where the data came from, its counts, the split and the backend. */
+export function dataEvent(
+  settings: Pick<TrainSettings, 'valSplit' | 'backend'>,
+  source: string,
+  counts: Record<string, number>,
+): Record<string, unknown> {
+  return {
+    type: 'data',
+    source,
+    ...counts,
+    valSplit: settings.valSplit,
+    backend: settings.backend,
+  };
+}
+
+/** The items before the last `valSplit` share (to train on) and that share (held out). */
+export function holdOutLast<T>(
+  items: readonly T[],
+  valSplit: number,
+): { train: T[]; heldOut: T[] } {
+  const cut = Math.round(items.length * (1 - valSplit));
+  return { train: items.slice(0, cut), heldOut: items.slice(cut) };
+}
+
+/**
+ * The task options of the model flags with `--seq-length` under the task's own names (`cap`, the
+ * longest sequence kept), progress every step.
+ */
+export function cappedOptions<O extends object>(
+  settings: Pick<TrainSettings, 'model'>,
+  cap: (seqLength: number) => O,
+): Omit<TrainSettings['model'], 'seqLength'> & Partial<O> & { progressEvery: number } {
+  const { seqLength, ...model } = settings.model;
+  const capped: Partial<O> = seqLength !== undefined ? cap(seqLength) : {};
+  return { ...model, ...capped, progressEvery: 1 };
+}
+
 /** The text of `--data` (a file, or `-` for standard input) and the name to show for it. */
 export async function readDataText(
   data: string,

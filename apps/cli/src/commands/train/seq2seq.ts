@@ -7,32 +7,21 @@
 import { resolve } from 'node:path';
 import { seq2seq } from '@rnnkit/tasks';
 import { writeAttentionMap } from '../predict/attention-map.js';
-import { readPairsInput } from './input.js';
+import { cappedOptions, dataEvent, holdOutLast, readPairsInput } from './input.js';
 import type { TrainedModel, TrainRun } from './run.js';
 
 export async function trainSeq2seq(run: TrainRun): Promise<TrainedModel> {
   const { settings, report } = run;
   const input = await readPairsInput(settings, run);
-  const cut = Math.round(input.pairs.length * (1 - settings.valSplit));
-  const train = input.pairs.slice(0, cut);
-  const heldOut = input.pairs.slice(cut);
+  const { train, heldOut } = holdOutLast(input.pairs, settings.valSplit);
   report.note(
     `data: ${input.source}, ${train.length} pairs for training, ${heldOut.length} held out (val-split ${settings.valSplit}); backend ${settings.backend}`,
-    {
-      type: 'data',
-      source: input.source,
-      trainPairs: train.length,
-      heldOutPairs: heldOut.length,
-      valSplit: settings.valSplit,
-      backend: settings.backend,
-    },
+    dataEvent(settings, input.source, { trainPairs: train.length, heldOutPairs: heldOut.length }),
   );
-  const { seqLength, ...model } = settings.model;
-  const options = {
-    ...model,
-    ...(seqLength !== undefined ? { maxSourceLength: seqLength, maxTargetLength: seqLength } : {}),
-    progressEvery: 1,
-  };
+  const options = cappedOptions(settings, (seqLength) => ({
+    maxSourceLength: seqLength,
+    maxTargetLength: seqLength,
+  }));
   report.setEpochs(seq2seq.defaults(train.length, options).resolved.epochs);
   // scored every epoch too (the epoch lines); not an option of the saved model
   const withValidation = heldOut.length ? { ...options, validation: heldOut } : options;

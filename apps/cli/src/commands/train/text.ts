@@ -5,7 +5,7 @@
  */
 import { textGeneration } from '@rnnkit/tasks';
 import { wordTokenizer } from '@rnnkit/vocab';
-import { readTextInput } from './input.js';
+import { dataEvent, readTextInput } from './input.js';
 import type { TrainedModel, TrainRun } from './run.js';
 
 export async function trainText(run: TrainRun): Promise<TrainedModel> {
@@ -17,14 +17,10 @@ export async function trainText(run: TrainRun): Promise<TrainedModel> {
   const trainText = heldOut ? input.text.slice(0, cut) : input.text;
   report.note(
     `data: ${input.source}, ${trainText.length} chars for training, ${heldOut.length} held out (val-split ${settings.valSplit}); backend ${settings.backend}`,
-    {
-      type: 'data',
-      source: input.source,
+    dataEvent(settings, input.source, {
       trainChars: trainText.length,
       heldOutChars: heldOut.length,
-      valSplit: settings.valSplit,
-      backend: settings.backend,
-    },
+    }),
   );
   const size =
     settings.text.unit === 'word' ? wordTokenizer().tokenize(trainText).length : trainText.length;
