@@ -33,6 +33,8 @@ export interface PipeBuffers {
 
 const WRITTEN = 0;
 const READ = 1;
+/** A message begun and not continued for this long: its writer is taken for dead. */
+const STALL_MS = 120_000;
 
 /** Shared memory for a pipe whose ring holds `bytes` (rounded up to a power of two, at least 64). */
 export function pipeBuffers(bytes: number): PipeBuffers {
@@ -118,15 +120,22 @@ export class PipeReader extends Ring {
     return unpack(JSON.parse(header), arrays);
   }
 
-  /** Fills `dst` from the ring, waiting for the writer as needed. */
+  /** Fills `dst` from the ring, waiting for the writer as needed (at most `STALL_MS` at a time). */
   private take(dst: Uint8Array): Uint8Array {
     let done = 0;
+    let since = Date.now();
     while (done < dst.length) {
       const used = this.used();
       if (used === 0) {
+        if (Date.now() - since > STALL_MS) {
+          throw new Error(
+            `pipe: the writer stopped in the middle of a message for ${STALL_MS / 1000} s`,
+          );
+        }
         Atomics.wait(this.ctl, WRITTEN, Atomics.load(this.ctl, WRITTEN), 100);
         continue;
       }
+      since = Date.now();
       const at = Atomics.load(this.ctl, READ) >>> 0;
       const pos = at % this.size;
       const n = Math.min(dst.length - done, used, this.size - pos);
