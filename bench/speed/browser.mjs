@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // W1 in Chromium: rnnkit's user path (manyToMany + createTrainer, its defaults) against stock
 // tfjs-layers (sequential + trainOnBatch) in the same page, on the page's backends: wasm (tfjs's
-// SIMD build, one thread: the page is not cross-origin isolated) and webgl, which here is
-// SwiftShader (WebGL on the CPU, no GPU on this machine: the renderer is printed). The page is
+// SIMD build) and webgl, which here is SwiftShader (WebGL on the CPU, no GPU on this machine: the
+// renderer is printed). The page is cross-origin isolated (COOP/COEP headers; BENCH_ISOLATED=0:
+// not, the protocol before the worker configurations), and rnnkit also trains in a dedicated
+// worker of it: `worker1` with its fast kernel on one thread, `worker2` with the kernel's second
+// thread (a nested Web Worker; tfjs's own wasm threads off in both). On the page's main thread
+// tfjs wasm picks its threads itself (more than one in an isolated page: printed). The page is
 // tests/browser/src/pages/w1-bench.ts, opened with the browser tests' harness (Vite + Debian's
 // Chromium through playwright-core), loaded here through Vite's runnerImport (it is TypeScript).
 // Configurations alternate within each round (BENCH_ROUNDS, default 2; BENCH_QUICK=1: 1 round,
@@ -10,13 +14,18 @@
 //
 // Prints (each with its unit):
 //   BENCH browser.w1.lstm256.<engine>.<backend>.tokens_per_s   engine rnnkit|stock, backend wasm|webgl
-//   BENCH browser.w1.lstm256.ratio_vs_stock   rnnkit's best backend / stock's best backend, per round
+//   BENCH browser.w1.lstm256.rnnkit.worker1|worker2.tokens_per_s   rnnkit in the page's worker
+//   BENCH browser.w1.lstm256.worker_threads.speedup   worker2 / worker1, per round
+//   BENCH browser.w1.lstm256.ratio_vs_stock   rnnkit's best configuration / stock's best, per round
 // and, with RELAXED_AB=1 (or `node bench/speed/browser.mjs ab`), rnnkit on wasm with its gate
 // module's relaxed SIMD fused (Chromium's default) against the same module with V8's FMA off
 // (`--js-flags=--no-enable-fma3`: relaxed_madd becomes a multiply and an add, the plain module's
 // arithmetic), in separate browsers alternating: BENCH browser.w1.lstm256.relaxed_fma.speedup.
 //
-// Usage: node bench/speed/browser.mjs [ab]   (needs the packages built and /usr/bin/chromium)
+// With `threads` (`node bench/speed/browser.mjs threads`), only worker1 against worker2,
+// alternating for max(BENCH_ROUNDS, 6) rounds: BENCH browser.w1.lstm256.worker_threads.speedup.
+//
+// Usage: node bench/speed/browser.mjs [ab|threads]   (needs the packages built and /usr/bin/chromium)
 import { createRequire } from 'node:module';
 import { w1Ids } from './workloads.mjs';
 
@@ -25,6 +34,9 @@ const browserTests = new URL('tests/browser/', root);
 const QUICK = process.env.BENCH_QUICK === '1';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 2));
 const AB = process.argv.includes('ab') || process.env.RELAXED_AB === '1';
+/** `threads`: only the A/B of the kernel's second thread in the worker (worker1 vs worker2). */
+const THREADS_AB = process.argv.includes('threads');
+const ISOLATED = process.env.BENCH_ISOLATED !== '0';
 const [cell, units] = ['lstm', 256];
 const name = `browser.w1.${cell}${units}`;
 
@@ -47,7 +59,9 @@ const FAST = {
   seconds: QUICK ? 1 : 2,
 };
 const SLOW = { warmup: 1, warmupSeconds: 0, runs: QUICK ? 1 : 2, steps: QUICK ? 1 : 2, seconds: 0 };
-const planOf = (engine, backend) => (engine === 'rnnkit' && backend === 'wasm' ? FAST : SLOW);
+const planOf = (engine, backend) => (engine === 'rnnkit' && backend !== 'webgl' ? FAST : SLOW);
+/** Where a configuration runs: the page's main thread, or its worker with 1 or 2 kernel threads. */
+const WORKER = { worker1: 1, worker2: 'auto' };
 
 const med = (xs) => {
   const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
@@ -63,22 +77,27 @@ async function open(jsFlags) {
     entry: new URL('src/pages/w1-bench.ts', browserTests),
     mounts: { '/tfjs-wasm/': wasmDir },
     webgl: true,
+    isolated: ISOLATED,
     chromiumArgs: jsFlags ? [`--js-flags=${jsFlags}`] : [],
   });
 }
 
-/** One configuration in `session`: its median tokens/s (NaN, said on stderr, if it failed). */
-async function w1(session, engine, backend) {
+/**
+ * One configuration in `session` (backend wasm|webgl, or worker1|worker2: rnnkit in the page's
+ * worker on wasm): its median tokens/s (NaN, said on stderr, if it failed).
+ */
+async function w1(session, engine, where) {
+  const threads = WORKER[where];
+  const backend = threads === undefined ? where : 'wasm';
   try {
-    const r = await session.call('w1', {
-      engine,
-      backend,
-      cell,
-      units,
-      batches,
-      ...planOf(engine, backend),
-    });
+    const args = { engine, backend, cell, units, batches, ...planOf(engine, where) };
+    const r = await session.call(
+      threads === undefined ? 'w1' : 'w1Worker',
+      threads === undefined ? args : { ...args, threads },
+    );
     if (r.backend !== backend) throw new Error(`ran on ${r.backend}, not ${backend}`);
+    if (threads !== undefined && r.secondThread.sent > 0 !== (threads !== 1))
+      throw new Error(`${where}: ${r.secondThread.sent} halves went to the second thread`);
     if (r.wasmThreads > 1) console.error(`# ${engine} on wasm: tfjs ran ${r.wasmThreads} threads`);
     if (r.tensors.end !== r.tensors.start)
       console.error(`# ${engine} ${backend}: ${r.tensors.end - r.tensors.start} tensors left`);
@@ -89,20 +108,68 @@ async function w1(session, engine, backend) {
   }
 }
 
+/**
+ * Measures `a` and `b` for `rounds` rounds, which goes first alternating (so neither always runs
+ * right after the other's load), and prints each round as `label`: both sides' figures, in order.
+ */
+async function alternate(rounds, a, b, label) {
+  const [as, bs] = [[], []];
+  for (let r = 0; r < rounds; r++) {
+    const pair = [async () => as.push(await a()), async () => bs.push(await b())];
+    for (const run of r % 2 === 0 ? pair : pair.reverse()) await run();
+    const f = (v) => Math.round(v);
+    console.error(`# ${label} round ${r + 1}: ${f(as.at(-1))} against ${f(bs.at(-1))} tokens/s`);
+  }
+  return [as, bs];
+}
+
+if (THREADS_AB) {
+  // the kernel's second thread on and off in the isolated page's worker
+  const ab = await open();
+  let one;
+  let two;
+  try {
+    [one, two] = await alternate(
+      Math.max(ROUNDS, 6),
+      () => w1(ab, 'rnnkit', 'worker1'),
+      () => w1(ab, 'rnnkit', 'worker2'),
+      'threads A/B (one kernel thread, two)',
+    );
+  } finally {
+    await ab.close();
+  }
+  bench(`${name}.rnnkit.worker1.tokens_per_s`, med(one), 'tokens/s');
+  bench(`${name}.rnnkit.worker2.tokens_per_s`, med(two), 'tokens/s');
+  bench(`${name}.worker_threads.speedup`, med(two.map((t, i) => t / one[i])), 'x');
+  process.exit(0);
+}
+
 const session = await open();
 try {
   const info = await session.call('info', null);
   console.error(
-    `# browser: ${info.userAgent.match(/Chrom\w*\/[\d.]+/)?.[0]}, WebGL renderer ${info.webgl}, rnnkit's gate module ${info.simdVariant}; wasm: one thread (no cross-origin isolation); measured on a shared machine`,
+    `# browser: ${info.userAgent.match(/Chrom\w*\/[\d.]+/)?.[0]}, WebGL renderer ${info.webgl}, rnnkit's gate module ${info.simdVariant}; page ${info.isolated ? 'cross-origin isolated' : 'not isolated (wasm: one thread)'}; measured on a shared machine`,
   );
-  const configs = ['rnnkit.wasm', 'rnnkit.webgl', 'stock.wasm', 'stock.webgl'];
+  const configs = [
+    'rnnkit.wasm',
+    ...(info.isolated ? ['rnnkit.worker1', 'rnnkit.worker2'] : []),
+    'rnnkit.webgl',
+    'stock.wasm',
+    'stock.webgl',
+  ];
   const rounds = [];
   for (let r = 0; r < ROUNDS; r++) {
     const x = {};
     for (const c of configs) x[c] = await w1(session, ...c.split('.'));
     const best = (e) =>
-      Math.max(...['wasm', 'webgl'].map((b) => x[`${e}.${b}`]).filter(Number.isFinite));
+      Math.max(
+        ...configs
+          .filter((c) => c.startsWith(`${e}.`))
+          .map((c) => x[c])
+          .filter(Number.isFinite),
+      );
     x.ratio = best('rnnkit') / best('stock');
+    x.speedup = x['rnnkit.worker2'] / x['rnnkit.worker1'];
     rounds.push(x);
     console.error(
       `# ${name} round ${r + 1}: ${configs.map((c) => `${c} ${Math.round(x[c])}`).join(', ')} tokens/s; ratio ${x.ratio.toFixed(1)}`,
@@ -111,6 +178,7 @@ try {
   for (const c of configs)
     bench(`${name}.${c}.tokens_per_s`, med(rounds.map((x) => x[c])), 'tokens/s');
   bench(`${name}.ratio_vs_stock`, med(rounds.map((x) => x.ratio)), 'x');
+  bench(`${name}.worker_threads.speedup`, med(rounds.map((x) => x.speedup)), 'x');
   if (session.errors().length > 0) console.error(`# page errors: ${session.errors().join('; ')}`);
 } finally {
   await session.close();
@@ -119,21 +187,15 @@ try {
 if (AB) {
   // relaxed SIMD's FMA on (Chromium's default) and off, one browser each, calls alternating
   const [on, off] = [await open(null), await open('--no-enable-fma3')];
-  const fused = [];
-  const unfused = [];
+  let fused;
+  let unfused;
   try {
-    for (let r = 0; r < Math.max(ROUNDS, 4); r++) {
-      // which goes first alternates, so neither always runs right after the other's load
-      const pair = [
-        async () => fused.push(await w1(on, 'rnnkit', 'wasm')),
-        async () => unfused.push(await w1(off, 'rnnkit', 'wasm')),
-      ];
-      for (const run of r % 2 === 0 ? pair : pair.reverse()) await run();
-      const f = (v) => Math.round(v);
-      console.error(
-        `# relaxed A/B round ${r + 1}: fma ${f(fused.at(-1))}, no fma ${f(unfused.at(-1))}`,
-      );
-    }
+    [fused, unfused] = await alternate(
+      Math.max(ROUNDS, 4),
+      () => w1(on, 'rnnkit', 'wasm'),
+      () => w1(off, 'rnnkit', 'wasm'),
+      'relaxed A/B (fma, no fma)',
+    );
   } finally {
     await on.close();
     await off.close();

@@ -49,8 +49,12 @@ export type { FusedLossName } from './fast/fused-head.js';
 export { FUSED_LOSSES } from './fast/fused-head.js';
 export type { EngineStatus, RecurrenceEngine } from './fast/native.js';
 export { recurrenceEngine, setNativeWarning, setRecurrenceEngine } from './fast/native.js';
-export type { RecurrenceThreads } from './fast/pool.js';
-export { getRecurrenceThreads, setRecurrenceThreads } from './fast/pool.js';
+export type { RecurrenceThreads, StartThreadsOptions } from './fast/pool.js';
+export {
+  getRecurrenceThreads,
+  setRecurrenceThreads,
+  startRecurrenceThreads,
+} from './fast/pool.js';
 export type { FusedHeadLoss } from './fast-seam.js';
 export { fusedHeadLoss } from './fast-seam.js';
 export type {

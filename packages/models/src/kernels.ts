@@ -5,6 +5,9 @@
  * heads, to time or compose by hand, the WebAssembly bytecode helpers the SIMD modules are
  * written with (`@rnnkit/training`'s Adam pass uses them), and `simdVariant`: which build of the
  * gate module runs here ('relaxed' where the engine has relaxed SIMD's fused multiply-adds).
+ * `recurrenceThreadInfo` says which second thread the kernel uses here (a Node worker, a nested
+ * Web Worker, none) and `runHalvesInline` keeps the second halves on this thread (tests: the
+ * numbers must not change).
  * Their sources are in `src/fast/`.
  *
  * Neighbours: the folders `cells/`, `layers/`, `topologies/`, `generation/`, `recurrence/`,
@@ -32,6 +35,11 @@ export {
 } from './fast/fast-dense.js';
 export { type SimdVariant, simdVariant } from './fast/gates-simd.js';
 export { nativeAdam } from './fast/native.js';
+export {
+  type RecurrenceThreadInfo,
+  recurrenceThreadInfo,
+  runHalvesInline,
+} from './fast/pool.js';
 export type { MulAdd, WasmModuleSpec } from './fast/wasm-bytes.js';
 export {
   F32X4,

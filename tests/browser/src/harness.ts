@@ -90,9 +90,22 @@ export interface StaticServer {
 
 /**
  * Serves folders read-only: `mounts` maps a URL prefix (`'/'`, `'/models/'`) to a local folder;
- * the longest matching prefix wins. Paths that climb out of their folder get 404.
+ * the longest matching prefix wins. Paths that climb out of their folder get 404. `headers` go
+ * on every response (`ISOLATION_HEADERS`).
  */
-export async function serveStatic(mounts: Record<string, string>): Promise<StaticServer> {
+/**
+ * Headers that make a page cross-origin isolated (`crossOriginIsolated`: SharedArrayBuffer, and
+ * the fast kernel's second thread in a worker): `serveStatic(mounts, ISOLATION_HEADERS)`.
+ */
+export const ISOLATION_HEADERS: Readonly<Record<string, string>> = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
+
+export async function serveStatic(
+  mounts: Record<string, string>,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<StaticServer> {
   const table = Object.entries(mounts)
     .map(([prefix, dir]) => [prefix.endsWith('/') ? prefix : `${prefix}/`, resolve(dir)] as const)
     .sort((a, b) => b[0].length - a[0].length);
@@ -101,7 +114,7 @@ export async function serveStatic(mounts: Record<string, string>): Promise<Stati
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const send = (status: number, body: Uint8Array | string, type = 'text/plain') => {
       requests.push(`${status} ${path}`);
-      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+      res.writeHead(status, { ...headers, 'content-type': type, 'cache-control': 'no-store' });
       res.end(body);
     };
     const mount = table.find(([prefix]) => path.startsWith(prefix));
@@ -155,6 +168,8 @@ export async function buildPage(entry: string | URL, outDir: string): Promise<st
         output: { entryFileNames: 'page.js', chunkFileNames: '[name]-[hash].js' },
       },
     },
+    // module workers (`new Worker(new URL(...), { type: 'module' })`), nested ones included
+    worker: { format: 'es' },
   });
   // the data: favicon keeps Chromium from requesting /favicon.ico (a 404 is a console error)
   await writeFile(
@@ -177,6 +192,8 @@ export interface OpenPageArgs {
   webgl?: boolean;
   /** More Chromium flags, after the others (a bench's `--js-flags=...`). Default none. */
   chromiumArgs?: readonly string[];
+  /** Serve with `ISOLATION_HEADERS` (a cross-origin isolated page). Default false. */
+  isolated?: boolean;
   /** How long the page may take to call `expose()`, ms. Default 30 000. */
   readyTimeoutMs?: number;
 }
@@ -222,7 +239,10 @@ export async function openPage(args: OpenPageArgs): Promise<PageSession> {
   ];
   try {
     await buildPage(args.entry, dir);
-    server = await serveStatic({ ...args.mounts, '/': dir });
+    server = await serveStatic(
+      { ...args.mounts, '/': dir },
+      args.isolated === true ? ISOLATION_HEADERS : {},
+    );
     browser = await chromium.launch({
       executablePath,
       // playwright's own headless flag and a temp --user-data-dir come with launch()

@@ -16,6 +16,7 @@ const { fullProject } = inject('packaging');
 
 interface TinyLm {
   backend: string;
+  fastKernel: boolean;
   defaults: string;
   bitsPerChar: number;
   text: string;
@@ -74,6 +75,7 @@ describe('@rnnkit/tasks bundled by Vite, in Chromium', () => {
       `node:    ${inNode.defaults}; ${inNode.bitsPerChar.toFixed(4)} bits/char; ${JSON.stringify(inNode.text)}`,
     );
     expect(page.backend).toBe('cpu');
+    expect([page.fastKernel, inNode.fastKernel]).toEqual([true, true]);
     expect(page.text.length).toBeGreaterThan(0);
     expect(page.reloaded).toBe(page.text);
     expect(page.leaked).toBe(0);

@@ -89,10 +89,11 @@ beforeAll(() => {
 });
 
 // Entries beyond the root, per library: @rnnkit/models/kernels (the kernel internals, for benches
-// and power users), @rnnkit/tasks/table (the task table without tfjs, for the CLI's usage checks)
-// (each subpath and the dist module it points at)
+// and power users), @rnnkit/models/web-threads (the fast kernel's second thread in browsers,
+// imported for its effect), @rnnkit/tasks/table (the task table without tfjs, for the CLI's usage
+// checks) (each subpath and the dist module it points at)
 const SUBPATHS: Record<string, Record<string, string>> = {
-  models: { './kernels': 'kernels' },
+  models: { './kernels': 'kernels', './web-threads': 'fast/web-threads' },
   tasks: { './table': 'task-table' },
 };
 
@@ -129,18 +130,36 @@ describe.each(LIBRARIES)('$npmName tarball', (lib) => {
   it('sideEffects lists exactly the modules that register something with tfjs (or install the speed code) when imported', () => {
     // tfjs's registries (serialization classes, kernels, gradients, backends, ops) are global: a
     // module that calls one at its top level must survive tree shaking, so it must be listed; so
-    // must @rnnkit/models's fast/install.js, which installs the fast kernels (`installFast`)
+    // must @rnnkit/models's fast/install.js, which installs the fast kernels (`installFast`), and
+    // fast/web-threads.js, which registers the browser's second thread (`setWebWorkerFactory`)
+    // A module that only imports one of those for its effect (`import './fast/install.js'`) must be
+    // listed too: a bundler skips a side-effect-free barrel and takes its re-exports from their
+    // modules directly, so the barrel's bare imports would never run (Vite 8 does, for index.js).
     const { dir, files, manifest } = get();
-    const registering = files.filter(
-      (f) =>
-        f.endsWith('.js') &&
-        /^[\w.]*\b(?:registerClass|registerKernel|registerGradient|registerBackend|registerOp|installFast)\s*\(/m.test(
-          stripComments(readFileSync(join(dir, f), 'utf8')),
-        ),
+    const source = (f: string) => stripComments(readFileSync(join(dir, f), 'utf8'));
+    const registering = new Set(
+      files.filter(
+        (f) =>
+          f.endsWith('.js') &&
+          /^[\w.]*\b(?:registerClass|registerKernel|registerGradient|registerBackend|registerOp|installFast|setWebWorkerFactory)\s*\(/m.test(
+            source(f),
+          ),
+      ),
     );
-    expect(manifest.sideEffects).toEqual(
-      registering.length === 0 ? false : registering.map((f) => `./${f}`),
-    );
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const f of files.filter((f) => f.endsWith('.js') && !registering.has(f))) {
+        const bare = [...source(f).matchAll(/^import\s+['"](\.[^'"]+)['"];?$/gm)].map((m) =>
+          posix.join(posix.dirname(f), m[1]!),
+        );
+        if (bare.some((b) => registering.has(b))) {
+          registering.add(f);
+          grew = true;
+        }
+      }
+    }
+    const listed = [...registering].sort().map((f) => `./${f}`);
+    expect(manifest.sideEffects).toEqual(listed.length === 0 ? false : listed);
   });
 
   it('holds nothing that is only for development', () => {

@@ -9,18 +9,23 @@
  * backward (its rows' output gradients), or, when it runs a softmax head on its rows, the forward
  * message starts both (`Ahead`); its weight gradients are added to this thread's in a
  * fixed order, so a seed gives the same numbers every run. The kernel op is synchronous, so this
- * thread blocks on `Atomics.wait` for the reply and reads it with `receiveMessageOnPort`.
+ * thread blocks on `Atomics.wait` for the reply and reads it with `receiveMessageOnPort` (in
+ * browsers, from a SharedArrayBuffer pipe: `sab-pipe.ts`).
  *
  * Used when `setRecurrenceThreads` allows it: by default ('auto') for batches of 16+ rows of 16+
  * steps at 32+ units on the wasm backend under Node with 2+ cores (where it wins: W1 shapes at 32,
  * 64 and 256 units; W2's 5-step windows lose, the exchange costs more than it saves). Such runs are always computed as two halves, so the numbers never
  * depend on where the second half ran (if the worker cannot start, it runs on this thread after
- * the first). Elsewhere (browsers, the cpu backend) the kernel stays on one thread. A machine busy
+ * the first). In browsers the second thread is a nested Web Worker (`pool-web.ts`), only where the
+ * kernel runs in a dedicated worker of a cross-origin isolated context. Elsewhere (a page's main
+ * thread, a page that is not isolated, the cpu backend) the kernel stays on one thread. A machine busy
  * with other work gives both threads less; `setRecurrenceThreads(1)` keeps to one.
  *
  * Neighbours in `fast/` (the speed code, which the model code never imports): `fast.ts` (the kernel
  * op) over `fast-core.ts`, `fast-gates.ts`, `gates-simd.ts` and `fast-wasm.ts`; `pool.ts` and
- * `worker.ts` (the second thread); `fused-head.ts` and `fast-head.ts` (the fused losses).
+ * `worker.ts` (the second thread), with `worker-serve.ts` (what it runs), `pool-web.ts`,
+ * `web-worker.ts` and `sab-pipe.ts` (the same in browsers); `fused-head.ts` and `fast-head.ts`
+ * (the fused losses).
  *
  * @example
  * ```ts
@@ -39,6 +44,13 @@ import type { CoreData, CoreGrads, CoreSpec } from './fast-core.js';
 import type { HeadData, HeadGrads } from './fast-head.js';
 import { allZero } from './fast-linalg.js';
 import { type HalfOutputs, rescale } from './half-run.js';
+import {
+  type Channel,
+  type Reply,
+  startWebChannel,
+  webThreadPossible,
+  webWorkerRegistered,
+} from './pool-web.js';
 
 /** Threads of the fast kernel: 1, 2, or 'auto' (2 where it wins). */
 export type RecurrenceThreads = 1 | 2 | 'auto';
@@ -117,15 +129,6 @@ export interface RecurrenceWorker {
   ): WorkerJob;
 }
 
-interface Reply {
-  seq: number;
-  error?: string;
-  out?: HalfOutputs;
-  grads?: RemoteGrads;
-  head?: HeadGrads;
-  dx?: Float32Array;
-}
-
 /** Ops whose forward state the worker keeps for their backward pass (the most recent). */
 export const HELD_OPS = 8;
 
@@ -135,32 +138,32 @@ const REPLY_TIMEOUT_MS = 120_000;
 class Pool implements RecurrenceWorker {
   private nextSeq = 1;
   private nextId = 1;
-  private seen = 0;
   private readonly stash = new Map<number, Reply>();
   private readonly held = new Set<number>();
   /** The replies of each held op's backward run ahead (`Ahead`) that nobody collected yet. */
   private readonly ahead = new Map<number, Set<number>>();
   /** Replies to drop when they come: backward passes of ops evicted before anyone collected them. */
   private readonly dropped = new Set<number>();
-  private readonly wt: typeof WT;
-  private readonly port: WT.MessagePort;
-  private readonly flag: Int32Array;
+  private readonly channel: Channel;
+  /** The worker answered its start (seq 0): runs may go to it. */
+  up = false;
+  /** Halves sent to the worker (`recurrenceThreadInfo`). */
+  sent = 0;
+  readonly kind: 'node' | 'web';
 
-  constructor(wt: typeof WT, port: WT.MessagePort, flag: Int32Array) {
-    this.wt = wt;
-    this.port = port;
-    this.flag = flag;
+  constructor(channel: Channel, kind: 'node' | 'web') {
+    this.channel = channel;
+    this.kind = kind;
   }
 
   post(msg: Record<string, unknown>, transfer: ArrayBuffer[] = []): number {
     const seq = this.nextSeq++;
-    this.port.postMessage({ ...msg, seq }, transfer);
+    this.channel.send({ ...msg, seq }, transfer);
     return seq;
   }
 
-  /** Blocks until the reply to `seq` is in. */
-  wait(seq: number): Reply {
-    const deadline = Date.now() + REPLY_TIMEOUT_MS;
+  /** The reply to `seq` if it is in or comes within `ms`, else undefined; throws its failure. */
+  take(seq: number, ms: number): Reply | undefined {
     for (;;) {
       const stashed = this.stash.get(seq);
       if (stashed !== undefined) {
@@ -170,13 +173,19 @@ class Pool implements RecurrenceWorker {
         }
         return stashed;
       }
-      const m = this.wt.receiveMessageOnPort(this.port);
-      if (m !== undefined) {
-        const r = m.message as Reply;
-        if (this.dropped.delete(r.seq)) continue;
-        this.stash.set(r.seq, r);
-        continue;
-      }
+      const r = this.channel.next(ms);
+      if (r === undefined) return undefined;
+      if (this.dropped.delete(r.seq)) continue;
+      this.stash.set(r.seq, r);
+    }
+  }
+
+  /** Blocks until the reply to `seq` is in. */
+  wait(seq: number): Reply {
+    const deadline = Date.now() + REPLY_TIMEOUT_MS;
+    for (;;) {
+      const r = this.take(seq, 100);
+      if (r !== undefined) return r;
       if (Date.now() > deadline) {
         disable();
         throw new ModelsError(
@@ -184,8 +193,6 @@ class Pool implements RecurrenceWorker {
           `recurrence worker gave no reply in ${REPLY_TIMEOUT_MS / 1000} s: call setRecurrenceThreads(1) to stay on one thread`,
         );
       }
-      Atomics.wait(this.flag, 0, this.seen, 100);
-      this.seen = Atomics.load(this.flag, 0);
     }
   }
 
@@ -223,6 +230,7 @@ class Pool implements RecurrenceWorker {
     headScale: number,
   ): WorkerJob {
     const id = this.nextId++;
+    this.sent++;
     // with a head, the worker goes on to the backward passes (only worth it when one may follow)
     const ahead: Ahead | null =
       head !== null && keep
@@ -344,7 +352,28 @@ function workerUrl(fs: typeof FS, url: typeof URLS): URL | null {
   return null;
 }
 
+/** Threads started for the kernel in this process (`recurrenceThreadInfo`). */
+let started = 0;
+/** tfjs's wasm files for the browser's second thread (`startRecurrenceThreads`). */
+let webWasmPaths: string | null = null;
+
+/**
+ * Under Node a worker_threads worker, up when this returns; in a browser's isolated dedicated
+ * worker a nested Web Worker, up once it answers (`refresh`: until then the halves run here).
+ */
 function startPool(): Pool | null {
+  if (webThreadPossible()) {
+    if (!webWorkerRegistered()) {
+      startError =
+        "the browser's second thread is not bundled: import '@rnnkit/models/web-threads' in the worker that trains";
+      return null;
+    }
+    const web = startWebChannel(webWasmPaths);
+    started++;
+    stopWeb = web.terminate;
+    webFailure = web.failure;
+    return new Pool(web.channel, 'web');
+  }
   const wt = builtin<typeof WT>('node:worker_threads');
   const fs = builtin<typeof FS>('node:fs');
   const urls = builtin<typeof URLS>('node:url');
@@ -357,16 +386,103 @@ function startPool(): Pool | null {
     workerData: { flag: flag.buffer, port: port2 },
     transferList: [port2],
   });
+  started++;
   worker.unref();
   port1.unref();
-  const p = new Pool(wt, port1, flag);
+  let seen = 0;
+  const channel: Channel = {
+    send: (msg, transfer) => port1.postMessage(msg, transfer),
+    next: (ms) => {
+      const m = wt.receiveMessageOnPort(port1);
+      if (m !== undefined) return m.message as Reply;
+      Atomics.wait(flag, 0, seen, ms);
+      seen = Atomics.load(flag, 0);
+      return undefined;
+    },
+  };
+  const p = new Pool(channel, 'node');
   try {
     p.wait(0); // the worker's 'ready' message (seq 0), once its wasm backend is up
   } catch {
     void worker.terminate();
     return null;
   }
+  p.up = true;
   return p;
+}
+
+/** Ends the browser's nested worker when it failed to start. */
+let stopWeb: () => void = () => undefined;
+/** Why the browser's nested worker failed to load (its script's error event), or null. */
+let webFailure: () => string | null = () => null;
+
+/** Marks the pool up once its worker answered its start; drops it if the start failed. */
+function refresh(): void {
+  if (!pool || pool.up) return;
+  try {
+    const failed = webFailure();
+    if (failed !== null) throw new ModelsError('WORKER_FAILED', failed);
+    if (pool.take(0, 0) !== undefined) pool.up = true;
+  } catch (e) {
+    startError = e instanceof Error ? e.message : String(e);
+    stopWeb();
+    disable();
+  }
+}
+
+let startError: string | null = null;
+
+/** What starts the second thread ahead of the first run (`startRecurrenceThreads`). */
+export interface StartThreadsOptions {
+  /**
+   * Browsers: where the nested worker loads tfjs's wasm files (the prefix given to tfjs's
+   * `setWasmPaths`). Default: the folder this thread's wasm backend loaded its binary from.
+   */
+  wasmPaths?: string;
+  /** How long to wait for the thread, ms. Default 30 000. */
+  timeoutMs?: number;
+}
+
+/**
+ * Starts the fast kernel's second thread now rather than at the first run that wants it, and
+ * resolves true once it runs (false where there is none: a page's main thread, a context that is
+ * not cross-origin isolated, one core, `setRecurrenceThreads(1)`). In a browser, call it in the
+ * dedicated worker that trains, after `tf.setBackend('wasm')`: until the nested worker is up
+ * the second halves run on this thread (the same numbers).
+ */
+export async function startRecurrenceThreads(options: StartThreadsOptions = {}): Promise<boolean> {
+  if (options.wasmPaths !== undefined) webWasmPaths = options.wasmPaths;
+  if (setting === 1 || (setting === 'auto' && cores() < 2)) return false;
+  if (pool === undefined) pool = startPool();
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  for (;;) {
+    refresh();
+    if (!pool || pool.up || Date.now() > deadline) return pool?.up === true;
+    await new Promise((ok) => setTimeout(ok, 10));
+  }
+}
+
+/** The kernel's second thread here, for tests and benches. */
+export interface RecurrenceThreadInfo {
+  /** The thread the second halves go to: a Node worker, a nested Web Worker, or none (yet). */
+  thread: 'node' | 'web' | null;
+  /** Threads started for it in this process (one, reused, once it runs). */
+  started: number;
+  /** Halves sent to it. */
+  sent: number;
+  /** Why it failed to start, if it did. */
+  error: string | null;
+}
+
+/** Which second thread the fast kernel uses here (see `RecurrenceThreadInfo`). */
+export function recurrenceThreadInfo(): RecurrenceThreadInfo {
+  refresh();
+  return {
+    thread: pool?.up ? pool.kind : null,
+    started,
+    sent: pool ? pool.sent : 0,
+    error: startError,
+  };
 }
 
 /**
@@ -379,7 +495,10 @@ function worthIt(spec: CoreSpec): boolean {
 
 function cores(): number {
   const os = builtin<typeof OS>('node:os');
-  if (os === undefined) return 1;
+  if (os === undefined) {
+    const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+    return webThreadPossible() ? (nav?.hardwareConcurrency ?? 1) : 1;
+  }
   return os.availableParallelism?.() ?? os.cpus().length;
 }
 
@@ -416,5 +535,6 @@ export function recurrencePlan(spec: CoreSpec): RecurrencePlan {
   if (setting === 'auto' && (!worthIt(spec) || n < 2)) return ONE;
   if (inlineOnly) return { halves: true, worker: null };
   if (pool === undefined) pool = startPool();
-  return { halves: true, worker: pool };
+  refresh();
+  return { halves: true, worker: pool?.up ? pool : null };
 }

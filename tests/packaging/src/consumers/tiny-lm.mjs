@@ -3,6 +3,7 @@
 // `location`, load it back with loadTask and generate again. Returns plain JSON.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { getRecurrenceKernel, referenceRecurrence } from '@rnnkit/models';
 import { loadTask, textGeneration } from '@rnnkit/tasks';
 
 export const TEXT = 'the cat sat on the mat. '.repeat(20);
@@ -35,6 +36,8 @@ export async function tinyLm(location) {
   again.dispose();
   return {
     backend: tf.getBackend(),
+    // the package's entry installs the fast kernel: a bundler that skips it leaves the reference one
+    fastKernel: getRecurrenceKernel() !== referenceRecurrence,
     defaults: lines[0] ?? '',
     bitsPerChar,
     text,
