@@ -23,6 +23,7 @@
  */
 import type * as MOD from 'node:module';
 import { ModelsError } from '../errors.js';
+import type { HeadKernels, HeadProducts } from './fast-head.js';
 import { type Products, productsFor } from './fast-wasm.js';
 
 /** The binding version this code speaks (`@rnnkit/native`'s NATIVE_ABI). */
@@ -93,6 +94,23 @@ export interface NativeAddon {
     rows: number,
     g: number,
     features: number,
+  ): void;
+  /** The fused softmax head's forward row loop (`HeadKernels.softmax`); absent before 0.2. */
+  headSoftmax?(
+    e: Float32Array,
+    b: Float32Array | null,
+    labels: Int32Array,
+    rows: number,
+    classes: number,
+  ): number;
+  /** Its backward row loop (`HeadKernels.grad`). */
+  headGrad?(
+    e: Float32Array,
+    labels: Int32Array,
+    rows: number,
+    classes: number,
+    scale: number,
+    db: Float32Array,
   ): void;
 }
 
@@ -222,11 +240,26 @@ export function nativeFor(masked: boolean): NativeAddon | null {
 
 /**
  * The matrix products of the fused softmax head (`fast-head.ts`) on the native engine's GEMM
- * (both cores, AVX-512/AVX2) when it runs, else the wasm heap's (`productsFor`).
+ * (both cores, AVX-512/AVX2) when it runs, with its row loops and transposed products in the addon
+ * (`headKernels`), else the wasm heap's (`productsFor`).
  */
-export function headProducts(backend: object): Products {
+export function headProducts(backend: object): HeadProducts {
   const addon = nativeFor(false);
-  return addon === null ? productsFor(backend) : nativeProducts(addon);
+  if (addon === null) return productsFor(backend);
+  const head = headKernels(addon);
+  return head === null ? nativeProducts(addon) : { ...nativeProducts(addon), head };
+}
+
+/** The fused head's native kernels, or null for an addon without them (an older build). */
+export function headKernels(addon: NativeAddon): HeadKernels | null {
+  const { headSoftmax, headGrad } = addon;
+  if (headSoftmax === undefined || headGrad === undefined) return null;
+  return {
+    softmax: (e, b, labels, rows, classes) => headSoftmax(e, b, labels, rows, classes),
+    grad: (e, labels, rows, classes, scale, db) => headGrad(e, labels, rows, classes, scale, db),
+    mulT: (out, a, b, n, k, m, transA, transB) =>
+      addon.gemm(out, a, b, n, k, m, transA, transB, false),
+  };
 }
 
 /** `Products` over the addon's GEMM. */
