@@ -1,8 +1,8 @@
 // The loader (which binary it finds, why none) and the addon's own checks: the GEMM against a
 // plain triple loop for every transpose and every micro-kernel this CPU has, over random shapes
 // (fast-check), the softmax head's row loops against float64 arithmetic, and bad arguments rejected
-// with a TypeError before any kernel runs. The recurrence
-// itself is tested against the wasm engine in @rnnkit/models (src/fast/native.test.ts).
+// with a TypeError before any kernel runs. The recurrence itself is tested against the wasm engine
+// in @rnnkit/models (src/fast/native.test.ts).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
