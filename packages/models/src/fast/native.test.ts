@@ -14,8 +14,10 @@ import { fastRecurrence } from './fast.js';
 import { SoftmaxHead } from './fast-head.js';
 import { productsFor } from './fast-wasm.js';
 import {
+  headKernels,
   headProducts,
   loadNativeWith,
+  type NativeAddon,
   nativeFor,
   recurrenceEngine,
   setNativeWarning,
@@ -368,6 +370,8 @@ describe('without the addon', () => {
     expect(absent.warn).toBe(false);
     expect(loadNativeWith(createRequire(import.meta.url), '0').reason).toBe('RNNKIT_NATIVE=0');
     expect(loadNativeWith(undefined).reason).toBe('not in Node');
+    // an addon built before the head's kernels: the head keeps its JS loops
+    expect(headKernels({} as NativeAddon)).toBeNull();
     const stale = loadNativeWith(() => ({ loadNative: () => ({ addon: {}, abi: 99 }) }));
     expect(stale.reason).toMatch(/binding version 99/);
     setNativeWarning(() => {});

@@ -95,23 +95,10 @@ export interface NativeAddon {
     g: number,
     features: number,
   ): void;
-  /** The fused softmax head's forward row loop (`HeadKernels.softmax`); absent before 0.2. */
-  headSoftmax?(
-    e: Float32Array,
-    b: Float32Array | null,
-    labels: Int32Array,
-    rows: number,
-    classes: number,
-  ): number;
-  /** Its backward row loop (`HeadKernels.grad`). */
-  headGrad?(
-    e: Float32Array,
-    labels: Int32Array,
-    rows: number,
-    classes: number,
-    scale: number,
-    db: Float32Array,
-  ): void;
+  /** The fused softmax head's forward row loop (absent from addons before @rnnkit/native 0.2). */
+  headSoftmax?: HeadKernels['softmax'];
+  /** Its backward row loop. */
+  headGrad?: HeadKernels['grad'];
 }
 
 /** Which engine the fast kernel uses: 'auto' (native where it loads), 'native' or 'wasm'. */
