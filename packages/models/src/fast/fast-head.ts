@@ -35,6 +35,7 @@ import type { HeadData, HeadGrads, HeadOffer } from '../recurrence/contract.js';
 import { giveBuffer, takeBuffer } from './buffers.js';
 import { expNonPositive } from './fast-dense.js';
 import { transposeData } from './fast-linalg.js';
+import type { NativeAddon } from './native.js';
 
 export type { HeadData, HeadGrads, HeadOffer, TakenHead } from '../recurrence/contract.js';
 
@@ -63,17 +64,8 @@ export interface HeadKernels {
     scale: number,
     db: Float32Array,
   ): void;
-  /** out [n, m] = op(a) op(b): a stored [k, n] when transA, b stored [m, k] when transB. */
-  mulT(
-    out: Float32Array,
-    a: Float32Array,
-    b: Float32Array,
-    n: number,
-    k: number,
-    m: number,
-    transA: boolean,
-    transB: boolean,
-  ): void;
+  /** The addon's GEMM: c [n, m] = op(a) op(b), a stored [k, n] when transA, b [m, k] when transB. */
+  gemm: NativeAddon['gemm'];
 }
 
 /** Products, with the head's native kernels when the engine has them. */
@@ -207,9 +199,9 @@ export class SoftmaxHead {
     this.hT = null;
     // dh [rows, units] = e w^T (w stored [units, classes]); dw [units, classes] = h^T e
     this.dh = takeBuffer(rows * units, false);
-    native.mulT(this.dh, e, w, rows, classes, units, false, true);
+    native.gemm(this.dh, e, w, rows, classes, units, false, true, false);
     const dw = new Float32Array(units * classes);
-    native.mulT(dw, h, e, units, rows, classes, true, false);
+    native.gemm(dw, h, e, units, rows, classes, true, false, false);
     return { w: dw, b: db };
   }
 

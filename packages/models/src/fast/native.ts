@@ -244,8 +244,8 @@ export function headKernels(addon: NativeAddon): HeadKernels | null {
   return {
     softmax: (e, b, labels, rows, classes) => headSoftmax(e, b, labels, rows, classes),
     grad: (e, labels, rows, classes, scale, db) => headGrad(e, labels, rows, classes, scale, db),
-    mulT: (out, a, b, n, k, m, transA, transB) =>
-      addon.gemm(out, a, b, n, k, m, transA, transB, false),
+    gemm: (c, a, b, n, k, m, transA, transB, acc) =>
+      addon.gemm(c, a, b, n, k, m, transA, transB, acc),
   };
 }
 
