@@ -248,6 +248,30 @@ napi_value Adam(Args& a) {
   return undef(a.env);
 }
 
+// headSoftmax(e, b, labels, rows, classes): the loss (see train.h); e in place, b may be null
+napi_value HeadSoftmax(Args& a) {
+  const int rows = (int)a.num(3, "rows"), classes = (int)a.num(4, "classes");
+  if (rows < 0 || classes < 1) throw Fail{"headSoftmax sizes out of range"};
+  float* e = a.f(0, "e", (size_t)rows * classes);
+  const float* b = a.f(1, "b", classes, true);
+  const int* labels = static_cast<const int*>(a.arr(2, "labels", rows, false, true));
+  napi_value r;
+  CHECK(napi_create_double(a.env, headSoftmax(e, b, labels, rows, classes), &r));
+  return r;
+}
+
+// headGrad(e, labels, rows, classes, scale, db): e becomes the logits' gradient, db its column sums
+napi_value HeadGrad(Args& a) {
+  const int rows = (int)a.num(2, "rows"), classes = (int)a.num(3, "classes");
+  if (rows < 0 || classes < 1) throw Fail{"headGrad sizes out of range"};
+  const double scale = a.num(4, "scale");
+  float* e = a.f(0, "e", (size_t)rows * classes);
+  const int* labels = static_cast<const int*>(a.arr(1, "labels", rows, false, true));
+  float* db = a.f(5, "db", classes);
+  headGrad(e, labels, rows, classes, scale, db);
+  return undef(a.env);
+}
+
 #define FN(name, impl)                                                                    \
   {                                                                                       \
     name, nullptr, [](napi_env e, napi_callback_info i) { return wrap(e, i, impl); }, nullptr, \
@@ -258,6 +282,7 @@ napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       FN("info", Info),         FN("setIsa", SetIsa), FN("gemm", Gemm),
       FN("forward", Forward),   FN("backward", Backward), FN("adam", Adam), FN("gatherRows", GatherRows), FN("scatterAddRows", ScatterAddRows),
+      FN("headSoftmax", HeadSoftmax), FN("headGrad", HeadGrad),
   };
   napi_define_properties(env, exports, sizeof props / sizeof *props, props);
   return exports;

@@ -108,6 +108,27 @@ export interface NativeAddon {
     g: number,
     features: number,
   ): void;
+  /**
+   * The fused softmax head's forward rows: e [rows, classes] (the product h w) plus b (may be
+   * null) becomes each row's softmax, zeros for a row whose label is outside [0, classes);
+   * returns the sum of -log p(label) (float64).
+   */
+  headSoftmax(
+    e: Float32Array,
+    b: Float32Array | null,
+    labels: Int32Array,
+    rows: number,
+    classes: number,
+  ): number;
+  /** Its backward rows: e becomes (p - onehot) scale in place, db [classes] its column sums. */
+  headGrad(
+    e: Float32Array,
+    labels: Int32Array,
+    rows: number,
+    classes: number,
+    scale: number,
+    db: Float32Array,
+  ): void;
 }
 
 /** The addon, or why it did not load. */

@@ -1,7 +1,8 @@
 // The loader (which binary it finds, why none) and the addon's own checks: the GEMM against a
 // plain triple loop for every transpose and every micro-kernel this CPU has, over random shapes
-// (fast-check), and bad arguments rejected with a TypeError before any kernel runs. The recurrence
-// itself is tested against the wasm engine in @rnnkit/models (src/fast/native.test.ts).
+// (fast-check), the softmax head's row loops against float64 arithmetic, and bad arguments rejected
+// with a TypeError before any kernel runs. The recurrence itself is tested against the wasm engine
+// in @rnnkit/models (src/fast/native.test.ts).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,6 +125,46 @@ describe.runIf(loaded.addon !== null)('the addon', () => {
     expect(() =>
       addon.gatherRows(out, Float32Array.of(1, 2, 3, 4, 5, 6), Int32Array.of(3, 0), 2, 2, 3),
     ).toThrow(/idx\[0\] = 3 is outside \[0, 3\)/);
+  });
+
+  it('computes the softmax head: loss, probabilities and gradients as in float64', () => {
+    // 300 x 70 values: over the 16 384 from which both threads take rows; every 9th row unlabelled
+    for (const [rows, classes] of [
+      [300, 70],
+      [3, 4],
+    ] as const) {
+      const logits = Float32Array.from({ length: rows * classes }, (_, i) => Math.sin(i) * 3);
+      const b = Float32Array.from({ length: classes }, (_, j) => Math.cos(j));
+      const labels = Int32Array.from({ length: rows }, (_, r) => (r % 9 === 4 ? -1 : r % classes));
+      const scale = 0.25;
+      let loss = 0;
+      const grad = new Float64Array(rows * classes);
+      const db = new Float64Array(classes);
+      for (let r = 0; r < rows; r++) {
+        const y = labels[r] as number;
+        if (y < 0) continue;
+        const z = Array.from({ length: classes }, (_, j) => {
+          return (logits[r * classes + j] as number) + (b[j] as number);
+        });
+        const max = Math.max(...z);
+        const sum = z.reduce((s, v) => s + Math.exp(v - max), 0);
+        loss -= (z[y] as number) - max - Math.log(sum);
+        for (let j = 0; j < classes; j++) {
+          const g = (Math.exp((z[j] as number) - max) / sum - (j === y ? 1 : 0)) * scale;
+          grad[r * classes + j] = g;
+          db[j] = (db[j] as number) + g;
+        }
+      }
+      const e = logits.slice();
+      expect(addon.headSoftmax(e, b, labels, rows, classes)).toBeCloseTo(loss, 3);
+      const gotDb = new Float32Array(classes);
+      addon.headGrad(e, labels, rows, classes, scale, gotDb);
+      for (let i = 0; i < e.length; i++) expect(e[i]).toBeCloseTo(grad[i] as number, 6);
+      for (let j = 0; j < classes; j++) expect(gotDb[j]).toBeCloseTo(db[j] as number, 5);
+    }
+    expect(() =>
+      addon.headGrad(new Float32Array(6), Int32Array.of(0, 1), 2, 3, 1, new Float32Array(2)),
+    ).toThrow(/db has 2 values, expected at least 3/);
   });
 
   it('reports its ISA and threads', () => {

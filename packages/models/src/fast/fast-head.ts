@@ -13,7 +13,9 @@
  * row max, float64 sums), except that logit - max is rounded to float32 and its exp is float32 on
  * WebAssembly SIMD where available (`simdExp`, 1.2e-7 relative), else `expNonPositive`. Labels are
  * class ids: an id outside [0, classes) is a row whose one-hot label is all zero (no loss, no
- * gradient), as `tf.oneHot` makes it.
+ * gradient), as `tf.oneHot` makes it. Products that carry {@link HeadKernels} (the native engine's,
+ * `native.ts`) run the row loops on the addon's threads and multiply by h^T and w^T without
+ * transposing either (its GEMM packs them): the same numbers within float32 rounding.
  *
  * Neighbours in `fast/` (the speed code, which the model code never imports): `fast.ts` (the kernel
  * op) over `fast-core.ts`, `fast-gates.ts`, `gates-simd.ts` and `fast-wasm.ts`; `pool.ts` and
@@ -33,15 +35,46 @@ import type { HeadData, HeadGrads, HeadOffer } from '../recurrence/contract.js';
 import { giveBuffer, takeBuffer } from './buffers.js';
 import { expNonPositive } from './fast-dense.js';
 import { transposeData } from './fast-linalg.js';
+import type { NativeAddon } from './native.js';
 
 export type { HeadData, HeadGrads, HeadOffer, TakenHead } from '../recurrence/contract.js';
 
 import type { Products } from './fast-wasm.js';
 import { simdExp } from './gates-simd.js';
 
+/** The head's row loops and transposed products in native code (`@rnnkit/native`'s addon). */
+export interface HeadKernels {
+  /**
+   * e [rows, classes] (the product h w) plus b becomes each row's softmax, or zeros for a row
+   * without a label; returns the sum of -log p(label) over the rows (float64).
+   */
+  softmax(
+    e: Float32Array,
+    b: Float32Array | null,
+    labels: Int32Array,
+    rows: number,
+    classes: number,
+  ): number;
+  /** e (softmax's) becomes (p - onehot) scale in place; db [classes] its column sums. */
+  grad(
+    e: Float32Array,
+    labels: Int32Array,
+    rows: number,
+    classes: number,
+    scale: number,
+    db: Float32Array,
+  ): void;
+  /** The addon's GEMM: c [n, m] = op(a) op(b), a stored [k, n] when transA, b [m, k] when transB. */
+  gemm: NativeAddon['gemm'];
+}
+
+/** Products, with the head's native kernels when the engine has them. */
+export type HeadProducts = Products & { head?: HeadKernels };
+
 /**
- * The head of `rows` rows of h [rows, units]. h is read by `forward` only (it keeps h's transpose
- * for the weight gradient), so its buffer may be handed on (to another thread) after it.
+ * The head of `rows` rows of h [rows, units]. Without {@link HeadKernels}, h is read by `forward`
+ * only (it keeps h's transpose for the weight gradient), so its buffer may be handed on (to another
+ * thread) after it; with them, backward reads h itself.
  */
 export class SoftmaxHead {
   private readonly d: HeadData;
@@ -50,7 +83,7 @@ export class SoftmaxHead {
   private hT: Float32Array | null = null;
   private readonly rows: number;
   private readonly units: number;
-  private readonly mm: Products;
+  private readonly mm: HeadProducts;
   /** exp(logit - row max), then (after backward) the logits' gradient */
   private e: Float32Array | null = null;
   /** 1 / the row's sum of exps */
@@ -58,7 +91,7 @@ export class SoftmaxHead {
   /** dL/dh of the last backward, [rows, units] */
   dh: Float32Array | null = null;
 
-  constructor(d: HeadData, h: Float32Array, rows: number, units: number, mm: Products) {
+  constructor(d: HeadData, h: Float32Array, rows: number, units: number, mm: HeadProducts) {
     this.d = d;
     this.h = h;
     this.rows = rows;
@@ -73,6 +106,13 @@ export class SoftmaxHead {
     const h = this.h;
     if (h === null) throw new Error('SoftmaxHead: forward runs once');
     const e = this.mm.mul(h, rows, units, w, classes);
+    const native = this.mm.head;
+    if (native !== undefined) {
+      this.e = e;
+      this.hT = h; // stored [rows, units]: backward multiplies by its transpose in the GEMM
+      this.h = null;
+      return native.softmax(e, b, labels, rows, classes);
+    }
     // h^T d in backward with h transposed here: XNNPACK packs d [rows, classes], the smaller operand
     this.hT = transposeData(h, rows, units, takeBuffer(rows * units, false));
     this.h = null;
@@ -118,9 +158,11 @@ export class SoftmaxHead {
     const { rows, units } = this;
     const { w, classes, labels } = this.d;
     const { e, inv, hT } = this;
-    if (e === null || inv === null || hT === null) {
-      throw new Error('SoftmaxHead: backward runs once, after forward');
-    }
+    const native = this.mm.head;
+    const once = 'SoftmaxHead: backward runs once, after forward';
+    if (e === null || hT === null) throw new Error(once);
+    if (native !== undefined) return this.nativeBackward(native, scale, e, hT);
+    if (inv === null) throw new Error(once);
     const db = new Float64Array(classes);
     // dL/dlogit = (p - onehot) * scale, in place over e (rows without a label: 0)
     for (let r = 0; r < rows; r++) {
@@ -140,6 +182,27 @@ export class SoftmaxHead {
     const dw = this.mm.mul(hT, units, rows, e, classes);
     giveBuffer(hT);
     return { w: dw, b: Float32Array.from(db) };
+  }
+
+  /** `backward` on the native kernels: e holds the softmax, hT is h itself ([rows, units]). */
+  private nativeBackward(
+    native: HeadKernels,
+    scale: number,
+    e: Float32Array,
+    h: Float32Array,
+  ): HeadGrads {
+    const { rows, units } = this;
+    const { w, classes, labels } = this.d;
+    const db = new Float32Array(classes);
+    native.grad(e, labels, rows, classes, scale, db);
+    this.e = null;
+    this.hT = null;
+    // dh [rows, units] = e w^T (w stored [units, classes]); dw [units, classes] = h^T e
+    this.dh = takeBuffer(rows * units, false);
+    native.gemm(this.dh, e, w, rows, classes, units, false, true, false);
+    const dw = new Float32Array(units * classes);
+    native.gemm(dw, h, e, units, rows, classes, true, false, false);
+    return { w: dw, b: db };
   }
 
   /** Gives `dh` back for reuse (`buffers.ts`) once its reader is done with it. */

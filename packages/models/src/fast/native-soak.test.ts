@@ -1,7 +1,8 @@
 // The native engine over 20 000 runs (forward, backward, every gradient) of a small LSTM and GRU:
 // the resident set stays within 50 MB of where it was after warm-up (the addon frees what it
 // allocates per call: packed weights, per-thread scratch), and runs through the tfjs op leave no
-// tensor behind. No timing is asserted. (`pnpm bench:soak` trains 20 000 steps through train()
+// tensor behind; so does the fused softmax head on the addon's kernels over 20 000 forward and
+// backward passes (one of them on both threads). No timing is asserted. (`pnpm bench:soak` trains 20 000 steps through train()
 // on whichever engine loads.)
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
@@ -10,7 +11,8 @@ import '@tensorflow/tfjs-layers'; // registers the gradients of tfjs-core's ops
 import { describe, expect, it } from 'vitest';
 import { fastRecurrence } from './fast.js';
 import type { CoreData, CoreSpec } from './fast-core.js';
-import { loadNativeWith, type NativeAddon } from './native.js';
+import { SoftmaxHead } from './fast-head.js';
+import { headKernels, loadNativeWith, type NativeAddon, nativeProducts } from './native.js';
 import { NativeCore } from './native-core.js';
 
 const addon = loadNativeWith(createRequire(import.meta.url), process.env.RNNKIT_NATIVE).addon;
@@ -43,6 +45,18 @@ function core(cell: 'lstm' | 'gru', i: number, nat: NativeAddon): NativeCore {
   return new NativeCore(spec, data, nat);
 }
 
+/** The resident set's growth in MB over 20 000 calls of `once` after 2 000 of warm-up. */
+function rssGrowth(once: (i: number) => void): number {
+  for (let i = 0; i < 2000; i++) once(i);
+  const base = process.memoryUsage().rss;
+  let peak = base;
+  for (let i = 0; i < 20_000; i++) {
+    once(i);
+    if (i % 1000 === 0) peak = Math.max(peak, process.memoryUsage().rss);
+  }
+  return (peak - base) / 2 ** 20;
+}
+
 describe.runIf(addon !== null)('native engine soak', () => {
   it('keeps the resident set flat over 20 000 runs with their backward passes', () => {
     const nat = addon as NativeAddon;
@@ -53,14 +67,7 @@ describe.runIf(addon !== null)('native engine soak', () => {
       const grads = c.grads(true);
       expect(grads.recurrent.length).toBeGreaterThan(0);
     };
-    for (let i = 0; i < 2000; i++) once(i);
-    const base = process.memoryUsage().rss;
-    let peak = base;
-    for (let i = 0; i < 20_000; i++) {
-      once(i);
-      if (i % 1000 === 0) peak = Math.max(peak, process.memoryUsage().rss);
-    }
-    expect((peak - base) / 2 ** 20).toBeLessThan(50);
+    expect(rssGrowth(once)).toBeLessThan(50);
   });
 
   it('leaves no tensor behind through the tfjs op', async () => {
@@ -89,5 +96,28 @@ describe.runIf(addon !== null)('native engine soak', () => {
     for (let i = 0; i < 200; i++) step();
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, k, r, h0]);
+  });
+
+  it('keeps the resident set flat over 20 000 fused softmax heads on the addon', () => {
+    const nat = addon as NativeAddon;
+    const head = headKernels(nat);
+    expect(head).not.toBeNull();
+    const mm = { ...nativeProducts(nat), head: head ?? undefined };
+    const once = (i: number) => {
+      // 16 384 values every tenth pass: the row loops split across both threads
+      const [rows, units, classes] = i % 10 === 0 ? [256, 8, 64] : [24, 8, 11];
+      const data = {
+        w: Float32Array.from({ length: units * classes }, (_, j) => Math.sin(j + i) * 0.3),
+        b: new Float32Array(classes).fill(0.1),
+        classes,
+        labels: Int32Array.from({ length: rows }, (_, r) => (r * 3 + i) % (classes + 1)),
+      };
+      const h = Float32Array.from({ length: rows * units }, (_, j) => Math.cos(j - i));
+      const sm = new SoftmaxHead(data, h, rows, units, mm);
+      expect(Number.isFinite(sm.forward())).toBe(true);
+      expect(sm.backward(1 / rows).w.length).toBe(units * classes);
+      sm.releaseDh();
+    };
+    expect(rssGrowth(once)).toBeLessThan(50);
   });
 });

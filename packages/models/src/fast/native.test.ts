@@ -11,8 +11,13 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cell, RecurrenceInputs } from '../recurrence/contract.js';
 import { fastRecurrence } from './fast.js';
+import { SoftmaxHead } from './fast-head.js';
+import { productsFor } from './fast-wasm.js';
 import {
+  headKernels,
+  headProducts,
   loadNativeWith,
+  type NativeAddon,
   nativeFor,
   recurrenceEngine,
   setNativeWarning,
@@ -174,6 +179,42 @@ function expectSame(c: Case, seed = 1): void {
   }
 }
 
+/**
+ * The fused softmax head of `rows` rows on the native kernels (`headProducts`, which must carry
+ * them) against the wasm engine's JS loops: loss within 1e-5, gradients within 1e-4 (relative to
+ * the largest). Every seventh label is out of range (a row with no label).
+ */
+function expectSameHead(rows: number, units: number, classes: number, seed: number, bias = true) {
+  const h = rand(rows * units, seed, 1);
+  const data = {
+    w: rand(units * classes, seed + 1),
+    b: bias ? rand(classes, seed + 2) : null,
+    classes,
+    labels: Int32Array.from({ length: rows }, (_, r) =>
+      r % 7 === 3 ? classes : (r * 5) % classes,
+    ),
+  };
+  const native = headProducts(tf.backend());
+  expect(native.head).toBeDefined();
+  const heads = [native, productsFor(tf.backend())].map((mm) => {
+    const head = new SoftmaxHead(data, h.slice(), rows, units, mm);
+    const loss = head.forward();
+    const g = head.backward(0.37 / rows);
+    return { loss, g, dh: (head.dh as Float32Array).slice() };
+  });
+  const [nat, wasm] = heads as [(typeof heads)[0], (typeof heads)[0]];
+  expect(Math.abs(nat.loss - wasm.loss) / Math.max(1, Math.abs(wasm.loss))).toBeLessThan(1e-5);
+  for (const [a, b] of [
+    [nat.g.w, wasm.g.w],
+    [nat.g.b, wasm.g.b],
+    [nat.dh, wasm.dh],
+  ] as [Float32Array, Float32Array][]) {
+    expect(a.length).toBe(b.length);
+    const scale = b.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-3);
+    expect(maxAbs(a, b) / scale).toBeLessThan(1e-4);
+  }
+}
+
 describe.runIf(hasNative)('native engine against wasm', () => {
   beforeAll(async () => {
     await import('@tensorflow/tfjs-backend-wasm');
@@ -233,6 +274,39 @@ describe.runIf(hasNative)('native engine against wasm', () => {
         },
       ),
       { numRuns: 25, seed: 7 },
+    );
+  });
+
+  it('the fused softmax head: same loss and gradients on the addon (W1: 2048 x 256, 65 classes)', () => {
+    setRecurrenceEngine('auto');
+    expectSameHead(2048, 256, 65, 11); // both threads
+    expectSameHead(3, 5, 4, 12, false); // one thread, no bias
+  });
+
+  it('the fused softmax head over random shapes (fast-check)', () => {
+    setRecurrenceEngine('auto');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 300 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 90 }),
+        fc.boolean(),
+        (rows, units, classes, bias) => expectSameHead(rows, units, classes, rows + units, bias),
+      ),
+      { numRuns: 30, seed: 25 },
+    );
+  });
+
+  it('the head kernels reject arrays shorter than their sizes', () => {
+    setRecurrenceEngine('auto');
+    const addon = nativeFor(false) as unknown as {
+      headSoftmax(e: Float32Array, b: null, l: Int32Array, r: number, c: number): number;
+    };
+    expect(() => addon.headSoftmax(new Float32Array(5), null, new Int32Array(2), 2, 3)).toThrow(
+      /e has 5 values, expected at least 6/,
+    );
+    expect(() => addon.headSoftmax(new Float32Array(6), null, new Int32Array(1), 2, 3)).toThrow(
+      /labels has 1 values/,
     );
   });
 
@@ -296,6 +370,8 @@ describe('without the addon', () => {
     expect(absent.warn).toBe(false);
     expect(loadNativeWith(createRequire(import.meta.url), '0').reason).toBe('RNNKIT_NATIVE=0');
     expect(loadNativeWith(undefined).reason).toBe('not in Node');
+    // an addon built before the head's kernels: the head keeps its JS loops
+    expect(headKernels({} as NativeAddon)).toBeNull();
     const stale = loadNativeWith(() => ({ loadNative: () => ({ addon: {}, abi: 99 }) }));
     expect(stale.reason).toMatch(/binding version 99/);
     setNativeWarning(() => {});

@@ -23,6 +23,7 @@
  */
 import type * as MOD from 'node:module';
 import { ModelsError } from '../errors.js';
+import type { HeadKernels, HeadProducts } from './fast-head.js';
 import { type Products, productsFor } from './fast-wasm.js';
 
 /** The binding version this code speaks (`@rnnkit/native`'s NATIVE_ABI). */
@@ -94,6 +95,10 @@ export interface NativeAddon {
     g: number,
     features: number,
   ): void;
+  /** The fused softmax head's forward row loop (absent from addons before @rnnkit/native 0.2). */
+  headSoftmax?: HeadKernels['softmax'];
+  /** Its backward row loop. */
+  headGrad?: HeadKernels['grad'];
 }
 
 /** Which engine the fast kernel uses: 'auto' (native where it loads), 'native' or 'wasm'. */
@@ -222,11 +227,26 @@ export function nativeFor(masked: boolean): NativeAddon | null {
 
 /**
  * The matrix products of the fused softmax head (`fast-head.ts`) on the native engine's GEMM
- * (both cores, AVX-512/AVX2) when it runs, else the wasm heap's (`productsFor`).
+ * (both cores, AVX-512/AVX2) when it runs, with its row loops and transposed products in the addon
+ * (`headKernels`), else the wasm heap's (`productsFor`).
  */
-export function headProducts(backend: object): Products {
+export function headProducts(backend: object): HeadProducts {
   const addon = nativeFor(false);
-  return addon === null ? productsFor(backend) : nativeProducts(addon);
+  if (addon === null) return productsFor(backend);
+  const head = headKernels(addon);
+  return head === null ? nativeProducts(addon) : { ...nativeProducts(addon), head };
+}
+
+/** The fused head's native kernels, or null for an addon without them (an older build). */
+export function headKernels(addon: NativeAddon): HeadKernels | null {
+  const { headSoftmax, headGrad } = addon;
+  if (headSoftmax === undefined || headGrad === undefined) return null;
+  return {
+    softmax: (e, b, labels, rows, classes) => headSoftmax(e, b, labels, rows, classes),
+    grad: (e, labels, rows, classes, scale, db) => headGrad(e, labels, rows, classes, scale, db),
+    gemm: (c, a, b, n, k, m, transA, transB, acc) =>
+      addon.gemm(c, a, b, n, k, m, transA, transB, acc),
+  };
 }
 
 /** `Products` over the addon's GEMM. */
