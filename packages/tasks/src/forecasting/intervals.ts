@@ -75,6 +75,30 @@ export function pinballLoss(quantiles: readonly number[]): LossFn {
 }
 
 /**
+ * Where the quantile head's point is: the index of 0.5 among the quantiles, or -1 (no 0.5, or 0.5
+ * alone). With a point the quantile head is trained around it (see `trainForecasting`).
+ */
+export function medianIndex(quantiles: readonly number[]): number {
+  return quantiles.length > 1 ? quantiles.indexOf(0.5) : -1;
+}
+
+/**
+ * The pinball loss of every quantile but the median (index `m`): what the quantiles around a
+ * point are trained on; the median's column gets no gradient. output [batch, horizon * Q].
+ */
+export function outerPinballLoss(quantiles: readonly number[], m: number): LossFn {
+  const Q = quantiles.length;
+  const rest = quantiles.map((_, k) => k).filter((k) => k !== m);
+  const pinball = pinballLoss(rest.map((k) => quantiles[k]!));
+  return (output, target) =>
+    tf.tidy(() => {
+      const [b, H] = target.shape as [number, number];
+      const outer = tf.gather(tf.reshape(output, [b, H, Q]), rest, 2);
+      return pinball(tf.reshape(outer, [b, H * rest.length]), target);
+    });
+}
+
+/**
  * Gaussian negative log-likelihood, the mean over batch and steps of
  * log sigma + (y - mu)^2 / (2 sigma^2) + log(2 pi) / 2, sigma = softplus(raw) + SIGMA_FLOOR.
  * output [batch, horizon * 2] (mu, raw per step), target [batch, horizon].
