@@ -74,7 +74,7 @@ describe('interval losses', () => {
     const g = tf.grad((o: tf.Tensor) => outerPinballLoss(qs, 1)(o, y))(out);
     // d/d yhat: -q when e > 0, 1 - q when e < 0, over 4 values; the medians' columns get 0
     const want = [-0.1 / 4, 0, 0.1 / 4, 0.9 / 4, 0, -0.9 / 4];
-    Array.from(g.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 6));
+    for (const [i, v] of g.dataSync().entries()) expect(v).toBeCloseTo(want[i]!, 6);
     tf.dispose([out, y, l, g]);
   });
 
@@ -101,7 +101,13 @@ describe('interval losses', () => {
     expect(normalQuantile(0.001)).toBeCloseTo(-3.090232306167813, 6);
     // quantile head: sorted, linear between quantiles, normal tails beyond
     const qs = [0.1, 0.5, 0.9];
-    expect(valueAt('quantile', qs, [3, -1, 1], 0, 0.5)).toBe(1);
+    // around the median (-1): the 0.1 quantile that crossed it (3) is read as it, 0.9 stays 1
+    expect(valueAt('quantile', qs, [3, -1, 1], 0, 0.5)).toBe(-1);
+    expect(valueAt('quantile', qs, [3, -1, 1], 0, 0.1)).toBe(-1);
+    expect(valueAt('quantile', qs, [3, -1, 1], 0, 0.9)).toBe(1);
+    expect(valueAt('quantile', qs, [-2, -1, -3], 0, 0.9)).toBe(-1);
+    // without a median: sorted
+    expect(valueAt('quantile', [0.1, 0.9], [3, -1], 0, 0.1)).toBe(-1);
     expect(valueAt('quantile', qs, [-1, 1, 3], 0, 0.3)).toBeCloseTo(0, 9);
     expect(valueAt('quantile', qs, [-1, 1, 3], 0, 0.05)).toBeCloseTo(
       -1 + (4 / (2 * normalQuantile(0.9))) * (normalQuantile(0.05) - normalQuantile(0.1)),
@@ -195,7 +201,7 @@ describe('forecast bands', () => {
     const p = point.forecast(12);
     const b = band.forecastBand(12);
     // the median IS the point: the same numbers (float32 weights copied, the same arithmetic)
-    Array.from(b.point).forEach((v, t) => expect(v).toBeCloseTo(p[t]!, 5));
+    for (const [t, v] of b.point.entries()) expect(v).toBeCloseTo(p[t]!, 5);
     const mp = point.evaluate(values.slice(340), { steps: 3 });
     const mb = band.evaluate(values.slice(340), { steps: 3 });
     expect(mb.rmse).toBeCloseTo(mp.rmse, 5);

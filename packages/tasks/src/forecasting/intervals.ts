@@ -165,9 +165,10 @@ export function normalQuantile(u: number): number {
 
 /**
  * The value at probability u of the distribution a head's K outputs describe (scaled units):
- * Gaussian: mu + sigma Phi^-1(u). Quantile head: the learnt quantiles sorted (so they never
- * cross), linear between them, and past the outermost ones a normal tail whose scale matches the
- * outermost pair. Point head: the value.
+ * Gaussian: mu + sigma Phi^-1(u). Quantile head: the learnt quantiles in rising order (around
+ * the median when 0.5 is among them, see `centred`: they never cross), linear between them, and
+ * past the outermost ones a normal tail whose scale matches the outermost pair. Point head: the
+ * value.
  */
 export function valueAt(
   kind: IntervalsKind,
@@ -182,7 +183,10 @@ export function valueAt(
     return out[offset]! + sigma * normalQuantile(u);
   }
   const Q = quantiles.length;
-  const v = Array.from({ length: Q }, (_, k) => out[offset + k]!).sort((x, y) => x - y);
+  const v = centred(
+    Array.from({ length: Q }, (_, k) => out[offset + k]!),
+    medianIndex(quantiles),
+  );
   if (Q === 1) return v[0]!;
   const q0 = quantiles[0]!;
   const qK = quantiles[Q - 1]!;
@@ -196,6 +200,19 @@ export function valueAt(
   while (quantiles[k]! < u) k++;
   const w = (u - quantiles[k - 1]!) / (quantiles[k]! - quantiles[k - 1]!);
   return v[k - 1]! + w * (v[k]! - v[k - 1]!);
+}
+
+/**
+ * A quantile head's values in rising order: sorted, so they never cross; with a median (index
+ * m >= 0) it stays where it is, the values below it sorted and at most it, those above sorted and
+ * at least it, so a quantile that crossed the point is read as the point.
+ */
+function centred(values: number[], m: number): number[] {
+  if (m < 0) return values.sort((x, y) => x - y);
+  const point = values[m]!;
+  const below = values.slice(0, m).map((x) => Math.min(x, point));
+  const above = values.slice(m + 1).map((x) => Math.max(x, point));
+  return [...below.sort((x, y) => x - y), point, ...above.sort((x, y) => x - y)];
 }
 
 /** The q-quantile of sorted values (linear between order statistics, as numpy's default). */

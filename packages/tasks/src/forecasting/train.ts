@@ -72,7 +72,10 @@ export function trainingWindows(
 /**
  * Trains a forecaster on a series, or one global model on many series (a list of series, or
  * series by id: each scaled by itself, windows drawn across all of them); the held-out part stays
- * out: pass it to `evaluate`.
+ * out: pass it to `evaluate`. A quantile head with 0.5 among its quantiles is trained in two
+ * stages: the point model (squared error, as without intervals), then the quantile model made
+ * from it (each step's point copied to every quantile's column, the 0.5 one being the point) whose
+ * other quantiles alone learn, by the pinball loss, with every layer but the head frozen.
  */
 export async function trainForecasting(
   data: SeriesData | ManySeries,
@@ -204,11 +207,8 @@ export async function trainForecasting(
   try {
     await fit(pointModel, po, headLoss(po.intervals, po.quantiles), hooks, 'forecast');
     if (m >= 0) {
-      model = aroundPoint(
-        pointModel,
-        manyToOne(builderArgs(o, features)).model,
-        o.quantiles.length,
-      );
+      model = manyToOne(builderArgs(o, features)).model;
+      aroundPoint(pointModel, model, o.quantiles.length);
       pointModel.dispose();
       pointAlive = false;
       const { checkpoint: _, ...bandHooks } = hooks;
@@ -247,11 +247,11 @@ export async function trainForecasting(
 }
 
 /**
- * The quantile model started from a trained point model: every weight copied, and the head's
+ * Starts the quantile model `net` from a trained point model: every weight copied, and the head's
  * column of each step's point copied to each of its Q quantiles' columns (output [h * Q + k]), so
- * every quantile starts at the point; the point model stays the caller's to dispose.
+ * every quantile starts at the point.
  */
-function aroundPoint(point: tfl.LayersModel, net: tfl.LayersModel, Q: number): tfl.LayersModel {
+function aroundPoint(point: tfl.LayersModel, net: tfl.LayersModel, Q: number): void {
   const ws = point.getWeights().map((w, i) => {
     const want = net.weights[i]!.shape as number[];
     if (w.shape.every((d, j) => d === want[j])) return w.clone();
@@ -265,5 +265,4 @@ function aroundPoint(point: tfl.LayersModel, net: tfl.LayersModel, Q: number): t
   });
   net.setWeights(ws);
   tf.dispose(ws);
-  return net;
 }
