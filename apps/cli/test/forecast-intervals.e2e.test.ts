@@ -66,6 +66,13 @@ describe('rnnkit forecast intervals', () => {
     expect(j.upper).toEqual(j.quantiles['0.9']);
     // the printed numbers are the JSON's (seeded sampling: the same band each run)
     expect(lines[0]).toContain(`[${Number(j.lower[0]!.toPrecision(6))}`.slice(0, 4));
+    // the band's median is the point forecast of the same options trained without intervals
+    expect(rnnkit('train', 'forecast', '--data', 'series.csv', ...TINY, '--out', 'p').code).toBe(0);
+    const p = JSON.parse(rnnkit('forecast', 'p', '--steps', '4', '--json').stdout) as {
+      forecast: number[];
+    };
+    expect(p.forecast).toHaveLength(4);
+    for (const [t, v] of j.forecast.entries()) expect(v).toBeCloseTo(p.forecast[t]!, 5);
   });
 
   it('refuses quantiles out of (0, 1) or not rising, and an unknown interval kind, in one line', () => {

@@ -9,7 +9,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useCpu } from '../test-helpers.js';
 import { forecasting } from './index.js';
-import { checkQuantiles, gaussianNll, normalQuantile, pinballLoss, valueAt } from './intervals.js';
+import {
+  checkQuantiles,
+  gaussianNll,
+  medianIndex,
+  normalQuantile,
+  outerPinballLoss,
+  pinballLoss,
+  valueAt,
+} from './intervals.js';
 
 beforeAll(useCpu);
 
@@ -51,6 +59,25 @@ describe('interval losses', () => {
     tf.dispose([l, out, y]);
   });
 
+  it('the quantiles around a point: pinball over all but the median, no gradient to the median', () => {
+    expect(medianIndex([0.1, 0.5, 0.9])).toBe(1);
+    expect(medianIndex([0.05, 0.25, 0.5, 0.75, 0.95])).toBe(2);
+    expect(medianIndex([0.1, 0.9])).toBe(-1);
+    expect(medianIndex([0.5])).toBe(-1);
+    const qs = [0.1, 0.5, 0.9];
+    // two steps, target 1 and 2; quantiles (0, 5, 3) and (4, -7, 1): e = 1, -2 and -2, 1
+    const out = tf.tensor2d([[0, 5, 3, 4, -7, 1]]);
+    const y = tf.tensor2d([[1, 2]]);
+    // 0.1 * 1, (0.9 - 1) * -2 = 0.2, (0.1 - 1) * -2 = 1.8, 0.9 * 1 -> mean of 4
+    const l = outerPinballLoss(qs, 1)(out, y);
+    expect(l.dataSync()[0]).toBeCloseTo((0.1 + 0.2 + 1.8 + 0.9) / 4, 6);
+    const g = tf.grad((o: tf.Tensor) => outerPinballLoss(qs, 1)(o, y))(out);
+    // d/d yhat: -q when e > 0, 1 - q when e < 0, over 4 values; the medians' columns get 0
+    const want = [-0.1 / 4, 0, 0.1 / 4, 0.9 / 4, 0, -0.9 / 4];
+    for (const [i, v] of g.dataSync().entries()) expect(v).toBeCloseTo(want[i]!, 6);
+    tf.dispose([out, y, l, g]);
+  });
+
   it('Gaussian NLL is log sigma + (y - mu)^2 / (2 sigma^2) + log(2 pi) / 2, sigma = softplus', () => {
     const rows = [
       [0.5, -1, 1.5],
@@ -74,7 +101,13 @@ describe('interval losses', () => {
     expect(normalQuantile(0.001)).toBeCloseTo(-3.090232306167813, 6);
     // quantile head: sorted, linear between quantiles, normal tails beyond
     const qs = [0.1, 0.5, 0.9];
-    expect(valueAt('quantile', qs, [3, -1, 1], 0, 0.5)).toBe(1);
+    // around the median (-1): the 0.1 quantile that crossed it (3) is read as it, 0.9 stays 1
+    expect(valueAt('quantile', qs, [3, -1, 1], 0, 0.5)).toBe(-1);
+    expect(valueAt('quantile', qs, [3, -1, 1], 0, 0.1)).toBe(-1);
+    expect(valueAt('quantile', qs, [3, -1, 1], 0, 0.9)).toBe(1);
+    expect(valueAt('quantile', qs, [-2, -1, -3], 0, 0.9)).toBe(-1);
+    // without a median: sorted
+    expect(valueAt('quantile', [0.1, 0.9], [3, -1], 0, 0.1)).toBe(-1);
     expect(valueAt('quantile', qs, [-1, 1, 3], 0, 0.3)).toBeCloseTo(0, 9);
     expect(valueAt('quantile', qs, [-1, 1, 3], 0, 0.05)).toBeCloseTo(
       -1 + (4 / (2 * normalQuantile(0.9))) * (normalQuantile(0.05) - normalQuantile(0.1)),
@@ -152,6 +185,37 @@ describe('forecast bands', () => {
     // the median path and the point agree at the first step (both the head's median)
     expect(b.values[1]![0]).toBeCloseTo(b.point[0]!, 0);
     f.dispose();
+  }, 240_000);
+
+  it('with 0.5 among the quantiles the band is centred on the point forecast of the same options', async () => {
+    // made by this test: the point model and the quantile model of the same options and seed
+    const values = normals(400, 5, 2, 11).map((v, i) => v + 3 * Math.sin((2 * Math.PI * i) / 12));
+    const options = { ...SMALL, epochs: 15, season: 12, learningRate: 1e-2 };
+    const before = tf.memory().numTensors;
+    const point = await forecasting.train(values.slice(0, 340), options, quiet);
+    const band = await forecasting.train(
+      values.slice(0, 340),
+      { ...options, intervals: 'quantile' },
+      quiet,
+    );
+    const p = point.forecast(12);
+    const b = band.forecastBand(12);
+    // the median IS the point: the same numbers (float32 weights copied, the same arithmetic)
+    for (const [t, v] of b.point.entries()) expect(v).toBeCloseTo(p[t]!, 5);
+    const mp = point.evaluate(values.slice(340), { steps: 3 });
+    const mb = band.evaluate(values.slice(340), { steps: 3 });
+    expect(mb.rmse).toBeCloseTo(mp.rmse, 5);
+    expect(mb.rmseAll).toBeCloseTo(mp.rmseAll, 5);
+    // the outer quantiles learnt around it: below and above the median at the first step
+    expect(b.lower[0]).toBeLessThan(b.point[0]!);
+    expect(b.upper[0]).toBeGreaterThan(b.point[0]!);
+    // every layer as trainable again as the point model's (the artifact is not left frozen)
+    expect(band.model.layers.map((l) => l.trainable)).toEqual(
+      point.model.layers.map((l) => l.trainable),
+    );
+    point.dispose();
+    band.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   }, 240_000);
 
   it('a point forecaster has no band: a typed error says how to get one', async () => {

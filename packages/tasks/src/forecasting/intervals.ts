@@ -75,6 +75,30 @@ export function pinballLoss(quantiles: readonly number[]): LossFn {
 }
 
 /**
+ * Where the quantile head's point is: the index of 0.5 among the quantiles, or -1 (no 0.5, or 0.5
+ * alone). With a point the quantile head is trained around it (see `trainForecasting`).
+ */
+export function medianIndex(quantiles: readonly number[]): number {
+  return quantiles.length > 1 ? quantiles.indexOf(0.5) : -1;
+}
+
+/**
+ * The pinball loss of every quantile but the median (index `m`): what the quantiles around a
+ * point are trained on; the median's column gets no gradient. output [batch, horizon * Q].
+ */
+export function outerPinballLoss(quantiles: readonly number[], m: number): LossFn {
+  const Q = quantiles.length;
+  const rest = quantiles.map((_, k) => k).filter((k) => k !== m);
+  const pinball = pinballLoss(rest.map((k) => quantiles[k]!));
+  return (output, target) =>
+    tf.tidy(() => {
+      const [b, H] = target.shape as [number, number];
+      const outer = tf.gather(tf.reshape(output, [b, H, Q]), rest, 2);
+      return pinball(tf.reshape(outer, [b, H * rest.length]), target);
+    });
+}
+
+/**
  * Gaussian negative log-likelihood, the mean over batch and steps of
  * log sigma + (y - mu)^2 / (2 sigma^2) + log(2 pi) / 2, sigma = softplus(raw) + SIGMA_FLOOR.
  * output [batch, horizon * 2] (mu, raw per step), target [batch, horizon].
@@ -141,9 +165,10 @@ export function normalQuantile(u: number): number {
 
 /**
  * The value at probability u of the distribution a head's K outputs describe (scaled units):
- * Gaussian: mu + sigma Phi^-1(u). Quantile head: the learnt quantiles sorted (so they never
- * cross), linear between them, and past the outermost ones a normal tail whose scale matches the
- * outermost pair. Point head: the value.
+ * Gaussian: mu + sigma Phi^-1(u). Quantile head: the learnt quantiles in rising order (around
+ * the median when 0.5 is among them, see `centred`: they never cross), linear between them, and
+ * past the outermost ones a normal tail whose scale matches the outermost pair. Point head: the
+ * value.
  */
 export function valueAt(
   kind: IntervalsKind,
@@ -158,7 +183,10 @@ export function valueAt(
     return out[offset]! + sigma * normalQuantile(u);
   }
   const Q = quantiles.length;
-  const v = Array.from({ length: Q }, (_, k) => out[offset + k]!).sort((x, y) => x - y);
+  const v = centred(
+    Array.from({ length: Q }, (_, k) => out[offset + k]!),
+    medianIndex(quantiles),
+  );
   if (Q === 1) return v[0]!;
   const q0 = quantiles[0]!;
   const qK = quantiles[Q - 1]!;
@@ -172,6 +200,19 @@ export function valueAt(
   while (quantiles[k]! < u) k++;
   const w = (u - quantiles[k - 1]!) / (quantiles[k]! - quantiles[k - 1]!);
   return v[k - 1]! + w * (v[k]! - v[k - 1]!);
+}
+
+/**
+ * A quantile head's values in rising order: sorted, so they never cross; with a median (index
+ * m >= 0) it stays where it is, the values below it sorted and at most it, those above sorted and
+ * at least it, so a quantile that crossed the point is read as the point.
+ */
+function centred(values: number[], m: number): number[] {
+  if (m < 0) return values.sort((x, y) => x - y);
+  const point = values[m]!;
+  const below = values.slice(0, m).map((x) => Math.min(x, point));
+  const above = values.slice(m + 1).map((x) => Math.max(x, point));
+  return [...below.sort((x, y) => x - y), point, ...above.sort((x, y) => x - y)];
 }
 
 /** The q-quantile of sorted values (linear between order statistics, as numpy's default). */

@@ -84,6 +84,10 @@ export interface ForecastingOptions extends CommonTaskOptions {
   /**
    * Forecast intervals: 'quantile' learns the `quantiles` (pinball loss, one head), 'gaussian' a
    * mean and a scale (negative log-likelihood); 'none' (the default) a point (squared error).
+   * With 0.5 among the quantiles (the default ones), 'quantile' first trains the point model
+   * exactly as 'none' does, then learns the other quantiles around it (pinball loss, the network
+   * frozen, the head only): the band's median is the point forecast. Each of the two stages
+   * trains within `timeBudgetSeconds`.
    */
   intervals?: IntervalsKind;
   /** Quantiles learnt and reported, rising, in (0, 1). Default [0.1, 0.5, 0.9]: an 80% band. */

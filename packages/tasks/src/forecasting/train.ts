@@ -12,10 +12,12 @@
  * ```
  */
 import { manyToOne } from '@rnnkit/models';
+import type { LossFn } from '@rnnkit/training';
 import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { announce, runTraining, type TaskHooks } from '../common.js';
 import { TaskError } from '../errors.js';
-import { headLoss } from './intervals.js';
+import { headLoss, medianIndex, outerPinballLoss } from './intervals.js';
 import {
   type ForecastingOptions,
   type ForecastingResolved,
@@ -70,7 +72,10 @@ export function trainingWindows(
 /**
  * Trains a forecaster on a series, or one global model on many series (a list of series, or
  * series by id: each scaled by itself, windows drawn across all of them); the held-out part stays
- * out: pass it to `evaluate`.
+ * out: pass it to `evaluate`. A quantile head with 0.5 among its quantiles is trained in two
+ * stages: the point model (squared error, as without intervals), then the quantile model made
+ * from it (each step's point copied to every quantile's column, the 0.5 one being the point) whose
+ * other quantiles alone learn, by the pinball loss, with every layer but the head frozen.
  */
 export async function trainForecasting(
   data: SeriesData | ManySeries,
@@ -156,13 +161,15 @@ export async function trainForecasting(
     );
   }
   const features = 1 + all[0]!.covariates.length + E;
-  const { model } = manyToOne(builderArgs(o, features));
-  const f = forecaster(model, o, { ids, states: parts.map((p) => p.state) }, {});
-  /** Validation errors in the data's units, of the weights the model has now. */
-  const validationErrors = () =>
+  const m = o.intervals === 'quantile' ? medianIndex(o.quantiles) : -1;
+  // quantiles around a point: the point model first, trained exactly as intervals 'none' trains it
+  const po: ForecastingResolved = m < 0 ? o : { ...o, intervals: 'none' };
+  const { model: pointModel } = manyToOne(builderArgs(po, features));
+  /** Validation errors in the data's units, of the weights `net` has now. */
+  const validationErrors = (net: tfl.LayersModel, ro: ForecastingResolved) =>
     rollingErrors(
-      model,
-      o,
+      net,
+      ro,
       validated.map((p) => ({
         series: p.series,
         start: p.valFrom,
@@ -171,41 +178,91 @@ export async function trainForecasting(
       })),
       o.horizon,
     );
-  const withUnits: TaskHooks = {
-    ...hooks,
-    onEvent: (e) => {
-      if (e.type === 'validation') {
-        const m = validationErrors();
-        e.result.metrics['rmse'] = m.rmseAll;
-        e.result.metrics['mae'] = m.maeAll;
-      }
-      hooks.onEvent?.(e);
-    },
-  };
-  try {
-    await runTraining(
-      'forecast',
-      model,
+  const fit = (
+    net: tfl.LayersModel,
+    ro: ForecastingResolved,
+    loss: LossFn | 'meanSquaredError',
+    h: TaskHooks,
+    name: string,
+  ) =>
+    runTraining(
+      name,
+      net,
       train,
+      { loss, common: o, ...(val ? { validation: val, patience: o.patience } : {}) },
       {
-        loss: headLoss(o.intervals, o.quantiles),
-        common: o,
-        ...(val ? { validation: val, patience: o.patience } : {}),
+        ...h,
+        onEvent: (e) => {
+          if (e.type === 'validation') {
+            const v = validationErrors(net, ro);
+            e.result.metrics['rmse'] = v.rmseAll;
+            e.result.metrics['mae'] = v.maeAll;
+          }
+          h.onEvent?.(e);
+        },
       },
-      withUnits,
     );
+  let model = pointModel;
+  let pointAlive = true;
+  try {
+    await fit(pointModel, po, headLoss(po.intervals, po.quantiles), hooks, 'forecast');
+    if (m >= 0) {
+      model = manyToOne(builderArgs(o, features)).model;
+      aroundPoint(pointModel, model, o.quantiles.length);
+      pointModel.dispose();
+      pointAlive = false;
+      const { checkpoint: _, ...bandHooks } = hooks;
+      const trainable = model.layers.map((l) => l.trainable);
+      const head = model.layers.filter((l) => l.weights.length > 0).at(-1);
+      model.layers.forEach((l) => {
+        l.trainable = l === head;
+      });
+      try {
+        await fit(model, o, outerPinballLoss(o.quantiles, m), bandHooks, 'forecast (band)');
+      } finally {
+        model.layers.forEach((l, i) => {
+          l.trainable = trainable[i]!;
+        });
+      }
+    }
+  } catch (err) {
+    model.dispose();
+    if (model !== pointModel && pointAlive) pointModel.dispose();
+    throw err;
   } finally {
     tf.dispose([train.x, train.y, ...(val ? [val.x, val.y] : [])]);
   }
+  const f = forecaster(model, o, { ids, states: parts.map((p) => p.state) }, {});
   if (val) {
     // the weights kept (the best epoch's, with early stopping), in the data's units
-    const m = validationErrors();
+    const v = validationErrors(model, o);
     f.metrics = {
-      validationRmse: m.rmseAll,
-      validationMae: m.maeAll,
-      validationOrigins: m.origins,
+      validationRmse: v.rmseAll,
+      validationMae: v.maeAll,
+      validationOrigins: v.origins,
       validationFrom: parts[0]!.valFrom,
     };
   }
   return f;
+}
+
+/**
+ * Starts the quantile model `net` from a trained point model: every weight copied, and the head's
+ * column of each step's point copied to each of its Q quantiles' columns (output [h * Q + k]), so
+ * every quantile starts at the point.
+ */
+function aroundPoint(point: tfl.LayersModel, net: tfl.LayersModel, Q: number): void {
+  const ws = point.getWeights().map((w, i) => {
+    const want = net.weights[i]!.shape as number[];
+    if (w.shape.every((d, j) => d === want[j])) return w.clone();
+    // [..., H] -> [..., H * Q]: each value repeated Q times along the last axis
+    const from = w.dataSync();
+    const to = new Float32Array(from.length * Q);
+    to.forEach((_, j) => {
+      to[j] = from[Math.floor(j / Q)]!;
+    });
+    return tf.tensor(to, want);
+  });
+  net.setWeights(ws);
+  tf.dispose(ws);
 }
