@@ -128,10 +128,8 @@ export function lstmForwardStep(
     const prev = row * u;
     const next = prev + batch * u;
     if (keep !== null && keep[row] === 0) {
-      for (let j = 0; j < u; j++) {
-        hs[next + j] = hs[prev + j] as number;
-        cs[next + j] = cs[prev + j] as number;
-      }
+      hs.copyWithin(next, prev, prev + u); // a masked row passes its state on
+      cs.copyWithin(next, prev, prev + u);
       continue;
     }
     if (fast) {
@@ -225,11 +223,12 @@ export function rnnForwardStep(
     const row = k * batch + b;
     const prev = row * u;
     const next = prev + batch * u;
-    const masked = keep !== null && keep[row] === 0;
+    if (keep !== null && keep[row] === 0) {
+      hs.copyWithin(next, prev, prev + u);
+      continue;
+    }
     for (let j = 0; j < u; j++) {
-      hs[next + j] = masked
-        ? (hs[prev + j] as number)
-        : act((xp[prev + j] as number) + (m[b * u + j] as number));
+      hs[next + j] = act((xp[prev + j] as number) + (m[b * u + j] as number));
     }
   }
 }

@@ -34,6 +34,32 @@ export interface SparseRows {
 }
 
 /**
+ * Rows of n values from input order [batch, time, n] to the kernel's processing order
+ * [time*batch, n] (row k * batch + b is step k of sequence b, read backwards when `reverse`), or
+ * back to input order when `back`.
+ */
+export function processingOrder(
+  src: Float32Array,
+  batch: number,
+  time: number,
+  n: number,
+  reverse: boolean,
+  back = false,
+): Float32Array {
+  const out = new Float32Array(batch * time * n);
+  for (let k = 0; k < time; k++) {
+    const t = reverse ? time - 1 - k : k;
+    for (let b = 0; b < batch; b++) {
+      const p = (k * batch + b) * n;
+      const q = (b * time + t) * n;
+      if (back) out.set(src.subarray(p, p + n), q);
+      else out.set(src.subarray(q, q + n), p);
+    }
+  }
+  return out;
+}
+
+/**
  * The one-hot rows of ids [batch, time] (input order, all in [0, features)) in the kernel's
  * processing order: row k * batch + b is step k of sequence b (read backwards when `reverse`).
  */
