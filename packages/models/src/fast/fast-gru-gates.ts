@@ -19,7 +19,7 @@
  * hs[1]; // 0.4000000059604645
  * ```
  */
-import type { StepShape } from './fast-gates.js';
+import { passedOn, type StepShape } from './fast-gates.js';
 
 /**
  * GRU (resetAfter false, tfjs/Keras 1) forward, first half of step k, after m1 = h_{k-1} R_zr
@@ -69,10 +69,7 @@ export function gruBeforeForwardState(
     const xo = row * 3 * u;
     const prev = row * u;
     const next = prev + batch * u;
-    if (keep !== null && keep[row] === 0) {
-      hs.copyWithin(next, prev, prev + u);
-      continue;
-    }
+    if (passedOn(keep, row, u, prev, next, hs)) continue;
     for (let j = 0; j < u; j++) {
       const hp = hs[prev + j] as number;
       const hh = act((xp[xo + 2 * u + j] as number) + (m2[b * u + j] as number));
@@ -208,10 +205,7 @@ export function gruAfterForwardStep(
     const mo = b * 3 * u;
     const prev = row * u;
     const next = prev + batch * u;
-    if (keep !== null && keep[row] === 0) {
-      hs.copyWithin(next, prev, prev + u);
-      continue;
-    }
+    if (passedOn(keep, row, u, prev, next, hs)) continue;
     for (let j = 0; j < u; j++) {
       const z = rec((xp[xo + j] as number) + (m[mo + j] as number) + (bRec[j] as number));
       const r = rec(

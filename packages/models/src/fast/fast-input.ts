@@ -4,7 +4,8 @@
  * A one-hot x [time*batch, features] has one nonzero per row, so its projection x K is a sum of K
  * rows and the kernel gradient x^T dZ a scatter-add of dZ rows: time*batch*k*units additions in JS
  * instead of a dense matMul plus the transposes it needs (for W1, vocab 65, units 256: 2M adds
- * against a [2048, 65] x [65, 1024] matMul and a [2048, 1024] transpose).
+ * against a [2048, 65] x [65, 1024] matMul and a [2048, 1024] transpose). Also the reordering of
+ * dense x (and its gradient) between input order and processing order, shared with `native-core.ts`.
  *
  * Neighbours in `fast/` (the speed code, which the model code never imports): `fast.ts` (the kernel
  * op) over `fast-core.ts`, `fast-gates.ts`, `gates-simd.ts` and `fast-wasm.ts`; `pool.ts` and
