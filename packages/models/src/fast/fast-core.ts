@@ -54,9 +54,8 @@ import {
   type StepShape,
 } from './fast-gates.js';
 import {
-  gruAfterBackwardStep,
   gruAfterForwardStep,
-  gruBeforeBackwardH,
+  gruBackwardH,
   gruBeforeBackwardR,
   gruBeforeForwardGates,
   gruBeforeForwardState,
@@ -64,6 +63,7 @@ import {
 import {
   oneHotColSum,
   oneHotRows,
+  processingOrder,
   type SparseRows,
   sparseProject,
   sparseWeightGrad,
@@ -300,14 +300,7 @@ export class RecurrenceCore {
     const { x, kernel, recurrent, bias, h0, c0, ids } = this.data;
     const bu = batch * units;
     // [time*batch, features], processing order (not made for one-hot ids)
-    const xt = new Float32Array(ids ? 0 : rows * features);
-    for (let k = 0; k < time && !ids; k++) {
-      const t = reverse ? time - 1 - k : k;
-      for (let b = 0; b < batch; b++) {
-        const from = (b * time + t) * features;
-        xt.set(x.subarray(from, from + features), (k * batch + b) * features);
-      }
-    }
+    const xt = ids ? new Float32Array(0) : processingOrder(x, batch, time, features, reverse);
     const bRec = new Float32Array(g); // gru resetAfter: the recurrent bias row
     if (bias !== null && cell === 'gru' && resetAfter) bRec.set(bias.subarray(g, 2 * g));
     // [time*batch, g] input projection x K + b_in
@@ -484,7 +477,7 @@ export class RecurrenceCore {
       const dhp = new Float32Array(bu);
       for (let k = time - 1; k >= 0; k--) {
         addOutputGrad(k);
-        gruBeforeBackwardH(s, k, dh, hs, gates, dZzr, dAh, dhp, keep);
+        gruBackwardH(s, k, dh, hs, gates, null, dZzr, dAh, dhp, keep);
         const drh = rhT.run(dAh.subarray(k * bu, (k + 1) * bu));
         gruBeforeBackwardR(s, k, drh, hs, gates, dZzr, dhp, keep, hMask);
         mergeRecurrent(k, rzrT.run(dZzr.subarray(k * 2 * bu, (k + 1) * 2 * bu)), dhp);
@@ -516,7 +509,7 @@ export class RecurrenceCore {
       const dhp = new Float32Array(bu);
       for (let k = time - 1; k >= 0; k--) {
         addOutputGrad(k);
-        gruAfterBackwardStep(s, k, dh, hs, gates, aux, dM, dAh, dhp, keep);
+        gruBackwardH(s, k, dh, hs, gates, aux, dM, dAh, dhp, keep);
         mergeRecurrent(k, rT.run(dM.subarray(k * batch * g, (k + 1) * batch * g)), dhp);
       }
       rT.dispose();
@@ -589,15 +582,7 @@ export class RecurrenceCore {
             this.dZin,
             rows,
           );
-    const dx = new Float32Array(rows * features);
-    for (let k = 0; k < time; k++) {
-      const t = reverse ? time - 1 - k : k;
-      for (let b = 0; b < batch; b++) {
-        const from = (k * batch + b) * features;
-        dx.set(dxt.subarray(from, from + features), (b * time + t) * features);
-      }
-    }
-    return dx;
+    return processingOrder(dxt, batch, time, features, reverse, true);
   }
 
   /** [features, g] (computed once: the bias gradient of one-hot inputs reads it) */

@@ -101,6 +101,26 @@ export interface StepShape {
 }
 
 /**
+ * Whether row `row` of a step is masked (keep[row] === 0). A masked row passes its state on: slot
+ * `next` of `state` (and of `cell`, the LSTM's c) gets the u values of slot `prev`. Called once per
+ * row, before the row's gate loop.
+ */
+export function passedOn(
+  keep: Uint8Array | null,
+  row: number,
+  u: number,
+  prev: number,
+  next: number,
+  state: Float32Array,
+  cell: Float32Array | null = null,
+): boolean {
+  if (keep === null || keep[row] !== 0) return false;
+  state.copyWithin(next, prev, prev + u);
+  cell?.copyWithin(next, prev, prev + u);
+  return true;
+}
+
+/**
  * LSTM forward for step k (Hochreiter & Schmidhuber 1997, Keras gate order i f c o).
  * xp: [time*batch, 4u] input projection + bias; m: [batch, 4u] = h_{k-1} R; hs, cs:
  * [(time+1)*batch, u] states (slot k is the state before step k); gates: [time*batch, 4u] saved
@@ -127,13 +147,7 @@ export function lstmForwardStep(
     const mo = b * g4;
     const prev = row * u;
     const next = prev + batch * u;
-    if (keep !== null && keep[row] === 0) {
-      for (let j = 0; j < u; j++) {
-        hs[next + j] = hs[prev + j] as number;
-        cs[next + j] = cs[prev + j] as number;
-      }
-      continue;
-    }
+    if (passedOn(keep, row, u, prev, next, hs, cs)) continue;
     if (fast) {
       for (let j = 0; j < u; j++) {
         const i = sigmoid((xp[xo + j] as number) + (m[mo + j] as number));
@@ -225,11 +239,9 @@ export function rnnForwardStep(
     const row = k * batch + b;
     const prev = row * u;
     const next = prev + batch * u;
-    const masked = keep !== null && keep[row] === 0;
+    if (passedOn(keep, row, u, prev, next, hs)) continue;
     for (let j = 0; j < u; j++) {
-      hs[next + j] = masked
-        ? (hs[prev + j] as number)
-        : act((xp[prev + j] as number) + (m[b * u + j] as number));
+      hs[next + j] = act((xp[prev + j] as number) + (m[b * u + j] as number));
     }
   }
 }

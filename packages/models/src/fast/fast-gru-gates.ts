@@ -19,7 +19,7 @@
  * hs[1]; // 0.4000000059604645
  * ```
  */
-import type { StepShape } from './fast-gates.js';
+import { passedOn, type StepShape } from './fast-gates.js';
 
 /**
  * GRU (resetAfter false, tfjs/Keras 1) forward, first half of step k, after m1 = h_{k-1} R_zr
@@ -69,13 +69,9 @@ export function gruBeforeForwardState(
     const xo = row * 3 * u;
     const prev = row * u;
     const next = prev + batch * u;
-    const masked = keep !== null && keep[row] === 0;
+    if (passedOn(keep, row, u, prev, next, hs)) continue;
     for (let j = 0; j < u; j++) {
       const hp = hs[prev + j] as number;
-      if (masked) {
-        hs[next + j] = hp;
-        continue;
-      }
       const hh = act((xp[xo + 2 * u + j] as number) + (m2[b * u + j] as number));
       const z = gates[xo + j] as number;
       gates[xo + 2 * u + j] = hh;
@@ -85,41 +81,64 @@ export function gruBeforeForwardState(
 }
 
 /**
- * GRU (resetAfter false) backward, first half of step k. dh: [batch, u] gradient reaching h_k;
- * writes dZzr[.., 0:u] (z pre-activation), dAh [time*batch, u] (hh pre-activation), and dhp
- * [batch, u] = the part of dL/dh_{k-1} that does not go through a matMul (dh * z, or dh when masked).
+ * GRU backward for step k, the part through h_k = z * h_{k-1} + (1 - z) * hh (both reset modes).
+ * dh: [batch, u] gradient reaching h_k. Writes dZ's z block (z pre-activation), dAh [time*batch, u]
+ * (hh pre-activation, the input side's h block) and dhp [batch, u] = the part of dL/dh_{k-1} that
+ * does not go through a matMul (dh * z, or dh when masked); masked rows get zero gradients.
+ * - resetAfter false (mh null): dZ is dZzr [time*batch, 2u]; its r block follows in
+ *   `gruBeforeBackwardR`, after drh = dAh_k R_h^T.
+ * - resetAfter true: mh [time*batch, u] = m_h + bRec_h saved by `gruAfterForwardStep`, and dZ is dM
+ *   [time*batch, 3u] (gradient of h R + bRec: z, r, and r * dAh for the h block); dM may be gates.
  */
-export function gruBeforeBackwardH(
+export function gruBackwardH(
   s: StepShape,
   k: number,
   dh: Float32Array,
   hs: Float32Array,
   gates: Float32Array,
-  dZzr: Float32Array,
+  mh: Float32Array | null,
+  dZ: Float32Array,
   dAh: Float32Array,
   dhp: Float32Array,
   keep: Uint8Array | null,
 ): void {
   const { batch, units: u, dAct, dRec } = s;
+  const zw = mh === null ? 2 * u : 3 * u;
   for (let b = 0; b < batch; b++) {
     const row = k * batch + b;
     const go = row * 3 * u;
-    const zo = row * 2 * u;
+    const zo = row * zw;
     const ho = row * u;
     const so = b * u;
     if (keep !== null && keep[row] === 0) {
-      dZzr.fill(0, zo, zo + 2 * u);
+      dZ.fill(0, zo, zo + zw);
       dAh.fill(0, ho, ho + u);
       for (let j = 0; j < u; j++) dhp[so + j] = dh[so + j] as number;
       continue;
     }
+    if (mh === null) {
+      for (let j = 0; j < u; j++) {
+        const z = gates[go + j] as number;
+        const hh = gates[go + 2 * u + j] as number;
+        const hp = hs[ho + j] as number;
+        const d = dh[so + j] as number;
+        dZ[zo + j] = d * (hp - hh) * dRec(z);
+        dAh[ho + j] = d * (1 - z) * dAct(hh);
+        dhp[so + j] = d * z;
+      }
+      continue;
+    }
     for (let j = 0; j < u; j++) {
       const z = gates[go + j] as number;
+      const r = gates[go + u + j] as number;
       const hh = gates[go + 2 * u + j] as number;
       const hp = hs[ho + j] as number;
       const d = dh[so + j] as number;
-      dZzr[zo + j] = d * (hp - hh) * dRec(z);
-      dAh[ho + j] = d * (1 - z) * dAct(hh);
+      const dA = d * (1 - z) * dAct(hh);
+      dZ[zo + j] = d * (hp - hh) * dRec(z);
+      dZ[zo + u + j] = dA * (mh[ho + j] as number) * dRec(r);
+      dZ[zo + 2 * u + j] = dA * r;
+      dAh[ho + j] = dA;
       dhp[so + j] = d * z;
     }
   }
@@ -186,10 +205,7 @@ export function gruAfterForwardStep(
     const mo = b * 3 * u;
     const prev = row * u;
     const next = prev + batch * u;
-    if (keep !== null && keep[row] === 0) {
-      for (let j = 0; j < u; j++) hs[next + j] = hs[prev + j] as number;
-      continue;
-    }
+    if (passedOn(keep, row, u, prev, next, hs)) continue;
     for (let j = 0; j < u; j++) {
       const z = rec((xp[xo + j] as number) + (m[mo + j] as number) + (bRec[j] as number));
       const r = rec(
@@ -202,51 +218,6 @@ export function gruAfterForwardStep(
       gates[xo + 2 * u + j] = hh;
       mh[prev + j] = mhj;
       hs[next + j] = z * (hs[prev + j] as number) + (1 - z) * hh;
-    }
-  }
-}
-
-/**
- * GRU (resetAfter true) backward for step k. Writes dM [time*batch, 3u] (gradient of h R + bRec:
- * z, r, and r * dAh for the h block), dAh [time*batch, u] (hh pre-activation, the input side's h
- * block) and dhp = dh * z (dh when masked).
- */
-export function gruAfterBackwardStep(
-  s: StepShape,
-  k: number,
-  dh: Float32Array,
-  hs: Float32Array,
-  gates: Float32Array,
-  mh: Float32Array,
-  dM: Float32Array,
-  dAh: Float32Array,
-  dhp: Float32Array,
-  keep: Uint8Array | null,
-): void {
-  const { batch, units: u, dAct, dRec } = s;
-  for (let b = 0; b < batch; b++) {
-    const row = k * batch + b;
-    const go = row * 3 * u;
-    const ho = row * u;
-    const so = b * u;
-    if (keep !== null && keep[row] === 0) {
-      dM.fill(0, go, go + 3 * u);
-      dAh.fill(0, ho, ho + u);
-      for (let j = 0; j < u; j++) dhp[so + j] = dh[so + j] as number;
-      continue;
-    }
-    for (let j = 0; j < u; j++) {
-      const z = gates[go + j] as number;
-      const r = gates[go + u + j] as number;
-      const hh = gates[go + 2 * u + j] as number;
-      const hp = hs[ho + j] as number;
-      const d = dh[so + j] as number;
-      const dA = d * (1 - z) * dAct(hh);
-      dM[go + j] = d * (hp - hh) * dRec(z);
-      dM[go + u + j] = dA * (mh[ho + j] as number) * dRec(r);
-      dM[go + 2 * u + j] = dA * r;
-      dAh[ho + j] = dA;
-      dhp[so + j] = d * z;
     }
   }
 }

@@ -4,7 +4,8 @@
  * A one-hot x [time*batch, features] has one nonzero per row, so its projection x K is a sum of K
  * rows and the kernel gradient x^T dZ a scatter-add of dZ rows: time*batch*k*units additions in JS
  * instead of a dense matMul plus the transposes it needs (for W1, vocab 65, units 256: 2M adds
- * against a [2048, 65] x [65, 1024] matMul and a [2048, 1024] transpose).
+ * against a [2048, 65] x [65, 1024] matMul and a [2048, 1024] transpose). Also the reordering of
+ * dense x (and its gradient) between input order and processing order, shared with `native-core.ts`.
  *
  * Neighbours in `fast/` (the speed code, which the model code never imports): `fast.ts` (the kernel
  * op) over `fast-core.ts`, `fast-gates.ts`, `gates-simd.ts` and `fast-wasm.ts`; `pool.ts` and
@@ -31,6 +32,32 @@ export interface SparseRows {
   val: Float32Array;
   /** Every row has exactly one nonzero, equal to 1 (one-hot): row r is feature idx[r]. */
   oneHot: boolean;
+}
+
+/**
+ * Rows of n values from input order [batch, time, n] to the kernel's processing order
+ * [time*batch, n] (row k * batch + b is step k of sequence b, read backwards when `reverse`), or
+ * back to input order when `back`.
+ */
+export function processingOrder(
+  src: Float32Array,
+  batch: number,
+  time: number,
+  n: number,
+  reverse: boolean,
+  back = false,
+): Float32Array {
+  const out = new Float32Array(batch * time * n);
+  for (let k = 0; k < time; k++) {
+    const t = reverse ? time - 1 - k : k;
+    for (let b = 0; b < batch; b++) {
+      const p = (k * batch + b) * n;
+      const q = (b * time + t) * n;
+      if (back) out.set(src.subarray(p, p + n), q);
+      else out.set(src.subarray(q, q + n), p);
+    }
+  }
+  return out;
 }
 
 /**

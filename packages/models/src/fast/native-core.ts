@@ -28,6 +28,7 @@ import {
 import {
   oneHotColSum,
   oneHotRows,
+  processingOrder,
   type SparseRows,
   sparseProject,
   sparseWeightGrad,
@@ -127,14 +128,7 @@ export class NativeCore {
       this.sparse = oneHotRows(ids, batch, time, reverse);
     } else {
       // [time*batch, features], processing order
-      const xt = new Float32Array(rows * features);
-      for (let k = 0; k < time; k++) {
-        const t = reverse ? time - 1 - k : k;
-        for (let b = 0; b < batch; b++) {
-          const from = (b * time + t) * features;
-          xt.set(x.subarray(from, from + features), (k * batch + b) * features);
-        }
-      }
+      const xt = processingOrder(x, batch, time, features, reverse);
       this.sparse = toSparseRows(xt, rows, features);
       if (this.sparse === null) this.xt = xt;
     }
@@ -262,15 +256,7 @@ export class NativeCore {
     const dxt = new Float32Array(rows * features);
     // [time*batch, g] x K^T [g, features]
     this.nat.gemm(dxt, this.gradIn, this.data.kernel, rows, g, features, false, true, false);
-    const dx = new Float32Array(rows * features);
-    for (let k = 0; k < time; k++) {
-      const t = reverse ? time - 1 - k : k;
-      for (let b = 0; b < batch; b++) {
-        const from = (k * batch + b) * features;
-        dx.set(dxt.subarray(from, from + features), (b * time + t) * features);
-      }
-    }
-    return dx;
+    return processingOrder(dxt, batch, time, features, reverse, true);
   }
 
   /** [features, g] (computed once) */
