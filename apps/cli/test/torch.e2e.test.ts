@@ -39,16 +39,25 @@ function readmeCommands(dir: string): string[] {
 
 /** Runs a README command in the project folder with the venv's torchrun first on PATH. */
 function shell(dir: string, command: string): string {
-  const r = spawnSync(command, {
-    cwd: dir,
-    shell: true,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      PATH: `${dirname(py!)}:${process.env['PATH']}`,
-      CUDA_VISIBLE_DEVICES: '',
-    },
-  });
+  const run = () =>
+    spawnSync(command, {
+      cwd: dir,
+      shell: true,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        PATH: `${dirname(py!)}:${process.env['PATH']}`,
+        CUDA_VISIBLE_DEVICES: '',
+      },
+    });
+  let r = run();
+  // A torchrun worker aborted by PyTorch itself ("terminate called without an active exception",
+  // exitcode -6: seen once in CI on a loaded machine, not reproduced) is run again once, saying
+  // so; any other failure, or a second abort, fails the test.
+  if (r.status !== 0 && command.startsWith('torchrun') && /exitcode: -6\b/.test(r.stderr)) {
+    process.stderr.write(`torch e2e: a torchrun worker aborted (SIGABRT); running again once\n`);
+    r = run();
+  }
   expect(r.status, `${command}\n${r.stderr.slice(-3000)}`).toBe(0);
   return r.stdout;
 }

@@ -52,7 +52,10 @@ describe('release', () => {
     const out = `${stdout}\n${stderr}`;
     for (const lib of LIBRARIES) expect(out).toContain(`${lib.npmName}@`);
     const published = [...out.matchAll(/(@rnnkit\/[\w-]+|rnnkit)@\d+\.\d+\.\d+/g)].map((m) => m[1]);
-    expect(new Set(published)).toEqual(new Set(LIBRARIES.map((l) => l.npmName)));
+    // and @rnnkit/native, the optional addon (its own install test: native.test.ts)
+    expect(new Set(published)).toEqual(
+      new Set([...LIBRARIES.map((l) => l.npmName), '@rnnkit/native']),
+    );
   });
 
   it('pnpm version-packages bumps what the changesets name and writes CHANGELOGs', () => {

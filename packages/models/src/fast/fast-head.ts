@@ -2,11 +2,11 @@
  * A softmax cross-entropy head on plain arrays, for the rows of a batch that one thread holds.
  *
  * `denseSoftmaxCrossEntropy` computes the head of a whole batch on the calling thread. When the
- * fast recurrence runs half of a batch in a worker (`../parallel/`), the worker already holds its
+ * fast recurrence runs half of a batch in a worker (`pool.ts`), the worker already holds its
  * rows' outputs: it computes their logits, softmax, loss and gradients here, while this thread
  * computes the other half's, and keeps the gradient of its outputs for its own backward pass (no
- * sequence crosses threads for the head). `fused-head.ts` offers the head to the recurrence
- * (`offerHead`) when that is safe: sparse cross-entropy over every output of the last recurrent
+ * sequence crosses threads for the head). `fused-head.ts` hands the head to the recurrence as
+ * a field of its inputs (`head`) when that is safe: sparse cross-entropy over every output of the last recurrent
  * layer, nothing else reading those outputs.
  *
  * Same arithmetic as `denseSoftmaxCrossEntropy` row by row (logits as one product plus bias, the
