@@ -2,7 +2,7 @@
  * The computation of the fast recurrence kernel on plain arrays: forward through time, and the
  * backward pass through time (BPTT) with the weight gradients as a few large products over all
  * steps. No tensors: the same code runs in the op of `fast.ts` and in a worker thread that takes
- * half of the batch (`../parallel/`); matrix products go through `Products` (XNNPACK on the wasm
+ * half of the batch (`pool.ts`); matrix products go through `Products` (XNNPACK on the wasm
  * heap, else tfjs ops).
  *
  * Buffers are time-major in processing order: step `k` of a `[time * batch, n]` buffer starts at

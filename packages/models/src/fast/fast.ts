@@ -13,7 +13,7 @@
  *
  * The computation itself is `fast-core.ts` (plain arrays; products on the wasm heap when the wasm
  * backend is active). For large problems on wasm under Node, half of the batch runs in a worker
- * thread (`../parallel/`, `setRecurrenceThreads`): the rows of a batch are independent through
+ * thread (`pool.ts`, `setRecurrenceThreads`): the rows of a batch are independent through
  * time, so each thread runs the recurrence of its rows and the weight gradients are summed. When
  * the model's loss is a softmax over every output of this run (`fused-head.ts` offers it, see
  * `fast-head.ts`), each half also computes its rows' share of that head, and under the gradient

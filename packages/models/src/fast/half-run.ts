@@ -1,5 +1,5 @@
 /**
- * One half of a batch's recurrence run, as the worker thread (`../parallel/worker.ts`) and this
+ * One half of a batch's recurrence run, as the worker thread (`worker.ts`) and this
  * thread (when no worker runs it) compute it: the run, then, when it was offered one, the softmax
  * head on its outputs (`fast-head.ts`), whose output gradient its backward pass then starts from.
  *
