@@ -56,13 +56,13 @@ describe('@rnnkit/native from its tarball', () => {
     expect(files.filter((f) => f.startsWith('package/build/'))).toEqual([]);
   });
 
-  it.runIf(!compiler)('without a compiler: installs, and says why it cannot load', () => {
-    const script = "console.log(require('@rnnkit/native').loadNative().reason)";
-    const out = run(process.execPath, ['-e', script], { cwd: project }).stdout;
-    expect(out).toMatch(/no binary for .* it needs a C\+\+ compiler/);
-  });
-
-  it.runIf(compiler)('installs with plain npm, loads its prebuild and runs an LSTM step', () => {
+  it('installs with plain npm, loads its prebuild and runs an LSTM step (without a compiler: says why it cannot load)', () => {
+    if (!compiler) {
+      const reason = "console.log(require('@rnnkit/native').loadNative().reason)";
+      const out = run(process.execPath, ['-e', reason], { cwd: project }).stdout;
+      expect(out).toMatch(/no binary for .* it needs a C\+\+ compiler/);
+      return;
+    }
     const script = `
       const { loadNative } = require('@rnnkit/native');
       const got = loadNative();

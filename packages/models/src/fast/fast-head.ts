@@ -35,7 +35,6 @@ import type { HeadData, HeadGrads, HeadOffer } from '../recurrence/contract.js';
 import { giveBuffer, takeBuffer } from './buffers.js';
 import { expNonPositive } from './fast-dense.js';
 import { transposeData } from './fast-linalg.js';
-import type { NativeAddon } from './native.js';
 
 export type { HeadData, HeadGrads, HeadOffer, TakenHead } from '../recurrence/contract.js';
 
@@ -65,8 +64,21 @@ export interface HeadKernels {
     db: Float32Array,
   ): void;
   /** The addon's GEMM: c [n, m] = op(a) op(b), a stored [k, n] when transA, b [m, k] when transB. */
-  gemm: NativeAddon['gemm'];
+  gemm: NativeGemm;
 }
+
+/** The native addon's GEMM (`native.ts` loads the addon; its type lives here, beside its user). */
+export type NativeGemm = (
+  c: Float32Array,
+  a: Float32Array,
+  b: Float32Array,
+  n: number,
+  k: number,
+  m: number,
+  transA: boolean,
+  transB: boolean,
+  acc: boolean,
+) => void;
 
 /** Products, with the head's native kernels when the engine has them. */
 export type HeadProducts = Products & { head?: HeadKernels };

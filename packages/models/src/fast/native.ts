@@ -23,7 +23,7 @@
  */
 import type * as MOD from 'node:module';
 import { ModelsError } from '../errors.js';
-import type { HeadKernels, HeadProducts } from './fast-head.js';
+import type { HeadKernels, HeadProducts, NativeGemm } from './fast-head.js';
 import { type Products, productsFor } from './fast-wasm.js';
 
 /** The binding version this code speaks (`@rnnkit/native`'s NATIVE_ABI). */
@@ -35,17 +35,7 @@ const ABI = 1;
  */
 export interface NativeAddon {
   info(): { isa: string; threads: number };
-  gemm(
-    c: Float32Array,
-    a: Float32Array,
-    b: Float32Array,
-    n: number,
-    k: number,
-    m: number,
-    transA: boolean,
-    transB: boolean,
-    acc: boolean,
-  ): void;
+  gemm: NativeGemm;
   forward(
     spec: Int32Array,
     xp: Float32Array,
