@@ -166,6 +166,30 @@ function weightGrad(
 }
 
 /** One sequence run: forward fills the saved state, backward reads it. */
+/** What a core that computes gradients one by one offers (this file's and `native-core.ts`'s). */
+export interface GradSource {
+  readonly spec: CoreSpec;
+  gradKernel(): Float32Array;
+  gradRecurrent(): Float32Array;
+  gradBias(): Float32Array;
+  gradH0(): Float32Array;
+  gradC0(): Float32Array;
+  gradX(): Float32Array;
+}
+
+/** A core's gradients at once (after backward); `hasBias`: its data has a bias; `withX`: x's too. */
+export function collectGrads(core: GradSource, hasBias: boolean, withX: boolean): CoreGrads {
+  const empty = new Float32Array(0);
+  return {
+    kernel: core.gradKernel(),
+    recurrent: core.gradRecurrent(),
+    bias: hasBias ? core.gradBias() : empty,
+    h0: core.gradH0(),
+    c0: core.spec.cell === 'lstm' ? core.gradC0() : empty,
+    x: withX ? core.gradX() : empty,
+  };
+}
+
 export class RecurrenceCore {
   readonly spec: CoreSpec;
   private readonly data: CoreData;
@@ -283,15 +307,7 @@ export class RecurrenceCore {
 
   /** All its gradients at once (after backward); `withX`: the x gradient too. */
   grads(withX: boolean): CoreGrads {
-    const empty = new Float32Array(0);
-    return {
-      kernel: this.gradKernel(),
-      recurrent: this.gradRecurrent(),
-      bias: this.data.bias === null ? empty : this.gradBias(),
-      h0: this.gradH0(),
-      c0: this.spec.cell === 'lstm' ? this.gradC0() : empty,
-      x: withX ? this.gradX() : empty,
-    };
+    return collectGrads(this, this.data.bias !== null, withX);
   }
 
   forward(): CoreOutputs {

@@ -22,6 +22,7 @@ import {
   type CoreGrads,
   type CoreOutputs,
   type CoreSpec,
+  collectGrads,
   GATES,
   type RecurrenceCore,
 } from './fast-core.js';
@@ -237,15 +238,7 @@ export class NativeCore {
 
   /** All its gradients at once (after backward); `withX`: the x gradient too. */
   grads(withX: boolean): CoreGrads {
-    const empty = new Float32Array(0);
-    return {
-      kernel: this.gradKernel(),
-      recurrent: this.gradRecurrent(),
-      bias: this.data.bias === null ? empty : this.gradBias(),
-      h0: this.gradH0(),
-      c0: this.spec.cell === 'lstm' ? this.gradC0() : empty,
-      x: withX ? this.gradX() : empty,
-    };
+    return collectGrads(this, this.data.bias !== null, withX);
   }
 
   /** [batch, time, features], input order. */
