@@ -256,6 +256,7 @@ void gemm(float* c, long ldc, Mat a, Mat b, int n, int k, int m, bool acc) {
   Pool& pl = pool();
   // split the output by column panels when there are enough of them, else by row panels
   const bool byColumns = bPanels >= 2 * pl.size() || bPanels >= aPanels;
+  const int threads = threadsFor(2.0 * n * k * m);
   for (int p0 = 0; p0 < k; p0 += KC) {
     const int kc = std::min(KC, k - p0);
     const bool accHere = acc || p0 > 0;
@@ -266,7 +267,7 @@ void gemm(float* c, long ldc, Mat a, Mat b, int n, int k, int m, bool acc) {
       for (int q = t; q < bPanels; q += nt)
         packBPanel(bp.data() + (size_t)q * NR * kc, b, q * NR, std::min(NR, m - q * NR), p0, kc,
                    NR);
-    });
+    }, threads);
     pl.run([&](int t, int nt) {
       const int total = byColumns ? bPanels : aPanels;
       const int from = (int)((long)total * t / nt), to = (int)((long)total * (t + 1) / nt);
@@ -279,7 +280,7 @@ void gemm(float* c, long ldc, Mat a, Mat b, int n, int k, int m, bool acc) {
                       c + (long)ip * MR * ldc + q * NR, ldc, std::min(MR, n - ip * MR),
                       std::min(NR, m - q * NR), accHere);
       }
-    });
+    }, threads);
   }
 }
 
