@@ -31,8 +31,12 @@
 
 /** Arrays kept per length (a stacked model's layers of one size, and their previous step's). */
 const KEEP_PER_LENGTH = 6;
-/** Arrays shorter than this are left to the allocator (1 MB: the win is on the large ones). */
-const MIN_LENGTH = 1 << 18;
+/**
+ * Arrays shorter than this are left to the allocator (16 KB). W2's (LSTM 32, 5 steps, batch 32:
+ * 24-80 KB each) are taken and given back too: fresh ones cost a zero-fill and external-memory
+ * garbage every step, a few per cent of its CPU time.
+ */
+const MIN_LENGTH = 1 << 12;
 
 const free = new Map<number, Float32Array[]>();
 
