@@ -283,6 +283,15 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
     this.varsValid = true;
     this.held = [];
   }
+
+  /** Frees the slot variables (tfjs) and lets go of the arena (its memory goes with it). */
+  override dispose(): void {
+    super.dispose();
+    this.arena = null;
+    this.held = [];
+    this.jsValid = false;
+    this.varsValid = true;
+  }
 }
 
 /**
