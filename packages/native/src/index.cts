@@ -1,7 +1,7 @@
 /**
  * `@rnnkit/native`: rnnkit's native engine for Node, an N-API addon with the recurrence kernel
- * (rnn, lstm, gru forward and backward through time, gates computed on each step's product) and
- * Adam in C++, on GEMM micro-kernels for AVX-512 and AVX2 (chosen at run time) with a portable
+ * (rnn, lstm, gru forward and backward through time, gates computed on each step's product), the
+ * fused softmax head and Adam in C++, on GEMM micro-kernels for AVX-512 and AVX2 (chosen at run time) with a portable
  * fallback, on a thread pool of its own. `@rnnkit/models` loads it lazily when it is installed;
  * nothing here needs to be called by a user. This entry only finds and loads the binary: a prebuild
  * in `prebuilds/<platform>-<arch>/` (the prebuildify convention), else the one built from source
@@ -109,25 +109,36 @@ export interface NativeAddon {
     features: number,
   ): void;
   /**
-   * The fused softmax head's forward rows: e [rows, classes] (the product h w) plus b (may be
-   * null) becomes each row's softmax, zeros for a row whose label is outside [0, classes);
-   * returns the sum of -log p(label) (float64).
+   * The fused softmax head's forward, one pass of the threads over the rows: e [rows, classes]
+   * becomes each row's softmax of h [rows, units] w [units, classes] + b (b may be null), zeros for
+   * a row whose label is outside [0, classes); returns the sum of -log p(label) (float64).
    */
-  headSoftmax(
-    e: Float32Array,
+  headForward(
+    h: Float32Array,
+    w: Float32Array,
     b: Float32Array | null,
     labels: Int32Array,
+    e: Float32Array,
     rows: number,
+    units: number,
     classes: number,
   ): number;
-  /** Its backward rows: e becomes (p - onehot) scale in place, db [classes] its column sums. */
-  headGrad(
+  /**
+   * Its backward: e becomes (p - onehot) scale in place; dh [rows, units] = e w^T, dw [units,
+   * classes] = h^T e, db [classes] the column sums of e.
+   */
+  headBackward(
+    h: Float32Array,
+    w: Float32Array,
     e: Float32Array,
     labels: Int32Array,
+    dh: Float32Array,
+    dw: Float32Array,
+    db: Float32Array,
     rows: number,
+    units: number,
     classes: number,
     scale: number,
-    db: Float32Array,
   ): void;
 }
 

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cell, RecurrenceInputs } from '../recurrence/contract.js';
 import { fastRecurrence } from './fast.js';
-import { SoftmaxHead } from './fast-head.js';
+import { type HeadKernels, SoftmaxHead } from './fast-head.js';
 import { productsFor } from './fast-wasm.js';
 import {
   headKernels,
@@ -299,15 +299,33 @@ describe.runIf(hasNative)('native engine against wasm', () => {
 
   it('the head kernels reject arrays shorter than their sizes', () => {
     setRecurrenceEngine('auto');
-    const addon = nativeFor(false) as unknown as {
-      headSoftmax(e: Float32Array, b: null, l: Int32Array, r: number, c: number): number;
-    };
-    expect(() => addon.headSoftmax(new Float32Array(5), null, new Int32Array(2), 2, 3)).toThrow(
-      /e has 5 values, expected at least 6/,
-    );
-    expect(() => addon.headSoftmax(new Float32Array(6), null, new Int32Array(1), 2, 3)).toThrow(
-      /labels has 1 values/,
-    );
+    const head = headKernels(nativeFor(false) as NativeAddon) as HeadKernels;
+    const [rows, units, classes] = [2, 3, 4];
+    const h = new Float32Array(rows * units);
+    const w = new Float32Array(units * classes);
+    const labels = new Int32Array(rows);
+    expect(() =>
+      head.forward(h, w, null, labels, new Float32Array(7), rows, units, classes),
+    ).toThrow(/e has 7 values, expected at least 8/);
+    expect(() =>
+      head.forward(h, w, null, new Int32Array(1), new Float32Array(8), rows, units, classes),
+    ).toThrow(/labels has 1 values/);
+    const e = new Float32Array(rows * classes);
+    expect(() =>
+      head.backward(
+        h,
+        w,
+        e,
+        labels,
+        new Float32Array(6),
+        new Float32Array(11),
+        new Float32Array(4),
+        rows,
+        units,
+        classes,
+        1,
+      ),
+    ).toThrow(/dw has 11 values, expected at least 12/);
   });
 
   it('every micro-kernel (AVX-512, AVX2, portable) gives the same numbers', () => {
