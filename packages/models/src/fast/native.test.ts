@@ -10,9 +10,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cell, RecurrenceInputs } from '../recurrence/contract.js';
+import { manyToMany } from '../topologies/many-to-many.js';
 import { fastRecurrence } from './fast.js';
 import { type HeadKernels, SoftmaxHead } from './fast-head.js';
 import { productsFor } from './fast-wasm.js';
+import { fusedHeadLoss } from './fused-head.js';
 import {
   headKernels,
   headProducts,
@@ -360,6 +362,78 @@ describe.runIf(hasNative)('native engine against wasm', () => {
       for (let i = 0; i < nat.length; i++)
         expect(maxAbs(nat[i] as Float32Array, wasm[i] as Float32Array)).toBe(0);
     }
+  });
+
+  it('takes the fused softmax head: computed on its own outputs, its backward run ahead; the wasm numbers, a scaled loss rescaled', () => {
+    // the offer, as fused-head.ts makes it: the native run takes it (a wasm run of one thread does not)
+    const [batch, time, features, units, classes] = [3, 5, 7, 6, 9];
+    const offerFor = () => ({
+      data: {
+        w: rand(units * classes, 3),
+        b: rand(classes, 4),
+        classes,
+        labels: Int32Array.from({ length: batch * time }, (_, i) => (i * 4) % (classes + 1)),
+      },
+      taken: null,
+    });
+    for (const engine of ['native', 'wasm'] as const) {
+      setRecurrenceEngine(engine);
+      const offer = offerFor();
+      tf.tidy(() => {
+        fastRecurrence({
+          cell: 'lstm',
+          x: tf.tensor3d(rand(batch * time * features, 1), [batch, time, features]),
+          kernel: tf.tensor2d(rand(features * 4 * units, 2), [features, 4 * units]),
+          recurrentKernel: tf.tensor2d(rand(units * 4 * units, 5), [units, 4 * units]),
+          bias: null,
+          h0: tf.zeros([batch, units]),
+          head: offer,
+        });
+      });
+      expect(offer.taken !== null).toBe(engine === 'native');
+    }
+    // the trainer's use: loss and every gradient through fusedHeadLoss, the loss scaled or not
+    const input = { type: 'oneHot', vocabSize: 11 } as const;
+    const { model } = manyToMany({ cell: 'lstm', units: 16, classes: 11, input, seed: 4 });
+    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const fused = fusedHeadLoss(model, 'sparseCategoricalCrossentropy')!;
+    const ids = (seed: number) =>
+      tf.tensor2d(
+        Int32Array.from({ length: 4 * 9 }, (_, i) => (i * 5 + seed) % 11),
+        [4, 9],
+        'int32',
+      );
+    const [x, y] = [ids(1), ids(2)];
+    const lossAndGrads = (engine: 'native' | 'wasm', factor: number) => {
+      setRecurrenceEngine(engine);
+      const r = tf.variableGrads(() => {
+        const loss = fused(x, y, undefined, true, () => {
+          throw new Error('the batch fits the fused form');
+        });
+        return factor === 1 ? loss : tf.mul(loss, factor);
+      }, vars);
+      const out = {
+        loss: r.value.dataSync()[0] as number,
+        grads: vars.map((v) => r.grads[v.name]!.dataSync() as Float32Array),
+      };
+      tf.dispose([r.value, ...Object.values(r.grads)]);
+      return out;
+    };
+    const before = tf.memory().numTensors;
+    for (const factor of [1, 2.5]) {
+      const nat = lossAndGrads('native', factor);
+      const wasm = lossAndGrads('wasm', factor);
+      expect(Math.abs(nat.loss - wasm.loss)).toBeLessThan(1e-5);
+      nat.grads.forEach((g, i) => {
+        const want = wasm.grads[i] as Float32Array;
+        const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-3);
+        expect(maxAbs(g, want) / scale).toBeLessThan(1e-4);
+      });
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, y]);
+    model.dispose();
+    setRecurrenceEngine('auto');
   });
 
   it('reports the engine, and leaks no tensor', () => {
