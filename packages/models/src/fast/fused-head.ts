@@ -278,7 +278,8 @@ function sparseSoftmaxCrossEntropy(
         gradFunc: (dy: tf.Tensor) => {
           const g = taken.backward((dy.dataSync()[0] as number) / rows);
           return [
-            tf.zeros([rows, units]),
+            // a Fill kernel: on wasm the zeros are made on its heap, not as a JS array copied there
+            tf.fill([rows, units], 0),
             tf.tensor2d(g.w, [units, data.classes]),
             tf.tensor1d(g.b),
           ];
