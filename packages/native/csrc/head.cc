@@ -30,34 +30,45 @@ inline bool avx512() { return std::strcmp(isa().name, "avx512") == 0; }
 // row, the last one masked at the edge; a row past rb repeats the last real one (never stored).
 // NS up to 5 (4 x 5 accumulators, 5 loads, 1 broadcast: 26 of the 32 registers), so a character
 // vocabulary's 65 classes are one pass over a (its 65th column the masked fifth vector) rather
-// than a 64-column pass and a second one for the edge column.
+// than a 64-column pass and a second one for the edge column. The loops are unrolled by pragma:
+// without it GCC kept the accumulators in memory, a store of each per step of p (2x slower).
 template <int NS>
 __attribute__((target("avx512f,avx512vl,fma"))) void block512(float* c, long ldc, const float* a,
                                                                long ars, long acs, const float* b,
                                                                long ldb, int rb, int k, int j0,
                                                                int nj, bool acc) {
   __mmask16 mk[NS];
+#pragma GCC unroll 5
   for (int q = 0; q < NS; q++) {
     const int left = nj - 16 * q;
     mk[q] = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
   }
   const float* ar[4];
+#pragma GCC unroll 4
   for (int r = 0; r < 4; r++) ar[r] = a + (long)std::min(r, rb - 1) * ars;
   __m512 s[4][NS];
+#pragma GCC unroll 4
   for (int r = 0; r < 4; r++)
+#pragma GCC unroll 5
     for (int q = 0; q < NS; q++) s[r][q] = _mm512_setzero_ps();
   for (int p = 0; p < k; p++) {
     const float* bp = b + (long)p * ldb + j0;
     __m512 bv[NS];
+#pragma GCC unroll 5
     for (int q = 0; q < NS; q++) bv[q] = _mm512_maskz_loadu_ps(mk[q], bp + 16 * q);
     const long o = (long)p * acs;
+#pragma GCC unroll 4
     for (int r = 0; r < 4; r++) {
       const __m512 av = _mm512_set1_ps(ar[r][o]);
+#pragma GCC unroll 5
       for (int q = 0; q < NS; q++) s[r][q] = _mm512_fmadd_ps(av, bv[q], s[r][q]);
     }
   }
-  for (int r = 0; r < rb; r++) {
+#pragma GCC unroll 4
+  for (int r = 0; r < 4; r++) {
+    if (r >= rb) break;
     float* cr = c + (long)r * ldc + j0;
+#pragma GCC unroll 5
     for (int q = 0; q < NS; q++) {
       __m512 v = s[r][q];
       if (acc) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mk[q], cr + 16 * q));
@@ -69,18 +80,27 @@ __attribute__((target("avx512f,avx512vl,fma"))) void block512(float* c, long ldc
 void product512(float* c, long ldc, const float* a, long ars, long acs, const float* b, long ldb,
                 int n, int k, int m, bool acc) {
   constexpr int W = 80;  // columns per pass (NS = 5)
+  // k in blocks of KB: a block of b (KB rows of a pass's 80 columns, 23 KB) stays in L1 while
+  // every row block of a passes over it (dw = h^T e streams e once per block of 4 units otherwise;
+  // 72 keeps the head's other products, k = 64 units or 65 classes, in one block)
+  constexpr int KB = 72;
   for (int j0 = 0; j0 < m; j0 += W) {
     const int nj = std::min(W, m - j0);
-    for (int i0 = 0; i0 < n; i0 += 4) {
-      const int rb = std::min(4, n - i0);
-      float* ci = c + (long)i0 * ldc;
-      const float* ai = a + (long)i0 * ars;
-      switch ((nj + 15) / 16) {
-        case 1: block512<1>(ci, ldc, ai, ars, acs, b, ldb, rb, k, j0, nj, acc); break;
-        case 2: block512<2>(ci, ldc, ai, ars, acs, b, ldb, rb, k, j0, nj, acc); break;
-        case 3: block512<3>(ci, ldc, ai, ars, acs, b, ldb, rb, k, j0, nj, acc); break;
-        case 4: block512<4>(ci, ldc, ai, ars, acs, b, ldb, rb, k, j0, nj, acc); break;
-        default: block512<5>(ci, ldc, ai, ars, acs, b, ldb, rb, k, j0, nj, acc); break;
+    for (int p0 = 0; p0 < k || p0 == 0; p0 += KB) {
+      const int kc = std::min(KB, k - p0);
+      const bool accHere = acc || p0 > 0;
+      const float* bk = b + (long)p0 * ldb;
+      for (int i0 = 0; i0 < n; i0 += 4) {
+        const int rb = std::min(4, n - i0);
+        float* ci = c + (long)i0 * ldc;
+        const float* ai = a + (long)i0 * ars + (long)p0 * acs;
+        switch ((nj + 15) / 16) {
+          case 1: block512<1>(ci, ldc, ai, ars, acs, bk, ldb, rb, kc, j0, nj, accHere); break;
+          case 2: block512<2>(ci, ldc, ai, ars, acs, bk, ldb, rb, kc, j0, nj, accHere); break;
+          case 3: block512<3>(ci, ldc, ai, ars, acs, bk, ldb, rb, kc, j0, nj, accHere); break;
+          case 4: block512<4>(ci, ldc, ai, ars, acs, bk, ldb, rb, kc, j0, nj, accHere); break;
+          default: block512<5>(ci, ldc, ai, ars, acs, bk, ldb, rb, kc, j0, nj, accHere); break;
+        }
       }
     }
   }
