@@ -22,8 +22,16 @@ namespace {
 inline long part(long n, int t, int nt) { return n * t / nt; }
 // the pool's threads for a head of `values` values: small heads stay on the calling thread
 inline int headThreads(long values) { return values < (1L << 14) ? 1 : 0; }
-// whether the AVX-512 kernels run (the ISA the GEMM runs on: RNNKIT_NATIVE_ISA and setIsa lower it)
-inline bool avx512() { return std::strcmp(isa().name, "avx512") == 0; }
+// Whether the head's own AVX-512 kernels run (the ISA the GEMM runs on: RNNKIT_NATIVE_ISA and
+// setIsa lower it). Elsewhere its products run on the GEMM (gemm.h: AVX2 and portable
+// micro-kernels), each a pass of the pool of its own, and its exp is std::exp.
+inline bool ownKernels() {
+#ifdef RNNKIT_X86
+  return std::strcmp(isa().name, "avx512") == 0;
+#else
+  return false;
+#endif
+}
 
 #ifdef RNNKIT_X86
 // Rows [i0, i0 + rb) (rb <= 4) of c, columns [j0, j0 + nj) (nj <= 16 NS): NS 16-wide vectors per
@@ -175,20 +183,6 @@ __attribute__((target("avx512f,avx512vl,avx512dq,fma"))) double softmaxRows512(
 }
 #endif
 
-// Portable: row by row, the column loop left to the compiler's vectoriser.
-void productGeneric(float* c, long ldc, const float* a, long ars, long acs, const float* b,
-                    long ldb, int n, int k, int m, bool acc) {
-  for (int i = 0; i < n; i++) {
-    float* ci = c + (long)i * ldc;
-    if (!acc) std::fill(ci, ci + m, 0.f);
-    for (int p = 0; p < k; p++) {
-      const float av = a[(long)i * ars + (long)p * acs];
-      const float* bp = b + (long)p * ldb;
-      for (int j = 0; j < m; j++) ci[j] += av * bp[j];
-    }
-  }
-}
-
 // Rows [r0, r1) of e: plus b, then the softmax (zeros without a label); their -log p(label) sum.
 double softmaxRows(float* e, const float* b, const int* labels, long r0, long r1, long classes) {
   double loss = 0;
@@ -246,33 +240,33 @@ void columnSums(const std::vector<double>& sums, int used, long classes, float* 
 // softmaxRows on the kernels this CPU runs
 double rowsSoftmax(float* e, const float* b, const int* labels, long r0, long r1, long classes) {
 #ifdef RNNKIT_X86
-  if (avx512()) return softmaxRows512(e, b, labels, r0, r1, classes);
+  if (ownKernels()) return softmaxRows512(e, b, labels, r0, r1, classes);
 #endif
   return softmaxRows(e, b, labels, r0, r1, classes);
 }
 
-}  // namespace
-
+// c [n, m] (row stride ldc) = (acc ? c : 0) + a b on this thread (ownKernels() only): a(i, p) =
+// a[i * ars + p * acs], b [k, m] row-major (row stride ldb).
 void headProduct(float* c, long ldc, const float* a, long ars, long acs, const float* b, long ldb,
                  int n, int k, int m, bool acc) {
-  if (n <= 0 || m <= 0) return;
 #ifdef RNNKIT_X86
-  if (avx512()) {
-    product512(c, ldc, a, ars, acs, b, ldb, n, k, m, acc);
-    return;
-  }
+  if (n > 0 && m > 0) product512(c, ldc, a, ars, acs, b, ldb, n, k, m, acc);
 #endif
-  productGeneric(c, ldc, a, ars, acs, b, ldb, n, k, m, acc);
 }
+
+}  // namespace
 
 double headForward(const float* h, const float* w, const float* b, const int* labels, long rows,
                    int units, int classes, float* e) {
+  const bool own = ownKernels();
+  if (!own) gemm(e, classes, Mat{h, units, 1}, Mat{w, classes, 1}, (int)rows, units, classes, false);
   double partial[2] = {0, 0};
   pool().run(
       [&](int t, int nt) {
         const long r0 = part(rows, t, nt), r1 = part(rows, t + 1, nt);
-        headProduct(e + r0 * classes, classes, h + r0 * units, units, 1, w, classes,
-                    (int)(r1 - r0), units, classes, false);
+        if (own)
+          headProduct(e + r0 * classes, classes, h + r0 * units, units, 1, w, classes,
+                      (int)(r1 - r0), units, classes, false);
         partial[t] = rowsSoftmax(e, b, labels, r0, r1, classes);
       },
       headThreads(rows * classes));
@@ -281,12 +275,13 @@ double headForward(const float* h, const float* w, const float* b, const int* la
 
 void headBackward(const float* h, const float* w, float* e, const int* labels, long rows,
                   int units, int classes, double scale, float* dh, float* dw, float* db) {
+  const bool own = ownKernels();
   const size_t wSize = (size_t)units * classes;
-  std::vector<float> wT(wSize);  // [classes, units], for dh = e w^T row by row
-  for (int p = 0; p < units; p++)
+  std::vector<float> wT(own ? wSize : 0);  // [classes, units], for dh = e w^T row by row
+  for (int p = 0; own && p < units; p++)
     for (int j = 0; j < classes; j++) wT[(size_t)j * units + p] = w[(size_t)p * classes + j];
   std::vector<double> sums(2 * (size_t)classes, 0.0);
-  std::vector<float> theirs(wSize);  // the second thread's dw
+  std::vector<float> theirs(own ? wSize : 0);  // the second thread's dw
   int used = 1;
   pool().run(
       [&](int t, int nt) {
@@ -294,16 +289,22 @@ void headBackward(const float* h, const float* w, float* e, const int* labels, l
         const long r0 = part(rows, t, nt), r1 = part(rows, t + 1, nt);
         const int n = (int)(r1 - r0);
         gradRows(e, labels, r0, r1, classes, scale, sums.data() + (size_t)t * classes);
+        if (!own) return;
         const float* et = e + r0 * classes;
         headProduct(dh + r0 * units, units, et, classes, 1, wT.data(), units, n, classes, units,
                     false);
         // [units, classes] = h^T (rows r0..r1) e: a(i, p) = h[p * units + i]
-        headProduct(t == 0 ? dw : theirs.data(), classes, h + r0 * units, 1, units, et, classes,
-                    units, n, classes, false);
+        float* dwt = t == 0 ? dw : theirs.data();
+        headProduct(dwt, classes, h + r0 * units, 1, units, et, classes, units, n, classes, false);
       },
       headThreads(rows * classes));
-  if (used > 1)
+  if (own && used > 1)
     for (size_t i = 0; i < wSize; i++) dw[i] += theirs[i];
+  if (!own) {
+    // dh [rows, units] = e w^T; dw [units, classes] = h^T e
+    gemm(dh, units, Mat{e, classes, 1}, Mat{w, 1, classes}, (int)rows, classes, units, false);
+    gemm(dw, classes, Mat{h, 1, units}, Mat{e, classes, 1}, units, (int)rows, classes, false);
+  }
   columnSums(sums, used, classes, db);
 }
 

@@ -1,19 +1,15 @@
 // The fused softmax cross-entropy head of training on the native engine (what @rnnkit/models'
 // SoftmaxHead runs in JS on the wasm engine): its products, its softmax and loss, its gradients,
 // in two calls of one pass of the pool each (rows split between the threads), so a step's head
-// costs two hand-overs between the threads instead of a dozen. The products run on a small-product
-// kernel of their own (`headProduct`): the class count (65 for a character vocabulary) is rarely a
-// multiple of the GEMM's 32-wide panels, so its columns go in 16-wide vectors with one masked edge
-// vector, and the operands are read in place (no packing: the head's weight is [units, classes],
-// small enough to stay in L1).
+// costs two hand-overs between the threads instead of a dozen. With AVX-512 the products run on a
+// small-product kernel of their own (head.cc): the class count (65 for a character vocabulary) is
+// rarely a multiple of the GEMM's 32-wide panels, so its columns go in 16-wide vectors with one
+// masked edge vector, and the operands are read in place (no packing: the head's weight is
+// [units, classes], small enough to stay in L1); and the exp is vectorised. Elsewhere (AVX2,
+// portable) the products run on the GEMM (gemm.h), each a pass of the pool of its own.
 #pragma once
 
 namespace rnnkit {
-
-// c [n, m] (row stride ldc) = (acc ? c : 0) + a b on this thread: a(i, p) = a[i * ars + p * acs]
-// (a transpose is a view with the strides swapped), b [k, m] row-major (row stride ldb).
-void headProduct(float* c, long ldc, const float* a, long ars, long acs, const float* b, long ldb,
-                 int n, int k, int m, bool acc);
 
 // Forward over h [rows, units] and w [units, classes]: e [rows, classes] becomes each row's
 // softmax of h w + b (b may be null; float32 exp(logit - row max) / the row's float64 sum), or
