@@ -24,8 +24,17 @@
 //
 // With `threads` (`node bench/speed/browser.mjs threads`), only worker1 against worker2,
 // alternating for max(BENCH_ROUNDS, 6) rounds: BENCH browser.w1.lstm256.worker_threads.speedup.
+// Runs in the worker print where the two threads wait for each other (ms a step, warm-up
+// included: `recurrenceThreadInfo`'s waitedMs and secondBusyMs).
 //
-// Usage: node bench/speed/browser.mjs [ab|threads]   (needs the packages built and /usr/bin/chromium)
+// With `main`, rnnkit on the page's main thread of an isolated page on tfjs wasm's threaded build
+// (what tfjs loads there) and on its one-thread SIMD build (`WASM_HAS_MULTITHREAD_SUPPORT` false),
+// of a page that is not isolated (the one-thread build), and in the isolated page's worker1,
+// order rotating for max(BENCH_ROUNDS, 4) rounds: BENCH browser.w1.lstm256.rnnkit.
+// main_threaded_build|main_one_thread_build|main_not_isolated|worker1.tokens_per_s, and
+// browser.w1.lstm256.main_one_thread_vs_threaded_build (per round).
+//
+// Usage: node bench/speed/browser.mjs [ab|threads|main]   (needs the packages built and /usr/bin/chromium)
 import { createRequire } from 'node:module';
 import { w1Ids } from './workloads.mjs';
 
@@ -36,6 +45,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 2));
 const AB = process.argv.includes('ab') || process.env.RELAXED_AB === '1';
 /** `threads`: only the A/B of the kernel's second thread in the worker (worker1 vs worker2). */
 const THREADS_AB = process.argv.includes('threads');
+/** `main`: rnnkit on the page's main thread, isolated page and not, against worker1. */
+const MAIN = process.argv.includes('main');
 const ISOLATED = process.env.BENCH_ISOLATED !== '0';
 const [cell, units] = ['lstm', 256];
 const name = `browser.w1.${cell}${units}`;
@@ -72,12 +83,12 @@ const bench = (n, v, unit) => {
   if (Number.isFinite(v)) console.log(`BENCH ${n} ${Number(v.toPrecision(4))} ${unit}`);
 };
 
-async function open(jsFlags) {
+async function open(jsFlags, isolated = ISOLATED) {
   return harness.openPage({
     entry: new URL('src/pages/w1-bench.ts', browserTests),
     mounts: { '/tfjs-wasm/': wasmDir },
     webgl: true,
-    isolated: ISOLATED,
+    isolated,
     chromiumArgs: jsFlags ? [`--js-flags=${jsFlags}`] : [],
   });
 }
@@ -98,7 +109,15 @@ async function w1(session, engine, where) {
     if (r.backend !== backend) throw new Error(`ran on ${r.backend}, not ${backend}`);
     if (threads !== undefined && r.secondThread.sent > 0 !== (threads !== 1))
       throw new Error(`${where}: ${r.secondThread.sent} halves went to the second thread`);
-    if (r.wasmThreads > 1) console.error(`# ${engine} on wasm: tfjs ran ${r.wasmThreads} threads`);
+    if (threads !== undefined && r.secondThread.sent > 0) {
+      // where the two threads wait for each other, per step (warm-up included)
+      const per = (ms) => (ms / r.steps).toFixed(1);
+      const { waitedMs, secondBusyMs } = r.secondThread;
+      console.error(
+        `# ${engine} ${where}: ${per(r.ms)} ms a step; the kernel's thread waited ${per(waitedMs)} ms of it for the second, which computed ${per(secondBusyMs)} ms (idle ${per(r.ms - secondBusyMs)})`,
+      );
+    }
+    if (r.wasmThreads > 1) console.error(`# ${engine} ${where}: tfjs ran ${r.wasmThreads} threads`);
     if (r.tensors.end !== r.tensors.start)
       console.error(`# ${engine} ${backend}: ${r.tensors.end - r.tensors.start} tensors left`);
     return med(r.rates);
@@ -121,6 +140,46 @@ async function alternate(rounds, a, b, label) {
     console.error(`# ${label} round ${r + 1}: ${f(as.at(-1))} against ${f(bs.at(-1))} tokens/s`);
   }
   return [as, bs];
+}
+
+if (MAIN) {
+  // rnnkit on the page's main thread: an isolated page with tfjs wasm's threaded build (what it
+  // loads there), the same page kept on the one-thread SIMD build, a page that is not isolated
+  // (one-thread build too), and the isolated page's worker1 (one-thread build, in a worker)
+  const [iso, isoOne, plain] = [
+    await open(null, true),
+    await open(null, true),
+    await open(null, false),
+  ];
+  await isoOne.call('oneThreadWasm', null);
+  const runs = { threaded: [], oneThread: [], plain: [], worker1: [] };
+  const configs = [
+    ['threaded', () => w1(iso, 'rnnkit', 'wasm')],
+    ['oneThread', () => w1(isoOne, 'rnnkit', 'wasm')],
+    ['plain', () => w1(plain, 'rnnkit', 'wasm')],
+    ['worker1', () => w1(iso, 'rnnkit', 'worker1')],
+  ];
+  try {
+    for (let r = 0; r < Math.max(ROUNDS, 4); r++) {
+      for (let c = 0; c < configs.length; c++) {
+        const [key, run] = configs[(c + r) % configs.length];
+        runs[key].push(await run());
+      }
+      const f = (k) => Math.round(runs[k].at(-1));
+      console.error(
+        `# main-thread round ${r + 1}: isolated page, threaded build ${f('threaded')}, one-thread build ${f('oneThread')}; page not isolated ${f('plain')}; worker1 ${f('worker1')} tokens/s`,
+      );
+    }
+  } finally {
+    for (const s of [iso, isoOne, plain]) await s.close();
+  }
+  bench(`${name}.rnnkit.main_threaded_build.tokens_per_s`, med(runs.threaded), 'tokens/s');
+  bench(`${name}.rnnkit.main_one_thread_build.tokens_per_s`, med(runs.oneThread), 'tokens/s');
+  bench(`${name}.rnnkit.main_not_isolated.tokens_per_s`, med(runs.plain), 'tokens/s');
+  bench(`${name}.rnnkit.worker1.tokens_per_s`, med(runs.worker1), 'tokens/s');
+  const ratio = med(runs.oneThread.map((v, i) => v / runs.threaded[i]));
+  bench(`${name}.main_one_thread_vs_threaded_build`, ratio, 'x');
+  process.exit(0);
 }
 
 if (THREADS_AB) {

@@ -6,7 +6,13 @@ import type { CoreData, CoreSpec } from './fast-core.js';
 import type { HeadData } from './fast-head.js';
 import { productsFor } from './fast-wasm.js';
 import { HalfRun } from './half-run.js';
-import { getRecurrenceThreads, poolBacklog, recurrencePlan, setRecurrenceThreads } from './pool.js';
+import {
+  getRecurrenceThreads,
+  poolBacklog,
+  recurrencePlan,
+  recurrenceThreadInfo,
+  setRecurrenceThreads,
+} from './pool.js';
 
 const big: CoreSpec = {
   cell: 'lstm',
@@ -109,6 +115,30 @@ describe('the worker: its backward pass right after its forward, when it runs a 
       expect(headGrads.b).toEqual(expected.headGrads.b);
       for (const key of keys) expect(grads[key]).toEqual(expected.grads[key]);
       expect(Math.max(...grads.kernel.map(Math.abs))).toBeGreaterThan(0);
+    } finally {
+      await useBackend('cpu');
+    }
+  });
+
+  it("counts this thread's waits and the worker's busy time (recurrenceThreadInfo)", async () => {
+    await useBackend('wasm');
+    try {
+      started(1); // the worker is up
+      const before = recurrenceThreadInfo();
+      const t0 = performance.now();
+      const job = started(1);
+      job.headBackward(1)();
+      job.backward(null, zeros(), zeros()).grads();
+      const elapsed = performance.now() - t0;
+      const after = recurrenceThreadInfo();
+      expect(after.thread).toBe('node');
+      expect(after.sent - before.sent).toBe(1);
+      // the worker computed this half (forward, head, backward) and replied with its count
+      const busy = after.secondBusyMs - before.secondBusyMs;
+      expect(busy).toBeGreaterThan(0);
+      const waited = after.waitedMs - before.waitedMs;
+      expect(waited).toBeGreaterThanOrEqual(0);
+      expect(waited).toBeLessThanOrEqual(elapsed + 1);
     } finally {
       await useBackend('cpu');
     }

@@ -149,6 +149,10 @@ class Pool implements RecurrenceWorker {
   up = false;
   /** Halves sent to the worker (`recurrenceThreadInfo`). */
   sent = 0;
+  /** Time this thread spent blocked for the worker's replies, ms (`recurrenceThreadInfo`). */
+  waitedMs = 0;
+  /** The worker's own count of the time it spent on requests, ms, as of its last reply. */
+  busyMs = 0;
   readonly kind: 'node' | 'web';
 
   constructor(channel: Channel, kind: 'node' | 'web') {
@@ -173,8 +177,11 @@ class Pool implements RecurrenceWorker {
         }
         return stashed;
       }
+      const t0 = ms > 0 ? performance.now() : 0;
       const r = this.channel.next(ms);
+      if (ms > 0) this.waitedMs += performance.now() - t0;
       if (r === undefined) return undefined;
+      if (r.busyMs !== undefined) this.busyMs = r.busyMs;
       if (this.dropped.delete(r.seq)) continue;
       this.stash.set(r.seq, r);
     }
@@ -470,6 +477,13 @@ export interface RecurrenceThreadInfo {
   started: number;
   /** Halves sent to it. */
   sent: number;
+  /**
+   * Where the two threads wait for each other (differences between two calls measure a stretch
+   * of training): ms this thread spent blocked for the second thread's replies, and ms the
+   * second thread spent computing requests (the rest of its time it waited for requests).
+   */
+  waitedMs: number;
+  secondBusyMs: number;
   /** Why it failed to start, if it did. */
   error: string | null;
 }
@@ -481,6 +495,8 @@ export function recurrenceThreadInfo(): RecurrenceThreadInfo {
     thread: pool?.up ? pool.kind : null,
     started,
     sent: pool ? pool.sent : 0,
+    waitedMs: pool ? pool.waitedMs : 0,
+    secondBusyMs: pool ? pool.busyMs : 0,
     error: startError,
   };
 }

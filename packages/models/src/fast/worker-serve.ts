@@ -48,8 +48,15 @@ export interface Request {
 
 const errorText = (e: unknown): string => (e instanceof Error ? (e.stack ?? e.message) : String(e));
 
-/** The request handler of a second thread whose kernel products are `mm`. */
-export function serve(reply: Reply, mm: Products): (m: Request) => void {
+/**
+ * The request handler of a second thread whose kernel products are `mm`. Each reply carries the
+ * thread's time on requests so far (`busyMs`, read by `recurrenceThreadInfo`).
+ */
+export function serve(send: Reply, mm: Products): (m: Request) => void {
+  let busy = 0;
+  let since: number | null = null;
+  const reply: Reply = (msg, transfer) =>
+    send({ ...msg, busyMs: busy + (since === null ? 0 : performance.now() - since) }, transfer);
   /** Ops whose state is kept for a backward pass, oldest first (the pool mirrors this). */
   const held = new Map<number, HalfRun>();
   function hold(id: number, core: HalfRun): void {
@@ -99,6 +106,16 @@ export function serve(reply: Reply, mm: Products): (m: Request) => void {
   }
 
   return (m: Request) => {
+    since = performance.now();
+    try {
+      handle(m);
+    } finally {
+      busy += performance.now() - since;
+      since = null;
+    }
+  };
+
+  function handle(m: Request): void {
     try {
       if (m.op === 'forward') {
         const run = new HalfRun(m.spec, m.data as CoreData, mm, m.head ?? null);
@@ -133,5 +150,5 @@ export function serve(reply: Reply, mm: Products): (m: Request) => void {
         reply({ seq: m.ahead.backwardSeq, error: errorText(e) });
       }
     }
-  };
+  }
 }
