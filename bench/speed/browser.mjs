@@ -34,7 +34,12 @@
 // main_threaded_build|main_one_thread_build|main_not_isolated|worker1.tokens_per_s, and
 // browser.w1.lstm256.main_one_thread_vs_threaded_build (per round).
 //
-// Usage: node bench/speed/browser.mjs [ab|threads|main]   (needs the packages built and /usr/bin/chromium)
+// With `profile`, CPU profiles (Chromium's sampling profiler through CDP) of worker2's two
+// threads, the page's worker and its nested worker, over one worker2 measurement: written as
+// .cpuprofile files to BENCH_PROFILE_DIR (default <tmpdir>/rnnkit-browser-profile; Chrome
+// DevTools opens them) and each thread's largest self times printed.
+//
+// Usage: node bench/speed/browser.mjs [ab|threads|main|profile]   (needs the packages built and /usr/bin/chromium)
 import { createRequire } from 'node:module';
 import { w1Ids } from './workloads.mjs';
 
@@ -47,6 +52,8 @@ const AB = process.argv.includes('ab') || process.env.RELAXED_AB === '1';
 const THREADS_AB = process.argv.includes('threads');
 /** `main`: rnnkit on the page's main thread, isolated page and not, against worker1. */
 const MAIN = process.argv.includes('main');
+/** `profile`: CPU profiles of worker2's two threads (the page's worker and its nested worker). */
+const PROFILE = process.argv.includes('profile');
 const ISOLATED = process.env.BENCH_ISOLATED !== '0';
 const [cell, units] = ['lstm', 256];
 const name = `browser.w1.${cell}${units}`;
@@ -97,11 +104,11 @@ async function open(jsFlags, isolated = ISOLATED) {
  * One configuration in `session` (backend wasm|webgl, or worker1|worker2: rnnkit in the page's
  * worker on wasm): its median tokens/s (NaN, said on stderr, if it failed).
  */
-async function w1(session, engine, where) {
+async function w1(session, engine, where, plan = planOf(engine, where)) {
   const threads = WORKER[where];
   const backend = threads === undefined ? where : 'wasm';
   try {
-    const args = { engine, backend, cell, units, batches, ...planOf(engine, where) };
+    const args = { engine, backend, cell, units, batches, ...plan };
     const r = await session.call(
       threads === undefined ? 'w1' : 'w1Worker',
       threads === undefined ? args : { ...args, threads },
@@ -140,6 +147,117 @@ async function alternate(rounds, a, b, label) {
     console.error(`# ${label} round ${r + 1}: ${f(as.at(-1))} against ${f(bs.at(-1))} tokens/s`);
   }
   return [as, bs];
+}
+
+/**
+ * CDP sessions of the page's workers, nested ones included (Target auto-attach, not flattened:
+ * playwright's CDP session speaks to the page only, so a worker's messages come wrapped in
+ * Target.receivedMessageFromTarget, a nested worker's wrapped twice). `workers()` lists them as
+ * { url, send(method, params) }.
+ */
+async function workerSessions(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const found = [];
+  const pending = new Map();
+  let nextId = 1;
+  /** Sends through the chain of session ids `path` (outermost first). */
+  const sendVia = (path, method, params = {}) => {
+    const id = nextId++;
+    let msg = { id, method, params };
+    for (let i = path.length - 1; i > 0; i--) {
+      msg = {
+        id: nextId++,
+        method: 'Target.sendMessageToTarget',
+        params: { sessionId: path[i], message: JSON.stringify(msg) },
+      };
+    }
+    const done = new Promise((ok, fail) =>
+      pending.set(id, (m) => (m.error ? fail(new Error(m.error.message)) : ok(m.result))),
+    );
+    void cdp.send('Target.sendMessageToTarget', {
+      sessionId: path[0],
+      message: JSON.stringify(msg),
+    });
+    return done;
+  };
+  const attach = (path, info) => {
+    found.push({ url: info.url, send: (method, params) => sendVia(path, method, params) });
+    const autoAttach = { autoAttach: true, waitForDebuggerOnStart: false, flatten: false };
+    void sendVia(path, 'Target.setAutoAttach', autoAttach);
+  };
+  /** A message from the session at `path`: a reply, or a nested worker's message or attach. */
+  const receive = (path, m) => {
+    if (m.id !== undefined && pending.has(m.id)) {
+      pending.get(m.id)(m);
+      pending.delete(m.id);
+    } else if (m.method === 'Target.attachedToTarget') {
+      attach([...path, m.params.sessionId], m.params.targetInfo);
+    } else if (m.method === 'Target.receivedMessageFromTarget') {
+      receive([...path, m.params.sessionId], JSON.parse(m.params.message));
+    }
+  };
+  cdp.on('Target.attachedToTarget', (e) => attach([e.sessionId], e.targetInfo));
+  cdp.on('Target.receivedMessageFromTarget', (e) => receive([e.sessionId], JSON.parse(e.message)));
+  await cdp.send('Target.setAutoAttach', {
+    autoAttach: true,
+    waitForDebuggerOnStart: false,
+    flatten: false,
+  });
+  return { workers: () => [...found] };
+}
+
+/** Self time per function of a CPU profile, the largest `top`, as [share, name] pairs. */
+function selfTimes(profile, top) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0;
+    const f = byId.get(id).callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').at(-1)}:${f.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + dt);
+    total += dt;
+  });
+  return [...self]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([k, v]) => [v / total, k]);
+}
+
+if (PROFILE) {
+  // worker2's two threads under the profiler (which slows them: shares, not times)
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = process.env.BENCH_PROFILE_DIR ?? join(tmpdir(), 'rnnkit-browser-profile');
+  mkdirSync(dir, { recursive: true });
+  const s = await open(null, true);
+  try {
+    const cdp = await workerSessions(s.page);
+    // a short run first: it starts the page's worker, its wasm backend and the nested worker
+    await w1(s, 'rnnkit', 'worker2', { ...FAST, warmup: 2, warmupSeconds: 0, runs: 1, steps: 1 });
+    const workers = cdp.workers();
+    if (workers.length < 2) throw new Error(`${workers.length} workers attached, expected 2`);
+    for (const w of workers) {
+      await w.send('Profiler.enable');
+      await w.send('Profiler.setSamplingInterval', { interval: 500 });
+      await w.send('Profiler.start');
+    }
+    const rate = await w1(s, 'rnnkit', 'worker2');
+    console.error(`# profiled worker2: ${Math.round(rate)} tokens/s (slowed by the profiler)`);
+    for (const [i, w] of workers.entries()) {
+      const { profile } = await w.send('Profiler.stop');
+      const file = join(dir, `worker2-thread${i + 1}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      const what = i === 0 ? "the page's worker (the kernel's thread)" : 'the nested worker';
+      console.error(`# ${what}: ${w.url.split('/').at(-1)}, ${file}; self time:`);
+      for (const [share, fn] of selfTimes(profile, 25))
+        console.error(`#   ${(100 * share).toFixed(1).padStart(5)}%  ${fn}`);
+    }
+  } finally {
+    await s.close();
+  }
+  process.exit(0);
 }
 
 if (MAIN) {
