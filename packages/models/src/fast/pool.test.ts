@@ -120,6 +120,30 @@ describe('the worker: its backward pass right after its forward, when it runs a 
     }
   });
 
+  it('computes with the weights as they were when the run started (they go through a shared buffer the worker copies them out of)', async () => {
+    await useBackend('wasm');
+    try {
+      const worker = recurrencePlan({ ...spec, batch: 32, time: 64, units: 64 }).worker;
+      if (worker === null) throw new Error('no worker');
+      const d = data();
+      const job = worker.start(spec, d, true, head(), 0.25);
+      d.kernel.fill(7); // this thread's copies change after the request went
+      d.recurrent.fill(-7);
+      const out = job.forward();
+      job.headBackward(0.25)();
+      const grads = job.backward(null, zeros(), zeros()).grads();
+      const run = new HalfRun(spec, data(), productsFor(tf.backend()), head());
+      const expected = run.forward(true);
+      run.headBackward(0.25);
+      run.backward(null, zeros(), zeros());
+      expect(out.seq).toEqual(expected.seq);
+      expect(out.loss).toBe(expected.loss);
+      expect(grads.recurrent).toEqual(run.core.grads(true).recurrent);
+    } finally {
+      await useBackend('cpu');
+    }
+  });
+
   it("counts this thread's waits and the worker's busy time (recurrenceThreadInfo)", async () => {
     await useBackend('wasm');
     try {

@@ -18,7 +18,7 @@ import type { CoreData, CoreSpec } from './fast-core.js';
 import type { HeadData } from './fast-head.js';
 import type { Products } from './fast-wasm.js';
 import { HalfRun } from './half-run.js';
-import { type Ahead, HELD_OPS } from './pool.js';
+import { type Ahead, HELD_OPS, type SharedWeights } from './pool.js';
 
 /** Sends a reply to the waiting thread (the arrays in `transfer` may be moved, not copied). */
 export type Reply = (msg: Record<string, unknown>, transfer?: ArrayBuffer[]) => void;
@@ -30,6 +30,8 @@ export interface Request {
   spec: CoreSpec;
   /** null on a backward request for an op the worker holds */
   data: CoreData | null;
+  /** forward: the weights, in a shared buffer (`data`'s kernel and recurrent are then empty) */
+  weights?: SharedWeights;
   keep?: boolean;
   /** forward: a softmax head to run on the outputs, or null */
   head?: HeadData | null;
@@ -44,6 +46,15 @@ export interface Request {
   dSeq?: Float32Array | null;
   dhT?: Float32Array;
   dcT?: Float32Array | null;
+}
+
+/** A request's data, its weights copied out of the shared buffer when they came in one. */
+function dataOf(m: Request): CoreData {
+  const d = m.data as CoreData;
+  const w = m.weights;
+  if (w === undefined) return d;
+  const all = new Float32Array(w.buffer, 0, w.kernel + w.recurrent);
+  return { ...d, kernel: all.slice(0, w.kernel), recurrent: all.slice(w.kernel) };
 }
 
 const errorText = (e: unknown): string => (e instanceof Error ? (e.stack ?? e.message) : String(e));
@@ -118,7 +129,7 @@ export function serve(send: Reply, mm: Products): (m: Request) => void {
   function handle(m: Request): void {
     try {
       if (m.op === 'forward') {
-        const run = new HalfRun(m.spec, m.data as CoreData, mm, m.head ?? null);
+        const run = new HalfRun(m.spec, dataOf(m), mm, m.head ?? null);
         const keep = m.keep === true;
         const out = run.forward(keep); // without keep, its buffers are given back: no backward
         if (keep) hold(m.id, run);
