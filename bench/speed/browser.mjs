@@ -34,10 +34,11 @@
 // main_threaded_build|main_one_thread_build|main_not_isolated|worker1.tokens_per_s, and
 // browser.w1.lstm256.main_one_thread_vs_threaded_build (per round).
 //
-// With `profile`, CPU profiles (Chromium's sampling profiler through CDP) of worker2's two
-// threads, the page's worker and its nested worker, over one worker2 measurement: written as
-// .cpuprofile files to BENCH_PROFILE_DIR (default <tmpdir>/rnnkit-browser-profile; Chrome
-// DevTools opens them) and each thread's largest self times printed.
+// With `profile`, CPU profiles (Chromium's sampling profiler through CDP) of rnnkit's
+// configurations, one measurement each: worker2's two threads (the page's worker and its nested
+// worker), worker1's and the page's main thread (`wasm`): written as .cpuprofile files to
+// BENCH_PROFILE_DIR (default <tmpdir>/rnnkit-browser-profile; Chrome DevTools opens them) and each
+// thread's largest self times printed.
 //
 // Usage: node bench/speed/browser.mjs [ab|threads|main|profile]   (needs the packages built and /usr/bin/chromium)
 import { createRequire } from 'node:module';
@@ -203,7 +204,10 @@ async function workerSessions(page) {
     waitForDebuggerOnStart: false,
     flatten: false,
   });
-  return { workers: () => [...found] };
+  return {
+    workers: () => [...found],
+    page: { url: page.url(), send: (method, params) => cdp.send(method, params) },
+  };
 }
 
 /** Self time per function of a CPU profile, the largest `top`, as [share, name] pairs. */
@@ -225,35 +229,45 @@ function selfTimes(profile, top) {
 }
 
 if (PROFILE) {
-  // worker2's two threads under the profiler (which slows them: shares, not times)
+  // CPU profiles of rnnkit's configurations (the profiler slows them: shares, not times):
+  // worker2's two threads, worker1's thread and the page's main thread
   const { mkdirSync, writeFileSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
   const dir = process.env.BENCH_PROFILE_DIR ?? join(tmpdir(), 'rnnkit-browser-profile');
   mkdirSync(dir, { recursive: true });
   const s = await open(null, true);
+  /** Runs `where` with the profiler on `threads` ([label, session]) and prints their self times. */
+  const profiled = async (where, threads) => {
+    for (const [, t] of threads) {
+      await t.send('Profiler.enable');
+      await t.send('Profiler.setSamplingInterval', { interval: 500 });
+      await t.send('Profiler.start');
+    }
+    const rate = await w1(s, 'rnnkit', where);
+    console.error(`# profiled ${where}: ${Math.round(rate)} tokens/s (slowed by the profiler)`);
+    for (const [label, t] of threads) {
+      const { profile } = await t.send('Profiler.stop');
+      const file = join(dir, `${where}-${label.replace(/\W+/g, '-')}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      console.error(`# ${where}, ${label}: ${file}; self time:`);
+      for (const [share, fn] of selfTimes(profile, 18))
+        console.error(`#   ${(100 * share).toFixed(1).padStart(5)}%  ${fn}`);
+    }
+  };
   try {
     const cdp = await workerSessions(s.page);
     // a short run first: it starts the page's worker, its wasm backend and the nested worker
     await w1(s, 'rnnkit', 'worker2', { ...FAST, warmup: 2, warmupSeconds: 0, runs: 1, steps: 1 });
-    const workers = cdp.workers();
-    if (workers.length < 2) throw new Error(`${workers.length} workers attached, expected 2`);
-    for (const w of workers) {
-      await w.send('Profiler.enable');
-      await w.send('Profiler.setSamplingInterval', { interval: 500 });
-      await w.send('Profiler.start');
-    }
-    const rate = await w1(s, 'rnnkit', 'worker2');
-    console.error(`# profiled worker2: ${Math.round(rate)} tokens/s (slowed by the profiler)`);
-    for (const [i, w] of workers.entries()) {
-      const { profile } = await w.send('Profiler.stop');
-      const file = join(dir, `worker2-thread${i + 1}.cpuprofile`);
-      writeFileSync(file, JSON.stringify(profile));
-      const what = i === 0 ? "the page's worker (the kernel's thread)" : 'the nested worker';
-      console.error(`# ${what}: ${w.url.split('/').at(-1)}, ${file}; self time:`);
-      for (const [share, fn] of selfTimes(profile, 25))
-        console.error(`#   ${(100 * share).toFixed(1).padStart(5)}%  ${fn}`);
-    }
+    const [kernel, nested] = cdp.workers();
+    if (nested === undefined)
+      throw new Error(`${cdp.workers().length} workers attached, expected 2`);
+    await profiled('worker2', [
+      ["the page's worker (the kernel's thread)", kernel],
+      ['the nested worker', nested],
+    ]);
+    await profiled('worker1', [["the page's worker", kernel]]);
+    await profiled('wasm', [["the page's main thread", cdp.page]]);
   } finally {
     await s.close();
   }
