@@ -19,6 +19,8 @@
 // CPU's vector capability as torch detects it, its BLAS) as `# machine:` and `BENCH torch.version`.
 // `node bench/speed/run.mjs w1.lstm256 w3` runs only the named workloads; W1 LSTM 256 in Chromium
 // (browser.mjs: rnnkit against stock tfjs-layers in one page) runs last, or alone with `browser`.
+// BENCH_TORCH=0 skips the PyTorch columns; BENCH_API_ONLY=1 runs only the user path (api.mjs, and
+// its wasm rerun where @rnnkit/native loads): ab-builds.mjs uses both.
 // The machine is shared: timings are noisy; ratios come from the same run, seconds apart.
 import { spawnSync } from 'node:child_process';
 import { ensurePythonEnv } from '../../scripts/python-env.mjs';
@@ -26,8 +28,10 @@ import { ensurePythonEnv } from '../../scripts/python-env.mjs';
 const here = new URL('.', import.meta.url).pathname;
 const root = new URL('../../', import.meta.url).pathname;
 const filters = process.argv.slice(2);
-/** The pinned environment's python (null: no python3 here, the PyTorch columns are skipped). */
-const PY = ensurePythonEnv();
+/** The pinned environment's python (null: no python3 here or BENCH_TORCH=0, no PyTorch columns). */
+const PY = process.env.BENCH_TORCH === '0' ? null : ensurePythonEnv();
+/** BENCH_API_ONLY=1: only the user path's configurations (no kernel, stock or one-thread runs). */
+const API_ONLY = process.env.BENCH_API_ONLY === '1';
 
 /** Workloads: name, node script + args, python script + args, unit, optional one/two-thread runs. */
 const WORKLOADS = [
@@ -93,7 +97,8 @@ function runNode(script, args, variant, env = {}) {
 }
 
 let torchAvailable = PY !== null;
-if (!torchAvailable) console.error('# no python3 on this machine: the PyTorch columns are skipped');
+if (!torchAvailable)
+  console.error('# no python3 here or BENCH_TORCH=0: the PyTorch columns are skipped');
 let machinePrinted = false;
 function runTorch(script, args, threads) {
   if (!torchAvailable) return null;
@@ -147,7 +152,7 @@ const selected = WORKLOADS.filter(
 
 /** The matmul peaks (GFLOP/s), measured once before the W1 workloads; null without them. */
 let peaks = null;
-if (selected.some((w) => w.name.startsWith('w1.'))) {
+if (!API_ONLY && selected.some((w) => w.name.startsWith('w1.'))) {
   const wasm = med(Array.from({ length: ROUNDS }, () => runNode('peak.mjs', [], '')?.median));
   const torch = med(
     Array.from({ length: ROUNDS }, () => runTorch('matmul_peak.py', [], 2)?.median ?? Number.NaN),
@@ -158,7 +163,7 @@ if (selected.some((w) => w.name.startsWith('w1.'))) {
 }
 
 for (const w of selected) {
-  const [script, ...args] = w.node ?? [];
+  const [script, ...args] = (!API_ONLY && w.node) || [];
   if (w.stockNote) console.error(`# ${w.name}: no stock or hand-wired run: ${w.stockNote}`);
   const [pyScript, ...pyArgs] = w.py;
   // Per round: the median of each configuration's timed runs, and the ratios within the round.
@@ -181,9 +186,10 @@ for (const w of selected) {
     const torch1 = runTorch(pyScript, pyArgs, 1);
     const torch2 = runTorch(pyScript, pyArgs, 2);
     // one thread: the wasm kernel's worker off, and the native engine's pool held to one thread
-    const one = w.single
-      ? runNode(w.single[0], w.single.slice(1), 'fast', { RNNKIT_NATIVE_THREADS: '1' })
-      : null;
+    const one =
+      w.single && !API_ONLY
+        ? runNode(w.single[0], w.single.slice(1), 'fast', { RNNKIT_NATIVE_THREADS: '1' })
+        : null;
     const best = Math.max(torch1?.median ?? 0, torch2?.median ?? 0) || Number.NaN;
     rounds.push({
       api: api?.median,
