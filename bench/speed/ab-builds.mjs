@@ -3,52 +3,60 @@
 // commit against this checkout's. Issue 20's bar for a restructure ("`pnpm bench:speed` figures
 // within noise of before"); the restructure began after 33f1502.
 //
-//   node bench/speed/ab-builds.mjs <old-ref> [workloads...]   # e.g. 33f1502 w1.lstm256 w2 w3
+//   node bench/speed/ab-builds.mjs <old-ref> [--keep] [workloads...]   # e.g. 33f1502 w1.lstm256 w2
 //
 // It checks the old ref out in a temporary git worktree (os.tmpdir()/rnnkit-ab-<commit>), installs
-// it (`pnpm install --offline`) and builds its packages (turbo, packages/* only), then runs, per
-// round (BENCH_ROUNDS, default 3), the old build's run.mjs and this build's run.mjs with
-// `RNNKIT_NATIVE=0` (both on the wasm engine, the only one the old build has), alternating which
-// goes first (ABBA, so drift in the machine's load falls on both), each with BENCH_ROUNDS=1 and
-// without PyTorch (`BENCH_TORCH=0`; the old run.mjs runs PyTorch only where /usr/bin/python3 has
-// it). Where @rnnkit/native loads, this build's user path runs once more per round on the native
-// engine (`BENCH_API_ONLY=1`) and its figures are printed beside. This build is used as it is
-// built: run `pnpm build` first. BENCH_QUICK=1 passes through (shorter runs, rougher figures).
+// it (`pnpm install --offline`) and builds its packages (turbo, packages/* only). Then, per round
+// (BENCH_ROUNDS, default 3), alternating which build goes first (old first in odd rounds, new first
+// in even ones, so that a change in the machine's load falls on both):
+//   1. each build's run.mjs on the workloads (BENCH_ROUNDS=1; BENCH_TORCH=0: no PyTorch, which the
+//      old run.mjs runs only where /usr/bin/python3 has it), this build with RNNKIT_NATIVE=0 so
+//      that both run the wasm engine, the only one the old build has;
+//   2. each build's api.mjs per workload (the user path, as in step 1), for its CPU time per step
+//      (`cpuMsPerStep`, `cpuMsPerChar` for W3: process.cpuUsage, which moves far less with the
+//      machine's load than wall time);
+//   3. this build's api.mjs on the native engine where @rnnkit/native loads, printed beside.
+// This build is used as it is built: run `pnpm build` first. BENCH_QUICK=1 passes through (shorter
+// runs, rougher figures). Workload names as run.mjs takes them (exact, or a prefix: `w1`); none:
+// all of run.mjs's Node workloads (not the Chromium page).
 //
-// Prints, for every BENCH name both builds print: `BENCH ab.<name>.old`, `.new` (medians over
-// rounds) and `BENCH ab.<name>.new_vs_old` (the median of each round's new/old), then the native
-// figures as `BENCH ab.<name>.native`, and a table on stderr. The stock tfjs-layers figures
-// (`*.stock.*`) run the same code in both builds: their new_vs_old is the noise of the run.
-// `--keep` keeps the old worktree for the next run (reused when its build is complete); without
-// it the worktree is removed at the end.
+// Prints `BENCH ab.<name>.old`, `.new` (medians over rounds) and `BENCH ab.<name>.new_vs_old` (the
+// median of each round's new/old) for every BENCH name both run.mjs print, then the same for
+// `<workload>.api.cpu_ms_per_step` (lower is faster), then the native figures as
+// `BENCH ab.<workload>.native.*`; a table on stderr. The stock tfjs-layers figures (`*.stock.*`)
+// and the matmul peak run the same code in both builds: their new_vs_old is the run's noise.
+// `--keep` keeps the old worktree for the next run (reused when its build is complete); without it
+// the worktree is removed at the end.
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { WORKLOADS } from './suite.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const args = process.argv.slice(2);
 const keep = args.includes('--keep');
 const [oldRef, ...named] = args.filter((a) => a !== '--keep');
-/** run.mjs's Node workloads (named, so that neither build also runs its Chromium page). */
-const workloads =
-  named.length > 0
-    ? named
-    : ['w1.lstm256', 'w1.gru256', 'w1.rnn256', 'w1.lstm256.embed', 'w1.lstm64', 'w2', 'w3'];
 if (!oldRef || oldRef.startsWith('-')) {
   console.error('usage: node bench/speed/ab-builds.mjs <old-ref> [--keep] [workloads...]');
+  process.exit(2);
+}
+const selected = WORKLOADS.filter(
+  (w) =>
+    named.length === 0 ||
+    named.some((f) => (WORKLOADS.some((o) => o.name === f) ? w.name === f : w.name.startsWith(f))),
+);
+if (selected.length === 0) {
+  console.error(
+    `ab-builds: no workload matches ${named.join(' ')}: the workloads are ${WORKLOADS.map((w) => w.name).join(', ')}`,
+  );
   process.exit(2);
 }
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 /** Runs a command; exits with its output when it fails. */
-function sh(cmd, cmdArgs, cwd, env = {}) {
-  const r = spawnSync(cmd, cmdArgs, {
-    cwd,
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-    env: { ...process.env, ...env },
-  });
+function sh(cmd, cmdArgs, cwd) {
+  const r = spawnSync(cmd, cmdArgs, { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) {
     console.error(`ab-builds: \`${cmd} ${cmdArgs.join(' ')}\` in ${cwd} failed (${r.status}):`);
     console.error(`${r.stdout ?? ''}${r.stderr ?? ''}`.slice(-4000));
@@ -73,21 +81,50 @@ if (!existsSync(built)) {
   writeFileSync(built, `${commit}\n`);
 }
 
-/** One round of a build's run.mjs: its BENCH lines as name -> { value, unit }. */
-function runBuild(dir, env) {
-  const r = spawnSync(process.execPath, [join(dir, 'bench/speed/run.mjs'), ...workloads], {
+/** Runs a build's script; its stdout ('' when it failed, said on stderr). */
+function runScript(dir, script, scriptArgs, env) {
+  const r = spawnSync(process.execPath, [join(dir, 'bench/speed', script), ...scriptArgs], {
     cwd: dir,
     encoding: 'utf8',
     maxBuffer: 1 << 26,
-    env: { ...process.env, BENCH_ROUNDS: '1', BENCH_TORCH: '0', ...env },
+    env: { ...process.env, ...env },
   });
-  if (r.status !== 0) console.error(`# ab-builds: ${dir} run.mjs exited ${r.status}:\n${r.stderr}`);
+  if (r.status !== 0)
+    console.error(`# ab-builds: ${dir} ${script} exited ${r.status}:\n${r.stderr}`);
+  return r.stdout ?? '';
+}
+
+/** One round of a build's run.mjs: its BENCH lines as name -> { value, unit }. */
+function runSuite(dir, env) {
+  const out = runScript(
+    dir,
+    'run.mjs',
+    selected.map((w) => w.name),
+    {
+      BENCH_ROUNDS: '1',
+      BENCH_TORCH: '0',
+      ...env,
+    },
+  );
   const figures = new Map();
-  for (const line of (r.stdout ?? '').split('\n')) {
+  for (const line of out.split('\n')) {
     const m = /^BENCH (\S+) (\S+)(?: (.+))?$/.exec(line);
     if (m && Number.isFinite(Number(m[2]))) figures.set(m[1], { value: Number(m[2]), unit: m[3] });
   }
   return figures;
+}
+
+/** A build's api.mjs on workload `w`: its throughput and CPU ms per step (per char for W3). */
+function runApi(dir, w, env) {
+  const line = runScript(dir, 'api.mjs', w.api, env)
+    .split('\n')
+    .find((l) => l.startsWith('RESULT '));
+  const res = line ? JSON.parse(line.slice(7)) : null;
+  return {
+    rate: res?.median ?? Number.NaN,
+    cpu: res?.cpuMsPerStep ?? res?.cpuMsPerChar,
+    engine: res?.engine,
+  };
 }
 
 const med = (xs) => {
@@ -96,70 +133,80 @@ const med = (xs) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+const f = (v) => (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : '-');
 
 console.error(
-  `# ab-builds: old ${commit.slice(0, 12)} vs new ${head.slice(0, 12)} (this checkout, as built), ${ROUNDS} rounds, workloads: ${workloads.join(' ')}`,
+  `# ab-builds: old ${commit.slice(0, 12)} vs new ${head.slice(0, 12)} (this checkout, as built), ${ROUNDS} rounds, workloads: ${selected.map((w) => w.name).join(' ')}`,
 );
+const OLD = { dir: oldDir, env: {} };
+const NEW = { dir: root, env: { RNNKIT_NATIVE: '0' } };
+/** Per round: name -> { old, new, unit } for every figure both builds gave; native: name -> value. */
 const rounds = [];
 for (let r = 0; r < ROUNDS; r++) {
-  const runOld = () => runBuild(oldDir, {});
-  const runNew = () => runBuild(root, { RNNKIT_NATIVE: '0' });
-  const first = r % 2 === 0 ? 'old' : 'new';
-  const a = first === 'old' ? runOld() : runNew();
-  const b = first === 'old' ? runNew() : runOld();
-  const [oldFig, newFig] = first === 'old' ? [a, b] : [b, a];
-  // this build's user path on the native engine, where @rnnkit/native loads
-  const native = runBuild(root, { BENCH_API_ONLY: '1' });
-  rounds.push({ oldFig, newFig, native });
-  const shared = [...newFig.keys()].filter((k) => oldFig.has(k) && /_per_s$/.test(k));
-  const f = (v) => String(Number(v.toPrecision(4)));
+  const order = r % 2 === 0 ? [OLD, NEW] : [NEW, OLD];
+  const figures = new Map();
+  const put = (name, build, value, unit) => {
+    const row = figures.get(name) ?? { unit };
+    row[build === OLD ? 'old' : 'new'] = value;
+    figures.set(name, row);
+  };
+  for (const b of order) {
+    for (const [name, { value, unit }] of runSuite(b.dir, b.env)) put(name, b, value, unit);
+  }
+  const native = new Map();
+  for (const w of selected) {
+    const per = w.unit.split('/')[0];
+    const cpuName = `${w.name}.api.cpu_ms_per_${w.name === 'w3' ? 'char' : 'step'}`;
+    for (const b of order) put(cpuName, b, runApi(b.dir, w, b.env).cpu, 'ms');
+    const nat = runApi(root, w, {});
+    if (nat.engine !== 'native') continue; // @rnnkit/native did not load: no native figures
+    native.set(`${w.name}.native.${per}_per_s`, { value: nat.rate, unit: w.unit });
+    native.set(`${cpuName.replace('.api.', '.native.')}`, { value: nat.cpu, unit: 'ms' });
+  }
+  rounds.push({ figures, native });
+  const headline = [...figures].filter(([k, v]) => /_per_s$|cpu_ms/.test(k) && v.old && v.new);
   console.error(
-    `# round ${r + 1} (${first} first): ${shared
-      .map((k) => `${k} ${f(newFig.get(k).value / oldFig.get(k).value)}x`)
+    `# round ${r + 1} (${order[0] === OLD ? 'old' : 'new'} first), new/old: ${headline
+      .map(([k, v]) => `${k} ${f(v.new / v.old)}`)
       .join(', ')}`,
   );
 }
 
 const bench = (name, value, unit) => {
-  if (!Number.isFinite(value)) return;
-  console.log(`BENCH ${name} ${Number(value.toPrecision(4))}${unit ? ` ${unit}` : ''}`);
+  if (Number.isFinite(value)) console.log(`BENCH ${name} ${f(value)}${unit ? ` ${unit}` : ''}`);
 };
-const names = [
-  ...new Set(
-    rounds.flatMap(({ oldFig, newFig }) => [...newFig.keys()].filter((k) => oldFig.has(k))),
-  ),
-];
+const names = [...new Set(rounds.flatMap((x) => [...x.figures.keys()]))];
 const table = [];
 for (const name of names) {
-  const of = (key) => rounds.map((x) => x[key].get(name)?.value ?? Number.NaN);
-  const unit = rounds.find((x) => x.newFig.has(name)).newFig.get(name).unit;
-  const oldV = med(of('oldFig'));
-  const newV = med(of('newFig'));
-  const ratio = med(
-    rounds.map((x) => (x.newFig.get(name)?.value ?? NaN) / (x.oldFig.get(name)?.value ?? NaN)),
-  );
-  bench(`ab.${name}.old`, oldV, unit);
-  bench(`ab.${name}.new`, newV, unit);
-  bench(`ab.${name}.new_vs_old`, ratio, 'x');
-  table.push({ name, unit, oldV, newV, ratio });
+  const rows = rounds.map((x) => x.figures.get(name) ?? {});
+  const unit = rows.find((x) => x.unit)?.unit;
+  const both = rows.filter((x) => Number.isFinite(x.old) && Number.isFinite(x.new));
+  if (both.length === 0) continue; // a figure one build does not print
+  const t = {
+    name,
+    unit,
+    old: med(both.map((x) => x.old)),
+    new: med(both.map((x) => x.new)),
+    ratio: med(both.map((x) => x.new / x.old)),
+  };
+  bench(`ab.${name}.old`, t.old, unit);
+  bench(`ab.${name}.new`, t.new, unit);
+  bench(`ab.${name}.new_vs_old`, t.ratio, 'x');
+  table.push(t);
 }
-const nativeNames = [...new Set(rounds.flatMap((x) => [...x.native.keys()]))].filter((k) =>
-  k.includes('.native.'),
-);
-for (const name of nativeNames) {
+const nativeNames = [...new Set(rounds.flatMap((x) => [...x.native.keys()]))];
+const natives = nativeNames.map((name) => {
   const unit = rounds.find((x) => x.native.has(name)).native.get(name).unit;
-  bench(`ab.${name}`, med(rounds.map((x) => x.native.get(name)?.value ?? Number.NaN)), unit);
-}
-if (nativeNames.length === 0)
-  console.error('# ab-builds: @rnnkit/native did not load: no native figures');
+  return { name, unit, value: med(rounds.map((x) => x.native.get(name)?.value ?? Number.NaN)) };
+});
+for (const n of natives) bench(`ab.${n.name}`, n.value, n.unit);
 
-const f = (v) => (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : '-');
 console.error(
   '\n| BENCH name | old | new | new/old (median of rounds) |\n| --- | --- | --- | --- |',
 );
-for (const t of table) {
-  console.error(`| ${t.name} | ${f(t.oldV)} | ${f(t.newV)} | ${f(t.ratio)}x |`);
-}
+for (const t of table) console.error(`| ${t.name} | ${f(t.old)} | ${f(t.new)} | ${f(t.ratio)}x |`);
+console.error('\n| this build, native engine (where it loads) | figure |\n| --- | --- |');
+for (const n of natives) console.error(`| ${n.name} | ${f(n.value)} ${n.unit} |`);
 
 if (!keep) {
   sh('git', ['worktree', 'remove', '--force', oldDir], root);

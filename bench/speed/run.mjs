@@ -19,65 +19,17 @@
 // CPU's vector capability as torch detects it, its BLAS) as `# machine:` and `BENCH torch.version`.
 // `node bench/speed/run.mjs w1.lstm256 w3` runs only the named workloads; W1 LSTM 256 in Chromium
 // (browser.mjs: rnnkit against stock tfjs-layers in one page) runs last, or alone with `browser`.
-// BENCH_TORCH=0 skips the PyTorch columns; BENCH_API_ONLY=1 runs only the user path (api.mjs, and
-// its wasm rerun where @rnnkit/native loads): ab-builds.mjs uses both.
+// BENCH_TORCH=0 skips the PyTorch columns (ab-builds.mjs, which compares two builds, sets it).
 // The machine is shared: timings are noisy; ratios come from the same run, seconds apart.
 import { spawnSync } from 'node:child_process';
 import { ensurePythonEnv } from '../../scripts/python-env.mjs';
+import { WORKLOADS } from './suite.mjs';
 
 const here = new URL('.', import.meta.url).pathname;
 const root = new URL('../../', import.meta.url).pathname;
 const filters = process.argv.slice(2);
 /** The pinned environment's python (null: no python3 here or BENCH_TORCH=0, no PyTorch columns). */
 const PY = process.env.BENCH_TORCH === '0' ? null : ensurePythonEnv();
-/** BENCH_API_ONLY=1: only the user path's configurations (no kernel, stock or one-thread runs). */
-const API_ONLY = process.env.BENCH_API_ONLY === '1';
-
-/** Workloads: name, node script + args, python script + args, unit, optional one/two-thread runs. */
-const WORKLOADS = [
-  {
-    name: 'w1.lstm256',
-    node: ['w1.mjs', 'lstm', '256'],
-    api: ['w1', 'lstm', '256'],
-    py: ['speed_w1.py', 'lstm', '256'],
-    unit: 'tokens/s',
-    single: ['w1.mjs', 'lstm', '256', '1'],
-  },
-  {
-    name: 'w1.gru256',
-    node: ['w1.mjs', 'gru', '256'],
-    api: ['w1', 'gru', '256'],
-    py: ['speed_w1.py', 'gru', '256'],
-    unit: 'tokens/s',
-    single: ['w1.mjs', 'gru', '256', '1'],
-  },
-  {
-    name: 'w1.rnn256',
-    node: ['w1.mjs', 'rnn', '256'],
-    api: ['w1', 'rnn', '256'],
-    py: ['speed_w1.py', 'rnn', '256'],
-    unit: 'tokens/s',
-  },
-  {
-    // a trainable embedding (65 x 64) instead of one-hot: rnnkit's user path and PyTorch only (stock
-    // tfjs-layers cannot train an Embedding on wasm: its gradient kernel is missing there)
-    name: 'w1.lstm256.embed',
-    api: ['w1', 'lstm', '256', 'auto', 'embed'],
-    py: ['speed_w1.py', 'lstm', '256', 'embed'],
-    unit: 'tokens/s',
-    stockNote: "stock tfjs-layers' Embedding cannot train on wasm (no UnsortedSegmentSum kernel)",
-  },
-  {
-    name: 'w1.lstm64',
-    node: ['w1.mjs', 'lstm', '64'],
-    api: ['w1', 'lstm', '64'],
-    py: ['speed_w1.py', 'lstm', '64'],
-    unit: 'tokens/s',
-    single: ['w1.mjs', 'lstm', '64', '1'],
-  },
-  { name: 'w2', node: ['w2.mjs'], api: ['w2'], py: ['speed_w2.py'], unit: 'epochs/s' },
-  { name: 'w3', node: ['w3.mjs'], api: ['w3'], py: ['speed_w3.py'], unit: 'chars/s' },
-];
 
 function parseResult(out) {
   const line = out.split('\n').find((l) => l.startsWith('RESULT '));
@@ -152,7 +104,7 @@ const selected = WORKLOADS.filter(
 
 /** The matmul peaks (GFLOP/s), measured once before the W1 workloads; null without them. */
 let peaks = null;
-if (!API_ONLY && selected.some((w) => w.name.startsWith('w1.'))) {
+if (selected.some((w) => w.name.startsWith('w1.'))) {
   const wasm = med(Array.from({ length: ROUNDS }, () => runNode('peak.mjs', [], '')?.median));
   const torch = med(
     Array.from({ length: ROUNDS }, () => runTorch('matmul_peak.py', [], 2)?.median ?? Number.NaN),
@@ -163,7 +115,7 @@ if (!API_ONLY && selected.some((w) => w.name.startsWith('w1.'))) {
 }
 
 for (const w of selected) {
-  const [script, ...args] = (!API_ONLY && w.node) || [];
+  const [script, ...args] = w.node ?? [];
   if (w.stockNote) console.error(`# ${w.name}: no stock or hand-wired run: ${w.stockNote}`);
   const [pyScript, ...pyArgs] = w.py;
   // Per round: the median of each configuration's timed runs, and the ratios within the round.
@@ -186,10 +138,9 @@ for (const w of selected) {
     const torch1 = runTorch(pyScript, pyArgs, 1);
     const torch2 = runTorch(pyScript, pyArgs, 2);
     // one thread: the wasm kernel's worker off, and the native engine's pool held to one thread
-    const one =
-      w.single && !API_ONLY
-        ? runNode(w.single[0], w.single.slice(1), 'fast', { RNNKIT_NATIVE_THREADS: '1' })
-        : null;
+    const one = w.single
+      ? runNode(w.single[0], w.single.slice(1), 'fast', { RNNKIT_NATIVE_THREADS: '1' })
+      : null;
     const best = Math.max(torch1?.median ?? 0, torch2?.median ?? 0) || Number.NaN;
     rounds.push({
       api: api?.median,
