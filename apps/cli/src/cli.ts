@@ -91,6 +91,130 @@ export async function run(argv: string[], io: Io, parsed?: Parsed): Promise<void
   }
 
   const T = TRAIN_CHECKS;
+  const trainOptions: OptionRow[] = [
+    [
+      '--data <file>',
+      'Training data (- for stdin): text (text), JSONL or CSV (classify, names), CSV (forecast), TSV (seq2seq)',
+      T.data,
+    ],
+    ['--dataset <name>', 'A bundled dataset instead of --data (see rnnkit datasets)', T.dataset],
+    [
+      '--column <names>',
+      'CSV: the series to forecast, or the input columns (with --target)',
+      T.column,
+    ],
+    [
+      '--target <name>',
+      'CSV: the column to predict (forecast) or the label column (classify)',
+      T.target,
+    ],
+    ['--text-field <name>', 'JSONL: the field of the text (default text)', T.textField],
+    ['--label-field <name>', 'JSONL: the field of the label (default label)', T.labelField],
+    ['--cell <cell>', 'Recurrent cell: lstm, gru or rnn', T.cell],
+    ['--units <n>', 'Hidden size of each recurrent layer', T.units],
+    ['--layers <n>', 'Stacked recurrent layers', T.layers],
+    [
+      '--seq-length <n>',
+      'Window length (characters or words, or past values a forecast reads)',
+      T.seqLength,
+    ],
+    ['--epochs <n>', 'Passes over the training data', T.epochs],
+    [
+      '--time-budget <duration>',
+      'Stop training after this long (e.g. 90s, 10m, 1h30m), keeping the model so far',
+      T.timeBudget,
+    ],
+    ['--batch-size <n>', 'Examples per update', T.batchSize],
+    ['--lr <rate>', "Adam's learning rate", T.lr],
+    ['--clip <norm>', 'Clip gradients to this global norm', T.clip],
+    ['--seed <n>', 'Seed of the weights, the data order and the split', T.seed],
+    backendOption('to train on'),
+    ['--val-split <share>', 'Share of the data held out for validation (default 0.1)', T.valSplit],
+    ['--out <dir>', 'Folder the model is saved into (default ./rnnkit-model)', T.out],
+    ['--dropout <rate>', 'Dropout between stacked recurrent layers, in [0, 1)', T.dropout],
+    [
+      '--season <n>',
+      'forecast: steps per season (12 for monthly data with a yearly cycle)',
+      T.season,
+    ],
+    ['--horizon <n>', 'forecast: values predicted at once (default 1)', T.horizon],
+    [
+      '--transform <name>',
+      'forecast: what the model predicts: difference, seasonal (the default with --season) or none (the levels)',
+      T.transform,
+    ],
+    [
+      '--normalize <how>',
+      'forecast: window (each window relative to its own mean; the default with --season) or series',
+      T.normalize,
+    ],
+    [
+      '--range-margin <share>',
+      "forecast: forecasts stay within the series' range widened by this share of it (default 0.25)",
+      T.rangeMargin,
+    ],
+    [
+      '--hold-out <n>',
+      'forecast: leave the last n values out of training (for rnnkit eval)',
+      T.holdOut,
+    ],
+    [
+      '--intervals <kind>',
+      'forecast: learn a band: quantile (pinball loss over --quantiles) or gaussian (mean and scale); default none',
+      T.intervals,
+    ],
+    [
+      '--quantiles <list>',
+      'forecast: the quantiles learnt (default 0.1,0.5,0.9: an 80% band)',
+      T.quantiles,
+    ],
+    [
+      '--id-column <name>',
+      "forecast: a long CSV of many series: the column naming each row's series (one global model)",
+      T.idColumn,
+    ],
+    ['--series-embedding', 'forecast (--id-column): learn an embedding of each series id'],
+    ['--unit <unit>', 'text: what a token is: char (default) or word', T.unit],
+    [
+      '--max-vocab <n>',
+      'text --unit word: most words in the vocab (rarer ones become <unk>)',
+      T.maxVocab,
+    ],
+    [
+      '--weights <dtype>',
+      'How the saved model stores its weights: float32 (default), float16 (half the size; plain tfjs loads it) or int8 (about a quarter; rnnkit loads it)',
+      T.weights,
+    ],
+    [
+      '--config <file|json>',
+      'JSON file of options, or the JSON itself (flags override it)',
+      text('config'),
+    ],
+    ['--force', 'Overwrite the --out folder (and its .checkpoint) when it exists'],
+    [
+      '--resume <dir>',
+      'Continue an interrupted run from its checkpoint folder (<out>.checkpoint), to the same result',
+      text('resume'),
+    ],
+    [
+      '--checkpoint-every <n>',
+      'Also checkpoint every n steps (default: only when interrupted)',
+      T.checkpointEvery,
+    ],
+    ['--json', 'One JSON object per event on stdout, nothing else there'],
+    ['--quiet', 'No progress bar or epoch lines, only the result'],
+    [
+      '--attention-map <file>',
+      'seq2seq: write the attention of the first held-out input as SVG',
+      T.attentionMap,
+    ],
+  ];
+  /** A train option that export --format torch --data passes on to the exported train.py. */
+  const asForTrain = (flags: string): OptionRow => [
+    flags,
+    'torch --data: as for rnnkit train',
+    trainOptions.find((o) => o[0] === flags)?.[2],
+  ];
   const commands: CommandRow[] = [
     {
       name: 'demo',
@@ -118,132 +242,7 @@ export async function run(argv: string[], io: Io, parsed?: Parsed): Promise<void
       name: 'train',
       description: `Train a model for a task (${TASK_NAMES.map((k) => TASK_TABLE[k].name).join(', ')}; older names ${TASK_NAMES.flatMap((k) => TASK_TABLE[k].aliases).join(', ')}) on a file or a dataset`,
       args: [['<task>', TASK_NAMES.map((k) => TASK_TABLE[k].name).join(', ')]],
-      options: [
-        [
-          '--data <file>',
-          'Training data (- for stdin): text (text), JSONL or CSV (classify, names), CSV (forecast), TSV (seq2seq)',
-          T.data,
-        ],
-        [
-          '--dataset <name>',
-          'A bundled dataset instead of --data (see rnnkit datasets)',
-          T.dataset,
-        ],
-        [
-          '--column <names>',
-          'CSV: the series to forecast, or the input columns (with --target)',
-          T.column,
-        ],
-        [
-          '--target <name>',
-          'CSV: the column to predict (forecast) or the label column (classify)',
-          T.target,
-        ],
-        ['--text-field <name>', 'JSONL: the field of the text (default text)', T.textField],
-        ['--label-field <name>', 'JSONL: the field of the label (default label)', T.labelField],
-        ['--cell <cell>', 'Recurrent cell: lstm, gru or rnn', T.cell],
-        ['--units <n>', 'Hidden size of each recurrent layer', T.units],
-        ['--layers <n>', 'Stacked recurrent layers', T.layers],
-        [
-          '--seq-length <n>',
-          'Window length (characters or words, or past values a forecast reads)',
-          T.seqLength,
-        ],
-        ['--epochs <n>', 'Passes over the training data', T.epochs],
-        [
-          '--time-budget <duration>',
-          'Stop training after this long (e.g. 90s, 10m, 1h30m), keeping the model so far',
-          T.timeBudget,
-        ],
-        ['--batch-size <n>', 'Examples per update', T.batchSize],
-        ['--lr <rate>', "Adam's learning rate", T.lr],
-        ['--clip <norm>', 'Clip gradients to this global norm', T.clip],
-        ['--seed <n>', 'Seed of the weights, the data order and the split', T.seed],
-        backendOption('to train on'),
-        [
-          '--val-split <share>',
-          'Share of the data held out for validation (default 0.1)',
-          T.valSplit,
-        ],
-        ['--out <dir>', 'Folder the model is saved into (default ./rnnkit-model)', T.out],
-        ['--dropout <rate>', 'Dropout between stacked recurrent layers, in [0, 1)', T.dropout],
-        [
-          '--season <n>',
-          'forecast: steps per season (12 for monthly data with a yearly cycle)',
-          T.season,
-        ],
-        ['--horizon <n>', 'forecast: values predicted at once (default 1)', T.horizon],
-        [
-          '--transform <name>',
-          'forecast: what the model predicts: difference, seasonal (the default with --season) or none (the levels)',
-          T.transform,
-        ],
-        [
-          '--normalize <how>',
-          'forecast: window (each window relative to its own mean; the default with --season) or series',
-          T.normalize,
-        ],
-        [
-          '--range-margin <share>',
-          "forecast: forecasts stay within the series' range widened by this share of it (default 0.25)",
-          T.rangeMargin,
-        ],
-        [
-          '--hold-out <n>',
-          'forecast: leave the last n values out of training (for rnnkit eval)',
-          T.holdOut,
-        ],
-        [
-          '--intervals <kind>',
-          'forecast: learn a band: quantile (pinball loss over --quantiles) or gaussian (mean and scale); default none',
-          T.intervals,
-        ],
-        [
-          '--quantiles <list>',
-          'forecast: the quantiles learnt (default 0.1,0.5,0.9: an 80% band)',
-          T.quantiles,
-        ],
-        [
-          '--id-column <name>',
-          "forecast: a long CSV of many series: the column naming each row's series (one global model)",
-          T.idColumn,
-        ],
-        ['--series-embedding', 'forecast (--id-column): learn an embedding of each series id'],
-        ['--unit <unit>', 'text: what a token is: char (default) or word', T.unit],
-        [
-          '--max-vocab <n>',
-          'text --unit word: most words in the vocab (rarer ones become <unk>)',
-          T.maxVocab,
-        ],
-        [
-          '--weights <dtype>',
-          'How the saved model stores its weights: float32 (default), float16 (half the size; plain tfjs loads it) or int8 (about a quarter; rnnkit loads it)',
-          T.weights,
-        ],
-        [
-          '--config <file|json>',
-          'JSON file of options, or the JSON itself (flags override it)',
-          text('config'),
-        ],
-        ['--force', 'Overwrite the --out folder (and its .checkpoint) when it exists'],
-        [
-          '--resume <dir>',
-          'Continue an interrupted run from its checkpoint folder (<out>.checkpoint), to the same result',
-          text('resume'),
-        ],
-        [
-          '--checkpoint-every <n>',
-          'Also checkpoint every n steps (default: only when interrupted)',
-          T.checkpointEvery,
-        ],
-        ['--json', 'One JSON object per event on stdout, nothing else there'],
-        ['--quiet', 'No progress bar or epoch lines, only the result'],
-        [
-          '--attention-map <file>',
-          'seq2seq: write the attention of the first held-out input as SVG',
-          T.attentionMap,
-        ],
-      ],
+      options: trainOptions,
       examples: [
         'rnnkit train text --data book.txt --epochs 3 --out out/lm',
         'rnnkit train text --data - --time-budget 10m < book.txt',
@@ -457,10 +456,12 @@ export async function run(argv: string[], io: Io, parsed?: Parsed): Promise<void
           T.data,
         ],
         ['--dataset <name>', 'torch: a bundled dataset instead of --data', T.dataset],
-        ['--column <names>', 'torch --data: as for rnnkit train', T.column],
-        ['--target <name>', 'torch --data: as for rnnkit train', T.target],
-        ['--text-field <name>', 'torch --data: as for rnnkit train', T.textField],
-        ['--label-field <name>', 'torch --data: as for rnnkit train', T.labelField],
+        ...[
+          '--column <names>',
+          '--target <name>',
+          '--text-field <name>',
+          '--label-field <name>',
+        ].map(asForTrain),
         [
           '--val-split <share>',
           'torch --data: the held-out share the run used (default 0.1)',
