@@ -91,6 +91,7 @@ export async function run(argv: string[], io: Io, parsed?: Parsed): Promise<void
   }
 
   const T = TRAIN_CHECKS;
+  const MODEL = ['<model>', 'A model folder saved by rnnkit train'] as const;
   const trainOptions: OptionRow[] = [
     [
       '--data <file>',
@@ -385,7 +386,7 @@ export async function run(argv: string[], io: Io, parsed?: Parsed): Promise<void
     {
       name: 'eval',
       description: "The task's metrics on held-out data",
-      args: [['<model>', 'A model folder saved by rnnkit train']],
+      args: [MODEL],
       options: [
         [
           '--data <file>',
@@ -433,7 +434,7 @@ export async function run(argv: string[], io: Io, parsed?: Parsed): Promise<void
     {
       name: 'inspect',
       description: 'Show what a saved model folder holds',
-      args: [['<model>', 'A model folder saved by rnnkit train']],
+      args: [MODEL],
       options: [['--json', 'Print one JSON object']],
       examples: ['rnnkit inspect out/lm', 'rnnkit inspect out/lm --json'],
       run: ([model], o) =>
@@ -442,7 +443,7 @@ export async function run(argv: string[], io: Io, parsed?: Parsed): Promise<void
     {
       name: 'export',
       description: 'Write a saved model in another format (see --format)',
-      args: [['<model>', 'A model folder saved by rnnkit train']],
+      args: [MODEL],
       options: [
         [
           '--format <name>',
