@@ -1,8 +1,10 @@
 /**
- * Every `rnnkit` command, registered in one place (commander); each action loads its command module
- * lazily. Option values reach the commands exactly as typed (`--prime 007` is "007", `--lr -1` is
- * the value of --lr), checked by the option's parser (util/flags.ts): a bad value is a usage error
- * (exit 2) naming the flag. `-` as a file (`--data -`, `--file -`) is standard input.
+ * Every `rnnkit` command, registered in one place (commander): one table, `commands` (a row per
+ * command: its help, arguments, options as [flags, description, check] rows, examples, and `run`,
+ * which loads its command module lazily), that one loop hands to commander. Option values reach
+ * the commands exactly as typed (`--prime 007` is "007", `--lr -1` is the value of --lr), checked
+ * by the option's parser (util/flags.ts): a bad value is a usage error (exit 2) naming the flag.
+ * `-` as a file (`--data -`, `--file -`) is standard input.
  */
 import { readFileSync } from 'node:fs';
 import { TASK_NAMES, TASK_TABLE } from '@rnnkit/tasks/table';
