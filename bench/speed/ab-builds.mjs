@@ -31,7 +31,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WORKLOADS } from './suite.mjs';
+import { selectWorkloads, WORKLOADS } from './suite.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -41,11 +41,7 @@ if (!oldRef || oldRef.startsWith('-')) {
   console.error('usage: node bench/speed/ab-builds.mjs <old-ref> [--keep] [workloads...]');
   process.exit(2);
 }
-const selected = WORKLOADS.filter(
-  (w) =>
-    named.length === 0 ||
-    named.some((f) => (WORKLOADS.some((o) => o.name === f) ? w.name === f : w.name.startsWith(f))),
-);
+const selected = selectWorkloads(named);
 if (selected.length === 0) {
   console.error(
     `ab-builds: no workload matches ${named.join(' ')}: the workloads are ${WORKLOADS.map((w) => w.name).join(', ')}`,

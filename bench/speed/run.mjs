@@ -23,7 +23,7 @@
 // The machine is shared: timings are noisy; ratios come from the same run, seconds apart.
 import { spawnSync } from 'node:child_process';
 import { ensurePythonEnv } from '../../scripts/python-env.mjs';
-import { WORKLOADS } from './suite.mjs';
+import { selectWorkloads } from './suite.mjs';
 
 const here = new URL('.', import.meta.url).pathname;
 const root = new URL('../../', import.meta.url).pathname;
@@ -93,14 +93,7 @@ const med = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-const selected = WORKLOADS.filter(
-  // a workload's exact name selects it alone, anything else is a prefix (`w1` is all of W1)
-  (w) =>
-    filters.length === 0 ||
-    filters.some((f) =>
-      WORKLOADS.some((o) => o.name === f) ? w.name === f : w.name.startsWith(f),
-    ),
-);
+const selected = selectWorkloads(filters);
 
 /** The matmul peaks (GFLOP/s), measured once before the W1 workloads; null without them. */
 let peaks = null;

@@ -34,3 +34,15 @@ export const WORKLOADS = [
   { name: 'w2', node: ['w2.mjs'], api: ['w2'], py: ['speed_w2.py'], unit: 'epochs/s' },
   { name: 'w3', node: ['w3.mjs'], api: ['w3'], py: ['speed_w3.py'], unit: 'chars/s' },
 ];
+
+/**
+ * The workloads named on a command line: a workload's exact name selects it alone, anything else
+ * is a prefix (`w1` is all of W1); none: all of them.
+ */
+export function selectWorkloads(names) {
+  const exact = (f) => WORKLOADS.some((o) => o.name === f);
+  return WORKLOADS.filter(
+    (w) =>
+      names.length === 0 || names.some((f) => (exact(f) ? w.name === f : w.name.startsWith(f))),
+  );
+}
