@@ -20,6 +20,23 @@ import { join } from 'node:path';
 /** The binding's version: `@rnnkit/models` uses an addon only when it knows this version. */
 export const NATIVE_ABI = 1;
 
+/**
+ * A sequence run's arguments, forward and backward alike: spec [cell (0 rnn, 1 lstm, 2 gru), act,
+ * recAct (0 tanh, 1 relu, 2 linear, 3 sigmoid, 4 hardSigmoid), batch, time, units, resetAfter];
+ * xp [time*batch, g] the input projection, overwritten by the gates; the recurrent kernel and its
+ * bias row (gru resetAfter); hs, cs [(time+1)*batch, units] with slot 0 the initial state; aux
+ * [time*batch, units] (gru).
+ */
+export type SequenceRun = [
+  spec: Int32Array,
+  xp: Float32Array,
+  recurrent: Float32Array,
+  bRec: Float32Array | null,
+  hs: Float32Array,
+  cs: Float32Array | null,
+  aux: Float32Array | null,
+];
+
 /** What the addon exports (every array length is checked: a wrong one throws a TypeError). */
 export interface NativeAddon {
   /** The micro-kernels chosen ('avx512', 'avx2' or 'generic') and the pool's threads. */
@@ -41,21 +58,8 @@ export interface NativeAddon {
     transB: boolean,
     acc: boolean,
   ): void;
-  /**
-   * One sequence run forward. spec: [cell (0 rnn, 1 lstm, 2 gru), act, recAct (0 tanh, 1 relu,
-   * 2 linear, 3 sigmoid, 4 hardSigmoid), batch, time, units, resetAfter]; xp [time*batch, g]
-   * the input projection, overwritten by the gates; hs, cs [(time+1)*batch, units] with slot 0 the
-   * initial state; aux [time*batch, units] (gru).
-   */
-  forward(
-    spec: Int32Array,
-    xp: Float32Array,
-    recurrent: Float32Array,
-    bRec: Float32Array | null,
-    hs: Float32Array,
-    cs: Float32Array | null,
-    aux: Float32Array | null,
-  ): void;
+  /** One sequence run forward (`SequenceRun` says what the arguments hold). */
+  forward(...run: SequenceRun): void;
   /**
    * Its backward pass: dh, dc [batch, units] from the final states' gradients to the initial
    * ones'; dZ [time*batch, g] the recurrent product's gradient (the gates buffer itself for lstm
@@ -63,20 +67,16 @@ export interface NativeAddon {
    * resetAfter: the recurrent bias row).
    */
   backward(
-    spec: Int32Array,
-    xp: Float32Array,
-    recurrent: Float32Array,
-    bRec: Float32Array | null,
-    hs: Float32Array,
-    cs: Float32Array | null,
-    aux: Float32Array | null,
-    dSeq: Float32Array | null,
-    dh: Float32Array,
-    dc: Float32Array | null,
-    dZ: Float32Array | null,
-    dZin: Float32Array,
-    dR: Float32Array,
-    dBrec: Float32Array | null,
+    ...args: [
+      ...run: SequenceRun,
+      dSeq: Float32Array | null,
+      dh: Float32Array,
+      dc: Float32Array | null,
+      dZ: Float32Array | null,
+      dZin: Float32Array,
+      dR: Float32Array,
+      dBrec: Float32Array | null,
+    ]
   ): void;
   /**
    * One Adam update, out (may be w) from w, g, m, v (m and v in place); scalars: b1, b2, 1 - b1,
