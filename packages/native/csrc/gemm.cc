@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 
 #include "pool.h"
 #include "rows.h"
@@ -303,8 +304,11 @@ void gemm(float* c, long ldc, Mat a, Mat b, int n, int k, int m, bool acc) {
   const int aPanels = (n + MR - 1) / MR;
   const int bPanels = (m + NR - 1) / NR;
   const int kcMax = std::min(k, KC);
-  std::vector<float> ap((size_t)aPanels * MR * kcMax);
-  std::vector<float> bp((size_t)bPanels * NR * kcMax);
+  // the panels, not zeroed first (packing writes every value; zeroing 1.25 MB for dR showed up)
+  const std::unique_ptr<float[]> apBuf(new float[(size_t)aPanels * MR * kcMax]);
+  const std::unique_ptr<float[]> bpBuf(new float[(size_t)bPanels * NR * kcMax]);
+  float* const ap = apBuf.get();
+  float* const bp = bpBuf.get();
   Pool& pl = pool();
   // split the output by column panels when there are enough of them, else by row panels
   const bool byColumns = bPanels >= 2 * pl.size() || bPanels >= aPanels;
@@ -313,7 +317,7 @@ void gemm(float* c, long ldc, Mat a, Mat b, int n, int k, int m, bool acc) {
     const bool accHere = acc || p0 > 0;
     pl.run([&](int t, int nt) {
       for (int ip = t; ip < aPanels; ip += nt)
-        packA(ap.data() + (size_t)ip * MR * kc, a, ip * MR, std::min(MR, n - ip * MR), p0, kc,
+        packA(ap + (size_t)ip * MR * kc, a, ip * MR, std::min(MR, n - ip * MR), p0, kc,
               MR);
       const int qFrom = (int)((long)bPanels * t / nt), qTo = (int)((long)bPanels * (t + 1) / nt);
       if (b.cs == 1 && NR * qTo <= m) {
@@ -322,11 +326,11 @@ void gemm(float* c, long ldc, Mat a, Mat b, int n, int k, int m, bool acc) {
         for (int p = 0; p < kc; p++) {
           const float* src = b.p + (long)(p0 + p) * b.rs;
           for (int q = qFrom; q < qTo; q++)
-            std::memcpy(bp.data() + ((size_t)q * kc + p) * NR, src + q * NR, sizeof(float) * NR);
+            std::memcpy(bp + ((size_t)q * kc + p) * NR, src + q * NR, sizeof(float) * NR);
         }
       } else {
         for (int q = qFrom; q < qTo; q++)
-          packBPanel(bp.data() + (size_t)q * NR * kc, b, q * NR, std::min(NR, m - q * NR), p0, kc,
+          packBPanel(bp + (size_t)q * NR * kc, b, q * NR, std::min(NR, m - q * NR), p0, kc,
                      NR);
       }
     });
@@ -338,7 +342,7 @@ void gemm(float* c, long ldc, Mat a, Mat b, int n, int k, int m, bool acc) {
         const int iFrom = byColumns ? 0 : x, iTo = byColumns ? aPanels : x + 1;
         for (int q = qFrom; q < qTo; q++)
           for (int ip = iFrom; ip < iTo; ip++)
-            is.kernel(kc, ap.data() + (size_t)ip * MR * kc, bp.data() + (size_t)q * NR * kc,
+            is.kernel(kc, ap + (size_t)ip * MR * kc, bp + (size_t)q * NR * kc,
                       c + (long)ip * MR * ldc + q * NR, ldc, std::min(MR, n - ip * MR),
                       std::min(NR, m - q * NR), accHere);
       }
