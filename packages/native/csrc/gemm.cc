@@ -25,53 +25,22 @@ constexpr int STEP_KC = 256;  // k block of the general product: an A and a B pa
 
 #ifdef RNNKIT_X86
 // AVX-512: 8 rows x 32 columns, 16 zmm accumulators; edges through masked loads and stores.
-__attribute__((target("avx512f,avx512vl,fma"))) void kernel512(int kc, const float* ap,
-                                                                 const float* bp, float* c,
-                                                                 long ldc, int mr, int nr,
-                                                                 bool acc) {
-  __m512 c0[8], c1[8];
-  for (int r = 0; r < 8; r++) c0[r] = c1[r] = _mm512_setzero_ps();
-  for (int p = 0; p < kc; p++) {
-    const __m512 b0 = _mm512_loadu_ps(bp);
-    const __m512 b1 = _mm512_loadu_ps(bp + 16);
-    for (int r = 0; r < 8; r++) {
-      const __m512 a = _mm512_set1_ps(ap[r]);
-      c0[r] = _mm512_fmadd_ps(a, b0, c0[r]);
-      c1[r] = _mm512_fmadd_ps(a, b1, c1[r]);
-    }
-    ap += 8;
-    bp += 32;
-  }
-  const __mmask16 m0 = nr >= 16 ? 0xFFFF : (__mmask16)((1u << nr) - 1);
-  const __mmask16 m1 = nr >= 32 ? 0xFFFF : nr <= 16 ? 0 : (__mmask16)((1u << (nr - 16)) - 1);
-  for (int r = 0; r < mr; r++) {
-    float* o = c + r * ldc;
-    __m512 v0 = c0[r], v1 = c1[r];
-    if (acc) {
-      v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m0, o));
-      v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m1, o + 16));
-    }
-    _mm512_mask_storeu_ps(o, m0, v0);
-    _mm512_mask_storeu_ps(o + 16, m1, v1);
-  }
-}
-
-// The same tile with A read in place (row r at a + r * lda, no packing): the per-step products of
-// the recurrence have 16 or 32 rows, whose packing cost as much as a tenth of the product. Rows past
-// mr read row 0 again and are not stored.
-__attribute__((target("avx512f,avx512vl,fma"))) void kernel512a(int kc, const float* a, long lda,
-                                                                  const float* bp, float* c,
-                                                                  long ldc, int mr, int nr,
-                                                                  bool acc) {
+// PACKED: a is a packed panel ([kc][8]); else a is read in place, row r at a + r * lda (the
+// per-step products of the recurrence have 16 or 32 rows, whose packing cost as much as a tenth of
+// the product), rows past mr reading row 0 again, not stored.
+template <bool PACKED>
+__attribute__((target("avx512f,avx512vl,fma"), always_inline)) inline void tile512(
+    int kc, const float* a, long lda, const float* bp, float* c, long ldc, int mr, int nr,
+    bool acc) {
   const float* ar[8];
-  for (int r = 0; r < 8; r++) ar[r] = a + (r < mr ? r : 0) * lda;
+  for (int r = 0; r < 8; r++) ar[r] = PACKED ? a + r : a + (r < mr ? r : 0) * lda;
   __m512 c0[8], c1[8];
   for (int r = 0; r < 8; r++) c0[r] = c1[r] = _mm512_setzero_ps();
   for (int p = 0; p < kc; p++) {
     const __m512 b0 = _mm512_loadu_ps(bp);
     const __m512 b1 = _mm512_loadu_ps(bp + 16);
     for (int r = 0; r < 8; r++) {
-      const __m512 av = _mm512_set1_ps(ar[r][p]);
+      const __m512 av = _mm512_set1_ps(PACKED ? a[8 * p + r] : ar[r][p]);
       c0[r] = _mm512_fmadd_ps(av, b0, c0[r]);
       c1[r] = _mm512_fmadd_ps(av, b1, c1[r]);
     }
@@ -89,6 +58,20 @@ __attribute__((target("avx512f,avx512vl,fma"))) void kernel512a(int kc, const fl
     _mm512_mask_storeu_ps(o, m0, v0);
     _mm512_mask_storeu_ps(o + 16, m1, v1);
   }
+}
+
+__attribute__((target("avx512f,avx512vl,fma"))) void kernel512(int kc, const float* ap,
+                                                                 const float* bp, float* c,
+                                                                 long ldc, int mr, int nr,
+                                                                 bool acc) {
+  tile512<true>(kc, ap, 8, bp, c, ldc, mr, nr, acc);
+}
+
+__attribute__((target("avx512f,avx512vl,fma"))) void kernel512a(int kc, const float* a, long lda,
+                                                                  const float* bp, float* c,
+                                                                  long ldc, int mr, int nr,
+                                                                  bool acc) {
+  tile512<false>(kc, a, lda, bp, c, ldc, mr, nr, acc);
 }
 
 // AVX2: 6 rows x 16 columns, 12 ymm accumulators; edges through a small tile.
