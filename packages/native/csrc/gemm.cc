@@ -288,7 +288,14 @@ void gemm(float* c, long ldc, Mat a, Mat b, int n, int k, int m, bool acc) {
   const int bPanels = (m + NR - 1) / NR;
   const int kcMax = std::min(k, KC);
   // the panels, not zeroed first (packing writes every value; zeroing 1.25 MB for dR showed up)
-  const std::unique_ptr<float[]> apBuf(new float[(size_t)aPanels * MR * kcMax]);
+#ifdef RNNKIT_X86
+  // a row-major a is read in place by the AVX-512 tile (no pass over it: the head's logits h w read
+  // a [2048, 256] h for a product 65 wide, where packing h was most of the time)
+  const bool aInPlace = &is == &ISA512 && a.cs == 1;
+#else
+  const bool aInPlace = false;
+#endif
+  const std::unique_ptr<float[]> apBuf(aInPlace ? nullptr : new float[(size_t)aPanels * MR * kcMax]);
   const std::unique_ptr<float[]> bpBuf(new float[(size_t)bPanels * NR * kcMax]);
   float* const ap = apBuf.get();
   float* const bp = bpBuf.get();
@@ -299,7 +306,7 @@ void gemm(float* c, long ldc, Mat a, Mat b, int n, int k, int m, bool acc) {
     const int kc = std::min(KC, k - p0);
     const bool accHere = acc || p0 > 0;
     pl.run([&](int t, int nt) {
-      for (int ip = t; ip < aPanels; ip += nt)
+      for (int ip = t; ip < aPanels && !aInPlace; ip += nt)
         packA(ap + (size_t)ip * MR * kc, a, ip * MR, std::min(MR, n - ip * MR), p0, kc,
               MR);
       const int qFrom = (int)((long)bPanels * t / nt), qTo = (int)((long)bPanels * (t + 1) / nt);
@@ -325,6 +332,13 @@ void gemm(float* c, long ldc, Mat a, Mat b, int n, int k, int m, bool acc) {
         const int iFrom = byColumns ? 0 : x, iTo = byColumns ? aPanels : x + 1;
         for (int q = qFrom; q < qTo; q++)
           for (int ip = iFrom; ip < iTo; ip++)
+#ifdef RNNKIT_X86
+            if (aInPlace)
+              kernel512a(kc, a.p + (long)ip * MR * a.rs + p0, a.rs, bp + (size_t)q * NR * kc,
+                         c + (long)ip * MR * ldc + q * NR, ldc, std::min(MR, n - ip * MR),
+                         std::min(NR, m - q * NR), accHere);
+            else
+#endif
             is.kernel(kc, ap + (size_t)ip * MR * kc, bp + (size_t)q * NR * kc,
                       c + (long)ip * MR * ldc + q * NR, ldc, std::min(MR, n - ip * MR),
                       std::min(NR, m - q * NR), accHere);
