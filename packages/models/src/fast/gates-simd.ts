@@ -199,7 +199,7 @@ function at(p: number, q: number): number[] {
  * fwd(px, pm, pc, pco, ph, rows, ub): per row, i f c o = act(x + m) over x's i f c o blocks
  * (written back in place), c_k = f c + i g at pco, h = o tanh(c_k) at ph.
  */
-function forwardFunc(fma: MulAdd): number[] {
+export function forwardFunc(fma: MulAdd): number[] {
   const [I, F, G, O, C, X, K, R, V] = [10, 11, 12, 13, 14, 15, 16, 17, 18];
   const { c, init, count } = hoisted(19);
   const z = (q: number) => [...at(0, q), ...LOAD, ...at(1, q), ...LOAD, ...ADD];
@@ -223,7 +223,7 @@ function forwardFunc(fma: MulAdd): number[] {
  * dcj g i(1-i), dcj c_{k-1} f(1-f), dcj i (1-g^2), dh tc o(1-o); dc = dcj f (in place). The
  * products in lstmBackwardStep's order (dcj's and 1 - v^2's multiply-adds fused under relaxed SIMD).
  */
-function backwardFunc(fma: MulAdd): number[] {
+export function backwardFunc(fma: MulAdd): number[] {
   const [I, F, G, O, TC, DH, D, X, K, R, V] = [10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20];
   const { c, init, count } = hoisted(21);
   const dAct = (v: number) => fma.nmadd(get(v), get(v), c(1)); // 1 - v^2
@@ -405,7 +405,7 @@ const TRANSPOSE_CHUNK = 32768;
  * page (mod 4096) from the caller's range it is copied to or from, rounded down to `align` bytes
  * (a power of 2 from 16 to 2048).
  */
-function placer(align = 16) {
+export function placer(align = 16) {
   let end = 0;
   return (floats: number, partner: Float32Array, index: number): number => {
     const base = end;
