@@ -72,6 +72,7 @@ import {
 import { addSpan, colSum, columns, transposeData } from './fast-linalg.js';
 import type { Products } from './fast-wasm.js';
 import { type SimdLstm, simdLstmFor } from './gates-simd.js';
+import { type GemmLstm, gemmLstmFor } from './gemm-simd.js';
 
 /** Gate count per cell, from the cells' own definitions (`cells/`). */
 export const GATES = Object.fromEntries(
@@ -294,6 +295,17 @@ export class RecurrenceCore {
     return this.keep === null ? simdLstmFor(cell, act, recAct, units) : null;
   }
 
+  /**
+   * The LSTM recurrence on rnnkit's own SIMD GEMM with the gates in the same module
+   * (`gemm-simd.ts`) where it applies: the SIMD gate steps apply, no recurrent dropout, units a
+   * multiple of 8; else null (the products through `Products`, the gates after them).
+   */
+  private fusedGemm(): GemmLstm | null {
+    const { cell, act, recAct, units } = this.spec;
+    if (this.recMasks !== null || this.simdGates() === null) return null;
+    return gemmLstmFor(cell, act, recAct, units);
+  }
+
   /** w [inner, g] with its gates' dropout masks ([batch, inner] each: `fast-dropout.ts`). */
   private maskedWeight(w: Float32Array, inner: number, masks: GateMasks): MaskedWeight {
     const { cell, units, batch } = this.spec;
@@ -376,6 +388,9 @@ export class RecurrenceCore {
       }
       rzr.dispose();
       rh.dispose();
+    } else if (this.fusedGemm() !== null) {
+      const run = (this.fusedGemm() as GemmLstm).forward(recurrent, batch, hs, cs);
+      for (let k = 0; k < time; k++) run.step(k, xp, hs, cs, gates);
     } else {
       const rec =
         recMasks === null
@@ -544,6 +559,21 @@ export class RecurrenceCore {
         both.set(colSum(dM, rows, g), g);
         return both;
       };
+    } else if (this.fusedGemm() !== null) {
+      // lstm: dZ over the gates, as below; dh = dZ_k R^T and dc stay in the module between steps
+      const run = (this.fusedGemm() as GemmLstm).backward(
+        transposeData(recurrent, units, g),
+        batch,
+        dc,
+      );
+      for (let k = time - 1; k >= 0; k--) {
+        addOutputGrad(k);
+        run.step(k, dh, cs, gates, gates);
+      }
+      run.finish(dc);
+      dZin = gates;
+      dR = () => gradR(gates, GATES[cell], units);
+      dBias = () => this.inputBiasGrad();
     } else {
       const simd = this.simdGates();
       const rT = productT();
