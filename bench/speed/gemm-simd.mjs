@@ -2,17 +2,19 @@
 // (process.cpuUsage): 'xnnpack' is what the kernel ran before gemm-simd.ts (the product on
 // tfjs-backend-wasm's XNNPACK BatchMatMul through fast-wasm.ts's heap, then gates-simd.ts's gate
 // module with its copies), 'gemm' is gemm-simd.ts (rnnkit's own SIMD GEMM with the gates in the
-// same module). A block is one sequence of 64 steps forward (from packing R) and 64 backward
-// (from packing R^T; both sides are given R^T, as the kernel makes it); the two alternate,
-// `rounds` times; each figure is the median block, per step.
-// Prints per case: BENCH gemm_simd.<batch>x<units>.{forward,backward}.{xnnpack,gemm}_us_per_step
-// and .speedup (xnnpack / gemm, forward + backward). Which build runs (relaxed or plain SIMD) is
+// same module). A block is one sequence of 64 steps forward (from packing R), 64 backward
+// (from packing R^T; both sides are given R^T, as the kernel makes it) and the recurrent weight
+// gradient h^T dZ over the 64 steps' rows (per step: its time / 64); the two alternate, `rounds`
+// times; each figure is the median block, per step.
+// Prints per case: BENCH gemm_simd.<batch>x<units>.{forward,backward,weightGrad}.{xnnpack,gemm}_us_per_step
+// and .speedup (xnnpack / gemm, the three together). Which build runs (relaxed or plain SIMD) is
 // gates-simd.ts's choice for this engine (Node 20: plain; --experimental-wasm-relaxed-simd: relaxed).
 // Needs packages/models/dist (npx tsc -p tsconfig.build.json in packages/models).
 // Usage: node [--experimental-wasm-relaxed-simd] bench/speed/gemm-simd.mjs [rounds]
 import * as tf from '@tensorflow/tfjs-core';
 import { mulberry32 } from '@rnnkit/windowing';
 import { heapOf } from '../../packages/models/dist/fast/fast-wasm.js';
+import { transposeData } from '../../packages/models/dist/fast/fast-linalg.js';
 import { simdLstm, simdVariant } from '../../packages/models/dist/fast/gates-simd.js';
 import { gemmLstmFor } from '../../packages/models/dist/fast/gemm-simd.js';
 import { median, useWasm } from './common.mjs';
@@ -74,6 +76,11 @@ for (const [batch, units] of CASES) {
         }
         p.dispose();
       },
+      weightGrad() {
+        // fast-core.ts's weightGrad before gemm-simd.ts: (d^T a)^T through XNNPACK
+        const dT = transposeData(gates, TIME * batch, g);
+        transposeData(heap.mul(dT, g, TIME * batch, hs, units), g, units);
+      },
     },
     gemm: {
       forward() {
@@ -85,12 +92,18 @@ for (const [batch, units] of CASES) {
         for (let k = TIME - 1; k >= 0; k--) b.step(k, dh, cs, gates, gates);
         b.finish(dc);
       },
+      weightGrad() {
+        lstm.weightGrad(hs, TIME * batch, gates);
+      },
     },
   };
-  const times = { xnnpack: { forward: [], backward: [] }, gemm: { forward: [], backward: [] } };
+  const PASSES = ['forward', 'backward', 'weightGrad'];
+  const times = Object.fromEntries(
+    Object.keys(impls).map((name) => [name, Object.fromEntries(PASSES.map((p) => [p, []]))]),
+  );
   for (let round = -1; round < rounds; round++) {
     for (const name of Object.keys(impls)) {
-      for (const pass of ['forward', 'backward']) {
+      for (const pass of PASSES) {
         dh.fill(0.1);
         dc.fill(0.1);
         const t0 = cpuMs();
@@ -102,11 +115,11 @@ for (const [batch, units] of CASES) {
   const key = `gemm_simd.${batch}x${units}`;
   const med = {};
   for (const name of Object.keys(impls)) {
-    for (const pass of ['forward', 'backward']) {
+    for (const pass of PASSES) {
       med[`${name}.${pass}`] = median(times[name][pass]);
       console.log(`BENCH ${key}.${pass}.${name}_us_per_step ${med[`${name}.${pass}`].toFixed(1)}`);
     }
   }
-  const sum = (name) => med[`${name}.forward`] + med[`${name}.backward`];
+  const sum = (name) => PASSES.reduce((t, pass) => t + med[`${name}.${pass}`], 0);
   console.log(`BENCH ${key}.speedup ${(sum('xnnpack') / sum('gemm')).toFixed(2)}`);
 }

@@ -561,18 +561,15 @@ export class RecurrenceCore {
       };
     } else if (this.fusedGemm() !== null) {
       // lstm: dZ over the gates, as below; dh = dZ_k R^T and dc stay in the module between steps
-      const run = (this.fusedGemm() as GemmLstm).backward(
-        transposeData(recurrent, units, g),
-        batch,
-        dc,
-      );
+      const gemm = this.fusedGemm() as GemmLstm;
+      const run = gemm.backward(transposeData(recurrent, units, g), batch, dc);
       for (let k = time - 1; k >= 0; k--) {
         addOutputGrad(k);
         run.step(k, dh, cs, gates, gates);
       }
       run.finish(dc);
       dZin = gates;
-      dR = () => gradR(gates, GATES[cell], units);
+      dR = () => gemm.weightGrad(hPrev, rows, gates);
       dBias = () => this.inputBiasGrad();
     } else {
       const simd = this.simdGates();

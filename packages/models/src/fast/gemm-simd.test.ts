@@ -169,6 +169,32 @@ describe('gemmLstm', () => {
     });
   }
 
+  for (const variant of VARIANTS) {
+    it(`${variant}: the recurrent weight gradient a^T d matches a float64 product`, () => {
+      const modules = new Map<number, GemmLstm>();
+      fc.assert(
+        fc.property(
+          fc.oneof(fc.integer({ min: 1, max: 70 }), fc.integer({ min: 250, max: 600 })), // rows: one pass of 256 or more
+          fc.integer({ min: 1, max: 6 }).map((e) => 8 * e),
+          fc.nat(),
+          (rows, units, seed) => {
+            if (!modules.has(units)) modules.set(units, gemmLstm(variant, units) as GemmLstm);
+            const lstm = modules.get(units) as GemmLstm;
+            const a = values(rows * units, 1, seed);
+            const d = values(rows * 4 * units, 1, seed + 1);
+            const got = lstm.weightGrad(a, rows, d);
+            const want = product(transpose(a, rows, units), units, rows, d, 4 * units);
+            // sums of rows products of |value| <= 1, each rounded: within rows 2^-23 of the sum
+            expect(worst(got, want)).toBeLessThan(rows * 1.2e-7);
+            // the same bits again (the module's memory holds the last call's blocks)
+            expect(Array.from(lstm.weightGrad(a, rows, d))).toEqual(Array.from(got));
+          },
+        ),
+        { numRuns: 40 },
+      );
+    });
+  }
+
   it('applies to LSTMs with tanh / sigmoid and units a multiple of 8 only', () => {
     expect(gemmLstmFor('lstm', 'tanh', 'sigmoid', 256)?.units).toBe(256);
     expect(gemmLstmFor('lstm', 'tanh', 'sigmoid', 256)).toBe(

@@ -27,6 +27,7 @@
  * run?.step(k, xp, hs, cs, gates); // step k: gates written, hs and cs slot k + 1 filled
  * ```
  */
+import { transposeData } from './fast-linalg.js';
 import { backwardFunc, forwardFunc, placer, type SimdVariant, simdVariant } from './gates-simd.js';
 import {
   localGet as get,
@@ -46,6 +47,12 @@ import {
 const MR = 4;
 const NR = 8;
 const KU = 4;
+/**
+ * Rows of d (k) per pass of the weight gradient: its packed panels of 8 columns are then 8 KB
+ * (256 rows of 32 bytes), as the per-step products' forward B panels, and stay in L1 while the 4-row
+ * blocks of a^T go by.
+ */
+const WEIGHT_GRAD_KC = 256;
 
 const load = (offset: number) => [...simd(0x00), 4, ...leb(offset)];
 const store = (offset: number) => [...simd(0x0b), 4, ...leb(offset)];
@@ -67,23 +74,46 @@ const i32 = (n: number) => [0x41, ...sleb(n)];
 
 /**
  * mm(pa, pb, pc, rows): C = A B for A [rows, inner] at pa (rows a multiple of 4), B packed at pb,
- * C [rows, outer] at pc. Locals: i32 4-11 (j, bp, ap, cp, a, aend, b, rows left), then v128: the
- * 8 accumulators (row r, half h at 12 + 2 r + h), b0, b1, the splat.
+ * C [rows, outer] at pc, inner and outer the module's constants (`sizes`); or, with `sizes` null,
+ * mm(pa, pb, pc, rows, inner, outer) with both given (inner a multiple of 4): then A's rows are
+ * read through four pointers instead of constant offsets from one. Locals after the parameters
+ * (p of them): i32 j, bp, ap, cp, a, aend, b, rows left, a1, a2, a3; then v128: the 8
+ * accumulators (row r, half h), b0, b1, the splat.
  */
-function mmFunc(fma: MulAdd, inner: number, outer: number): number[] {
-  const [PA, PB, PC, ROWS] = [0, 1, 2, 3];
-  const [J, BP, AP, CP, A, AEND, B, LEFT] = [4, 5, 6, 7, 8, 9, 10, 11];
-  const ACC = 12;
+function mmFunc(fma: MulAdd, sizes: { inner: number; outer: number } | null): number[] {
+  const [PA, PB, PC, ROWS, INNER, OUTER, LDA, ACCUMULATE] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const p = sizes === null ? 8 : 4;
+  const at = (i: number) => p + i;
+  const [J, BP, AP, CP, A, AEND, B, LEFT, A1, A2, A3] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(
+    at,
+  ) as [number, number, number, number, number, number, number, number, number, number, number];
+  const ACC = p + 11;
   const [B0, B1, S] = [ACC + 2 * MR, ACC + 2 * MR + 1, ACC + 2 * MR + 2];
-  const sa = 4 * inner; // bytes of an A row
-  const sc = 4 * outer; // bytes of a C row
+  const rowPtr = [A, A1, A2, A3] as const;
+  // bytes of an A row (sa), of a C row (sc): constants, or computed into A1 / AEND first
+  const I32_MUL = 0x6c;
+  const sa = (times: number) =>
+    sizes === null ? [...get(INNER), ...i32(4 * times), I32_MUL] : i32(4 * sizes.inner * times);
+  // bytes between A's rows (lda floats: runtime sizes only; else inner)
+  const sl = (times: number) =>
+    sizes === null ? [...get(LDA), ...i32(4 * times), I32_MUL] : sa(times);
+  const sc = (times: number) =>
+    sizes === null ? [...get(OUTER), ...i32(4 * times), I32_MUL] : i32(4 * sizes.outer * times);
+  // C row r's half h: a constant offset from cp, or (runtime sizes) cp + r sc
+  const cAt = (r: number, h: number) =>
+    sizes === null
+      ? [...get(CP), ...(r === 0 ? [] : [...sc(r), I32_ADD]), ...get(acc(r, h)), ...store(16 * h)]
+      : [...get(CP), ...get(acc(r, h)), ...store(r * 4 * sizes.outer + 16 * h)];
   const acc = (r: number, h: number) => ACC + 2 * r + h;
   const accs = Array.from({ length: 2 * MR }, (_, i) => ACC + i);
+  const splatOf = (r: number, u: number) =>
+    sizes === null
+      ? [...get(rowPtr[r] as number), ...loadSplat(4 * u)]
+      : [...get(A), ...loadSplat(r * 4 * sizes.inner + 4 * u)];
   const kStep = (u: number) => [
     ...[B0, B1].flatMap((b, h) => [...get(B), ...load(32 * u + 16 * h), ...set(b)]),
     ...Array.from({ length: MR }, (_, r) => [
-      ...get(A),
-      ...loadSplat(r * sa + 4 * u),
+      ...splatOf(r, u),
       ...set(S),
       ...[B0, B1].flatMap((b, h) => [
         ...fma.madd(get(S), get(b), get(acc(r, h))),
@@ -91,31 +121,49 @@ function mmFunc(fma: MulAdd, inner: number, outer: number): number[] {
       ]),
     ]).flat(),
   ];
+  const ptrs = sizes === null ? rowPtr : [A];
+  // the other rows' pointers from A (runtime sizes only)
+  const rowsFromA =
+    sizes === null
+      ? [1, 2, 3].flatMap((r) => [
+          ...get(rowPtr[r - 1] as number),
+          ...sl(1),
+          I32_ADD,
+          ...set(rowPtr[r] as number),
+        ])
+      : [];
   // biome-ignore format: one line per step
   const code = [
     ...i32(0), ...set(J), ...get(PB), ...set(BP),
     0x03, 0x40, // loop (panels of 8 columns)
     ...get(PA), ...set(AP), ...get(PC), ...get(J), I32_ADD, ...set(CP), ...get(ROWS), ...set(LEFT),
     0x03, 0x40, // loop (blocks of 4 rows)
-    ...accs.flatMap((i) => [...ZERO, ...set(i)]),
-    ...get(AP), ...tee(A), ...i32(sa), I32_ADD, ...set(AEND), ...get(BP), ...set(B),
+    ...(sizes === null
+      ? // accumulate: start from C's block, else from zeros
+        accs.flatMap((i, q) => [
+          ...get(ACCUMULATE), 0x04, 0x7b, // if (result v128)
+          ...get(CP), ...(q < 2 ? [] : [...sc(q >> 1), I32_ADD]), ...load(16 * (q & 1)),
+          0x05, ...ZERO, 0x0b, ...set(i),
+        ])
+      : accs.flatMap((i) => [...ZERO, ...set(i)])),
+    ...get(AP), ...tee(A), ...sa(1), I32_ADD, ...set(AEND), ...get(BP), ...set(B),
+    ...rowsFromA,
     0x03, 0x40, // loop (k, 4 at a time)
     ...Array.from({ length: KU }, (_, u) => kStep(u)).flat(),
     ...get(B), ...i32(32 * KU), I32_ADD, ...set(B),
+    ...ptrs.slice(1).flatMap((q) => [...get(q), ...i32(4 * KU), I32_ADD, ...set(q)]),
     ...get(A), ...i32(4 * KU), I32_ADD, ...tee(A), ...get(AEND), LT_U, 0x0d, 0, // br_if (a < aend) k
     0x0b,
-    ...Array.from({ length: MR }, (_, r) =>
-      [0, 1].flatMap((h) => [...get(CP), ...get(acc(r, h)), ...store(r * sc + 16 * h)]),
-    ).flat(),
-    ...get(AP), ...i32(MR * sa), I32_ADD, ...set(AP),
-    ...get(CP), ...i32(MR * sc), I32_ADD, ...set(CP),
+    ...Array.from({ length: MR }, (_, r) => [...cAt(r, 0), ...cAt(r, 1)]).flat(),
+    ...get(AP), ...sl(MR), I32_ADD, ...set(AP),
+    ...get(CP), ...sc(MR), I32_ADD, ...set(CP),
     ...get(LEFT), ...i32(MR), I32_SUB, ...tee(LEFT), ...i32(0), NE, 0x0d, 0, // br_if (left -= 4) rows
     0x0b,
-    ...get(BP), ...i32(32 * inner), I32_ADD, ...set(BP),
-    ...get(J), ...i32(4 * NR), I32_ADD, ...tee(J), ...i32(sc), LT_U, 0x0d, 0, // br_if (j < sc) panels
+    ...get(BP), ...sa(8), I32_ADD, ...set(BP), // a panel: inner rows of 32 bytes
+    ...get(J), ...i32(4 * NR), I32_ADD, ...tee(J), ...sc(1), LT_U, 0x0d, 0, // br_if (j < sc) panels
     0x0b, 0x0b,
   ];
-  return [2, 8, 0x7f, 2 * MR + 3, 0x7b, ...code];
+  return [2, 11, 0x7f, 2 * MR + 3, 0x7b, ...code];
 }
 
 /**
@@ -144,6 +192,7 @@ function packFunc(): number[] {
 }
 
 type Fn4 = (a: number, b: number, c: number, d: number) => void;
+type Fn8 = (...args: [number, number, number, number, number, number, number, number]) => void;
 type Fn7 = (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => void;
 
 interface GemmModule {
@@ -152,6 +201,8 @@ interface GemmModule {
   mmF: Fn4;
   /** dZ [rows, 4u] R^T [4u, u] */
   mmB: Fn4;
+  /** A [rows, inner] (rows lda apart) B, sizes given; into C, or added to it (acc 1) */
+  mm: Fn8;
   pack: Fn4;
   fwd: Fn7;
   bwd: Fn7;
@@ -164,10 +215,12 @@ function moduleBytes(variant: SimdVariant, units: number): Uint8Array<ArrayBuffe
     types: [
       [i32s(7), []],
       [i32s(4), []],
+      [i32s(8), []],
     ],
     functions: [
-      { type: 1, body: mmFunc(fma, units, 4 * units) },
-      { type: 1, body: mmFunc(fma, 4 * units, units) },
+      { type: 1, body: mmFunc(fma, { inner: units, outer: 4 * units }) },
+      { type: 1, body: mmFunc(fma, { inner: 4 * units, outer: units }) },
+      { type: 2, body: mmFunc(fma, null) },
       { type: 1, body: packFunc() },
       { type: 0, body: forwardFunc(fma) },
       { type: 0, body: backwardFunc(fma) },
@@ -175,9 +228,10 @@ function moduleBytes(variant: SimdVariant, units: number): Uint8Array<ArrayBuffe
     exports: [
       ['mmF', 0],
       ['mmB', 1],
-      ['pack', 2],
-      ['fwd', 3],
-      ['bwd', 4],
+      ['mm', 2],
+      ['pack', 3],
+      ['fwd', 4],
+      ['bwd', 5],
     ],
   });
 }
@@ -214,6 +268,11 @@ export interface GemmLstm {
   forward(recurrent: Float32Array, batch: number, hs: Float32Array, cs: Float32Array): GemmForward;
   /** Packs recurrentT [4u, u] (R^T) and starts a backward loop from dc [batch, u]. */
   backward(recurrentT: Float32Array, batch: number, dc: Float32Array): GemmBackward;
+  /**
+   * The recurrent weight gradient a^T d [u, 4u] for a [rows, u] (the states h_{k-1}) and d
+   * [rows, 4u] (dZ), summed over the rows in order; a new array.
+   */
+  weightGrad(a: Float32Array, rows: number, d: Float32Array): Float32Array;
 }
 
 function make(mod: GemmModule, variant: SimdVariant, units: number): GemmLstm {
@@ -293,6 +352,33 @@ function make(mod: GemmModule, variant: SimdVariant, units: number): GemmLstm {
           dcOut.set(f.subarray(dcAt, dcAt + n));
         },
       };
+    },
+    weightGrad(a, rows, d) {
+      const inner = Math.ceil(rows / KU) * KU; // zero rows of a and d up to a multiple of 4
+      const aT = transposeData(a, rows, u); // [u, rows]
+      const place = placer(64);
+      const pa = place(u * inner, aT, 0);
+      const raw = place(inner * g, d, 0);
+      const kc = Math.min(inner, WEIGHT_GRAD_KC);
+      const pb = place(kc * g, d, 0);
+      const pc = place(u * g, d, 0);
+      const f = view(pc + u * g);
+      if (inner === rows) f.set(aT, pa);
+      else {
+        for (let r = 0; r < u; r++) {
+          f.set(aT.subarray(r * rows, (r + 1) * rows), pa + r * inner);
+          f.fill(0, pa + r * inner + rows, pa + (r + 1) * inner);
+        }
+      }
+      f.set(d.subarray(0, rows * g), raw);
+      f.fill(0, raw + rows * g, raw + inner * g);
+      // kc rows of d at a time, packed, their products added to C's (the same sums, in k order)
+      for (let k0 = 0; k0 < inner; k0 += kc) {
+        const k = Math.min(kc, inner - k0);
+        mod.pack(4 * (raw + k0 * g), 4 * pb, k, g);
+        mod.mm(4 * (pa + k0), 4 * pb, 4 * pc, u, k, g, inner, k0 > 0 ? 1 : 0);
+      }
+      return f.slice(pc, pc + u * g);
     },
   };
 }
