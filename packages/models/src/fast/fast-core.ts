@@ -3,7 +3,8 @@
  * backward pass through time (BPTT) with the weight gradients as a few large products over all
  * steps. No tensors: the same code runs in the op of `fast.ts` and in a worker thread that takes
  * half of the batch (`pool.ts`); matrix products go through `Products` (XNNPACK on the wasm
- * heap, else tfjs ops).
+ * heap, else tfjs ops), except an LSTM's per-step products and recurrent weight gradient, which
+ * run on rnnkit's own SIMD GEMM with the gates in the same module where it applies (`gemm-simd.ts`).
  *
  * Buffers are time-major in processing order: step `k` of a `[time * batch, n]` buffer starts at
  * `k * batch * n` (`fast-gates.ts`).

@@ -9,6 +9,8 @@
  * instruction each where the CPU has FMA (V8 on x64), taken where the engine validates them
  * (Chromium, Node 22+); else 'simd', the same arithmetic as a multiply then an add. The module also holds `tr`, a transpose in 4 x 4
  * blocks (`simdTranspose`, taken by fast-linalg.ts's `transposeData`), and `ex` (`simdExp`).
+ * `gemm-simd.ts` assembles the same forward and backward functions into its module, beside its
+ * GEMM, where the kernel's LSTM runs them after the products in that module's memory.
  *
  * Each call copies the step's input blocks into the module's memory (allocated once, grown as
  * needed), computes there and copies the results out, so `gates` may be `xp` and `dZ` may be
@@ -56,6 +58,7 @@ import {
   I32_SUB,
   instantiateWasm,
   type MulAdd,
+  memoryView,
   mulAdd,
   localSet as set,
   simd,
@@ -429,14 +432,8 @@ export interface SimdKernels {
 }
 
 function make(mod: GatesModule, variant: SimdVariant): SimdKernels {
-  let heap = new Float32Array(mod.memory.buffer);
   /** A view of the module's memory holding at least `floats` floats. */
-  const view = (floats: number): Float32Array => {
-    const have = mod.memory.buffer.byteLength;
-    if (have < 4 * floats) mod.memory.grow(Math.ceil((4 * floats - have) / 65536));
-    if (heap.buffer !== mod.memory.buffer) heap = new Float32Array(mod.memory.buffer);
-    return heap;
-  };
+  const view = memoryView(mod.memory);
   /** Step k's sizes and offsets: n = batch units, its [batch, 4u] block at g0, state slot at s0. */
   const step = (batch: number, units: number, k: number) => {
     if (units % 4 !== 0) throw new RangeError(`simdLstm needs units % 4 === 0, got ${units}`);

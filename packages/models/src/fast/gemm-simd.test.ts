@@ -1,14 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  activationFn,
-  activationGradFromOutput,
-  lstmBackwardStep,
-  lstmForwardStep,
-  type StepShape,
-} from './fast-gates.js';
+import { lstmBackwardStep, lstmForwardStep } from './fast-gates.js';
 import type { SimdVariant } from './gates-simd.js';
 import { type GemmLstm, gemmLstm, gemmLstmFor } from './gemm-simd.js';
+import { shape, values } from './test-gates.js';
 
 // The fused module (own GEMM + the SIMD gates) against the JS steps of fast-gates.ts over a
 // float64 product, both builds. Outputs within 1e-5 and gradients within 1e-4 (the kernel's bars
@@ -17,30 +12,6 @@ import { type GemmLstm, gemmLstm, gemmLstmFor } from './gemm-simd.js';
 const VARIANTS: SimdVariant[] = ['simd', 'relaxed'];
 const OUT_TOL = 1e-5;
 const GRAD_TOL = 1e-4;
-
-function shape(batch: number, units: number): StepShape {
-  return {
-    batch,
-    units,
-    act: activationFn('tanh'),
-    rec: activationFn('sigmoid'),
-    dAct: activationGradFromOutput('tanh'),
-    dRec: activationGradFromOutput('sigmoid'),
-  };
-}
-
-/** Deterministic uniform values in [-scale, scale] (mulberry32). */
-function values(n: number, scale: number, seed: number): Float32Array {
-  let a = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 * scale - scale;
-  }
-  return out;
-}
 
 /** a [n, k] b [k, m] in float64, rounded once to float32. */
 function product(a: Float32Array, n: number, k: number, b: Float32Array, m: number) {

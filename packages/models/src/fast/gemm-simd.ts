@@ -36,6 +36,7 @@ import {
   instantiateWasm,
   leb,
   type MulAdd,
+  memoryView,
   mulAdd,
   localSet as set,
   simd,
@@ -278,14 +279,8 @@ export interface GemmLstm {
 function make(mod: GemmModule, variant: SimdVariant, units: number): GemmLstm {
   const u = units;
   const g = 4 * u;
-  let heap = new Float32Array(mod.memory.buffer);
   /** A view of the module's memory holding at least `floats` floats. */
-  const view = (floats: number): Float32Array => {
-    const have = mod.memory.buffer.byteLength;
-    if (have < 4 * floats) mod.memory.grow(Math.ceil((4 * floats - have) / 65536));
-    if (heap.buffer !== mod.memory.buffer) heap = new Float32Array(mod.memory.buffer);
-    return heap;
-  };
+  const view = memoryView(mod.memory);
   /** Copies w [inner, outer] in and packs it at a fresh slot of `place`; returns its float index. */
   const packed = (place: ReturnType<typeof placer>, w: Float32Array, inner: number): number => {
     const raw = place(u * g, w, 0);
