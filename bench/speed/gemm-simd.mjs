@@ -21,7 +21,7 @@ import { median, useWasm } from './common.mjs';
 
 await useWasm();
 const [rounds = 9] = process.argv.slice(2).map(Number);
-const CASES = [
+const CASES = process.env.CASES ? JSON.parse(process.env.CASES) : [
   [16, 256],
   [32, 256],
   [16, 64],

@@ -297,14 +297,21 @@ export class RecurrenceCore {
   }
 
   /**
-   * The LSTM recurrence on rnnkit's own SIMD GEMM with the gates in the same module
-   * (`gemm-simd.ts`) where it applies: the SIMD gate steps apply, no recurrent dropout, units a
-   * multiple of 8; else null (the products through `Products`, the gates after them).
+   * rnnkit's own SIMD GEMM for this LSTM (`gemm-simd.ts`) where it applies: tanh / sigmoid, no
+   * recurrent dropout, units a multiple of 8; else null (the products through `Products`).
+   */
+  private gemm(): GemmLstm | null {
+    const { cell, act, recAct, units } = this.spec;
+    return this.recMasks === null ? gemmLstmFor(cell, act, recAct, units) : null;
+  }
+
+  /**
+   * The GEMM with the gates in its module for the step loops too: where the SIMD gate steps apply
+   * (no mask) and there are 2+ rows (for one row XNNPACK's products were faster, 0.7x-0.9x:
+   * bench/speed/gemm-simd.mjs); else null (the products through `Products`, the gates after them).
    */
   private fusedGemm(): GemmLstm | null {
-    const { cell, act, recAct, units } = this.spec;
-    if (this.recMasks !== null || this.simdGates() === null) return null;
-    return gemmLstmFor(cell, act, recAct, units);
+    return this.spec.batch >= 2 && this.simdGates() !== null ? this.gemm() : null;
   }
 
   /** w [inner, g] with its gates' dropout masks ([batch, inner] each: `fast-dropout.ts`). */
@@ -586,7 +593,8 @@ export class RecurrenceCore {
       }
       rT.dispose();
       dZin = dZ;
-      dR = () => gradR(dZ, GATES[cell], units);
+      const gemm = cell === 'lstm' ? this.gemm() : null;
+      dR = () => (gemm !== null ? gemm.weightGrad(hPrev, rows, dZ) : gradR(dZ, GATES[cell], units));
       dBias = () => this.inputBiasGrad();
     }
 

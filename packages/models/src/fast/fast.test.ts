@@ -470,7 +470,8 @@ describe('fastRecurrence on the own SIMD GEMM (gemm-simd.ts: LSTM, units a multi
   const base = { batch: 5, time: 4, features: 3, units: 16 };
   const cases: Case[] = [
     { cell: 'lstm', ...base },
-    { cell: 'lstm', ...base, batch: 1, units: 8, goBackwards: true },
+    { cell: 'lstm', ...base, batch: 1, units: 8, goBackwards: true }, // its weight gradient only
+    { cell: 'lstm', ...base, units: 8, masked: true }, // its weight gradient only
     { cell: 'lstm', ...base, features: 20, oneHot: true, batch: 6, noBias: true },
   ];
   it('is what these cases run', () => {
