@@ -8,25 +8,30 @@
 // times; each figure is the median block, per step.
 // Prints per case: BENCH gemm_simd.<batch>x<units>.{forward,backward,weightGrad}.{xnnpack,gemm}_us_per_step
 // and .speedup (xnnpack / gemm, the three together). Which build runs (relaxed or plain SIMD) is
-// gates-simd.ts's choice for this engine (Node 20: plain; --experimental-wasm-relaxed-simd: relaxed).
+// gates-simd.ts's choice for this engine (Node 20: plain; --experimental-wasm-relaxed-simd: relaxed);
+// the kernel itself takes gemm-simd.ts with relaxed SIMD only (gemmLstmFor). CASES='[[1,256]]'
+// (a JSON list of [batch, units]) replaces the cases.
 // Needs packages/models/dist (npx tsc -p tsconfig.build.json in packages/models).
 // Usage: node [--experimental-wasm-relaxed-simd] bench/speed/gemm-simd.mjs [rounds]
-import * as tf from '@tensorflow/tfjs-core';
+
 import { mulberry32 } from '@rnnkit/windowing';
-import { heapOf } from '../../packages/models/dist/fast/fast-wasm.js';
+import * as tf from '@tensorflow/tfjs-core';
 import { transposeData } from '../../packages/models/dist/fast/fast-linalg.js';
+import { heapOf } from '../../packages/models/dist/fast/fast-wasm.js';
 import { simdLstm, simdVariant } from '../../packages/models/dist/fast/gates-simd.js';
-import { gemmLstmFor } from '../../packages/models/dist/fast/gemm-simd.js';
+import { gemmLstm } from '../../packages/models/dist/fast/gemm-simd.js';
 import { median, useWasm } from './common.mjs';
 
 await useWasm();
 const [rounds = 9] = process.argv.slice(2).map(Number);
-const CASES = process.env.CASES ? JSON.parse(process.env.CASES) : [
-  [16, 256],
-  [32, 256],
-  [16, 64],
-  [32, 64],
-];
+const CASES = process.env.CASES
+  ? JSON.parse(process.env.CASES)
+  : [
+      [16, 256],
+      [32, 256],
+      [16, 64],
+      [32, 64],
+    ];
 const TIME = 64;
 const heap = heapOf(tf.backend());
 if (heap === null || simdLstm === null) {
@@ -57,7 +62,7 @@ for (const [batch, units] of CASES) {
   const gates = new Float32Array(xp.length);
   const dh = new Float32Array(n);
   const dc = new Float32Array(n);
-  const lstm = gemmLstmFor('lstm', 'tanh', 'sigmoid', units);
+  const lstm = gemmLstm(simdVariant, units); // the kernel takes it with relaxed SIMD only
   const impls = {
     xnnpack: {
       forward() {

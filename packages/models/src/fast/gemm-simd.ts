@@ -393,9 +393,13 @@ const made = new Map<number, GemmLstm | null>();
 
 /**
  * The fused recurrence for a layer on this thread, where it applies: an LSTM with Keras's default
- * activations (tanh, sigmoid), units a multiple of 8, and WebAssembly SIMD (the variant of
- * `gates-simd.ts`'s `simdVariant`); else null (XNNPACK's products and the separate gate steps).
- * One module per units on each thread, shared by its runs (each loop packs its own weights).
+ * activations (tanh, sigmoid), units a multiple of 8, and relaxed SIMD (`gates-simd.ts`'s
+ * `simdVariant` is 'relaxed': Chromium, Node 22+); else null (XNNPACK's products and the separate
+ * gate steps). Without relaxed SIMD XNNPACK stays: the plain build's products run at the same
+ * ceiling as XNNPACK's (a multiply and an add per 4 lanes) and W1 LSTM 256 in Node was no faster
+ * with it (CPU ms per step, old / new alternating, under load: medians 196 and 200), while the
+ * relaxed build's FMA took it from 203 to 170 (bench/speed/README.md). One module per units on
+ * each thread, shared by its runs (each loop packs its own weights).
  */
 export function gemmLstmFor(
   cell: string,
@@ -404,7 +408,7 @@ export function gemmLstmFor(
   units: number,
 ): GemmLstm | null {
   if (cell !== 'lstm' || activation !== 'tanh' || recurrentActivation !== 'sigmoid') return null;
-  if (simdVariant === null || units % NR !== 0) return null;
+  if (simdVariant !== 'relaxed' || units % NR !== 0) return null;
   if (!made.has(units)) made.set(units, gemmLstm(simdVariant, units));
   return made.get(units) ?? null;
 }
