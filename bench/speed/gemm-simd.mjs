@@ -3,7 +3,7 @@
 // tfjs-backend-wasm's XNNPACK BatchMatMul through fast-wasm.ts's heap, then gates-simd.ts's gate
 // module with its copies), 'gemm' is gemm-simd.ts (rnnkit's own SIMD GEMM with the gates in the
 // same module). A block is one sequence of 64 steps forward (from packing R), 64 backward
-// (from packing R^T; both sides are given R^T, as the kernel makes it) and the recurrent weight
+// (from R^T: transposeData then XNNPACK's packing, or gemm-simd.ts's transposing pack) and the recurrent weight
 // gradient h^T dZ over the 64 steps' rows (per step: its time / 64); the two alternate, `rounds`
 // times; each figure is the median block, per step.
 // Prints per case: BENCH gemm_simd.<batch>x<units>.{forward,backward,weightGrad}.{xnnpack,gemm}_us_per_step
@@ -43,11 +43,6 @@ const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
-const transpose = (a, rows, cols) => {
-  const out = new Float32Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j];
-  return out;
-};
 
 for (const [batch, units] of CASES) {
   const n = batch * units;
@@ -55,7 +50,6 @@ for (const [batch, units] of CASES) {
   const r = mulberry32(batch * 1000 + units);
   const fill = (len, s) => new Float32Array(len).map(() => (r() * 2 - 1) * s);
   const R = fill(units * g, 1 / Math.sqrt(units));
-  const RT = transpose(R, units, g);
   const xp = fill(TIME * batch * g, 1);
   const hs = new Float32Array((TIME + 1) * n);
   const cs = new Float32Array((TIME + 1) * n);
@@ -74,7 +68,7 @@ for (const [batch, units] of CASES) {
         p.dispose();
       },
       backward() {
-        const p = heap.product(RT, g, units, batch);
+        const p = heap.product(transposeData(R, units, g), g, units, batch); // as fast-core.ts did
         for (let k = TIME - 1; k >= 0; k--) {
           simdLstm.backward(batch, units, k, dh, dc, cs, gates, gates);
           dh.set(p.run(gates.subarray(k * batch * g, (k + 1) * batch * g)));
@@ -93,7 +87,7 @@ for (const [batch, units] of CASES) {
         for (let k = 0; k < TIME; k++) f.step(k, xp, hs, cs, gates);
       },
       backward() {
-        const b = lstm.backward(RT, batch, dc);
+        const b = lstm.backward(R, batch, dc);
         for (let k = TIME - 1; k >= 0; k--) b.step(k, dh, cs, gates, gates);
         b.finish(dc);
       },

@@ -570,7 +570,7 @@ export class RecurrenceCore {
     } else if (this.fusedGemm() !== null) {
       // lstm: dZ over the gates, as below; dh = dZ_k R^T and dc stay in the module between steps
       const gemm = this.fusedGemm() as GemmLstm;
-      const run = gemm.backward(transposeData(recurrent, units, g), batch, dc);
+      const run = gemm.backward(recurrent, batch, dc); // packs R^T itself
       for (let k = time - 1; k >= 0; k--) {
         addOutputGrad(k);
         run.step(k, dh, cs, gates, gates);

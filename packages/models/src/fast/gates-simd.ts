@@ -271,7 +271,7 @@ function expFunc(fma: MulAdd): number[] {
 }
 
 /** i8x16.shuffle of four f32 lanes of two v128s (0-3: the first's, 4-7: the second's). */
-const shuffle = (lanes: number[]) => [
+export const shuffle = (lanes: number[]) => [
   ...simd(0x0d),
   ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]),
 ];

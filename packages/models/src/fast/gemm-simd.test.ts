@@ -84,7 +84,7 @@ function runBoth(lstm: GemmLstm, p: Case) {
     const dc = dcT.slice();
     const rT = transpose(recurrent, units, g);
     if (fused) {
-      const b = lstm.backward(rT, batch, dc);
+      const b = lstm.backward(recurrent, batch, dc);
       for (let k = time - 1; k >= 0; k--) b.step(k, dh, cs, gates, gates);
       b.finish(dc);
     } else {

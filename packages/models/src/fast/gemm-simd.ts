@@ -28,7 +28,14 @@
  * ```
  */
 import { transposeData } from './fast-linalg.js';
-import { backwardFunc, forwardFunc, placer, type SimdVariant, simdVariant } from './gates-simd.js';
+import {
+  backwardFunc,
+  forwardFunc,
+  placer,
+  type SimdVariant,
+  shuffle,
+  simdVariant,
+} from './gates-simd.js';
 import {
   localGet as get,
   I32_ADD,
@@ -168,6 +175,52 @@ function mmFunc(fma: MulAdd, sizes: { inner: number; outer: number } | null): nu
 }
 
 /**
+ * packT(src, dst, rows, cols): the transpose of R [rows, cols] at src (rows a multiple of 8, cols
+ * of 4) packed as `pack` packs a [cols, rows] B: panel p holds R's rows 8p .. 8p + 7 as cols
+ * rows of 8 floats. Per 4 columns, the 8 rows' vectors as two 4 x 4 transposes (`tr`'s shuffles
+ * in `gates-simd.ts`). Locals: i32 4-7 (j, s, send, stride), v128 8-19 (r0..r7, t0..t3).
+ */
+function packTFunc(): number[] {
+  const [SRC, DST, ROWS, COLS] = [0, 1, 2, 3];
+  const [J, S, SEND, ST] = [4, 5, 6, 7];
+  const R = 8;
+  const T = 16;
+  const I32_MUL = 0x6c;
+  const rowAt = (i: number) =>
+    i === 0 ? get(S) : [...get(S), ...get(ST), ...i32(i), I32_MUL, I32_ADD];
+  const half = (h: number) => {
+    const r = (i: number) => get(R + 4 * h + i);
+    // biome-ignore format: one line per step
+    return [
+      ...r(0), ...r(1), ...shuffle([0, 4, 1, 5]), ...set(T),
+      ...r(0), ...r(1), ...shuffle([2, 6, 3, 7]), ...set(T + 1),
+      ...r(2), ...r(3), ...shuffle([0, 4, 1, 5]), ...set(T + 2),
+      ...r(2), ...r(3), ...shuffle([2, 6, 3, 7]), ...set(T + 3),
+      ...get(DST), ...get(T), ...get(T + 2), ...shuffle([0, 1, 4, 5]), ...store(16 * h),
+      ...get(DST), ...get(T), ...get(T + 2), ...shuffle([2, 3, 6, 7]), ...store(32 + 16 * h),
+      ...get(DST), ...get(T + 1), ...get(T + 3), ...shuffle([0, 1, 4, 5]), ...store(64 + 16 * h),
+      ...get(DST), ...get(T + 1), ...get(T + 3), ...shuffle([2, 3, 6, 7]), ...store(96 + 16 * h),
+    ];
+  };
+  // biome-ignore format: one line per step
+  const code = [
+    ...get(COLS), ...i32(4), I32_MUL, ...set(ST),
+    0x03, 0x40, // loop (panels: 8 rows of R)
+    ...get(SRC), ...get(J), ...get(ST), I32_MUL, I32_ADD, ...tee(S), ...get(ST), I32_ADD, ...set(SEND),
+    0x03, 0x40, // loop (4 columns of R: 4 rows of the panel)
+    ...Array.from({ length: 8 }, (_, i) => [...rowAt(i), ...load(0), ...set(R + i)]).flat(),
+    ...half(0), ...half(1),
+    ...get(S), ...i32(16), I32_ADD, ...set(S),
+    ...get(DST), ...i32(128), I32_ADD, ...set(DST),
+    ...get(S), ...get(SEND), LT_U, 0x0d, 0, // br_if (s < send) columns
+    0x0b,
+    ...get(J), ...i32(8), I32_ADD, ...tee(J), ...get(ROWS), LT_U, 0x0d, 0, // br_if (j < rows) panels
+    0x0b, 0x0b,
+  ];
+  return [2, 4, 0x7f, 12, 0x7b, ...code];
+}
+
+/**
  * pack(src, dst, inner, outer): B [inner, outer] at src (outer a multiple of 8) into panels of 8
  * columns at dst. Locals: i32 4-6 (j, s, k).
  */
@@ -205,6 +258,7 @@ interface GemmModule {
   /** A [rows, inner] (rows lda apart) B, sizes given; into C, or added to it (acc 1) */
   mm: Fn8;
   pack: Fn4;
+  packT: Fn4;
   fwd: Fn7;
   bwd: Fn7;
 }
@@ -223,6 +277,7 @@ function moduleBytes(variant: SimdVariant, units: number): Uint8Array<ArrayBuffe
       { type: 1, body: mmFunc(fma, { inner: 4 * units, outer: units }) },
       { type: 2, body: mmFunc(fma, null) },
       { type: 1, body: packFunc() },
+      { type: 1, body: packTFunc() },
       { type: 0, body: forwardFunc(fma) },
       { type: 0, body: backwardFunc(fma) },
     ],
@@ -231,8 +286,9 @@ function moduleBytes(variant: SimdVariant, units: number): Uint8Array<ArrayBuffe
       ['mmB', 1],
       ['mm', 2],
       ['pack', 3],
-      ['fwd', 4],
-      ['bwd', 5],
+      ['packT', 4],
+      ['fwd', 5],
+      ['bwd', 6],
     ],
   });
 }
@@ -267,8 +323,8 @@ export interface GemmLstm {
    * ([(time+1) batch, u]).
    */
   forward(recurrent: Float32Array, batch: number, hs: Float32Array, cs: Float32Array): GemmForward;
-  /** Packs recurrentT [4u, u] (R^T) and starts a backward loop from dc [batch, u]. */
-  backward(recurrentT: Float32Array, batch: number, dc: Float32Array): GemmBackward;
+  /** Packs the transpose of recurrent [u, 4u] and starts a backward loop from dc [batch, u]. */
+  backward(recurrent: Float32Array, batch: number, dc: Float32Array): GemmBackward;
   /**
    * The recurrent weight gradient a^T d [u, 4u] for a [rows, u] (the states h_{k-1}) and d
    * [rows, 4u] (dZ), summed over the rows in order; a new array.
@@ -282,11 +338,16 @@ function make(mod: GemmModule, variant: SimdVariant, units: number): GemmLstm {
   /** A view of the module's memory holding at least `floats` floats. */
   const view = memoryView(mod.memory);
   /** Copies w [inner, outer] in and packs it at a fresh slot of `place`; returns its float index. */
-  const packed = (place: ReturnType<typeof placer>, w: Float32Array, inner: number): number => {
+  /**
+   * Copies recurrent [u, 4u] in and packs it (`transposed`: its transpose [4u, u]) at a fresh slot
+   * of `place`; returns its float index.
+   */
+  const packed = (place: ReturnType<typeof placer>, w: Float32Array, transposed: boolean) => {
     const raw = place(u * g, w, 0);
     const to = place(u * g, w, 0);
     view(to + u * g).set(w.subarray(0, u * g), raw);
-    mod.pack(4 * raw, 4 * to, inner, (u * g) / inner);
+    if (transposed) mod.packT(4 * raw, 4 * to, u, g);
+    else mod.pack(4 * raw, 4 * to, u, g);
     return to;
   };
   const rowsOf = (batch: number) => Math.ceil(batch / MR) * MR;
@@ -297,7 +358,7 @@ function make(mod: GemmModule, variant: SimdVariant, units: number): GemmLstm {
       const n = batch * u;
       const rows = rowsOf(batch);
       const place = placer(64);
-      const b = packed(place, recurrent, u);
+      const b = packed(place, recurrent, false);
       const a = place(rows * u, hs, n); // h_k in, h_{k+1} out
       const m = place(rows * g, hs, 0);
       const x = place(batch * g, hs, 0); // xp's step in, the gates out
@@ -319,11 +380,11 @@ function make(mod: GemmModule, variant: SimdVariant, units: number): GemmLstm {
         },
       };
     },
-    backward(recurrentT, batch, dc) {
+    backward(recurrent, batch, dc) {
       const n = batch * u;
       const rows = rowsOf(batch);
       const place = placer(64);
-      const b = packed(place, recurrentT, g);
+      const b = packed(place, recurrent, true);
       const z = place(rows * g, dc, 0); // step k's gates in, dZ out: the product's left operand
       const cp = place(2 * n, dc, 0); // c_{k-1}, then c_k
       const cn = cp + n;
