@@ -19,61 +19,17 @@
 // CPU's vector capability as torch detects it, its BLAS) as `# machine:` and `BENCH torch.version`.
 // `node bench/speed/run.mjs w1.lstm256 w3` runs only the named workloads; W1 LSTM 256 in Chromium
 // (browser.mjs: rnnkit against stock tfjs-layers in one page) runs last, or alone with `browser`.
+// BENCH_TORCH=0 skips the PyTorch columns (ab-builds.mjs, which compares two builds, sets it).
 // The machine is shared: timings are noisy; ratios come from the same run, seconds apart.
 import { spawnSync } from 'node:child_process';
 import { ensurePythonEnv } from '../../scripts/python-env.mjs';
+import { selectWorkloads } from './suite.mjs';
 
 const here = new URL('.', import.meta.url).pathname;
 const root = new URL('../../', import.meta.url).pathname;
 const filters = process.argv.slice(2);
-/** The pinned environment's python (null: no python3 here, the PyTorch columns are skipped). */
-const PY = ensurePythonEnv();
-
-/** Workloads: name, node script + args, python script + args, unit, optional one/two-thread runs. */
-const WORKLOADS = [
-  {
-    name: 'w1.lstm256',
-    node: ['w1.mjs', 'lstm', '256'],
-    api: ['w1', 'lstm', '256'],
-    py: ['speed_w1.py', 'lstm', '256'],
-    unit: 'tokens/s',
-    single: ['w1.mjs', 'lstm', '256', '1'],
-  },
-  {
-    name: 'w1.gru256',
-    node: ['w1.mjs', 'gru', '256'],
-    api: ['w1', 'gru', '256'],
-    py: ['speed_w1.py', 'gru', '256'],
-    unit: 'tokens/s',
-    single: ['w1.mjs', 'gru', '256', '1'],
-  },
-  {
-    name: 'w1.rnn256',
-    node: ['w1.mjs', 'rnn', '256'],
-    api: ['w1', 'rnn', '256'],
-    py: ['speed_w1.py', 'rnn', '256'],
-    unit: 'tokens/s',
-  },
-  {
-    // a trainable embedding (65 x 64) instead of one-hot: rnnkit's user path and PyTorch only (stock
-    // tfjs-layers cannot train an Embedding on wasm: its gradient kernel is missing there)
-    name: 'w1.lstm256.embed',
-    api: ['w1', 'lstm', '256', 'auto', 'embed'],
-    py: ['speed_w1.py', 'lstm', '256', 'embed'],
-    unit: 'tokens/s',
-    stockNote: "stock tfjs-layers' Embedding cannot train on wasm (no UnsortedSegmentSum kernel)",
-  },
-  {
-    name: 'w1.lstm64',
-    node: ['w1.mjs', 'lstm', '64'],
-    api: ['w1', 'lstm', '64'],
-    py: ['speed_w1.py', 'lstm', '64'],
-    unit: 'tokens/s',
-    single: ['w1.mjs', 'lstm', '64', '1'],
-  },
-  { name: 'w2', node: ['w2.mjs'], api: ['w2'], py: ['speed_w2.py'], unit: 'epochs/s' },
-  { name: 'w3', node: ['w3.mjs'], api: ['w3'], py: ['speed_w3.py'], unit: 'chars/s' },
-];
+/** The pinned environment's python (null: no python3 here or BENCH_TORCH=0, no PyTorch columns). */
+const PY = process.env.BENCH_TORCH === '0' ? null : ensurePythonEnv();
 
 function parseResult(out) {
   const line = out.split('\n').find((l) => l.startsWith('RESULT '));
@@ -93,7 +49,8 @@ function runNode(script, args, variant, env = {}) {
 }
 
 let torchAvailable = PY !== null;
-if (!torchAvailable) console.error('# no python3 on this machine: the PyTorch columns are skipped');
+if (!torchAvailable)
+  console.error('# no python3 here or BENCH_TORCH=0: the PyTorch columns are skipped');
 let machinePrinted = false;
 function runTorch(script, args, threads) {
   if (!torchAvailable) return null;
@@ -136,14 +93,7 @@ const med = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-const selected = WORKLOADS.filter(
-  // a workload's exact name selects it alone, anything else is a prefix (`w1` is all of W1)
-  (w) =>
-    filters.length === 0 ||
-    filters.some((f) =>
-      WORKLOADS.some((o) => o.name === f) ? w.name === f : w.name.startsWith(f),
-    ),
-);
+const selected = selectWorkloads(filters);
 
 /** The matmul peaks (GFLOP/s), measured once before the W1 workloads; null without them. */
 let peaks = null;

@@ -26,7 +26,7 @@
       "target_name": "rnnkit_native",
       "dependencies": ["rows_avx512", "rows_avx2"],
       "sources": ["csrc/addon.cc", "csrc/gemm.cc", "csrc/recurrence.cc", "csrc/train.cc",
-                  "csrc/rows_generic.cc"]
+                  "csrc/head.cc", "csrc/rows_generic.cc"]
     }
   ]
 }

@@ -22,3 +22,15 @@ export class InteropError extends Error {
     this.code = code;
   }
 }
+
+/**
+ * `text` parsed as JSON, or a `MALFORMED` InteropError naming `what` (the file, as the user knows
+ * it) and the parser's complaint.
+ */
+export function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new InteropError('MALFORMED', `${what} is not JSON (${(e as Error).message})`);
+  }
+}

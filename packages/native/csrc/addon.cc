@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "gemm.h"
+#include "head.h"
 #include "pool.h"
 #include "recurrence.h"
 #include "train.h"
@@ -248,27 +249,42 @@ napi_value Adam(Args& a) {
   return undef(a.env);
 }
 
-// headSoftmax(e, b, labels, rows, classes): the loss (see train.h); e in place, b may be null
-napi_value HeadSoftmax(Args& a) {
-  const int rows = (int)a.num(3, "rows"), classes = (int)a.num(4, "classes");
-  if (rows < 0 || classes < 1) throw Fail{"headSoftmax sizes out of range"};
-  float* e = a.f(0, "e", (size_t)rows * classes);
-  const float* b = a.f(1, "b", classes, true);
-  const int* labels = static_cast<const int*>(a.arr(2, "labels", rows, false, true));
+// The head's sizes at args i, i + 1, i + 2: rows, units, classes.
+void headSizes(Args& a, size_t i, int& rows, int& units, int& classes) {
+  rows = (int)a.num(i, "rows");
+  units = (int)a.num(i + 1, "units");
+  classes = (int)a.num(i + 2, "classes");
+  if (rows < 0 || units < 1 || classes < 1) throw Fail{"head sizes out of range"};
+}
+
+// headForward(h, w, b, labels, e, rows, units, classes): the loss sum (see head.h); b may be null
+napi_value HeadForward(Args& a) {
+  int rows, units, classes;
+  headSizes(a, 5, rows, units, classes);
+  const float* h = a.f(0, "h", (size_t)rows * units);
+  const float* w = a.f(1, "w", (size_t)units * classes);
+  const float* b = a.f(2, "b", classes, true);
+  const int* labels = static_cast<const int*>(a.arr(3, "labels", rows, false, true));
+  float* e = a.f(4, "e", (size_t)rows * classes);
   napi_value r;
-  CHECK(napi_create_double(a.env, headSoftmax(e, b, labels, rows, classes), &r));
+  CHECK(napi_create_double(a.env, headForward(h, w, b, labels, rows, units, classes, e), &r));
   return r;
 }
 
-// headGrad(e, labels, rows, classes, scale, db): e becomes the logits' gradient, db its column sums
-napi_value HeadGrad(Args& a) {
-  const int rows = (int)a.num(2, "rows"), classes = (int)a.num(3, "classes");
-  if (rows < 0 || classes < 1) throw Fail{"headGrad sizes out of range"};
-  const double scale = a.num(4, "scale");
-  float* e = a.f(0, "e", (size_t)rows * classes);
-  const int* labels = static_cast<const int*>(a.arr(1, "labels", rows, false, true));
-  float* db = a.f(5, "db", classes);
-  headGrad(e, labels, rows, classes, scale, db);
+// headBackward(h, w, e, labels, dh, dw, db, rows, units, classes, scale): e (headForward's)
+// becomes the logits' gradient; dh, dw, db written (see head.h)
+napi_value HeadBackward(Args& a) {
+  int rows, units, classes;
+  headSizes(a, 7, rows, units, classes);
+  const double scale = a.num(10, "scale");
+  const float* h = a.f(0, "h", (size_t)rows * units);
+  const float* w = a.f(1, "w", (size_t)units * classes);
+  float* e = a.f(2, "e", (size_t)rows * classes);
+  const int* labels = static_cast<const int*>(a.arr(3, "labels", rows, false, true));
+  float* dh = a.f(4, "dh", (size_t)rows * units);
+  float* dw = a.f(5, "dw", (size_t)units * classes);
+  float* db = a.f(6, "db", classes);
+  headBackward(h, w, e, labels, rows, units, classes, scale, dh, dw, db);
   return undef(a.env);
 }
 
@@ -282,7 +298,7 @@ napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       FN("info", Info),         FN("setIsa", SetIsa), FN("gemm", Gemm),
       FN("forward", Forward),   FN("backward", Backward), FN("adam", Adam), FN("gatherRows", GatherRows), FN("scatterAddRows", ScatterAddRows),
-      FN("headSoftmax", HeadSoftmax), FN("headGrad", HeadGrad),
+      FN("headForward", HeadForward), FN("headBackward", HeadBackward),
   };
   napi_define_properties(env, exports, sizeof props / sizeof *props, props);
   return exports;

@@ -11,15 +11,4 @@ namespace rnnkit {
 void adamStep(const float* w, const float* g, float* m, float* v, float* out, size_t n,
               const float* c);
 
-// The fused softmax cross-entropy head's row loops (what @rnnkit/models' SoftmaxHead runs in JS on
-// the wasm engine), on both threads by rows. headSoftmax: e [rows, classes] holds the logits'
-// product h w; adds the bias b [classes] (may be null), and replaces each row by its softmax
-// (float32 exp(logit - row max) / the row's float64 sum), or by zeros where labels[r] is outside
-// [0, classes) (a row with no label: no loss, no gradient). Returns the sum over labelled rows of
-// -log p(label) in float64, the threads' partial sums added in thread order.
-double headSoftmax(float* e, const float* b, const int* labels, long rows, long classes);
-// headGrad: e (headSoftmax's output) becomes the logits' gradient (p - onehot) scale in place,
-// and db [classes] the sum of its rows (float64 per thread, added in thread order, then float32).
-void headGrad(float* e, const int* labels, long rows, long classes, double scale, float* db);
-
 }  // namespace rnnkit

@@ -24,6 +24,7 @@ const SOURCES = [
   ['gemm.cc', []],
   ['recurrence.cc', []],
   ['train.cc', []],
+  ['head.cc', []],
   ['rows_generic.cc', []],
   ['rows_avx2.cc', ['-mavx2', '-mfma']],
   [

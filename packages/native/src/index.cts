@@ -1,7 +1,7 @@
 /**
  * `@rnnkit/native`: rnnkit's native engine for Node, an N-API addon with the recurrence kernel
- * (rnn, lstm, gru forward and backward through time, gates computed on each step's product) and
- * Adam in C++, on GEMM micro-kernels for AVX-512 and AVX2 (chosen at run time) with a portable
+ * (rnn, lstm, gru forward and backward through time, gates computed on each step's product), the
+ * fused softmax head and Adam in C++, on GEMM micro-kernels for AVX-512 and AVX2 (chosen at run time) with a portable
  * fallback, on a thread pool of its own. `@rnnkit/models` loads it lazily when it is installed;
  * nothing here needs to be called by a user. This entry only finds and loads the binary: a prebuild
  * in `prebuilds/<platform>-<arch>/` (the prebuildify convention), else the one built from source
@@ -19,6 +19,23 @@ import { join } from 'node:path';
 
 /** The binding's version: `@rnnkit/models` uses an addon only when it knows this version. */
 export const NATIVE_ABI = 1;
+
+/**
+ * A sequence run's arguments, forward and backward alike: spec [cell (0 rnn, 1 lstm, 2 gru), act,
+ * recAct (0 tanh, 1 relu, 2 linear, 3 sigmoid, 4 hardSigmoid), batch, time, units, resetAfter];
+ * xp [time*batch, g] the input projection, overwritten by the gates; the recurrent kernel and its
+ * bias row (gru resetAfter); hs, cs [(time+1)*batch, units] with slot 0 the initial state; aux
+ * [time*batch, units] (gru).
+ */
+export type SequenceRun = [
+  spec: Int32Array,
+  xp: Float32Array,
+  recurrent: Float32Array,
+  bRec: Float32Array | null,
+  hs: Float32Array,
+  cs: Float32Array | null,
+  aux: Float32Array | null,
+];
 
 /** What the addon exports (every array length is checked: a wrong one throws a TypeError). */
 export interface NativeAddon {
@@ -41,21 +58,8 @@ export interface NativeAddon {
     transB: boolean,
     acc: boolean,
   ): void;
-  /**
-   * One sequence run forward. spec: [cell (0 rnn, 1 lstm, 2 gru), act, recAct (0 tanh, 1 relu,
-   * 2 linear, 3 sigmoid, 4 hardSigmoid), batch, time, units, resetAfter]; xp [time*batch, g]
-   * the input projection, overwritten by the gates; hs, cs [(time+1)*batch, units] with slot 0 the
-   * initial state; aux [time*batch, units] (gru).
-   */
-  forward(
-    spec: Int32Array,
-    xp: Float32Array,
-    recurrent: Float32Array,
-    bRec: Float32Array | null,
-    hs: Float32Array,
-    cs: Float32Array | null,
-    aux: Float32Array | null,
-  ): void;
+  /** One sequence run forward (`SequenceRun` says what the arguments hold). */
+  forward(...run: SequenceRun): void;
   /**
    * Its backward pass: dh, dc [batch, units] from the final states' gradients to the initial
    * ones'; dZ [time*batch, g] the recurrent product's gradient (the gates buffer itself for lstm
@@ -63,20 +67,16 @@ export interface NativeAddon {
    * resetAfter: the recurrent bias row).
    */
   backward(
-    spec: Int32Array,
-    xp: Float32Array,
-    recurrent: Float32Array,
-    bRec: Float32Array | null,
-    hs: Float32Array,
-    cs: Float32Array | null,
-    aux: Float32Array | null,
-    dSeq: Float32Array | null,
-    dh: Float32Array,
-    dc: Float32Array | null,
-    dZ: Float32Array | null,
-    dZin: Float32Array,
-    dR: Float32Array,
-    dBrec: Float32Array | null,
+    ...args: [
+      ...run: SequenceRun,
+      dSeq: Float32Array | null,
+      dh: Float32Array,
+      dc: Float32Array | null,
+      dZ: Float32Array | null,
+      dZin: Float32Array,
+      dR: Float32Array,
+      dBrec: Float32Array | null,
+    ]
   ): void;
   /**
    * One Adam update, out (may be w) from w, g, m, v (m and v in place); scalars: b1, b2, 1 - b1,
@@ -109,25 +109,36 @@ export interface NativeAddon {
     features: number,
   ): void;
   /**
-   * The fused softmax head's forward rows: e [rows, classes] (the product h w) plus b (may be
-   * null) becomes each row's softmax, zeros for a row whose label is outside [0, classes);
-   * returns the sum of -log p(label) (float64).
+   * The fused softmax head's forward, one pass of the threads over the rows: e [rows, classes]
+   * becomes each row's softmax of h [rows, units] w [units, classes] + b (b may be null), zeros for
+   * a row whose label is outside [0, classes); returns the sum of -log p(label) (float64).
    */
-  headSoftmax(
-    e: Float32Array,
+  headForward(
+    h: Float32Array,
+    w: Float32Array,
     b: Float32Array | null,
     labels: Int32Array,
+    e: Float32Array,
     rows: number,
+    units: number,
     classes: number,
   ): number;
-  /** Its backward rows: e becomes (p - onehot) scale in place, db [classes] its column sums. */
-  headGrad(
+  /**
+   * Its backward: e becomes (p - onehot) scale in place; dh [rows, units] = e w^T, dw [units,
+   * classes] = h^T e, db [classes] the column sums of e.
+   */
+  headBackward(
+    h: Float32Array,
+    w: Float32Array,
     e: Float32Array,
     labels: Int32Array,
+    dh: Float32Array,
+    dw: Float32Array,
+    db: Float32Array,
     rows: number,
+    units: number,
     classes: number,
     scale: number,
-    db: Float32Array,
   ): void;
 }
 

@@ -1,6 +1,6 @@
 // The loader (which binary it finds, why none) and the addon's own checks: the GEMM against a
 // plain triple loop for every transpose and every micro-kernel this CPU has, over random shapes
-// (fast-check), the softmax head's row loops against float64 arithmetic, and bad arguments rejected
+// (fast-check), the fused softmax head against float64 arithmetic, and bad arguments rejected
 // with a TypeError before any kernel runs. The recurrence itself is tested against the wasm engine
 // in @rnnkit/models (src/fast/native.test.ts).
 import { mkdtempSync } from 'node:fs';
@@ -127,44 +127,133 @@ describe.runIf(loaded.addon !== null)('the addon', () => {
     ).toThrow(/idx\[0\] = 3 is outside \[0, 3\)/);
   });
 
-  it('computes the softmax head: loss, probabilities and gradients as in float64', () => {
-    // 300 x 70 values: over the 16 384 from which both threads take rows; every 9th row unlabelled
-    for (const [rows, classes] of [
-      [300, 70],
-      [3, 4],
-    ] as const) {
-      const logits = Float32Array.from({ length: rows * classes }, (_, i) => Math.sin(i) * 3);
-      const b = Float32Array.from({ length: classes }, (_, j) => Math.cos(j));
-      const labels = Int32Array.from({ length: rows }, (_, r) => (r % 9 === 4 ? -1 : r % classes));
-      const scale = 0.25;
-      let loss = 0;
-      const grad = new Float64Array(rows * classes);
-      const db = new Float64Array(classes);
-      for (let r = 0; r < rows; r++) {
-        const y = labels[r] as number;
-        if (y < 0) continue;
-        const z = Array.from({ length: classes }, (_, j) => {
-          return (logits[r * classes + j] as number) + (b[j] as number);
-        });
-        const max = Math.max(...z);
-        const sum = z.reduce((s, v) => s + Math.exp(v - max), 0);
-        loss -= (z[y] as number) - max - Math.log(sum);
-        for (let j = 0; j < classes; j++) {
-          const g = (Math.exp((z[j] as number) - max) / sum - (j === y ? 1 : 0)) * scale;
-          grad[r * classes + j] = g;
-          db[j] = (db[j] as number) + g;
-        }
+  /** The head in float64: loss, the logits' gradient g, dh = g w^T, dw = h^T g, db. */
+  function headInF64(
+    h: Float32Array,
+    w: Float32Array,
+    b: Float32Array,
+    labels: Int32Array,
+    rows: number,
+    units: number,
+    classes: number,
+    scale: number,
+  ) {
+    const z = naive(h, w, rows, units, classes, false, false);
+    let loss = 0;
+    const g = new Float64Array(rows * classes);
+    const db = new Float64Array(classes);
+    for (let r = 0; r < rows; r++) {
+      const y = labels[r] as number;
+      if (y < 0 || y >= classes) continue;
+      const row = Array.from(
+        { length: classes },
+        (_, j) => (z[r * classes + j] as number) + (b[j] as number),
+      );
+      const max = Math.max(...row);
+      const sum = row.reduce((s, v) => s + Math.exp(v - max), 0);
+      loss -= (row[y] as number) - max - Math.log(sum);
+      for (let j = 0; j < classes; j++) {
+        const v = (Math.exp((row[j] as number) - max) / sum - (j === y ? 1 : 0)) * scale;
+        g[r * classes + j] = v;
+        db[j] = (db[j] as number) + v;
       }
-      const e = logits.slice();
-      expect(addon.headSoftmax(e, b, labels, rows, classes)).toBeCloseTo(loss, 3);
-      const gotDb = new Float32Array(classes);
-      addon.headGrad(e, labels, rows, classes, scale, gotDb);
-      for (let i = 0; i < e.length; i++) expect(e[i]).toBeCloseTo(grad[i] as number, 6);
-      for (let j = 0; j < classes; j++) expect(gotDb[j]).toBeCloseTo(db[j] as number, 5);
+    }
+    const g32 = Float32Array.from(g);
+    return {
+      loss,
+      g,
+      db,
+      dh: naive(g32, w, rows, classes, units, false, true),
+      dw: naive(h, g32, units, rows, classes, true, false),
+    };
+  }
+
+  const near = (got: Float32Array, want: Float64Array, tol: number) => {
+    let worst = 0;
+    for (let i = 0; i < want.length; i++)
+      worst = Math.max(worst, Math.abs((got[i] as number) - (want[i] as number)));
+    const scale = Math.max(1, ...Array.from(want, Math.abs));
+    expect(worst / scale).toBeLessThan(tol);
+  };
+
+  it('computes the softmax head (products, loss, gradients) as in float64, every micro-kernel, any shape', () => {
+    const first = addon.info().isa;
+    // 300 x 70: over the 16 384 values from which both threads take rows; 65 classes: the edge
+    // of 16-wide vectors; every 9th row unlabelled; then random shapes
+    const fixed = [
+      [300, 20, 70],
+      [260, 64, 65],
+      [3, 5, 4],
+      [0, 3, 2],
+    ] as const;
+    try {
+      for (const isa of ['avx512', 'avx2', 'generic'] as const) {
+        if (!addon.setIsa(isa)) continue;
+        const check = (rows: number, units: number, classes: number, seed: number) => {
+          const h = Float32Array.from({ length: rows * units }, (_, i) => Math.sin(i + seed));
+          const w = Float32Array.from({ length: units * classes }, (_, i) =>
+            Math.cos(i * 1.3 + seed),
+          );
+          const b = Float32Array.from({ length: classes }, (_, j) => Math.cos(j) / 2);
+          const labels = Int32Array.from({ length: rows }, (_, r) =>
+            r % 9 === 4 ? -1 : (r * 7 + seed) % classes,
+          );
+          const scale = 0.25;
+          const want = headInF64(h, w, b, labels, rows, units, classes, scale);
+          const e = new Float32Array(rows * classes);
+          const loss = addon.headForward(h, w, b, labels, e, rows, units, classes);
+          expect(Math.abs(loss - want.loss)).toBeLessThan(1e-5 * Math.max(1, Math.abs(want.loss)));
+          const dh = new Float32Array(rows * units);
+          const dw = new Float32Array(units * classes);
+          const db = new Float32Array(classes);
+          addon.headBackward(h, w, e, labels, dh, dw, db, rows, units, classes, scale);
+          near(e, want.g, 1e-6);
+          near(db, want.db, 1e-5);
+          near(dh, want.dh, 1e-5);
+          near(dw, want.dw, 1e-5);
+        };
+        for (const [rows, units, classes] of fixed) check(rows, units, classes, 1);
+        fc.assert(
+          fc.property(
+            fc.integer({ min: 1, max: 40 }),
+            fc.integer({ min: 1, max: 24 }),
+            fc.integer({ min: 1, max: 140 }),
+            fc.integer({ min: 0, max: 50 }),
+            check,
+          ),
+          { numRuns: 30 },
+        );
+      }
+    } finally {
+      addon.setIsa(first as 'avx512');
     }
     expect(() =>
-      addon.headGrad(new Float32Array(6), Int32Array.of(0, 1), 2, 3, 1, new Float32Array(2)),
+      addon.headBackward(
+        new Float32Array(6),
+        new Float32Array(9),
+        new Float32Array(6),
+        Int32Array.of(0, 1),
+        new Float32Array(6),
+        new Float32Array(9),
+        new Float32Array(2),
+        2,
+        3,
+        3,
+        1,
+      ),
     ).toThrow(/db has 2 values, expected at least 3/);
+    expect(() =>
+      addon.headForward(
+        new Float32Array(5),
+        new Float32Array(9),
+        null,
+        Int32Array.of(0, 1),
+        new Float32Array(6),
+        2,
+        3,
+        3,
+      ),
+    ).toThrow(/h has 5 values, expected at least 6/);
   });
 
   it('reports its ISA and threads', () => {

@@ -1,7 +1,7 @@
 import { nextTokenWindows } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { type BackendChoice, setup } from './backend.js';
+import { autoOrder, type BackendChoice, setup } from './backend.js';
 import { TrainingError } from './errors.js';
 import { charModel, cyclicIds, memoryFs, weightsOf } from './test-helpers.js';
 import { type TrainOptions, train } from './train.js';
@@ -25,6 +25,14 @@ describe('setup', () => {
     expect(Array.from(y.dataSync())).toEqual([3, 3, 3, 3]);
     tf.dispose(y);
     expect(tf.env().getBool('PROD')).toBe(true); // the console banner is silenced
+  });
+
+  it("auto tries wasm first in browsers too (the recurrence kernel's backend), GPUs after it", () => {
+    expect(autoOrder({ node: true, gpu: false }).order).toEqual(['wasm', 'cpu']);
+    expect(autoOrder({ node: false, gpu: false }).order).toEqual(['wasm', 'webgl', 'cpu']);
+    const gpu = autoOrder({ node: false, gpu: true });
+    expect(gpu.order).toEqual(['wasm', 'webgpu', 'webgl', 'cpu']);
+    expect(gpu.why).toMatch(/rnnkit's recurrent models in a browser; webgl about 7x slower/);
   });
 
   it('a browser backend in Node fails with BACKEND_UNAVAILABLE and how to fix it', async () => {

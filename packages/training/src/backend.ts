@@ -1,8 +1,10 @@
 /**
  * Backend selection: `setup({ backend })` loads the tfjs backend package on demand, initialises it
  * and makes it current. `auto` picks the fastest one available: in Node `wasm` (SIMD; about 4x
- * `cpu` when training a char LSTM), in browsers `webgpu` when `navigator.gpu` exists, then
- * `webgl`, then `wasm`, then `cpu`. The choice is logged.
+ * `cpu` when training a char LSTM), in browsers `wasm` too (rnnkit's recurrence kernel, fused
+ * heads and Adam run on its heap; on a GPU backend each step of a sequence reads its product
+ * back: W1 LSTM 256 in Chromium trained about 7x slower on webgl, bench/speed/browser.mjs), then
+ * `webgpu` when `navigator.gpu` exists, `webgl`, and `cpu`. The choice is logged.
  *
  * The backend packages are optional peer dependencies: install the ones you use. They are loaded
  * with dynamic `import()`; a bundler that cannot see those imports needs the backend imported by
@@ -103,18 +105,25 @@ async function wasmDistFolder(): Promise<string> {
   return `${join(dirname(main), '/')}`.replace(/\/?$/, '/');
 }
 
-/** The candidates `auto` tries, best first, with the reason for the first. */
-function autoOrder(): { order: BackendName[]; why: string } {
-  if (isNode()) {
+/**
+ * The candidates `auto` tries, best first, with the reason for the first; `where` says whether
+ * this is Node and whether the browser has WebGPU (default: this runtime's).
+ */
+export function autoOrder(
+  where: { node: boolean; gpu: boolean } = {
+    node: isNode(),
+    gpu: typeof navigator !== 'undefined' && 'gpu' in navigator,
+  },
+): { order: BackendName[]; why: string } {
+  if (where.node) {
     return {
       order: ['wasm', 'cpu'],
       why: 'fastest measured in Node; cpu is about 4x slower',
     };
   }
-  const gpu = typeof navigator !== 'undefined' && 'gpu' in navigator;
   return {
-    order: gpu ? ['webgpu', 'webgl', 'wasm', 'cpu'] : ['webgl', 'wasm', 'cpu'],
-    why: gpu ? 'a browser with WebGPU' : 'a browser without WebGPU',
+    order: where.gpu ? ['wasm', 'webgpu', 'webgl', 'cpu'] : ['wasm', 'webgl', 'cpu'],
+    why: "fastest measured for rnnkit's recurrent models in a browser; webgl about 7x slower",
   };
 }
 

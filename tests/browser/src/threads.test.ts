@@ -49,13 +49,17 @@ describe('the second thread in an isolated page', () => {
     });
     expect(r.isolated).toBe(true);
     expect(r.cores).toBeGreaterThanOrEqual(2); // 'auto' halves on 2+ cores (CI has 2)
-    expect(r.before).toMatchObject({ thread: null, started: 0, sent: 0 });
+    expect(r.before).toMatchObject({ thread: null, started: 0, sent: 0, waitedMs: 0 });
     expect(r.started).toBe(true);
     expect(r.after.error).toBeNull();
     expect(r.after.thread).toBe('web');
     // one nested worker, reused: every step sent it a half (the gradient run one more)
     expect(r.after.started).toBe(1);
     expect(r.after.sent).toBeGreaterThanOrEqual(STEPS + 1);
+    // where the threads waited: the nested worker's time on its halves came back with its
+    // replies through the pipe; this thread's waits for them are counted (0 or more)
+    expect(r.after.secondBusyMs).toBeGreaterThan(0);
+    expect(r.after.waitedMs).toBeGreaterThanOrEqual(0);
     expect(r.threaded.losses).toEqual(r.inline.losses);
     expect(r.inline.losses.every(Number.isFinite)).toBe(true);
     expect(r.inline.losses.at(-1)).toBeLessThan(r.inline.losses[0] as number); // it trains

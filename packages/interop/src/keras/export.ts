@@ -174,10 +174,10 @@ export function toKeras(outer: tfl.LayersModel): {
       continue;
     }
     if (l.kind === 'recurrent') {
-      exportRecurrent(l, out, pathOf, group, call);
+      exportRecurrent(l, { out, pathOf, group, call });
       continue;
     }
-    exportLayer(l.layer, out, pathOf, group, call);
+    exportLayer(l.layer, { out, pathOf, group, call });
   }
   const ref = (names: string[], tensors: number[]) => {
     const refs = names.map((n, i) => {
@@ -213,12 +213,20 @@ export function toKeras(outer: tfl.LayersModel): {
 
 type Call = (names: string[], tensors: number[], asList: boolean, initialState?: boolean) => Json[];
 
+/**
+ * What a layer's export writes into (`out`) and names things with: `pathOf` its weights' path in
+ * the .h5 by class, `group` a path's name attribute, `call` its inbound node from its inputs.
+ */
+interface Writer {
+  out: Out;
+  pathOf: (cls: string) => string;
+  group: (path: string, name: string) => void;
+  call: Call;
+}
+
 function exportRecurrent(
   l: Extract<LogicalLayer, { kind: 'recurrent' }>,
-  out: Out,
-  pathOf: (cls: string) => string,
-  group: (path: string, name: string) => void,
-  call: Call,
+  { out, pathOf, group, call }: Writer,
 ): void {
   const f = l.forward;
   const inbound = call(
@@ -279,13 +287,7 @@ function exportRecurrent(
   }
 }
 
-function exportLayer(
-  layer: GraphLayer,
-  out: Out,
-  pathOf: (cls: string) => string,
-  group: (path: string, name: string) => void,
-  call: Call,
-): void {
+function exportLayer(layer: GraphLayer, { out, pathOf, group, call }: Writer): void {
   const c = layer.config;
   const cls = layer.className;
   const inbound = call(

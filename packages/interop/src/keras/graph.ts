@@ -18,7 +18,7 @@
  * g.layers.map((l) => l.className); // ['InputLayer', 'Embedding', 'LSTM', 'Dense']
  * ```
  */
-import { InteropError } from '../errors.js';
+import { InteropError, parseJson } from '../errors.js';
 
 export type Json = Record<string, unknown>;
 
@@ -214,15 +214,7 @@ function checkLayer(file: string, name: string, cls: string, c: Json): void {
 
 /** Reads a Keras 3 config.json; `file` names the model in errors. */
 export function readKerasConfig(text: string, file: string): KerasGraph {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new InteropError(
-      'MALFORMED',
-      `${file}: config.json is not JSON (${(e as Error).message})`,
-    );
-  }
+  const doc = parseJson(text, `${file}: config.json`);
   if (!isObject(doc) || !isObject(doc['config'])) {
     throw new InteropError('MALFORMED', `${file}: config.json has no model config`);
   }

@@ -15,7 +15,7 @@
 import { ARTIFACT_FORMAT_VERSION, type RnnkitJSON } from '@rnnkit/models';
 import { Vocab } from '@rnnkit/vocab';
 import { scalerFromJSON } from '@rnnkit/windowing';
-import { InteropError } from '../errors.js';
+import { InteropError, parseJson } from '../errors.js';
 import { readKerasArchive } from './archive.js';
 import { type KerasGraph, readKerasConfig } from './graph.js';
 import { readH5 } from './h5.js';
@@ -156,18 +156,13 @@ async function legacyH5(name: string, bytes: Uint8Array): Promise<Opened | null>
 
 /** A TensorFlow.js converter model.json: Keras topology, weights in shard files beside it. */
 async function tfjsJson(name: string, bytes: Uint8Array): Promise<Opened> {
-  let doc: {
+  const doc = parseJson(new TextDecoder().decode(bytes), name) as {
     modelTopology?: Record<string, unknown>;
     weightsManifest?: {
       paths: string[];
       weights: { name: string; shape: number[]; dtype: string }[];
     }[];
   };
-  try {
-    doc = JSON.parse(new TextDecoder().decode(bytes));
-  } catch (e) {
-    throw new InteropError('MALFORMED', `${name} is not JSON (${(e as Error).message})`);
-  }
   const topology = doc.modelTopology;
   if (topology === undefined || !Array.isArray(doc.weightsManifest)) {
     throw new InteropError(

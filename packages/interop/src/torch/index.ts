@@ -15,7 +15,7 @@
 import { type LoadedModel, load, type RnnkitJSON } from '@rnnkit/models';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { InteropError } from '../errors.js';
+import { InteropError, parseJson } from '../errors.js';
 import { modelPy, torchClassName } from './model-py.js';
 import { torchPlan } from './plan.js';
 import {
@@ -121,15 +121,7 @@ function text(f: string | Uint8Array): string {
 }
 
 function parseArchitecture(raw: string): TorchArchitecture {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(raw);
-  } catch (e) {
-    throw new InteropError(
-      'MALFORMED',
-      `${TORCH_FILES.architecture} is not JSON: ${(e as Error).message}`,
-    );
-  }
+  const doc = parseJson(raw, TORCH_FILES.architecture);
   const d = doc as Partial<TorchArchitecture> | null;
   if (d?.format !== ARCHITECTURE_FORMAT || d.formatVersion !== 1 || !Array.isArray(d.weightSpecs)) {
     throw new InteropError(

@@ -52,38 +52,21 @@ function resetAfterGRUCellClass() {
       const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
       const inputDim = shape[shape.length - 1] as number;
       const u = this.units;
-      this.kernel = this.addWeight(
-        'kernel',
-        [inputDim, 3 * u],
-        undefined,
-        this.kernelInitializer,
-        this.kernelRegularizer,
-        true,
-        this.kernelConstraint,
-      );
-      this.recurrentKernel = this.addWeight(
-        'recurrent_kernel',
-        [u, 3 * u],
-        undefined,
-        this.recurrentInitializer,
-        this.recurrentRegularizer,
-        true,
-        this.recurrentConstraint,
-      );
+      // a weight as the stock cell adds it: its initializer, regularizer and constraint, trainable
+      const weight = (name: string, shape: number[], of: 'kernel' | 'recurrent' | 'bias') =>
+        this.addWeight(
+          name,
+          shape,
+          undefined,
+          this[`${of}Initializer`],
+          this[`${of}Regularizer`],
+          true,
+          this[`${of}Constraint`],
+        );
+      this.kernel = weight('kernel', [inputDim, 3 * u], 'kernel');
+      this.recurrentKernel = weight('recurrent_kernel', [u, 3 * u], 'recurrent');
       // tfjs's typings say LayerVariable, but the stock cells keep null here when useBias is false
-      this.bias = (
-        this.useBias
-          ? this.addWeight(
-              'bias',
-              [2, 3 * u],
-              undefined,
-              this.biasInitializer,
-              this.biasRegularizer,
-              true,
-              this.biasConstraint,
-            )
-          : null
-      ) as tfl.LayerVariable;
+      this.bias = (this.useBias ? weight('bias', [2, 3 * u], 'bias') : null) as tfl.LayerVariable;
       this.built = true;
     }
     /** The stock per-step call computes the reset-before GRU: refuse rather than be wrong. */

@@ -31,8 +31,12 @@
 
 /** Arrays kept per length (a stacked model's layers of one size, and their previous step's). */
 const KEEP_PER_LENGTH = 6;
-/** Arrays shorter than this are left to the allocator (1 MB: the win is on the large ones). */
-const MIN_LENGTH = 1 << 18;
+/**
+ * Arrays shorter than this are left to the allocator (256 KB: the win is on the large ones; at 64
+ * units W1's states, sequences and head buffers are 128-133k values, about 4 MB of fresh arrays a
+ * step on the native engine's main thread when they were left to it).
+ */
+const MIN_LENGTH = 1 << 16;
 
 const free = new Map<number, Float32Array[]>();
 

@@ -179,6 +179,29 @@ export interface GradSource {
   gradX(): Float32Array;
 }
 
+/**
+ * A run's outputs from its states hs and cs [(time + 1) * batch, units] (slot k + 1: the state
+ * after step k; cs null without a cell state): seq [batch, time, units] in processing order (a
+ * reused buffer: the caller may give it back, `giveBuffer`), and the final h and c.
+ */
+export function runOutputs(
+  hs: Float32Array,
+  cs: Float32Array | null,
+  batch: number,
+  time: number,
+  units: number,
+): CoreOutputs {
+  const bu = batch * units;
+  const seq = takeBuffer(batch * time * units, false);
+  for (let k = 0; k < time; k++) {
+    for (let b = 0; b < batch; b++) {
+      const from = (k + 1) * bu + b * units;
+      seq.set(hs.subarray(from, from + units), (b * time + k) * units);
+    }
+  }
+  return { seq, h: hs.slice(time * bu), c: cs === null ? null : cs.slice(time * bu) };
+}
+
 /** A core's gradients at once (after backward); `hasBias`: its data has a bias; `withX`: x's too. */
 export function collectGrads(core: GradSource, hasBias: boolean, withX: boolean): CoreGrads {
   const empty = new Float32Array(0);
@@ -416,19 +439,7 @@ export class RecurrenceCore {
     }
     this.ran = true;
     // Masked steps repeat the previous state, so output k is always the state after step k.
-    // [batch, time, units], processing order (the caller may give it back: `giveBuffer`)
-    const seq = takeBuffer(batch * time * units, false);
-    for (let k = 0; k < time; k++) {
-      for (let b = 0; b < batch; b++) {
-        const from = (k + 1) * bu + b * units;
-        seq.set(hs.subarray(from, from + units), (b * time + k) * units);
-      }
-    }
-    return {
-      seq,
-      h: hs.slice(time * bu),
-      c: cell === 'lstm' ? cs.slice(time * bu) : null,
-    };
+    return runOutputs(hs, cell === 'lstm' ? cs : null, batch, time, units);
   }
 
   /**

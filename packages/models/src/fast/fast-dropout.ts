@@ -25,7 +25,7 @@
  * ```
  */
 import { type SparseRows, sparseProject, sparseWeightGrad } from './fast-input.js';
-import { transposeData } from './fast-linalg.js';
+import { columns, transposeData } from './fast-linalg.js';
 import type { Products, StepProduct } from './fast-wasm.js';
 
 /** A run's masks by gate: masks[g] is gate g's [batch, width] mask (0 or 1 / (1 - rate)). */
@@ -69,22 +69,6 @@ export function maskRows(
   return out;
 }
 
-/** Columns [from, from + width) of a [rows, cols] buffer, into `out`. */
-function columnsInto(
-  d: Float32Array,
-  rows: number,
-  cols: number,
-  from: number,
-  width: number,
-  out: Float32Array = new Float32Array(rows * width),
-): Float32Array {
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols + from;
-    out.set(d.subarray(o, o + width), r * width);
-  }
-  return out;
-}
-
 /** Writes `block` [rows, width] into columns [from, from + width) of `out` [rows, cols]. */
 function setColumns(
   out: Float32Array,
@@ -100,7 +84,7 @@ function setColumns(
 
 /** Gate block `gate` of a [inner, n * width] weight: [inner, width]. */
 const blockOf = (w: Float32Array, inner: number, n: number, width: number, gate: number) =>
-  columnsInto(w, inner, n * width, gate * width, width);
+  columns(w, inner, n * width, gate * width, width);
 
 /**
  * A weight w [inner, k * units] whose gate block g multiplies a * masks[g], a [rows, inner] (rows
@@ -140,13 +124,11 @@ function blockProducts(
   return { gates, prods, dispose };
 }
 
+/** A per-step product by the gate blocks [first, first + n) of a masked recurrent kernel. */
+type MaskedStep = (mm: Products, w: MaskedWeight, first: number, n: number) => StepProduct;
+
 /** The per-step products h R_g of the gate blocks [first, first + n): [batch, n * units]. */
-export function maskedProduct(
-  mm: Products,
-  w: MaskedWeight,
-  first: number,
-  n: number,
-): StepProduct {
+export const maskedProduct: MaskedStep = (mm, w, first, n) => {
   const { units, batch, masks } = w;
   const { gates, prods, dispose } = blockProducts(mm, w, first, n, false);
   const a = new Float32Array(batch * units);
@@ -161,18 +143,13 @@ export function maskedProduct(
     },
     dispose,
   };
-}
+};
 
 /**
  * The per-step products back through `maskedProduct`: for dZ [batch, n * units] (the gradient of
  * its output), sum_i (dZ_i R_{first+i}^T) * masks[first + i], the gradient reaching h [batch, units].
  */
-export function maskedProductT(
-  mm: Products,
-  w: MaskedWeight,
-  first: number,
-  n: number,
-): StepProduct {
+export const maskedProductT: MaskedStep = (mm, w, first, n) => {
   const { units, batch, masks } = w;
   const { gates, prods, dispose } = blockProducts(mm, w, first, n, true);
   const a = new Float32Array(batch * units);
@@ -181,7 +158,7 @@ export function maskedProductT(
     run: (dZ) => {
       out.fill(0);
       gates.forEach((g, i) => {
-        const dz = columnsInto(dZ, batch, n * units, i * units, units, a);
+        const dz = columns(dZ, batch, n * units, i * units, units, a);
         const p = (prods[i] as StepProduct).run(dz);
         const m = masks[g] as Float32Array;
         for (let j = 0; j < out.length; j++)
@@ -191,7 +168,7 @@ export function maskedProductT(
     },
     dispose,
   };
-}
+};
 
 /**
  * A weight gradient a^T d over all rows, gate block by gate block when masks scale a per gate:
@@ -211,12 +188,35 @@ export function maskedWeightGrad(
   first = 0,
 ): Float32Array {
   if (masks === null) return grad(a, p, d, n * w);
-  const out = new Float32Array(p * n * w);
-  const am = new Float32Array(rows * p);
   const di = new Float32Array(rows * w);
-  for (let i = 0; i < n; i++) {
-    maskRows(a, rows, masks[first + i] as Float32Array, batch, p, am);
-    setColumns(out, p, n * w, i * w, grad(am, p, columnsInto(d, rows, n * w, i * w, w, di), w), w);
+  const blocks = { rows, width: p, batch, masks, first, n, outRows: p, w };
+  return perGateMasked(a, blocks, (am, i) => grad(am, p, columns(d, rows, n * w, i * w, w, di), w));
+}
+
+/**
+ * The gate-block loop of the masked products: for gates i in [0, n), `a` [rows, width] times its
+ * mask masks[first + i] goes through `product`, whose [outRows, w] result is written into
+ * columns [i w, (i + 1) w) of `out` [outRows, n w].
+ */
+function perGateMasked(
+  a: Float32Array,
+  b: {
+    rows: number;
+    width: number;
+    batch: number;
+    masks: GateMasks;
+    first: number;
+    n: number;
+    outRows: number;
+    w: number;
+  },
+  product: (masked: Float32Array, i: number) => Float32Array,
+  out: Float32Array = new Float32Array(b.outRows * b.n * b.w),
+): Float32Array {
+  const am = new Float32Array(b.rows * b.width);
+  for (let i = 0; i < b.n; i++) {
+    maskRows(a, b.rows, b.masks[b.first + i] as Float32Array, b.batch, b.width, am);
+    setColumns(out, b.outRows, b.n * b.w, i * b.w, product(am, i), b.w);
   }
   return out;
 }
@@ -232,13 +232,13 @@ export function maskedProjection(
   rows: number,
   out: Float32Array,
 ): Float32Array {
-  const xm = new Float32Array(rows * inner);
-  for (let g = 0; g < k; g++) {
-    maskRows(x, rows, masks[g] as Float32Array, batch, inner, xm);
-    const p = mm.mul(xm, rows, inner, blockOf(w, inner, k, units, g), units);
-    setColumns(out, rows, k * units, g * units, p, units);
-  }
-  return out;
+  const blocks = { rows, width: inner, batch, masks, first: 0, n: k, outRows: rows, w: units };
+  return perGateMasked(
+    x,
+    blocks,
+    (xm, g) => mm.mul(xm, rows, inner, blockOf(w, inner, k, units, g), units),
+    out,
+  );
 }
 
 /**
@@ -255,13 +255,7 @@ export function maskedProjectionGradX(
   const dz = new Float32Array(rows * units);
   for (let g = 0; g < k; g++) {
     const kT = transposeData(blockOf(w, inner, k, units, g), inner, units);
-    const p = mm.mul(
-      columnsInto(dZ, rows, k * units, g * units, units, dz),
-      rows,
-      units,
-      kT,
-      inner,
-    );
+    const p = mm.mul(columns(dZ, rows, k * units, g * units, units, dz), rows, units, kT, inner);
     const m = masks[g] as Float32Array;
     for (let r = 0; r < rows; r++) {
       const o = r * inner;
@@ -336,7 +330,7 @@ export function sparseGateWeightGrad(
   const out = new Float32Array(features * k * units);
   const d = new Float32Array((xs[0]?.rows ?? 0) * units);
   xs.forEach((x, g) => {
-    columnsInto(dZ, x.rows, k * units, g * units, units, d);
+    columns(dZ, x.rows, k * units, g * units, units, d);
     setColumns(out, features, k * units, g * units, sparseWeightGrad(x, d, units, features), units);
   });
   return out;

@@ -14,8 +14,8 @@
  * WebAssembly SIMD where available (`simdExp`, 1.2e-7 relative), else `expNonPositive`. Labels are
  * class ids: an id outside [0, classes) is a row whose one-hot label is all zero (no loss, no
  * gradient), as `tf.oneHot` makes it. Products that carry {@link HeadKernels} (the native engine's,
- * `native.ts`) run the row loops on the addon's threads and multiply by h^T and w^T without
- * transposing either (its GEMM packs them): the same numbers within float32 rounding.
+ * `native.ts`) run the whole head in the addon, one call forward and one backward, each a pass of
+ * its threads over their rows: the same numbers within float32 rounding.
  *
  * Neighbours in `fast/` (the speed code, which the model code never imports): `fast.ts` (the kernel
  * op) over `fast-core.ts`, `fast-gates.ts`, `gates-simd.ts` and `fast-wasm.ts`; `pool.ts` and
@@ -41,44 +41,44 @@ export type { HeadData, HeadGrads, HeadOffer, TakenHead } from '../recurrence/co
 import type { Products } from './fast-wasm.js';
 import { simdExp } from './gates-simd.js';
 
-/** The head's row loops and transposed products in native code (`@rnnkit/native`'s addon). */
+/**
+ * The whole head in native code (`@rnnkit/native`'s addon): each call one pass over the rows on
+ * the addon's threads, its products on a kernel sized for the class count (no padding to the GEMM's
+ * panels, no packing).
+ */
 export interface HeadKernels {
   /**
-   * e [rows, classes] (the product h w) plus b becomes each row's softmax, or zeros for a row
-   * without a label; returns the sum of -log p(label) over the rows (float64).
+   * e [rows, classes] becomes each row's softmax of h [rows, units] w [units, classes] + b, or
+   * zeros for a row without a label; returns the sum of -log p(label) over the rows (float64).
    */
-  softmax(
-    e: Float32Array,
+  forward(
+    h: Float32Array,
+    w: Float32Array,
     b: Float32Array | null,
     labels: Int32Array,
+    e: Float32Array,
     rows: number,
+    units: number,
     classes: number,
   ): number;
-  /** e (softmax's) becomes (p - onehot) scale in place; db [classes] its column sums. */
-  grad(
+  /**
+   * e (forward's) becomes (p - onehot) scale in place; writes dh [rows, units] = e w^T,
+   * dw [units, classes] = h^T e and db [classes] the column sums of e.
+   */
+  backward(
+    h: Float32Array,
+    w: Float32Array,
     e: Float32Array,
     labels: Int32Array,
+    dh: Float32Array,
+    dw: Float32Array,
+    db: Float32Array,
     rows: number,
+    units: number,
     classes: number,
     scale: number,
-    db: Float32Array,
   ): void;
-  /** The addon's GEMM: c [n, m] = op(a) op(b), a stored [k, n] when transA, b [m, k] when transB. */
-  gemm: NativeGemm;
 }
-
-/** The native addon's GEMM (`native.ts` loads the addon; its type lives here, beside its user). */
-export type NativeGemm = (
-  c: Float32Array,
-  a: Float32Array,
-  b: Float32Array,
-  n: number,
-  k: number,
-  m: number,
-  transA: boolean,
-  transB: boolean,
-  acc: boolean,
-) => void;
 
 /** Products, with the head's native kernels when the engine has them. */
 export type HeadProducts = Products & { head?: HeadKernels };
@@ -117,14 +117,15 @@ export class SoftmaxHead {
     const { w, b, classes, labels } = this.d;
     const h = this.h;
     if (h === null) throw new Error('SoftmaxHead: forward runs once');
-    const e = this.mm.mul(h, rows, units, w, classes);
     const native = this.mm.head;
     if (native !== undefined) {
+      const e = takeBuffer(rows * classes, false);
       this.e = e;
-      this.hT = h; // stored [rows, units]: backward multiplies by its transpose in the GEMM
+      this.hT = h; // stored [rows, units]: the addon reads it as h^T in place
       this.h = null;
-      return native.softmax(e, b, labels, rows, classes);
+      return native.forward(h, w, b, labels, e, rows, units, classes);
     }
+    const e = this.mm.mul(h, rows, units, w, classes);
     // h^T d in backward with h transposed here: XNNPACK packs d [rows, classes], the smaller operand
     this.hT = transposeData(h, rows, units, takeBuffer(rows * units, false));
     this.h = null;
@@ -205,15 +206,13 @@ export class SoftmaxHead {
   ): HeadGrads {
     const { rows, units } = this;
     const { w, classes, labels } = this.d;
-    const db = new Float32Array(classes);
-    native.grad(e, labels, rows, classes, scale, db);
     this.e = null;
     this.hT = null;
-    // dh [rows, units] = e w^T (w stored [units, classes]); dw [units, classes] = h^T e
-    this.dh = takeBuffer(rows * units, false);
-    native.gemm(this.dh, e, w, rows, classes, units, false, true, false);
     const dw = new Float32Array(units * classes);
-    native.gemm(dw, h, e, units, rows, classes, true, false, false);
+    const db = new Float32Array(classes);
+    this.dh = takeBuffer(rows * units, false);
+    native.backward(h, w, e, labels, this.dh, dw, db, rows, units, classes, scale);
+    giveBuffer(e);
     return { w: dw, b: db };
   }
 

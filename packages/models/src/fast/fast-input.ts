@@ -22,7 +22,7 @@
  * ```
  */
 
-import { addSpan } from './fast-linalg.js';
+import { addSpan, colSum } from './fast-linalg.js';
 
 /** Compressed sparse rows: row r's entries are idx/val[start[r] .. start[r+1]). */
 export interface SparseRows {
@@ -152,12 +152,7 @@ export function sparseProject(
  * row of dZ went to exactly one of them), features x g additions instead of rows x g.
  */
 export function oneHotColSum(dK: Float32Array, features: number, g: number): Float32Array {
-  const out = new Float32Array(g);
-  for (let f = 0; f < features; f++) {
-    const o = f * g;
-    for (let j = 0; j < g; j++) out[j] = (out[j] as number) + (dK[o + j] as number);
-  }
-  return out;
+  return colSum(dK, features, g);
 }
 
 /** x^T dZ for sparse x: [features, g] from dZ [rows, g]. */

@@ -147,11 +147,19 @@ export function allZero(a: Float32Array): boolean {
   return true;
 }
 
-/** Columns [from, from + width) of a [rows, cols] buffer. */
-export function columns(d: Float32Array, rows: number, cols: number, from: number, width: number) {
-  const out = new Float32Array(rows * width);
-  for (let r = 0; r < rows; r++)
-    out.set(d.subarray(r * cols + from, r * cols + from + width), r * width);
+/** Columns [from, from + width) of a [rows, cols] buffer (into `out` when given). */
+export function columns(
+  d: Float32Array,
+  rows: number,
+  cols: number,
+  from: number,
+  width: number,
+  out: Float32Array = new Float32Array(rows * width),
+): Float32Array {
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols + from;
+    out.set(d.subarray(o, o + width), r * width);
+  }
   return out;
 }
 

@@ -55,11 +55,11 @@ import {
   GATES,
   RecurrenceCore,
 } from './fast-core.js';
-import { type HeadData, type HeadGrads, takeHead } from './fast-head.js';
+import { type HeadData, type HeadGrads, SoftmaxHead, takeHead } from './fast-head.js';
 import { addInto, allZero } from './fast-linalg.js';
 import { heapOf, type Products, productsFor } from './fast-wasm.js';
 import { HalfRun, presumedScale, rescale } from './half-run.js';
-import { nativeFor } from './native.js';
+import { headProducts, nativeFor } from './native.js';
 import { type CoreRun, NativeCore } from './native-core.js';
 import { type RemoteBackward, type RemoteGrads, recurrencePlan, type WorkerJob } from './pool.js';
 
@@ -235,8 +235,9 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
   const plan = native !== null ? { halves: false, worker: null } : recurrencePlan(spec);
   const split = plan.halves ? Math.ceil(batch / 2) : batch;
   // A softmax head offered with this run's inputs (`head`, from fused-head.ts): the second half
-  // computes its rows' part with its run, so those outputs need not cross threads for it.
-  const offer = plan.halves ? takeHead(inputs.head, batch * time, units) : null;
+  // computes its rows' part with its run, so those outputs need not cross threads for it; the
+  // native engine computes it on its run's output array, not read back from the output tensor.
+  const offer = plan.halves || native !== null ? takeHead(inputs.head, batch * time, units) : null;
   const headScale = presumedScale(batch * time);
 
   let local: CoreRun | null = null;
@@ -265,10 +266,29 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
     // The forward products by R use the tensor itself (its packing is cached across calls).
     const mm = productsFor(tf.backend(), { data: data.recurrent, tensor: recurrentKernel });
     let out: CoreOutputs;
+    let loss = 0; // of the rows of a head taken
+    let remote: WorkerJob | null = null; // the worker's half, when a head taken has one
     if (!plan.halves) {
       local =
         native !== null ? new NativeCore(spec, data, native) : new RecurrenceCore(spec, data, mm);
       out = local.forward();
+      if (offer !== null) {
+        // the native engine's whole batch (only it takes a head on one run): as a half does
+        const head = new SoftmaxHead(
+          offer.data,
+          out.seq,
+          batch * time,
+          units,
+          headProducts(tf.backend()),
+        );
+        loss = head.forward();
+        if (tapeOn) {
+          const headGrads = head.backward(headScale);
+          local.backward(head.dh, null, null);
+          head.releaseDh();
+          ahead = { head: headGrads, grads: local.grads(ids === undefined) };
+        }
+      }
     } else {
       const mine = { ...spec, batch: split };
       const theirs = { ...spec, batch: batch - split };
@@ -301,25 +321,8 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
         ahead = { head: headGrads, grads: local.grads(ids === undefined) };
       }
       const b = job.forward();
-      if (offer !== null) {
-        const remote = job;
-        offer.taken = {
-          loss: a.loss + b.loss,
-          backward: (scale) => {
-            if (ahead === null) {
-              throw internal(
-                'the gradient of a run computed without the gradient tape was asked for',
-              );
-            }
-            ratio = scale / headScale;
-            const theirs = remote.headBackward(scale);
-            const mine = ahead.head;
-            rescale(ratio, mine.w, mine.b);
-            const other = theirs();
-            return { w: addInto(mine.w, other.w), b: addInto(mine.b, other.b) };
-          },
-        };
-      }
+      loss = a.loss + b.loss;
+      remote = job;
       out = {
         seq: concatRows(a.seq, b.seq, true),
         h: concatRows(a.h, b.h),
@@ -327,6 +330,25 @@ export const fastRecurrence: RecurrenceKernel = (inputs: RecurrenceInputs): Recu
       };
       giveBuffer(a.seq);
       giveBuffer(b.seq);
+    }
+    if (offer !== null) {
+      offer.taken = {
+        loss,
+        backward: (scale) => {
+          if (ahead === null) {
+            throw internal(
+              'the gradient of a run computed without the gradient tape was asked for',
+            );
+          }
+          ratio = scale / headScale;
+          const theirs = remote?.headBackward(scale) ?? null;
+          const mine = ahead.head;
+          rescale(ratio, mine.w, mine.b);
+          if (theirs === null) return mine;
+          const other = theirs();
+          return { w: addInto(mine.w, other.w), b: addInto(mine.b, other.b) };
+        },
+      };
     }
     if (!tapeOn) local.release(); // no backward will read this run
     const outs: tf.Tensor[] = [

@@ -25,6 +25,7 @@ import {
   collectGrads,
   GATES,
   type RecurrenceCore,
+  runOutputs,
 } from './fast-core.js';
 import {
   oneHotColSum,
@@ -175,19 +176,7 @@ export class NativeCore {
     }
     this.nat.forward(this.code, xp, recurrent, this.bRec, hs, cs, aux);
     this.ran = true;
-    // [batch, time, units], processing order
-    const seq = takeBuffer(batch * time * units, false);
-    for (let k = 0; k < time; k++) {
-      for (let b = 0; b < batch; b++) {
-        const from = (k + 1) * bu + b * units;
-        seq.set(hs.subarray(from, from + units), (b * time + k) * units);
-      }
-    }
-    return {
-      seq,
-      h: hs.slice(time * bu),
-      c: cs === null ? null : cs.slice(time * bu),
-    };
+    return runOutputs(hs, cs, batch, time, units);
   }
 
   /** The backward pass through time (see `RecurrenceCore.backward`). */

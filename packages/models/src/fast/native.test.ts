@@ -10,9 +10,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cell, RecurrenceInputs } from '../recurrence/contract.js';
+import { manyToMany } from '../topologies/many-to-many.js';
 import { fastRecurrence } from './fast.js';
-import { SoftmaxHead } from './fast-head.js';
+import { type HeadKernels, SoftmaxHead } from './fast-head.js';
 import { productsFor } from './fast-wasm.js';
+import { fusedHeadLoss } from './fused-head.js';
 import {
   headKernels,
   headProducts,
@@ -299,15 +301,33 @@ describe.runIf(hasNative)('native engine against wasm', () => {
 
   it('the head kernels reject arrays shorter than their sizes', () => {
     setRecurrenceEngine('auto');
-    const addon = nativeFor(false) as unknown as {
-      headSoftmax(e: Float32Array, b: null, l: Int32Array, r: number, c: number): number;
-    };
-    expect(() => addon.headSoftmax(new Float32Array(5), null, new Int32Array(2), 2, 3)).toThrow(
-      /e has 5 values, expected at least 6/,
-    );
-    expect(() => addon.headSoftmax(new Float32Array(6), null, new Int32Array(1), 2, 3)).toThrow(
-      /labels has 1 values/,
-    );
+    const head = headKernels(nativeFor(false) as NativeAddon) as HeadKernels;
+    const [rows, units, classes] = [2, 3, 4];
+    const h = new Float32Array(rows * units);
+    const w = new Float32Array(units * classes);
+    const labels = new Int32Array(rows);
+    expect(() =>
+      head.forward(h, w, null, labels, new Float32Array(7), rows, units, classes),
+    ).toThrow(/e has 7 values, expected at least 8/);
+    expect(() =>
+      head.forward(h, w, null, new Int32Array(1), new Float32Array(8), rows, units, classes),
+    ).toThrow(/labels has 1 values/);
+    const e = new Float32Array(rows * classes);
+    expect(() =>
+      head.backward(
+        h,
+        w,
+        e,
+        labels,
+        new Float32Array(6),
+        new Float32Array(11),
+        new Float32Array(4),
+        rows,
+        units,
+        classes,
+        1,
+      ),
+    ).toThrow(/dw has 11 values, expected at least 12/);
   });
 
   it('every micro-kernel (AVX-512, AVX2, portable) gives the same numbers', () => {
@@ -342,6 +362,78 @@ describe.runIf(hasNative)('native engine against wasm', () => {
       for (let i = 0; i < nat.length; i++)
         expect(maxAbs(nat[i] as Float32Array, wasm[i] as Float32Array)).toBe(0);
     }
+  });
+
+  it('takes the fused softmax head: computed on its own outputs, its backward run ahead; the wasm numbers, a scaled loss rescaled', () => {
+    // the offer, as fused-head.ts makes it: the native run takes it (a wasm run of one thread does not)
+    const [batch, time, features, units, classes] = [3, 5, 7, 6, 9];
+    const offerFor = () => ({
+      data: {
+        w: rand(units * classes, 3),
+        b: rand(classes, 4),
+        classes,
+        labels: Int32Array.from({ length: batch * time }, (_, i) => (i * 4) % (classes + 1)),
+      },
+      taken: null,
+    });
+    for (const engine of ['native', 'wasm'] as const) {
+      setRecurrenceEngine(engine);
+      const offer = offerFor();
+      tf.tidy(() => {
+        fastRecurrence({
+          cell: 'lstm',
+          x: tf.tensor3d(rand(batch * time * features, 1), [batch, time, features]),
+          kernel: tf.tensor2d(rand(features * 4 * units, 2), [features, 4 * units]),
+          recurrentKernel: tf.tensor2d(rand(units * 4 * units, 5), [units, 4 * units]),
+          bias: null,
+          h0: tf.zeros([batch, units]),
+          head: offer,
+        });
+      });
+      expect(offer.taken !== null).toBe(engine === 'native');
+    }
+    // the trainer's use: loss and every gradient through fusedHeadLoss, the loss scaled or not
+    const input = { type: 'oneHot', vocabSize: 11 } as const;
+    const { model } = manyToMany({ cell: 'lstm', units: 16, classes: 11, input, seed: 4 });
+    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const fused = fusedHeadLoss(model, 'sparseCategoricalCrossentropy')!;
+    const ids = (seed: number) =>
+      tf.tensor2d(
+        Int32Array.from({ length: 4 * 9 }, (_, i) => (i * 5 + seed) % 11),
+        [4, 9],
+        'int32',
+      );
+    const [x, y] = [ids(1), ids(2)];
+    const lossAndGrads = (engine: 'native' | 'wasm', factor: number) => {
+      setRecurrenceEngine(engine);
+      const r = tf.variableGrads(() => {
+        const loss = fused(x, y, undefined, true, () => {
+          throw new Error('the batch fits the fused form');
+        });
+        return factor === 1 ? loss : tf.mul(loss, factor);
+      }, vars);
+      const out = {
+        loss: r.value.dataSync()[0] as number,
+        grads: vars.map((v) => r.grads[v.name]!.dataSync() as Float32Array),
+      };
+      tf.dispose([r.value, ...Object.values(r.grads)]);
+      return out;
+    };
+    const before = tf.memory().numTensors;
+    for (const factor of [1, 2.5]) {
+      const nat = lossAndGrads('native', factor);
+      const wasm = lossAndGrads('wasm', factor);
+      expect(Math.abs(nat.loss - wasm.loss)).toBeLessThan(1e-5);
+      nat.grads.forEach((g, i) => {
+        const want = wasm.grads[i] as Float32Array;
+        const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-3);
+        expect(maxAbs(g, want) / scale).toBeLessThan(1e-4);
+      });
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, y]);
+    model.dispose();
+    setRecurrenceEngine('auto');
   });
 
   it('reports the engine, and leaks no tensor', () => {

@@ -23,11 +23,35 @@
  */
 import type * as MOD from 'node:module';
 import { ModelsError } from '../errors.js';
-import type { HeadKernels, HeadProducts, NativeGemm } from './fast-head.js';
+import type { HeadKernels, HeadProducts } from './fast-head.js';
 import { type Products, productsFor } from './fast-wasm.js';
 
 /** The binding version this code speaks (`@rnnkit/native`'s NATIVE_ABI). */
 const ABI = 1;
+
+/**
+ * The buffers of one sequence run as the addon's `forward` and `backward` take them (spec: cell,
+ * act, recAct, batch, time, units, resetAfter; `native-core.ts` makes them).
+ */
+type RunArgs = [
+  spec: Int32Array,
+  xp: Float32Array,
+  recurrent: Float32Array,
+  bRec: Float32Array | null,
+  hs: Float32Array,
+  cs: Float32Array | null,
+  aux: Float32Array | null,
+];
+
+/** One-hot rows: out, table (gatherRows) or src (scatterAddRows), idx, rows, g, features. */
+type RowArgs = [
+  out: Float32Array,
+  rows: Float32Array,
+  idx: Int32Array,
+  count: number,
+  g: number,
+  features: number,
+];
 
 /**
  * The part of `@rnnkit/native`'s addon this package calls (its `NativeAddon`; written out here so
@@ -35,31 +59,30 @@ const ABI = 1;
  */
 export interface NativeAddon {
   info(): { isa: string; threads: number };
-  gemm: NativeGemm;
-  forward(
-    spec: Int32Array,
-    xp: Float32Array,
-    recurrent: Float32Array,
-    bRec: Float32Array | null,
-    hs: Float32Array,
-    cs: Float32Array | null,
-    aux: Float32Array | null,
+  /** c [n, m] = (acc ? c : 0) + op(a) op(b), a stored [k, n] when transA, b [m, k] when transB */
+  gemm(
+    c: Float32Array,
+    a: Float32Array,
+    b: Float32Array,
+    n: number,
+    k: number,
+    m: number,
+    transA: boolean,
+    transB: boolean,
+    acc: boolean,
   ): void;
+  forward(...run: RunArgs): void;
   backward(
-    spec: Int32Array,
-    xp: Float32Array,
-    recurrent: Float32Array,
-    bRec: Float32Array | null,
-    hs: Float32Array,
-    cs: Float32Array | null,
-    aux: Float32Array | null,
-    dSeq: Float32Array | null,
-    dh: Float32Array,
-    dc: Float32Array | null,
-    dZ: Float32Array | null,
-    dZin: Float32Array,
-    dR: Float32Array,
-    dBrec: Float32Array | null,
+    ...args: [
+      ...RunArgs,
+      dSeq: Float32Array | null,
+      dh: Float32Array,
+      dc: Float32Array | null,
+      dZ: Float32Array | null,
+      dZin: Float32Array,
+      dR: Float32Array,
+      dBrec: Float32Array | null,
+    ]
   ): void;
   adam(
     w: Float32Array,
@@ -69,26 +92,12 @@ export interface NativeAddon {
     out: Float32Array,
     scalars: Float32Array,
   ): void;
-  gatherRows(
-    out: Float32Array,
-    table: Float32Array,
-    idx: Int32Array,
-    rows: number,
-    g: number,
-    features: number,
-  ): void;
-  scatterAddRows(
-    out: Float32Array,
-    src: Float32Array,
-    idx: Int32Array,
-    rows: number,
-    g: number,
-    features: number,
-  ): void;
-  /** The fused softmax head's forward row loop (absent from addons before @rnnkit/native 0.2). */
-  headSoftmax?: HeadKernels['softmax'];
-  /** Its backward row loop. */
-  headGrad?: HeadKernels['grad'];
+  gatherRows(...rows: RowArgs): void;
+  scatterAddRows(...rows: RowArgs): void;
+  /** The fused softmax head's forward (absent from addons before @rnnkit/native 0.2). */
+  headForward?: HeadKernels['forward'];
+  /** Its backward. */
+  headBackward?: HeadKernels['backward'];
 }
 
 /** Which engine the fast kernel uses: 'auto' (native where it loads), 'native' or 'wasm'. */
@@ -215,27 +224,33 @@ export function nativeFor(masked: boolean): NativeAddon | null {
   return load().addon;
 }
 
+/** headProducts on each addon, made once (the head asks every step). */
+const onAddon = new WeakMap<NativeAddon, HeadProducts>();
+
 /**
- * The matrix products of the fused softmax head (`fast-head.ts`) on the native engine's GEMM
- * (both cores, AVX-512/AVX2) when it runs, with its row loops and transposed products in the addon
- * (`headKernels`), else the wasm heap's (`productsFor`).
+ * The fused softmax head's (`fast-head.ts`) kernels on the native engine when it runs: the whole
+ * head in the addon (`headKernels`; the GEMM's products for an addon without them), else the
+ * products of the wasm heap (`productsFor`).
  */
 export function headProducts(backend: object): HeadProducts {
   const addon = nativeFor(false);
   if (addon === null) return productsFor(backend);
-  const head = headKernels(addon);
-  return head === null ? nativeProducts(addon) : { ...nativeProducts(addon), head };
+  let mm = onAddon.get(addon);
+  if (mm === undefined) {
+    const head = headKernels(addon);
+    mm = head === null ? nativeProducts(addon) : { ...nativeProducts(addon), head };
+    onAddon.set(addon, mm);
+  }
+  return mm;
 }
 
 /** The fused head's native kernels, or null for an addon without them (an older build). */
 export function headKernels(addon: NativeAddon): HeadKernels | null {
-  const { headSoftmax, headGrad } = addon;
-  if (headSoftmax === undefined || headGrad === undefined) return null;
+  const { headForward, headBackward } = addon;
+  if (headForward === undefined || headBackward === undefined) return null;
   return {
-    softmax: (e, b, labels, rows, classes) => headSoftmax(e, b, labels, rows, classes),
-    grad: (e, labels, rows, classes, scale, db) => headGrad(e, labels, rows, classes, scale, db),
-    gemm: (c, a, b, n, k, m, transA, transB, acc) =>
-      addon.gemm(c, a, b, n, k, m, transA, transB, acc),
+    forward: (...args) => headForward(...args),
+    backward: (...args) => headBackward(...args),
   };
 }
 

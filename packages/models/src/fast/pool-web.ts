@@ -38,6 +38,8 @@ export interface Reply {
   grads?: CoreGrads;
   head?: HeadGrads;
   dx?: Float32Array;
+  /** the second thread's time on requests so far, ms (`worker-serve.ts`) */
+  busyMs?: number;
 }
 
 /** How the pool talks to its worker: a port under Node, a shared pipe in browsers (pool-web.ts). */

@@ -6,7 +6,13 @@ import type { CoreData, CoreSpec } from './fast-core.js';
 import type { HeadData } from './fast-head.js';
 import { productsFor } from './fast-wasm.js';
 import { HalfRun } from './half-run.js';
-import { getRecurrenceThreads, poolBacklog, recurrencePlan, setRecurrenceThreads } from './pool.js';
+import {
+  getRecurrenceThreads,
+  poolBacklog,
+  recurrencePlan,
+  recurrenceThreadInfo,
+  setRecurrenceThreads,
+} from './pool.js';
 
 const big: CoreSpec = {
   cell: 'lstm',
@@ -109,6 +115,54 @@ describe('the worker: its backward pass right after its forward, when it runs a 
       expect(headGrads.b).toEqual(expected.headGrads.b);
       for (const key of keys) expect(grads[key]).toEqual(expected.grads[key]);
       expect(Math.max(...grads.kernel.map(Math.abs))).toBeGreaterThan(0);
+    } finally {
+      await useBackend('cpu');
+    }
+  });
+
+  it('computes with the weights as they were when the run started (they go through a shared buffer the worker copies them out of)', async () => {
+    await useBackend('wasm');
+    try {
+      const worker = recurrencePlan({ ...spec, batch: 32, time: 64, units: 64 }).worker;
+      if (worker === null) throw new Error('no worker');
+      const d = data();
+      const job = worker.start(spec, d, true, head(), 0.25);
+      d.kernel.fill(7); // this thread's copies change after the request went
+      d.recurrent.fill(-7);
+      const out = job.forward();
+      job.headBackward(0.25)();
+      const grads = job.backward(null, zeros(), zeros()).grads();
+      const run = new HalfRun(spec, data(), productsFor(tf.backend()), head());
+      const expected = run.forward(true);
+      run.headBackward(0.25);
+      run.backward(null, zeros(), zeros());
+      expect(out.seq).toEqual(expected.seq);
+      expect(out.loss).toBe(expected.loss);
+      expect(grads.recurrent).toEqual(run.core.grads(true).recurrent);
+    } finally {
+      await useBackend('cpu');
+    }
+  });
+
+  it("counts this thread's waits and the worker's busy time (recurrenceThreadInfo)", async () => {
+    await useBackend('wasm');
+    try {
+      started(1); // the worker is up
+      const before = recurrenceThreadInfo();
+      const t0 = performance.now();
+      const job = started(1);
+      job.headBackward(1)();
+      job.backward(null, zeros(), zeros()).grads();
+      const elapsed = performance.now() - t0;
+      const after = recurrenceThreadInfo();
+      expect(after.thread).toBe('node');
+      expect(after.sent - before.sent).toBe(1);
+      // the worker computed this half (forward, head, backward) and replied with its count
+      const busy = after.secondBusyMs - before.secondBusyMs;
+      expect(busy).toBeGreaterThan(0);
+      const waited = after.waitedMs - before.waitedMs;
+      expect(waited).toBeGreaterThanOrEqual(0);
+      expect(waited).toBeLessThanOrEqual(elapsed + 1);
     } finally {
       await useBackend('cpu');
     }

@@ -18,7 +18,7 @@ import type { CoreData, CoreSpec } from './fast-core.js';
 import type { HeadData } from './fast-head.js';
 import type { Products } from './fast-wasm.js';
 import { HalfRun } from './half-run.js';
-import { type Ahead, HELD_OPS } from './pool.js';
+import { type Ahead, HELD_OPS, type SharedWeights } from './pool.js';
 
 /** Sends a reply to the waiting thread (the arrays in `transfer` may be moved, not copied). */
 export type Reply = (msg: Record<string, unknown>, transfer?: ArrayBuffer[]) => void;
@@ -30,6 +30,8 @@ export interface Request {
   spec: CoreSpec;
   /** null on a backward request for an op the worker holds */
   data: CoreData | null;
+  /** forward: the weights, in a shared buffer (`data`'s kernel and recurrent are then empty) */
+  weights?: SharedWeights;
   keep?: boolean;
   /** forward: a softmax head to run on the outputs, or null */
   head?: HeadData | null;
@@ -46,10 +48,26 @@ export interface Request {
   dcT?: Float32Array | null;
 }
 
+/** A request's data, its weights copied out of the shared buffer when they came in one. */
+function dataOf(m: Request): CoreData {
+  const d = m.data as CoreData;
+  const w = m.weights;
+  if (w === undefined) return d;
+  const all = new Float32Array(w.buffer, 0, w.kernel + w.recurrent);
+  return { ...d, kernel: all.slice(0, w.kernel), recurrent: all.slice(w.kernel) };
+}
+
 const errorText = (e: unknown): string => (e instanceof Error ? (e.stack ?? e.message) : String(e));
 
-/** The request handler of a second thread whose kernel products are `mm`. */
-export function serve(reply: Reply, mm: Products): (m: Request) => void {
+/**
+ * The request handler of a second thread whose kernel products are `mm`. Each reply carries the
+ * thread's time on requests so far (`busyMs`, read by `recurrenceThreadInfo`).
+ */
+export function serve(send: Reply, mm: Products): (m: Request) => void {
+  let busy = 0;
+  let since: number | null = null;
+  const reply: Reply = (msg, transfer) =>
+    send({ ...msg, busyMs: busy + (since === null ? 0 : performance.now() - since) }, transfer);
   /** Ops whose state is kept for a backward pass, oldest first (the pool mirrors this). */
   const held = new Map<number, HalfRun>();
   function hold(id: number, core: HalfRun): void {
@@ -99,9 +117,19 @@ export function serve(reply: Reply, mm: Products): (m: Request) => void {
   }
 
   return (m: Request) => {
+    since = performance.now();
+    try {
+      handle(m);
+    } finally {
+      busy += performance.now() - since;
+      since = null;
+    }
+  };
+
+  function handle(m: Request): void {
     try {
       if (m.op === 'forward') {
-        const run = new HalfRun(m.spec, m.data as CoreData, mm, m.head ?? null);
+        const run = new HalfRun(m.spec, dataOf(m), mm, m.head ?? null);
         const keep = m.keep === true;
         const out = run.forward(keep); // without keep, its buffers are given back: no backward
         if (keep) hold(m.id, run);
@@ -133,5 +161,5 @@ export function serve(reply: Reply, mm: Products): (m: Request) => void {
         reply({ seq: m.ahead.backwardSeq, error: errorText(e) });
       }
     }
-  };
+  }
 }

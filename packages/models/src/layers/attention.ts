@@ -37,6 +37,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ModelsError } from '../errors.js';
 import { FAST } from '../fast-seam.js';
+import { MaskingLayer } from './masking-layer.js';
 
 export type AttentionType = 'none' | 'dot' | 'additive';
 
@@ -57,12 +58,7 @@ function maskedSoftmax(scores: tf.Tensor, mask: tf.Tensor | undefined): tf.Tenso
 }
 
 /** Common part: output shapes, mask passing and the context read. */
-export abstract class AttentionLayer extends tfl.layers.Layer {
-  constructor(args: { name?: string } = {}) {
-    super(args);
-    this.supportsMasking = true;
-  }
-
+export abstract class AttentionLayer extends MaskingLayer {
   override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape[] {
     const [q, v] = inputShape as Shape[];
     if (!q || !v || q.length !== 3 || v.length !== 3) {

@@ -25,6 +25,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
 import { checkInt, ModelsError } from '../errors.js';
+import { MaskingLayer } from './masking-layer.js';
 import { ensureWasmSegmentSum } from './segment-sum.js';
 
 /** Keras's `Embedding` default: uniform(-0.05, 0.05) (set by `initializeWeights`). */
@@ -186,13 +187,8 @@ export function sequenceInput(
  * takes an explicit mask. Padded steps of x pass unchanged; the recurrent layers keep the state
  * there. Saved as `rnnkit>GivenMask`.
  */
-export class GivenMask extends tfl.layers.Layer {
+export class GivenMask extends MaskingLayer {
   static className = 'rnnkit>GivenMask';
-
-  constructor(args: { name?: string } = {}) {
-    super(args);
-    this.supportsMasking = true;
-  }
 
   override computeOutputShape(shape: tfl.Shape | tfl.Shape[]): tfl.Shape {
     return (Array.isArray(shape[0]) ? shape[0] : shape) as tfl.Shape;

@@ -20,9 +20,8 @@
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 import { checkInt } from '../errors.js';
-import { initializeWeights } from '../layers/init-weights.js';
-import { type InputSpec, inputName, sequenceInput } from '../layers/inputs.js';
-import { type CommonArgs, commonOptions, recurrentStack } from './stack.js';
+import type { InputSpec } from '../layers/inputs.js';
+import { type CommonArgs, commonOptions, sequenceModel } from './stack.js';
 
 export interface ManyToManyArgs extends CommonArgs {
   /** Number of output classes per step (the vocab size for a language model). */
@@ -58,25 +57,9 @@ export function manyToMany(args: ManyToManyArgs): ManyToManyModel {
     1,
     'the output needs at least one class, e.g. classes: vocab.size',
   );
-  const { input, maskInput, x, layer } = sequenceInput(
-    args.input,
-    args.seqLength ?? null,
-    inputName(args.input),
-  );
-  const stack = recurrentStack(x, {
-    ...o,
-    bidirectional: args.bidirectional ?? false,
-    returnSequences: true,
-    returnState: false,
-    name: 'rnn',
-  });
+  const { layer, stack, build } = sequenceModel(args, o, true);
   const logits = tfl.layers.dense({ units: args.classes, name: 'logits' }); // per step, last axis
   const y = logits.apply(stack.output) as tfl.SymbolicTensor; // [batch, time, classes]
-  const model = tfl.model({
-    inputs: maskInput === null ? input : [input, maskInput],
-    outputs: y,
-    name: 'many_to_many',
-  });
-  initializeWeights(model, o.seed);
+  const model = build(y, 'many_to_many');
   return { model, embedding: layer, recurrent: stack.layers, logits };
 }

@@ -22,10 +22,9 @@
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 import { checkInt, ModelsError } from '../errors.js';
-import { initializeWeights } from '../layers/init-weights.js';
-import { type InputSpec, inputName, sequenceInput } from '../layers/inputs.js';
+import type { InputSpec } from '../layers/inputs.js';
 import type { RecurrentModel } from './many-to-many.js';
-import { type CommonArgs, commonOptions, recurrentStack } from './stack.js';
+import { type CommonArgs, commonOptions, sequenceModel } from './stack.js';
 
 export type Head =
   /** Linear outputs (forecasts, 1 or k steps ahead): [batch, outputs]. */
@@ -66,18 +65,8 @@ export function manyToOne(args: ManyToOneArgs): ManyToOneModel {
       `head.type must be one of ${HEAD_TYPES.map((h) => `'${h}'`).join(', ')}, got ${JSON.stringify(head?.type)}: e.g. head: { type: 'classes', classes: 3 }`,
     );
   }
-  const { input, maskInput, x } = sequenceInput(
-    args.input,
-    args.seqLength ?? null,
-    inputName(args.input),
-  );
-  const stack = recurrentStack(x, {
-    ...o,
-    bidirectional: args.bidirectional ?? false,
-    returnSequences: false, // only the top layer reduces to the last state
-    returnState: false,
-    name: 'rnn',
-  });
+  // only the top layer reduces to the last state
+  const { stack, build } = sequenceModel(args, o, false);
   let y = stack.output; // [batch, D]
   if (head.type === 'regression') {
     const outputs = head.outputs ?? 1;
@@ -94,11 +83,6 @@ export function manyToOne(args: ManyToOneArgs): ManyToOneModel {
   } else if (head.type === 'binary') {
     y = tfl.layers.dense({ units: 1, name: 'logits' }).apply(y) as tfl.SymbolicTensor;
   }
-  const model = tfl.model({
-    inputs: maskInput === null ? input : [input, maskInput],
-    outputs: y,
-    name: 'many_to_one',
-  });
-  initializeWeights(model, o.seed);
+  const model = build(y, 'many_to_one');
   return { model, recurrent: stack.layers };
 }

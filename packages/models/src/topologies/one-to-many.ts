@@ -36,6 +36,7 @@ import type { CellType } from '../cells/index.js';
 import { checkInt, ModelsError } from '../errors.js';
 import { initializeWeights } from '../layers/init-weights.js';
 import { type InputSpec, inputName, noMaskInput, sequenceInput } from '../layers/inputs.js';
+import { MaskingLayer } from '../layers/masking-layer.js';
 import type { RecurrentModel } from './many-to-many.js';
 import {
   type CommonArgs,
@@ -112,13 +113,8 @@ export interface OneToManyModel extends RecurrentModel {
  * Broadcasts a vector over the time steps of a sequence: inputs [seq [batch, time, ...],
  * v [batch, k]] -> [batch, time, k]. The sequence's mask passes through.
  */
-export class BroadcastTime extends tfl.layers.Layer {
+export class BroadcastTime extends MaskingLayer {
   static className = 'rnnkit>BroadcastTime';
-
-  constructor(args: { name?: string } = {}) {
-    super(args);
-    this.supportsMasking = true;
-  }
 
   override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape {
     const [seq, v] = inputShape as tfl.Shape[];

@@ -30,6 +30,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { DEFAULT_RESET_AFTER } from '../cells/gru.js';
 import { CELL_TYPES, type CellType, cellOf } from '../cells/index.js';
 import { checkInt, checkRate, ModelsError } from '../errors.js';
+import { initializeWeights } from '../layers/init-weights.js';
+import { type InputSpec, inputName, sequenceInput } from '../layers/inputs.js';
+import { MaskingLayer } from '../layers/masking-layer.js';
 import { recurrentLayer } from '../layers/recurrent-layer.js';
 import { subSeed } from '../random.js';
 
@@ -142,13 +145,8 @@ export function stateCount(cell: CellType): number {
  * mask (in input order) passes through unchanged, because the reversed backward outputs are back in
  * input order.
  */
-export class ReverseTime extends tfl.layers.Layer {
+export class ReverseTime extends MaskingLayer {
   static className = 'rnnkit>ReverseTime';
-
-  constructor(args: { name?: string } = {}) {
-    super(args);
-    this.supportsMasking = true;
-  }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => tf.reverse(Array.isArray(inputs) ? inputs[0]! : inputs, 1));
@@ -215,6 +213,52 @@ export interface Stack {
   states: tfl.SymbolicTensor[][];
   /** The recurrent layers: per stacked layer, [forward] or [forward, backward]. */
   layers: tfl.layers.Layer[][];
+}
+
+/** The arguments of a model over one input sequence (`manyToOne`, `manyToMany`). */
+export interface SequenceModelArgs extends CommonArgs {
+  input: InputSpec;
+  bidirectional?: boolean;
+  seqLength?: number | null;
+}
+
+/**
+ * A model over one input sequence, as `manyToOne` and `manyToMany` build it: the input (named
+ * after its type, with its mask input for a masked features input), the recurrent stack `rnn`
+ * over it, and `build(outputs, name)`, the model from the input(s) to the head's `outputs` with
+ * its weights initialized from the seed.
+ */
+export function sequenceModel(
+  args: SequenceModelArgs,
+  o: CommonOptions,
+  returnSequences: boolean,
+): {
+  layer: tfl.layers.Layer | null;
+  stack: Stack;
+  build: (outputs: tfl.SymbolicTensor, name: string) => tfl.LayersModel;
+} {
+  const { input, maskInput, x, layer } = sequenceInput(
+    args.input,
+    args.seqLength ?? null,
+    inputName(args.input),
+  );
+  const stack = recurrentStack(x, {
+    ...o,
+    bidirectional: args.bidirectional ?? false,
+    returnSequences,
+    returnState: false,
+    name: 'rnn',
+  });
+  const build = (outputs: tfl.SymbolicTensor, name: string) => {
+    const model = tfl.model({
+      inputs: maskInput === null ? input : [input, maskInput],
+      outputs,
+      name,
+    });
+    initializeWeights(model, o.seed);
+    return model;
+  };
+  return { layer, stack, build };
 }
 
 /** Applies the recurrent stack to x [batch, time, inputWidth]. */

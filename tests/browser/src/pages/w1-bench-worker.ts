@@ -21,7 +21,7 @@ tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 setWasmPaths('/tfjs-wasm/');
 
 export interface W1WorkerResult extends W1Result {
-  /** the second thread when the run ended */
+  /** the second thread when the run ended (sent and the times: during the run) */
   secondThread: RecurrenceThreadInfo;
 }
 
@@ -32,9 +32,15 @@ serveCalls({
     if (a.threads !== 1 && !(await startRecurrenceThreads({ wasmPaths: '/tfjs-wasm/' }))) {
       throw new Error(`no second thread: ${recurrenceThreadInfo().error ?? 'not isolated?'}`);
     }
-    const sentBefore = recurrenceThreadInfo().sent;
+    const before = recurrenceThreadInfo();
     const r = await w1(a);
     const info = recurrenceThreadInfo();
-    return { ...r, secondThread: { ...info, sent: info.sent - sentBefore } };
+    const secondThread = {
+      ...info,
+      sent: info.sent - before.sent,
+      waitedMs: info.waitedMs - before.waitedMs,
+      secondBusyMs: info.secondBusyMs - before.secondBusyMs,
+    };
+    return { ...r, secondThread };
   },
 });

@@ -2,7 +2,8 @@
  * Browser page for the W1 speed bench (bench/speed/browser.mjs): W1's training (`w1-train.ts`) on
  * this page's main thread (`w1`), or in a dedicated worker (`w1Worker`, `w1-bench-worker.ts`:
  * rnnkit's fast kernel with or without its second thread, which needs the page cross-origin
- * isolated), and what runs the page (`info`).
+ * isolated), and what runs the page (`info`); `oneThreadWasm` keeps tfjs wasm's one-thread build
+ * on an isolated page's main thread.
  */
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
@@ -33,8 +34,18 @@ async function info(): Promise<{
   return { userAgent: navigator.userAgent, webgl, simdVariant, isolated: crossOriginIsolated };
 }
 
+/**
+ * Keeps tfjs's wasm backend on its one-thread SIMD build on this page even where the page is
+ * cross-origin isolated (call before the first run on wasm, which starts the backend).
+ */
+function oneThreadWasm(): boolean {
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  return true;
+}
+
 expose({
   w1: w1 as (arg: never) => unknown,
+  oneThreadWasm,
   w1Worker: ((arg: unknown) => inWorker('w1', arg)) as (arg: never) => unknown,
   info,
 });

@@ -41,6 +41,9 @@ export interface W1Result {
   /** tfjs wasm's threads (more than 1 only in a cross-origin isolated page); 0 on webgl */
   wasmThreads: number;
   tensors: { start: number; end: number };
+  /** steps run (warm-up included) and their wall time, ms */
+  steps: number;
+  ms: number;
 }
 
 const [VOCAB, SEQ, BATCH] = [65, 64, 32];
@@ -129,8 +132,11 @@ export async function w1(a: W1Args): Promise<W1Result> {
     }
     rates.push((BATCH * SEQ * done) / ((performance.now() - t0) / 1000));
   }
+  const ms = performance.now() - w0;
   dispose();
   return {
+    steps: i,
+    ms,
     backend: tf.getBackend(),
     rates,
     simdVariant,
