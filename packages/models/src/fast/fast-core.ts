@@ -3,7 +3,8 @@
  * backward pass through time (BPTT) with the weight gradients as a few large products over all
  * steps. No tensors: the same code runs in the op of `fast.ts` and in a worker thread that takes
  * half of the batch (`pool.ts`); matrix products go through `Products` (XNNPACK on the wasm
- * heap, else tfjs ops).
+ * heap, else tfjs ops), except an LSTM's per-step products and recurrent weight gradient, which
+ * run on rnnkit's own SIMD GEMM with the gates in the same module where it applies (`gemm-simd.ts`).
  *
  * Buffers are time-major in processing order: step `k` of a `[time * batch, n]` buffer starts at
  * `k * batch * n` (`fast-gates.ts`).
@@ -72,6 +73,7 @@ import {
 import { addSpan, colSum, columns, transposeData } from './fast-linalg.js';
 import type { Products } from './fast-wasm.js';
 import { type SimdLstm, simdLstmFor } from './gates-simd.js';
+import { type GemmLstm, gemmLstmFor } from './gemm-simd.js';
 
 /** Gate count per cell, from the cells' own definitions (`cells/`). */
 export const GATES = Object.fromEntries(
@@ -317,6 +319,24 @@ export class RecurrenceCore {
     return this.keep === null ? simdLstmFor(cell, act, recAct, units) : null;
   }
 
+  /**
+   * rnnkit's own SIMD GEMM for this LSTM (`gemm-simd.ts`) where it applies: tanh / sigmoid, no
+   * recurrent dropout, units a multiple of 8; else null (the products through `Products`).
+   */
+  private gemm(): GemmLstm | null {
+    const { cell, act, recAct, units } = this.spec;
+    return this.recMasks === null ? gemmLstmFor(cell, act, recAct, units) : null;
+  }
+
+  /**
+   * The GEMM with the gates in its module for the step loops too: where the SIMD gate steps apply
+   * (no mask) and there are 2+ rows (for one row XNNPACK's products were faster, 0.7x-0.9x:
+   * bench/speed/gemm-simd.mjs); else null (the products through `Products`, the gates after them).
+   */
+  private fusedGemm(): GemmLstm | null {
+    return this.spec.batch >= 2 && this.simdGates() !== null ? this.gemm() : null;
+  }
+
   /** w [inner, g] with its gates' dropout masks ([batch, inner] each: `fast-dropout.ts`). */
   private maskedWeight(w: Float32Array, inner: number, masks: GateMasks): MaskedWeight {
     const { cell, units, batch } = this.spec;
@@ -399,6 +419,9 @@ export class RecurrenceCore {
       }
       rzr.dispose();
       rh.dispose();
+    } else if (this.fusedGemm() !== null) {
+      const run = (this.fusedGemm() as GemmLstm).forward(recurrent, batch, hs, cs);
+      for (let k = 0; k < time; k++) run.step(k, xp, hs, cs, gates);
     } else {
       const rec =
         recMasks === null
@@ -555,6 +578,18 @@ export class RecurrenceCore {
         both.set(colSum(dM, rows, g), g);
         return both;
       };
+    } else if (this.fusedGemm() !== null) {
+      // lstm: dZ over the gates, as below; dh = dZ_k R^T and dc stay in the module between steps
+      const gemm = this.fusedGemm() as GemmLstm;
+      const run = gemm.backward(recurrent, batch, dc); // packs R^T itself
+      for (let k = time - 1; k >= 0; k--) {
+        addOutputGrad(k);
+        run.step(k, dh, cs, gates, gates);
+      }
+      run.finish(dc);
+      dZin = gates;
+      dR = () => gemm.weightGrad(hPrev, rows, gates);
+      dBias = () => this.inputBiasGrad();
     } else {
       const simd = this.simdGates();
       const rT = productT();
@@ -569,7 +604,8 @@ export class RecurrenceCore {
       }
       rT.dispose();
       dZin = dZ;
-      dR = () => gradR(dZ, GATES[cell], units);
+      const gemm = cell === 'lstm' ? this.gemm() : null;
+      dR = () => (gemm !== null ? gemm.weightGrad(hPrev, rows, dZ) : gradR(dZ, GATES[cell], units));
       dBias = () => this.inputBiasGrad();
     }
 

@@ -1,7 +1,8 @@
 /**
  * Matrix products on the wasm backend's heap, called straight into its XNNPACK `BatchMatMul`
  * without a tfjs tensor per call: the fast kernel's per-step products ([batch, units] x [units,
- * k*units], 64 per sequence each way) and its weight gradients.
+ * k*units], 64 per sequence each way) and its weight gradients (an LSTM's, where `gemm-simd.ts`
+ * applies, run on rnnkit's own GEMM instead).
  *
  * Through `tf.matMul` each step costs a tensor upload, a kernel dispatch, an output allocation and
  * a `dataSync` copy (with the garbage they leave); here the left operand is copied into a buffer
@@ -59,16 +60,18 @@ export interface HeapBuffer {
 export interface Products {
   /** Per-step products by a fixed w [inner, outer], for left operands of `rows` rows. */
   product(w: Float32Array, inner: number, outer: number, rows: number): StepProduct;
-  /** a [n, k] x b [k, m], into `out` when given (else a new array). */
-  mul(
-    a: Float32Array,
-    n: number,
-    k: number,
-    b: Float32Array,
-    m: number,
-    out?: Float32Array,
-  ): Float32Array;
+  mul: Mul;
 }
+
+/** a [n, k] x b [k, m], into `out` when given (else a new array). */
+export type Mul = (
+  a: Float32Array,
+  n: number,
+  k: number,
+  b: Float32Array,
+  m: number,
+  out?: Float32Array,
+) => Float32Array;
 
 /** A product by a fixed right operand, for many left operands of `rows` rows. */
 export interface StepProduct {
@@ -184,14 +187,7 @@ export class WasmHeap implements Products {
   }
 
   /** a [n, k] x b [k, m] as a new array, or into `into`. */
-  mul(
-    a: Float32Array,
-    n: number,
-    k: number,
-    b: Float32Array,
-    m: number,
-    into?: Float32Array,
-  ): Float32Array {
+  readonly mul: Mul = (a, n, k, b, m, into) => {
     const aBuf = this.alloc(n * k);
     const bBuf = this.alloc(k * m);
     const out = this.alloc(n * m);
@@ -204,7 +200,7 @@ export class WasmHeap implements Products {
     this.free(bBuf);
     this.free(out);
     return result;
-  }
+  };
 }
 
 const heaps = new WeakMap<object, WasmHeap>();

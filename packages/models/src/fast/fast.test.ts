@@ -7,6 +7,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Cell, RecurrenceInputs, RecurrenceOutputs } from '../recurrence/contract.js';
 import { fastRecurrence } from './fast.js';
+import { gemmLstmFor } from './gemm-simd.js';
+import { setRecurrenceEngine } from './native.js';
 import { HELD_OPS, recurrencePlan, runHalvesInline, setRecurrenceThreads } from './pool.js';
 
 tf.env().set('PROD', true);
@@ -462,6 +464,52 @@ describe('fastRecurrence on two threads (wasm, half of each batch in a worker)',
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose(vars);
   });
+});
+
+describe('fastRecurrence on the own SIMD GEMM (gemm-simd.ts: LSTM, units a multiple of 8)', () => {
+  const base = { batch: 5, time: 4, features: 3, units: 16 };
+  const cases: Case[] = [
+    { cell: 'lstm', ...base },
+    { cell: 'lstm', ...base, batch: 1, units: 8, goBackwards: true }, // its weight gradient only
+    { cell: 'lstm', ...base, units: 8, masked: true }, // its weight gradient only
+    { cell: 'lstm', ...base, features: 20, oneHot: true, batch: 6, noBias: true },
+  ];
+  it('is what these cases run', () => {
+    for (const c of cases) expect(gemmLstmFor('lstm', 'tanh', 'sigmoid', c.units)).not.toBeNull();
+  });
+  for (const [backend, threads] of [
+    ['cpu', 1],
+    ['wasm', 1],
+    ['wasm', 2],
+  ] as const) {
+    describe(`on ${backend}, ${threads} thread(s)`, () => {
+      beforeAll(async () => {
+        await tf.setBackend(backend);
+        setRecurrenceThreads(threads);
+        setRecurrenceEngine('wasm'); // where @rnnkit/native loads it would run these instead
+        return () => {
+          setRecurrenceThreads('auto');
+          setRecurrenceEngine('auto');
+        };
+      });
+      cases.forEach((c, i) => {
+        it(`matches the step reference: ${JSON.stringify(c)}`, () =>
+          expectClose(c, 400 + i, stepReference));
+      });
+      it('gives the same numbers every run and leaves no tensors behind', () => {
+        const { inputs, vars } = makeInputs(cases[0] as Case, 12);
+        const a = evaluate(fastRecurrence, inputs, vars, 12);
+        const before = tf.memory().numTensors;
+        for (let i = 0; i < 3; i++) {
+          const b = evaluate(fastRecurrence, inputs, vars, 12);
+          expect(maxDiff(a.outs, b.outs)).toBe(0);
+          expect(maxDiff(a.grads, b.grads)).toBe(0);
+        }
+        expect(tf.memory().numTensors).toBe(before);
+        tf.dispose(vars);
+      });
+    });
+  }
 });
 
 describe('fastRecurrence errors', () => {

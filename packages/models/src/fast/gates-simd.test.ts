@@ -1,12 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  activationFn,
-  activationGradFromOutput,
-  lstmBackwardStep,
-  lstmForwardStep,
-  type StepShape,
-} from './fast-gates.js';
+import { lstmBackwardStep, lstmForwardStep } from './fast-gates.js';
 import {
   type SimdKernels,
   type SimdVariant,
@@ -16,6 +10,7 @@ import {
   simdTranspose,
   simdVariant,
 } from './gates-simd.js';
+import { shape, values } from './test-gates.js';
 import { hasRelaxedSimd } from './wasm-bytes.js';
 
 // Where the tolerances come from. The JS steps use a table sigmoid, 1.8e-7 from float64's
@@ -33,30 +28,6 @@ const GATE_TOL = 5e-7;
 // process has relaxed SIMD (Node 22+ has it on; vitest.config.ts gives Node 20 the flag).
 const VARIANTS: SimdVariant[] = ['simd', 'relaxed'];
 const kernels = (variant: SimdVariant) => simdKernels(variant) as SimdKernels;
-
-function shape(batch: number, units: number): StepShape {
-  return {
-    batch,
-    units,
-    act: activationFn('tanh'),
-    rec: activationFn('sigmoid'),
-    dAct: activationGradFromOutput('tanh'),
-    dRec: activationGradFromOutput('sigmoid'),
-  };
-}
-
-/** Deterministic uniform values in [-scale, scale] (mulberry32). */
-function values(n: number, scale: number, seed: number): Float32Array {
-  let a = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 * scale - scale;
-  }
-  return out;
-}
 
 /** Largest |a - b| / tol(i) over a range, and where (NaN where both are NaN counts as equal). */
 function worst(

@@ -9,6 +9,8 @@
  * instruction each where the CPU has FMA (V8 on x64), taken where the engine validates them
  * (Chromium, Node 22+); else 'simd', the same arithmetic as a multiply then an add. The module also holds `tr`, a transpose in 4 x 4
  * blocks (`simdTranspose`, taken by fast-linalg.ts's `transposeData`), and `ex` (`simdExp`).
+ * `gemm-simd.ts` assembles the same forward and backward functions into its module, beside its
+ * GEMM, where the kernel's LSTM runs them after the products in that module's memory.
  *
  * Each call copies the step's input blocks into the module's memory (allocated once, grown as
  * needed), computes there and copies the results out, so `gates` may be `xp` and `dZ` may be
@@ -56,6 +58,7 @@ import {
   I32_SUB,
   instantiateWasm,
   type MulAdd,
+  memoryView,
   mulAdd,
   localSet as set,
   simd,
@@ -199,7 +202,7 @@ function at(p: number, q: number): number[] {
  * fwd(px, pm, pc, pco, ph, rows, ub): per row, i f c o = act(x + m) over x's i f c o blocks
  * (written back in place), c_k = f c + i g at pco, h = o tanh(c_k) at ph.
  */
-function forwardFunc(fma: MulAdd): number[] {
+export function forwardFunc(fma: MulAdd): number[] {
   const [I, F, G, O, C, X, K, R, V] = [10, 11, 12, 13, 14, 15, 16, 17, 18];
   const { c, init, count } = hoisted(19);
   const z = (q: number) => [...at(0, q), ...LOAD, ...at(1, q), ...LOAD, ...ADD];
@@ -223,7 +226,7 @@ function forwardFunc(fma: MulAdd): number[] {
  * dcj g i(1-i), dcj c_{k-1} f(1-f), dcj i (1-g^2), dh tc o(1-o); dc = dcj f (in place). The
  * products in lstmBackwardStep's order (dcj's and 1 - v^2's multiply-adds fused under relaxed SIMD).
  */
-function backwardFunc(fma: MulAdd): number[] {
+export function backwardFunc(fma: MulAdd): number[] {
   const [I, F, G, O, TC, DH, D, X, K, R, V] = [10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20];
   const { c, init, count } = hoisted(21);
   const dAct = (v: number) => fma.nmadd(get(v), get(v), c(1)); // 1 - v^2
@@ -268,7 +271,7 @@ function expFunc(fma: MulAdd): number[] {
 }
 
 /** i8x16.shuffle of four f32 lanes of two v128s (0-3: the first's, 4-7: the second's). */
-const shuffle = (lanes: number[]) => [
+export const shuffle = (lanes: number[]) => [
   ...simd(0x0d),
   ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]),
 ];
@@ -405,7 +408,7 @@ const TRANSPOSE_CHUNK = 32768;
  * page (mod 4096) from the caller's range it is copied to or from, rounded down to `align` bytes
  * (a power of 2 from 16 to 2048).
  */
-function placer(align = 16) {
+export function placer(align = 16) {
   let end = 0;
   return (floats: number, partner: Float32Array, index: number): number => {
     const base = end;
@@ -429,14 +432,8 @@ export interface SimdKernels {
 }
 
 function make(mod: GatesModule, variant: SimdVariant): SimdKernels {
-  let heap = new Float32Array(mod.memory.buffer);
   /** A view of the module's memory holding at least `floats` floats. */
-  const view = (floats: number): Float32Array => {
-    const have = mod.memory.buffer.byteLength;
-    if (have < 4 * floats) mod.memory.grow(Math.ceil((4 * floats - have) / 65536));
-    if (heap.buffer !== mod.memory.buffer) heap = new Float32Array(mod.memory.buffer);
-    return heap;
-  };
+  const view = memoryView(mod.memory);
   /** Step k's sizes and offsets: n = batch units, its [batch, 4u] block at g0, state slot at s0. */
   const step = (batch: number, units: number, k: number) => {
     if (units % 4 !== 0) throw new RangeError(`simdLstm needs units % 4 === 0, got ${units}`);

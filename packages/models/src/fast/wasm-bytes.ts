@@ -148,6 +148,20 @@ export function hasRelaxedSimd(
   }
 }
 
+/**
+ * A function giving a float32 view of `memory` that holds at least `floats` floats, growing the
+ * memory as needed (the view is a new object after it grew; re-read it after every call).
+ */
+export function memoryView(memory: WebAssembly.Memory): (floats: number) => Float32Array {
+  let heap = new Float32Array(memory.buffer);
+  return (floats) => {
+    const have = memory.buffer.byteLength;
+    if (have < 4 * floats) memory.grow(Math.ceil((4 * floats - have) / 65536));
+    if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer);
+    return heap;
+  };
+}
+
 /** The module's exports, or null where WebAssembly (or an instruction it uses) is unavailable. */
 export function instantiateWasm<T>(bytes: Uint8Array<ArrayBuffer>): T | null {
   try {
