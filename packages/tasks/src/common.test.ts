@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultsLine, resolveCommon } from './common.js';
+import { BASE_TIERS, defaultsLine, resolveCommon, sizeTiers } from './common.js';
 import { forecasting } from './forecasting/index.js';
 import { useCpu } from './test-helpers.js';
 
@@ -39,6 +39,20 @@ describe('runs', () => {
 });
 
 describe('defaults', () => {
+  it('builds size tiers over the base tiers, each tier its own fields over them', () => {
+    const tiers = sizeTiers({
+      large: { epochs: 6 },
+      medium: { units: 96, epochs: 15 },
+      small: { cell: 'gru', epochs: 30, batchSize: 8 },
+    });
+    expect(tiers).toEqual({
+      large: { cell: 'lstm', units: 128, batchSize: 64, epochs: 6 },
+      medium: { cell: 'lstm', units: 96, batchSize: 32, epochs: 15 },
+      small: { cell: 'gru', units: 32, batchSize: 8, epochs: 30 },
+    });
+    expect(BASE_TIERS.medium).toEqual({ cell: 'lstm', units: 64, batchSize: 32 });
+  });
+
   it('marks the options the caller set', () => {
     expect(defaultsLine('x', { units: 8, epochs: 2 }, { units: 8 }, 10, 'examples')).toBe(
       'x: units 8 (set), epochs 2 (defaults for 10 examples)',

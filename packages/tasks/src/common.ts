@@ -230,6 +230,58 @@ export interface ResolvedCommon {
   progressEvery: number;
 }
 
+/** What every size tier sets: the cell, its units and the batch size. */
+export interface SizeTier {
+  cell: CellType;
+  units: number;
+  batchSize: number;
+}
+
+/**
+ * The tiers most tasks start from: an LSTM of 128, 64 or 32 units in batches of 64, 32 or 16.
+ * A task's own table is `sizeTiers(...)` over these.
+ */
+export const BASE_TIERS = {
+  large: { cell: 'lstm' as CellType, units: 128, batchSize: 64 },
+  medium: { cell: 'lstm' as CellType, units: 64, batchSize: 32 },
+  small: { cell: 'lstm' as CellType, units: 32, batchSize: 16 },
+} as const;
+
+/** A tier's own fields: its epochs, and whatever it sets over `BASE_TIERS` (units, seqLength...). */
+export type OwnTier = { epochs: number } & Partial<SizeTier>;
+
+/** `Base` with the fields of `Own` over it. */
+export type Over<Base, Own> = Omit<Base, keyof Own> & Own;
+
+/**
+ * A task's defaults by size: each tier of `BASE_TIERS` with the task's own fields over it.
+ *
+ * @example
+ * ```ts
+ * const tiers = sizeTiers({ large: { epochs: 6 }, medium: { epochs: 10 }, small: { epochs: 15 } });
+ * tiers.medium; // { cell: 'lstm', units: 64, batchSize: 32, epochs: 10 }
+ * ```
+ */
+export function sizeTiers<
+  const L extends OwnTier,
+  const M extends OwnTier,
+  const S extends OwnTier,
+>(own: {
+  large: L;
+  medium: M;
+  small: S;
+}): {
+  readonly large: Over<typeof BASE_TIERS.large, L>;
+  readonly medium: Over<typeof BASE_TIERS.medium, M>;
+  readonly small: Over<typeof BASE_TIERS.small, S>;
+} {
+  return {
+    large: { ...BASE_TIERS.large, ...own.large },
+    medium: { ...BASE_TIERS.medium, ...own.medium },
+    small: { ...BASE_TIERS.small, ...own.small },
+  };
+}
+
 /**
  * The task's size tier for `size` (characters, examples or steps): `large` from `largeFrom` on,
  * `medium` from `mediumFrom` on, else `small`.

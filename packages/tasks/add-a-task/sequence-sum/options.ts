@@ -5,7 +5,14 @@
  */
 import type { CellType, ManyToOneArgs } from '@rnnkit/models';
 import type { CommonTaskOptions, ResolvedCommon } from '../common.js';
-import { bySize, checkTaskOptions, defaultsLine, resolveCommon, stackArgs } from '../common.js';
+import {
+  bySize,
+  checkTaskOptions,
+  defaultsLine,
+  resolveCommon,
+  sizeTiers,
+  stackArgs,
+} from '../common.js';
 import { TaskError } from '../errors.js';
 import { TASK_TABLE } from '../task-table.js';
 
@@ -18,11 +25,11 @@ export type NumberSequence = readonly number[];
 export type SequenceSumOptions = CommonTaskOptions;
 
 /** Defaults by number of sequences. */
-export const SEQUENCE_SUM_DEFAULTS = {
-  large: { cell: 'gru' as CellType, units: 32, epochs: 5, batchSize: 64 },
-  medium: { cell: 'gru' as CellType, units: 16, epochs: 10, batchSize: 32 },
-  small: { cell: 'gru' as CellType, units: 8, epochs: 20, batchSize: 16 },
-} as const;
+export const SEQUENCE_SUM_DEFAULTS = sizeTiers({
+  large: { cell: 'gru' as CellType, units: 32, epochs: 5 },
+  medium: { cell: 'gru' as CellType, units: 16, epochs: 10 },
+  small: { cell: 'gru' as CellType, units: 8, epochs: 20 },
+});
 export const SEQUENCE_SUM_LARGE_EXAMPLES = 10_000;
 export const SEQUENCE_SUM_MEDIUM_EXAMPLES = 1_000;
 

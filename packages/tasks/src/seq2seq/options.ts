@@ -12,7 +12,14 @@ import {
 } from '@rnnkit/models';
 import { charTokenizer, symbolTokenizer, Vocab } from '@rnnkit/vocab';
 import type { CommonTaskOptions, ResolvedCommon } from '../common.js';
-import { bySize, checkTaskOptions, defaultsLine, resolveCommon, stackArgs } from '../common.js';
+import {
+  bySize,
+  checkTaskOptions,
+  defaultsLine,
+  resolveCommon,
+  sizeTiers,
+  stackArgs,
+} from '../common.js';
 import { checkChoice, checkInt, TaskError } from '../errors.js';
 import { DEFAULT_SCHEDULE, type LearningRateSchedule, SCHEDULES } from '../lr-schedule.js';
 import { TASK_TABLE } from '../task-table.js';
@@ -57,11 +64,11 @@ export interface Seq2SeqOptions extends CommonTaskOptions {
  * cosine learning rate fit the budget. The runs that chose these numbers are in
  * bench/quality/README.md.
  */
-export const SEQ2SEQ_DEFAULTS = {
-  large: { cell: 'gru' as CellType, units: 128, epochs: 3, batchSize: 64, learningRate: 0.008 },
-  medium: { cell: 'lstm' as CellType, units: 96, epochs: 15, batchSize: 32 },
-  small: { cell: 'lstm' as CellType, units: 32, epochs: 30, batchSize: 16 },
-} as const;
+export const SEQ2SEQ_DEFAULTS = sizeTiers({
+  large: { cell: 'gru' as CellType, epochs: 3, learningRate: 0.008 },
+  medium: { units: 96, epochs: 15 },
+  small: { epochs: 30 },
+});
 export const SEQ2SEQ_LARGE_EXAMPLES = 50_000;
 export const SEQ2SEQ_MEDIUM_EXAMPLES = 5_000;
 export const DEFAULT_SEQ2SEQ_ATTENTION: AttentionType = 'dot';
