@@ -237,15 +237,13 @@ export const lstmBackwardStep: StepKernel<LstmBackwardBuffers> = (
   }
 };
 
+/** The buffers of a SimpleRNN step forward, in order (`rnnForwardStep`). */
+type RnnForwardBuffers = [xp: Float32Array, m: Float32Array, hs: Float32Array];
+/** The buffers of a SimpleRNN step backward, in order (`rnnBackwardStep`). */
+type RnnBackwardBuffers = [dh: Float32Array, hs: Float32Array, dZ: Float32Array];
+
 /** SimpleRNN forward for step k: h_k = act(xp + m). */
-export const rnnForwardStep: StepKernel<[xp: Float32Array, m: Float32Array, hs: Float32Array]> = (
-  s,
-  k,
-  xp,
-  m,
-  hs,
-  keep,
-) => {
+export const rnnForwardStep: StepKernel<RnnForwardBuffers> = (s, k, xp, m, hs, keep) => {
   const { batch, units: u, act } = s;
   for (let b = 0; b < batch; b++) {
     const row = k * batch + b;
@@ -259,14 +257,7 @@ export const rnnForwardStep: StepKernel<[xp: Float32Array, m: Float32Array, hs: 
 };
 
 /** SimpleRNN backward for step k: dZ = dh * act'(h_k). */
-export const rnnBackwardStep: StepKernel<[dh: Float32Array, hs: Float32Array, dZ: Float32Array]> = (
-  s,
-  k,
-  dh,
-  hs,
-  dZ,
-  keep,
-) => {
+export const rnnBackwardStep: StepKernel<RnnBackwardBuffers> = (s, k, dh, hs, dZ, keep) => {
   const { batch, units: u, dAct } = s;
   for (let b = 0; b < batch; b++) {
     const row = k * batch + b;
