@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BASE_TIERS, defaultsLine, resolveCommon, sizeTiers } from './common.js';
+import { BASE_TIERS, defaultsLine, keptExamples, resolveCommon, sizeTiers } from './common.js';
 import { forecasting } from './forecasting/index.js';
 import { useCpu } from './test-helpers.js';
 
@@ -39,6 +39,24 @@ describe('runs', () => {
 });
 
 describe('defaults', () => {
+  it('keeps the examples the options allow, announces the line for them, or says what to raise', () => {
+    const lines: string[] = [];
+    const events: unknown[] = [];
+    const hooks = { logger: (l: string) => lines.push(l), onEvent: (e: unknown) => events.push(e) };
+    const defaults = (n: number) => ({ resolved: { max: n > 3 ? 2 : 5 }, line: `${n} kept` });
+    const keep = (o: { max: number }) =>
+      ['a', 'bbb', 'cc', 'dddd'].filter((t) => t.length <= o.max);
+    const none = (o: { max: number }) => `nothing within ${o.max}: raise max`;
+    const { o, rows } = keptExamples(['a', 'bbb', 'cc', 'dddd'], defaults, keep, none, hooks);
+    expect(o).toEqual({ max: 2 }); // the tier of all 4 examples
+    expect(rows).toEqual(['a', 'cc']);
+    expect(lines).toEqual(['2 kept']);
+    expect(events).toEqual([{ type: 'defaults', line: '2 kept', options: { max: 2 } }]);
+    expect(() => keptExamples(['x', 'y', 'z', 'w'], defaults, () => [], none, {})).toThrow(
+      expect.objectContaining({ code: 'BAD_DATA', message: expect.stringMatching(/raise max/) }),
+    );
+  });
+
   it('builds size tiers over the base tiers, each tier its own fields over them', () => {
     const tiers = sizeTiers({
       large: { epochs: 6 },

@@ -425,6 +425,26 @@ export function announce(hooks: TaskHooks, line: string, options: Record<string,
   hooks.onEvent?.({ type: 'defaults', line, options });
 }
 
+/**
+ * The examples a run trains on and its options: `defaults(n)` resolves the options for n
+ * examples (the tier of all `data`), `keep(o)` selects the examples they allow (e.g. those within
+ * a maximum length); none kept is a `BAD_DATA` saying `none(o)` (what to raise). The defaults line
+ * announced is the one for the examples kept.
+ */
+export function keptExamples<T, R extends object>(
+  data: readonly T[],
+  defaults: (n: number) => { resolved: R; line: string },
+  keep: (o: R) => T[],
+  none: (o: R) => string,
+  hooks: TaskHooks,
+): { o: R; rows: T[] } {
+  const { resolved: o } = defaults(data.length);
+  const rows = keep(o);
+  if (rows.length === 0) throw new TaskError('BAD_DATA', none(o));
+  announce(hooks, defaults(rows.length).line, { ...o } as Record<string, unknown>);
+  return { o, rows };
+}
+
 export interface RunArgs {
   /** A loss name, or a function of (output, target, mask) (e.g. a task's fused output layer). */
   loss: 'sparseCategoricalCrossentropy' | 'meanSquaredError' | 'binaryCrossentropy' | LossFn;
