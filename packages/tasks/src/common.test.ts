@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { BASE_TIERS, defaultsLine, keptExamples, resolveCommon, sizeTiers } from './common.js';
+import {
+  BASE_TIERS,
+  defaultsLine,
+  keptExamples,
+  resolveCommon,
+  resolveSized,
+  sizeTiers,
+} from './common.js';
 import { forecasting } from './forecasting/index.js';
 import { useCpu } from './test-helpers.js';
 
@@ -39,6 +46,15 @@ describe('runs', () => {
 });
 
 describe('defaults', () => {
+  it('picks the tier by size and checks the common options over it', () => {
+    const tiers = sizeTiers({ large: { epochs: 1 }, medium: { epochs: 2 }, small: { epochs: 3 } });
+    const at = (size: number, options = {}) => resolveSized(options, tiers, size, 100, 10);
+    expect(at(100).sized).toBe(tiers.large);
+    expect(at(99).common).toMatchObject({ cell: 'lstm', units: 64, epochs: 2, batchSize: 32 });
+    expect(at(9, { units: 8 }).common).toMatchObject({ units: 8, epochs: 3, batchSize: 16 });
+    expect(() => at(9, { epochs: 0 })).toThrow(/epochs must be an integer >= 1/);
+  });
+
   it('keeps the examples the options allow, announces the line for them, or says what to raise', () => {
     const lines: string[] = [];
     const events: unknown[] = [];

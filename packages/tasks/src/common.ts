@@ -297,12 +297,29 @@ export function bySize<
   return size >= largeFrom ? tiers.large : size >= mediumFrom ? tiers.medium : tiers.small;
 }
 
-/** Checks the common options over the task's size-dependent defaults. */
-export function resolveCommon(
+/** What a size tier gives `resolveCommon`: the cell, units, epochs, batch size and maybe a rate. */
+type Sized = Pick<ResolvedCommon, 'cell' | 'units' | 'epochs' | 'batchSize'> &
+  Partial<Pick<ResolvedCommon, 'learningRate'>>;
+
+/**
+ * The task's tier for `size` (`bySize`) and the common options checked over it (`resolveCommon`):
+ * what every task's defaults start from.
+ */
+export function resolveSized<
+  Tiers extends { readonly large: Sized; readonly medium: Sized; readonly small: Sized },
+>(
   options: CommonTaskOptions,
-  sized: Pick<ResolvedCommon, 'cell' | 'units' | 'epochs' | 'batchSize'> &
-    Partial<Pick<ResolvedCommon, 'learningRate'>>,
-): ResolvedCommon {
+  tiers: Tiers,
+  size: number,
+  largeFrom: number,
+  mediumFrom: number,
+): { sized: Tiers['large' | 'medium' | 'small']; common: ResolvedCommon } {
+  const sized = bySize(tiers, size, largeFrom, mediumFrom);
+  return { sized, common: resolveCommon(options, sized) };
+}
+
+/** Checks the common options over the task's size-dependent defaults. */
+export function resolveCommon(options: CommonTaskOptions, sized: Sized): ResolvedCommon {
   const o = { ...sized, ...definedOnly(options) };
   return {
     cell: checkChoice('cell', o.cell, CELL_TYPES),

@@ -5,14 +5,7 @@
  */
 import type { CellType, ManyToOneArgs } from '@rnnkit/models';
 import type { CommonTaskOptions, ResolvedCommon } from '../common.js';
-import {
-  bySize,
-  checkTaskOptions,
-  defaultsLine,
-  resolveCommon,
-  sizeTiers,
-  stackArgs,
-} from '../common.js';
+import { checkTaskOptions, defaultsLine, resolveSized, sizeTiers, stackArgs } from '../common.js';
 import { TaskError } from '../errors.js';
 import { TASK_TABLE } from '../task-table.js';
 
@@ -44,13 +37,13 @@ export function sequenceSumDefaults(
   options: SequenceSumOptions = {},
 ): { resolved: SequenceSumResolved; line: string } {
   checkTaskOptions(SEQUENCE_SUM, options, OPTION_NAMES);
-  const sized = bySize(
+  const { common: resolved } = resolveSized(
+    options,
     SEQUENCE_SUM_DEFAULTS,
     n,
     SEQUENCE_SUM_LARGE_EXAMPLES,
     SEQUENCE_SUM_MEDIUM_EXAMPLES,
   );
-  const resolved = resolveCommon(options, sized);
   const line = defaultsLine(
     'sum',
     { cell: resolved.cell, units: resolved.units, epochs: resolved.epochs },

@@ -8,14 +8,7 @@ import type { ManyToOneArgs } from '@rnnkit/models';
 import { charTokenizer, type Vocab, wordTokenizer } from '@rnnkit/vocab';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CommonTaskOptions, ResolvedCommon } from '../common.js';
-import {
-  bySize,
-  checkTaskOptions,
-  defaultsLine,
-  resolveCommon,
-  sizeTiers,
-  stackArgs,
-} from '../common.js';
+import { checkTaskOptions, defaultsLine, resolveSized, sizeTiers, stackArgs } from '../common.js';
 import { checkChoice, checkInt, checkRange, TaskError } from '../errors.js';
 import { TASK_TABLE } from '../task-table.js';
 
@@ -111,8 +104,13 @@ export function classificationDefaults(
 ): { resolved: ClassificationResolved; line: string } {
   checkTaskOptions(CLASSIFICATION, options, OPTION_NAMES);
   const n = examples.length;
-  const sized = bySize(CLASSIFY_DEFAULTS, n, CLASSIFY_LARGE_EXAMPLES, CLASSIFY_MEDIUM_EXAMPLES);
-  const common = resolveCommon(options, sized);
+  const { common } = resolveSized(
+    options,
+    CLASSIFY_DEFAULTS,
+    n,
+    CLASSIFY_LARGE_EXAMPLES,
+    CLASSIFY_MEDIUM_EXAMPLES,
+  );
   const tokenizer = checkChoice('tokenizer', options.tokenizer ?? 'word', TOKENIZERS);
   let seqLength = options.seqLength;
   if (seqLength === undefined) {

@@ -8,14 +8,7 @@ import type { OneToManyArgs } from '@rnnkit/models';
 import type { Vocab } from '@rnnkit/vocab';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CommonTaskOptions, ResolvedCommon } from '../common.js';
-import {
-  bySize,
-  checkTaskOptions,
-  defaultsLine,
-  resolveCommon,
-  sizeTiers,
-  stackArgs,
-} from '../common.js';
+import { checkTaskOptions, defaultsLine, resolveSized, sizeTiers, stackArgs } from '../common.js';
 import { checkInt, TaskError } from '../errors.js';
 import { TASK_TABLE } from '../task-table.js';
 
@@ -69,13 +62,13 @@ export function conditionalDefaults(
   options: ConditionalGenerationOptions = {},
 ): { resolved: ConditionalGenerationResolved; line: string } {
   checkTaskOptions(CONDITIONAL_GENERATION, options, OPTION_NAMES);
-  const sized = bySize(
+  const { common } = resolveSized(
+    options,
     CONDITIONAL_DEFAULTS,
     examples,
     CONDITIONAL_LARGE_EXAMPLES,
     CONDITIONAL_MEDIUM_EXAMPLES,
   );
-  const common = resolveCommon(options, sized);
   const resolved: ConditionalGenerationResolved = {
     ...common,
     maxLength: checkInt(

@@ -12,7 +12,7 @@
  * ```
  */
 import type { CommonTaskOptions, ResolvedCommon } from '../common.js';
-import { bySize, checkTaskOptions, defaultsLine, resolveCommon, sizeTiers } from '../common.js';
+import { bySize, checkTaskOptions, defaultsLine, resolveSized, sizeTiers } from '../common.js';
 import { checkChoice, checkInt, checkRange } from '../errors.js';
 import { TASK_TABLE } from '../task-table.js';
 import {
@@ -166,14 +166,19 @@ export function forecastingDefaults(
   series?: { count: number; shortest: number },
 ): { resolved: ForecastingResolved; line: string } {
   checkTaskOptions(FORECASTING, options, OPTION_NAMES);
-  const sized = bySize(FORECAST_DEFAULTS, n, FORECAST_LARGE_STEPS, FORECAST_MEDIUM_STEPS);
+  const { common } = resolveSized(
+    options,
+    FORECAST_DEFAULTS,
+    n,
+    FORECAST_LARGE_STEPS,
+    FORECAST_MEDIUM_STEPS,
+  );
   const shortest = series ? series.shortest : n;
   const window = defaultWindow(
     bySize(FORECAST_DEFAULTS, shortest, FORECAST_LARGE_STEPS, FORECAST_MEDIUM_STEPS).seqLength,
     shortest,
     options.season,
   );
-  const common = resolveCommon(options, sized);
   const transform = checkChoice(
     'transform',
     options.transform ?? (options.season === undefined ? 'difference' : 'seasonal'),

@@ -12,14 +12,7 @@ import {
 } from '@rnnkit/models';
 import { charTokenizer, symbolTokenizer, Vocab } from '@rnnkit/vocab';
 import type { CommonTaskOptions, ResolvedCommon } from '../common.js';
-import {
-  bySize,
-  checkTaskOptions,
-  defaultsLine,
-  resolveCommon,
-  sizeTiers,
-  stackArgs,
-} from '../common.js';
+import { checkTaskOptions, defaultsLine, resolveSized, sizeTiers, stackArgs } from '../common.js';
 import { checkChoice, checkInt, TaskError } from '../errors.js';
 import { DEFAULT_SCHEDULE, type LearningRateSchedule, SCHEDULES } from '../lr-schedule.js';
 import { TASK_TABLE } from '../task-table.js';
@@ -97,8 +90,13 @@ export function seq2seqDefaults(
   options: Seq2SeqOptions = {},
 ): { resolved: Seq2SeqResolved; line: string } {
   checkTaskOptions(SEQ2SEQ, options, OPTION_NAMES);
-  const sized = bySize(SEQ2SEQ_DEFAULTS, examples, SEQ2SEQ_LARGE_EXAMPLES, SEQ2SEQ_MEDIUM_EXAMPLES);
-  const common = resolveCommon(options, sized);
+  const { common } = resolveSized(
+    options,
+    SEQ2SEQ_DEFAULTS,
+    examples,
+    SEQ2SEQ_LARGE_EXAMPLES,
+    SEQ2SEQ_MEDIUM_EXAMPLES,
+  );
   const resolved: Seq2SeqResolved = {
     ...common,
     schedule: checkChoice('schedule', options.schedule ?? DEFAULT_SCHEDULE, SCHEDULES),

@@ -6,14 +6,7 @@
  */
 import type { ManyToManyArgs } from '@rnnkit/models';
 import type { CommonTaskOptions, ResolvedCommon } from '../common.js';
-import {
-  bySize,
-  checkTaskOptions,
-  defaultsLine,
-  resolveCommon,
-  sizeTiers,
-  stackArgs,
-} from '../common.js';
+import { checkTaskOptions, defaultsLine, resolveSized, sizeTiers, stackArgs } from '../common.js';
 import { checkChoice, checkInt, TaskError } from '../errors.js';
 import { DEFAULT_SCHEDULE, type LearningRateSchedule, SCHEDULES } from '../lr-schedule.js';
 import { TASK_TABLE } from '../task-table.js';
@@ -128,8 +121,13 @@ export function textDefaults(
       );
     }
   }
-  const sized = bySize(TEXT_DEFAULTS, size, TEXT_LARGE_CHARS, TEXT_MEDIUM_CHARS);
-  const common = resolveCommon(options, sized);
+  const { sized, common } = resolveSized(
+    options,
+    TEXT_DEFAULTS,
+    size,
+    TEXT_LARGE_CHARS,
+    TEXT_MEDIUM_CHARS,
+  );
   const seqLength = checkInt(
     'seqLength',
     options.seqLength ?? sized.seqLength,
@@ -152,8 +150,13 @@ function wordDefaults(
   words: number,
   options: TextGenerationOptions,
 ): { resolved: TextGenerationResolved; line: string } {
-  const sized = bySize(WORD_DEFAULTS, words, WORD_LARGE_WORDS, WORD_MEDIUM_WORDS);
-  const common = resolveCommon(options, sized);
+  const { sized, common } = resolveSized(
+    options,
+    WORD_DEFAULTS,
+    words,
+    WORD_LARGE_WORDS,
+    WORD_MEDIUM_WORDS,
+  );
   const seqLength = checkInt('seqLength', options.seqLength ?? sized.seqLength, 1, 'seqLength: 32');
   const maxVocab = checkInt(
     'maxVocab',
