@@ -250,8 +250,10 @@ export const BASE_TIERS = {
 /** A tier's own fields: its epochs, and whatever it sets over `BASE_TIERS` (units, seqLength...). */
 export type OwnTier = { epochs: number } & Partial<SizeTier>;
 
-/** `Base` with the fields of `Own` over it. */
-export type Over<Base, Own> = Omit<Base, keyof Own> & Own;
+/** `Base` with the fields of `Own` over it (one object type, `& {}` so that it reads as one). */
+export type Over<Base, Own> = {
+  readonly [K in keyof (Omit<Base, keyof Own> & Own)]: (Omit<Base, keyof Own> & Own)[K];
+} & {};
 
 /**
  * A task's defaults by size: each tier of `BASE_TIERS` with the task's own fields over it.
