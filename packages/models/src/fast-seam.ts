@@ -25,6 +25,23 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { RecurrenceKernel } from './recurrence/contract.js';
 import { referenceRecurrence } from './recurrence/reference.js';
 
+/** The buffers of an LSTM step forward, in order (`lstmForwardStep`, `LstmGates.forward`). */
+export type LstmForwardBuffers = [
+  xp: Float32Array,
+  m: Float32Array,
+  hs: Float32Array,
+  cs: Float32Array,
+  gates: Float32Array,
+];
+/** The buffers of an LSTM step backward, in order (`lstmBackwardStep`, `LstmGates.backward`). */
+export type LstmBackwardBuffers = [
+  dh: Float32Array,
+  dc: Float32Array,
+  cs: Float32Array,
+  gates: Float32Array,
+  dZ: Float32Array,
+];
+
 /**
  * An LSTM step's gate math on f32x4 with sigmoid and tanh (`fast/gates-simd.ts` implements it on
  * WebAssembly SIMD; `fast/fast-gates.ts` holds the JS steps whose contract it keeps).
@@ -36,31 +53,13 @@ export interface LstmGates {
    * [(time+1)*batch, u]; writes step k's gates and slot k+1 of hs and cs. Requires
    * `units % 4 === 0` (throws a RangeError otherwise; the caller keeps JS for other sizes).
    */
-  forward(
-    batch: number,
-    units: number,
-    k: number,
-    xp: Float32Array,
-    m: Float32Array,
-    hs: Float32Array,
-    cs: Float32Array,
-    gates: Float32Array,
-  ): void;
+  forward(batch: number, units: number, k: number, ...buffers: LstmForwardBuffers): void;
   /**
    * Same contract as `lstmBackwardStep` with sigmoid/tanh, keep === null: dh [batch, u] in, dc
    * [batch, u] in and out (becomes the gradient reaching c_{k-1}), tanh(c_k) recomputed from cs,
    * dZ [time*batch, 4u] written at step k (dZ may be gates). Requires `units % 4 === 0`.
    */
-  backward(
-    batch: number,
-    units: number,
-    k: number,
-    dh: Float32Array,
-    dc: Float32Array,
-    cs: Float32Array,
-    gates: Float32Array,
-    dZ: Float32Array,
-  ): void;
+  backward(batch: number, units: number, k: number, ...buffers: LstmBackwardBuffers): void;
 }
 
 /**

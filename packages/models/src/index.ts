@@ -25,102 +25,155 @@
  */
 import './fast/install.js';
 
-export type { ArtifactErrorCode } from './artifact/errors.js';
-export { ArtifactError } from './artifact/errors.js';
+export { ArtifactError, type ArtifactErrorCode } from './artifact/errors.js';
 export type { ArtifactFileSystem } from './artifact/file-system.js';
-export type { LoadedModel } from './artifact/load.js';
-export { load } from './artifact/load.js';
-export type { ArtifactLocation, ArtifactOptions } from './artifact/save.js';
-export { save } from './artifact/save.js';
-export type { ArtifactMeta, RnnkitJSON } from './artifact/schema.js';
-export { ARTIFACT_FORMAT_VERSION, parseRnnkitJSON } from './artifact/schema.js';
+export { type LoadedModel, load } from './artifact/load.js';
+export { type ArtifactLocation, type ArtifactOptions, save } from './artifact/save.js';
+export {
+  ARTIFACT_FORMAT_VERSION,
+  type ArtifactMeta,
+  parseRnnkitJSON,
+  type RnnkitJSON,
+} from './artifact/schema.js';
 export { nodeFileHandler } from './artifact/tfjs-files.js';
-export type { WeightsDType } from './artifact/weight-dtype.js';
-export { WEIGHTS_DTYPES } from './artifact/weight-dtype.js';
+export { WEIGHTS_DTYPES, type WeightsDType } from './artifact/weight-dtype.js';
 export { DEFAULT_RECURRENT_ACTIVATION } from './cells/activations.js';
 export type { ArrayStep, CellDefinition, TensorStep } from './cells/cell.js';
 export { DEFAULT_RESET_AFTER } from './cells/gru.js';
-export type { CellType } from './cells/index.js';
-export { CELL_TYPES, CELLS, cellOf, registerCell } from './cells/index.js';
-export type { CellLayout, GateName } from './cells/layouts.js';
-export { CELL_LAYOUTS, gatePermutation, onnxBias, permuteGateColumns } from './cells/layouts.js';
+export { CELL_TYPES, CELLS, type CellType, cellOf, registerCell } from './cells/index.js';
+export {
+  CELL_LAYOUTS,
+  type CellLayout,
+  type GateName,
+  gatePermutation,
+  onnxBias,
+  permuteGateColumns,
+} from './cells/layouts.js';
 export { ModelsError } from './errors.js';
-export type { FusedLossName } from './fast/fused-head.js';
-export { FUSED_LOSSES } from './fast/fused-head.js';
-export type { EngineStatus, RecurrenceEngine } from './fast/native.js';
-export { recurrenceEngine, setNativeWarning, setRecurrenceEngine } from './fast/native.js';
-export type { RecurrenceThreads, StartThreadsOptions } from './fast/pool.js';
+export { FUSED_LOSSES, type FusedLossName } from './fast/fused-head.js';
+export {
+  type EngineStatus,
+  type RecurrenceEngine,
+  recurrenceEngine,
+  setNativeWarning,
+  setRecurrenceEngine,
+} from './fast/native.js';
 export {
   getRecurrenceThreads,
+  type RecurrenceThreads,
+  type StartThreadsOptions,
   setRecurrenceThreads,
   startRecurrenceThreads,
 } from './fast/pool.js';
-export type { FusedHeadLoss } from './fast-seam.js';
-export { fusedHeadLoss } from './fast-seam.js';
-export type {
-  BeamDecoder,
-  OneToManyLike,
-  Seq2SeqLike,
-  TensorDecoderStep,
-} from './generation/beam-decoders.js';
-export { oneToManyDecoder, seq2seqDecoder, tensorStep } from './generation/beam-decoders.js';
-export type {
-  BeamSearchArgs,
-  BeamStep,
-  BeamStepResult,
-  Hypothesis,
-} from './generation/beam-search.js';
+export { type FusedHeadLoss, fusedHeadLoss } from './fast-seam.js';
 export {
+  type BeamDecoder,
+  type OneToManyLike,
+  oneToManyDecoder,
+  type Seq2SeqLike,
+  seq2seqDecoder,
+  type TensorDecoderStep,
+  tensorStep,
+} from './generation/beam-decoders.js';
+export {
+  type BeamSearchArgs,
+  type BeamStep,
+  type BeamStepResult,
   beamSearch,
   DEFAULT_BEAM_WIDTH,
   DEFAULT_LENGTH_PENALTY,
+  type Hypothesis,
   logSoftmax,
 } from './generation/beam-search.js';
-export type { GenerateArgs, GenerateResult, Generation } from './generation/generate.js';
-export { generate } from './generation/generate.js';
-export type { SamplingArgs } from './generation/sampling.js';
-export { argmax, checkSampling, DEFAULT_SAMPLING, sampleToken } from './generation/sampling.js';
-export type { LmState, StatefulLM, StatefulLMArgs, StepEngine } from './generation/stateful.js';
-export { DEFAULT_STEP_ENGINE, statefulLM } from './generation/stateful.js';
-export type { AdditiveAttentionArgs, AttentionType } from './layers/attention.js';
+export {
+  type GenerateArgs,
+  type GenerateResult,
+  type Generation,
+  generate,
+} from './generation/generate.js';
+export {
+  argmax,
+  checkSampling,
+  DEFAULT_SAMPLING,
+  type SamplingArgs,
+  sampleToken,
+} from './generation/sampling.js';
+export {
+  DEFAULT_STEP_ENGINE,
+  type LmState,
+  type StatefulLM,
+  type StatefulLMArgs,
+  type StepEngine,
+  statefulLM,
+} from './generation/stateful.js';
 export {
   AdditiveAttention,
+  type AdditiveAttentionArgs,
   ATTENTION_TYPES,
   AttentionLayer,
+  type AttentionType,
   DotAttention,
   PaddingMask,
 } from './layers/attention.js';
 export { initializeWeights } from './layers/init-weights.js';
 export { glorotUniform, orthogonal } from './layers/initializers.js';
-export type { InputSpec } from './layers/inputs.js';
-export { EMBEDDING_INIT_LIMIT, GivenMask, INPUT_TYPES } from './layers/inputs.js';
-export type { GRUArgs, LSTMArgs, SimpleRNNArgs } from './layers/recurrent.js';
-export { GRU, LSTM, RecurrentLayer, SimpleRNN } from './layers/recurrent.js';
-export type { RecurrentLayerArgs } from './layers/recurrent-layer.js';
-export { recurrentLayer } from './layers/recurrent-layer.js';
+export { EMBEDDING_INIT_LIMIT, GivenMask, INPUT_TYPES, type InputSpec } from './layers/inputs.js';
+export {
+  GRU,
+  type GRUArgs,
+  LSTM,
+  type LSTMArgs,
+  RecurrentLayer,
+  SimpleRNN,
+  type SimpleRNNArgs,
+} from './layers/recurrent.js';
+export { type RecurrentLayerArgs, recurrentLayer } from './layers/recurrent-layer.js';
 export type {
   RecurrenceInputs,
   RecurrenceKernel,
   RecurrenceOutputs,
 } from './recurrence/contract.js';
 export { referenceRecurrence } from './recurrence/reference.js';
-export type { RecurrenceKernelName } from './recurrence/select.js';
-export { getRecurrenceKernel, runRecurrence, setRecurrenceKernel } from './recurrence/select.js';
-export type { ManyToManyArgs, ManyToManyModel, RecurrentModel } from './topologies/many-to-many.js';
-export { manyToMany } from './topologies/many-to-many.js';
-export type { Head, ManyToOneArgs, ManyToOneModel } from './topologies/many-to-one.js';
-export { HEAD_TYPES, manyToOne } from './topologies/many-to-one.js';
-export type { ConditionSpec, OneToManyArgs, OneToManyModel } from './topologies/one-to-many.js';
-export { BroadcastTime, oneToMany } from './topologies/one-to-many.js';
-export type { DecodedStep, Encoded, Seq2SeqArgs, Seq2SeqModel } from './topologies/seq2seq.js';
-export { DEFAULT_ATTENTION, seq2seq } from './topologies/seq2seq.js';
-export type { CommonArgs } from './topologies/stack.js';
 export {
+  getRecurrenceKernel,
+  type RecurrenceKernelName,
+  runRecurrence,
+  setRecurrenceKernel,
+} from './recurrence/select.js';
+export {
+  type ManyToManyArgs,
+  type ManyToManyModel,
+  manyToMany,
+  type RecurrentModel,
+} from './topologies/many-to-many.js';
+export {
+  HEAD_TYPES,
+  type Head,
+  type ManyToOneArgs,
+  type ManyToOneModel,
+  manyToOne,
+} from './topologies/many-to-one.js';
+export {
+  BroadcastTime,
+  type ConditionSpec,
+  type OneToManyArgs,
+  type OneToManyModel,
+  oneToMany,
+} from './topologies/one-to-many.js';
+export {
+  DEFAULT_ATTENTION,
+  type DecodedStep,
+  type Encoded,
+  type Seq2SeqArgs,
+  type Seq2SeqModel,
+  seq2seq,
+} from './topologies/seq2seq.js';
+export {
+  type CommonArgs,
   DEFAULT_CELL,
   DEFAULT_DROPOUT,
   DEFAULT_LAYERS,
   DEFAULT_SEED,
   ReverseTime,
 } from './topologies/stack.js';
-export type { Stream, StreamState } from './topologies/stream.js';
-export { stream } from './topologies/stream.js';
+export { type Stream, type StreamState, stream } from './topologies/stream.js';

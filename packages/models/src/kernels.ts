@@ -29,6 +29,7 @@ import './fast/install.js';
 
 export { fastRecurrence } from './fast/fast.js';
 export {
+  type DenseLoss,
   denseMatMul,
   denseMeanSquaredError,
   denseSoftmaxCrossEntropy,

@@ -230,6 +230,60 @@ export interface ResolvedCommon {
   progressEvery: number;
 }
 
+/** What every size tier sets: the cell, its units and the batch size. */
+export interface SizeTier {
+  cell: CellType;
+  units: number;
+  batchSize: number;
+}
+
+/**
+ * The tiers most tasks start from: an LSTM of 128, 64 or 32 units in batches of 64, 32 or 16.
+ * A task's own table is `sizeTiers(...)` over these.
+ */
+export const BASE_TIERS = {
+  large: { cell: 'lstm' as CellType, units: 128, batchSize: 64 },
+  medium: { cell: 'lstm' as CellType, units: 64, batchSize: 32 },
+  small: { cell: 'lstm' as CellType, units: 32, batchSize: 16 },
+} as const;
+
+/** A tier's own fields: its epochs, and whatever it sets over `BASE_TIERS` (units, seqLength...). */
+export type OwnTier = { epochs: number } & Partial<SizeTier>;
+
+/** `Base` with the fields of `Own` over it (one object type, `& {}` so that it reads as one). */
+export type Over<Base, Own> = {
+  readonly [K in keyof (Omit<Base, keyof Own> & Own)]: (Omit<Base, keyof Own> & Own)[K];
+} & {};
+
+/**
+ * A task's defaults by size: each tier of `BASE_TIERS` with the task's own fields over it.
+ *
+ * @example
+ * ```ts
+ * const tiers = sizeTiers({ large: { epochs: 6 }, medium: { epochs: 10 }, small: { epochs: 15 } });
+ * tiers.medium; // { cell: 'lstm', units: 64, batchSize: 32, epochs: 10 }
+ * ```
+ */
+export function sizeTiers<
+  const L extends OwnTier,
+  const M extends OwnTier,
+  const S extends OwnTier,
+>(own: {
+  large: L;
+  medium: M;
+  small: S;
+}): {
+  readonly large: Over<typeof BASE_TIERS.large, L>;
+  readonly medium: Over<typeof BASE_TIERS.medium, M>;
+  readonly small: Over<typeof BASE_TIERS.small, S>;
+} {
+  return {
+    large: { ...BASE_TIERS.large, ...own.large },
+    medium: { ...BASE_TIERS.medium, ...own.medium },
+    small: { ...BASE_TIERS.small, ...own.small },
+  };
+}
+
 /**
  * The task's size tier for `size` (characters, examples or steps): `large` from `largeFrom` on,
  * `medium` from `mediumFrom` on, else `small`.
@@ -245,12 +299,29 @@ export function bySize<
   return size >= largeFrom ? tiers.large : size >= mediumFrom ? tiers.medium : tiers.small;
 }
 
-/** Checks the common options over the task's size-dependent defaults. */
-export function resolveCommon(
+/** What a size tier gives `resolveCommon`: the cell, units, epochs, batch size and maybe a rate. */
+type Sized = Pick<ResolvedCommon, 'cell' | 'units' | 'epochs' | 'batchSize'> &
+  Partial<Pick<ResolvedCommon, 'learningRate'>>;
+
+/**
+ * The task's tier for `size` (`bySize`) and the common options checked over it (`resolveCommon`):
+ * what every task's defaults start from.
+ */
+export function resolveSized<
+  Tiers extends { readonly large: Sized; readonly medium: Sized; readonly small: Sized },
+>(
   options: CommonTaskOptions,
-  sized: Pick<ResolvedCommon, 'cell' | 'units' | 'epochs' | 'batchSize'> &
-    Partial<Pick<ResolvedCommon, 'learningRate'>>,
-): ResolvedCommon {
+  tiers: Tiers,
+  size: number,
+  largeFrom: number,
+  mediumFrom: number,
+): { sized: Tiers['large' | 'medium' | 'small']; common: ResolvedCommon } {
+  const sized = bySize(tiers, size, largeFrom, mediumFrom);
+  return { sized, common: resolveCommon(options, sized) };
+}
+
+/** Checks the common options over the task's size-dependent defaults. */
+export function resolveCommon(options: CommonTaskOptions, sized: Sized): ResolvedCommon {
   const o = { ...sized, ...definedOnly(options) };
   return {
     cell: checkChoice('cell', o.cell, CELL_TYPES),
@@ -371,6 +442,26 @@ export function defaultsLine(
 export function announce(hooks: TaskHooks, line: string, options: Record<string, unknown>): void {
   (hooks.logger ?? console.log)(line);
   hooks.onEvent?.({ type: 'defaults', line, options });
+}
+
+/**
+ * The examples a run trains on and its options: `defaults(n)` resolves the options for n
+ * examples (the tier of all `data`), `keep(o)` selects the examples they allow (e.g. those within
+ * a maximum length); none kept is a `BAD_DATA` saying `none(o)` (what to raise). The defaults line
+ * announced is the one for the examples kept.
+ */
+export function keptExamples<T, R extends object>(
+  data: readonly T[],
+  defaults: (n: number) => { resolved: R; line: string },
+  keep: (o: R) => T[],
+  none: (o: R) => string,
+  hooks: TaskHooks,
+): { o: R; rows: T[] } {
+  const { resolved: o } = defaults(data.length);
+  const rows = keep(o);
+  if (rows.length === 0) throw new TaskError('BAD_DATA', none(o));
+  announce(hooks, defaults(rows.length).line, { ...o } as Record<string, unknown>);
+  return { o, rows };
 }
 
 export interface RunArgs {

@@ -20,64 +20,90 @@
  *
  * @packageDocumentation
  */
-export type { BackendChoice, BackendName, SetupArgs, SetupResult } from './backend.js';
-export { BACKENDS, setup } from './backend.js';
-export type {
-  CheckpointFs,
-  CheckpointManifest,
-  LoadedCheckpoint,
-  LoopState,
-} from './checkpoint.js';
+export {
+  BACKENDS,
+  type BackendChoice,
+  type BackendName,
+  type SetupArgs,
+  type SetupResult,
+  setup,
+} from './backend.js';
 export {
   CHECKPOINT_FORMAT,
   CHECKPOINT_VERSION,
+  type CheckpointFs,
+  type CheckpointManifest,
+  type LoadedCheckpoint,
+  type LoopState,
   loadCheckpoint,
   nodeFs,
   saveCheckpoint,
 } from './checkpoint.js';
-export type { NamedTensor } from './clipping.js';
-export { clipByGlobalNorm, clipByValue, globalNorm } from './clipping.js';
-export type { EpochPlan, NestedArray, PlanArgs, TrainData } from './data.js';
-export { epochSeed, planEpochs } from './data.js';
-export type { TrainingErrorCode } from './errors.js';
-export { DivergenceError, TrainingError } from './errors.js';
-export type { FitArgs, History } from './fit.js';
-export { fit } from './fit.js';
+export { clipByGlobalNorm, clipByValue, globalNorm, type NamedTensor } from './clipping.js';
+export {
+  type EpochPlan,
+  epochSeed,
+  type NestedArray,
+  type PlanArgs,
+  planEpochs,
+  type TrainData,
+} from './data.js';
+export { DivergenceError, TrainingError, type TrainingErrorCode } from './errors.js';
+export { type FitArgs, fit, type History } from './fit.js';
 export { AdamWOptimizer, FusedAdamOptimizer } from './fused-adam.js';
-export type { LossFn, LossName } from './losses.js';
 export {
   binaryCrossentropy,
   DEFAULT_HUBER_DELTA,
   huber,
   LOSSES,
+  type LossFn,
+  type LossName,
   meanAbsoluteError,
   meanSquaredError,
   sparseCategoricalCrossentropy,
 } from './losses.js';
-export type { MetricName, Metrics } from './metrics.js';
-export { createMetrics, DEFAULT_TOP_K, higherIsBetter, METRIC_NAMES } from './metrics.js';
-export type { OptimizerConfig, OptimizerType } from './optimizers.js';
+export {
+  createMetrics,
+  DEFAULT_TOP_K,
+  higherIsBetter,
+  METRIC_NAMES,
+  type MetricName,
+  type Metrics,
+} from './metrics.js';
 export {
   createOptimizer,
   DEFAULT_LEARNING_RATE,
   DEFAULT_WEIGHT_DECAY,
   getLearningRate,
   OPTIMIZER_TYPES,
+  type OptimizerConfig,
+  type OptimizerType,
   setLearningRate,
 } from './optimizers.js';
-export type { Schedule, ScheduleConfig, ScheduleState } from './schedules.js';
-export { createSchedule } from './schedules.js';
-export type {
-  CallbackResult,
-  CheckpointArgs,
-  EarlyStoppingArgs,
-  Progress,
-  StopReason,
-  TrainCallbacks,
-  TrainHistory,
-  TrainOptions,
-  ValidationResult,
+export {
+  createSchedule,
+  type Schedule,
+  type ScheduleConfig,
+  type ScheduleState,
+} from './schedules.js';
+export {
+  type CallbackResult,
+  type CheckpointArgs,
+  type EarlyStoppingArgs,
+  evaluateData,
+  type Progress,
+  type StopReason,
+  type TrainCallbacks,
+  type TrainHistory,
+  type TrainOptions,
+  train,
+  type ValidationResult,
 } from './train.js';
-export { evaluateData, train } from './train.js';
-export type { Batch, NamedValues, Trainer, TrainerArgs, TrainerState } from './trainer.js';
-export { createTrainer } from './trainer.js';
+export {
+  type Batch,
+  createTrainer,
+  type NamedValues,
+  type Trainer,
+  type TrainerArgs,
+  type TrainerState,
+} from './trainer.js';

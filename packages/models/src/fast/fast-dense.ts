@@ -77,18 +77,24 @@ function takeData(t: tf.Tensor): Float32Array {
 }
 
 /**
+ * A dense layer's loss as one differentiable op (w.r.t. h, w and b): h [rows, units], w [units,
+ * outputs], b [outputs] against targets [rows, outputs] (not differentiated).
+ */
+export type DenseLoss = (
+  h: tf.Tensor2D,
+  w: tf.Tensor2D,
+  b: tf.Tensor1D,
+  targets: tf.Tensor2D,
+) => tf.Scalar;
+
+/**
  * Mean softmax cross-entropy of the dense layer h w + b against labels, as one differentiable op
  * (w.r.t. h, w and b). Same value and gradients as
  * `tf.losses.softmaxCrossEntropy(labels, tf.add(tf.matMul(h, w), b))`.
  * h: [rows, units]; w: [units, classes]; b: [classes]; labels: [rows, classes] (one-hot or
  * probabilities, not differentiated).
  */
-export function denseSoftmaxCrossEntropy(
-  h: tf.Tensor2D,
-  w: tf.Tensor2D,
-  b: tf.Tensor1D,
-  labels: tf.Tensor2D,
-): tf.Scalar {
+export const denseSoftmaxCrossEntropy: DenseLoss = (h, w, b, labels) => {
   const [rows, units] = h.shape;
   const classes = w.shape[1];
   const op = tf.customGrad((hIn, wIn, bIn, save) => {
@@ -157,7 +163,7 @@ export function denseSoftmaxCrossEntropy(
     };
   });
   return op(h, w, b) as tf.Scalar;
-}
+};
 
 /** Below this many multiply-adds a product is a JS loop (a tfjs dispatch costs more). */
 const JS_MATMUL_MAX = 1 << 16;
@@ -183,12 +189,7 @@ function jsMatMul(a: ArrayLike<number>, b: ArrayLike<number>, n: number, k: numb
  * about twenty; products below 65 536 multiply-adds run in JS.
  * h: [rows, units]; w: [units, outputs]; b: [outputs]; targets: [rows, outputs].
  */
-export function denseMeanSquaredError(
-  h: tf.Tensor2D,
-  w: tf.Tensor2D,
-  b: tf.Tensor1D,
-  targets: tf.Tensor2D,
-): tf.Scalar {
+export const denseMeanSquaredError: DenseLoss = (h, w, b, targets) => {
   const [rows, units] = h.shape;
   const outputs = w.shape[1];
   const small = rows * units * outputs <= JS_MATMUL_MAX;
@@ -253,4 +254,4 @@ export function denseMeanSquaredError(
     };
   });
   return op(h, w, b) as tf.Scalar;
-}
+};

@@ -22,6 +22,8 @@
  */
 
 /** Output activation of a cell (`activation` in Keras). */
+import type { LstmBackwardBuffers, LstmForwardBuffers } from '../fast-seam.js';
+
 export type Activation = 'tanh' | 'relu' | 'linear';
 /** Gate activation of a cell (`recurrentActivation` in Keras). */
 export type RecurrentActivation = 'sigmoid' | 'hardSigmoid';
@@ -101,6 +103,16 @@ export interface StepShape {
 }
 
 /**
+ * A step kernel: step k of a run of shape `s`, over its buffers `B` (each kernel's comment says
+ * what they hold) and `keep` ([time*batch] 1/0 per row, or null: every row is real).
+ */
+export type StepKernel<B extends (Float32Array | null)[]> = (
+  s: StepShape,
+  k: number,
+  ...buffers: [...B, keep: Uint8Array | null]
+) => void;
+
+/**
  * Whether row `row` of a step is masked (keep[row] === 0). A masked row passes its state on: slot
  * `next` of `state` (and of `cell`, the LSTM's c) gets the u values of slot `prev`. Called once per
  * row, before the row's gate loop.
@@ -126,16 +138,16 @@ export function passedOn(
  * [(time+1)*batch, u] states (slot k is the state before step k); gates: [time*batch, 4u] saved
  * activated gates; keep: [time*batch] 1/0 mask or null.
  */
-export function lstmForwardStep(
-  s: StepShape,
-  k: number,
-  xp: Float32Array,
-  m: Float32Array,
-  hs: Float32Array,
-  cs: Float32Array,
-  gates: Float32Array,
-  keep: Uint8Array | null,
-): void {
+export const lstmForwardStep: StepKernel<LstmForwardBuffers> = (
+  s,
+  k,
+  xp,
+  m,
+  hs,
+  cs,
+  gates,
+  keep,
+) => {
   const { batch, units: u, act, rec } = s;
   const g4 = 4 * u;
   // Keras's defaults (sigmoid gates, tanh) with the table functions called directly: V8 inlines
@@ -179,23 +191,23 @@ export function lstmForwardStep(
       hs[next + j] = o * act(c);
     }
   }
-}
+};
 
 /**
  * LSTM backward for step k. dh: [batch, u] gradient reaching h_k (output + recurrent), dc:
  * [batch, u] gradient reaching c_k, updated in place to the gradient reaching c_{k-1}. Writes
  * dZ: [time*batch, 4u] pre-activation gradients (0 on masked rows).
  */
-export function lstmBackwardStep(
-  s: StepShape,
-  k: number,
-  dh: Float32Array,
-  dc: Float32Array,
-  cs: Float32Array,
-  gates: Float32Array,
-  dZ: Float32Array,
-  keep: Uint8Array | null,
-): void {
+export const lstmBackwardStep: StepKernel<LstmBackwardBuffers> = (
+  s,
+  k,
+  dh,
+  dc,
+  cs,
+  gates,
+  dZ,
+  keep,
+) => {
   const { batch, units: u, act, dAct, dRec } = s;
   const g4 = 4 * u;
   for (let b = 0; b < batch; b++) {
@@ -223,17 +235,15 @@ export function lstmBackwardStep(
       dc[so + j] = dcj * f;
     }
   }
-}
+};
+
+/** The buffers of a SimpleRNN step forward, in order (`rnnForwardStep`). */
+type RnnForwardBuffers = [xp: Float32Array, m: Float32Array, hs: Float32Array];
+/** The buffers of a SimpleRNN step backward, in order (`rnnBackwardStep`). */
+type RnnBackwardBuffers = [dh: Float32Array, hs: Float32Array, dZ: Float32Array];
 
 /** SimpleRNN forward for step k: h_k = act(xp + m). */
-export function rnnForwardStep(
-  s: StepShape,
-  k: number,
-  xp: Float32Array,
-  m: Float32Array,
-  hs: Float32Array,
-  keep: Uint8Array | null,
-): void {
+export const rnnForwardStep: StepKernel<RnnForwardBuffers> = (s, k, xp, m, hs, keep) => {
   const { batch, units: u, act } = s;
   for (let b = 0; b < batch; b++) {
     const row = k * batch + b;
@@ -244,17 +254,10 @@ export function rnnForwardStep(
       hs[next + j] = act((xp[prev + j] as number) + (m[b * u + j] as number));
     }
   }
-}
+};
 
 /** SimpleRNN backward for step k: dZ = dh * act'(h_k). */
-export function rnnBackwardStep(
-  s: StepShape,
-  k: number,
-  dh: Float32Array,
-  hs: Float32Array,
-  dZ: Float32Array,
-  keep: Uint8Array | null,
-): void {
+export const rnnBackwardStep: StepKernel<RnnBackwardBuffers> = (s, k, dh, hs, dZ, keep) => {
   const { batch, units: u, dAct } = s;
   for (let b = 0; b < batch; b++) {
     const row = k * batch + b;
@@ -264,4 +267,4 @@ export function rnnBackwardStep(
       dZ[o + j] = masked ? 0 : (dh[b * u + j] as number) * dAct(hs[o + batch * u + j] as number);
     }
   }
-}
+};

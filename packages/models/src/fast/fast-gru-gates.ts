@@ -19,7 +19,7 @@
  * hs[1]; // 0.4000000059604645
  * ```
  */
-import { passedOn, type StepShape } from './fast-gates.js';
+import { passedOn, type StepKernel, type StepShape } from './fast-gates.js';
 
 /**
  * GRU (resetAfter false, tfjs/Keras 1) forward, first half of step k, after m1 = h_{k-1} R_zr
@@ -54,15 +54,9 @@ export function gruBeforeForwardGates(
 }
 
 /** Second half of step k (resetAfter false), after m2 = rh R_h [batch, u]. */
-export function gruBeforeForwardState(
-  s: StepShape,
-  k: number,
-  xp: Float32Array,
-  m2: Float32Array,
-  hs: Float32Array,
-  gates: Float32Array,
-  keep: Uint8Array | null,
-): void {
+export const gruBeforeForwardState: StepKernel<
+  [xp: Float32Array, m2: Float32Array, hs: Float32Array, gates: Float32Array]
+> = (s, k, xp, m2, hs, gates, keep) => {
   const { batch, units: u, act } = s;
   for (let b = 0; b < batch; b++) {
     const row = k * batch + b;
@@ -78,7 +72,7 @@ export function gruBeforeForwardState(
       hs[next + j] = z * hp + (1 - z) * hh;
     }
   }
-}
+};
 
 /**
  * GRU backward for step k, the part through h_k = z * h_{k-1} + (1 - z) * hh (both reset modes).
@@ -90,18 +84,17 @@ export function gruBeforeForwardState(
  * - resetAfter true: mh [time*batch, u] = m_h + bRec_h saved by `gruAfterForwardStep`, and dZ is dM
  *   [time*batch, 3u] (gradient of h R + bRec: z, r, and r * dAh for the h block); dM may be gates.
  */
-export function gruBackwardH(
-  s: StepShape,
-  k: number,
-  dh: Float32Array,
-  hs: Float32Array,
-  gates: Float32Array,
-  mh: Float32Array | null,
-  dZ: Float32Array,
-  dAh: Float32Array,
-  dhp: Float32Array,
-  keep: Uint8Array | null,
-): void {
+export const gruBackwardH: StepKernel<
+  [
+    dh: Float32Array,
+    hs: Float32Array,
+    gates: Float32Array,
+    mh: Float32Array | null,
+    dZ: Float32Array,
+    dAh: Float32Array,
+    dhp: Float32Array,
+  ]
+> = (s, k, dh, hs, gates, mh, dZ, dAh, dhp, keep) => {
   const { batch, units: u, dAct, dRec } = s;
   const zw = mh === null ? 2 * u : 3 * u;
   for (let b = 0; b < batch; b++) {
@@ -142,7 +135,7 @@ export function gruBackwardH(
       dhp[so + j] = d * z;
     }
   }
-}
+};
 
 /**
  * Second half (resetAfter false), after drh = dAh_k R_h^T [batch, u]: dZzr[.., u:2u] (r
@@ -187,17 +180,16 @@ export function gruBeforeBackwardR(
  * bRec [3u] is the recurrent bias row. Saves z, r, hh into gates and mh = m_h + bRec_h
  * [time*batch, u] (needed by r's gradient).
  */
-export function gruAfterForwardStep(
-  s: StepShape,
-  k: number,
-  xp: Float32Array,
-  m: Float32Array,
-  bRec: Float32Array,
-  hs: Float32Array,
-  gates: Float32Array,
-  mh: Float32Array,
-  keep: Uint8Array | null,
-): void {
+export const gruAfterForwardStep: StepKernel<
+  [
+    xp: Float32Array,
+    m: Float32Array,
+    bRec: Float32Array,
+    hs: Float32Array,
+    gates: Float32Array,
+    mh: Float32Array,
+  ]
+> = (s, k, xp, m, bRec, hs, gates, mh, keep) => {
   const { batch, units: u, act, rec } = s;
   for (let b = 0; b < batch; b++) {
     const row = k * batch + b;
@@ -220,4 +212,4 @@ export function gruAfterForwardStep(
       hs[next + j] = z * (hs[prev + j] as number) + (1 - z) * hh;
     }
   }
-}
+};

@@ -114,20 +114,8 @@ export interface Ahead {
   backwardSeq: number;
 }
 
-export interface RecurrenceWorker {
-  /**
-   * Starts the forward of a run in the worker (returns at once); keep: a backward may follow;
-   * head: a softmax head to run on its outputs (its rows' labels), or null; headScale: the
-   * presumed loss-gradient scale its backward runs with (`presumedScale`).
-   */
-  start(
-    spec: CoreSpec,
-    data: CoreData,
-    keep: boolean,
-    head: HeadData | null,
-    headScale: number,
-  ): WorkerJob;
-}
+/** What the kernel calls on the worker pool: `start` (the pool's own method). */
+export type RecurrenceWorker = Pick<Pool, 'start'>;
 
 /**
  * Where a forward request's weights are: the kernel's `kernel` values then the recurrent
@@ -150,7 +138,7 @@ export const HELD_OPS = 8;
 /** A worker gets no reply within this: it is treated as dead. */
 const REPLY_TIMEOUT_MS = 120_000;
 
-class Pool implements RecurrenceWorker {
+class Pool {
   private nextSeq = 1;
   private nextId = 1;
   private readonly stash = new Map<number, Reply>();
@@ -262,6 +250,11 @@ class Pool implements RecurrenceWorker {
     return this.wait(seq);
   }
 
+  /**
+   * Starts the forward of a run in the worker (returns at once); keep: a backward may follow;
+   * head: a softmax head to run on its outputs (its rows' labels), or null; headScale: the
+   * presumed loss-gradient scale its backward runs with (`presumedScale`).
+   */
   start(
     spec: CoreSpec,
     data: CoreData,

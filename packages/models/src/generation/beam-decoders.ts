@@ -77,14 +77,19 @@ export function tensorStep(step: TensorDecoderStep): BeamStep<tf.Tensor[]> {
   };
 }
 
-/** The parts of `oneToMany(...)` that decoding uses. */
-export interface OneToManyLike {
-  conditionToState(condition: tf.Tensor): tf.Tensor[];
-  step(
-    prev: tf.Tensor,
-    state: tf.Tensor2D[],
-    condition?: tf.Tensor,
-  ): { logits: tf.Tensor; state: tf.Tensor[] };
+/**
+ * The parts of `oneToMany(...)` that decoding uses (`OneToManyModel` extends it with `T`
+ * `tf.Tensor2D`; a decoder takes any tensors).
+ */
+export interface OneToManyLike<T extends tf.Tensor = tf.Tensor> {
+  /** Initial state from a condition: class ids [batch] or [batch, 1], or features [batch, k]. */
+  conditionToState(condition: tf.Tensor): T[];
+  /**
+   * One decoder step from the previous token: ids [batch] (or [batch, features] for a features
+   * input) and the state; returns logits [batch, classes] and the next state. `condition` is
+   * needed only with `conditionEveryStep`. Inputs are not disposed; outputs are the caller's.
+   */
+  step(prev: tf.Tensor, state: tf.Tensor2D[], condition?: tf.Tensor): { logits: T; state: T[] };
 }
 
 /**

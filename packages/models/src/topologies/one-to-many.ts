@@ -34,6 +34,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { CellType } from '../cells/index.js';
 import { checkInt, ModelsError } from '../errors.js';
+import type { OneToManyLike } from '../generation/beam-decoders.js';
 import { initializeWeights } from '../layers/init-weights.js';
 import { type InputSpec, inputName, noMaskInput, sequenceInput } from '../layers/inputs.js';
 import { MaskingLayer } from '../layers/masking-layer.js';
@@ -75,7 +76,8 @@ export interface OneToManyArgs extends CommonArgs {
   seqLength?: number | null;
 }
 
-export interface OneToManyModel extends RecurrentModel {
+/** The model, its stateful parts and their decoding steps (`conditionToState`, `step`). */
+export interface OneToManyModel extends RecurrentModel, OneToManyLike<tf.Tensor2D> {
   /**
    * Frees the weights of all the models here (they share layers). Use this rather than
    * `model.dispose()`, which leaves the shared layers' weights allocated.
@@ -95,18 +97,6 @@ export interface OneToManyModel extends RecurrentModel {
   units: number;
   /** Decoder layers. */
   layers: number;
-  /** Initial state from a condition: class ids [batch] or [batch, 1], or features [batch, k]. */
-  conditionToState(condition: tf.Tensor): tf.Tensor2D[];
-  /**
-   * One decoder step from the previous token: ids [batch] (or [batch, features] for a features
-   * input) and the state; returns logits [batch, classes] and the next state. `condition` is
-   * needed only with `conditionEveryStep`. Inputs are not disposed; outputs are the caller's.
-   */
-  step(
-    prev: tf.Tensor,
-    state: tf.Tensor2D[],
-    condition?: tf.Tensor,
-  ): { logits: tf.Tensor2D; state: tf.Tensor2D[] };
 }
 
 /**

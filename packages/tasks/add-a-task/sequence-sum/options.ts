@@ -5,7 +5,7 @@
  */
 import type { CellType, ManyToOneArgs } from '@rnnkit/models';
 import type { CommonTaskOptions, ResolvedCommon } from '../common.js';
-import { bySize, checkTaskOptions, defaultsLine, resolveCommon, stackArgs } from '../common.js';
+import { checkTaskOptions, defaultsLine, resolveSized, sizeTiers, stackArgs } from '../common.js';
 import { TaskError } from '../errors.js';
 import { TASK_TABLE } from '../task-table.js';
 
@@ -18,11 +18,11 @@ export type NumberSequence = readonly number[];
 export type SequenceSumOptions = CommonTaskOptions;
 
 /** Defaults by number of sequences. */
-export const SEQUENCE_SUM_DEFAULTS = {
-  large: { cell: 'gru' as CellType, units: 32, epochs: 5, batchSize: 64 },
-  medium: { cell: 'gru' as CellType, units: 16, epochs: 10, batchSize: 32 },
-  small: { cell: 'gru' as CellType, units: 8, epochs: 20, batchSize: 16 },
-} as const;
+export const SEQUENCE_SUM_DEFAULTS = sizeTiers({
+  large: { cell: 'gru' as CellType, units: 32, epochs: 5 },
+  medium: { cell: 'gru' as CellType, units: 16, epochs: 10 },
+  small: { cell: 'gru' as CellType, units: 8, epochs: 20 },
+});
 export const SEQUENCE_SUM_LARGE_EXAMPLES = 10_000;
 export const SEQUENCE_SUM_MEDIUM_EXAMPLES = 1_000;
 
@@ -37,13 +37,13 @@ export function sequenceSumDefaults(
   options: SequenceSumOptions = {},
 ): { resolved: SequenceSumResolved; line: string } {
   checkTaskOptions(SEQUENCE_SUM, options, OPTION_NAMES);
-  const sized = bySize(
+  const { common: resolved } = resolveSized(
+    options,
     SEQUENCE_SUM_DEFAULTS,
     n,
     SEQUENCE_SUM_LARGE_EXAMPLES,
     SEQUENCE_SUM_MEDIUM_EXAMPLES,
   );
-  const resolved = resolveCommon(options, sized);
   const line = defaultsLine(
     'sum',
     { cell: resolved.cell, units: resolved.units, epochs: resolved.epochs },

@@ -18,25 +18,26 @@
 import { CLASSIFICATION, classificationDefaults } from './options.js';
 import { splitExamples, trainClassification } from './train.js';
 
-export type { ClassificationOptions, ClassificationResolved, LabelledExample } from './options.js';
 export {
   CLASSIFICATION,
   CLASSIFY_DEFAULTS,
   CLASSIFY_INPUTS,
   CLASSIFY_LARGE_EXAMPLES,
   CLASSIFY_MEDIUM_EXAMPLES,
+  type ClassificationOptions,
+  type ClassificationResolved,
   classificationDefaults,
   DEFAULT_DIMS,
   DEFAULT_MAX_VOCAB,
   DEFAULT_PATIENCE,
   DEFAULT_VALIDATION_SHARE,
+  type LabelledExample,
   MAX_DEFAULT_SEQ_LENGTH,
   ONE_HOT_MAX_VOCAB,
   SEQ_LENGTH_QUANTILE,
   TOKENIZERS,
 } from './options.js';
-export type { Classifier, Prediction } from './predict.js';
-export { restoreClassification } from './predict.js';
+export { type Classifier, type Prediction, restoreClassification } from './predict.js';
 export { splitExamples, trainClassification } from './train.js';
 
 /** The task: `classification.train(examples, options, hooks)`; `defaults(examples, options)`. */

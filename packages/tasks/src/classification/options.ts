@@ -4,11 +4,11 @@
  * encoding and the check of labelled examples. Beside it: train.ts (training), predict.ts (the
  * trained task), index.ts (the task object).
  */
-import type { CellType, ManyToOneArgs } from '@rnnkit/models';
+import type { ManyToOneArgs } from '@rnnkit/models';
 import { charTokenizer, type Vocab, wordTokenizer } from '@rnnkit/vocab';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CommonTaskOptions, ResolvedCommon } from '../common.js';
-import { bySize, checkTaskOptions, defaultsLine, resolveCommon, stackArgs } from '../common.js';
+import { checkTaskOptions, defaultsLine, resolveSized, sizeTiers, stackArgs } from '../common.js';
 import { checkChoice, checkInt, checkRange, TaskError } from '../errors.js';
 import { TASK_TABLE } from '../task-table.js';
 
@@ -51,11 +51,11 @@ export interface ClassificationOptions extends CommonTaskOptions {
 }
 
 /** Defaults by number of examples. */
-export const CLASSIFY_DEFAULTS = {
-  large: { cell: 'lstm' as CellType, units: 128, epochs: 6, batchSize: 64 },
-  medium: { cell: 'lstm' as CellType, units: 64, epochs: 10, batchSize: 32 },
-  small: { cell: 'lstm' as CellType, units: 32, epochs: 15, batchSize: 16 },
-} as const;
+export const CLASSIFY_DEFAULTS = sizeTiers({
+  large: { epochs: 6 },
+  medium: { epochs: 10 },
+  small: { epochs: 15 },
+});
 export const CLASSIFY_LARGE_EXAMPLES = 10_000;
 export const CLASSIFY_MEDIUM_EXAMPLES = 1_000;
 export const DEFAULT_DIMS = 64;
@@ -104,8 +104,13 @@ export function classificationDefaults(
 ): { resolved: ClassificationResolved; line: string } {
   checkTaskOptions(CLASSIFICATION, options, OPTION_NAMES);
   const n = examples.length;
-  const sized = bySize(CLASSIFY_DEFAULTS, n, CLASSIFY_LARGE_EXAMPLES, CLASSIFY_MEDIUM_EXAMPLES);
-  const common = resolveCommon(options, sized);
+  const { common } = resolveSized(
+    options,
+    CLASSIFY_DEFAULTS,
+    n,
+    CLASSIFY_LARGE_EXAMPLES,
+    CLASSIFY_MEDIUM_EXAMPLES,
+  );
   const tokenizer = checkChoice('tokenizer', options.tokenizer ?? 'word', TOKENIZERS);
   let seqLength = options.seqLength;
   if (seqLength === undefined) {

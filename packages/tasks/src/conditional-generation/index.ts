@@ -18,22 +18,23 @@
 import { CONDITIONAL_GENERATION, conditionalDefaults } from './options.js';
 import { trainConditionalGeneration } from './train.js';
 
-export type {
-  ConditionalExample,
-  ConditionalGenerationOptions,
-  ConditionalGenerationResolved,
-} from './options.js';
 export {
   CONDITIONAL_DEFAULTS,
   CONDITIONAL_GENERATION,
   CONDITIONAL_LARGE_EXAMPLES,
   CONDITIONAL_MEDIUM_EXAMPLES,
+  type ConditionalExample,
+  type ConditionalGenerationOptions,
+  type ConditionalGenerationResolved,
   conditionalDefaults,
   DEFAULT_MAX_PER_CONDITION,
   DEFAULT_MAX_TEXT_LENGTH,
 } from './options.js';
-export type { ConditionalGenerator, GenerateSequenceArgs } from './predict.js';
-export { restoreConditionalGeneration } from './predict.js';
+export {
+  type ConditionalGenerator,
+  type GenerateSequenceArgs,
+  restoreConditionalGeneration,
+} from './predict.js';
 export { trainConditionalGeneration } from './train.js';
 
 /** The task: `conditionalGeneration.train(examples, options, hooks)`; `defaults(n, options)`. */

@@ -4,11 +4,11 @@
  * (condition rows, teacher forcing) and the check of examples. Beside it: train.ts (training),
  * predict.ts (the trained task), index.ts (the task object).
  */
-import type { CellType, OneToManyArgs } from '@rnnkit/models';
+import type { OneToManyArgs } from '@rnnkit/models';
 import type { Vocab } from '@rnnkit/vocab';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CommonTaskOptions, ResolvedCommon } from '../common.js';
-import { bySize, checkTaskOptions, defaultsLine, resolveCommon, stackArgs } from '../common.js';
+import { checkTaskOptions, defaultsLine, resolveSized, sizeTiers, stackArgs } from '../common.js';
 import { checkInt, TaskError } from '../errors.js';
 import { TASK_TABLE } from '../task-table.js';
 
@@ -38,11 +38,11 @@ export interface ConditionalGenerationOptions extends CommonTaskOptions {
   validation?: readonly ConditionalExample[];
 }
 
-export const CONDITIONAL_DEFAULTS = {
-  large: { cell: 'lstm' as CellType, units: 128, epochs: 10, batchSize: 64 },
-  medium: { cell: 'lstm' as CellType, units: 64, epochs: 20, batchSize: 32 },
-  small: { cell: 'lstm' as CellType, units: 32, epochs: 40, batchSize: 16 },
-} as const;
+export const CONDITIONAL_DEFAULTS = sizeTiers({
+  large: { epochs: 10 },
+  medium: { epochs: 20 },
+  small: { epochs: 40 },
+});
 export const CONDITIONAL_LARGE_EXAMPLES = 20_000;
 export const CONDITIONAL_MEDIUM_EXAMPLES = 2_000;
 export const DEFAULT_MAX_TEXT_LENGTH = 20;
@@ -62,13 +62,13 @@ export function conditionalDefaults(
   options: ConditionalGenerationOptions = {},
 ): { resolved: ConditionalGenerationResolved; line: string } {
   checkTaskOptions(CONDITIONAL_GENERATION, options, OPTION_NAMES);
-  const sized = bySize(
+  const { common } = resolveSized(
+    options,
     CONDITIONAL_DEFAULTS,
     examples,
     CONDITIONAL_LARGE_EXAMPLES,
     CONDITIONAL_MEDIUM_EXAMPLES,
   );
-  const common = resolveCommon(options, sized);
   const resolved: ConditionalGenerationResolved = {
     ...common,
     maxLength: checkInt(

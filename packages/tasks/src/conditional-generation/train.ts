@@ -6,24 +6,42 @@ import { oneToMany } from '@rnnkit/models';
 import { charTokenizer, Vocab } from '@rnnkit/vocab';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  announce,
+  keptExamples,
   packedInputs,
   runTraining,
   shuffled,
   sideBySide,
   type TaskHooks,
 } from '../common.js';
-import { TaskError } from '../errors.js';
 import {
   builderArgs,
   type ConditionalExample,
   type ConditionalGenerationOptions,
+  type ConditionalGenerationResolved,
   checkExamples,
   conditionalDefaults,
   conditionRows,
   teacherForcing,
 } from './options.js';
 import { type ConditionalGenerator, conditionalGenerator } from './predict.js';
+
+/**
+ * The seeded, balanced sample of `data`: at most maxPerCondition examples of each condition (those
+ * within maxLength), condition by condition in the conditions' sorted order.
+ */
+function balancedSample(data: readonly ConditionalExample[]) {
+  return (o: ConditionalGenerationResolved): ConditionalExample[] => {
+    const byCondition = new Map<string, ConditionalExample[]>();
+    for (const i of shuffled(data.length, o.seed)) {
+      const e = data[i]!;
+      if (e.text.length > o.maxLength) continue;
+      const list = byCondition.get(e.condition) ?? [];
+      if (list.length < o.maxPerCondition) list.push(e);
+      byCondition.set(e.condition, list);
+    }
+    return [...byCondition.keys()].sort().flatMap((c) => byCondition.get(c)!);
+  };
+}
 
 /** Trains a conditional sequence generator. */
 export async function trainConditionalGeneration(
@@ -32,26 +50,15 @@ export async function trainConditionalGeneration(
   hooks: TaskHooks = {},
 ): Promise<ConditionalGenerator> {
   checkExamples(data, 'conditional generation data');
-  const { resolved: o } = conditionalDefaults(data.length, options);
-  // seeded, balanced sample: at most maxPerCondition per condition
-  const byCondition = new Map<string, ConditionalExample[]>();
-  for (const i of shuffled(data.length, o.seed)) {
-    const e = data[i]!;
-    if (e.text.length > o.maxLength) continue;
-    const list = byCondition.get(e.condition) ?? [];
-    if (list.length < o.maxPerCondition) list.push(e);
-    byCondition.set(e.condition, list);
-  }
-  const conditions = [...byCondition.keys()].sort();
-  const rows = conditions.flatMap((c) => byCondition.get(c)!);
-  if (rows.length === 0) {
-    throw new TaskError(
-      'BAD_DATA',
-      `no example is at most maxLength (${o.maxLength}) characters long: raise maxLength`,
-    );
-  }
-  const { line } = conditionalDefaults(rows.length, options);
-  announce(hooks, line, { ...o });
+  const { o, rows } = keptExamples(
+    data,
+    (n) => conditionalDefaults(n, options),
+    balancedSample(data),
+    (o) => `no example is at most maxLength (${o.maxLength}) characters long: raise maxLength`,
+    hooks,
+  );
+  // rows come condition by condition, in the conditions' sorted order
+  const conditions = [...new Set(rows.map((e) => e.condition))];
   const vocab = Vocab.fromTexts(
     rows.map((e) => e.text),
     { tokenizer: charTokenizer(), specials: ['<pad>', '<unk>', '<bos>', '<eos>'] },

@@ -25,21 +25,15 @@
 import { FORECASTING, forecastingDefaults } from './options.js';
 import { trainForecasting, trainingWindows } from './train.js';
 
-export type { IntervalsKind } from './intervals.js';
 export {
   DEFAULT_QUANTILES,
   DEFAULT_SAMPLES,
   gaussianNll,
   INTERVALS,
+  type IntervalsKind,
   normalQuantile,
   pinballLoss,
 } from './intervals.js';
-export type {
-  ForecastingOptions,
-  ForecastingResolved,
-  ManySeries,
-  SeriesData,
-} from './options.js';
 export {
   DEFAULT_FORECAST_PATIENCE,
   DEFAULT_FORECAST_VALIDATION_SHARE,
@@ -49,21 +43,25 @@ export {
   FORECAST_LARGE_STEPS,
   FORECAST_MEDIUM_STEPS,
   FORECASTING,
+  type ForecastingOptions,
+  type ForecastingResolved,
   forecastingDefaults,
+  type ManySeries,
   NORMALIZE,
   SEASONAL_WINDOW_MIN_WINDOWS,
+  type SeriesData,
   TRANSFORMS,
   WINDOW_SEASONS,
 } from './options.js';
-export type {
-  Band,
-  ForecastArgs,
-  ForecastErrors,
-  Forecaster,
-  SeriesArgs,
-  TrainedSeries,
+export {
+  type Band,
+  type ForecastArgs,
+  type ForecastErrors,
+  type Forecaster,
+  restoreForecasting,
+  type SeriesArgs,
+  type TrainedSeries,
 } from './predict.js';
-export { restoreForecasting } from './predict.js';
 export { trainForecasting, trainingWindows as forecastingWindows } from './train.js';
 
 export const forecasting = {

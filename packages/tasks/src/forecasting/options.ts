@@ -11,9 +11,8 @@
  * // 'forecast: cell lstm, units 32, seqLength 36, epochs 100, horizon 1, normalize window (defaults for 620 time steps)'
  * ```
  */
-import type { CellType } from '@rnnkit/models';
 import type { CommonTaskOptions, ResolvedCommon } from '../common.js';
-import { bySize, checkTaskOptions, defaultsLine, resolveCommon } from '../common.js';
+import { bySize, checkTaskOptions, defaultsLine, resolveSized, sizeTiers } from '../common.js';
 import { checkChoice, checkInt, checkRange } from '../errors.js';
 import { TASK_TABLE } from '../task-table.js';
 import {
@@ -103,11 +102,11 @@ export interface ForecastingOptions extends CommonTaskOptions {
 }
 
 /** Defaults by series length: from FORECAST_LARGE_STEPS steps `large`, from MEDIUM `medium`. */
-export const FORECAST_DEFAULTS = {
-  large: { cell: 'lstm' as CellType, units: 64, seqLength: 48, epochs: 30, batchSize: 64 },
-  medium: { cell: 'lstm' as CellType, units: 32, seqLength: 24, epochs: 100, batchSize: 32 },
-  small: { cell: 'lstm' as CellType, units: 16, seqLength: 12, epochs: 200, batchSize: 16 },
-} as const;
+export const FORECAST_DEFAULTS = sizeTiers({
+  large: { units: 64, seqLength: 48, epochs: 30 },
+  medium: { units: 32, seqLength: 24, epochs: 100 },
+  small: { units: 16, seqLength: 12, epochs: 200 },
+});
 export const FORECAST_LARGE_STEPS = 5_000;
 export const FORECAST_MEDIUM_STEPS = 200;
 export const DEFAULT_HORIZON = 1;
@@ -167,14 +166,19 @@ export function forecastingDefaults(
   series?: { count: number; shortest: number },
 ): { resolved: ForecastingResolved; line: string } {
   checkTaskOptions(FORECASTING, options, OPTION_NAMES);
-  const sized = bySize(FORECAST_DEFAULTS, n, FORECAST_LARGE_STEPS, FORECAST_MEDIUM_STEPS);
+  const { common } = resolveSized(
+    options,
+    FORECAST_DEFAULTS,
+    n,
+    FORECAST_LARGE_STEPS,
+    FORECAST_MEDIUM_STEPS,
+  );
   const shortest = series ? series.shortest : n;
   const window = defaultWindow(
     bySize(FORECAST_DEFAULTS, shortest, FORECAST_LARGE_STEPS, FORECAST_MEDIUM_STEPS).seqLength,
     shortest,
     options.season,
   );
-  const common = resolveCommon(options, sized);
   const transform = checkChoice(
     'transform',
     options.transform ?? (options.season === undefined ? 'difference' : 'seasonal'),

@@ -19,7 +19,6 @@
 import { SEQ2SEQ, seq2seqDefaults } from './options.js';
 import { trainSeq2seq } from './train.js';
 
-export type { Seq2SeqExample, Seq2SeqOptions, Seq2SeqResolved, Sequence } from './options.js';
 export {
   DEFAULT_MAX_SEQUENCE_LENGTH,
   DEFAULT_SEQ2SEQ_ATTENTION,
@@ -27,10 +26,19 @@ export {
   SEQ2SEQ_DEFAULTS,
   SEQ2SEQ_LARGE_EXAMPLES,
   SEQ2SEQ_MEDIUM_EXAMPLES,
+  type Seq2SeqExample,
+  type Seq2SeqOptions,
+  type Seq2SeqResolved,
+  type Sequence,
   seq2seqDefaults,
 } from './options.js';
-export type { DecodeArgs, Seq2SeqMetrics, Seq2SeqPrediction, Seq2SeqTask } from './predict.js';
-export { restoreSeq2seq } from './predict.js';
+export {
+  type DecodeArgs,
+  restoreSeq2seq,
+  type Seq2SeqMetrics,
+  type Seq2SeqPrediction,
+  type Seq2SeqTask,
+} from './predict.js';
 export { lengthBuckets, trainSeq2seq } from './train.js';
 
 /** The task: `seq2seq.train(pairs, options, hooks)`; `defaults(n, options)`. */

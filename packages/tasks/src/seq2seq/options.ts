@@ -12,7 +12,7 @@ import {
 } from '@rnnkit/models';
 import { charTokenizer, symbolTokenizer, Vocab } from '@rnnkit/vocab';
 import type { CommonTaskOptions, ResolvedCommon } from '../common.js';
-import { bySize, checkTaskOptions, defaultsLine, resolveCommon, stackArgs } from '../common.js';
+import { checkTaskOptions, defaultsLine, resolveSized, sizeTiers, stackArgs } from '../common.js';
 import { checkChoice, checkInt, TaskError } from '../errors.js';
 import { DEFAULT_SCHEDULE, type LearningRateSchedule, SCHEDULES } from '../lr-schedule.js';
 import { TASK_TABLE } from '../task-table.js';
@@ -57,11 +57,11 @@ export interface Seq2SeqOptions extends CommonTaskOptions {
  * cosine learning rate fit the budget. The runs that chose these numbers are in
  * bench/quality/README.md.
  */
-export const SEQ2SEQ_DEFAULTS = {
-  large: { cell: 'gru' as CellType, units: 128, epochs: 3, batchSize: 64, learningRate: 0.008 },
-  medium: { cell: 'lstm' as CellType, units: 96, epochs: 15, batchSize: 32 },
-  small: { cell: 'lstm' as CellType, units: 32, epochs: 30, batchSize: 16 },
-} as const;
+export const SEQ2SEQ_DEFAULTS = sizeTiers({
+  large: { cell: 'gru' as CellType, epochs: 3, learningRate: 0.008 },
+  medium: { units: 96, epochs: 15 },
+  small: { epochs: 30 },
+});
 export const SEQ2SEQ_LARGE_EXAMPLES = 50_000;
 export const SEQ2SEQ_MEDIUM_EXAMPLES = 5_000;
 export const DEFAULT_SEQ2SEQ_ATTENTION: AttentionType = 'dot';
@@ -90,8 +90,13 @@ export function seq2seqDefaults(
   options: Seq2SeqOptions = {},
 ): { resolved: Seq2SeqResolved; line: string } {
   checkTaskOptions(SEQ2SEQ, options, OPTION_NAMES);
-  const sized = bySize(SEQ2SEQ_DEFAULTS, examples, SEQ2SEQ_LARGE_EXAMPLES, SEQ2SEQ_MEDIUM_EXAMPLES);
-  const common = resolveCommon(options, sized);
+  const { common } = resolveSized(
+    options,
+    SEQ2SEQ_DEFAULTS,
+    examples,
+    SEQ2SEQ_LARGE_EXAMPLES,
+    SEQ2SEQ_MEDIUM_EXAMPLES,
+  );
   const resolved: Seq2SeqResolved = {
     ...common,
     schedule: checkChoice('schedule', options.schedule ?? DEFAULT_SCHEDULE, SCHEDULES),

@@ -6,8 +6,7 @@ import { seq2seq as buildSeq2seq } from '@rnnkit/models';
 import { type ArrayBatch, type ExampleSource, mulberry32, permutation } from '@rnnkit/windowing';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { announce, packedInputs, runTraining, type TaskHooks } from '../common.js';
-import { TaskError } from '../errors.js';
+import { keptExamples, packedInputs, runTraining, type TaskHooks } from '../common.js';
 import { scheduleFor } from '../lr-schedule.js';
 import {
   asText,
@@ -17,10 +16,15 @@ import {
   lengthOf,
   type Seq2SeqExample,
   type Seq2SeqOptions,
+  type Seq2SeqResolved,
   seq2seqDefaults,
   vocabFor,
 } from './options.js';
 import { type Seq2SeqTask, seq2seqTask } from './predict.js';
+
+/** Whether a pair is within the options' source and target lengths. */
+const fitsIn = (o: Seq2SeqResolved) => (e: Seq2SeqExample) =>
+  lengthOf(e.source) <= o.maxSourceLength && lengthOf(e.target) <= o.maxTargetLength;
 
 /** Trains an encoder-decoder. */
 export async function trainSeq2seq(
@@ -30,18 +34,14 @@ export async function trainSeq2seq(
 ): Promise<Seq2SeqTask> {
   checkExamples(data, 'seq2seq data');
   if (options.validation !== undefined) checkExamples(options.validation, 'validation');
-  const { resolved: o } = seq2seqDefaults(data.length, options);
-  const fits = (e: Seq2SeqExample) =>
-    lengthOf(e.source) <= o.maxSourceLength && lengthOf(e.target) <= o.maxTargetLength;
-  const rows = data.filter(fits);
-  if (rows.length === 0) {
-    throw new TaskError(
-      'BAD_DATA',
+  const { o, rows } = keptExamples(
+    data,
+    (n) => seq2seqDefaults(n, options),
+    (o) => data.filter(fitsIn(o)),
+    (o) =>
       `no example fits maxSourceLength ${o.maxSourceLength} and maxTargetLength ${o.maxTargetLength}: raise them`,
-    );
-  }
-  const { line } = seq2seqDefaults(rows.length, options);
-  announce(hooks, line, { ...o });
+    hooks,
+  );
   const sourceKind = kindOf(rows[0]!.source);
   const targetKind = kindOf(rows[0]!.target);
   const sourceVocab = vocabFor(
@@ -61,7 +61,7 @@ export async function trainSeq2seq(
     o.batchSize,
     o.seed,
   );
-  const held = (options.validation ?? []).filter(fits);
+  const held = (options.validation ?? []).filter(fitsIn(o));
   const val = held.length
     ? lengthBuckets(
         held.map((e) => sourceVocab.encode(asText(e.source))),

@@ -19,7 +19,6 @@
 import { TEXT_GENERATION, textDefaults } from './options.js';
 import { trainTextGeneration } from './train.js';
 
-export type { TextGenerationOptions, TextGenerationResolved, TextUnit } from './options.js';
 export {
   DEFAULT_GENERATE_LENGTH,
   DEFAULT_TEMPERATURE,
@@ -28,19 +27,22 @@ export {
   TEXT_LARGE_CHARS,
   TEXT_MEDIUM_CHARS,
   TEXT_UNITS,
+  type TextGenerationOptions,
+  type TextGenerationResolved,
+  type TextUnit,
   textDefaults,
   WORD_DEFAULTS,
   WORD_LARGE_WORDS,
   WORD_MEDIUM_WORDS,
 } from './options.js';
-export type {
-  CharMetrics,
-  GenerateTextArgs,
-  TextGenerator,
-  TextMetrics,
-  WordMetrics,
+export {
+  type CharMetrics,
+  type GenerateTextArgs,
+  restoreTextGeneration,
+  type TextGenerator,
+  type TextMetrics,
+  type WordMetrics,
 } from './predict.js';
-export { restoreTextGeneration } from './predict.js';
 export { trainTextGeneration } from './train.js';
 
 /** The task: `textGeneration.train(text, options, hooks)`; `defaults(chars, options)`. */

@@ -4,9 +4,9 @@
  * model's builder args. Beside it:
  * train.ts (training), predict.ts (the trained task), index.ts (the task object).
  */
-import type { CellType, ManyToManyArgs } from '@rnnkit/models';
+import type { ManyToManyArgs } from '@rnnkit/models';
 import type { CommonTaskOptions, ResolvedCommon } from '../common.js';
-import { bySize, checkTaskOptions, defaultsLine, resolveCommon, stackArgs } from '../common.js';
+import { checkTaskOptions, defaultsLine, resolveSized, sizeTiers, stackArgs } from '../common.js';
 import { checkChoice, checkInt, TaskError } from '../errors.js';
 import { DEFAULT_SCHEDULE, type LearningRateSchedule, SCHEDULES } from '../lr-schedule.js';
 import { TASK_TABLE } from '../task-table.js';
@@ -53,21 +53,14 @@ export interface TextGenerationOptions extends CommonTaskOptions {
  * update as an LSTM(128) and keeps improving where the smaller one plateaus), and 5 epochs fill the
  * budget. The runs that chose these numbers are in bench/quality/README.md.
  */
-export const TEXT_DEFAULTS = {
+export const TEXT_DEFAULTS = sizeTiers({
   /** >= 500 000 chars (a novel). */
-  large: {
-    cell: 'lstm' as CellType,
-    units: 256,
-    seqLength: 64,
-    epochs: 5,
-    batchSize: 32,
-    learningRate: 0.01,
-  },
+  large: { units: 256, seqLength: 64, epochs: 5, batchSize: 32, learningRate: 0.01 },
   /** >= 50 000 chars. */
-  medium: { cell: 'lstm' as CellType, units: 128, seqLength: 64, epochs: 5, batchSize: 32 },
+  medium: { units: 128, seqLength: 64, epochs: 5 },
   /** Anything smaller. */
-  small: { cell: 'lstm' as CellType, units: 64, seqLength: 32, epochs: 10, batchSize: 16 },
-} as const;
+  small: { units: 64, seqLength: 32, epochs: 10 },
+});
 export const TEXT_LARGE_CHARS = 500_000;
 export const TEXT_MEDIUM_CHARS = 50_000;
 
@@ -77,39 +70,14 @@ export const TEXT_MEDIUM_CHARS = 50_000;
  * `large` is sized for Moby-Dick (about 215 000 words) within bench/quality/words.mjs's 15-minute
  * budget.
  */
-export const WORD_DEFAULTS = {
+export const WORD_DEFAULTS = sizeTiers({
   /** >= 100 000 words (a novel). */
-  large: {
-    cell: 'lstm' as CellType,
-    units: 128,
-    dims: 64,
-    maxVocab: 8000,
-    seqLength: 32,
-    epochs: 6,
-    batchSize: 32,
-    learningRate: 0.01,
-  },
+  large: { dims: 64, maxVocab: 8000, seqLength: 32, epochs: 6, batchSize: 32, learningRate: 0.01 },
   /** >= 10 000 words. */
-  medium: {
-    cell: 'lstm' as CellType,
-    units: 64,
-    dims: 32,
-    maxVocab: 4000,
-    seqLength: 32,
-    epochs: 10,
-    batchSize: 16,
-  },
+  medium: { dims: 32, maxVocab: 4000, seqLength: 32, epochs: 10, batchSize: 16 },
   /** Anything smaller. */
-  small: {
-    cell: 'lstm' as CellType,
-    units: 32,
-    dims: 16,
-    maxVocab: 2000,
-    seqLength: 16,
-    epochs: 20,
-    batchSize: 8,
-  },
-} as const;
+  small: { dims: 16, maxVocab: 2000, seqLength: 16, epochs: 20, batchSize: 8 },
+});
 export const WORD_LARGE_WORDS = 100_000;
 export const WORD_MEDIUM_WORDS = 10_000;
 /** The smallest vocab cap: `<pad>`, `<unk>` and one word. */
@@ -153,8 +121,13 @@ export function textDefaults(
       );
     }
   }
-  const sized = bySize(TEXT_DEFAULTS, size, TEXT_LARGE_CHARS, TEXT_MEDIUM_CHARS);
-  const common = resolveCommon(options, sized);
+  const { sized, common } = resolveSized(
+    options,
+    TEXT_DEFAULTS,
+    size,
+    TEXT_LARGE_CHARS,
+    TEXT_MEDIUM_CHARS,
+  );
   const seqLength = checkInt(
     'seqLength',
     options.seqLength ?? sized.seqLength,
@@ -177,8 +150,13 @@ function wordDefaults(
   words: number,
   options: TextGenerationOptions,
 ): { resolved: TextGenerationResolved; line: string } {
-  const sized = bySize(WORD_DEFAULTS, words, WORD_LARGE_WORDS, WORD_MEDIUM_WORDS);
-  const common = resolveCommon(options, sized);
+  const { sized, common } = resolveSized(
+    options,
+    WORD_DEFAULTS,
+    words,
+    WORD_LARGE_WORDS,
+    WORD_MEDIUM_WORDS,
+  );
   const seqLength = checkInt('seqLength', options.seqLength ?? sized.seqLength, 1, 'seqLength: 32');
   const maxVocab = checkInt(
     'maxVocab',
