@@ -3,6 +3,7 @@
 // (fast-check), the fused softmax head against float64 arithmetic, and bad arguments rejected
 // with a TypeError before any kernel runs. The recurrence itself is tested against the wasm engine
 // in @rnnkit/models (src/fast/native.test.ts).
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +51,7 @@ function naive(
 
 describe.runIf(loaded.addon !== null)('the addon', () => {
   const addon = loaded.addon!;
+  const addonPath = loaded.file!;
 
   it('multiplies like a triple loop, every transpose and micro-kernel, any shape', () => {
     const first = addon.info().isa;
@@ -256,10 +258,50 @@ describe.runIf(loaded.addon !== null)('the addon', () => {
     ).toThrow(/h has 5 values, expected at least 6/);
   });
 
-  it('reports its ISA and threads', () => {
-    const { isa, threads } = addon.info();
+  it('reports its ISA, threads and handover spin', () => {
+    const { isa, threads, spinUs } = addon.info();
     expect(['avx512', 'avx2', 'generic']).toContain(isa);
     expect(threads).toBeGreaterThanOrEqual(1);
     expect(threads).toBeLessThanOrEqual(2);
+    if (process.env.RNNKIT_NATIVE_SPIN_US === undefined) expect(spinUs).toBe(100); // the default
   });
+
+  it('takes RNNKIT_NATIVE_SPIN_US, and anything but an integer >= 0 leaves the default', () => {
+    // a child process per value (the pool reads it once), each running products on both threads
+    const child = `const x = require(${JSON.stringify(addonPath)});
+      const c = new Float32Array(64 * 64);
+      for (let i = 0; i < 50; i++)
+        x.gemm(c, new Float32Array(64 * 512).fill(0.5), new Float32Array(512 * 64).fill(0.25),
+          64, 512, 64, false, false, false);
+      console.log(x.info().spinUs, c[0], c[64 * 64 - 1]);`;
+    const run = (value: string) =>
+      execFileSync(process.execPath, ['-e', child], {
+        env: { ...process.env, RNNKIT_NATIVE_SPIN_US: value },
+        encoding: 'utf8',
+      }).trim();
+    expect(run('0')).toBe('0 64 64'); // 512 * 0.5 * 0.25
+    expect(run('250')).toBe('250 64 64');
+    expect(run('1e9')).toBe('100 64 64');
+    expect(run('-5')).toBe('100 64 64');
+    expect(run('9999999')).toBe('100000 64 64'); // capped
+  });
+
+  it.runIf(addon.info().threads === 2 && addon.info().workersCpuMs >= 0)(
+    'lets its worker sleep once the spin is over: its CPU time stays flat over an idle second',
+    async () => {
+      // 200 products of [64, 512] x [512, 64]: each hands jobs to the worker and back
+      const a = new Float32Array(64 * 512).fill(0.5);
+      const b = new Float32Array(512 * 64).fill(0.25);
+      const c = new Float32Array(64 * 64);
+      const before = addon.info().workersCpuMs;
+      for (let i = 0; i < 200; i++) addon.gemm(c, a, b, 64, 512, 64, false, false, false);
+      expect(c[0]).toBe(64); // 512 * 0.5 * 0.25
+      await new Promise((r) => setTimeout(r, 50)); // past the spin (100 us), however loaded
+      const idle = addon.info().workersCpuMs;
+      expect(idle).toBeGreaterThan(before); // the worker did take jobs
+      await new Promise((r) => setTimeout(r, 1000));
+      // a worker spinning on would have used a good part of that second, even on a busy machine
+      expect(addon.info().workersCpuMs - idle).toBeLessThan(20);
+    },
+  );
 });
