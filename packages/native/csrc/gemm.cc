@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 
 #include "pool.h"
 #include "rows.h"
@@ -17,26 +18,32 @@ namespace rnnkit {
 
 namespace {
 
-constexpr int KC = 384;
+// k block of the large products: a 32-column B panel of KC rows (32 KB) stays in L1 with an A panel
+// (384 rows, 48 KB, did not: 8% slower on the recurrent weight's gradient)
+constexpr int KC = 256;
 constexpr int STEP_KC = 256;  // k block of the general product: an A and a B panel stay in L1/L2
 
 #ifdef RNNKIT_X86
 // AVX-512: 8 rows x 32 columns, 16 zmm accumulators; edges through masked loads and stores.
-__attribute__((target("avx512f,avx512vl,fma"))) void kernel512(int kc, const float* ap,
-                                                                 const float* bp, float* c,
-                                                                 long ldc, int mr, int nr,
-                                                                 bool acc) {
+// PACKED: a is a packed panel ([kc][8]); else a is read in place, row r at a + r * lda (the
+// per-step products of the recurrence have 16 or 32 rows, whose packing cost as much as a tenth of
+// the product), rows past mr reading row 0 again, not stored.
+template <bool PACKED>
+__attribute__((target("avx512f,avx512vl,fma"), always_inline)) inline void tile512(
+    int kc, const float* a, long lda, const float* bp, float* c, long ldc, int mr, int nr,
+    bool acc) {
+  const float* ar[8];
+  for (int r = 0; r < 8; r++) ar[r] = PACKED ? a + r : a + (r < mr ? r : 0) * lda;
   __m512 c0[8], c1[8];
   for (int r = 0; r < 8; r++) c0[r] = c1[r] = _mm512_setzero_ps();
   for (int p = 0; p < kc; p++) {
     const __m512 b0 = _mm512_loadu_ps(bp);
     const __m512 b1 = _mm512_loadu_ps(bp + 16);
     for (int r = 0; r < 8; r++) {
-      const __m512 a = _mm512_set1_ps(ap[r]);
-      c0[r] = _mm512_fmadd_ps(a, b0, c0[r]);
-      c1[r] = _mm512_fmadd_ps(a, b1, c1[r]);
+      const __m512 av = _mm512_set1_ps(PACKED ? a[8 * p + r] : ar[r][p]);
+      c0[r] = _mm512_fmadd_ps(av, b0, c0[r]);
+      c1[r] = _mm512_fmadd_ps(av, b1, c1[r]);
     }
-    ap += 8;
     bp += 32;
   }
   const __mmask16 m0 = nr >= 16 ? 0xFFFF : (__mmask16)((1u << nr) - 1);
@@ -51,6 +58,20 @@ __attribute__((target("avx512f,avx512vl,fma"))) void kernel512(int kc, const flo
     _mm512_mask_storeu_ps(o, m0, v0);
     _mm512_mask_storeu_ps(o + 16, m1, v1);
   }
+}
+
+__attribute__((target("avx512f,avx512vl,fma"))) void kernel512(int kc, const float* ap,
+                                                                 const float* bp, float* c,
+                                                                 long ldc, int mr, int nr,
+                                                                 bool acc) {
+  tile512<true>(kc, ap, 8, bp, c, ldc, mr, nr, acc);
+}
+
+__attribute__((target("avx512f,avx512vl,fma"))) void kernel512a(int kc, const float* a, long lda,
+                                                                  const float* bp, float* c,
+                                                                  long ldc, int mr, int nr,
+                                                                  bool acc) {
+  tile512<false>(kc, a, lda, bp, c, ldc, mr, nr, acc);
 }
 
 // AVX2: 6 rows x 16 columns, 12 ymm accumulators; edges through a small tile.
@@ -218,12 +239,27 @@ void gemmPacked(float* c, long ldc, const float* a, long lda, int rows, const Pa
   const Isa& is = isa();
   const int MR = is.mr, NR = is.nr, k = pb.k;
   const int aPanels = (rows + MR - 1) / MR;
+  const int panels = (pb.m + NR - 1) / NR;
+#ifdef RNNKIT_X86
+  if (&is == &ISA512) {
+    for (int p0 = 0; p0 < k; p0 += STEP_KC) {
+      const int kc = std::min(STEP_KC, k - p0);
+      for (int q = 0; q < panels; q++) {
+        const float* bp = pb.data.data() + (size_t)q * k * NR + (size_t)p0 * NR;
+        const int nr = std::min(NR, pb.m - q * NR);
+        for (int ip = 0; ip < aPanels; ip++)
+          kernel512a(kc, a + (long)ip * MR * lda + p0, lda, bp, c + (long)ip * MR * ldc + q * NR,
+                     ldc, std::min(MR, rows - ip * MR), nr, acc || p0 > 0);
+      }
+    }
+    return;
+  }
+#endif
   if (scratch.size() < (size_t)aPanels * MR * k) scratch.resize((size_t)aPanels * MR * k);
   const Mat am{a, lda, 1};
   for (int ip = 0; ip < aPanels; ip++)
     packA(scratch.data() + (size_t)ip * MR * k, am, ip * MR, std::min(MR, rows - ip * MR), 0, k,
           MR);
-  const int panels = (pb.m + NR - 1) / NR;
   // k in blocks of STEP_KC: a block of a B panel and of every A panel stay in L1 together
   for (int p0 = 0; p0 < k; p0 += STEP_KC) {
     const int kc = std::min(STEP_KC, k - p0);
@@ -251,22 +287,44 @@ void gemm(float* c, long ldc, Mat a, Mat b, int n, int k, int m, bool acc) {
   const int aPanels = (n + MR - 1) / MR;
   const int bPanels = (m + NR - 1) / NR;
   const int kcMax = std::min(k, KC);
-  std::vector<float> ap((size_t)aPanels * MR * kcMax);
-  std::vector<float> bp((size_t)bPanels * NR * kcMax);
+  // the panels, not zeroed first (packing writes every value; zeroing 1.25 MB for dR showed up)
+#ifdef RNNKIT_X86
+  // a row-major a is read in place by the AVX-512 tile (no pass over it: the head's logits h w read
+  // a [2048, 256] h for a product 65 wide, where packing h was most of the time)
+  const bool aInPlace = &is == &ISA512 && a.cs == 1;
+#else
+  const bool aInPlace = false;
+#endif
+  const std::unique_ptr<float[]> apBuf(aInPlace ? nullptr : new float[(size_t)aPanels * MR * kcMax]);
+  const std::unique_ptr<float[]> bpBuf(new float[(size_t)bPanels * NR * kcMax]);
+  float* const ap = apBuf.get();
+  float* const bp = bpBuf.get();
   Pool& pl = pool();
   // split the output by column panels when there are enough of them, else by row panels
   const bool byColumns = bPanels >= 2 * pl.size() || bPanels >= aPanels;
+  const int threads = threadsFor(2.0 * n * k * m);
   for (int p0 = 0; p0 < k; p0 += KC) {
     const int kc = std::min(KC, k - p0);
     const bool accHere = acc || p0 > 0;
     pl.run([&](int t, int nt) {
-      for (int ip = t; ip < aPanels; ip += nt)
-        packA(ap.data() + (size_t)ip * MR * kc, a, ip * MR, std::min(MR, n - ip * MR), p0, kc,
+      for (int ip = t; ip < aPanels && !aInPlace; ip += nt)
+        packA(ap + (size_t)ip * MR * kc, a, ip * MR, std::min(MR, n - ip * MR), p0, kc,
               MR);
-      for (int q = t; q < bPanels; q += nt)
-        packBPanel(bp.data() + (size_t)q * NR * kc, b, q * NR, std::min(NR, m - q * NR), p0, kc,
-                   NR);
-    });
+      const int qFrom = (int)((long)bPanels * t / nt), qTo = (int)((long)bPanels * (t + 1) / nt);
+      if (b.cs == 1 && NR * qTo <= m) {
+        // whole panels of a row-major b: row by row (each row read once, in order; a panel at a
+        // time would read the rows with a stride of ldb, one cache set for all of them)
+        for (int p = 0; p < kc; p++) {
+          const float* src = b.p + (long)(p0 + p) * b.rs;
+          for (int q = qFrom; q < qTo; q++)
+            std::memcpy(bp + ((size_t)q * kc + p) * NR, src + q * NR, sizeof(float) * NR);
+        }
+      } else {
+        for (int q = qFrom; q < qTo; q++)
+          packBPanel(bp + (size_t)q * NR * kc, b, q * NR, std::min(NR, m - q * NR), p0, kc,
+                     NR);
+      }
+    }, threads);
     pl.run([&](int t, int nt) {
       const int total = byColumns ? bPanels : aPanels;
       const int from = (int)((long)total * t / nt), to = (int)((long)total * (t + 1) / nt);
@@ -275,11 +333,18 @@ void gemm(float* c, long ldc, Mat a, Mat b, int n, int k, int m, bool acc) {
         const int iFrom = byColumns ? 0 : x, iTo = byColumns ? aPanels : x + 1;
         for (int q = qFrom; q < qTo; q++)
           for (int ip = iFrom; ip < iTo; ip++)
-            is.kernel(kc, ap.data() + (size_t)ip * MR * kc, bp.data() + (size_t)q * NR * kc,
+#ifdef RNNKIT_X86
+            if (aInPlace)
+              kernel512a(kc, a.p + (long)ip * MR * a.rs + p0, a.rs, bp + (size_t)q * NR * kc,
+                         c + (long)ip * MR * ldc + q * NR, ldc, std::min(MR, n - ip * MR),
+                         std::min(NR, m - q * NR), accHere);
+            else
+#endif
+            is.kernel(kc, ap + (size_t)ip * MR * kc, bp + (size_t)q * NR * kc,
                       c + (long)ip * MR * ldc + q * NR, ldc, std::min(MR, n - ip * MR),
                       std::min(NR, m - q * NR), accHere);
       }
-    });
+    }, threads);
   }
 }
 

@@ -229,4 +229,13 @@ class Pool {
 
 Pool& pool();
 
+// Below this many floating-point operations a kernel runs on the calling thread alone: waking the
+// other thread and waiting for it costs more than it saves (W2's runs, LSTM 32 over 5 steps of a
+// batch of 32, are about 1 MFLOP each; W1's are tens of MFLOP). The work is split by rows or
+// column panels computed the same way on any thread, so the numbers do not depend on it.
+constexpr double kParallelMinFlops = 4e6;
+
+// The `threads` argument of Pool::run for a kernel of about `flops` operations: 1, or 0 (all).
+inline int threadsFor(double flops) { return flops < kParallelMinFlops ? 1 : 0; }
+
 }  // namespace rnnkit

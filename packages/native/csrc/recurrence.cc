@@ -74,7 +74,7 @@ void forward(const RunSpec& s, const RunBuffers& bf) {
         }
       }
     }
-  });
+  }, threadsFor(2.0 * T * B * u * g));
 }
 
 void backward(const RunSpec& s, const RunBuffers& bf, const GradBuffers& d) {
@@ -136,7 +136,7 @@ void backward(const RunSpec& s, const RunBuffers& bf, const GradBuffers& d) {
         gemmPacked(dh, u, d.dZin + row0 * g, g, nb, rT, true, scratch);
       }
     }
-  });
+  }, threadsFor(2.0 * T * B * u * g));
   // dR = h_prev^T dZ over all rows (without reset-after, the h block from (r * h)^T dAh)
   const Mat hPrevT{bf.hs, 1, u};
   if (before) {

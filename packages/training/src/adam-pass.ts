@@ -1,15 +1,14 @@
 /**
- * One Adam (or AdamW) update of one variable over Float32Arrays, with tfjs's numbers: tfjs's op
- * sequence with a float32 rounding after each op. Two implementations giving the same bits:
+ * The Adam (or AdamW) update over Float32Arrays, with tfjs's numbers: tfjs's op sequence with a
+ * float32 rounding after each op. `AdamArena` holds every variable of an optimizer in one block and
+ * updates them all in one pass, by whichever of three implementations runs here (the same bits):
  *
- * - `adamPassSimd`: a 290-byte WebAssembly module (SIMD, four floats per instruction) whose
- *   float32 ops are IEEE's, so each rounds as the op it stands for; about 13 us a W2 step
- *   (4 385 values) against about 90 us for the JS pass on this machine.
+ * - the addon's (`@rnnkit/native` through `nativeAdam`, both cores) for 4 096 values and more;
+ * - a 290-byte WebAssembly module (SIMD, four floats per instruction) whose float32 ops are IEEE's,
+ *   so each rounds as the op it stands for; the arena is its memory;
  * - `adamPassJs`: the same sequence in JS doubles, `Math.fround` after each op (for +, -, *, / and
  *   sqrt of float32 values, float64 then one rounding gives the correctly rounded float32 result);
  *   used where WebAssembly SIMD is not available.
- *
- * `adamPass` picks the first that runs here.
  *
  * @example
  * ```ts
@@ -19,7 +18,7 @@
  * const c = { b1: Math.fround(0.9), b2: Math.fround(0.999), omb1: Math.fround(0.1),
  *   omb2: Math.fround(0.001), omab1: Math.fround(0.1), omab2: Math.fround(0.001),
  *   eps: Math.fround(1e-7), negLr: Math.fround(-0.1), keep: 1 };
- * adamPass(w, Float32Array.of(0.5, 0.25), m, v, w, c);
+ * adamPassJs(w, Float32Array.of(0.5, 0.25), m, v, w, c);
  * w; // Float32Array [0.9, -2.1]: the first Adam step moves each weight by lr
  * ```
  */
@@ -137,67 +136,139 @@ interface AdamModule {
   adam: (w: number, g: number, m: number, v: number, bytes: number, ...c: number[]) => void;
 }
 
-let simdModule: AdamModule | null | undefined;
+let compiled: WebAssembly.Module | null | undefined;
 
-/** The module, or null where WebAssembly (or its SIMD) is not available. */
+/** A fresh instance of the module (its own memory), or null where WebAssembly SIMD is not available. */
 function adamModule(): AdamModule | null {
-  if (simdModule !== undefined) return simdModule;
-  simdModule = instantiateWasm<AdamModule>(moduleBytes());
-  return simdModule;
+  if (compiled === undefined) {
+    // instantiateWasm validates and compiles; the compiled module is kept for later instances
+    const first = instantiateWasm<AdamModule>(moduleBytes());
+    compiled = first === null ? null : new WebAssembly.Module(moduleBytes());
+    return first;
+  }
+  return compiled === null
+    ? null
+    : (new WebAssembly.Instance(compiled, {}).exports as unknown as AdamModule);
 }
 
-/**
- * The SIMD pass: copies w, g, m, v into the module's memory (each padded to a multiple of four
- * floats), runs it, copies m, v and the new weights back. Null where it cannot run.
- */
-export const adamPassSimd: AdamPass | null = adamModule()
-  ? (w, g, m, v, out, c) => {
-      const mod = adamModule() as AdamModule;
-      const n = out.length;
-      const q = (n + 3) & ~3; // floats per array, padded
-      const need = 16 * q;
-      const have = mod.memory.buffer.byteLength;
-      if (have < need) mod.memory.grow(Math.ceil((need - have) / 65536));
-      const f = new Float32Array(mod.memory.buffer, 0, 4 * q);
-      f.set(w.subarray(0, n), 0);
-      f.set(g.subarray(0, n), q);
-      f.set(m, 2 * q);
-      f.set(v, 3 * q);
-      const { b1, b2, omb1, omb2, omab1, omab2, eps, negLr, keep } = c;
-      mod.adam(0, 4 * q, 8 * q, 12 * q, 4 * q, b1, b2, omb1, omb2, omab1, omab2, eps, negLr, keep);
-      m.set(f.subarray(2 * q, 2 * q + n));
-      v.set(f.subarray(3 * q, 3 * q + n));
-      out.set(f.subarray(0, n));
-    }
-  : null;
-
-/** Below this many values an update stays in JS/wasm (the call costs more than it saves). */
+/** Below this many values in all an update stays in wasm/JS (the addon call costs more than it saves). */
 const NATIVE_MIN = 4096;
-const nativeScalars = new Float32Array(9);
+
+/** The passes that can run an arena: the addon's, the WebAssembly SIMD module's, JS. */
+export type AdamPassKind = 'native' | 'simd' | 'js';
 
 /**
- * The native engine's pass (`@rnnkit/native`, through `nativeAdam`: the same float32 operations
- * in the same order, so the same numbers bit for bit, on both cores) where it runs, else the wasm
- * pass, else JS.
+ * The Adam state of every variable of an optimizer in one block of memory, updated by one pass:
+ * four regions (weights w, gradients g, moments m and v) of `q` floats each, variable i at the
+ * same offset in each, padded to a multiple of four floats (zeros there stay zeros: g = m = v = 0
+ * leaves w = 0). The block is the SIMD module's own memory (grown once, here), so a step copies
+ * the gradients in and the new weights out, and m and v never move: one call per step instead of
+ * four copies and a call per variable. The addon (`nativeAdam`, both cores) runs the same float32
+ * operations in the same order, and so does `adamPassJs`: the same bits whichever runs.
+ *
+ * @example
+ * ```ts
+ * const arena = new AdamArena([2]);
+ * arena.w(0).set([1, -2]);
+ * arena.g(0).set([0.5, 0.25]);
+ * arena.run(c); // c: the scalars of adamPassJs's example
+ * arena.w(0); // Float32Array [0.9, -2.1]
+ * ```
  */
-export const adamPass: AdamPass = (w, g, m, v, out, c) => {
-  const native = out.length >= NATIVE_MIN ? nativeAdam() : null;
-  if (native === null) {
-    (adamPassSimd ?? adamPassJs)(w, g, m, v, out, c);
-    return;
+export class AdamArena {
+  /** Values of each variable, in order. */
+  readonly sizes: readonly number[];
+  /** Floats per region. */
+  readonly q: number;
+  private readonly starts: number[] = [];
+  private readonly mod: AdamModule | null;
+  /** [4 q]: w | g | m | v */
+  private readonly all: Float32Array;
+  private readonly scalars = new Float32Array(9);
+
+  /** `simd` false: plain JS memory and the JS pass (where the module cannot run, and for tests). */
+  constructor(sizes: readonly number[], simd = true) {
+    this.sizes = [...sizes];
+    let q = 0;
+    for (const n of sizes) {
+      this.starts.push(q);
+      q += (n + 3) & ~3;
+    }
+    this.q = Math.max(q, 4);
+    this.mod = simd ? adamModule() : null;
+    if (this.mod === null) {
+      this.all = new Float32Array(4 * this.q);
+    } else {
+      const need = 16 * this.q;
+      const have = this.mod.memory.buffer.byteLength;
+      if (have < need) this.mod.memory.grow(Math.ceil((need - have) / 65536));
+      // the memory never grows again, so views of it stay valid
+      this.all = new Float32Array(this.mod.memory.buffer, 0, 4 * this.q);
+      this.all.fill(0);
+    }
   }
-  const s = nativeScalars;
-  [s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]] = [
-    c.b1,
-    c.b2,
-    c.omb1,
-    c.omb2,
-    c.omab1,
-    c.omab2,
-    c.eps,
-    c.negLr,
-    c.keep,
-  ];
-  const n = out.length;
-  native(w.subarray(0, n), g.subarray(0, n), m, v, out, s);
-};
+
+  private region(r: number, i: number): Float32Array {
+    const from = r * this.q + (this.starts[i] as number);
+    return this.all.subarray(from, from + (this.sizes[i] as number));
+  }
+
+  /** Variable i's weights (a view: write them before a pass, read the update after). */
+  w(i: number): Float32Array {
+    return this.region(0, i);
+  }
+  /** Variable i's gradient (write it before a pass). */
+  g(i: number): Float32Array {
+    return this.region(1, i);
+  }
+  /** Variable i's first moment. */
+  m(i: number): Float32Array {
+    return this.region(2, i);
+  }
+  /** Variable i's second moment. */
+  v(i: number): Float32Array {
+    return this.region(3, i);
+  }
+
+  /** The pass `run` picks: the addon for large arenas where it runs, else SIMD, else JS. */
+  pass(): AdamPassKind {
+    if (this.q >= NATIVE_MIN && nativeAdam() !== null) return 'native';
+    return this.mod === null ? 'js' : 'simd';
+  }
+
+  /** One update of every variable: m, v and w in place from g. */
+  run(c: AdamScalars, kind: AdamPassKind = this.pass()): void {
+    const { q, all } = this;
+    const [w, g, m, v] = [0, 1, 2, 3].map((r) => all.subarray(r * q, (r + 1) * q)) as [
+      Float32Array,
+      Float32Array,
+      Float32Array,
+      Float32Array,
+    ];
+    const native = kind === 'native' ? nativeAdam() : null;
+    if (native !== null) {
+      const s = this.scalars;
+      [s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]] = [
+        c.b1,
+        c.b2,
+        c.omb1,
+        c.omb2,
+        c.omab1,
+        c.omab2,
+        c.eps,
+        c.negLr,
+        c.keep,
+      ];
+      native(w, g, m, v, w, s);
+    } else if (kind !== 'js' && this.mod !== null) {
+      const { b1, b2, omb1, omb2, omab1, omab2, eps, negLr, keep } = c;
+      const b = 4 * q; // bytes per region
+      this.mod.adam(0, b, 2 * b, 3 * b, b, b1, b2, omb1, omb2, omab1, omab2, eps, negLr, keep);
+    } else {
+      adamPassJs(w, g, m, v, w, c);
+    }
+  }
+}
+
+/** Whether the WebAssembly SIMD pass runs here (else arenas use the JS pass). */
+export const simdAvailable = (): boolean => adamModule() !== null;

@@ -114,12 +114,13 @@ const JS_READ_BACKENDS = new Set(['cpu', 'wasm']);
 
 /**
  * Above this many values in all (x, y and mask) the batches are gathered by tfjs ops; below, an
- * epoch reads the values once and copies each batch's rows in JS.
+ * epoch reads the values once and copies its rows in JS, in the epoch's order (for a moment two
+ * copies of the data: the values read and the rows).
  */
 const JS_GATHER_MAX = 1 << 24;
 
-/** The rows `idx` of values [n, row...] (a batch's x, y or mask) as a new tensor. */
-function rowsOf(t: tf.Tensor, values: tf.TypedArray, idx: Int32Array): tf.Tensor {
+/** The rows `idx` of values [n, row...] (a part of the data: x, y or mask), in that order. */
+function gatherRows(t: tf.Tensor, values: tf.TypedArray, idx: Int32Array): tf.TypedArray {
   const row = t.size / (t.shape[0] as number);
   const out = new (values.constructor as Float32ArrayConstructor)(idx.length * row);
   for (let k = 0; k < idx.length; k++) {
@@ -127,7 +128,7 @@ function rowsOf(t: tf.Tensor, values: tf.TypedArray, idx: Int32Array): tf.Tensor
     if (row > 16) out.set(values.subarray(from, from + row), k * row);
     else for (let j = 0; j < row; j++) out[k * row + j] = values[from + j] as number;
   }
-  return tf.tensor(out, [idx.length, ...t.shape.slice(1)], t.dtype);
+  return out;
 }
 
 function tensorPlan(data: Batch, args: PlanArgs, owned: tf.Tensor[]): EpochPlan {
@@ -145,8 +146,8 @@ function tensorPlan(data: Batch, args: PlanArgs, owned: tf.Tensor[]): EpochPlan 
   const y = args.intLabels && data.y.dtype !== 'int32' ? tf.cast(data.y, 'int32') : data.y;
   if (y !== data.y) owned.push(y);
   const parts = data.mask ? [data.x, y, data.mask] : [data.x, y];
-  // a batch's rows copied in JS: two tensors made instead of an index tensor and a gather per part
-  // (about a tenth of a small model's step on wasm); the same values either way
+  // the rows copied in JS: one tensor per part and batch instead of an index tensor and a gather
+  // per part (about a tenth of a small model's step on wasm); the same values either way
   const byJs = (): boolean =>
     JS_READ_BACKENDS.has(tf.getBackend()) &&
     parts.every((t) => t.dtype === 'float32' || t.dtype === 'int32' || t.dtype === 'bool') &&
@@ -154,18 +155,23 @@ function tensorPlan(data: Batch, args: PlanArgs, owned: tf.Tensor[]): EpochPlan 
   return {
     batchesPerEpoch: Math.ceil(n / args.batchSize),
     *epoch(epoch, skip) {
-      const order = orderOf(n, args, epoch);
-      // read at the start of each epoch, so the copy lives only while the epoch runs
-      const values = byJs() ? parts.map((t) => t.dataSync()) : undefined;
-      for (let start = skip * args.batchSize; start < n; start += args.batchSize) {
-        const idx = order.subarray(start, Math.min(n, start + args.batchSize));
+      const order = orderOf(n, args, epoch).subarray(skip * args.batchSize);
+      // every part's rows of the epoch gathered once, in order: a batch is a view of them (made
+      // per epoch, so the copy lives only while the epoch runs; cpu tensors may keep the views)
+      const rows = byJs() ? parts.map((t) => gatherRows(t, t.dataSync(), order)) : undefined;
+      for (let start = 0; start < order.length; start += args.batchSize) {
+        const end = Math.min(order.length, start + args.batchSize);
         let b: Batch;
-        if (values) {
-          const [x, yb, mask] = parts.map((t, i) => rowsOf(t, values[i]!, idx));
+        if (rows) {
+          const [x, yb, mask] = parts.map((t, i) => {
+            const per = t.size / (t.shape[0] as number);
+            const shape = [end - start, ...t.shape.slice(1)];
+            return tf.tensor(rows[i]!.subarray(start * per, end * per), shape, t.dtype);
+          });
           b = mask ? { x: x!, y: yb!, mask } : { x: x!, y: yb! };
         } else {
           b = tf.tidy(() => {
-            const i = tf.tensor1d(idx, 'int32');
+            const i = tf.tensor1d(order.subarray(start, end), 'int32');
             const out: Batch = { x: tf.gather(data.x, i), y: tf.gather(y, i) };
             if (data.mask) out.mask = tf.gather(data.mask, i);
             return out as unknown as tf.TensorContainer;

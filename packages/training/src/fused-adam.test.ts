@@ -147,6 +147,31 @@ for (const backend of ['cpu', 'wasm'] as const) {
       end(reference);
     });
 
+    it.each(CONFIGS)(
+      '%o: a shorter list and null gradients leave the other slots as tfjs does',
+      async (config) => {
+        const before = tf.memory().numTensors;
+        const runs = [start(config), start({ ...config, fused: false })];
+        for (const run of runs) {
+          steps(run, 0, 3);
+          for (let k = 0; k < 3; k++) {
+            // slots 0 and 1 only (2 and 3 untouched), and slot 1 without a gradient (AdamW decays it)
+            const g = tf.fill(run.vars[0]!.shape, 0.01 * (k + 1));
+            run.opt.applyGradients([
+              { name: run.vars[0]!.name, tensor: g },
+              { name: run.vars[1]!.name, tensor: null as unknown as tf.Tensor },
+            ]);
+            g.dispose();
+          }
+          steps(run, 3, 6);
+        }
+        const [a, b] = [await state(runs[0]!), await state(runs[1]!)];
+        expect(a).toEqual(b);
+        runs.forEach(end);
+        expect(tf.memory().numTensors).toBe(before);
+      },
+    );
+
     it('takes a NamedTensorMap and skips missing gradients like tfjs', async () => {
       const runs = [start({ type: 'adam' }), start({ type: 'adam', fused: false })];
       for (const run of runs) {

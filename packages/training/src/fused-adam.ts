@@ -1,14 +1,15 @@
 /**
- * Adam and AdamW as one JS pass over Float32Arrays per variable, bit for bit the numbers of tfjs's
+ * Adam and AdamW as one pass over the Float32Arrays of all variables, bit for bit the numbers of tfjs's
  * `AdamOptimizer` (and of the op-by-op AdamW) on the cpu and wasm backends.
  *
  * tfjs's Adam dispatches 13 kernels per variable and 4 more per update (`mul`, `add`, `square`,
  * `div`, `sqrt`, `assign`...); for the small models rnnkit trains that dispatch costs more than the
  * arithmetic (about a quarter of a W2 step: bench/speed/profile-step.mjs, figures in
  * bench/speed/README.md). Here each
- * variable costs one gradient read and one tensor write. The moments live in JS arrays and reach
- * the optimizer's slot variables only when someone reads them (`getWeights`, which checkpoints use),
- * so the saved state is the one tfjs's Adam would have: same slot names, order and values.
+ * variable costs one gradient copy and one tensor write, and the update is one call over all of
+ * them (`AdamArena`). The moments live in that arena and reach the optimizer's slot variables only
+ * when someone reads them (`getWeights`, which checkpoints use), so the saved state is the one
+ * tfjs's Adam would have: same slot names, order and values.
  *
  * Bit-exactness: every tfjs op rounds its float32 result, and for +, -, *, / and sqrt of float32
  * values, computing in float64 then rounding once (`Math.fround`) gives the correctly rounded
@@ -28,7 +29,7 @@
  * ```
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { adamPass } from './adam-pass.js';
+import { AdamArena, type AdamScalars } from './adam-pass.js';
 import type { NamedTensor } from './clipping.js';
 
 /** Backends whose tensors live in JS-reachable memory, where the fused pass is exact and cheap. */
@@ -47,38 +48,59 @@ interface AdamInternals {
   incrementIterations(): void;
 }
 
-/** A variable's values as last written by this optimizer, valid while its dataId is unchanged. */
-interface ValueCache {
-  dataId: object;
-  values: Float32Array;
-}
-
 const f32 = Math.fround;
 
+/** The wasm backend's fields read by {@link readInto} (stable across tfjs 4). */
+interface WasmData {
+  dataIdMap?: { has(id: object): boolean; get(id: object): { memoryOffset?: number | null } };
+  wasm?: { HEAPF32?: Float32Array };
+}
+
 /**
- * Adam (Kingma & Ba 2015) with tfjs's exact numbers, one JS pass per variable on cpu and wasm.
+ * Copies a float32 tensor's values into `dst`: on the wasm backend straight from its heap (a
+ * `dataSync` there copies them into a new array first, garbage each step), elsewhere through
+ * `dataSync` (the cpu backend returns its own array, no copy).
+ */
+function readInto(t: tf.Tensor, dst: Float32Array): void {
+  const be = tf.backend() as unknown as WasmData;
+  const heap = be.wasm?.HEAPF32;
+  if (heap !== undefined && be.dataIdMap?.has(t.dataId) === true) {
+    const at = be.dataIdMap.get(t.dataId).memoryOffset;
+    if (typeof at === 'number') {
+      dst.set(heap.subarray(at >>> 2, (at >>> 2) + t.size));
+      return;
+    }
+  }
+  dst.set(t.dataSync() as Float32Array);
+}
+
+/**
+ * Adam (Kingma & Ba 2015) with tfjs's exact numbers, one pass over all variables on cpu and wasm.
  * A drop-in `tf.AdamOptimizer`: `getWeights`/`setWeights`, `getConfig` and the class name are
  * tfjs's, so checkpoints and serialised configs are interchangeable with `tf.train.adam`.
  */
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
   /**
-   * Run the fused JS pass on cpu and wasm (default). false: always tfjs's op-by-op update, the
+   * Run the fused pass on cpu and wasm (default). false: always tfjs's op-by-op update, the
    * reference the fused pass is tested against.
    */
   fused = true;
   /** Decoupled weight decay (AdamW); 0 for plain Adam. */
   protected decay = 0;
-  /** Moments per slot (the position of the variable in the gradient list, as tfjs indexes them). */
-  private m: (Float32Array | undefined)[] = [];
-  private v: (Float32Array | undefined)[] = [];
+  /**
+   * Weights, gradients and moments of every slot (the position of a variable in the gradient
+   * list, as tfjs indexes them), or null before the first update.
+   */
+  private arena: AdamArena | null = null;
   private names: string[] = [];
   private shapes: number[][] = [];
+  /** Per slot: the dataId of the variable's values the arena's w holds (else it is stale). */
+  private held: (object | undefined)[] = [];
   private accB1 = 0;
   private accB2 = 0;
-  private cache: (ValueCache | undefined)[] = [];
-  /** The JS arrays above hold the state (else the slot variables do). */
+  /** The arena holds the state (else the slot variables do). */
   private jsValid = false;
-  /** The slot variables hold the state (else only the JS arrays do). */
+  /** The slot variables hold the state (else only the arena does). */
   private varsValid = true;
 
   private get internals(): AdamInternals {
@@ -101,82 +123,109 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
           tensor: (variableGradients as tf.NamedTensorMap)[name] as tf.Tensor,
         }));
     if (!this.jsValid) this.load();
-    // the scalars exactly as tfjs makes them: float32 tensors of JS doubles
-    const b1 = f32(o.beta1);
-    const b2 = f32(o.beta2);
-    const omb1 = f32(1 - o.beta1);
-    const omb2 = f32(1 - o.beta2);
-    const eps = f32(o.epsilon);
-    const negLr = f32(-o.learningRate);
-    const keep = f32(1 - o.learningRate * this.decay); // AdamWOptimizer's tf.mul(v, keep)
-    const omab1 = f32(1 - this.accB1);
-    const omab2 = f32(1 - this.accB2);
     const registered = tf.engine().registeredVariables;
-    const inPlace = tf.getBackend() === 'wasm';
-    list.forEach(({ name, tensor: grad }, i) => {
-      const variable = registered[name];
-      if (!variable) return;
-      const n = variable.size;
-      if (this.m[i] === undefined) {
-        this.m[i] = new Float32Array(n);
-        this.v[i] = new Float32Array(n);
-        this.names[i] = name;
+    const variables = list.map(({ name }) => registered[name]);
+    const arena = this.layout(list, variables);
+    // the scalars exactly as tfjs makes them: float32 tensors of JS doubles
+    const c: AdamScalars = {
+      b1: f32(o.beta1),
+      b2: f32(o.beta2),
+      omb1: f32(1 - o.beta1),
+      omb2: f32(1 - o.beta2),
+      eps: f32(o.epsilon),
+      negLr: f32(-o.learningRate),
+      keep: f32(1 - o.learningRate * this.decay), // AdamWOptimizer's tf.mul(v, keep)
+      omab1: f32(1 - this.accB1),
+      omab2: f32(1 - this.accB2),
+    };
+    // slots this update leaves alone (no variable, no gradient, not in this list): kept as they
+    // are around the pass, which runs over every slot
+    const kept: { i: number; w: Float32Array; m: Float32Array; v: Float32Array }[] = [];
+    for (let i = 0; i < arena.sizes.length; i++) {
+      const variable = variables[i];
+      const grad = list[i]?.tensor;
+      if (variable !== undefined && this.held[i] !== variable.dataId) {
+        readInto(variable, arena.w(i)); // set from outside (or first seen): read it
+        this.held[i] = variable.dataId;
       }
-      this.shapes[i] = variable.shape;
-      if (grad == null && this.decay === 0) return; // tfjs's Adam skips it (slots made)
-      const cached = this.cache[i];
-      const hit = cached !== undefined && cached.dataId === variable.dataId;
-      const w = hit ? cached.values : (variable.dataSync() as Float32Array);
-      // wasm copies a new tensor's values into its heap: our own copy of w can be updated in
-      // place (out[j] depends on w[j] only), which spares the garbage collector an array per
-      // variable per step. The cpu backend keeps the array it is given, and clones share it:
-      // there every update writes a fresh one.
-      const out = hit && inPlace ? w : new Float32Array(n);
-      if (grad == null) {
-        for (let j = 0; j < n; j++) out[j] = f32((w[j] as number) * keep); // AdamW: decay only
+      if (variable === undefined || grad == null) {
+        kept.push({ i, w: arena.w(i).slice(), m: arena.m(i).slice(), v: arena.v(i).slice() });
       } else {
-        adamPass(
-          w,
-          grad.dataSync() as Float32Array,
-          this.m[i] as Float32Array,
-          this.v[i] as Float32Array,
-          out,
-          { b1, b2, omb1, omb2, omab1, omab2, eps, negLr, keep },
-        );
+        readInto(grad, arena.g(i));
       }
-      const t = tf.tensor(out, variable.shape, 'float32');
+    }
+    arena.run(c);
+    for (const k of kept) {
+      arena.w(k.i).set(k.w);
+      arena.m(k.i).set(k.m);
+      arena.v(k.i).set(k.v);
+    }
+    // the cpu backend keeps the array a tensor is made of: give it a copy; wasm copies it
+    const copy = tf.getBackend() !== 'wasm';
+    for (let i = 0; i < list.length; i++) {
+      const variable = variables[i];
+      if (variable === undefined) continue;
+      const w = arena.w(i);
+      if (list[i]!.tensor == null) {
+        if (this.decay === 0) continue; // tfjs's Adam skips it (slots made)
+        for (let j = 0; j < w.length; j++) w[j] = f32((w[j] as number) * c.keep); // AdamW: decay only
+      }
+      const t = tf.tensor(copy ? w.slice() : w, variable.shape, 'float32');
       variable.assign(t);
       t.dispose();
-      this.cache[i] = { dataId: variable.dataId, values: out };
-    });
-    this.accB1 = f32(this.accB1 * b1);
-    this.accB2 = f32(this.accB2 * b2);
+      this.held[i] = variable.dataId;
+    }
+    this.accB1 = f32(this.accB1 * c.b1);
+    this.accB2 = f32(this.accB2 * c.b2);
     this.varsValid = false;
     o.incrementIterations();
+  }
+
+  /**
+   * The arena for this list: the current one when its slots fit the variables, else a new one
+   * with every slot's moments carried over where its size is unchanged (zeros for new slots).
+   */
+  private layout(list: readonly NamedTensor[], variables: (tf.Variable | undefined)[]): AdamArena {
+    const old = this.arena;
+    const count = Math.max(list.length, old?.sizes.length ?? 0);
+    const sizes = Array.from({ length: count }, (_, i) => variables[i]?.size ?? old?.sizes[i] ?? 0);
+    if (old !== null && sizes.every((n, i) => n === old.sizes[i])) return old;
+    const arena = new AdamArena(sizes);
+    sizes.forEach((n, i) => {
+      const variable = variables[i];
+      if (this.names[i] === undefined && variable !== undefined) this.names[i] = list[i]!.name;
+      if (variable !== undefined) this.shapes[i] = variable.shape;
+      if (old !== null && old.sizes[i] === n) {
+        arena.m(i).set(old.m(i));
+        arena.v(i).set(old.v(i));
+      }
+      this.held[i] = undefined;
+    });
+    this.arena = arena;
+    return arena;
   }
 
   /** The decoupled decay as tfjs ops (AdamW on GPU backends); nothing for Adam. */
   protected applyDecayOps(_variableGradients: tf.NamedTensorMap | NamedTensor[]): void {}
 
   /**
-   * Writes the JS state into tfjs's slot variables (creating them as tfjs's Adam names them), so
-   * `getWeights` and anything reading the slots see the current state.
+   * Writes the arena's state into tfjs's slot variables (creating them as tfjs's Adam names them),
+   * so `getWeights` and anything reading the slots see the current state.
    */
   flush(): void {
     if (this.varsValid) return;
     const o = this.internals;
+    const arena = this.arena;
     tf.tidy(() => {
-      this.m.forEach((m, i) => {
-        if (m === undefined) return;
-        const v = this.v[i] as Float32Array;
-        const name = this.names[i] as string;
-        // copies: the cpu backend keeps the arrays it is given and these keep changing
+      this.names.forEach((name, i) => {
+        if (arena === null || name === undefined || i >= arena.sizes.length) return;
+        // copies: the arena keeps changing (and the cpu backend keeps the arrays it is given)
         const slots: [typeof o.accumulatedFirstMoment, string, Float32Array][] = [
-          [o.accumulatedFirstMoment, `${name}/m`, m],
-          [o.accumulatedSecondMoment, `${name}/v`, v],
+          [o.accumulatedFirstMoment, `${name}/m`, arena.m(i).slice()],
+          [o.accumulatedSecondMoment, `${name}/v`, arena.v(i).slice()],
         ];
         for (const [list, originalName, values] of slots) {
-          const t = tf.tensor(values.slice(), [values.length], 'float32');
+          const t = tf.tensor(values, [values.length], 'float32');
           const shaped = tf.reshape(t, this.shapes[i] ?? [values.length]);
           const slot = list[i];
           if (slot) slot.variable.assign(shaped);
@@ -193,25 +242,30 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
   reload(): void {
     this.flush();
     this.jsValid = false;
-    this.cache = [];
   }
 
   /** Reads the state from the slot variables (after `setWeights`, or at the first update). */
   private load(): void {
     const o = this.internals;
-    this.m = [];
-    this.v = [];
     this.names = [];
     this.shapes = [];
-    this.cache = [];
+    this.held = [];
+    const sizes: number[] = [];
     o.accumulatedFirstMoment.forEach((slot, i) => {
       const second = o.accumulatedSecondMoment[i];
       if (!slot || !second) return;
-      this.m[i] = Float32Array.from(slot.variable.dataSync() as Float32Array);
-      this.v[i] = Float32Array.from(second.variable.dataSync() as Float32Array);
+      sizes[i] = slot.variable.size;
       this.names[i] = slot.originalName.replace(/\/m$/, '');
       this.shapes[i] = slot.variable.shape;
     });
+    const arena = sizes.length > 0 ? new AdamArena(Array.from(sizes, (n) => n ?? 0)) : null;
+    o.accumulatedFirstMoment.forEach((slot, i) => {
+      const second = o.accumulatedSecondMoment[i];
+      if (!slot || !second || arena === null) return;
+      readInto(slot.variable, arena.m(i));
+      readInto(second.variable, arena.v(i));
+    });
+    this.arena = arena;
     this.accB1 = o.accBeta1.dataSync()[0] as number;
     this.accB2 = o.accBeta2.dataSync()[0] as number;
     this.jsValid = true;
@@ -227,7 +281,16 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
     await super.setWeights(weightValues);
     this.jsValid = false;
     this.varsValid = true;
-    this.cache = [];
+    this.held = [];
+  }
+
+  /** Frees the slot variables (tfjs) and lets go of the arena (its memory goes with it). */
+  override dispose(): void {
+    super.dispose();
+    this.arena = null;
+    this.held = [];
+    this.jsValid = false;
+    this.varsValid = true;
   }
 }
 

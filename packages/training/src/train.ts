@@ -275,6 +275,7 @@ export async function train(
       : [options.callbacks as TrainCallbacks]
     : [];
   const log = options.logger ?? (() => {});
+  const stepListeners = callbacks.some((c) => c.onStepEnd);
   const intLabels = options.loss === 'sparseCategoricalCrossentropy';
   const shuffle = options.shuffle ?? true;
 
@@ -425,35 +426,41 @@ export async function train(
         history.loss.push(loss);
         history.learningRate.push(lr);
         history.steps = trainer.steps;
-        const elapsedMs = performance.now() - started;
-        const totalSteps = total();
-        const progress: Progress = {
-          step: trainer.steps,
-          epoch,
-          batchInEpoch,
-          batchesPerEpoch: plan.batchesPerEpoch,
-          loss,
-          learningRate: lr,
-          tokensPerSecond: (tokens * 1000) / elapsedMs,
-          examplesPerSecond: (examples * 1000) / elapsedMs,
-          elapsedMs,
-          etaMs:
-            totalSteps === undefined
-              ? undefined
-              : ((totalSteps - trainer.steps) * elapsedMs) / stepsThisRun,
-          totalSteps,
-        };
-        if (trainer.steps % progressEvery === 0) {
-          options.onProgress?.(progress);
-          // the line is only built for a logger (three number formats a step otherwise)
-          if (options.logger)
-            log(
-              `step ${progress.step}${totalSteps ? `/${totalSteps}` : ''} epoch ${epoch + 1} ` +
-                `loss ${loss.toFixed(4)} lr ${lr.toPrecision(3)} tok/s ${progress.tokensPerSecond.toFixed(0)}` +
-                (progress.etaMs === undefined ? '' : ` eta ${formatMs(progress.etaMs)}`),
-            );
+        // progress is built (and awaited) only for someone who reads it: W2-sized steps are
+        // a millisecond, and an object and a promise a step are not free there
+        const report =
+          trainer.steps % progressEvery === 0 && (!!options.onProgress || !!options.logger);
+        if (report || stepListeners) {
+          const elapsedMs = performance.now() - started;
+          const totalSteps = total();
+          const progress: Progress = {
+            step: trainer.steps,
+            epoch,
+            batchInEpoch,
+            batchesPerEpoch: plan.batchesPerEpoch,
+            loss,
+            learningRate: lr,
+            tokensPerSecond: (tokens * 1000) / elapsedMs,
+            examplesPerSecond: (examples * 1000) / elapsedMs,
+            elapsedMs,
+            etaMs:
+              totalSteps === undefined
+                ? undefined
+                : ((totalSteps - trainer.steps) * elapsedMs) / stepsThisRun,
+            totalSteps,
+          };
+          if (report) {
+            options.onProgress?.(progress);
+            // the line is only built for a logger (three number formats a step otherwise)
+            if (options.logger)
+              log(
+                `step ${progress.step}${totalSteps ? `/${totalSteps}` : ''} epoch ${epoch + 1} ` +
+                  `loss ${loss.toFixed(4)} lr ${lr.toPrecision(3)} tok/s ${progress.tokensPerSecond.toFixed(0)}` +
+                  (progress.etaMs === undefined ? '' : ` eta ${formatMs(progress.etaMs)}`),
+              );
+          }
+          if (stepListeners) await run((c) => c.onStepEnd?.(progress));
         }
-        await run((c) => c.onStepEnd?.(progress));
         if (validateEvery && trainer.steps % validateEvery === 0) await validate();
         if (trainer.steps >= maxSteps) stop ??= 'steps';
         if (options.signal?.aborted) stop ??= 'aborted';

@@ -11,7 +11,7 @@ import {
 import { RecurrenceCore } from './fast-core.js';
 import { tfProducts } from './fast-wasm.js';
 
-const N = 1 << 16; // the smallest length the pool keeps
+const N = 1 << 12; // the smallest length the pool keeps
 
 describe('kernel buffer reuse', () => {
   it('hands a given-back array to the next take of that length, zeroed when asked', () => {

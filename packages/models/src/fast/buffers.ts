@@ -32,11 +32,12 @@
 /** Arrays kept per length (a stacked model's layers of one size, and their previous step's). */
 const KEEP_PER_LENGTH = 6;
 /**
- * Arrays shorter than this are left to the allocator (256 KB: the win is on the large ones; at 64
- * units W1's states, sequences and head buffers are 128-133k values, about 4 MB of fresh arrays a
- * step on the native engine's main thread when they were left to it).
+ * Arrays shorter than this are left to the allocator (16 KB). At 64 units W1's states, sequences
+ * and head buffers are 128-133k values, about 4 MB of fresh arrays a step on the native engine's
+ * main thread when they were left to it; W2's (LSTM 32, 5 steps, batch 32: 24-80 KB each) cost a
+ * zero-fill and external-memory garbage every step, a full collection about every 100 steps.
  */
-const MIN_LENGTH = 1 << 16;
+const MIN_LENGTH = 1 << 12;
 
 const free = new Map<number, Float32Array[]>();
 

@@ -73,6 +73,35 @@ describe('fast-linalg', () => {
     expect(transposeData(plain, 8, 4)).toEqual(transposeJs(plain, 8, 4));
   });
 
+  it('colSum gives the bits of a row-major Float32Array sum, any shape', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 1, max: 37 }),
+        fc.integer(),
+        (rows, cols, seed) => {
+          let s = seed;
+          const next = () => {
+            s = (Math.imul(s, 1664525) + 1013904223) | 0;
+            return s / 2 ** 31;
+          };
+          // values over 8 orders of magnitude, both signs: the rounding order shows
+          const d = Float32Array.from(
+            { length: rows * cols },
+            () => next() * 10 ** Math.floor(Math.abs(next()) * 8 - 4),
+          );
+          const want = new Float32Array(cols);
+          for (let r = 0; r < rows; r++)
+            for (let j = 0; j < cols; j++)
+              want[j] = (want[j] as number) + (d[r * cols + j] as number);
+          expect(new Uint32Array(colSum(d, rows, cols).buffer)).toEqual(
+            new Uint32Array(want.buffer),
+          );
+        },
+      ),
+    );
+  });
+
   it('columns and colSum', () => {
     const d = new Float32Array([1, 2, 3, 4, 5, 6]); // [2, 3]
     expect(Array.from(columns(d, 2, 3, 1, 2))).toEqual([2, 3, 5, 6]);

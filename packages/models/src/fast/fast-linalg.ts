@@ -163,12 +163,49 @@ export function columns(
   return out;
 }
 
-/** Column sums of a [rows, cols] buffer. */
+/**
+ * Column sums of a [rows, cols] buffer (a bias gradient: W2's is [160, 128] every step), each
+ * column summed row after row with a float32 rounding after every add, as a Float32Array
+ * accumulator rounds. Eight columns at a time in local accumulators, `Math.fround` for the
+ * rounding (written out: V8 inlines it there): the same bits as a row-major loop through a
+ * Float32Array, without a store and a load per value.
+ */
 export function colSum(d: Float32Array, rows: number, cols: number): Float32Array {
   const out = new Float32Array(cols);
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    for (let j = 0; j < cols; j++) out[j] = (out[j] as number) + (d[o + j] as number);
+  const end = rows * cols;
+  let j = 0;
+  for (; j + 8 <= cols; j += 8) {
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    let a4 = 0;
+    let a5 = 0;
+    let a6 = 0;
+    let a7 = 0;
+    for (let o = j; o < end; o += cols) {
+      a0 = Math.fround(a0 + (d[o] as number));
+      a1 = Math.fround(a1 + (d[o + 1] as number));
+      a2 = Math.fround(a2 + (d[o + 2] as number));
+      a3 = Math.fround(a3 + (d[o + 3] as number));
+      a4 = Math.fround(a4 + (d[o + 4] as number));
+      a5 = Math.fround(a5 + (d[o + 5] as number));
+      a6 = Math.fround(a6 + (d[o + 6] as number));
+      a7 = Math.fround(a7 + (d[o + 7] as number));
+    }
+    out[j] = a0;
+    out[j + 1] = a1;
+    out[j + 2] = a2;
+    out[j + 3] = a3;
+    out[j + 4] = a4;
+    out[j + 5] = a5;
+    out[j + 6] = a6;
+    out[j + 7] = a7;
+  }
+  for (; j < cols; j++) {
+    let a = 0;
+    for (let o = j; o < end; o += cols) a = Math.fround(a + (d[o] as number));
+    out[j] = a;
   }
   return out;
 }
