@@ -88,6 +88,35 @@ describe.runIf(loaded.addon !== null)('the addon', () => {
     }
   });
 
+  it('multiplies on both threads like a triple loop, k in blocks of unequal length', () => {
+    // past the size a product runs on one thread (4 MFLOP): 64 x 700 x 200, k in blocks of 256,
+    // 256 and 188, 7 column panels of 32 (AVX-512) split between the threads; a in place (row
+    // major, AVX-512: the whole product one handover) and packed (transposed)
+    const [n, k, m] = [64, 700, 200];
+    const first = addon.info().isa;
+    try {
+      for (const isa of ['avx512', 'avx2', 'generic'] as const) {
+        if (!addon.setIsa(isa)) continue;
+        for (const [ta, tb] of [
+          [false, false],
+          [true, true],
+        ] as const) {
+          const a = Float32Array.from({ length: n * k }, (_, i) => Math.sin(i) * 0.5);
+          const b = Float32Array.from({ length: k * m }, (_, i) => Math.cos(i * 0.7));
+          const c = new Float32Array(n * m).fill(Number.NaN);
+          addon.gemm(c, a, b, n, k, m, ta, tb, false);
+          const want = naive(a, b, n, k, m, ta, tb);
+          let worst = 0;
+          for (let i = 0; i < n * m; i++)
+            worst = Math.max(worst, Math.abs((c[i] as number) - (want[i] as number)));
+          expect(worst).toBeLessThan(1e-4 * (1 + Math.sqrt(k)));
+        }
+      }
+    } finally {
+      addon.setIsa(first as 'avx512');
+    }
+  });
+
   it('rejects arrays too short, of the wrong type, or missing, with a TypeError', () => {
     const f = (n: number) => new Float32Array(n);
     expect(() => addon.gemm(f(3), f(4), f(4), 2, 2, 2, false, false, false)).toThrow(
