@@ -372,31 +372,32 @@ describe.runIf(loaded.addon !== null)('the addon', () => {
     const child = `const x = require(${JSON.stringify(addonPath)});
       const c = new Float32Array(64 * 64);
       for (let i = 0; i < 50; i++)
-        x.gemm(c, new Float32Array(64 * 512).fill(0.5), new Float32Array(512 * 64).fill(0.25),
-          64, 512, 64, false, false, false);
+        x.gemm(c, new Float32Array(64 * 1024).fill(0.5), new Float32Array(1024 * 64).fill(0.25),
+          64, 1024, 64, false, false, false);
       console.log(x.info().spinUs, c[0], c[64 * 64 - 1]);`;
     const run = (value: string) =>
       execFileSync(process.execPath, ['-e', child], {
         env: { ...process.env, RNNKIT_NATIVE_SPIN_US: value },
         encoding: 'utf8',
       }).trim();
-    expect(run('0')).toBe('0 64 64'); // 512 * 0.5 * 0.25
-    expect(run('250')).toBe('250 64 64');
-    expect(run('1e9')).toBe('100 64 64');
-    expect(run('-5')).toBe('100 64 64');
-    expect(run('9999999')).toBe('100000 64 64'); // capped
+    expect(run('0')).toBe('0 128 128'); // 1024 * 0.5 * 0.25
+    expect(run('250')).toBe('250 128 128');
+    expect(run('1e9')).toBe('100 128 128');
+    expect(run('-5')).toBe('100 128 128');
+    expect(run('9999999')).toBe('100000 128 128'); // capped
   });
 
   it.runIf(addon.info().threads === 2 && addon.info().workersCpuMs >= 0)(
     'lets its worker sleep once the spin is over: its CPU time stays flat over an idle second',
     async () => {
-      // 200 products of [64, 512] x [512, 64]: each hands jobs to the worker and back
-      const a = new Float32Array(64 * 512).fill(0.5);
-      const b = new Float32Array(512 * 64).fill(0.25);
+      // 200 products of [64, 1024] x [1024, 64] (8 MFLOP: past the size that stays on one thread),
+      // each handing jobs to the worker and back
+      const a = new Float32Array(64 * 1024).fill(0.5);
+      const b = new Float32Array(1024 * 64).fill(0.25);
       const c = new Float32Array(64 * 64);
       const before = addon.info().workersCpuMs;
-      for (let i = 0; i < 200; i++) addon.gemm(c, a, b, 64, 512, 64, false, false, false);
-      expect(c[0]).toBe(64); // 512 * 0.5 * 0.25
+      for (let i = 0; i < 200; i++) addon.gemm(c, a, b, 64, 1024, 64, false, false, false);
+      expect(c[0]).toBe(128); // 1024 * 0.5 * 0.25
       await new Promise((r) => setTimeout(r, 50)); // past the spin (100 us), however loaded
       const idle = addon.info().workersCpuMs;
       expect(idle).toBeGreaterThan(before); // the worker did take jobs
