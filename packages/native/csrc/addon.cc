@@ -18,13 +18,14 @@ namespace rnnkit {
 
 Pool& pool() {
   // both cores of the machines rnnkit targets (at most 2: the kernels split work in two);
-  // RNNKIT_NATIVE_THREADS=1 keeps to the calling thread
+  // RNNKIT_NATIVE_THREADS=1 keeps to the calling thread; RNNKIT_NATIVE_SPIN_US sets the handover's
+  // spin (pool.h)
   static Pool p([] {
     const char* env = std::getenv("RNNKIT_NATIVE_THREADS");
     if (env != nullptr && std::atoi(env) >= 1) return std::atoi(env) > 2 ? 2 : std::atoi(env);
     unsigned n = std::thread::hardware_concurrency();
     return n == 0 ? 1 : (n > 2 ? 2 : (int)n);
-  }());
+  }(), spinUsFromEnv());
   return p;
 }
 
@@ -86,6 +87,7 @@ struct Args {
 
 napi_value wrap(napi_env env, napi_callback_info info, napi_value (*fn)(Args&)) {
   try {
+    const Pool::Session session(pool());  // the pool's workers spin between this call's jobs only
     Args a(env, info);
     return fn(a);
   } catch (const Fail& e) {
@@ -103,14 +105,18 @@ napi_value undef(napi_env env) {
   return u;
 }
 
-// info(): { isa, threads }
+// info(): { isa, threads, spinUs, workersCpuMs }
 napi_value Info(Args& a) {
-  napi_value o, s, t;
+  napi_value o, s, t, spin, cpu;
   CHECK(napi_create_object(a.env, &o));
   CHECK(napi_create_string_utf8(a.env, isa().name, NAPI_AUTO_LENGTH, &s));
   CHECK(napi_create_int32(a.env, pool().size(), &t));
+  CHECK(napi_create_int32(a.env, pool().spinUs(), &spin));
+  CHECK(napi_create_double(a.env, pool().workersCpuMs(), &cpu));
   CHECK(napi_set_named_property(a.env, o, "isa", s));
   CHECK(napi_set_named_property(a.env, o, "threads", t));
+  CHECK(napi_set_named_property(a.env, o, "spinUs", spin));
+  CHECK(napi_set_named_property(a.env, o, "workersCpuMs", cpu));
   return o;
 }
 

@@ -303,48 +303,67 @@ void gemm(float* c, long ldc, Mat a, Mat b, int n, int k, int m, bool acc) {
   // split the output by column panels when there are enough of them, else by row panels
   const bool byColumns = bPanels >= 2 * pl.size() || bPanels >= aPanels;
   const int threads = threadsFor(2.0 * n * k * m);
+  // thread t of nt packs its share of k block [p0, p0 + kc): A's row panels ip = t, t + nt, ...
+  // and B's column panels [qFrom, qTo), each kcMax rows apart (so a thread's B panels are the same
+  // bytes in every block: it may pack the next block while the other multiplies by this one)
+  const auto pack = [&](int t, int nt, int p0, int kc) {
+    for (int ip = t; ip < aPanels && !aInPlace; ip += nt)
+      packA(ap + (size_t)ip * MR * kc, a, ip * MR, std::min(MR, n - ip * MR), p0, kc,
+            MR);
+    const int qFrom = (int)((long)bPanels * t / nt), qTo = (int)((long)bPanels * (t + 1) / nt);
+    if (b.cs == 1 && NR * qTo <= m) {
+      // whole panels of a row-major b: row by row (each row read once, in order; a panel at a
+      // time would read the rows with a stride of ldb, one cache set for all of them)
+      for (int p = 0; p < kc; p++) {
+        const float* src = b.p + (long)(p0 + p) * b.rs;
+        for (int q = qFrom; q < qTo; q++)
+          std::memcpy(bp + ((size_t)q * kcMax + p) * NR, src + q * NR, sizeof(float) * NR);
+      }
+    } else {
+      for (int q = qFrom; q < qTo; q++)
+        packBPanel(bp + (size_t)q * NR * kcMax, b, q * NR, std::min(NR, m - q * NR), p0, kc,
+                   NR);
+    }
+  };
+  // and multiplies its share of the output by that block: column panels [qFrom, qTo) (the ones it
+  // packed) or row panels
+  const auto multiply = [&](int t, int nt, int p0, int kc) {
+    const bool accHere = acc || p0 > 0;
+    const int total = byColumns ? bPanels : aPanels;
+    const int from = (int)((long)total * t / nt), to = (int)((long)total * (t + 1) / nt);
+    for (int x = from; x < to; x++) {
+      const int qFrom = byColumns ? x : 0, qTo = byColumns ? x + 1 : bPanels;
+      const int iFrom = byColumns ? 0 : x, iTo = byColumns ? aPanels : x + 1;
+      for (int q = qFrom; q < qTo; q++)
+        for (int ip = iFrom; ip < iTo; ip++)
+#ifdef RNNKIT_X86
+          if (aInPlace)
+            kernel512a(kc, a.p + (long)ip * MR * a.rs + p0, a.rs, bp + (size_t)q * NR * kcMax,
+                       c + (long)ip * MR * ldc + q * NR, ldc, std::min(MR, n - ip * MR),
+                       std::min(NR, m - q * NR), accHere);
+          else
+#endif
+          is.kernel(kc, ap + (size_t)ip * MR * kc, bp + (size_t)q * NR * kcMax,
+                    c + (long)ip * MR * ldc + q * NR, ldc, std::min(MR, n - ip * MR),
+                    std::min(NR, m - q * NR), accHere);
+    }
+  };
+  if (aInPlace && byColumns) {
+    // no packed A, and each thread multiplies only the B panels it packed: no thread waits for
+    // another between blocks, so the whole product is one handover (the recurrent weight's
+    // gradient, k = batch x time in blocks of KC, was two per block)
+    pl.run([&](int t, int nt) {
+      for (int p0 = 0; p0 < k; p0 += KC) {
+        pack(t, nt, p0, std::min(KC, k - p0));
+        multiply(t, nt, p0, std::min(KC, k - p0));
+      }
+    }, threads);
+    return;
+  }
   for (int p0 = 0; p0 < k; p0 += KC) {
     const int kc = std::min(KC, k - p0);
-    const bool accHere = acc || p0 > 0;
-    pl.run([&](int t, int nt) {
-      for (int ip = t; ip < aPanels && !aInPlace; ip += nt)
-        packA(ap + (size_t)ip * MR * kc, a, ip * MR, std::min(MR, n - ip * MR), p0, kc,
-              MR);
-      const int qFrom = (int)((long)bPanels * t / nt), qTo = (int)((long)bPanels * (t + 1) / nt);
-      if (b.cs == 1 && NR * qTo <= m) {
-        // whole panels of a row-major b: row by row (each row read once, in order; a panel at a
-        // time would read the rows with a stride of ldb, one cache set for all of them)
-        for (int p = 0; p < kc; p++) {
-          const float* src = b.p + (long)(p0 + p) * b.rs;
-          for (int q = qFrom; q < qTo; q++)
-            std::memcpy(bp + ((size_t)q * kc + p) * NR, src + q * NR, sizeof(float) * NR);
-        }
-      } else {
-        for (int q = qFrom; q < qTo; q++)
-          packBPanel(bp + (size_t)q * NR * kc, b, q * NR, std::min(NR, m - q * NR), p0, kc,
-                     NR);
-      }
-    }, threads);
-    pl.run([&](int t, int nt) {
-      const int total = byColumns ? bPanels : aPanels;
-      const int from = (int)((long)total * t / nt), to = (int)((long)total * (t + 1) / nt);
-      for (int x = from; x < to; x++) {
-        const int qFrom = byColumns ? x : 0, qTo = byColumns ? x + 1 : bPanels;
-        const int iFrom = byColumns ? 0 : x, iTo = byColumns ? aPanels : x + 1;
-        for (int q = qFrom; q < qTo; q++)
-          for (int ip = iFrom; ip < iTo; ip++)
-#ifdef RNNKIT_X86
-            if (aInPlace)
-              kernel512a(kc, a.p + (long)ip * MR * a.rs + p0, a.rs, bp + (size_t)q * NR * kc,
-                         c + (long)ip * MR * ldc + q * NR, ldc, std::min(MR, n - ip * MR),
-                         std::min(NR, m - q * NR), accHere);
-            else
-#endif
-            is.kernel(kc, ap + (size_t)ip * MR * kc, bp + (size_t)q * NR * kc,
-                      c + (long)ip * MR * ldc + q * NR, ldc, std::min(MR, n - ip * MR),
-                      std::min(NR, m - q * NR), accHere);
-      }
-    }, threads);
+    pl.run([&](int t, int nt) { pack(t, nt, p0, kc); }, threads);
+    pl.run([&](int t, int nt) { multiply(t, nt, p0, kc); }, threads);
   }
 }
 

@@ -11,7 +11,7 @@
  * ```ts
  * const { loadNative } = require('@rnnkit/native');
  * const loaded = loadNative();
- * loaded.addon ? loaded.addon.info() : loaded.reason; // { isa: 'avx512', threads: 2 } here
+ * loaded.addon ? loaded.addon.info() : loaded.reason; // { isa: 'avx512', threads: 2, spinUs: 100, ... } here
  * ```
  */
 import { existsSync } from 'node:fs';
@@ -39,8 +39,12 @@ export type SequenceRun = [
 
 /** What the addon exports (every array length is checked: a wrong one throws a TypeError). */
 export interface NativeAddon {
-  /** The micro-kernels chosen ('avx512', 'avx2' or 'generic') and the pool's threads. */
-  info(): { isa: string; threads: number };
+  /**
+   * The micro-kernels chosen ('avx512', 'avx2' or 'generic'), the pool's threads, how long a
+   * handover between them spins before it sleeps (`RNNKIT_NATIVE_SPIN_US`, microseconds) and the
+   * CPU time its workers have used so far (milliseconds; -1 where it cannot be read).
+   */
+  info(): { isa: string; threads: number; spinUs: number; workersCpuMs: number };
   /** Forces a lower ISA (tests); false when this CPU lacks it. */
   setIsa(name: 'avx512' | 'avx2' | 'generic'): boolean;
   /**

@@ -4,6 +4,7 @@
 // micro-kernel and gate build (a NaN included), and bad arguments rejected with a TypeError before
 // any kernel runs. The recurrence itself is tested against the wasm engine
 // in @rnnkit/models (src/fast/native.test.ts).
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +52,7 @@ function naive(
 
 describe.runIf(loaded.addon !== null)('the addon', () => {
   const addon = loaded.addon!;
+  const addonPath = loaded.file!;
 
   it('multiplies like a triple loop, every transpose and micro-kernel, any shape', () => {
     const first = addon.info().isa;
@@ -80,6 +82,35 @@ describe.runIf(loaded.addon !== null)('the addon', () => {
           ),
           { numRuns: 40, seed: 11 },
         );
+      }
+    } finally {
+      addon.setIsa(first as 'avx512');
+    }
+  });
+
+  it('multiplies on both threads like a triple loop, k in blocks of unequal length', () => {
+    // past the size a product runs on one thread (4 MFLOP): 64 x 700 x 200, k in blocks of 256,
+    // 256 and 188, 7 column panels of 32 (AVX-512) split between the threads; a in place (row
+    // major, AVX-512: the whole product one handover) and packed (transposed)
+    const [n, k, m] = [64, 700, 200];
+    const first = addon.info().isa;
+    try {
+      for (const isa of ['avx512', 'avx2', 'generic'] as const) {
+        if (!addon.setIsa(isa)) continue;
+        for (const [ta, tb] of [
+          [false, false],
+          [true, true],
+        ] as const) {
+          const a = Float32Array.from({ length: n * k }, (_, i) => Math.sin(i) * 0.5);
+          const b = Float32Array.from({ length: k * m }, (_, i) => Math.cos(i * 0.7));
+          const c = new Float32Array(n * m).fill(Number.NaN);
+          addon.gemm(c, a, b, n, k, m, ta, tb, false);
+          const want = naive(a, b, n, k, m, ta, tb);
+          let worst = 0;
+          for (let i = 0; i < n * m; i++)
+            worst = Math.max(worst, Math.abs((c[i] as number) - (want[i] as number)));
+          expect(worst).toBeLessThan(1e-4 * (1 + Math.sqrt(k)));
+        }
       }
     } finally {
       addon.setIsa(first as 'avx512');
@@ -328,10 +359,51 @@ describe.runIf(loaded.addon !== null)('the addon', () => {
     }
   });
 
-  it('reports its ISA and threads', () => {
-    const { isa, threads } = addon.info();
+  it('reports its ISA, threads and handover spin', () => {
+    const { isa, threads, spinUs } = addon.info();
     expect(['avx512', 'avx2', 'generic']).toContain(isa);
     expect(threads).toBeGreaterThanOrEqual(1);
     expect(threads).toBeLessThanOrEqual(2);
+    if (process.env.RNNKIT_NATIVE_SPIN_US === undefined) expect(spinUs).toBe(100); // the default
   });
+
+  it('takes RNNKIT_NATIVE_SPIN_US, and anything but an integer >= 0 leaves the default', () => {
+    // a child process per value (the pool reads it once), each running products on both threads
+    const child = `const x = require(${JSON.stringify(addonPath)});
+      const c = new Float32Array(64 * 64);
+      for (let i = 0; i < 50; i++)
+        x.gemm(c, new Float32Array(64 * 1024).fill(0.5), new Float32Array(1024 * 64).fill(0.25),
+          64, 1024, 64, false, false, false);
+      console.log(x.info().spinUs, c[0], c[64 * 64 - 1]);`;
+    const run = (value: string) =>
+      execFileSync(process.execPath, ['-e', child], {
+        env: { ...process.env, RNNKIT_NATIVE_SPIN_US: value },
+        encoding: 'utf8',
+      }).trim();
+    expect(run('0')).toBe('0 128 128'); // 1024 * 0.5 * 0.25
+    expect(run('250')).toBe('250 128 128');
+    expect(run('1e9')).toBe('100 128 128');
+    expect(run('-5')).toBe('100 128 128');
+    expect(run('9999999')).toBe('100000 128 128'); // capped
+  });
+
+  it.runIf(addon.info().threads === 2 && addon.info().workersCpuMs >= 0)(
+    'lets its worker sleep once the spin is over: its CPU time stays flat over an idle second',
+    async () => {
+      // 200 products of [64, 1024] x [1024, 64] (8 MFLOP: past the size that stays on one thread),
+      // each handing jobs to the worker and back
+      const a = new Float32Array(64 * 1024).fill(0.5);
+      const b = new Float32Array(1024 * 64).fill(0.25);
+      const c = new Float32Array(64 * 64);
+      const before = addon.info().workersCpuMs;
+      for (let i = 0; i < 200; i++) addon.gemm(c, a, b, 64, 1024, 64, false, false, false);
+      expect(c[0]).toBe(128); // 1024 * 0.5 * 0.25
+      await new Promise((r) => setTimeout(r, 50)); // past the spin (100 us), however loaded
+      const idle = addon.info().workersCpuMs;
+      expect(idle).toBeGreaterThan(before); // the worker did take jobs
+      await new Promise((r) => setTimeout(r, 1000));
+      // a worker spinning on would have used a good part of that second, even on a busy machine
+      expect(addon.info().workersCpuMs - idle).toBeLessThan(20);
+    },
+  );
 });

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { oneHotIds, oneHotLookup, tokenLayer } from '../layers/inputs.js';
 import { LSTM } from '../layers/recurrent.js';
-import { useBackend } from '../layers/test-backends.js';
+import { BACKENDS, useBackend } from '../layers/test-backends.js';
 import { setRecurrenceKernel } from '../recurrence/select.js';
 import { batchFor, CELLS, useCpu } from '../test-helpers.js';
 import { manyToMany } from '../topologies/many-to-many.js';
@@ -612,6 +613,39 @@ describe('oneHotLookup', () => {
     tf.dispose([out, expected, ids]);
     layer.dispose();
   });
+
+  it.each(BACKENDS)(
+    'gives the rows of the identity for any ids, int32 or float, on %s, without a tensor left behind',
+    async (backend) => {
+      await useBackend(backend);
+      const { layer, ids } = build(7);
+      const gather = layer.getWeights()[0] as tf.Tensor2D; // the identity table (the layer's own)
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 3 }),
+          fc.integer({ min: 1, max: 5 }),
+          fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 15, maxLength: 15 }),
+          fc.boolean(),
+          (batch, time, pool, float) => {
+            const before = tf.memory().numTensors;
+            const values = pool.slice(0, batch * time);
+            const x = tf.tensor2d(values, [batch, time], float ? 'float32' : 'int32');
+            const out = layer.apply(x) as tf.Tensor;
+            const rows = tf.tidy(() => tf.gather(gather, tf.tensor1d(values, 'int32')));
+            expect(out.shape).toEqual([batch, time, 7]);
+            expect(out.dtype).toBe('float32');
+            expect(Array.from(out.dataSync())).toEqual(Array.from(rows.dataSync()));
+            tf.dispose([x, out, rows]);
+            expect(tf.memory().numTensors).toBe(before);
+          },
+        ),
+        { numRuns: 40 },
+      );
+      tf.dispose(ids);
+      layer.dispose();
+      await useBackend('cpu');
+    },
+  );
 
   it('gathers from a table that is no longer the identity', () => {
     const { layer, ids } = build(4);

@@ -282,7 +282,9 @@ export function oneHotLookup(layer: tfl.layers.Layer): tfl.layers.Layer {
       const values = ids.dataSync() as Int32Array;
       // ids outside [0, n) go to the gather, which reports them as it always did
       if (values.some((id) => id < 0 || id >= n)) return gather(inputs, kwargs);
-      return tf.cast(tf.oneHot(ids, n), 'float32'); // [batch, time] -> [batch, time, n]
+      // [batch, time] -> [batch, time, n]. tf.oneHot's dtype argument cannot replace the cast:
+      // tfjs-backend-wasm 4's OneHot writes int32 whatever dtype it is given (1 reads as 1.4e-45)
+      return tf.cast(tf.oneHot(ids, n), 'float32');
     });
   };
   return layer;
