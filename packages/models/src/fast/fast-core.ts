@@ -215,8 +215,47 @@ export function collectGrads(core: GradSource, hasBias: boolean, withX: boolean)
   };
 }
 
-export class RecurrenceCore {
+/**
+ * What a sequence run on either engine shares (`RecurrenceCore` here, `NativeCore` in
+ * `native-core.ts`): its spec, the guard against reads after its buffers were given back, and the
+ * initial states' gradients its backward pass leaves.
+ */
+export abstract class CoreRunBase {
   readonly spec: CoreSpec;
+  /** The engine's class, as the read-after-release error names it. */
+  private readonly engine: string;
+  protected released = false;
+  /** [batch, units] the gradients of h0 and (lstm) c0, set by backward */
+  protected dh: Float32Array = new Float32Array(0);
+  protected dc: Float32Array = new Float32Array(0);
+
+  constructor(spec: CoreSpec, engine: string) {
+    this.spec = spec;
+    this.engine = engine;
+  }
+
+  protected live(): void {
+    if (this.released) {
+      throw new Error(
+        `${this.engine}: this run gave its buffers back (internal error: read after release)`,
+      );
+    }
+  }
+
+  /** [batch, units] */
+  gradH0(): Float32Array {
+    this.live();
+    return this.dh.slice();
+  }
+
+  /** [batch, units] (lstm) */
+  gradC0(): Float32Array {
+    this.live();
+    return this.dc.slice();
+  }
+}
+
+export class RecurrenceCore extends CoreRunBase {
   private readonly data: CoreData;
   private readonly mm: Products;
   private readonly s: StepShape;
@@ -245,7 +284,7 @@ export class RecurrenceCore {
   private readonly recMasks: GateMasks | null;
 
   constructor(spec: CoreSpec, data: CoreData, mm: Products) {
-    this.spec = spec;
+    super(spec, 'RecurrenceCore');
     this.data = data;
     this.mm = mm;
     const { cell, batch, time, units, reverse } = spec;
@@ -283,7 +322,6 @@ export class RecurrenceCore {
 
   /** Buffers of the backward pass, given back with the state. */
   private owned: Float32Array[] = [];
-  private released = false;
 
   private own(a: Float32Array): Float32Array {
     this.owned.push(a);
@@ -300,14 +338,6 @@ export class RecurrenceCore {
     this.released = true;
     for (const a of [this.hs, this.cs, this.gates, this.aux, ...this.owned]) giveBuffer(a);
     this.owned = [];
-  }
-
-  private live(): void {
-    if (this.released) {
-      throw new Error(
-        'RecurrenceCore: this run gave its buffers back (internal error: read after release)',
-      );
-    }
   }
 
   /**
@@ -627,8 +657,6 @@ export class RecurrenceCore {
   private dRc: Float32Array | null = null;
   private dBc: Float32Array | null = null;
   private dBias: () => Float32Array = () => new Float32Array(0);
-  private dh: Float32Array = new Float32Array(0);
-  private dc: Float32Array = new Float32Array(0);
 
   /** [batch, time, features], input order. */
   gradX(): Float32Array {
@@ -693,17 +721,5 @@ export class RecurrenceCore {
     this.live();
     if (this.dBc === null) this.dBc = this.dBias();
     return this.dBc;
-  }
-
-  /** [batch, units] */
-  gradH0(): Float32Array {
-    this.live();
-    return this.dh.slice();
-  }
-
-  /** [batch, units] (lstm) */
-  gradC0(): Float32Array {
-    this.live();
-    return this.dc.slice();
   }
 }

@@ -21,6 +21,7 @@ import {
   type CoreData,
   type CoreGrads,
   type CoreOutputs,
+  CoreRunBase,
   type CoreSpec,
   collectGrads,
   GATES,
@@ -45,8 +46,7 @@ export type CoreRun = RecurrenceCore | NativeCore;
 const CELL_CODE = { rnn: 0, lstm: 1, gru: 2 } as const;
 const ACT_CODE = { tanh: 0, relu: 1, linear: 2, sigmoid: 3, hardSigmoid: 4 } as const;
 
-export class NativeCore {
-  readonly spec: CoreSpec;
+export class NativeCore extends CoreRunBase {
   private readonly data: CoreData;
   private readonly nat: NativeAddon;
   private readonly g: number;
@@ -63,20 +63,17 @@ export class NativeCore {
   private xt: Float32Array | null = null;
   private ran = false;
   private consumed = false;
-  private released = false;
   private dZin: Float32Array | null = null;
   private dR: Float32Array | null = null;
   private dBrec: Float32Array | null = null;
   private dK: Float32Array | null = null;
   private dBc: Float32Array | null = null;
-  private dh: Float32Array = new Float32Array(0);
-  private dc: Float32Array = new Float32Array(0);
 
   constructor(spec: CoreSpec, data: CoreData, addon: NativeAddon) {
     if (data.mask !== null || data.inputDropout != null || data.recurrentDropout != null) {
       throw new Error('NativeCore: masks and dropout masks run on the wasm engine');
     }
-    this.spec = spec;
+    super(spec, 'NativeCore');
     this.data = data;
     this.nat = addon;
     const { cell, batch, time, units } = spec;
@@ -109,14 +106,6 @@ export class NativeCore {
     this.released = true;
     for (const a of [this.hs, this.cs, this.aux, this.gates, this.dZin]) {
       if (a !== null) giveBuffer(a);
-    }
-  }
-
-  private live(): void {
-    if (this.released) {
-      throw new Error(
-        'NativeCore: this run gave its buffers back (internal error: read after release)',
-      );
     }
   }
 
@@ -294,17 +283,5 @@ export class NativeCore {
       this.dBc = dIn;
     }
     return this.dBc;
-  }
-
-  /** [batch, units] */
-  gradH0(): Float32Array {
-    this.live();
-    return this.dh.slice();
-  }
-
-  /** [batch, units] (lstm) */
-  gradC0(): Float32Array {
-    this.live();
-    return this.dc.slice();
   }
 }
