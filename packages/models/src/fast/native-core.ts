@@ -38,7 +38,7 @@ import {
   toSparseRows,
 } from './fast-input.js';
 import { colSum } from './fast-linalg.js';
-import type { NativeAddon } from './native.js';
+import type { NativeAddon } from './native-load.js';
 
 /** A sequence run on either engine, as `fast.ts` drives it. */
 export type CoreRun = RecurrenceCore | NativeCore;
