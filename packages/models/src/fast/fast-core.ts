@@ -242,6 +242,29 @@ export abstract class CoreRunBase {
     }
   }
 
+  /** [features, g] the kernel's gradient once computed (a new backward pass clears it) */
+  protected dK: Float32Array | null = null;
+
+  /** [batch, time, features], input order. */
+  gradX(): Float32Array {
+    this.live();
+    const { batch, time, features, reverse } = this.spec;
+    return processingOrder(this.projectionGradX(), batch, time, features, reverse, true);
+  }
+
+  /** [features, g] (computed once: the bias gradient of one-hot inputs reads it) */
+  gradKernel(): Float32Array {
+    this.live();
+    if (this.dK === null) this.dK = this.kernelGrad();
+    return this.dK;
+  }
+
+  /** [time*batch, features] x's gradient, in processing order (after backward). */
+  protected abstract projectionGradX(): Float32Array;
+
+  /** [features, g] the kernel's gradient (after backward). */
+  protected abstract kernelGrad(): Float32Array;
+
   /** [batch, units] */
   gradH0(): Float32Array {
     this.live();
@@ -652,53 +675,43 @@ export class RecurrenceCore extends CoreRunBase {
   }
 
   private dZin: Float32Array = new Float32Array(0);
-  private dK: Float32Array | null = null;
   private dR: () => Float32Array = () => new Float32Array(0);
   private dRc: Float32Array | null = null;
   private dBc: Float32Array | null = null;
   private dBias: () => Float32Array = () => new Float32Array(0);
 
-  /** [batch, time, features], input order. */
-  gradX(): Float32Array {
-    this.live();
-    const { batch, time, features, reverse } = this.spec;
+  protected projectionGradX(): Float32Array {
+    const { features } = this.spec;
     const { g, rows, inMasks } = this;
-    // [time*batch, g] x [g, features] -> [time*batch, features], then back to input order
-    const dxt =
-      inMasks === null
-        ? this.mm.mul(this.dZin, rows, g, transposeData(this.data.kernel, features, g), features)
-        : maskedProjectionGradX(
-            this.mm,
-            this.maskedWeight(this.data.kernel, features, inMasks),
-            this.dZin,
-            rows,
-          );
-    return processingOrder(dxt, batch, time, features, reverse, true);
+    // [time*batch, g] x [g, features] -> [time*batch, features]
+    return inMasks === null
+      ? this.mm.mul(this.dZin, rows, g, transposeData(this.data.kernel, features, g), features)
+      : maskedProjectionGradX(
+          this.mm,
+          this.maskedWeight(this.data.kernel, features, inMasks),
+          this.dZin,
+          rows,
+        );
   }
 
-  /** [features, g] (computed once: the bias gradient of one-hot inputs reads it) */
-  gradKernel(): Float32Array {
-    this.live();
-    if (this.dK !== null) return this.dK;
+  protected kernelGrad(): Float32Array {
     const { features } = this.spec;
     const { g, rows } = this;
-    this.dK =
-      this.sparse !== null
-        ? this.gateSparse !== null
-          ? sparseGateWeightGrad(this.gateSparse, this.dZin, features, this.spec.units)
-          : sparseWeightGrad(this.sparse, this.dZin, g, features)
-        : maskedWeightGrad(
-            (a, p, d, q) => weightGrad(this.mm, a, rows, p, d, q),
-            this.xt as Float32Array,
-            rows,
-            features,
-            this.dZin,
-            GATES[this.spec.cell],
-            this.spec.units,
-            this.inMasks,
-            this.spec.batch,
-          );
-    return this.dK;
+    return this.sparse !== null
+      ? this.gateSparse !== null
+        ? sparseGateWeightGrad(this.gateSparse, this.dZin, features, this.spec.units)
+        : sparseWeightGrad(this.sparse, this.dZin, g, features)
+      : maskedWeightGrad(
+          (a, p, d, q) => weightGrad(this.mm, a, rows, p, d, q),
+          this.xt as Float32Array,
+          rows,
+          features,
+          this.dZin,
+          GATES[this.spec.cell],
+          this.spec.units,
+          this.inMasks,
+          this.spec.batch,
+        );
   }
 
   /** [g] column sums of dZin (of the kernel gradient's rows, for one-hot x: far fewer). */

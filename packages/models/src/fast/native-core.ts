@@ -66,7 +66,6 @@ export class NativeCore extends CoreRunBase {
   private dZin: Float32Array | null = null;
   private dR: Float32Array | null = null;
   private dBrec: Float32Array | null = null;
-  private dK: Float32Array | null = null;
   private dBc: Float32Array | null = null;
 
   constructor(spec: CoreSpec, data: CoreData, addon: NativeAddon) {
@@ -219,33 +218,28 @@ export class NativeCore extends CoreRunBase {
     return collectGrads(this, this.data.bias !== null, withX);
   }
 
-  /** [batch, time, features], input order. */
-  gradX(): Float32Array {
-    this.live();
-    const { batch, time, features, reverse } = this.spec;
+  protected projectionGradX(): Float32Array {
+    const { features } = this.spec;
     const { g, rows } = this;
     const dxt = new Float32Array(rows * features);
     // [time*batch, g] x K^T [g, features]
     this.nat.gemm(dxt, this.gradIn, this.data.kernel, rows, g, features, false, true, false);
-    return processingOrder(dxt, batch, time, features, reverse, true);
+    return dxt;
   }
 
-  /** [features, g] (computed once) */
-  gradKernel(): Float32Array {
-    this.live();
-    if (this.dK !== null) return this.dK;
+  protected kernelGrad(): Float32Array {
     const { features } = this.spec;
     const { g, rows } = this;
-    if (this.sparse?.oneHot === true) {
-      this.dK = new Float32Array(features * g);
-      this.nat.scatterAddRows(this.dK, this.gradIn, this.sparse.idx, rows, g, features);
-    } else if (this.sparse !== null) {
-      this.dK = sparseWeightGrad(this.sparse, this.gradIn, g, features);
+    if (this.sparse !== null && !this.sparse.oneHot) {
+      return sparseWeightGrad(this.sparse, this.gradIn, g, features);
+    }
+    const dK = new Float32Array(features * g);
+    if (this.sparse !== null) {
+      this.nat.scatterAddRows(dK, this.gradIn, this.sparse.idx, rows, g, features);
     } else {
-      this.dK = new Float32Array(features * g);
       // x^T [features, rows] dZin [rows, g]
       this.nat.gemm(
-        this.dK,
+        dK,
         this.xt as Float32Array,
         this.gradIn,
         features,
@@ -256,7 +250,7 @@ export class NativeCore extends CoreRunBase {
         false,
       );
     }
-    return this.dK;
+    return dK;
   }
 
   /** [units, g] */
