@@ -47,16 +47,6 @@ cat > "$dir/tsconfig.build.json" <<JSON
   "exclude": ["src/**/*.test.ts", "src/**/test-*.ts"]
 }
 JSON
-cat > "$dir/vitest.config.ts" <<TS
-import { defineConfig } from 'vitest/config';
-
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 60_000,
-    reporters: ['default', 'json'],
-    outputFile: { json: '.vitest/report.json' },
-  },
-});
-TS
+# the shared test settings (vitest.shared.ts at the root)
+echo "export { default } from '../../vitest.shared.js';" > "$dir/vitest.config.ts"
 [ -f "$dir/src/index.ts" ] || echo "export {};" > "$dir/src/index.ts"

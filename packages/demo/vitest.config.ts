@@ -1,10 +1,1 @@
-import { defineConfig } from 'vitest/config';
-
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 60_000,
-    reporters: ['default', 'json'],
-    outputFile: { json: '.vitest/report.json' },
-  },
-});
+export { default } from '../../vitest.shared.js';

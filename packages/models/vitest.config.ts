@@ -1,4 +1,5 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, mergeConfig } from 'vitest/config';
+import shared from '../../vitest.shared.js';
 
 /**
  * Relaxed SIMD (the gate module's fused multiply-adds, src/fast/gates-simd.ts) is on by default in
@@ -8,14 +9,13 @@ import { defineConfig } from 'vitest/config';
 const RELAXED_SIMD_FLAG =
   Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-wasm-relaxed-simd'] : [];
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    // the speed code installed as the package's entries install it (src/test-setup.ts)
-    setupFiles: ['src/test-setup.ts'],
-    testTimeout: 60_000,
-    execArgv: RELAXED_SIMD_FLAG,
-    reporters: ['default', 'json'],
-    outputFile: { json: '.vitest/report.json' },
-  },
-});
+export default mergeConfig(
+  shared,
+  defineConfig({
+    test: {
+      // the speed code installed as the package's entries install it (src/test-setup.ts)
+      setupFiles: ['src/test-setup.ts'],
+      execArgv: RELAXED_SIMD_FLAG,
+    },
+  }),
+);

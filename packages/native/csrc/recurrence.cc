@@ -19,10 +19,15 @@ namespace {
 
 int gatesOf(int cell) { return cell == LSTM ? 4 : cell == GRU ? 3 : 1; }
 
-// The batch rows [b0, b1) of thread t of n.
-void rowsOf(int batch, int t, int n, int& b0, int& b1) {
-  b0 = (int)((long)batch * t / n);
-  b1 = (int)((long)batch * (t + 1) / n);
+// Runs body(b0, nb) on the pool's threads, each over its own nb > 0 batch rows [b0, b0 + nb)
+// (thread t of n takes [batch t / n, batch (t + 1) / n); a thread with no rows does nothing).
+template <class Body>
+void eachRowBlock(int batch, const Body& body, int threads) {
+  pool().run([&](int t, int n) {
+    const int b0 = (int)((long)batch * t / n);
+    const int nb = (int)((long)batch * (t + 1) / n) - b0;
+    if (nb > 0) body(b0, nb);
+  }, threads);
 }
 
 }  // namespace
@@ -37,11 +42,7 @@ void forward(const RunSpec& s, const RunBuffers& bf) {
   PackedB p1 = packB(R, u, before ? 2 * u : g);
   PackedB p2;
   if (before) p2 = packB(Mat{bf.rec + 2 * u, g, 1}, u, u);
-  pool().run([&](int t, int nt) {
-    int b0, b1;
-    rowsOf(B, t, nt, b0, b1);
-    const int nb = b1 - b0;
-    if (nb <= 0) return;
+  eachRowBlock(B, [&](int b0, int nb) {
     std::vector<float> scratch;
     std::vector<float> m((size_t)nb * g);
     for (int k = 0; k < T; k++) {
@@ -86,11 +87,7 @@ void backward(const RunSpec& s, const RunBuffers& bf, const GradBuffers& d) {
   PackedB rT = packB(Mat{bf.rec, 1, g}, before ? 2 * u : g, u);
   PackedB rhT;
   if (before) rhT = packB(Mat{bf.rec + 2 * u, 1, g}, u, u);
-  pool().run([&](int t, int nt) {
-    int b0, b1;
-    rowsOf(B, t, nt, b0, b1);
-    const int nb = b1 - b0;
-    if (nb <= 0) return;
+  eachRowBlock(B, [&](int b0, int nb) {
     std::vector<float> scratch;
     std::vector<float> dhp((size_t)nb * u), drh((size_t)nb * u);
     float* dh = d.dh + (long)b0 * u;

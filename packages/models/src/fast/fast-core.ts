@@ -215,8 +215,70 @@ export function collectGrads(core: GradSource, hasBias: boolean, withX: boolean)
   };
 }
 
-export class RecurrenceCore {
+/**
+ * What a sequence run on either engine shares (`RecurrenceCore` here, `NativeCore` in
+ * `native-core.ts`): its spec, the guard against reads after its buffers were given back, and the
+ * initial states' gradients its backward pass leaves.
+ */
+export abstract class CoreRunBase {
   readonly spec: CoreSpec;
+  /** The engine's class, as the read-after-release error names it. */
+  private readonly engine: string;
+  protected released = false;
+  /** [batch, units] the gradients of h0 and (lstm) c0, set by backward */
+  protected dh: Float32Array = new Float32Array(0);
+  protected dc: Float32Array = new Float32Array(0);
+
+  constructor(spec: CoreSpec, engine: string) {
+    this.spec = spec;
+    this.engine = engine;
+  }
+
+  protected live(): void {
+    if (this.released) {
+      throw new Error(
+        `${this.engine}: this run gave its buffers back (internal error: read after release)`,
+      );
+    }
+  }
+
+  /** [features, g] the kernel's gradient once computed (a new backward pass clears it) */
+  protected dK: Float32Array | null = null;
+
+  /** [batch, time, features], input order. */
+  gradX(): Float32Array {
+    this.live();
+    const { batch, time, features, reverse } = this.spec;
+    return processingOrder(this.projectionGradX(), batch, time, features, reverse, true);
+  }
+
+  /** [features, g] (computed once: the bias gradient of one-hot inputs reads it) */
+  gradKernel(): Float32Array {
+    this.live();
+    if (this.dK === null) this.dK = this.kernelGrad();
+    return this.dK;
+  }
+
+  /** [time*batch, features] x's gradient, in processing order (after backward). */
+  protected abstract projectionGradX(): Float32Array;
+
+  /** [features, g] the kernel's gradient (after backward). */
+  protected abstract kernelGrad(): Float32Array;
+
+  /** [batch, units] */
+  gradH0(): Float32Array {
+    this.live();
+    return this.dh.slice();
+  }
+
+  /** [batch, units] (lstm) */
+  gradC0(): Float32Array {
+    this.live();
+    return this.dc.slice();
+  }
+}
+
+export class RecurrenceCore extends CoreRunBase {
   private readonly data: CoreData;
   private readonly mm: Products;
   private readonly s: StepShape;
@@ -245,7 +307,7 @@ export class RecurrenceCore {
   private readonly recMasks: GateMasks | null;
 
   constructor(spec: CoreSpec, data: CoreData, mm: Products) {
-    this.spec = spec;
+    super(spec, 'RecurrenceCore');
     this.data = data;
     this.mm = mm;
     const { cell, batch, time, units, reverse } = spec;
@@ -283,7 +345,6 @@ export class RecurrenceCore {
 
   /** Buffers of the backward pass, given back with the state. */
   private owned: Float32Array[] = [];
-  private released = false;
 
   private own(a: Float32Array): Float32Array {
     this.owned.push(a);
@@ -300,14 +361,6 @@ export class RecurrenceCore {
     this.released = true;
     for (const a of [this.hs, this.cs, this.gates, this.aux, ...this.owned]) giveBuffer(a);
     this.owned = [];
-  }
-
-  private live(): void {
-    if (this.released) {
-      throw new Error(
-        'RecurrenceCore: this run gave its buffers back (internal error: read after release)',
-      );
-    }
   }
 
   /**
@@ -622,55 +675,43 @@ export class RecurrenceCore {
   }
 
   private dZin: Float32Array = new Float32Array(0);
-  private dK: Float32Array | null = null;
   private dR: () => Float32Array = () => new Float32Array(0);
   private dRc: Float32Array | null = null;
   private dBc: Float32Array | null = null;
   private dBias: () => Float32Array = () => new Float32Array(0);
-  private dh: Float32Array = new Float32Array(0);
-  private dc: Float32Array = new Float32Array(0);
 
-  /** [batch, time, features], input order. */
-  gradX(): Float32Array {
-    this.live();
-    const { batch, time, features, reverse } = this.spec;
+  protected projectionGradX(): Float32Array {
+    const { features } = this.spec;
     const { g, rows, inMasks } = this;
-    // [time*batch, g] x [g, features] -> [time*batch, features], then back to input order
-    const dxt =
-      inMasks === null
-        ? this.mm.mul(this.dZin, rows, g, transposeData(this.data.kernel, features, g), features)
-        : maskedProjectionGradX(
-            this.mm,
-            this.maskedWeight(this.data.kernel, features, inMasks),
-            this.dZin,
-            rows,
-          );
-    return processingOrder(dxt, batch, time, features, reverse, true);
+    // [time*batch, g] x [g, features] -> [time*batch, features]
+    return inMasks === null
+      ? this.mm.mul(this.dZin, rows, g, transposeData(this.data.kernel, features, g), features)
+      : maskedProjectionGradX(
+          this.mm,
+          this.maskedWeight(this.data.kernel, features, inMasks),
+          this.dZin,
+          rows,
+        );
   }
 
-  /** [features, g] (computed once: the bias gradient of one-hot inputs reads it) */
-  gradKernel(): Float32Array {
-    this.live();
-    if (this.dK !== null) return this.dK;
+  protected kernelGrad(): Float32Array {
     const { features } = this.spec;
     const { g, rows } = this;
-    this.dK =
-      this.sparse !== null
-        ? this.gateSparse !== null
-          ? sparseGateWeightGrad(this.gateSparse, this.dZin, features, this.spec.units)
-          : sparseWeightGrad(this.sparse, this.dZin, g, features)
-        : maskedWeightGrad(
-            (a, p, d, q) => weightGrad(this.mm, a, rows, p, d, q),
-            this.xt as Float32Array,
-            rows,
-            features,
-            this.dZin,
-            GATES[this.spec.cell],
-            this.spec.units,
-            this.inMasks,
-            this.spec.batch,
-          );
-    return this.dK;
+    return this.sparse !== null
+      ? this.gateSparse !== null
+        ? sparseGateWeightGrad(this.gateSparse, this.dZin, features, this.spec.units)
+        : sparseWeightGrad(this.sparse, this.dZin, g, features)
+      : maskedWeightGrad(
+          (a, p, d, q) => weightGrad(this.mm, a, rows, p, d, q),
+          this.xt as Float32Array,
+          rows,
+          features,
+          this.dZin,
+          GATES[this.spec.cell],
+          this.spec.units,
+          this.inMasks,
+          this.spec.batch,
+        );
   }
 
   /** [g] column sums of dZin (of the kernel gradient's rows, for one-hot x: far fewer). */
@@ -693,17 +734,5 @@ export class RecurrenceCore {
     this.live();
     if (this.dBc === null) this.dBc = this.dBias();
     return this.dBc;
-  }
-
-  /** [batch, units] */
-  gradH0(): Float32Array {
-    this.live();
-    return this.dh.slice();
-  }
-
-  /** [batch, units] (lstm) */
-  gradC0(): Float32Array {
-    this.live();
-    return this.dc.slice();
   }
 }

@@ -31,6 +31,7 @@
  * ```
  */
 
+import type { NativeAddon } from '@rnnkit/native';
 import type { HeadData, HeadGrads, HeadOffer } from '../recurrence/contract.js';
 import { giveBuffer, takeBuffer } from './buffers.js';
 import { expNonPositive } from './fast-dense.js';
@@ -51,33 +52,12 @@ export interface HeadKernels {
    * e [rows, classes] becomes each row's softmax of h [rows, units] w [units, classes] + b, or
    * zeros for a row without a label; returns the sum of -log p(label) over the rows (float64).
    */
-  forward(
-    h: Float32Array,
-    w: Float32Array,
-    b: Float32Array | null,
-    labels: Int32Array,
-    e: Float32Array,
-    rows: number,
-    units: number,
-    classes: number,
-  ): number;
+  forward: NativeAddon['headForward'];
   /**
    * e (forward's) becomes (p - onehot) scale in place; writes dh [rows, units] = e w^T,
    * dw [units, classes] = h^T e and db [classes] the column sums of e.
    */
-  backward(
-    h: Float32Array,
-    w: Float32Array,
-    e: Float32Array,
-    labels: Int32Array,
-    dh: Float32Array,
-    dw: Float32Array,
-    db: Float32Array,
-    rows: number,
-    units: number,
-    classes: number,
-    scale: number,
-  ): void;
+  backward: NativeAddon['headBackward'];
 }
 
 /** Products, with the head's native kernels when the engine has them. */

@@ -59,8 +59,8 @@ import { type HeadData, type HeadGrads, SoftmaxHead, takeHead } from './fast-hea
 import { addInto, allZero } from './fast-linalg.js';
 import { heapOf, type Products, productsFor } from './fast-wasm.js';
 import { HalfRun, presumedScale, rescale } from './half-run.js';
-import { headProducts, nativeFor } from './native.js';
 import { type CoreRun, NativeCore } from './native-core.js';
+import { headProducts, nativeFor } from './native-load.js';
 import { type RemoteBackward, type RemoteGrads, recurrencePlan, type WorkerJob } from './pool.js';
 
 /** The engine entry point tf.customGrad uses; private in the typings, stable across tfjs 4. */

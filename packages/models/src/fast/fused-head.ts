@@ -38,7 +38,7 @@ import {
 import { denseMeanSquaredError, denseSoftmaxCrossEntropy } from './fast-dense.js';
 import { type HeadData, type HeadOffer, SoftmaxHead, type TakenHead } from './fast-head.js';
 import { heapOf } from './fast-wasm.js';
-import { headProducts } from './native.js';
+import { headProducts } from './native-load.js';
 
 /** The losses (by `@rnnkit/training`'s names) that have a fused form. */
 export const FUSED_LOSSES = ['sparseCategoricalCrossentropy', 'meanSquaredError'] as const;

@@ -16,8 +16,10 @@
  * run.core.grads(false);
  * ```
  */
+
+import type { HeadData, HeadGrads } from '../recurrence/contract.js';
 import { type CoreData, type CoreOutputs, type CoreSpec, RecurrenceCore } from './fast-core.js';
-import { type HeadData, type HeadGrads, SoftmaxHead } from './fast-head.js';
+import { SoftmaxHead } from './fast-head.js';
 import type { Products } from './fast-wasm.js';
 
 /** A half's forward outputs, and the loss sum of its rows when it ran a head (else 0). */

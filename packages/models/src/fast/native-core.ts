@@ -21,6 +21,7 @@ import {
   type CoreData,
   type CoreGrads,
   type CoreOutputs,
+  CoreRunBase,
   type CoreSpec,
   collectGrads,
   GATES,
@@ -37,7 +38,7 @@ import {
   toSparseRows,
 } from './fast-input.js';
 import { colSum } from './fast-linalg.js';
-import type { NativeAddon } from './native.js';
+import type { NativeAddon } from './native-load.js';
 
 /** A sequence run on either engine, as `fast.ts` drives it. */
 export type CoreRun = RecurrenceCore | NativeCore;
@@ -45,8 +46,7 @@ export type CoreRun = RecurrenceCore | NativeCore;
 const CELL_CODE = { rnn: 0, lstm: 1, gru: 2 } as const;
 const ACT_CODE = { tanh: 0, relu: 1, linear: 2, sigmoid: 3, hardSigmoid: 4 } as const;
 
-export class NativeCore {
-  readonly spec: CoreSpec;
+export class NativeCore extends CoreRunBase {
   private readonly data: CoreData;
   private readonly nat: NativeAddon;
   private readonly g: number;
@@ -63,20 +63,16 @@ export class NativeCore {
   private xt: Float32Array | null = null;
   private ran = false;
   private consumed = false;
-  private released = false;
   private dZin: Float32Array | null = null;
   private dR: Float32Array | null = null;
   private dBrec: Float32Array | null = null;
-  private dK: Float32Array | null = null;
   private dBc: Float32Array | null = null;
-  private dh: Float32Array = new Float32Array(0);
-  private dc: Float32Array = new Float32Array(0);
 
   constructor(spec: CoreSpec, data: CoreData, addon: NativeAddon) {
     if (data.mask !== null || data.inputDropout != null || data.recurrentDropout != null) {
       throw new Error('NativeCore: masks and dropout masks run on the wasm engine');
     }
-    this.spec = spec;
+    super(spec, 'NativeCore');
     this.data = data;
     this.nat = addon;
     const { cell, batch, time, units } = spec;
@@ -109,14 +105,6 @@ export class NativeCore {
     this.released = true;
     for (const a of [this.hs, this.cs, this.aux, this.gates, this.dZin]) {
       if (a !== null) giveBuffer(a);
-    }
-  }
-
-  private live(): void {
-    if (this.released) {
-      throw new Error(
-        'NativeCore: this run gave its buffers back (internal error: read after release)',
-      );
     }
   }
 
@@ -230,33 +218,28 @@ export class NativeCore {
     return collectGrads(this, this.data.bias !== null, withX);
   }
 
-  /** [batch, time, features], input order. */
-  gradX(): Float32Array {
-    this.live();
-    const { batch, time, features, reverse } = this.spec;
+  protected projectionGradX(): Float32Array {
+    const { features } = this.spec;
     const { g, rows } = this;
     const dxt = new Float32Array(rows * features);
     // [time*batch, g] x K^T [g, features]
     this.nat.gemm(dxt, this.gradIn, this.data.kernel, rows, g, features, false, true, false);
-    return processingOrder(dxt, batch, time, features, reverse, true);
+    return dxt;
   }
 
-  /** [features, g] (computed once) */
-  gradKernel(): Float32Array {
-    this.live();
-    if (this.dK !== null) return this.dK;
+  protected kernelGrad(): Float32Array {
     const { features } = this.spec;
     const { g, rows } = this;
-    if (this.sparse?.oneHot === true) {
-      this.dK = new Float32Array(features * g);
-      this.nat.scatterAddRows(this.dK, this.gradIn, this.sparse.idx, rows, g, features);
-    } else if (this.sparse !== null) {
-      this.dK = sparseWeightGrad(this.sparse, this.gradIn, g, features);
+    if (this.sparse !== null && !this.sparse.oneHot) {
+      return sparseWeightGrad(this.sparse, this.gradIn, g, features);
+    }
+    const dK = new Float32Array(features * g);
+    if (this.sparse !== null) {
+      this.nat.scatterAddRows(dK, this.gradIn, this.sparse.idx, rows, g, features);
     } else {
-      this.dK = new Float32Array(features * g);
       // x^T [features, rows] dZin [rows, g]
       this.nat.gemm(
-        this.dK,
+        dK,
         this.xt as Float32Array,
         this.gradIn,
         features,
@@ -267,7 +250,7 @@ export class NativeCore {
         false,
       );
     }
-    return this.dK;
+    return dK;
   }
 
   /** [units, g] */
@@ -294,17 +277,5 @@ export class NativeCore {
       this.dBc = dIn;
     }
     return this.dBc;
-  }
-
-  /** [batch, units] */
-  gradH0(): Float32Array {
-    this.live();
-    return this.dh.slice();
-  }
-
-  /** [batch, units] (lstm) */
-  gradC0(): Float32Array {
-    this.live();
-    return this.dc.slice();
   }
 }

@@ -12,8 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { fastRecurrence } from './fast.js';
 import type { CoreData, CoreSpec } from './fast-core.js';
 import { SoftmaxHead } from './fast-head.js';
-import { headKernels, loadNativeWith, type NativeAddon, nativeProducts } from './native.js';
 import { NativeCore } from './native-core.js';
+import { headKernels, loadNativeWith, type NativeAddon, nativeProducts } from './native-load.js';
 
 const addon = loadNativeWith(createRequire(import.meta.url), process.env.RNNKIT_NATIVE).addon;
 

@@ -15,16 +15,14 @@ import { fastRecurrence } from './fast.js';
 import { type HeadKernels, SoftmaxHead } from './fast-head.js';
 import { productsFor } from './fast-wasm.js';
 import { fusedHeadLoss } from './fused-head.js';
+import { recurrenceEngine, setNativeWarning, setRecurrenceEngine } from './native.js';
 import {
   headKernels,
   headProducts,
   loadNativeWith,
   type NativeAddon,
   nativeFor,
-  recurrenceEngine,
-  setNativeWarning,
-  setRecurrenceEngine,
-} from './native.js';
+} from './native-load.js';
 
 tf.env().set('PROD', true);
 const wasmDir = dirname(

@@ -25,8 +25,9 @@
  * }
  * ```
  */
+
+import type { HeadGrads } from '../recurrence/contract.js';
 import type { CoreGrads } from './fast-core.js';
-import type { HeadGrads } from './fast-head.js';
 import type { HalfOutputs } from './half-run.js';
 import { PipeReader, pipeBuffers } from './sab-pipe.js';
 

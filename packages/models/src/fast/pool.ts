@@ -40,8 +40,8 @@ import type * as URLS from 'node:url';
 import type * as WT from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelsError } from '../errors.js';
+import type { HeadData, HeadGrads } from '../recurrence/contract.js';
 import type { CoreData, CoreGrads, CoreSpec } from './fast-core.js';
-import type { HeadData, HeadGrads } from './fast-head.js';
 import { allZero } from './fast-linalg.js';
 import { type HalfOutputs, rescale } from './half-run.js';
 import {

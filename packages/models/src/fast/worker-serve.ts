@@ -14,8 +14,9 @@
  * port.on('message', handle);
  * ```
  */
+
+import type { HeadData } from '../recurrence/contract.js';
 import type { CoreData, CoreSpec } from './fast-core.js';
-import type { HeadData } from './fast-head.js';
 import type { Products } from './fast-wasm.js';
 import { HalfRun } from './half-run.js';
 import { type Ahead, HELD_OPS, type SharedWeights } from './pool.js';
