@@ -55,6 +55,9 @@ describe('CONTRIBUTING.md: Add a task', () => {
     edit('tsconfig.json', (t) =>
       t.replace('../../tsconfig.base.json', join(root, 'tsconfig.base.json')),
     );
+    edit('vitest.config.ts', (t) =>
+      t.replace('../../vitest.shared.js', join(root, 'vitest.shared.js')),
+    );
     // the package's dependencies and the workspace's tools (vitest, typescript, @types/node)
     mkdirSync(join(copy, 'node_modules'));
     for (const modules of [join(pkg, 'node_modules'), join(root, 'node_modules')]) {
