@@ -457,6 +457,7 @@ export class RecurrenceCore extends CoreRunBase {
     }
 
     const recMasks = this.recMasks;
+    const fused = this.fusedGemm();
     if (cell === 'gru' && !resetAfter) {
       const rzr =
         recMasks === null
@@ -472,8 +473,8 @@ export class RecurrenceCore extends CoreRunBase {
       }
       rzr.dispose();
       rh.dispose();
-    } else if (this.fusedGemm() !== null) {
-      const run = (this.fusedGemm() as GemmLstm).forward(recurrent, batch, hs, cs);
+    } else if (fused !== null) {
+      const run = fused.forward(recurrent, batch, hs, cs);
       for (let k = 0; k < time; k++) run.step(k, xp, hs, cs, gates);
     } else {
       const rec =
@@ -558,6 +559,7 @@ export class RecurrenceCore extends CoreRunBase {
     let dR: () => Float32Array; // [units, g], the recurrent kernel's gradient
     let dBias: () => Float32Array;
 
+    const fused = this.fusedGemm();
     if (cell === 'gru' && !resetAfter) {
       const rzrT =
         recMasks === null
@@ -631,17 +633,16 @@ export class RecurrenceCore extends CoreRunBase {
         both.set(colSum(dM, rows, g), g);
         return both;
       };
-    } else if (this.fusedGemm() !== null) {
+    } else if (fused !== null) {
       // lstm: dZ over the gates, as below; dh = dZ_k R^T and dc stay in the module between steps
-      const gemm = this.fusedGemm() as GemmLstm;
-      const run = gemm.backward(recurrent, batch, dc); // packs R^T itself
+      const run = fused.backward(recurrent, batch, dc); // packs R^T itself
       for (let k = time - 1; k >= 0; k--) {
         addOutputGrad(k);
         run.step(k, dh, cs, gates, gates);
       }
       run.finish(dc);
       dZin = gates;
-      dR = () => gemm.weightGrad(hPrev, rows, gates);
+      dR = () => fused.weightGrad(hPrev, rows, gates);
       dBias = () => this.inputBiasGrad();
     } else {
       const simd = this.simdGates();
